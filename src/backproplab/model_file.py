@@ -1,0 +1,113 @@
+"""Saving and loading models as a single ``.npz`` file that cannot run code.
+
+The file holds each parameter array under its name plus ``__architecture__``,
+a JSON document (stored as bytes) describing the layers, the format version
+and the library version. Saving writes a temporary file beside the target and
+renames it, so a crash mid-save never leaves a half-written model in place of
+a good one. Loading uses ``allow_pickle=False``.
+"""
+
+import json
+import os
+import tempfile
+import zipfile
+
+import numpy as np
+
+from . import __version__
+from .errors import ConfigError, ModelFileError
+from .nn import LAYERS, Sequential
+
+FORMAT = "backproplab-model"
+FORMAT_VERSION = 1
+_ARCH_KEY = "__architecture__"
+
+
+def describe(model):
+    """The JSON-able architecture of a Sequential model (or a single layer)."""
+    layers = model.layers if isinstance(model, Sequential) else [model]
+    for layer in layers:
+        if type(layer).__name__ not in LAYERS:
+            raise ConfigError(f"cannot save layer type {type(layer).__name__}; known: {sorted(LAYERS)}")
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "library_version": __version__,
+        "sequential": isinstance(model, Sequential),
+        "layers": [{"type": type(layer).__name__, "config": layer.config()} for layer in layers],
+    }
+
+
+def save_model(model, path, metadata=None):
+    """Write ``model`` (and optional JSON-able ``metadata``) to ``path`` atomically."""
+    path = os.fspath(path)
+    if not path.endswith(".npz"):
+        raise ConfigError(f"model files end in .npz, got {path!r}; add the extension")
+    arch = describe(model)
+    arch["metadata"] = metadata or {}
+    arrays = {f"param:{name}": p.data for name, p in model.named_parameters()}
+    arrays[_ARCH_KEY] = np.frombuffer(json.dumps(arch).encode("utf-8"), dtype=np.uint8)
+    folder = os.path.dirname(os.path.abspath(path))
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            np.savez(f, **arrays)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+def _read(path):
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            return {key: data[key] for key in data.files}
+    except FileNotFoundError:
+        raise ModelFileError(f"model file {path!r} does not exist; check the path") from None
+    except IsADirectoryError:
+        raise ModelFileError(f"model file {path!r} is a folder; give the .npz file inside it") from None
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError, RuntimeError) as e:
+        raise ModelFileError(
+            f"model file {path!r} is not a readable backproplab model (truncated or corrupted?): {e}"
+        ) from None
+
+
+def load_model(path):
+    """Rebuild the model saved at ``path``; returns ``(model, metadata)``."""
+    path = os.fspath(path)
+    arrays = _read(path)
+    try:
+        arch = json.loads(bytes(arrays.pop(_ARCH_KEY)).decode("utf-8"))
+    except KeyError:
+        raise ModelFileError(f"{path!r} is an .npz file but not a backproplab model") from None
+    except (UnicodeDecodeError, ValueError, TypeError):
+        raise ModelFileError(f"model file {path!r} has a corrupted architecture record") from None
+    if not isinstance(arch, dict) or arch.get("format") != FORMAT:
+        raise ModelFileError(f"{path!r} is an .npz file but not a backproplab model")
+    if arch.get("format_version") != FORMAT_VERSION:
+        raise ModelFileError(
+            f"model file {path!r} has format version {arch.get('format_version')!r}; this "
+            f"backproplab ({__version__}) reads version {FORMAT_VERSION}; re-save it with a matching version"
+        )
+    try:
+        layers = [LAYERS[spec["type"]](**spec["config"]) for spec in arch["layers"]]
+    except (KeyError, TypeError, ConfigError) as e:
+        raise ModelFileError(f"model file {path!r} describes an unknown or invalid layer: {e}") from None
+    if not layers:
+        raise ModelFileError(f"model file {path!r} describes no layers")
+    model = Sequential(layers) if arch.get("sequential", True) else layers[0]
+    state = {k[len("param:"):]: v for k, v in arrays.items() if k.startswith("param:")}
+    dtypes = {v.dtype for v in state.values()}
+    if len(dtypes) > 1 or any(not np.issubdtype(d, np.floating) for d in dtypes):
+        raise ModelFileError(f"model file {path!r} holds parameters of unexpected types {sorted(map(str, dtypes))}")
+    if dtypes:
+        model.to(dtypes.pop())
+    try:
+        model.load_state_dict(state)
+    except ConfigError as e:
+        raise ModelFileError(f"model file {path!r} does not match its architecture: {e}") from None
+    return model, arch.get("metadata", {})

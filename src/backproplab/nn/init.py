@@ -1,0 +1,41 @@
+"""Weight initialisers. Each fills a (fan_out, fan_in) weight from a Generator.
+
+- ``normal``: standard normal N(0, 1), as in the original lab.
+- ``xavier``: Glorot uniform U(-a, a), a = sqrt(6 / (fan_in + fan_out)); keeps
+  the variance of sigmoid/tanh layers roughly constant.
+- ``he``: Kaiming normal N(0, 2 / fan_in); the same for ReLU layers.
+
+Biases start at zero.
+
+References: Glorot & Bengio (2010), "Understanding the difficulty of training
+deep feedforward neural networks"; He et al. (2015), "Delving Deep into
+Rectifiers".
+"""
+
+import numpy as np
+
+from ..errors import unknown_name
+
+
+def normal(shape, rng):
+    return rng.standard_normal(shape)
+
+
+def xavier(shape, rng):
+    fan_out, fan_in = shape[0], int(np.prod(shape[1:]))
+    a = np.sqrt(6.0 / (fan_in + fan_out))
+    return rng.uniform(-a, a, size=shape)
+
+
+def he(shape, rng):
+    fan_in = int(np.prod(shape[1:]))
+    return rng.standard_normal(shape) * np.sqrt(2.0 / fan_in)
+
+
+INITIALIZERS = {"normal": normal, "xavier": xavier, "he": he}
+
+
+def get_initializer(name):
+    if name not in INITIALIZERS:
+        raise unknown_name("initialiser", name, INITIALIZERS)
+    return INITIALIZERS[name]

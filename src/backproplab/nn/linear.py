@@ -1,0 +1,54 @@
+"""The fully connected layer."""
+
+import numpy as np
+
+from ..errors import ConfigError
+from ..rng import as_generator
+from .init import get_initializer
+from .module import Module, Parameter
+
+
+def _positive_int(name, value):
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ConfigError(f"{name} must be a positive integer, got {value!r}")
+    return int(value)
+
+
+class Linear(Module):
+    """Fully connected layer: out = x @ W.T + b (PyTorch's layout).
+
+    Shapes: x (N, in_features) -> out (N, out_features);
+    weight W (out_features, in_features); bias b (out_features,).
+
+    Backward, with dout = dL/dout of shape (N, out_features):
+        dW = dout.T @ x,   db = dout.sum(axis=0),   dx = dout @ W.
+    """
+
+    def __init__(self, in_features, out_features, *, init="xavier", rng=None, dtype=np.float64):
+        self.in_features = _positive_int("in_features", in_features)
+        self.out_features = _positive_int("out_features", out_features)
+        self.init = init
+        self.weight = Parameter(np.empty((self.out_features, self.in_features), dtype=dtype))
+        self.bias = Parameter(np.zeros(self.out_features, dtype=dtype))
+        self.reset_parameters(as_generator(rng))
+        self._x = None
+
+    def reset_parameters(self, rng):
+        """Draw W with this layer's initialiser; set b to zero."""
+        w = get_initializer(self.init)(self.weight.data.shape, rng)
+        self.weight.data[...] = w
+        self.bias.data[...] = 0
+
+    def forward(self, x):
+        self._x = x
+        return x @ self.weight.data.T + self.bias.data
+
+    def backward(self, dout):
+        if self._x is None:
+            raise RuntimeError("Linear.backward called before forward")
+        self.weight.grad += dout.T @ self._x
+        self.bias.grad += dout.sum(axis=0)
+        return dout @ self.weight.data
+
+    def config(self):
+        return {"in_features": self.in_features, "out_features": self.out_features}

@@ -1,0 +1,184 @@
+"""Loss functions: ``forward(output, target) -> float``, ``backward() -> dL/doutput``.
+
+All use the mean over the batch, as PyTorch's defaults do, and are stable
+for any finite input. Each loss also knows how to read the network's output:
+``probabilities(output)`` and ``predict(output)`` (class labels), so a
+training loop can report accuracy without knowing which loss it was given.
+"""
+
+import math
+
+import numpy as np
+
+from ..errors import ConfigError, unknown_name
+from . import functional as F
+
+# log(p) is clamped at -100 as in PyTorch's BCELoss, so that p = 0 costs 100, not inf.
+_LOG_FLOOR = math.exp(-100.0)
+# PyTorch's BCELoss divides its gradient by max(p (1 - p), 1e-12).
+_BCE_GRAD_EPS = 1e-12
+
+
+def _as_column(target, output, loss_name):
+    """Accept targets of shape (N,) for outputs of shape (N, 1)."""
+    target = np.asarray(target)
+    if target.ndim == 1 and output.ndim == 2 and output.shape[1] == 1:
+        target = target.reshape(-1, 1)
+    if target.shape != output.shape:
+        raise ConfigError(
+            f"{loss_name}: target shape {target.shape} does not match output shape "
+            f"{output.shape}; give one target per output"
+        )
+    return target.astype(output.dtype, copy=False)
+
+
+def _binary_predict(scores, threshold):
+    if scores.shape[1] == 1:
+        return (scores[:, 0] >= threshold).astype(np.int64)
+    return scores.argmax(axis=1)
+
+
+class Loss:
+    """Base class: a loss remembers what backward needs from its forward."""
+
+    _cache = None
+
+    def __call__(self, output, target):
+        return self.forward(output, target)
+
+    def _cached(self):
+        if self._cache is None:
+            raise RuntimeError(f"{type(self).__name__}.backward called before forward")
+        return self._cache
+
+    def probabilities(self, output):
+        """The output read as probabilities (or scores for MSE)."""
+        return output
+
+    def predict(self, output):
+        """Class labels: threshold 0.5 for one output, argmax for several."""
+        return _binary_predict(self.probabilities(output), 0.5)
+
+    def __repr__(self):
+        return f"{type(self).__name__}()"
+
+
+class MSELoss(Loss):
+    """L = mean((y_hat - y)^2) over all elements.   dL/dy_hat = 2 (y_hat - y) / size.
+
+    Integer class labels of shape (N,) with an output of C > 1 columns are
+    one-hot encoded, so MSE can train a multi-class network too.
+    """
+
+    def forward(self, output, target):
+        target = np.asarray(target)
+        if target.ndim == 1 and output.ndim == 2 and output.shape[1] > 1:
+            target = _one_hot(target, output.shape[1], "MSELoss").astype(output.dtype)
+        diff = output - _as_column(target, output, "MSELoss")
+        self._cache = diff
+        return float(np.mean(diff * diff))
+
+    def backward(self):
+        diff = self._cached()
+        return (2.0 / diff.size) * diff
+
+
+class BCELoss(Loss):
+    """Binary cross-entropy on probabilities p (after a sigmoid).
+
+    L = -mean(y log p + (1 - y) log(1 - p)), with each log clamped at -100.
+    dL/dp = (p - y) / (p (1 - p)) / size, the denominator floored at 1e-12.
+    Prefer BCEWithLogitsLoss on logits: it cannot saturate.
+    """
+
+    def forward(self, output, target):
+        target = _as_column(target, output, "BCELoss")
+        log_p = np.log(np.maximum(output, _LOG_FLOOR))
+        log_1mp = np.log(np.maximum(1.0 - output, _LOG_FLOOR))
+        self._cache = (output, target)
+        return float(-np.mean(target * log_p + (1.0 - target) * log_1mp))
+
+    def backward(self):
+        p, y = self._cached()
+        return (p - y) / np.maximum(p * (1.0 - p), _BCE_GRAD_EPS) / p.size
+
+
+class BCEWithLogitsLoss(Loss):
+    """Binary cross-entropy on logits z, with p = sigmoid(z) folded in.
+
+    L = mean(max(z, 0) - z y + log(1 + e^-|z|))   (stable for any z).
+    dL/dz = (sigmoid(z) - y) / size.
+    """
+
+    def forward(self, output, target):
+        target = _as_column(target, output, "BCEWithLogitsLoss")
+        self._cache = (output, target)
+        return float(np.mean(F.softplus(output) - output * target))
+
+    def backward(self):
+        z, y = self._cached()
+        return (F.sigmoid(z) - y) / z.size
+
+    def probabilities(self, output):
+        return F.sigmoid(output)
+
+
+def _one_hot(labels, n_classes, loss_name):
+    labels = np.asarray(labels)
+    if labels.ndim != 1 or not np.issubdtype(labels.dtype, np.integer):
+        if not (labels.ndim == 1 and np.all(np.mod(labels, 1) == 0)):
+            raise ConfigError(f"{loss_name}: targets must be integer class labels of shape (N,)")
+        labels = labels.astype(np.int64)
+    if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
+        raise ConfigError(
+            f"{loss_name}: class labels must lie in 0..{n_classes - 1} for {n_classes} outputs, "
+            f"got labels {labels.min()}..{labels.max()}; give the network one output per class"
+        )
+    out = np.zeros((labels.size, n_classes))
+    out[np.arange(labels.size), labels] = 1.0
+    return out
+
+
+class CrossEntropyLoss(Loss):
+    """Softmax cross-entropy from logits z (N, C) and integer labels y (N,).
+
+    L = -mean_i log softmax(z_i)[y_i], computed with log-softmax (stable).
+    dL/dz = (softmax(z) - onehot(y)) / N.
+    """
+
+    def forward(self, output, target):
+        if output.ndim != 2 or output.shape[1] < 2:
+            raise ConfigError(
+                f"CrossEntropyLoss needs logits of shape (N, C) with C >= 2, got {output.shape}; "
+                "give the last layer one output per class"
+            )
+        onehot = _one_hot(target, output.shape[1], "CrossEntropyLoss").astype(output.dtype)
+        if onehot.shape[0] != output.shape[0]:
+            raise ConfigError(
+                f"CrossEntropyLoss: {onehot.shape[0]} targets for {output.shape[0]} outputs"
+            )
+        log_p = F.log_softmax(output)
+        self._cache = (log_p, onehot)
+        return float(-np.sum(log_p * onehot) / output.shape[0])
+
+    def backward(self):
+        log_p, onehot = self._cached()
+        return (np.exp(log_p) - onehot) / log_p.shape[0]
+
+    def probabilities(self, output):
+        return F.softmax(output)
+
+
+LOSSES = {
+    "mse": MSELoss,
+    "bce": BCELoss,
+    "bce_logits": BCEWithLogitsLoss,
+    "cross_entropy": CrossEntropyLoss,
+}
+
+
+def get_loss(name):
+    """A new loss from its registry name, e.g. ``'cross_entropy'``."""
+    if name not in LOSSES:
+        raise unknown_name("loss", name, LOSSES)
+    return LOSSES[name]()

@@ -1,0 +1,195 @@
+"""Parameter, Module and Sequential: the containers every layer builds on.
+
+A Module computes ``forward(x)`` and, given the gradient of the loss with
+respect to its output, ``backward(dout)`` adds the gradients of its
+parameters into ``Parameter.grad`` (accumulating, as PyTorch does) and returns
+the gradient with respect to its input.
+"""
+
+from collections import OrderedDict
+
+import numpy as np
+
+from ..errors import ConfigError
+
+
+class Parameter:
+    """A trainable array and the gradient of the loss with respect to it."""
+
+    __slots__ = ("data", "grad")
+
+    def __init__(self, data):
+        self.data = np.asarray(data)
+        self.grad = np.zeros_like(self.data)
+
+    @property
+    def shape(self):
+        return self.data.shape
+
+    def __repr__(self):
+        return f"Parameter(shape={self.data.shape}, dtype={self.data.dtype})"
+
+
+class Module:
+    """Base class of layers and networks.
+
+    Subclasses implement ``forward`` and ``backward``; parameters and
+    sub-modules stored as attributes are found automatically.
+    """
+
+    training = True
+
+    def forward(self, x):
+        raise NotImplementedError
+
+    def backward(self, dout):
+        raise NotImplementedError
+
+    def __call__(self, x):
+        return self.forward(x)
+
+    # --- parameters and children ---------------------------------------
+    def children(self):
+        """Yield (name, module) for every direct sub-module."""
+        for name, value in vars(self).items():
+            if isinstance(value, Module):
+                yield name, value
+
+    def named_parameters(self, prefix=""):
+        """Yield (dotted name, Parameter) in a fixed order, children last."""
+        for name, value in vars(self).items():
+            if isinstance(value, Parameter):
+                yield prefix + name, value
+        for name, child in self.children():
+            yield from child.named_parameters(prefix + name + ".")
+
+    def parameters(self):
+        return [p for _, p in self.named_parameters()]
+
+    def zero_grad(self):
+        for p in self.parameters():
+            p.grad.fill(0)
+
+    def train(self, mode=True):
+        self.training = mode
+        for _, child in self.children():
+            child.train(mode)
+        return self
+
+    def eval(self):
+        return self.train(False)
+
+    def num_parameters(self):
+        return sum(p.data.size for p in self.parameters())
+
+    # --- state ----------------------------------------------------------
+    def state_dict(self):
+        """An ordered mapping of parameter name to a copy of its array."""
+        return OrderedDict((name, p.data.copy()) for name, p in self.named_parameters())
+
+    def load_state_dict(self, state):
+        """Copy arrays into the parameters; names and shapes must match exactly."""
+        params = dict(self.named_parameters())
+        missing = sorted(set(params) - set(state))
+        unexpected = sorted(set(state) - set(params))
+        if missing or unexpected:
+            raise ConfigError(
+                f"state does not fit this model: missing {missing}, unexpected {unexpected}; "
+                "load it into a model built with the same architecture"
+            )
+        for name, p in params.items():
+            value = np.asarray(state[name])
+            if value.shape != p.data.shape:
+                raise ConfigError(
+                    f"state entry {name!r} has shape {value.shape}, the model expects "
+                    f"{p.data.shape}; load it into a model built with the same architecture"
+                )
+            p.data[...] = value
+
+    def to(self, dtype):
+        """Cast every parameter (and its gradient) to ``dtype`` in place."""
+        for p in self.parameters():
+            p.data = p.data.astype(dtype)
+            p.grad = np.zeros_like(p.data)
+        return self
+
+    # --- description ----------------------------------------------------
+    def config(self):
+        """The constructor arguments that rebuild this module (for model files)."""
+        return {}
+
+    def extra_repr(self):
+        return ", ".join(f"{k}={v!r}" for k, v in self.config().items())
+
+    def __repr__(self):
+        return f"{type(self).__name__}({self.extra_repr()})"
+
+
+class Sequential(Module):
+    """Layers applied one after another; backward runs them in reverse."""
+
+    def __init__(self, *layers):
+        if len(layers) == 1 and isinstance(layers[0], (list, tuple)):
+            layers = tuple(layers[0])
+        for i, layer in enumerate(layers):
+            if not isinstance(layer, Module):
+                raise ConfigError(
+                    f"Sequential item {i} is {type(layer).__name__}, not a Module; "
+                    "pass layers such as Linear(2, 8) or Sigmoid()"
+                )
+        self.layers = list(layers)
+
+    def children(self):
+        for i, layer in enumerate(self.layers):
+            yield str(i), layer
+
+    def forward(self, x):
+        for layer in self.layers:
+            x = layer.forward(x)
+        return x
+
+    def backward(self, dout):
+        for layer in reversed(self.layers):
+            dout = layer.backward(dout)
+        return dout
+
+    def __getitem__(self, i):
+        return self.layers[i]
+
+    def __len__(self):
+        return len(self.layers)
+
+    def __iter__(self):
+        return iter(self.layers)
+
+    def __repr__(self):
+        lines = [f"  ({i}): {layer!r}" for i, layer in enumerate(self.layers)]
+        return "Sequential(\n" + "\n".join(lines) + "\n)"
+
+
+def summary(model, input_shape, dtype=np.float64):
+    """A table of layers, output shapes and parameter counts, as text.
+
+    ``input_shape`` excludes the batch axis, e.g. ``(2,)`` for 2-D points.
+    A one-sample forward pass is run to find each output shape.
+    """
+    layers = model.layers if isinstance(model, Sequential) else [model]
+    x = np.zeros((1, *input_shape), dtype=dtype)
+    rows = [("layer", "output shape", "parameters")]
+    was_training = model.training
+    model.eval()
+    try:
+        for i, layer in enumerate(layers):
+            x = layer.forward(x)
+            rows.append((f"{i}: {layer!r}", str((None, *x.shape[1:])), f"{layer.num_parameters():,}"))
+    finally:
+        model.train(was_training)
+    widths = [max(len(r[c]) for r in rows) for c in range(3)]
+    line = "-" * (sum(widths) + 4)
+
+    def fmt(r):
+        return f"{r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:>{widths[2]}}"
+
+    body = [fmt(rows[0]), line] + [fmt(r) for r in rows[1:]] + [line]
+    body.append(f"total parameters: {model.num_parameters():,}")
+    return "\n".join(body)

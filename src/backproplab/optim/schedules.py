@@ -1,0 +1,138 @@
+"""Learning-rate schedules, stepped once per epoch as in PyTorch.
+
+Each holds the optimizer and sets ``optimizer.lr`` from the epoch count
+(``base_lr`` is the rate the optimizer had when the schedule was made).
+"""
+
+import math
+
+from ..errors import ConfigError, unknown_name
+from .optimizer import check_range
+
+
+def _check_int(name, value, low=1):
+    if isinstance(value, bool) or not isinstance(value, int) or value < low:
+        raise ConfigError(f"{name} must be an integer >= {low}, got {value!r}")
+    return value
+
+
+class Schedule:
+    """Base: ``step()`` after each epoch advances ``epoch`` and sets the rate."""
+
+    def __init__(self, optimizer):
+        self.optimizer = optimizer
+        self.base_lr = optimizer.lr
+        self.epoch = 0
+
+    def step(self, metric=None):
+        self.epoch += 1
+        self.optimizer.lr = self.lr_at(self.epoch)
+
+    def lr_at(self, epoch):
+        raise NotImplementedError
+
+
+class ConstantLR(Schedule):
+    """lr_t = lr (no schedule)."""
+
+    def lr_at(self, epoch):
+        return self.base_lr
+
+
+class StepLR(Schedule):
+    """lr_t = lr * gamma^floor(t / step_size): multiply by gamma every step_size epochs."""
+
+    def __init__(self, optimizer, step_size=100, gamma=0.5):
+        super().__init__(optimizer)
+        self.step_size = _check_int("step_size", step_size)
+        self.gamma = check_range("gamma", gamma, 0.0, 1.0 + 1e-12, low_open=True)
+
+    def lr_at(self, epoch):
+        return self.base_lr * self.gamma ** (epoch // self.step_size)
+
+
+class ExponentialLR(Schedule):
+    """lr_t = lr * gamma^t."""
+
+    def __init__(self, optimizer, gamma=0.999):
+        super().__init__(optimizer)
+        self.gamma = check_range("gamma", gamma, 0.0, 1.0 + 1e-12, low_open=True)
+
+    def lr_at(self, epoch):
+        return self.base_lr * self.gamma**epoch
+
+
+class CosineAnnealingLR(Schedule):
+    """lr_t = eta_min + (lr - eta_min) (1 + cos(pi t / T_max)) / 2.
+
+    The rate falls from lr to eta_min over T_max epochs (and, as in PyTorch,
+    rises again after, with period 2 T_max).
+    """
+
+    def __init__(self, optimizer, T_max=1000, eta_min=0.0):
+        super().__init__(optimizer)
+        self.T_max = _check_int("T_max", T_max)
+        self.eta_min = check_range("eta_min", eta_min, 0.0)
+
+    def lr_at(self, epoch):
+        cos = math.cos(math.pi * epoch / self.T_max)
+        return self.eta_min + (self.base_lr - self.eta_min) * (1.0 + cos) / 2.0
+
+
+class ReduceLROnPlateau(Schedule):
+    """Multiply lr by ``factor`` when the monitored loss stops improving.
+
+    An epoch improves when metric < best * (1 - threshold). After more than
+    ``patience`` epochs without improvement, lr <- max(lr * factor, min_lr),
+    then ``cooldown`` epochs pass before bad epochs are counted again.
+    PyTorch's defaults (mode 'min', relative threshold).
+    """
+
+    def __init__(self, optimizer, factor=0.1, patience=10, threshold=1e-4, cooldown=0,
+                 min_lr=0.0, eps=1e-8):
+        super().__init__(optimizer)
+        self.factor = check_range("factor", factor, 0.0, 1.0, low_open=True)
+        self.patience = _check_int("patience", patience, 0)
+        self.threshold = check_range("threshold", threshold, 0.0)
+        self.cooldown = _check_int("cooldown", cooldown, 0)
+        self.min_lr = check_range("min_lr", min_lr, 0.0)
+        self.eps = eps
+        self.best = math.inf
+        self.num_bad_epochs = 0
+        self.cooldown_counter = 0
+
+    def step(self, metric=None):
+        if metric is None:
+            raise ConfigError("ReduceLROnPlateau.step needs the monitored loss: step(loss)")
+        self.epoch += 1
+        if metric < self.best * (1.0 - self.threshold):
+            self.best = metric
+            self.num_bad_epochs = 0
+        else:
+            self.num_bad_epochs += 1
+        if self.cooldown_counter > 0:
+            self.cooldown_counter -= 1
+            self.num_bad_epochs = 0
+        if self.num_bad_epochs > self.patience:
+            old = self.optimizer.lr
+            new = max(old * self.factor, self.min_lr)
+            if old - new > self.eps:
+                self.optimizer.lr = new
+            self.cooldown_counter = self.cooldown
+            self.num_bad_epochs = 0
+
+
+SCHEDULES = {
+    "constant": ConstantLR,
+    "step": StepLR,
+    "exponential": ExponentialLR,
+    "cosine": CosineAnnealingLR,
+    "plateau": ReduceLROnPlateau,
+}
+
+
+def get_schedule(name, optimizer, **kwargs):
+    """A schedule from its registry name, bound to ``optimizer``."""
+    if name not in SCHEDULES:
+        raise unknown_name("schedule", name, SCHEDULES)
+    return SCHEDULES[name](optimizer, **kwargs)

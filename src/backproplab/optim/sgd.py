@@ -1,0 +1,62 @@
+"""Stochastic gradient descent with momentum, Nesterov momentum and weight decay."""
+
+from ..errors import ConfigError
+from .optimizer import Optimizer, check_range
+
+
+class SGD(Optimizer):
+    r"""SGD, with PyTorch's update rule and defaults.
+
+    For step t with gradient g_t of parameter w:
+
+        g  <- g_t + weight_decay * w
+        if momentum > 0:
+            b <- g                                 (t = 1)
+            b <- momentum * b + (1 - dampening) g  (t > 1)
+            g <- g + momentum * b   if nesterov else   b
+        w  <- w - lr * g
+
+    Note: like PyTorch (and unlike Sutskever et al.), lr multiplies the
+    velocity at the update rather than the gradient inside it.
+    """
+
+    def __init__(self, params, lr=0.1, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False):
+        super().__init__(params, lr)
+        self.momentum = check_range("momentum", momentum, 0.0, 1.0)
+        self.dampening = check_range("dampening", dampening, 0.0, 1.0 + 1e-12)
+        self.weight_decay = check_range("weight_decay", weight_decay, 0.0)
+        self.nesterov = bool(nesterov)
+        if self.nesterov and (self.momentum == 0 or self.dampening != 0):
+            raise ConfigError(
+                f"Nesterov momentum needs momentum > 0 and dampening 0, got momentum "
+                f"{self.momentum} and dampening {self.dampening}; set --momentum 0.9"
+            )
+        self.buffers = [None] * len(self.params)
+
+    def _update(self, i, w, g):
+        if self.weight_decay:
+            g = g + self.weight_decay * w
+        if self.momentum:
+            b = self.buffers[i]
+            if b is None:
+                b = self.buffers[i] = g.copy()
+            else:
+                b *= self.momentum
+                b += (1.0 - self.dampening) * g
+            g = g + self.momentum * b if self.nesterov else b
+        w -= self.lr * g
+
+    def hyperparameters(self):
+        return {"lr": self.lr, "momentum": self.momentum, "dampening": self.dampening,
+                "weight_decay": self.weight_decay, "nesterov": self.nesterov}
+
+
+def momentum_sgd(params, lr=0.1, momentum=0.9, **kwargs):
+    """SGD with (heavy-ball) momentum, 0.9 by default."""
+    return SGD(params, lr=lr, momentum=momentum, **kwargs)
+
+
+def nesterov_sgd(params, lr=0.1, momentum=0.9, **kwargs):
+    """SGD with Nesterov momentum, 0.9 by default."""
+    return SGD(params, lr=lr, momentum=momentum, nesterov=True, **kwargs)
+
