@@ -1,0 +1,1 @@
+"""The lab: run configurations to folders of figures, metrics and models (uses matplotlib)."""

@@ -1,0 +1,106 @@
+"""Figures of a run. The only module that imports matplotlib."""
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only; never needs a display
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+# Class k is always drawn in CLASS_COLOURS[k], in every panel and figure.
+CLASS_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
+                 "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
+
+
+def _colours(labels):
+    return [CLASS_COLOURS[int(k) % len(CLASS_COLOURS)] for k in labels]
+
+
+def _legend(ax, classes):
+    for k in classes:
+        ax.scatter([], [], c=CLASS_COLOURS[k % len(CLASS_COLOURS)], label=f"class {k}")
+    ax.legend(loc="best", fontsize=8, framealpha=0.8)
+
+
+def comparison(X, y_true, y_pred, path, title=""):
+    """The lab's two panels: ground truth beside prediction, same class colours."""
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4.6), sharex=True, sharey=True)
+    classes = sorted(set(np.unique(y_true)) | set(np.unique(y_pred)))
+    for ax, labels, name in ((axes[0], y_true, "Ground truth"), (axes[1], y_pred, "Prediction")):
+        ax.scatter(X[:, 0], X[:, 1], c=_colours(labels), s=28, edgecolors="white", linewidths=0.5)
+        ax.set_title(name)
+        ax.set_xlabel("x1")
+        ax.set_aspect("equal", adjustable="box")
+        _legend(ax, classes)
+    axes[0].set_ylabel("x2")
+    wrong = int(np.count_nonzero(y_true != y_pred))
+    fig.suptitle(f"{title}  ({wrong} of {len(y_true)} misclassified)".strip())
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def learning_curve(history, path, title=""):
+    """Loss (log scale) and accuracy against epoch."""
+    fig, (ax_loss, ax_acc) = plt.subplots(1, 2, figsize=(10, 4))
+    epochs = np.asarray(history.epoch)
+    ax_loss.plot(epochs, history.loss, label="training")
+    if history.val_loss:
+        ax_loss.plot(epochs, history.val_loss, label="validation")
+    if history.loss and min(history.loss) > 0:
+        ax_loss.set_yscale("log")
+    ax_loss.set_xlabel("epoch")
+    ax_loss.set_ylabel("loss")
+    ax_loss.set_title("Loss")
+    ax_acc.plot(epochs, 100 * np.asarray(history.accuracy), label="training")
+    if history.val_accuracy:
+        ax_acc.plot(epochs, 100 * np.asarray(history.val_accuracy), label="validation")
+    ax_acc.set_ylim(-2, 102)
+    ax_acc.set_xlabel("epoch")
+    ax_acc.set_ylabel("accuracy (%)")
+    ax_acc.set_title("Accuracy")
+    for ax in (ax_loss, ax_acc):
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8)
+    fig.suptitle(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def decision_boundary(predict_proba, X, y, path, title="", resolution=200):
+    """The network's output over the input square, with the points on top.
+
+    ``predict_proba(grid)`` returns P(class 1) of shape (M,) for two classes,
+    or class probabilities (M, C) for more, where the most likely class is shown.
+    """
+    lo = np.minimum(X.min(axis=0), 0.0) - 0.05
+    hi = np.maximum(X.max(axis=0), 1.0) + 0.05
+    xs, ys = np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution)
+    gx, gy = np.meshgrid(xs, ys)
+    grid = np.column_stack([gx.ravel(), gy.ravel()])
+    proba = np.asarray(predict_proba(grid))
+    fig, ax = plt.subplots(figsize=(5.6, 5))
+    if proba.ndim == 1:
+        from matplotlib.colors import LinearSegmentedColormap
+
+        cmap = LinearSegmentedColormap.from_list("classes", [CLASS_COLOURS[0], "white", CLASS_COLOURS[1]])
+        image = ax.contourf(gx, gy, proba.reshape(gx.shape), levels=np.linspace(0, 1, 21), cmap=cmap, alpha=0.8)
+        ax.contour(gx, gy, proba.reshape(gx.shape), levels=[0.5], colors="black", linewidths=1)
+        fig.colorbar(image, ax=ax, label="P(class 1)")
+    else:
+        from matplotlib.colors import ListedColormap
+
+        n = proba.shape[1]
+        cmap = ListedColormap([CLASS_COLOURS[k % len(CLASS_COLOURS)] for k in range(n)])
+        ax.contourf(gx, gy, proba.argmax(axis=1).reshape(gx.shape), levels=np.arange(n + 1) - 0.5,
+                    cmap=cmap, alpha=0.35)
+    ax.scatter(X[:, 0], X[:, 1], c=_colours(y), s=28, edgecolors="black", linewidths=0.6)
+    ax.set_xlim(lo[0], hi[0])
+    ax.set_ylim(lo[1], hi[1])
+    ax.set_aspect("equal", adjustable="box")
+    ax.set_xlabel("x1")
+    ax.set_ylabel("x2")
+    ax.set_title(title or "Decision boundary")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

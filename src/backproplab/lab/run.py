@@ -1,0 +1,105 @@
+"""Run one configuration and write everything a student wants to look at."""
+
+import json
+import os
+import platform
+import sys
+
+import numpy as np
+
+from .. import __version__
+from ..build import train
+from ..model_file import save_model
+from ..training import evaluate
+from . import plots
+
+
+def versions():
+    import matplotlib
+
+    return {"backproplab": __version__, "numpy": np.__version__, "matplotlib": matplotlib.__version__,
+            "python": platform.python_version()}
+
+
+def positive_class_scores(loss_fn, output):
+    """P(class 1) per sample for a binary network, else all class probabilities."""
+    proba = loss_fn.probabilities(output)
+    if proba.shape[1] == 1:
+        return proba[:, 0]
+    if proba.shape[1] == 2:
+        return proba[:, 1]
+    return proba
+
+
+def sample_lines(y_true, scores):
+    """``sample  7 | ground truth 1 | prediction 0.99871`` for every sample."""
+    width = len(str(len(y_true) - 1))
+    lines = []
+    for i, truth in enumerate(y_true):
+        if scores.ndim == 1:
+            pred = f"{scores[i]:.5f}"
+        else:
+            k = int(scores[i].argmax())
+            pred = f"class {k} (p {scores[i, k]:.5f})"
+        lines.append(f"sample {i:{width}d} | ground truth {int(truth)} | prediction {pred}")
+    return lines
+
+
+def run_to_folder(config, folder, write=print, show_samples=True):
+    """Train ``config``, write its files into ``folder`` and return the metrics dict.
+
+    Files: comparison.png, learning_curve.png, decision_boundary.png,
+    model.npz and metrics.json.
+    """
+    run = train(config, write=write)
+    data, model, loss_fn, history = run.data, run.model, run.loss_fn, run.history
+    if history.diverged:
+        write(f"error: {history.message}")
+    model.eval()
+    X_test = data.X_test.astype(config.dtype)
+    test_loss, test_accuracy = evaluate(model, loss_fn, X_test, data.y_test)
+    output = model.forward(X_test)
+    y_pred = loss_fn.predict(output)
+    scores = positive_class_scores(loss_fn, output)
+    if show_samples:
+        write(f"predictions on the test set ({data.test_source}):")
+        for line in sample_lines(data.y_test, scores):
+            write(line)
+    write(f"final training loss {history.last('loss') or float('nan'):.5f}  "
+          f"test loss {test_loss:.5f}  test accuracy {100 * test_accuracy:.2f}%")
+
+    name = config.dataset
+    plots.comparison(data.X_test, data.y_test, y_pred, os.path.join(folder, "comparison.png"),
+                     title=f"{name}: test set")
+    plots.learning_curve(history, os.path.join(folder, "learning_curve.png"), title=f"{name}: training")
+
+    def predict_proba(grid):
+        return positive_class_scores(loss_fn, model.forward(grid.astype(config.dtype)))
+
+    plots.decision_boundary(predict_proba, data.X_train, data.y_train,
+                            os.path.join(folder, "decision_boundary.png"),
+                            title=f"{name}: network output, training points")
+    save_model(model, os.path.join(folder, "model.npz"), metadata={"config": config.as_dict()})
+    metrics = {
+        "dataset": name,
+        "test_accuracy": test_accuracy,
+        "test_loss": test_loss if np.isfinite(test_loss) else None,
+        "test_set": data.test_source,
+        "n_train": int(len(data.y_train)),
+        "n_test": int(len(data.y_test)),
+        "final_loss": history.last("loss"),
+        "train_accuracy": history.last("accuracy"),
+        "epochs": history.epochs,
+        "seconds": history.last("seconds") or 0.0,
+        "seed": config.seed,
+        "diverged": history.diverged,
+        "stop_reason": history.stop_reason,
+        "message": history.message,
+        "config": config.as_dict(),
+        "history": {k: v for k, v in history.as_dict().items() if isinstance(v, list)},
+        "versions": versions(),
+        "command": " ".join(sys.argv),
+    }
+    with open(os.path.join(folder, "metrics.json"), "w") as f:
+        json.dump(metrics, f, indent=1, allow_nan=False, default=float)
+    return metrics
