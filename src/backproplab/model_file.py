@@ -64,7 +64,8 @@ def save_model(model, path, metadata=None):
 
 def _read(path):
     try:
-        with np.load(path, allow_pickle=False) as data:
+        # Open the file here so it is closed even when NumPy fails half-way.
+        with open(path, "rb") as f, np.load(f, allow_pickle=False) as data:
             return {key: data[key] for key in data.files}
     except FileNotFoundError:
         raise ModelFileError(f"model file {path!r} does not exist; check the path") from None

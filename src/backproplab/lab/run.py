@@ -4,13 +4,14 @@ import json
 import os
 import platform
 import sys
+import warnings
 
 import numpy as np
 
 from .. import __version__
 from ..build import train
 from ..model_file import save_model
-from ..training import evaluate
+from ..training import DivergenceWarning, evaluate
 from . import plots
 
 
@@ -51,16 +52,19 @@ def run_to_folder(config, folder, write=print, show_samples=True):
     Files: comparison.png, learning_curve.png, decision_boundary.png,
     model.npz and metrics.json.
     """
-    run = train(config, write=write)
+    with warnings.catch_warnings():  # a divergence is reported below and in metrics.json
+        warnings.simplefilter("ignore", DivergenceWarning)
+        run = train(config, write=write)
     data, model, loss_fn, history = run.data, run.model, run.loss_fn, run.history
     if history.diverged:
         write(f"error: {history.message}")
     model.eval()
     X_test = data.X_test.astype(config.dtype)
-    test_loss, test_accuracy = evaluate(model, loss_fn, X_test, data.y_test)
-    output = model.forward(X_test)
-    y_pred = loss_fn.predict(output)
-    scores = positive_class_scores(loss_fn, output)
+    with np.errstate(over="ignore", invalid="ignore"):  # a diverged model may overflow; reported above
+        test_loss, test_accuracy = evaluate(model, loss_fn, X_test, data.y_test)
+        output = model.forward(X_test)
+        y_pred = loss_fn.predict(output)
+        scores = positive_class_scores(loss_fn, output)
     if show_samples:
         write(f"predictions on the test set ({data.test_source}):")
         for line in sample_lines(data.y_test, scores):
@@ -74,7 +78,9 @@ def run_to_folder(config, folder, write=print, show_samples=True):
     plots.learning_curve(history, os.path.join(folder, "learning_curve.png"), title=f"{name}: training")
 
     def predict_proba(grid):
-        return positive_class_scores(loss_fn, model.forward(grid.astype(config.dtype)))
+        with np.errstate(over="ignore", invalid="ignore"):
+            scores = positive_class_scores(loss_fn, model.forward(grid.astype(config.dtype)))
+        return np.nan_to_num(scores, nan=0.5)
 
     plots.decision_boundary(predict_proba, data.X_train, data.y_train,
                             os.path.join(folder, "decision_boundary.png"),

@@ -6,15 +6,13 @@ for any finite input. Each loss also knows how to read the network's output:
 training loop can report accuracy without knowing which loss it was given.
 """
 
-import math
-
 import numpy as np
 
 from ..errors import ConfigError, unknown_name
 from . import functional as F
 
 # log(p) is clamped at -100 as in PyTorch's BCELoss, so that p = 0 costs 100, not inf.
-_LOG_FLOOR = math.exp(-100.0)
+_LOG_FLOOR = -100.0
 # PyTorch's BCELoss divides its gradient by max(p (1 - p), 1e-12).
 _BCE_GRAD_EPS = 1e-12
 
@@ -93,8 +91,9 @@ class BCELoss(Loss):
 
     def forward(self, output, target):
         target = _as_column(target, output, "BCELoss")
-        log_p = np.log(np.maximum(output, _LOG_FLOOR))
-        log_1mp = np.log(np.maximum(1.0 - output, _LOG_FLOOR))
+        with np.errstate(divide="ignore"):  # log(0) = -inf is clamped just below
+            log_p = np.maximum(np.log(output), _LOG_FLOOR)
+            log_1mp = np.maximum(np.log(1.0 - output), _LOG_FLOOR)
         self._cache = (output, target)
         return float(-np.mean(target * log_p + (1.0 - target) * log_1mp))
 

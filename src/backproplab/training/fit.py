@@ -72,6 +72,13 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size=None, schedule=No
     rng = as_generator(seed)
     history = History()
     model.train()
+    with np.errstate(over="ignore", invalid="ignore"):  # a diverging run is caught below, by its loss
+        return _epochs(model, loss_fn, optimizer, X, y, epochs, batch_size, schedule,
+                       validation_data, callbacks, rng, history)
+
+
+def _epochs(model, loss_fn, optimizer, X, y, epochs, batch_size, schedule, validation_data,
+            callbacks, rng, history):
     start = time.perf_counter()
     for epoch in range(1, epochs + 1):
         total_loss, correct = 0.0, 0
@@ -83,7 +90,7 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size=None, schedule=No
                 history.diverged = True
                 history.stop_reason = "diverged"
                 history.message = divergence_message(epoch, loss, optimizer.lr)
-                warnings.warn(history.message, DivergenceWarning, stacklevel=2)
+                warnings.warn(history.message, DivergenceWarning, stacklevel=3)
                 return history
             optimizer.zero_grad()
             model.backward(loss_fn.backward())

@@ -1,0 +1,148 @@
+"""The command line, run in-process through ``main(argv)``."""
+
+import json
+import os
+
+import numpy as np
+import pytest
+
+from backproplab.cli import main
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def _png_size(path):
+    with open(path, "rb") as f:
+        data = f.read(24)
+    assert data[:8] == PNG_MAGIC, path
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def test_lab_trains_both_sets_and_writes_every_file(tmp_path, capsys):
+    out = tmp_path / "lab"
+    assert main(["lab", "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "epoch   200  loss" in text
+    assert "sample 20 | ground truth 0 | prediction" in text
+    assert "sample 99 | ground truth" in text
+    for name in ("linear", "xor"):
+        folder = out / name
+        for png in ("comparison.png", "learning_curve.png", "decision_boundary.png"):
+            width, height = _png_size(folder / png)
+            assert width > 300 and height > 300
+        metrics = json.loads((folder / "metrics.json").read_text())
+        assert metrics["test_accuracy"] >= 0.99, (name, metrics["test_accuracy"])
+        assert {"final_loss", "epochs", "seconds", "seed", "config", "history", "versions", "test_set"} <= set(metrics)
+        assert len(metrics["history"]["loss"]) == metrics["epochs"] == 2000
+        assert (folder / "model.npz").stat().st_size > 0
+    assert "fixed" in json.loads((out / "xor" / "metrics.json").read_text())["test_set"]
+    assert "fresh" in json.loads((out / "linear" / "metrics.json").read_text())["test_set"]
+
+
+def test_default_folder_is_new_each_time(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    args = ["train", "--epochs", "5", "--print-every", "0"]
+    assert main(args) == 0 and main(args) == 0
+    folders = os.listdir(tmp_path / "runs")
+    assert len(folders) == 2 and all(f.endswith("xor") or "-xor-" in f for f in folders)
+
+
+def test_train_exposes_the_choices(tmp_path, capsys):
+    out = tmp_path / "run"
+    code = main(["train", "--dataset", "spiral", "--classes", "3", "--n", "150", "--noise", "0.02",
+                 "--hidden", "16", "16", "16", "--activation", "relu", "tanh", "leaky_relu",
+                 "--loss", "cross_entropy", "--optimizer", "nesterov", "--lr", "0.1", "--schedule", "step",
+                 "--step-size", "100", "--gamma", "0.5", "--epochs", "300", "--batch-size", "32",
+                 "--init", "he", "--seed", "3", "--out", str(out), "--print-every", "100"])
+    assert code == 0
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["config"]["hidden"] == [16, 16, 16] and metrics["n_test"] == 150
+    assert metrics["history"]["lr"][-1] == pytest.approx(0.1 * 0.5**2)  # epochs 201-300
+    assert "class" in capsys.readouterr().out
+
+
+def test_predict_reads_a_model_and_a_csv(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["train", "--out", str(out), "--print-every", "0"]) == 0
+    csv = tmp_path / "points.csv"
+    csv.write_text("x1,x2\n0.1,0.1\n0.1,0.9\n")
+    capsys.readouterr()
+    assert main(["predict", "--model", str(out / "model.npz"), "--data", str(csv)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "class 0" in lines[0] and "class 1" in lines[1]
+
+
+def test_diverging_run_writes_what_it_has_and_fails(tmp_path, capsys):
+    out = tmp_path / "run"
+    code = main(["train", "--dataset", "linear", "--activation", "identity", "--loss", "mse",
+                 "--output-activation", "identity", "--optimizer", "sgd", "--lr", "100", "--out", str(out)])
+    assert code == 1
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["diverged"] and "lower learning rate" in metrics["message"]
+    assert "diverged at epoch" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["train", "--lr", "-0.1"], "error: --lr must be a number > 0.0, got -0.1"),
+    (["train", "--lr", "0"], "--lr must be a number > 0.0, got 0"),
+    (["train", "--epochs", "0"], "--epochs must be an integer >= 1, got 0"),
+    (["train", "--batch-size", "0"], "--batch-size must be an integer >= 1, got 0"),
+    (["train", "--hidden", "8", "0"], "--hidden takes positive integer widths"),
+    (["train", "--hidden", "8", "x"], "argument --hidden: invalid int value: 'x'"),
+    (["train", "--activation", "sigmod"], "did you mean 'sigmoid'"),
+    (["train", "--optimizer", "adamm"], "did you mean 'adam'"),
+    (["train", "--dataset", "xorr"], "did you mean 'xor'"),
+    (["train", "--batch-size", "50"], "larger than the 21 XOR points"),
+    (["train", "--dataset", "linear", "--batch-size", "500"], "larger than the 100 training points"),
+    (["train", "--loss", "cross_entropy", "--output-activation", "sigmoid"], "takes logits"),
+    (["train", "--activation", "relu", "tanh", "relu"], "3 names for 2 hidden layers"),
+    (["train", "--dataset", "blobs", "--classes", "3", "--loss", "bce"], "use --loss cross_entropy"),
+    (["predict", "--model", "missing.npz", "--data", "x.csv"], "does not exist"),
+])
+def test_bad_input_gets_one_clear_line_and_status_2(tmp_path, monkeypatch, capsys, argv, message):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) if "invalid int" in message else _no_raise():
+        code = main(argv)
+        assert code == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "runs").exists()
+
+
+def test_existing_output_folder_is_never_overwritten(tmp_path, capsys):
+    out = tmp_path / "run"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    assert main(["train", "--out", str(out), "--epochs", "5"]) == 2
+    assert "--force" in capsys.readouterr().err
+    assert os.listdir(out) == ["keep.txt"]
+    assert main(["train", "--out", str(out), "--epochs", "5", "--force", "--print-every", "0"]) == 0
+
+
+def test_help_reads_well(capsys):
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    text = capsys.readouterr().out
+    for option in ("--dataset", "--hidden", "--activation", "--optimizer", "--schedule", "--batch-size",
+                   "--init", "--target-accuracy"):
+        assert option in text
+    assert main([]) == 0
+    assert "lab" in capsys.readouterr().out
+
+
+class _no_raise:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
+def test_python_m_entry_point():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "backproplab", "--version"], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.startswith("backproplab ")
+    assert np  # numpy imported for the engine in the same environment

@@ -1,0 +1,128 @@
+import numpy as np
+import pytest
+
+from backproplab import ConfigError
+from backproplab.nn import Linear, ReLU, Sequential, Sigmoid, Softmax, Tanh, summary
+from backproplab.nn import functional as F
+
+
+def test_one_training_step_worked_out_by_hand():
+    # Network: x -> z = w x + b -> p = sigmoid(z); MSE L = (p - y)^2 with one sample.
+    # x = 2, w = 0.5, b = 0, y = 1:  z = 1, p = sigmoid(1) = 0.7310585786300049
+    # dL/dp = 2 (p - y) = -0.5378828427399902
+    # dp/dz = p (1 - p) = 0.19661193324148185
+    # dL/dz = -0.10575419479100...;  dL/dw = dL/dz * x;  dL/db = dL/dz
+    # SGD with lr 0.1: w' = 0.5 - 0.1 * dL/dw,  b' = 0 - 0.1 * dL/db
+    from backproplab import SGD, MSELoss
+
+    layer = Linear(1, 1)
+    layer.weight.data[...] = 0.5
+    model = Sequential(layer, Sigmoid())
+    loss_fn = MSELoss()
+    p = 1 / (1 + np.exp(-1.0))
+    dz = 2 * (p - 1) * p * (1 - p)
+    loss = loss_fn(model(np.array([[2.0]])), np.array([1.0]))
+    model.backward(loss_fn.backward())
+    SGD(model.parameters(), lr=0.1).step()
+    assert loss == pytest.approx((p - 1) ** 2, abs=1e-12)
+    assert layer.weight.data[0, 0] == pytest.approx(0.5 - 0.1 * dz * 2, abs=1e-12)
+    assert layer.bias.data[0] == pytest.approx(-0.1 * dz, abs=1e-12)
+
+
+def test_linear_shapes_and_formula(rng):
+    layer = Linear(3, 2, rng=rng)
+    x = rng.standard_normal((4, 3))
+    np.testing.assert_allclose(layer(x), x @ layer.weight.data.T + layer.bias.data)
+    assert layer.weight.shape == (2, 3) and layer.bias.shape == (2,)
+    assert not layer.bias.data.any()
+
+
+def test_gradients_accumulate_until_zero_grad(rng):
+    layer = Linear(2, 2, rng=rng)
+    x = rng.standard_normal((3, 2))
+    layer(x)
+    layer.backward(np.ones((3, 2)))
+    once = layer.weight.grad.copy()
+    layer(x)
+    layer.backward(np.ones((3, 2)))
+    np.testing.assert_allclose(layer.weight.grad, 2 * once)
+    layer.zero_grad()
+    assert not layer.weight.grad.any()
+
+
+def test_backward_before_forward_is_a_clear_error():
+    with pytest.raises(RuntimeError, match="Linear.backward called before forward"):
+        Linear(2, 2, rng=0).backward(np.ones((1, 2)))
+    with pytest.raises(RuntimeError, match="Tanh.backward called before forward"):
+        Tanh().backward(np.ones((1, 2)))
+
+
+@pytest.mark.parametrize("value", [1000.0, -1000.0, 1e4, -1e4])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_sigmoid_and_softmax_are_stable(value, dtype):
+    x = np.array([[value, 0.0, -value]], dtype=dtype)
+    for fn in (F.sigmoid, F.softmax, F.log_softmax, np.tanh):
+        assert np.all(np.isfinite(fn(x)))
+    s = Sigmoid()
+    assert np.all(np.isfinite(s.backward(np.ones_like(x)) if s.forward(x) is not None else None))
+    np.testing.assert_allclose(F.sigmoid(np.array([value])), [1.0 if value > 0 else 0.0], atol=1e-30)
+
+
+def test_softmax_rows_sum_to_one(rng):
+    out = Softmax()(rng.standard_normal((5, 4)) * 50)
+    np.testing.assert_allclose(out.sum(axis=1), 1.0)
+
+
+def test_relu_gradient_is_zero_at_zero():
+    r = ReLU()
+    r(np.array([[0.0, 1.0, -1.0]]))
+    np.testing.assert_array_equal(r.backward(np.ones((1, 3))), [[0.0, 1.0, 0.0]])
+
+
+def test_state_dict_round_trip_and_mismatch(rng):
+    a = Sequential(Linear(2, 3, rng=rng), Tanh(), Linear(3, 1, rng=rng))
+    b = Sequential(Linear(2, 3, rng=rng), Tanh(), Linear(3, 1, rng=rng))
+    b.load_state_dict(a.state_dict())
+    x = rng.standard_normal((4, 2))
+    np.testing.assert_array_equal(a(x), b(x))
+    assert list(a.state_dict()) == ["0.weight", "0.bias", "2.weight", "2.bias"]
+    with pytest.raises(ConfigError, match="shape"):
+        Sequential(Linear(2, 4, rng=0), Tanh(), Linear(4, 1, rng=0)).load_state_dict(a.state_dict())
+
+
+def test_summary_lists_shapes_and_counts():
+    model = Sequential(Linear(2, 8, rng=0), Sigmoid(), Linear(8, 1, rng=0))
+    text = summary(model, (2,))
+    assert "(None, 8)" in text and "(None, 1)" in text
+    assert "total parameters: 33" in text
+
+
+def test_train_and_eval_modes_propagate():
+    model = Sequential(Linear(2, 2, rng=0), Sigmoid())
+    model.eval()
+    assert not model.training and not model[0].training
+    model.train()
+    assert model[1].training
+
+
+@pytest.mark.parametrize("bad", [0, -3, 2.5, "8", True])
+def test_linear_rejects_bad_sizes(bad):
+    with pytest.raises(ConfigError, match="must be a positive integer"):
+        Linear(bad, 2)
+
+
+def test_initialisers_are_seeded_and_scaled():
+    a, b = Linear(100, 100, init="he", rng=5), Linear(100, 100, init="he", rng=5)
+    np.testing.assert_array_equal(a.weight.data, b.weight.data)
+    assert a.weight.data.std() == pytest.approx(np.sqrt(2 / 100), rel=0.05)
+    assert Linear(100, 100, init="normal", rng=1).weight.data.std() == pytest.approx(1.0, rel=0.05)
+    bound = np.sqrt(6 / 200)
+    w = Linear(100, 100, init="xavier", rng=1).weight.data
+    assert w.max() <= bound and w.min() >= -bound and w.max() > 0.9 * bound
+    with pytest.raises(ConfigError, match="did you mean 'xavier'"):
+        Linear(2, 2, init="xavir")
+
+
+def test_float32_models_compute_in_float32(rng):
+    model = Sequential(Linear(2, 3, rng=rng, dtype=np.float32), Sigmoid())
+    assert model(rng.standard_normal((2, 2)).astype(np.float32)).dtype == np.float32

@@ -1,0 +1,93 @@
+import numpy as np
+import pytest
+
+from backproplab import SGD, Adam, BCELoss, Linear, Sequential, Sigmoid, fit
+from backproplab.build import train
+from backproplab.config import RunConfig
+from backproplab.data import xor_easy
+from backproplab.training import DivergenceWarning, TargetAccuracy
+
+
+def _net(seed=0):
+    rng = np.random.default_rng(seed)
+    return Sequential(Linear(2, 8, rng=rng), Sigmoid(), Linear(8, 8, rng=rng), Sigmoid(), Linear(8, 1, rng=rng), Sigmoid())
+
+
+def test_fit_learns_xor_and_records_history():
+    X, y = xor_easy()
+    model = _net()
+    history = fit(model, BCELoss(), Adam(model.parameters(), lr=0.01), X, y, epochs=1500, seed=0)
+    assert history.accuracy[-1] == 1.0
+    assert history.loss[-1] < 0.01 < history.loss[0]
+    assert history.epoch == list(range(1, 1501)) and len(history.lr) == 1500
+    assert all(b >= a for a, b in zip(history.seconds, history.seconds[1:]))
+
+
+def test_target_accuracy_stops_early():
+    X, y = xor_easy()
+    model = _net()
+    history = fit(model, BCELoss(), Adam(model.parameters(), lr=0.01), X, y, epochs=5000,
+                  callbacks=[TargetAccuracy(1.0)])
+    assert history.accuracy[-1] == 1.0 and history.epochs < 5000
+    assert history.stop_reason.startswith("reached target accuracy")
+
+
+def test_divergence_stops_with_a_message_and_keeps_history():
+    X, y = xor_easy()
+    model = Sequential(Linear(2, 8, rng=0), Linear(8, 1, rng=0))
+    from backproplab import MSELoss
+
+    with pytest.warns(DivergenceWarning, match="diverged at epoch"):
+        history = fit(model, MSELoss(), SGD(model.parameters(), lr=100.0), X * 100, y, epochs=1000)
+    assert history.diverged and 1 < history.epochs + 1 < 1000
+    assert "lower learning rate" in history.message
+    assert all(np.isfinite(history.loss))
+
+
+def test_mini_batches_and_per_sample_sgd_are_seeded():
+    X, y = xor_easy()
+    runs = []
+    for _ in range(2):
+        model = _net()
+        runs.append(fit(model, BCELoss(), SGD(model.parameters(), lr=0.5), X, y, epochs=20, batch_size=1, seed=3))
+    assert runs[0].loss == runs[1].loss
+
+
+def test_same_seed_same_run_bit_for_bit():
+    config = RunConfig(dataset="linear", epochs=200, batch_size=10, print_every=0, seed=4)
+    a, b = train(config), train(config)
+    assert a.history.loss == b.history.loss
+    for pa, pb in zip(a.model.parameters(), b.model.parameters()):
+        np.testing.assert_array_equal(pa.data, pb.data)
+    c = train(config.replace(seed=5))
+    assert c.history.loss != a.history.loss
+
+
+@pytest.mark.parametrize("dataset, extra", [
+    ("chessboard", dict(n=300, hidden=(16, 16), activation=("tanh",), epochs=1500, lr=0.02, test_size=300)),
+    ("circles", dict(hidden=(8, 8), activation=("relu",), init="he", epochs=800, lr=0.02)),
+    ("spiral", dict(classes=3, loss="cross_entropy", hidden=(32, 32), activation=("relu",), init="he", epochs=1500, lr=0.02)),
+    ("blobs", dict(classes=4, loss="mse", hidden=(8,), epochs=800, lr=0.05)),
+])
+def test_other_data_sets_train_well(dataset, extra):
+    run = train(RunConfig(dataset=dataset, print_every=0, **extra))
+    from backproplab.training import evaluate
+
+    _, accuracy = evaluate(run.model, run.loss_fn, run.data.X_test, run.data.y_test)
+    assert accuracy > 0.85, accuracy
+
+
+@pytest.mark.parametrize("optimizer, lr", [("sgd", 2.0), ("momentum", 0.3), ("nesterov", 0.3),
+                                           ("adagrad", 0.3), ("rmsprop", 0.01), ("adamw", 0.01)])
+@pytest.mark.parametrize("schedule", ["constant", "step", "exponential", "cosine", "plateau"])
+def test_every_optimizer_and_schedule_solves_xor(optimizer, lr, schedule):
+    gamma = 0.9995 if schedule == "exponential" else 0.5
+    config = RunConfig(optimizer=optimizer, lr=lr, schedule=schedule, epochs=3000, gamma=gamma,
+                       step_size=1000, patience=200, print_every=0, target_accuracy=1.0)
+    assert train(config).history.accuracy[-1] == 1.0
+
+
+def test_float32_training():
+    run = train(RunConfig(dtype="float32", print_every=0))
+    assert run.model.parameters()[0].data.dtype == np.float32
+    assert run.history.accuracy[-1] == 1.0
