@@ -58,9 +58,9 @@ def learning_curve(history, path, title=""):
     ax_acc.set_xlabel("epoch")
     ax_acc.set_ylabel("accuracy (%)")
     ax_acc.set_title("Accuracy")
-    for ax in (ax_loss, ax_acc):
+    for ax, where in ((ax_loss, "upper right"), (ax_acc, "lower right")):
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=8, loc="best")
+        ax.legend(fontsize=8, loc=where)
     fig.suptitle(title)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
