@@ -31,3 +31,10 @@ def unknown_name(kind, name, choices):
         f"unknown {kind} {name!r}{did_you_mean(name, choices)}; "
         f"choose one of: {', '.join(sorted(choices))}"
     )
+
+
+def lookup(kind, name, table):
+    """``table[name]``, or a ConfigError that lists the choices and suggests the closest."""
+    if isinstance(name, str) and name in table:
+        return table[name]
+    raise unknown_name(kind, name, table)

@@ -1,6 +1,6 @@
 """Data: the lab's generated sets, more 2-D shapes, splitting and mini-batches."""
 
-from ..errors import unknown_name
+from ..errors import lookup
 from .batching import batches, check_dataset, train_test_split
 from .synthetic import blobs, chessboard, circles, linear, spiral, xor_easy
 
@@ -15,9 +15,7 @@ DATASETS = {
 
 
 def get_dataset(name):
-    if name not in DATASETS:
-        raise unknown_name("dataset", name, DATASETS)
-    return DATASETS[name]
+    return lookup("dataset", name, DATASETS)
 
 
 __all__ = [

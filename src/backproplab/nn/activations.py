@@ -6,7 +6,7 @@ output (as scikit-learn does), which saves recomputing the forward pass.
 
 import numpy as np
 
-from ..errors import ConfigError, unknown_name
+from ..errors import ConfigError, lookup
 from . import functional as F
 from .module import Module
 
@@ -116,6 +116,4 @@ ACTIVATIONS = {
 
 def get_activation(name):
     """A new activation layer from its registry name, e.g. ``'relu'``."""
-    if name not in ACTIVATIONS:
-        raise unknown_name("activation", name, ACTIVATIONS)
-    return ACTIVATIONS[name]()
+    return lookup("activation", name, ACTIVATIONS)()

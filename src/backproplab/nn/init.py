@@ -14,7 +14,7 @@ Rectifiers".
 
 import numpy as np
 
-from ..errors import unknown_name
+from ..errors import lookup
 
 
 def normal(shape, rng):
@@ -36,6 +36,4 @@ INITIALIZERS = {"normal": normal, "xavier": xavier, "he": he}
 
 
 def get_initializer(name):
-    if name not in INITIALIZERS:
-        raise unknown_name("initialiser", name, INITIALIZERS)
-    return INITIALIZERS[name]
+    return lookup("initialiser", name, INITIALIZERS)

@@ -8,7 +8,7 @@ training loop can report accuracy without knowing which loss it was given.
 
 import numpy as np
 
-from ..errors import ConfigError, unknown_name
+from ..errors import ConfigError, lookup
 from . import functional as F
 
 # log(p) is clamped at -100 as in PyTorch's BCELoss, so that p = 0 costs 100, not inf.
@@ -178,6 +178,4 @@ LOSSES = {
 
 def get_loss(name):
     """A new loss from its registry name, e.g. ``'cross_entropy'``."""
-    if name not in LOSSES:
-        raise unknown_name("loss", name, LOSSES)
-    return LOSSES[name]()
+    return lookup("loss", name, LOSSES)()

@@ -1,6 +1,6 @@
 """Optimizers and learning-rate schedules, with PyTorch's formulas and defaults."""
 
-from ..errors import unknown_name
+from ..errors import lookup
 from .adaptive import Adagrad, Adam, AdamW, RMSprop
 from .optimizer import Optimizer
 from .schedules import (
@@ -28,9 +28,7 @@ OPTIMIZERS = {
 
 def get_optimizer(name, params, **kwargs):
     """An optimizer from its registry name, e.g. ``get_optimizer('adam', model.parameters(), lr=0.01)``."""
-    if name not in OPTIMIZERS:
-        raise unknown_name("optimizer", name, OPTIMIZERS)
-    return OPTIMIZERS[name](params, **kwargs)
+    return lookup("optimizer", name, OPTIMIZERS)(params, **kwargs)
 
 
 __all__ = [

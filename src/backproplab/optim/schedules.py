@@ -6,7 +6,7 @@ Each holds the optimizer and sets ``optimizer.lr`` from the epoch count
 
 import math
 
-from ..errors import ConfigError, unknown_name
+from ..errors import ConfigError, lookup
 from .optimizer import check_range
 
 
@@ -133,6 +133,4 @@ SCHEDULES = {
 
 def get_schedule(name, optimizer, **kwargs):
     """A schedule from its registry name, bound to ``optimizer``."""
-    if name not in SCHEDULES:
-        raise unknown_name("schedule", name, SCHEDULES)
-    return SCHEDULES[name](optimizer, **kwargs)
+    return lookup("schedule", name, SCHEDULES)(optimizer, **kwargs)
