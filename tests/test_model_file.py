@@ -84,3 +84,33 @@ def test_random_and_truncated_bytes_only_raise_model_file_error(tmp_path, noise,
             load_model(bad)
         except ModelFileError:
             pass
+
+
+def _rewrite(path, change):
+    """Load the raw arrays of a model file, let ``change`` edit them, write them back."""
+    import json
+
+    with np.load(path, allow_pickle=False) as data:
+        arrays = {k: data[k] for k in data.files}
+    arch = json.loads(bytes(arrays["__architecture__"]).decode())
+    change(arch, arrays)
+    arrays["__architecture__"] = np.frombuffer(json.dumps(arch).encode(), dtype=np.uint8)
+    np.savez(path, **arrays)
+
+
+def test_wrong_version_and_wrong_architecture_get_clear_errors(tmp_path):
+    path = tmp_path / "m.npz"
+    save_model(_model(), path)
+    _rewrite(path, lambda arch, arrays: arch.update(format_version=99))
+    with pytest.raises(ModelFileError, match="format version 99"):
+        load_model(path)
+
+    save_model(_model(), path)
+    _rewrite(path, lambda arch, arrays: arch["layers"][0]["config"].update(out_features=6))
+    with pytest.raises(ModelFileError, match="does not match its architecture"):
+        load_model(path)
+
+    save_model(_model(), path)
+    _rewrite(path, lambda arch, arrays: arch["layers"].append({"type": "Teleport", "config": {}}))
+    with pytest.raises(ModelFileError, match="unknown or invalid layer"):
+        load_model(path)

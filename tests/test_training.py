@@ -91,3 +91,47 @@ def test_float32_training():
     run = train(RunConfig(dtype="float32", print_every=0))
     assert run.model.parameters()[0].data.dtype == np.float32
     assert run.history.accuracy[-1] == 1.0
+
+
+_FINGERPRINT = """
+import hashlib, numpy as np
+from backproplab.build import train
+from backproplab.config import RunConfig
+run = train(RunConfig(dataset="circles", batch_size=16, epochs=30, print_every=0, seed=11))
+h = hashlib.sha256(np.array(run.history.loss).tobytes())
+for p in run.model.parameters():
+    h.update(p.data.tobytes())
+print(h.hexdigest())
+"""
+
+
+def test_same_seed_same_bits_in_two_processes():
+    import subprocess
+    import sys
+
+    digests = [subprocess.run([sys.executable, "-c", _FINGERPRINT], capture_output=True, text=True,
+                              check=True).stdout.strip() for _ in range(2)]
+    namespace = {}
+    from contextlib import redirect_stdout
+    from io import StringIO
+
+    buffer = StringIO()
+    with redirect_stdout(buffer):
+        exec(_FINGERPRINT, namespace)
+    assert digests[0] == digests[1] == buffer.getvalue().strip()
+
+
+def test_no_activation_on_unscaled_data_diverges_cleanly():
+    config = RunConfig(dataset="linear", activation=("identity",), loss="mse", output_activation="identity",
+                       optimizer="sgd", lr=0.5, print_every=0)
+    from backproplab.build import make_data
+
+    data = make_data(config)
+    model = Sequential(Linear(2, 8, rng=0), Linear(8, 8, rng=0), Linear(8, 1, rng=0))
+    from backproplab import MSELoss
+
+    with pytest.warns(DivergenceWarning) as record:
+        history = fit(model, MSELoss(), SGD(model.parameters(), lr=0.5), data.X_train * 1000,
+                      data.y_train, epochs=100)
+    assert len(record) == 1 and history.diverged
+    assert f"epoch {history.epochs + 1}" in history.message

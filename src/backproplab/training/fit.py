@@ -60,6 +60,10 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size=None, schedule=No
     DivergenceWarning).
     """
     X, y = check_dataset(X, y, "training data")
+    if len(np.unique(y)) < 2:
+        raise ConfigError(
+            f"training data: y holds a single class ({int(y[0])}); a classifier needs examples of at least two"
+        )
     epochs = _check_positive_int("epochs", epochs)
     batch_size = _check_positive_int("batch_size", batch_size, allow_none=True)
     if batch_size is not None and batch_size > len(X):
