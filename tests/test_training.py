@@ -135,3 +135,15 @@ def test_no_activation_on_unscaled_data_diverges_cleanly():
                       data.y_train, epochs=100)
     assert len(record) == 1 and history.diverged
     assert f"epoch {history.epochs + 1}" in history.message
+
+
+def test_validation_metrics_are_recorded_each_epoch():
+    from backproplab.data import linear
+
+    X, y = linear(100, seed=0)
+    Xv, yv = linear(50, seed=1)
+    model = _net()
+    history = fit(model, BCELoss(), Adam(model.parameters(), lr=0.01), X, y, epochs=300,
+                  validation_data=(Xv, yv), seed=0)
+    assert len(history.val_loss) == len(history.val_accuracy) == 300
+    assert history.val_accuracy[-1] > 0.9 and history.val_loss[-1] < history.val_loss[0]
