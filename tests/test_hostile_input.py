@@ -52,6 +52,7 @@ CLI_CASES = [
     (["train", "--batch-size", "-1"], "--batch-size must be an integer >= 1, got -1"),
     (["train", "--hidden", "0"], "--hidden takes positive integer widths"),
     (["train", "--hidden", "8", "-1"], "--hidden takes positive integer widths"),
+    (["train", "--hidden", "8", "0"], "--hidden takes positive integer widths"),
     (["train", "--hidden", "8", "x"], "argument --hidden: invalid int value: 'x'"),
     (["train", "--hidden", "2.5"], "argument --hidden: invalid int value: '2.5'"),
     (["train", "--activation", "sigmod"], "unknown activation 'sigmod' (did you mean 'sigmoid'?)"),

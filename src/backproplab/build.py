@@ -38,9 +38,14 @@ class TrainedRun:
     history: object
 
 
-def make_data(config):
+def random_streams(seed):
+    """One Generator per name in _STREAMS, all derived from ``seed``."""
+    return dict(zip(_STREAMS, spawn(seed, len(_STREAMS))))
+
+
+def make_data(config, streams=None):
     """Training and test sets for ``config``, as a Split."""
-    streams = dict(zip(_STREAMS, spawn(config.seed, len(_STREAMS))))
+    streams = streams or random_streams(config.seed)
     generator = get_dataset(config.dataset)
     if config.dataset == "xor":
         X, y = generator()
@@ -83,10 +88,8 @@ def build_model(config, n_features, n_outputs, output_activation, rng):
 
 
 def build_optimizer(config, params):
-    kwargs = {"lr": config.lr}
+    kwargs = {"lr": config.lr, "weight_decay": config.weight_decay}
     name = config.optimizer
-    if name in ("sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "adamw"):
-        kwargs["weight_decay"] = config.weight_decay
     if name in ("momentum", "nesterov"):
         kwargs["momentum"] = config.momentum
     if name == "rmsprop":
@@ -114,8 +117,8 @@ def train(config, write=None):
 
     ``write`` (e.g. ``print``) receives a log line every ``config.print_every`` epochs.
     """
-    data = make_data(config)
-    streams = dict(zip(_STREAMS, spawn(config.seed, len(_STREAMS))))
+    streams = random_streams(config.seed)
+    data = make_data(config, streams)
     loss_name, n_outputs, output_activation = loss_and_head(config, data.n_classes)
     model = build_model(config, data.X_train.shape[1], n_outputs, output_activation, streams["weights"])
     loss_fn = get_loss(loss_name)

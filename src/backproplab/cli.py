@@ -157,7 +157,7 @@ def _run_predict(args, write):
     n_in = model.parameters()[0].shape[1]
     if X.shape[1] != n_in:
         raise BackproplabError(f"{args.data!r} has {X.shape[1]} columns, the model takes {n_in} features")
-    loss_fn = get_loss(_saved_loss(metadata))
+    loss_fn = get_loss(metadata.get("loss", "mse"))
     model.eval()
     output = model.forward(X.astype(model.parameters()[0].data.dtype))
     labels, scores = loss_fn.predict(output), positive_class_scores(loss_fn, output)
@@ -165,14 +165,6 @@ def _run_predict(args, write):
         score = f"{scores[i]:.5f}" if scores.ndim == 1 else f"{scores[i].max():.5f}"
         write(f"sample {i} | {', '.join(f'{v:g}' for v in row)} | class {int(label)} | score {score}")
     return 0
-
-
-def _saved_loss(metadata):
-    from .build import loss_and_head
-
-    config = RunConfig.from_dict(metadata.get("config", {}))
-    n_classes = config.classes if config.dataset in ("spiral", "blobs") else 2
-    return loss_and_head(config, n_classes)[0]
 
 
 def describe(config):

@@ -6,7 +6,7 @@ name the option as the CLI spells it (``--lr must be > 0, got -0.1``).
 """
 
 import math
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, fields, replace
 
 from .data import DATASETS
 from .errors import ConfigError, unknown_name
@@ -59,7 +59,6 @@ class RunConfig:
     print_every: int = 200
     target_accuracy: float | None = None
     dtype: str = "float64"
-    extra: dict = field(default_factory=dict, compare=False)
 
     def __post_init__(self):
         validate(self)
@@ -69,7 +68,6 @@ class RunConfig:
 
     def as_dict(self):
         d = asdict(self)
-        d.pop("extra")
         d["hidden"], d["activation"] = list(self.hidden), list(self.activation)
         return d
 
@@ -78,7 +76,7 @@ class RunConfig:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(d) - known)
         if unknown:
-            raise ConfigError(f"unknown config keys {unknown}; known keys: {sorted(known - {'extra'})}")
+            raise ConfigError(f"unknown config keys {unknown}; known keys: {sorted(known)}")
         d = dict(d)
         for key in ("hidden", "activation"):
             if key in d and isinstance(d[key], list):
@@ -187,11 +185,10 @@ def validate(cfg):
         raise ConfigError(
             f"--loss bce is for 2 classes, the data has {cfg.classes}; use --loss cross_entropy"
         )
-    if cfg.batch_size is not None and cfg.dataset != "xor" and cfg.batch_size > cfg.n_points:
+    if cfg.batch_size is not None and cfg.batch_size > cfg.n_points:
+        points = "XOR" if cfg.dataset == "xor" else "training"
         raise ConfigError(
-            f"--batch-size {cfg.batch_size} is larger than the {cfg.n_points} training points; "
+            f"--batch-size {cfg.batch_size} is larger than the {cfg.n_points} {points} points; "
             f"use at most {cfg.n_points} (or leave it unset for full batch)"
         )
-    if cfg.batch_size is not None and cfg.dataset == "xor" and cfg.batch_size > 21:
-        raise ConfigError(f"--batch-size {cfg.batch_size} is larger than the 21 XOR points; use at most 21")
 

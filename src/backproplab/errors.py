@@ -4,6 +4,8 @@ Every error a user can provoke with bad input is one of these, with a
 one-line message that names the value, the rule it breaks and a fix.
 """
 
+import difflib
+
 
 class BackproplabError(Exception):
     """Base class of every error raised on purpose by backproplab."""
@@ -19,8 +21,6 @@ class ModelFileError(BackproplabError):
 
 def did_you_mean(name, choices):
     """Return ' (did you mean X?)' for the closest choice, or ''."""
-    import difflib
-
     close = difflib.get_close_matches(str(name), list(choices), n=1, cutoff=0.5)
     return f" (did you mean {close[0]!r}?)" if close else ""
 

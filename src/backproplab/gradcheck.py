@@ -14,13 +14,6 @@ import numpy as np
 from .errors import ConfigError
 
 
-def _objective(model, x, loss_fn, target, weights):
-    out = model.forward(x)
-    if loss_fn is not None:
-        return loss_fn.forward(out, target), None
-    return float(np.sum(out * weights)), weights
-
-
 def _numeric_gradient(f, array, h):
     """Central differences of the scalar function f() with respect to array, in place."""
     grad = np.zeros_like(array)
@@ -66,13 +59,12 @@ def gradcheck(model, x, loss_fn=None, target=None, h=1e-6, seed=0):
     weights = np.random.default_rng(seed).standard_normal(out.shape)
 
     def f():
-        return _objective(model, x, loss_fn, target, weights)[0]
+        out = model.forward(x)
+        return loss_fn.forward(out, target) if loss_fn is not None else float(np.sum(out * weights))
 
     model.zero_grad()
-    _, dout = _objective(model, x, loss_fn, target, weights)
-    if dout is None:
-        dout = loss_fn.backward()
-    dx = model.backward(dout)
+    f()
+    dx = model.backward(loss_fn.backward() if loss_fn is not None else weights)
     report = {"input": relative_error(dx, _numeric_gradient(f, x, h))}
     for name, p in model.named_parameters():
         report[name] = relative_error(p.grad, _numeric_gradient(f, p.data, h))

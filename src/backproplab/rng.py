@@ -5,6 +5,12 @@ import numpy as np
 from .errors import ConfigError
 
 
+def _check_seed(seed):
+    if isinstance(seed, (bool, float)) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ConfigError(f"seed must be a non-negative integer, got {seed!r}")
+    return int(seed)
+
+
 def as_generator(seed):
     """Return a ``numpy.random.Generator`` for an int seed, a Generator, or None.
 
@@ -14,9 +20,7 @@ def as_generator(seed):
         return seed
     if seed is None:
         return np.random.default_rng()
-    if isinstance(seed, (bool, float)) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ConfigError(f"seed must be a non-negative integer, got {seed!r}")
-    return np.random.default_rng(int(seed))
+    return np.random.default_rng(_check_seed(seed))
 
 
 def spawn(seed, n):
@@ -25,6 +29,4 @@ def spawn(seed, n):
     Used to give data, test data, weights and shuffling their own streams, so
     changing one (say, the number of points) leaves the others as they were.
     """
-    if isinstance(seed, (bool, float)) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise ConfigError(f"seed must be a non-negative integer, got {seed!r}")
-    return [np.random.default_rng(s) for s in np.random.SeedSequence(int(seed)).spawn(n)]
+    return [np.random.default_rng(s) for s in np.random.SeedSequence(_check_seed(seed)).spawn(n)]

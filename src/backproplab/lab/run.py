@@ -85,7 +85,7 @@ def run_to_folder(config, folder, write=print, show_samples=True):
     plots.decision_boundary(predict_proba, data.X_train, data.y_train,
                             os.path.join(folder, "decision_boundary.png"),
                             title=f"{name}: network output, training points")
-    save_model(model, os.path.join(folder, "model.npz"), metadata={"config": config.as_dict()})
+    save_model(model, os.path.join(folder, "model.npz"), metadata={"config": config.as_dict(), "loss": loss_fn.name})
     metrics = {
         "dataset": name,
         "test_accuracy": test_accuracy,

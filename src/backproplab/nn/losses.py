@@ -62,6 +62,7 @@ class Loss:
 
 
 class MSELoss(Loss):
+    name = "mse"
     """L = mean((y_hat - y)^2) over all elements.   dL/dy_hat = 2 (y_hat - y) / size.
 
     Integer class labels of shape (N,) with an output of C > 1 columns are
@@ -82,6 +83,7 @@ class MSELoss(Loss):
 
 
 class BCELoss(Loss):
+    name = "bce"
     """Binary cross-entropy on probabilities p (after a sigmoid).
 
     L = -mean(y log p + (1 - y) log(1 - p)), with each log clamped at -100.
@@ -103,6 +105,7 @@ class BCELoss(Loss):
 
 
 class BCEWithLogitsLoss(Loss):
+    name = "bce_logits"
     """Binary cross-entropy on logits z, with p = sigmoid(z) folded in.
 
     L = mean(max(z, 0) - z y + log(1 + e^-|z|))   (stable for any z).
@@ -139,6 +142,7 @@ def _one_hot(labels, n_classes, loss_name):
 
 
 class CrossEntropyLoss(Loss):
+    name = "cross_entropy"
     """Softmax cross-entropy from logits z (N, C) and integer labels y (N,).
 
     L = -mean_i log softmax(z_i)[y_i], computed with log-softmax (stable).
@@ -168,12 +172,7 @@ class CrossEntropyLoss(Loss):
         return F.softmax(output)
 
 
-LOSSES = {
-    "mse": MSELoss,
-    "bce": BCELoss,
-    "bce_logits": BCEWithLogitsLoss,
-    "cross_entropy": CrossEntropyLoss,
-}
+LOSSES = {cls.name: cls for cls in (MSELoss, BCELoss, BCEWithLogitsLoss, CrossEntropyLoss)}
 
 
 def get_loss(name):

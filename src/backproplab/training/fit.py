@@ -45,6 +45,7 @@ def evaluate(model, loss_fn, X, y):
     return loss, accuracy
 
 
+@np.errstate(over="ignore", invalid="ignore")  # a diverging run is caught by its loss instead
 def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size=None, schedule=None,
         validation_data=None, callbacks=(), seed=None):
     """Train ``model`` on (X, y) and return its History.
@@ -76,13 +77,6 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size=None, schedule=No
     rng = as_generator(seed)
     history = History()
     model.train()
-    with np.errstate(over="ignore", invalid="ignore"):  # a diverging run is caught below, by its loss
-        return _epochs(model, loss_fn, optimizer, X, y, epochs, batch_size, schedule,
-                       validation_data, callbacks, rng, history)
-
-
-def _epochs(model, loss_fn, optimizer, X, y, epochs, batch_size, schedule, validation_data,
-            callbacks, rng, history):
     start = time.perf_counter()
     for epoch in range(1, epochs + 1):
         total_loss, correct = 0.0, 0
@@ -94,7 +88,7 @@ def _epochs(model, loss_fn, optimizer, X, y, epochs, batch_size, schedule, valid
                 history.diverged = True
                 history.stop_reason = "diverged"
                 history.message = divergence_message(epoch, loss, optimizer.lr)
-                warnings.warn(history.message, DivergenceWarning, stacklevel=3)
+                warnings.warn(history.message, DivergenceWarning, stacklevel=3)  # 3: past the errstate wrapper
                 return history
             optimizer.zero_grad()
             model.backward(loss_fn.backward())
