@@ -8,23 +8,97 @@ import pytest
 
 from backproplab import gradcheck
 from backproplab.gradcheck import relative_error
-from backproplab.nn import ACTIVATIONS, LAYERS, LOSSES, Identity, Linear, Sequential, get_activation, get_loss
+from backproplab.nn import (
+    ACTIVATIONS, LAYERS, LOSSES, AvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d, Dropout, Flatten,
+    Identity, Linear, MaxPool2d, ReLU, Sequential, Sigmoid, Tanh, get_activation, get_loss,
+)
 
 TOLERANCE = 1e-7
 
 
+class ReseededDropout(Dropout):
+    """Dropout drawing the same mask on every call, so central differences see one function."""
+
+    def forward(self, x):
+        self.rng = np.random.default_rng(0)
+        return super().forward(x)
+
+
+IMAGE = (2, 3, 7, 6)  # N, C, H, W: odd sizes catch off-by-one window errors
+
+# name -> (layer factory, input shape); every registered layer must appear here.
+CASES = {
+    "Linear": (lambda rng: Linear(3, 4, rng=rng), (5, 3)),
+    "Conv2d": (lambda rng: Conv2d(3, 4, 3, rng=rng), IMAGE),
+    "MaxPool2d": (lambda rng: MaxPool2d(2), IMAGE),
+    "AvgPool2d": (lambda rng: AvgPool2d(2), IMAGE),
+    "Flatten": (lambda rng: Flatten(), IMAGE),
+    "Dropout": (lambda rng: ReseededDropout(0.4), (5, 3)),
+    "BatchNorm1d": (lambda rng: BatchNorm1d(3), (5, 3)),
+    "BatchNorm2d": (lambda rng: BatchNorm2d(3), IMAGE),
+}
+
+
 def _layer(name, rng):
-    if name == "Linear":
-        return Linear(3, 4, rng=rng)
-    return LAYERS[name]()
+    factory, shape = CASES.get(name, (lambda rng: LAYERS[name](), (5, 3)))
+    return factory(rng), shape
 
 
 @pytest.mark.parametrize("name", sorted(LAYERS))
 def test_every_layer_matches_central_differences(name, rng):
-    layer = _layer(name, rng)
+    layer, shape = _layer(name, rng)
     # Keep inputs away from 0, where ReLU's kink would make differences meaningless.
-    x = rng.uniform(0.2, 1.5, size=(5, 3)) * rng.choice([-1, 1], size=(5, 3))
+    x = rng.uniform(0.2, 1.5, size=shape) * rng.choice([-1, 1], size=shape)
+    for param in layer.parameters():  # non-trivial scale and shift for batch norm
+        param.data[...] = rng.uniform(0.5, 1.5, param.shape)
     report = gradcheck(layer, x)
+    assert max(report.values()) < TOLERANCE, report
+
+
+CONV_GEOMETRIES = [  # (in, out, kernel, stride, padding)
+    (2, 3, 3, 1, 0), (2, 3, 3, 2, 1), (1, 2, (2, 3), (2, 1), (0, 1)), (3, 2, 1, 1, 0), (2, 2, 5, 1, 2),
+]
+
+
+@pytest.mark.parametrize("geometry", CONV_GEOMETRIES)
+def test_conv_geometries_match_central_differences(geometry, rng):
+    c_in, c_out, k, s, p = geometry
+    layer = Conv2d(c_in, c_out, k, stride=s, padding=p, rng=rng)
+    layer.bias.data[...] = rng.standard_normal(c_out)
+    report = gradcheck(layer, rng.standard_normal((2, c_in, 7, 6)))
+    assert max(report.values()) < TOLERANCE, report
+
+
+@pytest.mark.parametrize("pool", [MaxPool2d, AvgPool2d])
+@pytest.mark.parametrize("kernel, stride, padding", [(2, None, 0), (3, 2, 1), (3, 1, 0), ((2, 3), (1, 2), (1, 1))])
+def test_pooling_geometries_match_central_differences(pool, kernel, stride, padding, rng):
+    layer = pool(kernel, stride, padding)
+    report = gradcheck(layer, rng.standard_normal((2, 2, 7, 6)))
+    assert report["input"] < TOLERANCE, report
+
+
+@pytest.mark.parametrize("norm, shape", [(BatchNorm1d, (6, 4)), (BatchNorm2d, (3, 4, 5, 2))])
+def test_batch_norm_in_eval_mode_matches_central_differences(norm, shape, rng):
+    layer = norm(4)
+    layer.running_mean[...] = rng.standard_normal(4)
+    layer.running_var[...] = rng.uniform(0.5, 2.0, 4)
+    layer.weight.data[...] = rng.uniform(0.5, 1.5, 4)
+    report = gradcheck(layer.eval(), rng.standard_normal(shape))
+    assert max(report.values()) < TOLERANCE, report
+
+
+def test_small_cnn_gradients_end_to_end(rng):
+    # Batch norm follows activations here: straight after a layer it would cancel that
+    # layer's bias, whose true gradient is then 0 and its relative error meaningless.
+    model = Sequential(
+        Conv2d(1, 3, 3, padding=1, rng=rng), ReLU(), BatchNorm2d(3), MaxPool2d(2),
+        Conv2d(3, 4, 3, rng=rng), Tanh(), AvgPool2d(2), Flatten(), ReseededDropout(0.3),
+        Linear(4, 5, rng=rng), Sigmoid(), BatchNorm1d(5), Linear(5, 3, rng=rng),
+    )
+    for p in model.parameters():
+        p.data[...] += rng.uniform(0.05, 0.2, p.shape)
+    x, y = rng.standard_normal((4, 1, 8, 8)), rng.integers(0, 3, 4)
+    report = gradcheck(model, x, get_loss("cross_entropy"), y)
     assert max(report.values()) < TOLERANCE, report
 
 

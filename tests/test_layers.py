@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pytest
 
@@ -126,3 +128,79 @@ def test_initialisers_are_seeded_and_scaled():
 def test_float32_models_compute_in_float32(rng):
     model = Sequential(Linear(2, 3, rng=rng, dtype=np.float32), Sigmoid())
     assert model(rng.standard_normal((2, 2)).astype(np.float32)).dtype == np.float32
+
+
+# --- image layers -------------------------------------------------------------
+
+def test_conv_output_shape_follows_the_size_formula():
+    from backproplab.nn import Conv2d
+
+    layer = Conv2d(3, 8, kernel_size=(3, 5), stride=(2, 1), padding=(1, 2), rng=0)
+    out = layer.forward(np.zeros((4, 3, 11, 9)))
+    assert out.shape == (4, 8, (11 + 2 - 3) // 2 + 1, (9 + 4 - 5) // 1 + 1)
+
+
+@pytest.mark.parametrize("make, shape, message", [
+    (lambda bp: bp.Conv2d(3, 2, 3), (4, 3, 8), "(N, C, H, W)"),
+    (lambda bp: bp.Conv2d(3, 2, 3), (4, 1, 8, 8), "expects 3 input channels, got 1"),
+    (lambda bp: bp.Conv2d(1, 2, 5), (4, 1, 3, 3), "smaller than the kernel"),
+    (lambda bp: bp.MaxPool2d(4), (1, 1, 3, 3), "smaller than the kernel"),
+    (lambda bp: bp.BatchNorm2d(3), (4, 2, 5, 5), "3 channels on axis 1"),
+    (lambda bp: bp.BatchNorm1d(3), (1, 3), "more than one value per channel"),
+])
+def test_image_layers_reject_misshapen_input_with_one_line(make, shape, message):
+    import backproplab
+
+    with pytest.raises(ConfigError, match=re.escape(message)) as err:
+        make(backproplab).forward(np.zeros(shape))
+    assert "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda bp: bp.Conv2d(0, 2, 3), "in_channels must be an int >= 1"),
+    (lambda bp: bp.Conv2d(1, 2, (3, 0)), "kernel_size must be an int >= 1"),
+    (lambda bp: bp.Conv2d(1, 2, 3, padding=-1), "padding must be an int >= 0"),
+    (lambda bp: bp.MaxPool2d("2"), "kernel_size must be an int or a pair"),
+    (lambda bp: bp.Dropout(1.0), "p must be in [0, 1), got 1.0"),
+    (lambda bp: bp.BatchNorm1d(0), "num_features must be a positive integer, got 0"),
+])
+def test_image_layers_reject_bad_settings(make, message):
+    import backproplab
+
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        make(backproplab)
+
+
+def test_dropout_is_seeded_inverted_and_off_in_eval():
+    from backproplab.nn import Dropout
+
+    x = np.ones((100, 100))
+    first, again = Dropout(0.25, rng=5).forward(x), Dropout(0.25, rng=5).forward(x)
+    np.testing.assert_array_equal(first, again)
+    assert set(np.unique(first)) == {0.0, 1 / 0.75}
+    assert abs(first.mean() - 1.0) < 0.02  # inverted: the expected value is unchanged
+    np.testing.assert_array_equal(Dropout(0.25, rng=5).eval().forward(x), x)
+
+
+def test_batch_norm_normalises_in_training_and_uses_running_statistics_in_eval():
+    from backproplab.nn import BatchNorm2d
+
+    rng = np.random.default_rng(0)
+    layer = BatchNorm2d(2, momentum=1.0)  # momentum 1: running stats = the last batch's
+    x = rng.normal(5.0, 3.0, (8, 2, 4, 4))
+    out = layer.forward(x)
+    np.testing.assert_allclose(out.mean(axis=(0, 2, 3)), 0, atol=1e-12)
+    np.testing.assert_allclose(out.std(axis=(0, 2, 3)), 1, rtol=1e-4)
+    np.testing.assert_allclose(layer.running_mean, x.mean(axis=(0, 2, 3)))
+    layer.eval()
+    m = x.size // 2
+    expected = (x - layer.running_mean.reshape(1, 2, 1, 1)) / np.sqrt(
+        x.var(axis=(0, 2, 3)).reshape(1, 2, 1, 1) * m / (m - 1) + layer.eps)
+    np.testing.assert_allclose(layer.forward(x), expected)
+
+
+def test_max_pool_picks_the_window_maximum():
+    from backproplab.nn import MaxPool2d
+
+    x = np.arange(16, dtype=float).reshape(1, 1, 4, 4)
+    np.testing.assert_array_equal(MaxPool2d(2).forward(x)[0, 0], [[5, 7], [13, 15]])

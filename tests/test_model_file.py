@@ -6,7 +6,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from backproplab import ModelFileError, load_model, save_model
-from backproplab.nn import LeakyReLU, Linear, Sequential, Sigmoid, Tanh
+from backproplab.nn import (
+    BatchNorm1d, BatchNorm2d, Conv2d, Dropout, Flatten, LeakyReLU, Linear, MaxPool2d, ReLU, Sequential,
+    Sigmoid, Tanh,
+)
 
 
 def _model():
@@ -20,6 +23,22 @@ def test_round_trip_is_bit_exact(tmp_path):
     x = np.random.default_rng(0).standard_normal((7, 2))
     np.testing.assert_array_equal(model(x), loaded(x))
     assert meta == {"note": "x"}
+    assert repr(loaded) == repr(model)
+
+
+def test_cnn_with_batch_norm_round_trips_in_eval_mode(tmp_path):
+    rng = np.random.default_rng(0)
+    model = Sequential(Conv2d(1, 3, 3, padding=1, rng=rng), BatchNorm2d(3), ReLU(), MaxPool2d(2),
+                       Dropout(0.5), Flatten(), Linear(12, 4, rng=rng), BatchNorm1d(4))
+    x = rng.standard_normal((5, 1, 4, 4)).astype(np.float32)
+    model.to(np.float32)
+    model.forward(x)  # one training step moves the running statistics off their defaults
+    model.eval()
+    loaded, _ = load_model(save_model(model, tmp_path / "cnn.npz"))
+    loaded.eval()
+    np.testing.assert_array_equal(loaded(x), model(x))
+    np.testing.assert_array_equal(loaded[1].running_var, model[1].running_var)
+    assert loaded[1].running_var.dtype == np.float32
     assert repr(loaded) == repr(model)
 
 

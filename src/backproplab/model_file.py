@@ -1,6 +1,7 @@
 """Saving and loading models as a single ``.npz`` file that cannot run code.
 
-The file holds each parameter array under its name plus ``__architecture__``,
+The file holds each parameter array under ``param:<name>``, each buffer
+(e.g. batch norm's running statistics) under ``buffer:<name>``, plus ``__architecture__``,
 a JSON document (stored as bytes) describing the layers, the format version
 and the library version. Saving writes a temporary file beside the target and
 renames it, so a crash mid-save never leaves a half-written model in place of
@@ -46,6 +47,7 @@ def save_model(model, path, metadata=None):
     arch = describe(model)
     arch["metadata"] = metadata or {}
     arrays = {f"param:{name}": p.data for name, p in model.named_parameters()}
+    arrays.update((f"buffer:{name}", b) for name, b in model.named_buffers())
     arrays[_ARCH_KEY] = np.frombuffer(json.dumps(arch).encode("utf-8"), dtype=np.uint8)
     folder = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=folder)
@@ -101,7 +103,7 @@ def load_model(path):
     if not layers:
         raise ModelFileError(f"model file {path!r} describes no layers")
     model = Sequential(layers) if arch.get("sequential", True) else layers[0]
-    state = {k[len("param:"):]: v for k, v in arrays.items() if k.startswith("param:")}
+    state = {k.split(":", 1)[1]: v for k, v in arrays.items() if k.startswith(("param:", "buffer:"))}
     dtypes = {v.dtype for v in state.values()}
     if len(dtypes) > 1 or any(not np.issubdtype(d, np.floating) for d in dtypes):
         raise ModelFileError(f"model file {path!r} holds parameters of unexpected types {sorted(map(str, dtypes))}")

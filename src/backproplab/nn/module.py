@@ -38,6 +38,9 @@ class Module:
     """
 
     training = True
+    # Names of non-trainable arrays that belong to the model's state (e.g.
+    # BatchNorm's running statistics): saved and loaded with the parameters.
+    buffers = ()
 
     def forward(self, x):
         raise NotImplementedError
@@ -55,6 +58,12 @@ class Module:
             if isinstance(value, Module):
                 yield name, value
 
+    def modules(self):
+        """Yield this module and every module inside it, depth first."""
+        yield self
+        for _, child in self.children():
+            yield from child.modules()
+
     def named_parameters(self, prefix=""):
         """Yield (dotted name, Parameter) in a fixed order, children last."""
         for name, value in vars(self).items():
@@ -65,6 +74,13 @@ class Module:
 
     def parameters(self):
         return [p for _, p in self.named_parameters()]
+
+    def named_buffers(self, prefix=""):
+        """Yield (dotted name, array) for every buffer, children last."""
+        for name in self.buffers:
+            yield prefix + name, getattr(self, name)
+        for name, child in self.children():
+            yield from child.named_buffers(prefix + name + ".")
 
     def zero_grad(self):
         for p in self.parameters():
@@ -84,12 +100,15 @@ class Module:
 
     # --- state ----------------------------------------------------------
     def state_dict(self):
-        """An ordered mapping of parameter name to a copy of its array."""
-        return OrderedDict((name, p.data.copy()) for name, p in self.named_parameters())
+        """An ordered mapping of parameter and buffer name to a copy of its array."""
+        state = OrderedDict((name, p.data.copy()) for name, p in self.named_parameters())
+        state.update((name, b.copy()) for name, b in self.named_buffers())
+        return state
 
     def load_state_dict(self, state):
-        """Copy arrays into the parameters; names and shapes must match exactly."""
-        params = dict(self.named_parameters())
+        """Copy arrays into the parameters and buffers; names and shapes must match exactly."""
+        params = {name: p.data for name, p in self.named_parameters()}
+        params.update(self.named_buffers())
         missing = sorted(set(params) - set(state))
         unexpected = sorted(set(state) - set(params))
         if missing or unexpected:
@@ -97,20 +116,23 @@ class Module:
                 f"state does not fit this model: missing {missing}, unexpected {unexpected}; "
                 "load it into a model built with the same architecture"
             )
-        for name, p in params.items():
+        for name, array in params.items():
             value = np.asarray(state[name])
-            if value.shape != p.data.shape:
+            if value.shape != array.shape:
                 raise ConfigError(
                     f"state entry {name!r} has shape {value.shape}, the model expects "
-                    f"{p.data.shape}; load it into a model built with the same architecture"
+                    f"{array.shape}; load it into a model built with the same architecture"
                 )
-            p.data[...] = value
+            array[...] = value
 
     def to(self, dtype):
-        """Cast every parameter (and its gradient) to ``dtype`` in place."""
+        """Cast every parameter (and its gradient) and every float buffer to ``dtype`` in place."""
         for p in self.parameters():
             p.data = p.data.astype(dtype)
             p.grad = np.zeros_like(p.data)
+        for module in self.modules():
+            for name in module.buffers:
+                setattr(module, name, getattr(module, name).astype(dtype))
         return self
 
     # --- description ----------------------------------------------------

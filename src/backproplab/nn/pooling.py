@@ -1,0 +1,98 @@
+"""Max and average pooling over images (N, C, H, W).
+
+Both loop over the kh*kw kernel offsets only: each offset is one strided
+slice of the whole batch, so the work per offset is a single NumPy call.
+"""
+
+import numpy as np
+
+from .module import Module
+from .windows import check_image_batch, offset_slices, output_size, pad, pair
+
+
+class _Pool2d(Module):
+    def __init__(self, kernel_size, stride=None, padding=0):
+        self.kernel_size = pair("kernel_size", kernel_size)
+        self.stride = pair("stride", stride) if stride is not None else self.kernel_size
+        self.padding = pair("padding", padding, low=0)
+        self._cache = None
+
+    def _offsets(self, out_size):
+        kh, kw = self.kernel_size
+        for i in range(kh):
+            for j in range(kw):
+                yield offset_slices(i, j, out_size, self.stride)
+
+    def _geometry(self, x):
+        name = type(self).__name__
+        check_image_batch(name, x)
+        return output_size(name, x.shape[2:], self.kernel_size, self.stride, self.padding)
+
+    def _cached(self):
+        if self._cache is None:
+            raise RuntimeError(f"{type(self).__name__}.backward called before forward")
+        return self._cache
+
+    def _unpad(self, dxp):
+        ph, pw = self.padding
+        return dxp[:, :, ph:dxp.shape[2] - ph, pw:dxp.shape[3] - pw]
+
+    def config(self):
+        return {"kernel_size": list(self.kernel_size), "stride": list(self.stride),
+                "padding": list(self.padding)}
+
+
+class MaxPool2d(_Pool2d):
+    """out[n, c, y, x] = max over the window of xp (padding counts as -inf).
+
+    Backward: the whole gradient dout[n, c, y, x] goes to the input that was
+    the maximum of its window (the first one in row-major order on ties, as in
+    PyTorch); every other input of the window gets 0. Windows that overlap
+    add their contributions.
+    """
+
+    def forward(self, x):
+        out_size = self._geometry(x)
+        xp = pad(x, self.padding, value=-np.inf)
+        out = None
+        for hs, ws in self._offsets(out_size):
+            window = xp[:, :, hs, ws]
+            out = window.copy() if out is None else np.maximum(out, window, out=out)
+        self._cache = (xp, out, out_size)
+        return out
+
+    def backward(self, dout):
+        xp, out, out_size = self._cached()
+        dxp = np.zeros(xp.shape, dtype=dout.dtype)
+        unclaimed = np.ones(out.shape, dtype=bool)
+        for hs, ws in self._offsets(out_size):
+            winner = (xp[:, :, hs, ws] == out) & unclaimed
+            unclaimed &= ~winner
+            dxp[:, :, hs, ws] += np.where(winner, dout, 0)
+        return self._unpad(dxp)
+
+
+class AvgPool2d(_Pool2d):
+    """out[n, c, y, x] = mean of the kh*kw inputs of its window (padding counts as 0, as in PyTorch).
+
+    Backward: each input of the window receives dout[n, c, y, x] / (kh*kw).
+    """
+
+    def forward(self, x):
+        out_size = self._geometry(x)
+        xp = pad(x, self.padding)
+        out = None
+        for hs, ws in self._offsets(out_size):
+            window = xp[:, :, hs, ws]
+            out = window.copy() if out is None else np.add(out, window, out=out)
+        out /= self.kernel_size[0] * self.kernel_size[1]
+        self._cache = (xp.shape, out_size)
+        return out
+
+    def backward(self, dout):
+        shape, out_size = self._cached()
+        dxp = np.zeros(shape, dtype=dout.dtype)
+        share = dout / (self.kernel_size[0] * self.kernel_size[1])
+        for hs, ws in self._offsets(out_size):
+            dxp[:, :, hs, ws] += share
+        return self._unpad(dxp)
