@@ -122,7 +122,7 @@ def test_predict_rejects_bad_csv_files(workdir, capsys):
     assert main(["train", "--out", "run", "--epochs", "5", "--print-every", "0"]) == 0
     capsys.readouterr()
     before = _snapshot(workdir)
-    for data, message in (("words.csv", "row 2 is not 2 numbers"),
+    for data, message in (("words.csv", "line 3, column 1 is 'hello', not a number"),
                           ("three.csv", "has 3 columns, the model takes 2 features"),
                           ("nothing.csv", "does not exist")):
         assert main(["predict", "--model", "run/model.npz", "--data", data]) == 2

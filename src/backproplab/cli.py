@@ -9,9 +9,13 @@ import sys
 import traceback
 
 from . import __version__
-from .config import HIDDEN_ACTIVATIONS, LOSS_NAMES, OUTPUT_ACTIVATIONS, RunConfig
-from .data import DATASETS
-from .errors import BackproplabError
+from dataclasses import fields
+
+from .build import DEFAULT_VAL_SIZE
+from .config import (
+    ALL_DATASETS, HIDDEN_ACTIVATIONS, LOSS_NAMES, MODELS, MONITORS, OUTPUT_ACTIVATIONS, RunConfig, option,
+)
+from .errors import BackproplabError, ConfigError
 from .nn import INITIALIZERS
 from .optim import OPTIMIZERS, SCHEDULES
 
@@ -30,47 +34,72 @@ def _add_run_options(p, lab=False):
     out = p.add_argument_group("output")
     out.add_argument("--out", metavar="DIR", help="folder to write to (default: runs/<timestamp>-%s/)" % ("lab" if lab else "<dataset>"))
     out.add_argument("--force", action="store_true", help="allow --out to name a folder that already holds files")
-    out.add_argument("--print-every", type=int, default=DEFAULTS.print_every, metavar="N",
-                     help="log loss and accuracy every N epochs; 0 for none (default: %(default)s)")
-    out.add_argument("--seed", type=int, default=DEFAULTS.seed, help="seed of every random choice (default: %(default)s)")
+    out.add_argument("--print-every", type=int, metavar="N", default=None if not lab else DEFAULTS.print_every,
+                     help=f"log loss and accuracy every N epochs; 0 for none (default: {DEFAULTS.print_every}; "
+                          "a progress bar every epoch for images)")
+    out.add_argument("--seed", type=int, default=None if not lab else DEFAULTS.seed,
+                     help=f"seed of every random choice (default: {DEFAULTS.seed})")
     out.add_argument("--debug", action="store_true", help="show a traceback on errors")
 
 
 def _add_train_options(p):
+    # Options default to None so that each data set can bring its own defaults (RunConfig.for_dataset).
+    lab, img = RunConfig(), RunConfig.for_dataset(dataset="mnist")
     d = p.add_argument_group("data")
-    d.add_argument("--dataset", default="xor", help=f"one of {', '.join(DATASETS)} (default: %(default)s)")
-    d.add_argument("--n", type=int, help="training points to draw (default: 100 for linear, 400 chessboard, 200 circles, 300 spiral and blobs)")
-    d.add_argument("--noise", type=float, default=DEFAULTS.noise, help="standard deviation of the jitter on the points (default: %(default)s)")
-    d.add_argument("--classes", type=int, default=DEFAULTS.classes, help="classes of spiral and blobs (default: %(default)s)")
-    d.add_argument("--test-size", type=int, help="fresh test points to draw (default: as many as --n)")
+    d.add_argument("--dataset", help=f"one of {', '.join(ALL_DATASETS)} (default: xor)")
+    d.add_argument("--n", type=int, help="training samples: points to draw (default: 100 for linear, 400 chessboard, "
+                                         "200 circles, 300 spiral and blobs), or a random subset of the images")
+    d.add_argument("--noise", type=float, help=f"standard deviation of the jitter on the points (default: {lab.noise})")
+    d.add_argument("--classes", type=int, help=f"classes of spiral and blobs (default: {lab.classes})")
+    d.add_argument("--test-size", type=int, help="test samples: fresh points (default: as many as --n), a random "
+                                                 "subset of the test images, or CSV rows held out (default: 10%%)")
+    d.add_argument("--val-size", type=int, help="images or CSV rows held out of training for validation "
+                                                f"(default: {DEFAULT_VAL_SIZE:,}, or 10%% of smaller sets; 0 for none)")
+    d.add_argument("--data-dir", metavar="DIR", help="folder holding the MNIST-style files (default: the cache, "
+                                                     "$BACKPROPLAB_DATA/<dataset> or ~/.cache/backproplab/<dataset>)")
+    d.add_argument("--no-download", dest="download", action="store_false", default=None,
+                   help="never download missing data files; fail with where to put them")
+    d.add_argument("--data", metavar="CSV", help="--dataset csv: a table with a label column, e.g. Kaggle's train.csv")
+    d.add_argument("--label-column", help=f"--dataset csv: name of the label column (default: {lab.label_column})")
     n = p.add_argument_group("network")
-    n.add_argument("--hidden", type=int, nargs="+", default=list(DEFAULTS.hidden), metavar="WIDTH",
-                   help="width of each hidden layer, e.g. --hidden 8 8 (default: %(default)s)")
-    n.add_argument("--activation", nargs="+", default=list(DEFAULTS.activation), metavar="NAME",
-                   help=f"hidden activation, one for all or one per layer: {', '.join(HIDDEN_ACTIVATIONS)}; identity means none (default: sigmoid)")
-    n.add_argument("--output-activation", default="auto",
+    n.add_argument("--model", help=f"{', '.join(MODELS)}; cnn is conv 3x3 + ReLU + max-pool blocks, then the mlp (default: mlp)")
+    n.add_argument("--hidden", type=int, nargs="+", metavar="WIDTH",
+                   help="width of each hidden layer, e.g. --hidden 8 8 (default: 8 8; 256 128 for images, 128 for cnn)")
+    n.add_argument("--conv", type=int, nargs="+", metavar="CHANNELS",
+                   help=f"cnn: channels of each conv block (default: {' '.join(map(str, img.conv))})")
+    n.add_argument("--activation", nargs="+", metavar="NAME",
+                   help=f"hidden activation, one for all or one per layer: {', '.join(HIDDEN_ACTIVATIONS)}; "
+                        "identity means none (default: sigmoid; relu for images)")
+    n.add_argument("--dropout", type=float, help="dropout probability after each hidden layer "
+                                                 "(default: 0; 0.2 for the images mlp, 0.25 for cnn)")
+    n.add_argument("--output-activation",
                    help=f"{', '.join(OUTPUT_ACTIVATIONS)}; auto is sigmoid for mse/bce and logits for cross_entropy")
-    n.add_argument("--loss", default=DEFAULTS.loss, help=f"{', '.join(LOSS_NAMES)} (default: %(default)s)")
-    n.add_argument("--init", default=DEFAULTS.init, help=f"weight initialiser: {', '.join(INITIALIZERS)} (default: %(default)s)")
-    n.add_argument("--dtype", default=DEFAULTS.dtype, help="float64 or float32 (default: %(default)s)")
+    n.add_argument("--loss", help=f"{', '.join(LOSS_NAMES)} (default: {lab.loss}; cross_entropy for images)")
+    n.add_argument("--init", help=f"weight initialiser: {', '.join(INITIALIZERS)} (default: {lab.init}; he for images)")
+    n.add_argument("--dtype", help="float64 or float32 (default: float64; float32 for images)")
     o = p.add_argument_group("optimisation")
-    o.add_argument("--optimizer", default=DEFAULTS.optimizer, help=f"{', '.join(OPTIMIZERS)} (default: %(default)s)")
-    o.add_argument("--lr", type=float, default=DEFAULTS.lr, help="learning rate (default: %(default)s)")
-    o.add_argument("--momentum", type=float, default=DEFAULTS.momentum, help="for momentum and nesterov (default: %(default)s)")
-    o.add_argument("--weight-decay", type=float, default=DEFAULTS.weight_decay, help="L2 penalty; decoupled for adamw (default: %(default)s)")
-    o.add_argument("--beta1", type=float, default=DEFAULTS.beta1, help="Adam's first-moment decay (default: %(default)s)")
-    o.add_argument("--beta2", type=float, default=DEFAULTS.beta2, help="Adam's second-moment decay (default: %(default)s)")
-    o.add_argument("--eps", type=float, default=DEFAULTS.eps, help="Adam/RMSprop denominator term (default: %(default)s)")
-    o.add_argument("--alpha", type=float, default=DEFAULTS.alpha, help="RMSprop's smoothing constant (default: %(default)s)")
-    o.add_argument("--schedule", default=DEFAULTS.schedule, help=f"learning-rate schedule: {', '.join(SCHEDULES)} (default: %(default)s)")
-    o.add_argument("--step-size", type=int, default=DEFAULTS.step_size, help="step: multiply the rate by --gamma every this many epochs (default: %(default)s)")
-    o.add_argument("--gamma", type=float, default=DEFAULTS.gamma, help="step/exponential decay factor (default: %(default)s)")
+    o.add_argument("--optimizer", help=f"{', '.join(OPTIMIZERS)} (default: {lab.optimizer})")
+    o.add_argument("--lr", type=float, help=f"learning rate (default: {lab.lr}; {img.lr} for images)")
+    o.add_argument("--momentum", type=float, help=f"for momentum and nesterov (default: {lab.momentum})")
+    o.add_argument("--weight-decay", type=float, help="L2 penalty; decoupled for adamw (default: 0)")
+    o.add_argument("--beta1", type=float, help=f"Adam's first-moment decay (default: {lab.beta1})")
+    o.add_argument("--beta2", type=float, help=f"Adam's second-moment decay (default: {lab.beta2})")
+    o.add_argument("--eps", type=float, help=f"Adam/RMSprop denominator term (default: {lab.eps})")
+    o.add_argument("--alpha", type=float, help=f"RMSprop's smoothing constant (default: {lab.alpha})")
+    o.add_argument("--schedule", help=f"learning-rate schedule: {', '.join(SCHEDULES)} (default: constant; cosine for images)")
+    o.add_argument("--step-size", type=int, help=f"step: multiply the rate by --gamma every this many epochs (default: {lab.step_size})")
+    o.add_argument("--gamma", type=float, help=f"step/exponential decay factor (default: {lab.gamma})")
     o.add_argument("--t-max", type=int, help="cosine: epochs to reach the minimum (default: --epochs)")
-    o.add_argument("--patience", type=int, default=DEFAULTS.patience, help="plateau: epochs without improvement before cutting (default: %(default)s)")
-    o.add_argument("--factor", type=float, default=DEFAULTS.factor, help="plateau: factor the rate is cut by (default: %(default)s)")
-    o.add_argument("--epochs", type=int, default=DEFAULTS.epochs, help="passes over the data (default: %(default)s)")
-    o.add_argument("--batch-size", type=int, help="samples per update; default full batch, 1 for per-sample SGD")
+    o.add_argument("--patience", type=int, help=f"plateau: epochs without improvement before cutting (default: {lab.patience})")
+    o.add_argument("--factor", type=float, help=f"plateau: factor the rate is cut by (default: {lab.factor})")
+    o.add_argument("--epochs", type=int, help=f"passes over the data (default: {lab.epochs}; 30 for the images mlp, 12 for cnn)")
+    o.add_argument("--batch-size", type=int, help="samples per update; default full batch (128 for the images mlp, "
+                                                  "64 for cnn), 1 for per-sample SGD")
     o.add_argument("--target-accuracy", type=float, metavar="FRACTION", help="stop once training accuracy reaches this, e.g. 1.0")
+    o.add_argument("--early-stopping", type=int, metavar="PATIENCE",
+                   help="stop after this many epochs without a better --monitor, keeping the best weights (default: off)")
+    o.add_argument("--monitor", help=f"what early stopping watches: {', '.join(MONITORS)} (default: val_loss)")
+    p.add_argument("--resume", metavar="RUN_DIR", help="continue the interrupted image/CSV run in RUN_DIR from its last finished epoch")
 
 
 def build_parser():
@@ -95,20 +124,22 @@ def build_parser():
                              description="Load a model.npz written by 'lab' or 'train' and print its prediction for every row of a CSV file of features.")
     predict.add_argument("--model", required=True, metavar="FILE", help="model file (.npz)")
     predict.add_argument("--data", required=True, metavar="CSV", help="comma-separated features, one sample per row (a header row is skipped)")
+    predict.add_argument("--kaggle", metavar="CSV", help="write a Kaggle submission (ImageId,Label) to this file instead of printing")
+    predict.add_argument("--force", action="store_true", help="allow --kaggle to replace an existing file")
     predict.add_argument("--debug", action="store_true", help="show a traceback on errors")
     return parser
 
 
-def _config_from_args(args):
-    return RunConfig(
-        dataset=args.dataset, n=args.n, noise=args.noise, classes=args.classes, test_size=args.test_size,
-        hidden=tuple(args.hidden), activation=tuple(args.activation), output_activation=args.output_activation,
-        loss=args.loss, init=args.init, optimizer=args.optimizer, lr=args.lr, momentum=args.momentum,
-        weight_decay=args.weight_decay, beta1=args.beta1, beta2=args.beta2, eps=args.eps, alpha=args.alpha,
-        schedule=args.schedule, step_size=args.step_size, gamma=args.gamma, t_max=args.t_max,
-        patience=args.patience, factor=args.factor, epochs=args.epochs, batch_size=args.batch_size,
-        seed=args.seed, print_every=args.print_every, target_accuracy=args.target_accuracy, dtype=args.dtype,
-    )
+_CONFIG_OPTIONS = [f.name for f in fields(RunConfig)]
+
+
+def _config_options(args):
+    """The RunConfig options given on the command line (None means not given)."""
+    given = {name: getattr(args, name) for name in _CONFIG_OPTIONS if getattr(args, name, None) is not None}
+    for name in ("hidden", "activation", "conv"):
+        if name in given:
+            given[name] = tuple(given[name])
+    return given
 
 
 def _run_lab(args, write):
@@ -135,47 +166,115 @@ def _run_lab(args, write):
 
 def _run_train(args, write):
     from .lab.folders import new_run_folder
+    from .lab.image_run import CHECKPOINT, run_images_to_folder
     from .lab.run import run_to_folder
 
-    config = _config_from_args(args)
+    if args.resume:
+        return _resume(args, write)
+    config = RunConfig.for_dataset(**_config_options(args))
     folder = new_run_folder(args.out, config.dataset, args.force)
     write(f"writing to {folder}")
     write(f"== {config.dataset}: {describe(config)} ==")
-    metrics = run_to_folder(config, folder, write)
+    if config.is_table:
+        write(f"checkpoint after every epoch: {os.path.join(folder, CHECKPOINT)} "
+              f"(continue an interrupted run with: backproplab train --resume {folder})")
+        metrics = run_images_to_folder(config, folder, write)
+    else:
+        metrics = run_to_folder(config, folder, write)
     write(f"figures, model and metrics in {folder}")
     return 1 if metrics["diverged"] else 0
 
 
+def _resume(args, write):
+    from .lab.image_run import CHECKPOINT, run_images_to_folder
+    from .training import read_checkpoint
+
+    extra = sorted(set(_config_options(args)) | ({"out"} if args.out else set()))
+    if extra:
+        raise ConfigError(
+            f"--resume continues the saved run with its own settings; drop {', '.join(option(n) for n in extra)}"
+        )
+    path = os.path.join(args.resume, CHECKPOINT)
+    if not os.path.isfile(path):
+        raise ConfigError(f"--resume {args.resume!r}: no {CHECKPOINT} there; give the folder of an image or CSV run")
+    record, _ = read_checkpoint(path)
+    config = RunConfig.from_dict(record["metadata"]["config"])
+    done = len(record["history"]["epoch"])
+    write(f"== {config.dataset}: {describe(config)} ==")
+    if done >= config.epochs or record["history"]["stop_reason"] != "completed":
+        write(f"the run in {args.resume} already finished ({done} epochs); writing its results again")
+    metrics = run_images_to_folder(config, args.resume, write, resume=True)
+    write(f"figures, model and metrics in {args.resume}")
+    return 1 if metrics["diverged"] else 0
+
+
 def _run_predict(args, write):
-    from .data.csv_points import read_points
-    from .model_file import load_model
+    from .data.csv_table import read_points
     from .lab.run import positive_class_scores
-    from .nn import get_loss
+    from .model_file import load_model
+    from .nn import Conv2d, get_loss
+    from .training import predict_output
 
     model, metadata = load_model(args.model)
+    if args.kaggle and os.path.exists(args.kaggle) and not args.force:
+        raise ConfigError(f"--kaggle {args.kaggle!r} already exists; choose another name or add --force to replace it")
     X = read_points(args.data)
-    n_in = model.parameters()[0].shape[1]
-    if X.shape[1] != n_in:
-        raise BackproplabError(f"{args.data!r} has {X.shape[1]} columns, the model takes {n_in} features")
+    first = model.layers[0] if hasattr(model, "layers") else model
+    dtype = model.parameters()[0].data.dtype
+    inputs = (X / metadata.get("input_scale", 1.0)).astype(dtype)
+    if isinstance(first, Conv2d):
+        height, width = metadata.get("image_shape") or (0, 0)
+        if X.shape[1] != height * width:
+            raise BackproplabError(f"{args.data!r} has {X.shape[1]} columns, the model takes {height}x{width} = "
+                                   f"{height * width} pixels per row")
+        inputs = inputs.reshape(len(X), first.in_channels, height, width)
+    else:
+        n_in = model.parameters()[0].shape[1]
+        if X.shape[1] != n_in:
+            raise BackproplabError(f"{args.data!r} has {X.shape[1]} columns, the model takes {n_in} features")
     loss_fn = get_loss(metadata.get("loss", "mse"))
-    model.eval()
-    output = model.forward(X.astype(model.parameters()[0].data.dtype))
-    labels, scores = loss_fn.predict(output), positive_class_scores(loss_fn, output)
+    output = predict_output(model, inputs)
+    labels = loss_fn.predict(output)
+    if args.kaggle:
+        _write_submission(args.kaggle, labels)
+        write(f"wrote {len(labels):,} predictions to {args.kaggle} (ImageId,Label)")
+        return 0
+    scores = positive_class_scores(loss_fn, output)
+    names = metadata.get("class_names")
     for i, (row, label) in enumerate(zip(X, labels)):
         score = f"{scores[i]:.5f}" if scores.ndim == 1 else f"{scores[i].max():.5f}"
-        write(f"sample {i} | {', '.join(f'{v:g}' for v in row)} | class {int(label)} | score {score}")
+        shown = ", ".join(f"{v:g}" for v in row[:8]) + (", ..." if len(row) > 8 else "")
+        name = f" ({names[int(label)]})" if names and names[int(label)] != str(int(label)) else ""
+        write(f"sample {i} | {shown} | class {int(label)}{name} | score {score}")
     return 0
+
+
+def _write_submission(path, labels):
+    """Kaggle's digit-recognizer format: a header, then ImageId (from 1) and Label; written atomically."""
+    folder = os.path.dirname(os.path.abspath(path))
+    tmp = os.path.join(folder, f".tmp-{os.path.basename(path)}")
+    with open(tmp, "w", newline="") as f:
+        f.write("ImageId,Label\n")
+        f.writelines(f"{i},{int(label)}\n" for i, label in enumerate(labels, start=1))
+    os.replace(tmp, path)
 
 
 def describe(config):
     acts = "/".join(config.hidden_activations())
     widths = "-".join(str(w) for w in config.hidden)
-    text = (f"hidden {widths} {acts}, loss {config.loss}, {config.optimizer} lr {config.lr:g}, "
+    network = f"hidden {widths} {acts}"
+    if config.model == "cnn":
+        network = f"cnn conv {'-'.join(map(str, config.conv))}, " + network
+    if config.dropout:
+        network += f", dropout {config.dropout:g}"
+    text = (f"{network}, loss {config.loss}, {config.optimizer} lr {config.lr:g}, "
             f"{config.epochs} epochs, init {config.init}, seed {config.seed}")
     if config.batch_size:
         text += f", batch {config.batch_size}"
     if config.schedule != "constant":
         text += f", schedule {config.schedule}"
+    if config.dtype != "float64":
+        text += f", {config.dtype}"
     return text
 
 

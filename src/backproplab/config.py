@@ -16,6 +16,10 @@ from .optim import OPTIMIZERS, SCHEDULES
 HIDDEN_ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "identity")
 OUTPUT_ACTIVATIONS = ("auto", "sigmoid", "identity", "softmax", "tanh")
 LOSS_NAMES = ("mse", "bce", "cross_entropy")
+MODELS = ("mlp", "cnn")
+IMAGE_DATASETS = ("mnist", "fashion-mnist")
+ALL_DATASETS = (*DATASETS, *IMAGE_DATASETS, "csv")
+MONITORS = ("val_loss", "val_accuracy")
 DTYPES = ("float64", "float32")
 # Points drawn for each generated data set when --n is not given.
 DEFAULT_N = {"linear": 100, "chessboard": 400, "circles": 200, "spiral": 300, "blobs": 300}
@@ -59,6 +63,16 @@ class RunConfig:
     print_every: int = 200
     target_accuracy: float | None = None
     dtype: str = "float64"
+    model: str = "mlp"
+    conv: tuple = (32, 64)
+    dropout: float = 0.0
+    data_dir: str | None = None
+    download: bool = True
+    data: str | None = None
+    label_column: str = "label"
+    val_size: int | None = None
+    early_stopping: int = 0
+    monitor: str = "val_loss"
 
     def __post_init__(self):
         validate(self)
@@ -68,8 +82,24 @@ class RunConfig:
 
     def as_dict(self):
         d = asdict(self)
-        d["hidden"], d["activation"] = list(self.hidden), list(self.activation)
+        d["hidden"], d["activation"], d["conv"] = list(self.hidden), list(self.activation), list(self.conv)
         return d
+
+    @classmethod
+    def for_dataset(cls, **options):
+        """A RunConfig from the options given, with the defaults of their data set and model.
+
+        Options left out (or None) take the data set's defaults: the lab's
+        network for 2-D points, a ReLU network trained with Adam in float32
+        for images (see ``dataset_defaults``).
+        """
+        given = {k: v for k, v in options.items() if v is not None}
+        return cls(**{**dataset_defaults(given.get("dataset", "xor"), given.get("model", "mlp")), **given})
+
+    @property
+    def is_table(self):
+        """True for image and CSV data (mini-batches, validation, checkpoints), False for 2-D points."""
+        return self.dataset in IMAGE_DATASETS or self.dataset == "csv"
 
     @classmethod
     def from_dict(cls, d):
@@ -78,7 +108,7 @@ class RunConfig:
         if unknown:
             raise ConfigError(f"unknown config keys {unknown}; known keys: {sorted(known)}")
         d = dict(d)
-        for key in ("hidden", "activation"):
+        for key in ("hidden", "activation", "conv"):
             if key in d and isinstance(d[key], list):
                 d[key] = tuple(d[key])
         return cls(**d)
@@ -92,6 +122,17 @@ class RunConfig:
         if len(self.activation) == 1:
             return self.activation * len(self.hidden)
         return self.activation
+
+
+def dataset_defaults(dataset, model="mlp"):
+    """The defaults that differ from RunConfig's (the lab's) for this data set and model."""
+    if dataset not in IMAGE_DATASETS and dataset != "csv":
+        return {}
+    defaults = {"activation": ("relu",), "loss": "cross_entropy", "init": "he", "optimizer": "adam",
+                "lr": 0.001, "schedule": "cosine", "print_every": 1, "dtype": "float32"}
+    if model == "cnn":
+        return {**defaults, "hidden": (128,), "dropout": 0.25, "epochs": 12, "batch_size": 64}
+    return {**defaults, "hidden": (256, 128), "dropout": 0.2, "epochs": 30, "batch_size": 128}
 
 
 def _int(cfg, name, low, allow_none=False):
@@ -122,7 +163,9 @@ def _choice(cfg, name, choices):
 
 def validate(cfg):
     """Raise a one-line ConfigError for the first value that breaks a rule."""
-    _choice(cfg, "dataset", DATASETS)
+    _choice(cfg, "dataset", ALL_DATASETS)
+    _choice(cfg, "model", MODELS)
+    _choice(cfg, "monitor", MONITORS)
     _choice(cfg, "loss", LOSS_NAMES)
     _choice(cfg, "optimizer", OPTIMIZERS)
     _choice(cfg, "schedule", SCHEDULES)
@@ -153,6 +196,21 @@ def validate(cfg):
     _int(cfg, "step_size", 1)
     _int(cfg, "t_max", 1, allow_none=True)
     _int(cfg, "patience", 0)
+    _int(cfg, "val_size", 0, allow_none=True)
+    _int(cfg, "early_stopping", 0)
+    _number(cfg, "dropout", 0.0, 1.0)
+    if not isinstance(cfg.conv, tuple) or not cfg.conv or any(
+        isinstance(c, bool) or not isinstance(c, int) or c < 1 for c in cfg.conv
+    ):
+        raise ConfigError(f"--conv takes positive channel counts such as '32 64', got {cfg.conv!r}")
+    if cfg.model == "cnn" and not cfg.is_table:
+        raise ConfigError(f"--model cnn needs images; --dataset {cfg.dataset} is 2-D points (use --model mlp)")
+    if cfg.dataset == "csv" and not cfg.data:
+        raise ConfigError("--dataset csv needs --data FILE.csv, a table with a label column")
+    if cfg.data and cfg.dataset != "csv":
+        raise ConfigError(f"--data FILE applies to --dataset csv, not {cfg.dataset}")
+    if cfg.data_dir is not None and cfg.dataset not in IMAGE_DATASETS:
+        raise ConfigError(f"--data-dir applies to {' and '.join(IMAGE_DATASETS)}, not {cfg.dataset}")
     _number(cfg, "noise", 0.0, 10.0)
     _number(cfg, "lr", 0.0, low_open=True)
     _number(cfg, "momentum", 0.0, 1.0)
@@ -185,6 +243,10 @@ def validate(cfg):
         raise ConfigError(
             f"--loss bce is for 2 classes, the data has {cfg.classes}; use --loss cross_entropy"
         )
+    if cfg.dataset in IMAGE_DATASETS and cfg.loss == "bce":
+        raise ConfigError(f"--loss bce is for 2 classes; {cfg.dataset} has 10: use --loss cross_entropy")
+    if cfg.is_table:
+        return  # sizes of image and CSV data are only known once the files are read
     if cfg.batch_size is not None and cfg.batch_size > cfg.n_points:
         points = "XOR" if cfg.dataset == "xor" else "training"
         raise ConfigError(

@@ -49,6 +49,11 @@ def save_model(model, path, metadata=None):
     arrays = {f"param:{name}": p.data for name, p in model.named_parameters()}
     arrays.update((f"buffer:{name}", b) for name, b in model.named_buffers())
     arrays[_ARCH_KEY] = np.frombuffer(json.dumps(arch).encode("utf-8"), dtype=np.uint8)
+    return write_npz_atomically(path, arrays)
+
+
+def write_npz_atomically(path, arrays):
+    """np.savez into a temporary file beside ``path``, then rename it over ``path``."""
     folder = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=folder)
     try:
@@ -64,7 +69,7 @@ def save_model(model, path, metadata=None):
     return path
 
 
-def _read(path):
+def read_npz(path):
     try:
         # Open the file here so it is closed even when NumPy fails half-way.
         with open(path, "rb") as f, np.load(f, allow_pickle=False) as data:
@@ -82,7 +87,7 @@ def _read(path):
 def load_model(path):
     """Rebuild the model saved at ``path``; returns ``(model, metadata)``."""
     path = os.fspath(path)
-    arrays = _read(path)
+    arrays = read_npz(path)
     try:
         arch = json.loads(bytes(arrays.pop(_ARCH_KEY)).decode("utf-8"))
     except KeyError:

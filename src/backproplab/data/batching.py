@@ -7,20 +7,23 @@ from ..rng import as_generator
 
 
 def check_dataset(X, y, name="data"):
-    """Validate a data set and return it as (float array (N, D), int labels (N,)).
+    """Validate a data set and return it as (float array (N, D) or (N, C, H, W), int labels (N,)).
 
     Raises a one-line ConfigError for anything a training run cannot use.
     """
     X = np.asarray(X)
     y = np.asarray(y)
-    if X.ndim != 2:
-        raise ConfigError(f"{name}: X must be 2-D (samples, features), got shape {X.shape}; reshape it")
+    if X.ndim not in (2, 4):
+        raise ConfigError(
+            f"{name}: X must be 2-D (samples, features) or 4-D images (samples, channels, height, width), "
+            f"got shape {X.shape}; reshape it"
+        )
     if X.shape[0] == 0:
         raise ConfigError(f"{name}: X has no samples; give at least one")
     if not np.issubdtype(X.dtype, np.number) or np.issubdtype(X.dtype, np.complexfloating):
         raise ConfigError(f"{name}: X must be real numbers, got dtype {X.dtype}")
-    if not np.all(np.isfinite(X)):
-        bad = int(np.argwhere(~np.isfinite(X))[0][0])
+    if np.issubdtype(X.dtype, np.floating) and not np.isfinite(X).all():
+        bad = int(np.argwhere(~np.isfinite(X.reshape(len(X), -1)))[0][0])
         raise ConfigError(f"{name}: X holds NaN or inf (first at row {bad}); remove or impute those rows")
     if y.ndim != 1 or y.shape[0] != X.shape[0]:
         raise ConfigError(

@@ -2,6 +2,8 @@
 
 import math
 
+import numpy as np
+
 from ..errors import ConfigError
 
 
@@ -44,6 +46,26 @@ class Optimizer:
 
     def _update(self, i, w, g):
         raise NotImplementedError
+
+    # --- state, for checkpoints ------------------------------------------
+    def _state_lists(self):
+        """Attributes holding one array (or None) per parameter: momenta, averages, sums."""
+        for name, value in vars(self).items():
+            if name != "params" and isinstance(value, list) and len(value) == len(self.params):
+                yield name, value
+
+    def state_dict(self):
+        """(scalars, arrays): the step count and rate, and every per-parameter state array."""
+        arrays = {f"{name}.{i}": a.copy() for name, values in self._state_lists()
+                  for i, a in enumerate(values) if a is not None}
+        return {"steps": self.steps, "lr": self.lr}, arrays
+
+    def load_state_dict(self, scalars, arrays):
+        self.steps, self.lr = int(scalars["steps"]), float(scalars["lr"])
+        for name, values in self._state_lists():
+            for i in range(len(values)):
+                key = f"{name}.{i}"
+                values[i] = np.array(arrays[key], dtype=self.params[i].data.dtype) if key in arrays else None
 
     def __repr__(self):
         args = ", ".join(f"{k}={v!r}" for k, v in self.hyperparameters().items())

@@ -31,6 +31,13 @@ class Schedule:
     def lr_at(self, epoch):
         raise NotImplementedError
 
+    def state_dict(self):
+        """Every number the schedule keeps (for checkpoints)."""
+        return {k: v for k, v in vars(self).items() if k != "optimizer"}
+
+    def load_state_dict(self, state):
+        vars(self).update(state)
+
 
 class ConstantLR(Schedule):
     """lr_t = lr (no schedule)."""

@@ -1,8 +1,11 @@
-"""Training: the fit loop, its History and callbacks."""
+"""Training: the fit loop, its History, callbacks and checkpoints."""
 
-from .callbacks import Callback, PrintProgress, TargetAccuracy, format_epoch
-from .fit import DivergenceWarning, evaluate, fit
+from .callbacks import BatchProgress, Callback, EarlyStopping, PrintProgress, TargetAccuracy, format_epoch
+from .checkpoint import Checkpoint, read_checkpoint, restore
+from .evaluate import evaluate, predict_output
+from .fit import DivergenceWarning, fit
 from .history import History
 
-__all__ = ["Callback", "DivergenceWarning", "History", "PrintProgress", "TargetAccuracy",
-           "evaluate", "fit", "format_epoch"]
+__all__ = ["BatchProgress", "Callback", "Checkpoint", "DivergenceWarning", "EarlyStopping", "History",
+           "PrintProgress", "TargetAccuracy", "evaluate", "fit", "format_epoch", "predict_output",
+           "read_checkpoint", "restore"]

@@ -1,7 +1,14 @@
-"""Callbacks: small objects called after every epoch of ``fit``.
+"""Callbacks: small objects ``fit`` calls at fixed points of training.
 
-``on_epoch_end(history, model)`` returns True to stop training.
+``on_train_begin(history, model)``, ``on_epoch_begin(epoch, n_batches)``,
+``on_batch_end(n_samples, loss, n_correct)``, ``on_epoch_end(history, model)``
+(return True to stop) and ``on_train_end(history, model)``.
 """
+
+import math
+
+from ..errors import ConfigError
+from ..progress import ProgressBar
 
 
 def format_epoch(history):
@@ -14,8 +21,94 @@ def format_epoch(history):
 
 
 class Callback:
+    def on_train_begin(self, history, model):
+        pass
+
+    def on_epoch_begin(self, epoch, n_batches):
+        pass
+
+    def on_batch_end(self, n_samples, loss, n_correct):
+        pass
+
     def on_epoch_end(self, history, model):
         return False
+
+    def on_train_end(self, history, model):
+        pass
+
+
+class BatchProgress(Callback):
+    """A progress bar per epoch: batches done, running loss and accuracy, samples/s and ETA.
+
+    The finished line of each epoch also shows the validation metrics.
+    """
+
+    def __init__(self, epochs, stream=None):
+        self.epochs, self.stream, self.bar = epochs, stream, None
+
+    def on_epoch_begin(self, epoch, n_batches):
+        self.bar = ProgressBar(n_batches, f"epoch {epoch}/{self.epochs}", unit="batch", stream=self.stream)
+        self.loss, self.correct, self.seen = 0.0, 0, 0
+
+    def on_batch_end(self, n_samples, loss, n_correct):
+        self.loss += loss * n_samples
+        self.correct += n_correct
+        self.seen += n_samples
+        self.bar.update(1, loss=f"{self.loss / self.seen:.4f}", accuracy=f"{100 * self.correct / self.seen:.2f}%")
+
+    def on_epoch_end(self, history, model):
+        if history.val_loss:
+            self.bar.close(val_loss=f"{history.val_loss[-1]:.4f}",
+                           val_accuracy=f"{100 * history.val_accuracy[-1]:.2f}%")
+        else:
+            self.bar.close()
+        return False
+
+
+class EarlyStopping(Callback):
+    """Stop when ``monitor`` has not improved for ``patience`` epochs.
+
+    ``monitor`` is ``"val_loss"`` (lower is better) or ``"val_accuracy"``
+    (higher is better); without validation data the training metric of the
+    same name is watched. With ``restore_best`` the model ends with the
+    weights of its best epoch, recorded in ``history.best_epoch``.
+    """
+
+    def __init__(self, patience, monitor="val_loss", min_delta=0.0, restore_best=True):
+        if monitor not in ("val_loss", "val_accuracy"):
+            raise ConfigError(f"monitor must be 'val_loss' or 'val_accuracy', got {monitor!r}")
+        self.patience, self.monitor, self.min_delta, self.restore_best = patience, monitor, min_delta, restore_best
+        self.best, self.best_epoch, self.wait, self.best_state = math.inf, None, 0, None
+
+    def on_epoch_end(self, history, model):
+        name = self.monitor if history.val_loss else self.monitor[len("val_"):]
+        value = getattr(history, name)[-1]
+        if self.monitor.endswith("accuracy"):
+            value = -value  # so that lower is better for both
+        if value < self.best - self.min_delta:
+            self.best, self.best_epoch, self.wait = value, history.epoch[-1], 0
+            if self.restore_best:
+                self.best_state = model.state_dict()
+            return False
+        self.wait += 1
+        if self.wait >= self.patience:
+            history.stop_reason = (f"early stopping: no better {name} for {self.patience} epochs "
+                                   f"after epoch {self.best_epoch}")
+            return True
+        return False
+
+    def on_train_end(self, history, model):
+        if self.restore_best and self.best_state is not None:
+            model.load_state_dict(self.best_state)
+            history.best_epoch = self.best_epoch
+
+    def state_dict(self):
+        scalars = {"best": self.best, "best_epoch": self.best_epoch, "wait": self.wait}
+        return scalars, dict(self.best_state or {})
+
+    def load_state_dict(self, scalars, arrays):
+        self.best, self.best_epoch, self.wait = scalars["best"], scalars["best_epoch"], scalars["wait"]
+        self.best_state = dict(arrays) or None
 
 
 class PrintProgress(Callback):

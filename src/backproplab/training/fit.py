@@ -9,6 +9,7 @@ import numpy as np
 from ..data.batching import batches, check_dataset
 from ..errors import ConfigError
 from ..rng import as_generator
+from .evaluate import evaluate
 from .history import History
 
 
@@ -32,28 +33,18 @@ def divergence_message(epoch, loss, lr):
     )
 
 
-def evaluate(model, loss_fn, X, y):
-    """(loss, accuracy) of the model on (X, y), in eval mode, without touching gradients."""
-    was_training = model.training
-    model.eval()
-    try:
-        out = model.forward(X)
-        loss = loss_fn.forward(out, y)
-        accuracy = float(np.mean(loss_fn.predict(out) == y))
-    finally:
-        model.train(was_training)
-    return loss, accuracy
-
-
 @np.errstate(over="ignore", invalid="ignore")  # a diverging run is caught by its loss instead
 def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size=None, schedule=None,
-        validation_data=None, callbacks=(), seed=None):
+        validation_data=None, callbacks=(), seed=None, history=None):
     """Train ``model`` on (X, y) and return its History.
 
     Each epoch walks the data once in mini-batches of ``batch_size`` (None:
     one full batch; 1: per-sample SGD), shuffled by a Generator from ``seed``.
     For every batch: out = model(x); L = loss(out, y); the gradient dL/dout
     flows back through ``model.backward``; ``optimizer.step()`` updates.
+
+    ``history``, a History of earlier epochs (e.g. from a checkpoint),
+    continues that run up to ``epochs`` in total instead of starting anew.
 
     If the loss stops being finite, training stops at once: the History keeps
     every epoch before it, ``history.diverged`` is True and
@@ -75,10 +66,15 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size=None, schedule=No
     if validation_data is not None:
         validation_data = check_dataset(*validation_data, name="validation data")
     rng = as_generator(seed)
-    history = History()
+    history = history if history is not None else History()
+    n_batches = 1 if batch_size is None else -(-len(X) // batch_size)
     model.train()
-    start = time.perf_counter()
-    for epoch in range(1, epochs + 1):
+    for cb in callbacks:
+        cb.on_train_begin(history, model)
+    start = time.perf_counter() - (history.seconds[-1] if history.seconds else 0.0)
+    for epoch in range(history.epochs + 1, epochs + 1):
+        for cb in callbacks:
+            cb.on_epoch_begin(epoch, n_batches)
         total_loss, correct = 0.0, 0
         for idx in batches(len(X), batch_size, rng):
             xb, yb = X[idx], y[idx]
@@ -93,8 +89,11 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size=None, schedule=No
             optimizer.zero_grad()
             model.backward(loss_fn.backward())
             optimizer.step()
+            batch_correct = int(np.count_nonzero(loss_fn.predict(out) == yb))
             total_loss += loss * len(yb)
-            correct += int(np.count_nonzero(loss_fn.predict(out) == yb))
+            correct += batch_correct
+            for cb in callbacks:
+                cb.on_batch_end(len(yb), loss, batch_correct)
         history.epoch.append(epoch)
         history.loss.append(total_loss / len(X))
         history.accuracy.append(correct / len(X))
@@ -108,4 +107,6 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size=None, schedule=No
         history.seconds.append(time.perf_counter() - start)
         if any([cb.on_epoch_end(history, model) for cb in callbacks]):
             break
+    for cb in callbacks:
+        cb.on_train_end(history, model)
     return history

@@ -22,6 +22,7 @@ class History:
     stop_reason: str = "completed"
     diverged: bool = False
     message: str = ""
+    best_epoch: int | None = None  # the epoch whose weights the model kept (early stopping)
 
     @property
     def epochs(self):

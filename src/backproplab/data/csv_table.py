@@ -1,0 +1,96 @@
+"""Reading numeric CSV files: points to predict, labelled training data, Kaggle digit files.
+
+A first row that is not all numbers is a header. The Kaggle digit-recognizer
+layout is ``label,pixel0,...,pixel783`` for training and the pixels alone for
+the test file; any numeric CSV with a label column works the same way.
+"""
+
+import os
+import re
+
+import numpy as np
+
+from ..errors import ConfigError
+
+
+def _is_number(cell):
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+def read_table(path):
+    """(column names or None, float array (N, D)) from a CSV file of numbers."""
+    path = os.fspath(path)
+    try:
+        with open(path, newline="") as f:
+            first = ""
+            while not first.strip():
+                first = f.readline()
+                if not first:
+                    break
+            cells = [c.strip() for c in first.strip().split(",")]
+            header = None if all(_is_number(c) for c in cells) else cells
+            f.seek(0)
+            with np.errstate(all="ignore"):
+                X = np.loadtxt(f, delimiter=",", skiprows=1 if header else 0, ndmin=2, dtype=np.float64)
+    except FileNotFoundError:
+        raise ConfigError(f"data file {path!r} does not exist; check the path") from None
+    except IsADirectoryError:
+        raise ConfigError(f"data file {path!r} is a folder; give a .csv file") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise ConfigError(f"cannot read data file {path!r}: {e}") from None
+    except ValueError as e:  # a cell that is not a number, or a row of another width
+        raise ConfigError(f"data file {path!r} is not a table of numbers: {_reason(e, header)}") from None
+    if X.size == 0:
+        raise ConfigError(f"data file {path!r} holds no rows of numbers")
+    if header is not None and len(header) != X.shape[1]:
+        raise ConfigError(f"data file {path!r}: the header names {len(header)} columns, the rows hold {X.shape[1]}")
+    if not np.all(np.isfinite(X)):
+        row = int(np.argwhere(~np.isfinite(X))[0][0]) + 1
+        raise ConfigError(f"data file {path!r} holds NaN or inf (data row {row}); remove or impute those rows")
+    return header, X
+
+
+def _reason(error, header):
+    """NumPy's parse error, with its 0-based row after the header turned into a file line."""
+    text = str(error).split(";")[0].rstrip(".")
+    match = re.search(r"could not convert string (.*) to \w+ at row (\d+), column (\d+)", text)
+    if match:
+        cell, row, column = match.groups()
+        line = int(row) + (2 if header else 1)
+        return f"line {line}, column {column} is {cell}, not a number"
+    return text
+
+
+def read_points(path):
+    """Features from a CSV file, one sample per row, as a float array (N, D)."""
+    return read_table(path)[1]
+
+
+def read_labelled(path, label="label"):
+    """(X float (N, D), y int (N,)) from a CSV whose column ``label`` holds class labels.
+
+    ``label`` is a column name (when the file has a header) or a 0-based column index.
+    """
+    header, table = read_table(path)
+    if isinstance(label, str):
+        if header is None:
+            raise ConfigError(f"data file {path!r} has no header row, so it has no column {label!r}; "
+                              "name the label column by its index instead")
+        if label not in header:
+            raise ConfigError(f"data file {path!r} has no column {label!r}; its columns start {header[:5]}")
+        column = header.index(label)
+    else:
+        column = int(label)
+        if not -table.shape[1] <= column < table.shape[1]:
+            raise ConfigError(f"label column {column} is outside the {table.shape[1]} columns of {path!r}")
+    if table.shape[1] < 2:
+        raise ConfigError(f"data file {path!r} has only a label column; it needs features too")
+    y = table[:, column]
+    if np.any(y < 0) or np.any(np.mod(y, 1)):
+        bad = y[(y < 0) | (np.mod(y, 1) != 0)][0]
+        raise ConfigError(f"data file {path!r}: labels must be integers 0, 1, ..., found {bad:g}")
+    return np.delete(table, column, axis=1), y.astype(np.int64)

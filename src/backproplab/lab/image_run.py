@@ -1,0 +1,90 @@
+"""Run an image (or CSV) configuration and write what a student wants to look at.
+
+Files: learning_curve.png (training and validation), confusion_matrix.png,
+misclassified.png (for images), model.npz, metrics.json, and checkpoint.npz,
+rewritten after every epoch so that ``--resume`` can continue the run.
+"""
+
+import json
+import os
+import sys
+import warnings
+
+import numpy as np
+
+from ..build import train
+from ..model_file import save_model
+from ..training import DivergenceWarning, evaluate, predict_output
+from . import plots
+from .run import versions
+
+CHECKPOINT = "checkpoint.npz"
+
+
+def confusion(y_true, y_pred, n_classes):
+    """matrix[i, j] = number of samples of class i predicted as class j."""
+    matrix = np.zeros((n_classes, n_classes), dtype=np.int64)
+    np.add.at(matrix, (y_true, y_pred), 1)
+    return matrix
+
+
+def run_images_to_folder(config, folder, write=print, resume=False):
+    """Train ``config`` (image or CSV data), write its files into ``folder``, return the metrics dict."""
+    with warnings.catch_warnings():  # a divergence is reported below and in metrics.json
+        warnings.simplefilter("ignore", DivergenceWarning)
+        run = train(config, write=write, checkpoint=os.path.join(folder, CHECKPOINT), resume=resume,
+                    progress_stream=sys.stdout)
+    data, model, loss_fn, history = run.data, run.model, run.loss_fn, run.history
+    if history.diverged:
+        write(f"error: {history.message}")
+    if history.best_epoch is not None:
+        write(f"kept the weights of epoch {history.best_epoch} (best {config.monitor})")
+    with np.errstate(over="ignore", invalid="ignore"):
+        test_loss, test_accuracy = evaluate(model, loss_fn, data.X_test, data.y_test)
+        y_pred = loss_fn.predict(predict_output(model, data.X_test))
+    names = data.class_names
+    matrix = confusion(data.y_test, y_pred, len(names))
+    per_class = {name: float(matrix[k, k] / max(1, matrix[k].sum())) for k, name in enumerate(names)}
+    write(f"test accuracy {100 * test_accuracy:.2f}%  test loss {test_loss:.4f}  "
+          f"({len(data.y_test):,} test samples: {data.test_source})")
+    write("per class: " + "  ".join(f"{name} {100 * acc:.1f}%" for name, acc in per_class.items()))
+
+    title = config.dataset
+    plots.learning_curve(history, os.path.join(folder, "learning_curve.png"), title=f"{title}: training")
+    plots.confusion_matrix(matrix, names, os.path.join(folder, "confusion_matrix.png"), title=f"{title}: test set")
+    if data.image_shape is not None:
+        images = data.X_test.reshape(len(data.X_test), *data.image_shape)
+        plots.misclassified_grid(images, data.y_test, y_pred, names, os.path.join(folder, "misclassified.png"),
+                                 title=f"{title}: misclassified test images")
+    save_model(model, os.path.join(folder, "model.npz"), metadata={
+        "config": config.as_dict(), "loss": loss_fn.name, "class_names": list(names),
+        "input_scale": data.input_scale, "image_shape": list(data.image_shape) if data.image_shape else None,
+    })
+    metrics = {
+        "dataset": config.dataset,
+        "test_accuracy": test_accuracy,
+        "test_loss": test_loss if np.isfinite(test_loss) else None,
+        "per_class_accuracy": per_class,
+        "confusion_matrix": matrix.tolist(),
+        "test_set": data.test_source,
+        "n_train": int(len(data.y_train)),
+        "n_val": 0 if data.y_val is None else int(len(data.y_val)),
+        "n_test": int(len(data.y_test)),
+        "final_loss": history.last("loss"),
+        "train_accuracy": history.last("accuracy"),
+        "val_accuracy": history.last("val_accuracy"),
+        "epochs": history.epochs,
+        "best_epoch": history.best_epoch,
+        "seconds": history.last("seconds") or 0.0,
+        "seed": config.seed,
+        "diverged": history.diverged,
+        "stop_reason": history.stop_reason,
+        "message": history.message,
+        "config": config.as_dict(),
+        "history": {k: v for k, v in history.as_dict().items() if isinstance(v, list)},
+        "versions": versions(),
+        "command": " ".join(sys.argv),
+    }
+    with open(os.path.join(folder, "metrics.json"), "w") as f:
+        json.dump(metrics, f, indent=1, allow_nan=False, default=float)
+    return metrics

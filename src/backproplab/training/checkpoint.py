@@ -1,0 +1,88 @@
+"""Checkpoints: everything needed to continue an interrupted run exactly where it stopped.
+
+One ``.npz`` file, rewritten atomically after every epoch, holds the model's
+parameters and buffers, the optimizer's state, the early-stopping state, a
+JSON record of the History, the schedule, the random generators' states and
+the caller's metadata (e.g. the run's configuration). Resuming restores all of
+it, so a resumed run continues with the same batches and the same updates as
+one that was never interrupted.
+"""
+
+import json
+import os
+
+import numpy as np
+
+from ..errors import ModelFileError
+from ..model_file import read_npz, write_npz_atomically
+from .callbacks import Callback
+from .history import History
+
+FORMAT = "backproplab-checkpoint"
+_RECORD = "__record__"
+
+
+def generators(model, *extra):
+    """The random Generators a run draws from: ``extra`` ones, then every layer's ``rng``."""
+    found = list(extra)
+    for module in model.modules():
+        if isinstance(getattr(module, "rng", None), np.random.Generator):
+            found.append(module.rng)
+    return found
+
+
+class Checkpoint(Callback):
+    """Write a checkpoint to ``path`` at the end of every epoch."""
+
+    def __init__(self, path, optimizer, *, schedule=None, early_stopping=None, rngs=(), metadata=None):
+        self.path, self.optimizer, self.schedule = os.fspath(path), optimizer, schedule
+        self.early_stopping, self.rngs, self.metadata = early_stopping, list(rngs), metadata or {}
+
+    def on_epoch_end(self, history, model):
+        self.save(history, model)
+        return False
+
+    def save(self, history, model):
+        opt_scalars, opt_arrays = self.optimizer.state_dict()
+        arrays = {f"model:{k}": v for k, v in model.state_dict().items()}
+        arrays.update((f"optimizer:{k}", v) for k, v in opt_arrays.items())
+        record = {
+            "format": FORMAT,
+            "history": history.as_dict(),
+            "optimizer": opt_scalars,
+            "schedule": self.schedule.state_dict() if self.schedule is not None else None,
+            "rngs": [g.bit_generator.state for g in generators(model, *self.rngs)],
+            "metadata": self.metadata,
+        }
+        if self.early_stopping is not None:
+            scalars, best = self.early_stopping.state_dict()
+            record["early_stopping"] = scalars
+            arrays.update((f"best:{k}", v) for k, v in best.items())
+        arrays[_RECORD] = np.frombuffer(json.dumps(record).encode("utf-8"), dtype=np.uint8)
+        write_npz_atomically(self.path, arrays)
+
+
+def read_checkpoint(path):
+    """(record dict, arrays dict) of the checkpoint at ``path``; a clear error if it is not one."""
+    path = os.fspath(path)
+    arrays = read_npz(path)
+    try:
+        record = json.loads(bytes(arrays.pop(_RECORD)).decode("utf-8"))
+        assert record["format"] == FORMAT
+    except (KeyError, ValueError, TypeError, AssertionError):
+        raise ModelFileError(f"{path!r} is not a backproplab checkpoint") from None
+    return record, arrays
+
+
+def restore(record, arrays, model, optimizer, *, schedule=None, early_stopping=None, rngs=()):
+    """Put the run saved in (record, arrays) back into these objects; returns its History."""
+    part = lambda prefix: {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)}  # noqa: E731
+    model.load_state_dict(part("model:"))
+    optimizer.load_state_dict(record["optimizer"], part("optimizer:"))
+    if schedule is not None and record.get("schedule") is not None:
+        schedule.load_state_dict(record["schedule"])
+    if early_stopping is not None and "early_stopping" in record:
+        early_stopping.load_state_dict(record["early_stopping"], part("best:"))
+    for generator, state in zip(generators(model, *rngs), record["rngs"]):
+        generator.bit_generator.state = state
+    return History(**record["history"])

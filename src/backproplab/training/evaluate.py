@@ -1,0 +1,23 @@
+"""Measuring a model without training it: loss, accuracy and predictions, in chunks."""
+
+import numpy as np
+
+
+def predict_output(model, X, batch_size=1024):
+    """model(X) in eval mode, ``batch_size`` samples at a time (bounded memory for big sets)."""
+    was_training = model.training
+    model.eval()
+    try:
+        if len(X) <= batch_size:
+            return model.forward(X)
+        return np.concatenate([model.forward(X[i:i + batch_size]) for i in range(0, len(X), batch_size)])
+    finally:
+        model.train(was_training)
+
+
+def evaluate(model, loss_fn, X, y, batch_size=1024):
+    """(loss, accuracy) of the model on (X, y), in eval mode, without touching gradients."""
+    out = predict_output(model, X, batch_size)
+    loss = loss_fn.forward(out, y)
+    accuracy = float(np.mean(loss_fn.predict(out) == y))
+    return loss, accuracy
