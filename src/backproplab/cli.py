@@ -165,7 +165,7 @@ def _run_lab(args, write):
 
 
 def _run_train(args, write):
-    from .lab.folders import new_run_folder
+    from .lab.folders import new_run_folder, remove_if_empty
     from .lab.image_run import CHECKPOINT, run_images_to_folder
     from .lab.run import run_to_folder
 
@@ -175,12 +175,16 @@ def _run_train(args, write):
     folder = new_run_folder(args.out, config.dataset, args.force)
     write(f"writing to {folder}")
     write(f"== {config.dataset}: {describe(config)} ==")
-    if config.is_table:
-        write(f"checkpoint after every epoch: {os.path.join(folder, CHECKPOINT)} "
-              f"(continue an interrupted run with: backproplab train --resume {folder})")
-        metrics = run_images_to_folder(config, folder, write)
-    else:
-        metrics = run_to_folder(config, folder, write)
+    try:
+        if config.is_table:
+            write(f"checkpoint after every epoch: {os.path.join(folder, CHECKPOINT)} "
+                  f"(continue an interrupted run with: backproplab train --resume {folder})")
+            metrics = run_images_to_folder(config, folder, write)
+        else:
+            metrics = run_to_folder(config, folder, write)
+    except BackproplabError:
+        remove_if_empty(folder)  # e.g. missing data files: leave no empty run folder behind
+        raise
     write(f"figures, model and metrics in {folder}")
     return 1 if metrics["diverged"] else 0
 

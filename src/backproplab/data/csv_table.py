@@ -7,6 +7,7 @@ the test file; any numeric CSV with a label column works the same way.
 
 import os
 import re
+import warnings
 
 import numpy as np
 
@@ -34,7 +35,8 @@ def read_table(path):
             cells = [c.strip() for c in first.strip().split(",")]
             header = None if all(_is_number(c) for c in cells) else cells
             f.seek(0)
-            with np.errstate(all="ignore"):
+            with np.errstate(all="ignore"), warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # "input contained no data": reported below
                 X = np.loadtxt(f, delimiter=",", skiprows=1 if header else 0, ndmin=2, dtype=np.float64)
     except FileNotFoundError:
         raise ConfigError(f"data file {path!r} does not exist; check the path") from None

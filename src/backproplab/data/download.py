@@ -62,6 +62,7 @@ def download(url, dest, sha256, *, timeout=30, stream=None):
     except http.client.IncompleteRead as e:
         raise DownloadError(f"download of {url} was interrupted after {done + len(e.partial):,} bytes") from None
     except urllib.error.HTTPError as e:
+        e.close()
         raise DownloadError(f"{url} answered HTTP {e.code} {e.reason}") from None
     except urllib.error.URLError as e:
         raise DownloadError(f"cannot reach {url}: {e.reason}") from None

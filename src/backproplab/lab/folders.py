@@ -37,3 +37,11 @@ def new_run_folder(out=None, label="run", force=False, root="runs"):
     except OSError as e:
         raise ConfigError(f"cannot write to output folder {path!r} ({e.strerror}); choose another --out") from None
     return path
+
+
+def remove_if_empty(path):
+    """Undo ``new_run_folder`` for a run that failed before writing anything."""
+    try:
+        os.rmdir(path)  # only ever removes an empty folder
+    except OSError:
+        pass

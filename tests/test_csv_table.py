@@ -1,0 +1,63 @@
+"""Reading CSV tables: Kaggle's digit-recognizer layout and any numeric table with a label column."""
+
+import numpy as np
+import pytest
+
+from backproplab import ConfigError
+from backproplab.data.csv_table import read_labelled, read_points, read_table
+
+
+def _kaggle(tmp_path, rows=5, labelled=True):
+    rng = np.random.default_rng(0)
+    pixels = rng.integers(0, 256, (rows, 784))
+    header = ",".join(f"pixel{i}" for i in range(784))
+    lines = [("label," if labelled else "") + header]
+    labels = rng.integers(0, 10, rows)
+    for k, row in zip(labels, pixels):
+        lines.append((f"{k}," if labelled else "") + ",".join(map(str, row)))
+    path = tmp_path / ("train.csv" if labelled else "test.csv")
+    path.write_text("\n".join(lines) + "\n")
+    return path, pixels, labels
+
+
+def test_kaggle_train_and_test_layouts(tmp_path):
+    path, pixels, labels = _kaggle(tmp_path)
+    X, y = read_labelled(path)
+    np.testing.assert_array_equal(X, pixels)
+    np.testing.assert_array_equal(y, labels)
+    test_path, test_pixels, _ = _kaggle(tmp_path, labelled=False)
+    np.testing.assert_array_equal(read_points(test_path), test_pixels)
+
+
+def test_any_label_column_by_name_or_index(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("a,b,kind\n0.5,1,2\n1.5,2,0\n")
+    X, y = read_labelled(path, "kind")
+    np.testing.assert_array_equal(X, [[0.5, 1], [1.5, 2]])
+    np.testing.assert_array_equal(y, [2, 0])
+    headerless = tmp_path / "h.csv"
+    headerless.write_text("1,0.5,1\n0,1.5,2\n")
+    X, y = read_labelled(headerless, 0)
+    np.testing.assert_array_equal(y, [1, 0])
+    assert read_table(headerless)[0] is None
+
+
+@pytest.mark.parametrize("content, label, message", [
+    ("a,b\n1,2\n", "label", "has no column 'label'; its columns start ['a', 'b']"),
+    ("1,2\n3,4\n", "label", "has no header row, so it has no column 'label'"),
+    ("label,x\n1.5,2\n", "label", "labels must be integers 0, 1, ..., found 1.5"),
+    ("label,x\n-1,2\n", "label", "found -1"),
+    ("label,x\n1,2\n0,oops\n", "label", "line 3, column 2 is 'oops', not a number"),
+    ("label,x\n1,2\n0,1,5\n", "label", "the number of columns changed from 2 to 3"),
+    ("label,x\n1,nan\n", "label", "holds NaN or inf (data row 1)"),
+    ("label\n1\n2\n", "label", "has only a label column"),
+    ("label,x\n", "label", "holds no rows of numbers"),
+    ("x,y,z\n1,2\n", "x", "the header names 3 columns, the rows hold 2"),
+])
+def test_bad_tables_get_a_one_line_error(tmp_path, content, label, message):
+    path = tmp_path / "bad.csv"
+    path.write_text(content)
+    with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)").replace("[", r"\[")
+                       .replace("]", r"\]").replace(".", r"\.")) as err:
+        read_labelled(path, label)
+    assert "\n" not in str(err.value)

@@ -1,0 +1,62 @@
+"""The IDX reader on tiny files written here: good ones round-trip, bad ones get one clear line."""
+
+import gzip
+import struct
+
+import numpy as np
+import pytest
+
+from backproplab import ConfigError
+from backproplab.data.idx import read_idx, write_idx
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "int8", "int16", "int32", "float32", "float64"])
+@pytest.mark.parametrize("compressed", [False, True])
+def test_round_trip(tmp_path, dtype, compressed):
+    array = (np.arange(2 * 3 * 4) - 5).reshape(2, 3, 4).astype(dtype)
+    if dtype == "uint8":
+        array = np.abs(array).astype(dtype)
+    path = tmp_path / "a.idx"
+    write_idx(path, array)
+    if compressed:  # recognised by content, whatever the name
+        path.write_bytes(gzip.compress(path.read_bytes()))
+    back = read_idx(path)
+    np.testing.assert_array_equal(back, array)
+    assert back.dtype == array.dtype
+
+
+def _header(code, shape):
+    return bytes([0, 0, code, len(shape)]) + struct.pack(f">{len(shape)}I", *shape)
+
+
+BAD = {
+    "bad magic": (b"\x01\x00\x08\x01" + b"\x00" * 8, "is not an IDX file: its magic number is 0x01000801"),
+    "unknown type": (_header(0x07, (2,)) + b"\x00\x00", "is not an IDX file"),
+    "no dimensions": (bytes([0, 0, 8, 0]), "dimension count >= 1"),
+    "too short": (b"\x00\x00", "too short for the 4-byte magic number"),
+    "header cut": (_header(0x08, (2, 3, 4))[:9], "truncated inside its header (9 of 16 bytes)"),
+    "data cut": (_header(0x08, (2, 3)) + b"\x00" * 5, "is truncated: the header announces shape (2, 3)"),
+    "trailing bytes": (_header(0x08, (2,)) + b"\x00" * 3, "longer than its header says"),
+    "labels of images": (_header(0x08, (60000,)) + b"\x00" * 100, "(60,008 bytes in all), the file holds 108 bytes"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD))
+def test_malformed_files_get_a_one_line_error(tmp_path, name):
+    content, message = BAD[name]
+    path = tmp_path / "bad.idx"
+    path.write_bytes(content)
+    with pytest.raises(ConfigError, match=message.replace("(", r"\(").replace(")", r"\)")) as err:
+        read_idx(path)
+    assert "\n" not in str(err.value) and "bad.idx" in str(err.value)
+
+
+def test_damaged_gzip_and_missing_files(tmp_path):
+    good = gzip.compress(_header(0x08, (100,)) + bytes(100))
+    (tmp_path / "cut.gz").write_bytes(good[: len(good) // 2])
+    with pytest.raises(ConfigError, match="damaged gzip file"):
+        read_idx(tmp_path / "cut.gz")
+    with pytest.raises(ConfigError, match="does not exist"):
+        read_idx(tmp_path / "nothing.idx")
+    with pytest.raises(ConfigError, match="is a folder"):
+        read_idx(tmp_path)
