@@ -143,7 +143,7 @@ def test_missing_files_without_download_say_where_to_put_them(tmp_path, capsys, 
 
 
 def test_real_mnist_slice_learns_in_three_epochs(real_data, tmp_path):
-    """5,000 real training images, one epoch of the default MLP in batches of 32: above 90% on the 10,000 test images."""
+    """5,000 real training images, three epochs of the default MLP: above 90% on the 10,000 test images."""
     config = RunConfig.for_dataset(dataset="mnist", data_dir=real_data, n=5000, epochs=3, val_size=500, seed=3,
                                    batch_size=32)
     run = train(config)
