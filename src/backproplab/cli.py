@@ -120,6 +120,8 @@ def build_parser():
                            description="Train a network with every choice exposed; writes the same files as one data set of 'lab'.")
     _add_train_options(train)
     _add_run_options(train)
+    sub.add_parser("bench", help="time backproplab against PyTorch and scikit-learn (see 'backproplab bench --help')",
+                   add_help=False)
     predict = sub.add_parser("predict", help="predict classes for a CSV of points with a saved model",
                              description="Load a model.npz written by 'lab' or 'train' and print its prediction for every row of a CSV file of features.")
     predict.add_argument("--model", required=True, metavar="FILE", help="model file (.npz)")
@@ -284,6 +286,11 @@ def describe(config):
 
 def main(argv=None):
     """Entry point of the ``backproplab`` command; returns the exit status."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["bench"]:  # the benchmark has its own parser (and re-runs itself with thread settings)
+        from .bench import main as bench_main
+
+        return bench_main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

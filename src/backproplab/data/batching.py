@@ -22,7 +22,10 @@ def check_dataset(X, y, name="data"):
         raise ConfigError(f"{name}: X has no samples; give at least one")
     if not np.issubdtype(X.dtype, np.number) or np.issubdtype(X.dtype, np.complexfloating):
         raise ConfigError(f"{name}: X must be real numbers, got dtype {X.dtype}")
-    if np.issubdtype(X.dtype, np.floating) and not np.isfinite(X).all():
+    # A float64 sum is finite for any finite float32 data and costs no big temporary;
+    # only when it is not (NaN, inf, or float64 overflow) is the exact check needed.
+    if np.issubdtype(X.dtype, np.floating) and not np.isfinite(X.sum(dtype=np.float64)) \
+            and not np.isfinite(X).all():
         bad = int(np.argwhere(~np.isfinite(X.reshape(len(X), -1)))[0][0])
         raise ConfigError(f"{name}: X holds NaN or inf (first at row {bad}); remove or impute those rows")
     if y.ndim != 1 or y.shape[0] != X.shape[0]:

@@ -66,14 +66,20 @@ class Conv2d(Module):
         # (N, Ho, Wo, C_out) in memory, seen as (N, C_out, Ho, Wo): no copy.
         return out.reshape(n, ho, wo, self.out_channels).transpose(0, 3, 1, 2)
 
-    def backward(self, dout):
+    def backward_params(self, dout):
+        """Only dW and db (for a first layer, whose dx nobody needs); returns dout as rows."""
         if self._cache is None:
             raise RuntimeError("Conv2d.backward called before forward")
-        cols, (n, c, hp, wp), (ho, wo) = self._cache
+        cols = self._cache[0]
         dout2 = dout.transpose(0, 2, 3, 1).reshape(-1, self.out_channels)
-        w = self.weight.data
-        self.weight.grad += (dout2.T @ cols).reshape(w.shape)
+        self.weight.grad += (dout2.T @ cols).reshape(self.weight.data.shape)
         self.bias.grad += dout2.sum(axis=0)
+        return dout2
+
+    def backward(self, dout):
+        dout2 = self.backward_params(dout)
+        _, (n, c, hp, wp), (ho, wo) = self._cache
+        w = self.weight.data
         dxp = np.zeros((n, hp, wp, c), dtype=dout2.dtype)  # channels last: contiguous adds
         kh, kw = self.kernel_size
         for i in range(kh):

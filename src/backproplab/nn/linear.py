@@ -44,11 +44,15 @@ class Linear(Module):
         return x @ self.weight.data.T + self.bias.data
 
     def backward(self, dout):
+        self.backward_params(dout)
+        return dout @ self.weight.data
+
+    def backward_params(self, dout):
+        """Only dW and db (for a first layer, whose dx nobody needs)."""
         if self._x is None:
             raise RuntimeError("Linear.backward called before forward")
         self.weight.grad += dout.T @ self._x
         self.bias.grad += dout.sum(axis=0)
-        return dout @ self.weight.data
 
     def config(self):
         return {"in_features": self.in_features, "out_features": self.out_features}

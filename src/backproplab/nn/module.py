@@ -170,10 +170,26 @@ class Sequential(Module):
             x = layer.forward(x)
         return x
 
-    def backward(self, dout):
-        for layer in reversed(self.layers):
+    def backward(self, dout, input_grad=True):
+        """Backpropagate ``dout`` through every layer; return dL/dx.
+
+        With ``input_grad=False`` (what training uses) the gradient with
+        respect to the input is not needed: layers before the first one with
+        parameters are skipped, and that one computes only its parameter
+        gradients (for a first Linear layer, one matrix product of three).
+        Returns None then.
+        """
+        if input_grad:
+            for layer in reversed(self.layers):
+                dout = layer.backward(dout)
+            return dout
+        first = next((i for i, layer in enumerate(self.layers) if layer.parameters()), len(self.layers))
+        for layer in reversed(self.layers[first + 1:]):
             dout = layer.backward(dout)
-        return dout
+        if first < len(self.layers):
+            layer = self.layers[first]
+            (layer.backward_params if hasattr(layer, "backward_params") else layer.backward)(dout)
+        return None
 
     def __getitem__(self, i):
         return self.layers[i]

@@ -28,7 +28,7 @@ class Adagrad(Optimizer):
         self.initial_accumulator_value = check_range(
             "initial_accumulator_value", initial_accumulator_value, 0.0)
         self.eps = check_range("eps", eps, 0.0)
-        self.sums = [np.full_like(p.data, self.initial_accumulator_value) for p in self.params]
+        self.sums = [np.full_like(p, self.initial_accumulator_value) for p, _ in self.slots]
 
     def _update(self, i, w, g):
         lr_t = self.lr / (1.0 + (self.steps - 1) * self.lr_decay)
@@ -62,9 +62,9 @@ class RMSprop(Optimizer):
         self.weight_decay = check_range("weight_decay", weight_decay, 0.0)
         self.momentum = check_range("momentum", momentum, 0.0, 1.0)
         self.centered = bool(centered)
-        self.square_avg = [np.zeros_like(p.data) for p in self.params]
-        self.grad_avg = [np.zeros_like(p.data) for p in self.params] if self.centered else None
-        self.buffers = [np.zeros_like(p.data) for p in self.params] if self.momentum else None
+        self.square_avg = [np.zeros_like(p) for p, _ in self.slots]
+        self.grad_avg = [np.zeros_like(p) for p, _ in self.slots] if self.centered else None
+        self.buffers = [np.zeros_like(p) for p, _ in self.slots] if self.momentum else None
 
     def _update(self, i, w, g):
         if self.weight_decay:
@@ -114,12 +114,15 @@ class Adam(Optimizer):
         self.eps = check_range("eps", eps, 0.0)
         self.weight_decay = check_range("weight_decay", weight_decay, 0.0)
         self.amsgrad = bool(amsgrad)
-        self.m = [np.zeros_like(p.data) for p in self.params]
-        self.v = [np.zeros_like(p.data) for p in self.params]
-        self.v_max = [np.zeros_like(p.data) for p in self.params] if self.amsgrad else None
+        self.m = [np.zeros_like(p) for p, _ in self.slots]
+        self.v = [np.zeros_like(p) for p, _ in self.slots]
+        self.v_max = [np.zeros_like(p) for p, _ in self.slots] if self.amsgrad else None
+        self._scratch = [np.empty_like(p) for p, _ in self.slots]  # reused: no allocation per step
 
     def _update(self, i, w, g):
-        t = self.steps
+        # In place, with Python-float scalars (NumPy float64 scalars would force slow
+        # casting loops on float32 arrays) and one scratch array instead of temporaries.
+        t, tmp = self.steps, self._scratch[i]
         if self.weight_decay:
             if self.decoupled:
                 w *= 1.0 - self.lr * self.weight_decay
@@ -127,16 +130,23 @@ class Adam(Optimizer):
                 g = g + self.weight_decay * w
         m, v = self.m[i], self.v[i]
         m *= self.beta1
-        m += (1.0 - self.beta1) * g
+        np.multiply(g, 1.0 - self.beta1, out=tmp)
+        m += tmp
         v *= self.beta2
-        v += (1.0 - self.beta2) * (g * g)
+        np.multiply(g, g, out=tmp)
+        tmp *= 1.0 - self.beta2
+        v += tmp
         if self.amsgrad:
             np.maximum(self.v_max[i], v, out=self.v_max[i])
             v = self.v_max[i]
-        step_size = self.lr / (1.0 - self.beta1**t)
-        denom = np.sqrt(v) / math.sqrt(1.0 - self.beta2**t)
-        denom += self.eps
-        w -= step_size * m / denom
+        # lr/(1-b1^t) * m / (sqrt(v)/c + eps) with c = sqrt(1-b2^t), computed as
+        # (lr*c/(1-b1^t)) * m / (sqrt(v) + eps*c): the same value, one pass fewer.
+        c = math.sqrt(1.0 - self.beta2**t)
+        np.sqrt(v, out=tmp)
+        tmp += self.eps * c
+        np.divide(m, tmp, out=tmp)
+        tmp *= self.lr * c / (1.0 - self.beta1**t)
+        w -= tmp
 
     def hyperparameters(self):
         return {"lr": self.lr, "betas": (self.beta1, self.beta2), "eps": self.eps,

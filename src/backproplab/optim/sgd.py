@@ -31,7 +31,7 @@ class SGD(Optimizer):
                 f"Nesterov momentum needs momentum > 0 and dampening 0, got momentum "
                 f"{self.momentum} and dampening {self.dampening}; set --momentum 0.9"
             )
-        self.buffers = [None] * len(self.params)
+        self.buffers = [None] * len(self.slots)
 
     def _update(self, i, w, g):
         if self.weight_decay:

@@ -8,6 +8,7 @@ import numpy as np
 
 from ..data.batching import batches, check_dataset
 from ..errors import ConfigError
+from ..nn import Sequential
 from ..rng import as_generator
 from .evaluate import evaluate
 from .history import History
@@ -72,12 +73,18 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size=None, schedule=No
     for cb in callbacks:
         cb.on_train_begin(history, model)
     start = time.perf_counter() - (history.seconds[-1] if history.seconds else 0.0)
+    # Mini-batches are gathered into one reused buffer: a fresh array per batch costs
+    # an allocation and first-touch page faults every step.
+    buffer = np.empty((batch_size, *X.shape[1:]), dtype=X.dtype) if batch_size is not None else None
     for epoch in range(history.epochs + 1, epochs + 1):
         for cb in callbacks:
             cb.on_epoch_begin(epoch, n_batches)
         total_loss, correct = 0.0, 0
         for idx in batches(len(X), batch_size, rng):
-            xb, yb = X[idx], y[idx]
+            if isinstance(idx, slice):
+                xb, yb = X[idx], y[idx]
+            else:
+                xb, yb = np.take(X, idx, axis=0, out=buffer[:len(idx)]), y[idx]
             out = model.forward(xb)
             loss = loss_fn.forward(out, yb)
             if not math.isfinite(loss):
@@ -87,7 +94,10 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size=None, schedule=No
                 warnings.warn(history.message, DivergenceWarning, stacklevel=3)  # 3: past the errstate wrapper
                 return history
             optimizer.zero_grad()
-            model.backward(loss_fn.backward())
+            if isinstance(model, Sequential):
+                model.backward(loss_fn.backward(), input_grad=False)  # dL/dX is not needed
+            else:
+                model.backward(loss_fn.backward())
             optimizer.step()
             batch_correct = int(np.count_nonzero(loss_fn.predict(out) == yb))
             total_loss += loss * len(yb)
