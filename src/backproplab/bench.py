@@ -475,7 +475,8 @@ def format_table(report):
     lines += ["", header, "-" * len(header)]
     for case in report["cases"]:
         for impl, median in case["median"].items():
-            speed = "" if impl == "backproplab" else f"{case['speedup'][impl]:.2f}x faster"
+            better = "less" if case["name"] == "memory" else ("more" if case["unit"] == "samples/s" else "faster")
+            speed = "" if impl == "backproplab" else f"{case['speedup'][impl]:.2f}x {better}"
             lines.append(f"{case['name']:<11} {case['unit']:<14} {impl:<14} {_fmt(median):>12} "
                          f"{_fmt(case['min'][impl]) + ' - ' + _fmt(case['max'][impl]):>25} {speed:>15}")
         if "gflops" in case:

@@ -29,7 +29,10 @@ class Sigmoid(_Activation):
 
     def backward(self, dout):
         out = self._cached()
-        return dout * out * (1.0 - out)
+        dx = np.subtract(1.0, out)
+        dx *= out
+        dx *= dout
+        return dx
 
 
 class Tanh(_Activation):

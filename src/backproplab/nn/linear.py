@@ -52,7 +52,7 @@ class Linear(Module):
         if self._x is None:
             raise RuntimeError("Linear.backward called before forward")
         self.weight.grad += dout.T @ self._x
-        self.bias.grad += dout.sum(axis=0)
+        self.bias.grad += np.add.reduce(dout, axis=0)
 
     def config(self):
         return {"in_features": self.in_features, "out_features": self.out_features}

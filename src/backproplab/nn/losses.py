@@ -75,7 +75,8 @@ class MSELoss(Loss):
             target = _one_hot(target, output.shape[1], "MSELoss").astype(output.dtype)
         diff = output - _as_column(target, output, "MSELoss")
         self._cache = diff
-        return float(np.mean(diff * diff))
+        flat = diff.reshape(-1)
+        return float(np.dot(flat, flat)) / flat.size
 
     def backward(self):
         diff = self._cached()

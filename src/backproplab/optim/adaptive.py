@@ -122,6 +122,10 @@ class Adam(Optimizer):
     def _update(self, i, w, g):
         # In place, with Python-float scalars (NumPy float64 scalars would force slow
         # casting loops on float32 arrays) and one scratch array instead of temporaries.
+        # The moments are kept scaled, m' = m / (1 - beta1) and v' = v / (1 - beta2), so
+        # that each takes one multiply and one add; the constants fold into the step:
+        #   w -= lr/(1-b1^t) * m / (sqrt(v)/c + eps),  c = sqrt(1 - b2^t)
+        #      = k * m' / (sqrt(v') + e'),  k = lr c (1-b1) / ((1-b1^t) sqrt(1-b2)),  e' = eps c / sqrt(1-b2)
         t, tmp = self.steps, self._scratch[i]
         if self.weight_decay:
             if self.decoupled:
@@ -130,22 +134,18 @@ class Adam(Optimizer):
                 g = g + self.weight_decay * w
         m, v = self.m[i], self.v[i]
         m *= self.beta1
-        np.multiply(g, 1.0 - self.beta1, out=tmp)
-        m += tmp
+        m += g
         v *= self.beta2
         np.multiply(g, g, out=tmp)
-        tmp *= 1.0 - self.beta2
         v += tmp
         if self.amsgrad:
             np.maximum(self.v_max[i], v, out=self.v_max[i])
             v = self.v_max[i]
-        # lr/(1-b1^t) * m / (sqrt(v)/c + eps) with c = sqrt(1-b2^t), computed as
-        # (lr*c/(1-b1^t)) * m / (sqrt(v) + eps*c): the same value, one pass fewer.
-        c = math.sqrt(1.0 - self.beta2**t)
+        c, root = math.sqrt(1.0 - self.beta2**t), math.sqrt(1.0 - self.beta2)
         np.sqrt(v, out=tmp)
-        tmp += self.eps * c
+        tmp += self.eps * c / root
         np.divide(m, tmp, out=tmp)
-        tmp *= self.lr * c / (1.0 - self.beta1**t)
+        tmp *= self.lr * c * (1.0 - self.beta1) / ((1.0 - self.beta1**t) * root)
         w -= tmp
 
     def hyperparameters(self):
