@@ -6,7 +6,7 @@ from numpy.lib.stride_tricks import as_strided
 from ..rng import as_generator
 from .init import get_initializer
 from .module import Module, Parameter
-from .windows import check_image_batch, offset_slices, output_size, pad, pair
+from .windows import check_image_batch, offset_slices, output_size, pair
 
 
 class Conv2d(Module):
@@ -24,11 +24,13 @@ class Conv2d(Module):
         dxp[n, c, sh*y + i, sw*x + j] += sum_o dout[n, o, y, x] * W[o, c, i, j]
     and dx is dxp without its padding.
 
-    How: the forward pass copies every receptive field into one row of a
-    matrix ``cols`` (N*Ho*Wo, C_in*kh*kw) through a strided view (im2col), so
-    the convolution is one matrix product and dW another. The input gradient
-    is one product per kernel offset (i, j), added into the matching strided
-    slice of dxp (col2im), which is kh*kw vectorised steps.
+    How: the image is viewed channels-last (N, H, W, C) and every receptive
+    field is copied into one row of a matrix ``cols`` (N*Ho*Wo, kh*kw*C_in)
+    through a strided view (im2col), so the convolution is one matrix product
+    and dW another. The input gradient is one product per kernel offset
+    (i, j), added into the matching strided slice of dxp (col2im): kh*kw
+    vectorised steps. Outputs stay channels-last in memory (seen as NCHW, no
+    copy), so the next layer's channels-last view is free.
     """
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, *,
@@ -54,17 +56,23 @@ class Conv2d(Module):
         check_image_batch("Conv2d", x, self.in_channels)
         n, c = x.shape[:2]
         ho, wo = output_size("Conv2d", x.shape[2:], self.kernel_size, self.stride, self.padding)
-        xp = pad(x, self.padding)
-        (kh, kw), (sh, sw) = self.kernel_size, self.stride
-        s_n, s_c, s_h, s_w = xp.strides
-        windows = as_strided(xp, shape=(n, ho, wo, c, kh, kw),
-                             strides=(s_n, sh * s_h, sw * s_w, s_c, s_h, s_w), writeable=False)
-        cols = windows.reshape(n * ho * wo, c * kh * kw)  # copies: one receptive field per row
-        out = cols @ self.weight.data.reshape(self.out_channels, -1).T
+        xl = np.ascontiguousarray(x.transpose(0, 2, 3, 1))  # a view when x is channels-last already
+        (ph, pw), (kh, kw), (sh, sw) = self.padding, self.kernel_size, self.stride
+        if ph or pw:
+            xl = np.pad(xl, ((0, 0), (ph, ph), (pw, pw), (0, 0)))
+        s_n, s_h, s_w, s_c = xl.strides
+        windows = as_strided(xl, shape=(n, ho, wo, kh, kw, c),
+                             strides=(s_n, sh * s_h, sw * s_w, s_h, s_w, s_c), writeable=False)
+        cols = windows.reshape(n * ho * wo, kh * kw * c)  # copies: one receptive field per row
+        out = cols @ self._weight_matrix().T
         out += self.bias.data
-        self._cache = (cols, xp.shape, (ho, wo))
+        self._cache = (cols, xl.shape, (ho, wo))
         # (N, Ho, Wo, C_out) in memory, seen as (N, C_out, Ho, Wo): no copy.
         return out.reshape(n, ho, wo, self.out_channels).transpose(0, 3, 1, 2)
+
+    def _weight_matrix(self):
+        """W as (C_out, kh*kw*C_in), in the (i, j, c) order of the columns of ``cols``."""
+        return self.weight.data.transpose(0, 2, 3, 1).reshape(self.out_channels, -1)
 
     def backward_params(self, dout):
         """Only dW and db (for a first layer, whose dx nobody needs); returns dout as rows."""
@@ -72,13 +80,14 @@ class Conv2d(Module):
             raise RuntimeError("Conv2d.backward called before forward")
         cols = self._cache[0]
         dout2 = dout.transpose(0, 2, 3, 1).reshape(-1, self.out_channels)
-        self.weight.grad += (dout2.T @ cols).reshape(self.weight.data.shape)
-        self.bias.grad += dout2.sum(axis=0)
+        o, c, kh, kw = self.weight.data.shape
+        self.weight.grad += (dout2.T @ cols).reshape(o, kh, kw, c).transpose(0, 3, 1, 2)
+        self.bias.grad += np.add.reduce(dout2, axis=0)
         return dout2
 
     def backward(self, dout):
         dout2 = self.backward_params(dout)
-        _, (n, c, hp, wp), (ho, wo) = self._cache
+        _, (n, hp, wp, c), (ho, wo) = self._cache
         w = self.weight.data
         dxp = np.zeros((n, hp, wp, c), dtype=dout2.dtype)  # channels last: contiguous adds
         kh, kw = self.kernel_size

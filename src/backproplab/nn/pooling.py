@@ -49,26 +49,38 @@ class MaxPool2d(_Pool2d):
     the maximum of its window (the first one in row-major order on ties, as in
     PyTorch); every other input of the window gets 0. Windows that overlap
     add their contributions.
+
+    How: the forward pass records, per output, which kernel offset won
+    (``argmax``); the backward pass then routes dout with one comparison per
+    offset. Arrays keep the memory layout of the input (channels-last stays
+    channels-last).
     """
 
     def forward(self, x):
         out_size = self._geometry(x)
         xp = pad(x, self.padding, value=-np.inf)
-        out = None
-        for hs, ws in self._offsets(out_size):
+        out = argmax = None
+        for k, (hs, ws) in enumerate(self._offsets(out_size)):
             window = xp[:, :, hs, ws]
-            out = window.copy() if out is None else np.maximum(out, window, out=out)
-        self._cache = (xp, out, out_size)
+            if out is None:
+                out = np.copy(window, order="K")
+                argmax = np.zeros_like(out, dtype=np.uint8)
+                continue
+            better = window > out  # strict: the first maximum keeps its place on ties
+            np.copyto(argmax, k, where=better)
+            np.maximum(out, window, out=out)
+        self._cache = (xp, argmax, out_size)
         return out
 
     def backward(self, dout):
-        xp, out, out_size = self._cached()
-        dxp = np.zeros(xp.shape, dtype=dout.dtype)
-        unclaimed = np.ones(out.shape, dtype=bool)
-        for hs, ws in self._offsets(out_size):
-            winner = (xp[:, :, hs, ws] == out) & unclaimed
-            unclaimed &= ~winner
-            dxp[:, :, hs, ws] += np.where(winner, dout, 0)
+        xp, argmax, out_size = self._cached()
+        dxp = np.zeros_like(xp, dtype=dout.dtype)
+        (kh, kw), (sh, sw) = self.kernel_size, self.stride
+        disjoint = sh >= kh and sw >= kw  # each input lies in at most one window: assign, not add
+        for k, (hs, ws) in enumerate(self._offsets(out_size)):
+            routed = np.multiply(dout, argmax == k, out=dxp[:, :, hs, ws] if disjoint else None)
+            if not disjoint:
+                dxp[:, :, hs, ws] += routed
         return self._unpad(dxp)
 
 
@@ -84,14 +96,14 @@ class AvgPool2d(_Pool2d):
         out = None
         for hs, ws in self._offsets(out_size):
             window = xp[:, :, hs, ws]
-            out = window.copy() if out is None else np.add(out, window, out=out)
+            out = np.copy(window, order="K") if out is None else np.add(out, window, out=out)
         out /= self.kernel_size[0] * self.kernel_size[1]
-        self._cache = (xp.shape, out_size)
+        self._cache = (xp, out_size)
         return out
 
     def backward(self, dout):
-        shape, out_size = self._cached()
-        dxp = np.zeros(shape, dtype=dout.dtype)
+        xp, out_size = self._cached()
+        dxp = np.zeros_like(xp, dtype=dout.dtype)
         share = dout / (self.kernel_size[0] * self.kernel_size[1])
         for hs, ws in self._offsets(out_size):
             dxp[:, :, hs, ws] += share
