@@ -99,7 +99,6 @@ def _add_train_options(p):
     o.add_argument("--early-stopping", type=int, metavar="PATIENCE",
                    help="stop after this many epochs without a better --monitor, keeping the best weights (default: off)")
     o.add_argument("--monitor", help=f"what early stopping watches: {', '.join(MONITORS)} (default: val_loss)")
-    p.add_argument("--resume", metavar="RUN_DIR", help="continue the interrupted image/CSV run in RUN_DIR from its last finished epoch")
 
 
 def build_parser():
@@ -116,10 +115,33 @@ def build_parser():
                                      "metrics and models to one folder per data set.")
     _add_run_options(lab, lab=True)
     lab.add_argument("--epochs", type=int, default=DEFAULTS.epochs, help="passes over the data (default: %(default)s)")
+    lab.add_argument("--report", action="store_true",
+                     help="also run the discussion's sweeps (learning rate, hidden units, activation) and write report.html")
     train = sub.add_parser("train", help="train any network on any generated data set",
                            description="Train a network with every choice exposed; writes the same files as one data set of 'lab'.")
     _add_train_options(train)
+    train.add_argument("--resume", metavar="RUN_DIR",
+                       help="continue the interrupted image/CSV run in RUN_DIR from its last finished epoch")
     _add_run_options(train)
+    sweep = sub.add_parser("sweep", help="run a grid of settings over several seeds, with a summary and figures",
+                           description="Run every combination of the --vary values (or those of a TOML file such as "
+                                       "experiments/learning-rate.toml), each for --seeds seeds, in parallel; "
+                                       "write results.jsonl, summary.md and figures to one folder.")
+    sweep.add_argument("file", nargs="?", metavar="CONFIG.toml", help="a sweep file (title, question, [base], [vary], [sweep])")
+    sweep.add_argument("--vary", action="append", default=[], metavar="NAME=V1,V2",
+                       help="an option and its values, e.g. --vary lr=0.001,0.01,0.1 (repeat for a grid)")
+    sweep.add_argument("--seeds", type=int, help="seeds per setting: 0 .. N-1 (default: 5)")
+    sweep.add_argument("--target", type=float, metavar="FRACTION",
+                       help="training accuracy counted as reached (default: 1.0)")
+    sweep.add_argument("--workers", type=int, help="parallel processes (default: the number of cores)")
+    sweep.add_argument("--resume", metavar="SWEEP_DIR", help="finish an interrupted sweep: run only what is missing")
+    sweep.add_argument("--report", action="store_true", help="also write report.html and report.md")
+    _add_train_options(sweep)
+    _add_run_options(sweep)
+    report = sub.add_parser("report", help="write report.html and report.md for a run, a sweep or a lab folder",
+                            description="One self-contained HTML page (figures embedded) and a Markdown version.")
+    report.add_argument("folder", metavar="RUN_OR_SWEEP_DIR")
+    report.add_argument("--debug", action="store_true", help="show a traceback on errors")
     sub.add_parser("bench", help="time backproplab against PyTorch and scikit-learn (see 'backproplab bench --help')",
                    add_help=False)
     predict = sub.add_parser("predict", help="predict classes for a CSV of points with a saved model",
@@ -163,7 +185,35 @@ def _run_lab(args, write):
         write(f"  {name:7s} final loss {m['final_loss']:.5f}  test accuracy {100 * m['test_accuracy']:.2f}%  "
               f"({m['epochs']} epochs, {m['seconds']:.2f} s)")
     write(f"figures, models and metrics in {root}")
+    if args.report:
+        from .experiments import run_sweep
+        from .experiments.figures import write_sweep_outputs
+        from .lab.report import write_report
+
+        for name, spec in lab_sweeps(args.epochs).items():
+            write(f"\n== sweep: {spec.title} ==")
+            folder = os.path.join(root, "sweeps", name)
+            write_sweep_outputs(spec, folder, run_sweep(spec, folder, write=write, progress_stream=sys.stdout))
+        write(f"report: {write_report(root)}")
     return 1 if any(m["diverged"] for m in results.values()) else 0
+
+
+def lab_sweeps(epochs):
+    """The lab discussion's questions, on XOR over 3 seeds (the full versions are in experiments/)."""
+    from .experiments import SweepSpec
+
+    base = {"dataset": "xor", "epochs": epochs}
+    return {
+        "learning-rate": SweepSpec(base=base, vary={"lr": [0.001, 0.01, 0.1, 1.0]}, seeds=3,
+                                   title="What does the learning rate do?",
+                                   question="The lab's network on XOR with Adam at four learning rates."),
+        "hidden-units": SweepSpec(base=base, vary={"hidden": ["1-1", "2-2", "4-4", "8-8", "16-16"]}, seeds=3,
+                                  title="What does the number of hidden units do?",
+                                  question="Two hidden layers of 1 to 16 units on XOR."),
+        "activation": SweepSpec(base=base, vary={"activation": ["identity", "sigmoid", "tanh", "relu"]}, seeds=3,
+                                title="What happens without activation functions?",
+                                question="identity means no activation: the network is then a linear model."),
+    }
 
 
 def _run_train(args, write):
@@ -212,6 +262,60 @@ def _resume(args, write):
     metrics = run_images_to_folder(config, args.resume, write, resume=True)
     write(f"figures, model and metrics in {args.resume}")
     return 1 if metrics["diverged"] else 0
+
+
+def _run_sweep(args, write):
+    from .experiments import SweepSpec, read_spec, run_sweep
+    from .experiments.figures import write_sweep_outputs
+    from .experiments.summary import sentences, table
+    from .experiments.sweep import parse_vary
+    from .lab.folders import new_run_folder
+    from .lab.report import write_report
+
+    options = {k: v for k, v in _config_options(args).items() if k not in ("seed", "print_every")}
+    if args.resume:
+        extra = sorted(set(options) | {n for n in ("file", "seeds", "target") if getattr(args, n) is not None}
+                       | ({"vary"} if args.vary else set()) | ({"out"} if args.out else set()))
+        if extra:
+            raise ConfigError(f"--resume finishes the saved sweep as it was; drop {', '.join(extra)}")
+        spec, folder = read_spec(args.resume), args.resume
+    else:
+        if args.file:
+            spec = SweepSpec.from_toml(args.file)
+            base, vary = {**spec.base, **options}, {**spec.vary, **parse_vary(args.vary, options)}
+            spec = SweepSpec(base=base, vary=vary, seeds=args.seeds or spec.seeds,
+                             target_accuracy=args.target or spec.target_accuracy, title=spec.title, question=spec.question)
+        else:
+            if not args.vary:
+                raise ConfigError("sweep needs a CONFIG.toml or at least one --vary NAME=V1,V2")
+            spec = SweepSpec(base=options, vary=parse_vary(args.vary, options), seeds=args.seeds or 5,
+                             target_accuracy=args.target or 1.0,
+                             title="Sweep of " + ", ".join(parse_vary(args.vary, options)))
+        label = os.path.splitext(os.path.basename(args.file))[0] if args.file else "sweep"
+        folder = new_run_folder(args.out, label, args.force)
+    if args.workers is not None and args.workers < 1:
+        raise ConfigError(f"--workers must be >= 1, got {args.workers}")
+    write(f"writing to {folder}")
+    try:
+        results = run_sweep(spec, folder, workers=args.workers, write=write, progress_stream=sys.stdout)
+    except KeyboardInterrupt:
+        write(f"interrupted; finished runs are kept in {folder}; continue with: backproplab sweep --resume {folder}")
+        return 130
+    rows = write_sweep_outputs(spec, folder, results)
+    write("")
+    for line in table(spec, rows) + [""] + sentences(spec, rows):
+        write(line)
+    if args.report:
+        write(f"report: {write_report(folder)}")
+    write(f"results, summary and figures in {folder}")
+    return 0
+
+
+def _run_report(args, write):
+    from .lab.report import write_report
+
+    write(f"wrote {write_report(args.folder)} and report.md")
+    return 0
 
 
 def _run_predict(args, write):
@@ -297,7 +401,8 @@ def main(argv=None):
         parser.print_help()
         return 0
     write = print
-    commands = {"lab": _run_lab, "train": _run_train, "predict": _run_predict}
+    commands = {"lab": _run_lab, "train": _run_train, "predict": _run_predict, "sweep": _run_sweep,
+                "report": _run_report}
     try:
         return commands[args.command](args, write)
     except BackproplabError as e:

@@ -73,20 +73,31 @@ def decision_boundary(predict_proba, X, y, path, title="", resolution=200):
     ``predict_proba(grid)`` returns P(class 1) of shape (M,) for two classes,
     or class probabilities (M, C) for more, where the most likely class is shown.
     """
+    fig, ax = plt.subplots(figsize=(5.6, 5))
+    image = _draw_boundary(ax, predict_proba, X, y, resolution)
+    if image is not None:
+        fig.colorbar(image, ax=ax, label="P(class 1)")
+    ax.set_title(title or "Decision boundary")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def _draw_boundary(ax, predict_proba, X, y, resolution=200):
+    """Draw one decision-boundary panel on ``ax``; returns the colour image for a colour bar (2 classes)."""
     lo = np.minimum(X.min(axis=0), 0.0) - 0.05
     hi = np.maximum(X.max(axis=0), 1.0) + 0.05
     xs, ys = np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution)
     gx, gy = np.meshgrid(xs, ys)
     grid = np.column_stack([gx.ravel(), gy.ravel()])
     proba = np.asarray(predict_proba(grid))
-    fig, ax = plt.subplots(figsize=(5.6, 5))
+    image = None
     if proba.ndim == 1:
         from matplotlib.colors import LinearSegmentedColormap
 
         cmap = LinearSegmentedColormap.from_list("classes", [CLASS_COLOURS[0], "white", CLASS_COLOURS[1]])
         image = ax.contourf(gx, gy, proba.reshape(gx.shape), levels=np.linspace(0, 1, 21), cmap=cmap, alpha=0.8)
         ax.contour(gx, gy, proba.reshape(gx.shape), levels=[0.5], colors="black", linewidths=1)
-        fig.colorbar(image, ax=ax, label="P(class 1)")
     else:
         from matplotlib.colors import ListedColormap
 
@@ -94,15 +105,75 @@ def decision_boundary(predict_proba, X, y, path, title="", resolution=200):
         cmap = ListedColormap([CLASS_COLOURS[k % len(CLASS_COLOURS)] for k in range(n)])
         ax.contourf(gx, gy, proba.argmax(axis=1).reshape(gx.shape), levels=np.arange(n + 1) - 0.5,
                     cmap=cmap, alpha=0.35)
-    ax.scatter(X[:, 0], X[:, 1], c=_colours(y), s=28, edgecolors="black", linewidths=0.6)
+    ax.scatter(X[:, 0], X[:, 1], c=_colours(y), s=18, edgecolors="black", linewidths=0.5)
     ax.set_xlim(lo[0], hi[0])
     ax.set_ylim(lo[1], hi[1])
     ax.set_aspect("equal", adjustable="box")
     ax.set_xlabel("x1")
     ax.set_ylabel("x2")
-    ax.set_title(title or "Decision boundary")
+    return image
+
+
+def sweep_curves(groups, path, title=""):
+    """Training loss against epoch, one colour per setting: the median over seeds and the min-max band.
+
+    ``groups`` is a list of (label, [loss list of each seed]).
+    """
+    fig, ax = plt.subplots(figsize=(8, 4.6))
+    for k, (label, curves) in enumerate(groups):
+        length = min(len(c) for c in curves)
+        if length == 0:
+            continue
+        data = np.array([[np.nan if v is None else v for v in c[:length]] for c in curves], dtype=float)
+        epochs = np.arange(1, length + 1)
+        colour = f"C{k % 10}"
+        with np.errstate(all="ignore"):
+            ax.plot(epochs, np.nanmedian(data, axis=0), color=colour, label=label, linewidth=1.5)
+            ax.fill_between(epochs, np.nanmin(data, axis=0), np.nanmax(data, axis=0), color=colour, alpha=0.15)
+    ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("training loss")
+    ax.set_title(f"{title}: median over seeds, band = min to max".strip(": "))
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="best")
     fig.tight_layout()
     fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def sweep_accuracy(rows, path, title=""):
+    """Mean test accuracy (± one standard deviation over seeds) of every setting."""
+    fig, ax = plt.subplots(figsize=(max(5, 1.1 * len(rows) + 2), 4.2))
+    positions = np.arange(len(rows))
+    means = [100 * r["test_accuracy_mean"] for r in rows]
+    stds = [100 * r["test_accuracy_std"] for r in rows]
+    ax.bar(positions, means, yerr=stds, color=[f"C{k % 10}" for k in range(len(rows))], alpha=0.8, capsize=4)
+    for x, m in zip(positions, means):
+        ax.text(x, min(m + 2, 103), f"{m:.1f}", ha="center", fontsize=8)
+    ax.set_xticks(positions, [r["label"] for r in rows], rotation=30 if len(rows) > 4 else 0, ha="right" if len(rows) > 4 else "center", fontsize=8)
+    ax.set_ylim(0, 108)
+    ax.set_ylabel("test accuracy (%)")
+    ax.set_title(title)
+    ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def boundaries_grid(panels, path, title=""):
+    """Decision boundaries side by side: ``panels`` is a list of (label, predict_proba, X, y)."""
+    cols = min(4, len(panels))
+    rows = -(-len(panels) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.3 * cols, 3.3 * rows + 0.4), squeeze=False)
+    for ax in axes.ravel():
+        ax.axis("off")
+    for ax, (label, predict_proba, X, y) in zip(axes.ravel(), panels):
+        ax.axis("on")
+        _draw_boundary(ax, predict_proba, X, y, resolution=120)
+        ax.set_title(label, fontsize=9)
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
     plt.close(fig)
 
 

@@ -103,6 +103,9 @@ def run_to_folder(config, folder, write=print, show_samples=True):
         "message": history.message,
         "config": config.as_dict(),
         "history": {k: v for k, v in history.as_dict().items() if isinstance(v, list)},
+        "predictions": [{"sample": i, "truth": int(t),
+                         "prediction": round(float(sc), 5) if scores.ndim == 1 else int(np.argmax(sc))}
+                        for i, (t, sc) in enumerate(zip(data.y_test, scores))],
         "versions": versions(),
         "command": " ".join(sys.argv),
     }

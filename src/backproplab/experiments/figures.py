@@ -1,0 +1,60 @@
+"""Figures and summary files of a finished sweep."""
+
+import json
+import os
+
+import numpy as np
+
+from ..build import make_data
+from ..lab import plots
+from ..lab.run import positive_class_scores
+from ..model_file import load_model
+from ..nn import get_loss
+from .summary import sentences, summarize, table
+from .sweep import _file_name, point_label, run_key
+
+
+def write_sweep_outputs(spec, folder, results):
+    """summary.json, summary.md, curves.png, accuracy.png and (2-D data) boundaries.png; returns the rows."""
+    rows = summarize(spec, results)
+    title = spec.title or "sweep"
+    groups = []
+    for point in spec.points():
+        wanted = {k: list(v) if isinstance(v, tuple) else v for k, v in point.items()}
+        groups.append((point_label(point), [r["loss"] for r in results if r["point"] == wanted]))
+    plots.sweep_curves(groups, os.path.join(folder, "curves.png"), title=title)
+    plots.sweep_accuracy(rows, os.path.join(folder, "accuracy.png"), title=f"{title}: test accuracy over {spec.seeds} seeds")
+    panels = _boundary_panels(spec, folder)
+    if panels:
+        plots.boundaries_grid(panels, os.path.join(folder, "boundaries.png"),
+                              title=f"{title}: decision boundaries, seed 0")
+    with open(os.path.join(folder, "summary.json"), "w") as f:
+        json.dump({"spec": spec.as_dict(), "rows": rows, "findings": sentences(spec, rows)}, f, indent=1)
+    lines = [f"# {title}", ""]
+    if spec.question:
+        lines += [spec.question, ""]
+    lines += table(spec, rows) + [""] + [f"- {s}" for s in sentences(spec, rows)]
+    with open(os.path.join(folder, "summary.md"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    return rows
+
+
+def _boundary_panels(spec, folder):
+    panels = []
+    for point in spec.points():
+        config = spec.config(point, 0)
+        path = os.path.join(folder, "models", _file_name(run_key(point, 0)) + ".npz")
+        if config.is_table or not os.path.exists(path):
+            return []
+        model, meta = load_model(path)
+        model.eval()
+        loss_fn = get_loss(meta["loss"])
+        data = make_data(config)
+
+        def predict(grid, model=model, loss_fn=loss_fn, dtype=config.dtype):
+            with np.errstate(all="ignore"):
+                scores = positive_class_scores(loss_fn, model.forward(grid.astype(dtype)))
+            return np.nan_to_num(scores, nan=0.5)
+
+        panels.append((point_label(point), predict, data.X_train, data.y_train))
+    return panels
