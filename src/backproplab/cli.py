@@ -283,13 +283,15 @@ def _run_sweep(args, write):
         if args.file:
             spec = SweepSpec.from_toml(args.file)
             base, vary = {**spec.base, **options}, {**spec.vary, **parse_vary(args.vary, options)}
-            spec = SweepSpec(base=base, vary=vary, seeds=args.seeds or spec.seeds,
-                             target_accuracy=args.target or spec.target_accuracy, title=spec.title, question=spec.question)
+            spec = SweepSpec(base=base, vary=vary, seeds=spec.seeds if args.seeds is None else args.seeds,
+                             target_accuracy=spec.target_accuracy if args.target is None else args.target,
+                             title=spec.title, question=spec.question)
         else:
             if not args.vary:
                 raise ConfigError("sweep needs a CONFIG.toml or at least one --vary NAME=V1,V2")
-            spec = SweepSpec(base=options, vary=parse_vary(args.vary, options), seeds=args.seeds or 5,
-                             target_accuracy=args.target or 1.0,
+            spec = SweepSpec(base=options, vary=parse_vary(args.vary, options),
+                             seeds=5 if args.seeds is None else args.seeds,
+                             target_accuracy=1.0 if args.target is None else args.target,
                              title="Sweep of " + ", ".join(parse_vary(args.vary, options)))
         label = os.path.splitext(os.path.basename(args.file))[0] if args.file else "sweep"
         folder = new_run_folder(args.out, label, args.force)

@@ -50,6 +50,9 @@ class SweepSpec:
                 raise ConfigError(f"--vary {name} needs at least one value")
         if isinstance(self.seeds, bool) or not isinstance(self.seeds, int) or self.seeds < 1:
             raise ConfigError(f"--seeds must be an integer >= 1, got {self.seeds!r}")
+        t = self.target_accuracy
+        if isinstance(t, bool) or not isinstance(t, (int, float)) or not 0 < t <= 1:
+            raise ConfigError(f"--target must be a fraction in (0, 1], got {t!r}")
         for point in self.points():  # every combination must be a valid run
             self.config(point, 0)
 

@@ -1,0 +1,96 @@
+"""Sweeps: the grid, parallel workers, interruption and resume, the shipped experiment files."""
+
+import glob
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from backproplab import ConfigError
+from backproplab.cli import main
+from backproplab.experiments import SweepSpec, read_results
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TIMING = ("seconds", "seconds_to_target")
+
+
+def _comparable(folder):
+    """Results of a sweep without wall-clock fields, in run order."""
+    return {k: {f: v for f, v in r.items() if f not in TIMING} for k, r in sorted(read_results(folder).items())}
+
+
+def test_small_sweep_writes_results_summary_and_figures(tmp_path, capsys):
+    out = tmp_path / "sweep"
+    assert main(["sweep", "--dataset", "xor", "--vary", "lr=0.01,0.1", "--seeds", "2", "--epochs", "300",
+                 "--workers", "2", "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "2 settings x 2 seeds = 4 runs" in text
+    assert "With lr 0.1, 2 of 2 seeds reached 100% training accuracy within 300 epochs" in text
+    results = read_results(out)
+    assert sorted(results) == ["lr=0.01|seed=0", "lr=0.01|seed=1", "lr=0.1|seed=0", "lr=0.1|seed=1"]
+    assert all(len(r["loss"]) == 300 for r in results.values())
+    for name in ("curves.png", "accuracy.png", "boundaries.png", "summary.md", "summary.json"):
+        assert (out / name).stat().st_size > 0
+    rows = json.loads((out / "summary.json").read_text())["rows"]
+    assert [r["label"] for r in rows] == ["lr 0.01", "lr 0.1"]
+    assert rows[1]["reached"] == 2 and rows[1]["test_accuracy_mean"] == 1.0
+
+
+def test_parallel_and_serial_sweeps_agree(tmp_path):
+    spec = SweepSpec(base={"dataset": "xor", "epochs": 100}, vary={"hidden": ["2", "4"]}, seeds=2)
+    from backproplab.experiments import run_sweep
+
+    run_sweep(spec, tmp_path / "one", workers=1, write=lambda s: None)
+    run_sweep(spec, tmp_path / "two", workers=2, write=lambda s: None)
+    assert _comparable(tmp_path / "one") == _comparable(tmp_path / "two")
+
+
+def test_a_killed_sweep_resumes_to_the_same_results(tmp_path):
+    argv = ["sweep", "--dataset", "chessboard", "--vary", "lr=0.01,0.03,0.1", "--seeds", "3", "--epochs", "300",
+            "--workers", "1"]
+    assert main([*argv, "--out", str(tmp_path / "whole")]) == 0
+    cut = tmp_path / "cut"
+    process = subprocess.Popen([sys.executable, "-m", "backproplab", *argv, "--out", str(cut)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 120
+    while len(read_results(cut)) < 3 and time.time() < deadline and process.poll() is None:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    finished = len(read_results(cut))
+    assert 3 <= finished < 9, finished  # killed part-way, with some runs saved
+    assert main(["sweep", "--resume", str(cut)]) == 0
+    assert _comparable(cut) == _comparable(tmp_path / "whole")
+
+
+@pytest.mark.parametrize("path", sorted(glob.glob(os.path.join(ROOT, "experiments", "**", "*.toml"), recursive=True)))
+def test_every_shipped_experiment_file_is_a_valid_sweep(path):
+    spec = SweepSpec.from_toml(path)
+    assert spec.title and len(spec.runs()) >= 3
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--vary", "lr"], "--vary takes NAME=V1,V2,..."),
+    (["--vary", "speed=1,2"], "unknown sweep option 'speed'"),
+    (["--vary", "lr=fast"], "--vary lr: 'fast' is not a number"),
+    (["--vary", "lr=0.1", "--seeds", "0"], "--seeds must be an integer >= 1, got 0"),
+    (["--vary", "lr=-1"], "--lr must be a number > 0.0, got -1.0"),
+    ([], "sweep needs a CONFIG.toml or at least one --vary"),
+    (["missing.toml"], "sweep file 'missing.toml' does not exist"),
+])
+def test_bad_sweeps_get_one_line(argv, message, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["sweep", "--dataset", "xor", *argv]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_hidden_width_keeps_the_depth_of_the_base_network():
+    spec = SweepSpec(base={"dataset": "chessboard", "hidden": "100-50-10"}, vary={"hidden": ["4", "3-3"]})
+    assert [p["hidden"] for p in spec.points()] == [(4, 4, 4), (3, 3)]
+    with pytest.raises(ConfigError, match="vary the seed with --seeds"):
+        SweepSpec(vary={"seed": [1, 2]})
