@@ -72,3 +72,13 @@ def test_report_renders_in_headless_chromium(lab_folder):
         browser.quit()
     assert len(widths) == 9 and all(w > 0 for w in widths), widths
     assert errors == []
+
+
+def test_lab_report_runs_the_discussion_sweeps_and_writes_one_page(tmp_path, capsys):
+    out = tmp_path / "lab"
+    assert main(["lab", "--epochs", "200", "--print-every", "0", "--out", str(out), "--report"]) == 0
+    for name in ("learning-rate", "hidden-units", "activation"):
+        assert (out / "sweeps" / name / "curves.png").exists(), name
+    page = (out / "report.html").read_text()
+    assert page.count("<h2>Run: ") == 2 and page.count("<h2>Sweep: ") == 3
+    assert "What happens without activation functions?" in page

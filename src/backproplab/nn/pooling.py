@@ -59,15 +59,18 @@ class MaxPool2d(_Pool2d):
     def forward(self, x):
         out_size = self._geometry(x)
         xp = pad(x, self.padding, value=-np.inf)
+        index_type = np.uint8 if self.kernel_size[0] * self.kernel_size[1] <= 256 else np.uint16
         out = argmax = None
         for k, (hs, ws) in enumerate(self._offsets(out_size)):
             window = xp[:, :, hs, ws]
             if out is None:
                 out = np.copy(window, order="K")
-                argmax = np.zeros_like(out, dtype=np.uint8)
+                argmax = np.zeros_like(out, dtype=index_type)
                 continue
-            better = window > out  # strict: the first maximum keeps its place on ties
-            np.copyto(argmax, k, where=better)
+            # Strictly greater: the first maximum keeps its place on ties. Offsets come in
+            # increasing k, so the winner is the largest k that improved: a running maximum.
+            better = np.greater(window, out)
+            np.maximum(argmax, np.multiply(better, k, dtype=index_type), out=argmax)
             np.maximum(out, window, out=out)
         self._cache = (xp, argmax, out_size)
         return out
