@@ -54,7 +54,8 @@ def learning_curve(history, path, title=""):
     ax_acc.plot(epochs, 100 * np.asarray(history.accuracy), label="training")
     if history.val_accuracy:
         ax_acc.plot(epochs, 100 * np.asarray(history.val_accuracy), label="validation")
-    ax_acc.set_ylim(-2, 102)
+    lowest = 100 * min(history.accuracy + history.val_accuracy, default=0)
+    ax_acc.set_ylim((lowest - 2, 100.5) if lowest > 80 else (-2, 102))  # zoom in when all is high
     ax_acc.set_xlabel("epoch")
     ax_acc.set_ylabel("accuracy (%)")
     ax_acc.set_title("Accuracy")
