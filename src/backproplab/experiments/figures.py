@@ -18,12 +18,15 @@ def write_sweep_outputs(spec, folder, results):
     """summary.json, summary.md, curves.png, accuracy.png and (2-D data) boundaries.png; returns the rows."""
     rows = summarize(spec, results)
     title = spec.title or "sweep"
-    groups = []
-    for point in spec.points():
+    curves, bars = {}, {}
+    for point, row in zip(spec.points(), rows):
         wanted = {k: list(v) if isinstance(v, tuple) else v for k, v in point.items()}
-        groups.append((point_label(point), [r["loss"] for r in results if r["point"] == wanted]))
-    plots.sweep_curves(groups, os.path.join(folder, "curves.png"), title=title)
-    plots.sweep_accuracy(rows, os.path.join(folder, "accuracy.png"), title=f"{title}: test accuracy over {spec.seeds} seeds")
+        panel, label = _panel_and_label(spec, point)
+        curves.setdefault(panel, []).append((label, [r["loss"] for r in results if r["point"] == wanted]))
+        bars.setdefault(panel, []).append((label, row["test_accuracy_mean"], row["test_accuracy_std"]))
+    plots.sweep_curves(list(curves.items()), os.path.join(folder, "curves.png"), title=title)
+    plots.sweep_accuracy(list(bars.items()), os.path.join(folder, "accuracy.png"),
+                         title=f"{title}: test accuracy over {spec.seeds} seeds")
     panels = _boundary_panels(spec, folder)
     if panels:
         plots.boundaries_grid(panels, os.path.join(folder, "boundaries.png"),
@@ -37,6 +40,14 @@ def write_sweep_outputs(spec, folder, results):
     with open(os.path.join(folder, "summary.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
     return rows
+
+
+def _panel_and_label(spec, point):
+    """Settings on different data sets go to different panels; the label names the rest."""
+    if "dataset" in spec.vary and len(spec.vary) > 1:
+        rest = {k: v for k, v in point.items() if k != "dataset"}
+        return f"dataset {point['dataset']}", point_label(rest)
+    return spec.base.get("dataset", "xor") if "dataset" not in spec.vary else "", point_label(point)
 
 
 def _boundary_panels(spec, folder):

@@ -63,9 +63,15 @@ def sentences(spec, rows):
         if r["diverged"]:
             text += f"; {r['diverged']} diverged"
         said.append(text + ".")
-    if len(rows) > 1:
-        best = max(rows, key=lambda r: (r["test_accuracy_mean"], r["reached"], -(r["epochs_to_target_median"] or 1e18)))
-        worst = min(rows, key=lambda r: r["test_accuracy_mean"])
-        said.append(f"Best: {best['label']} ({100 * best['test_accuracy_mean']:.1f}% mean test accuracy); "
+    by_data = {}
+    for r in rows:  # compare settings only on the same data
+        by_data.setdefault(r["point"].get("dataset"), []).append(r)
+    for dataset, group in by_data.items():
+        if len(group) < 2:
+            continue
+        best = max(group, key=lambda r: (r["test_accuracy_mean"], r["reached"], -(r["epochs_to_target_median"] or 1e18)))
+        worst = min(group, key=lambda r: r["test_accuracy_mean"])
+        where = f"On {dataset}: best" if dataset is not None else "Best"
+        said.append(f"{where}: {best['label']} ({100 * best['test_accuracy_mean']:.1f}% mean test accuracy); "
                     f"worst: {worst['label']} ({100 * worst['test_accuracy_mean']:.1f}%).")
     return said
