@@ -1,22 +1,27 @@
 """Flatten: the bridge from image layers to fully connected ones."""
 
+import numpy as np
+
 from .module import Module
 
 
 class Flatten(Module):
     """out = x.reshape(N, -1): (N, C, H, W) -> (N, C*H*W), in C, H, W order as in PyTorch.
 
-    Backward: no arithmetic, dx = dout.reshape(x.shape).
+    Backward: no arithmetic, dx = dout.reshape(x.shape), laid out in memory
+    like x was (e.g. channels-last), so the layer before works on matching layouts.
     """
 
     def __init__(self):
-        self._shape = None
+        self._x = None
 
     def forward(self, x):
-        self._shape = x.shape
+        self._x = x
         return x.reshape(x.shape[0], -1)
 
     def backward(self, dout):
-        if self._shape is None:
+        if self._x is None:
             raise RuntimeError("Flatten.backward called before forward")
-        return dout.reshape(self._shape)
+        dx = np.empty_like(self._x, dtype=dout.dtype)
+        dx[...] = dout.reshape(self._x.shape)
+        return dx
