@@ -50,6 +50,17 @@ def test_gradients_accumulate_until_zero_grad(rng):
     np.testing.assert_allclose(layer.weight.grad, 2 * once)
     layer.zero_grad()
     assert not layer.weight.grad.any()
+    from backproplab.optim import SGD
+
+    opt = SGD(layer.parameters(), lr=0.1)  # its zero_grad too: then one backward gives one gradient
+    for _ in range(2):
+        layer(x)
+        layer.backward(np.ones((3, 2)))
+    opt.zero_grad()
+    layer(x)
+    layer.backward(np.ones((3, 2)))
+    np.testing.assert_allclose(layer.weight.grad, once)
+    np.testing.assert_allclose(layer.bias.grad, [3.0, 3.0])
 
 
 def test_backward_before_forward_is_a_clear_error():

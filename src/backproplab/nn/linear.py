@@ -51,8 +51,17 @@ class Linear(Module):
         """Only dW and db (for a first layer, whose dx nobody needs)."""
         if self._x is None:
             raise RuntimeError("Linear.backward called before forward")
-        self.weight.grad += dout.T @ self._x
-        self.bias.grad += np.add.reduce(dout, axis=0)
+        w, b = self.weight, self.bias
+        if w.fresh:  # the gradient is still zero: write instead of add
+            np.matmul(dout.T, self._x, out=w.grad)
+            w.fresh = False
+        else:
+            w.grad += dout.T @ self._x
+        if b.fresh:
+            np.add.reduce(dout, axis=0, out=b.grad)
+            b.fresh = False
+        else:
+            b.grad += np.add.reduce(dout, axis=0)
 
     def config(self):
         return {"in_features": self.in_features, "out_features": self.out_features}

@@ -14,13 +14,19 @@ from ..errors import ConfigError
 
 
 class Parameter:
-    """A trainable array and the gradient of the loss with respect to it."""
+    """A trainable array and the gradient of the loss with respect to it.
 
-    __slots__ = ("data", "grad")
+    ``fresh`` is True while ``grad`` holds the zeros of ``zero_grad()``: a
+    layer may then write its gradient straight into ``grad`` instead of
+    adding it, which saves a pass over the array.
+    """
+
+    __slots__ = ("data", "grad", "fresh")
 
     def __init__(self, data):
         self.data = np.asarray(data)
         self.grad = np.zeros_like(self.data)
+        self.fresh = True
 
     @property
     def shape(self):
@@ -85,6 +91,7 @@ class Module:
     def zero_grad(self):
         for p in self.parameters():
             p.grad.fill(0)
+            p.fresh = True
 
     def train(self, mode=True):
         self.training = mode
@@ -183,13 +190,21 @@ class Sequential(Module):
             for layer in reversed(self.layers):
                 dout = layer.backward(dout)
             return dout
-        first = next((i for i, layer in enumerate(self.layers) if layer.parameters()), len(self.layers))
+        first = self._first_with_parameters()
         for layer in reversed(self.layers[first + 1:]):
             dout = layer.backward(dout)
         if first < len(self.layers):
             layer = self.layers[first]
             (layer.backward_params if hasattr(layer, "backward_params") else layer.backward)(dout)
         return None
+
+    def _first_with_parameters(self):
+        """Index of the first layer that has parameters (cached: it is asked every step)."""
+        layers = tuple(map(id, self.layers))
+        if getattr(self, "_first_cache", (None,))[0] != layers:
+            first = next((i for i, layer in enumerate(self.layers) if layer.parameters()), len(self.layers))
+            self._first_cache = (layers, first)
+        return self._first_cache[1]
 
     def __getitem__(self, i):
         return self.layers[i]

@@ -77,6 +77,8 @@ class Optimizer:
         self._check_slots()
         for _, g in self.slots:
             g.fill(0)
+        for p in self.params:
+            p.fresh = True
 
     def step(self):
         self._check_slots()
