@@ -35,6 +35,7 @@ def test_small_sweep_writes_results_summary_and_figures(tmp_path, capsys):
     assert all(len(r["loss"]) == 300 for r in results.values())
     for name in ("curves.png", "accuracy.png", "boundaries.png", "summary.md", "summary.json"):
         assert (out / name).stat().st_size > 0
+    assert len(list((out / "models").iterdir())) == 4  # every seed's network, for --show-seed
     rows = json.loads((out / "summary.json").read_text())["rows"]
     assert [r["label"] for r in rows] == ["lr 0.01", "lr 0.1"]
     assert rows[1]["reached"] == 2 and rows[1]["test_accuracy_mean"] == 1.0
@@ -81,12 +82,14 @@ def test_every_shipped_experiment_file_is_a_valid_sweep(path):
     (["--vary", "lr=-1"], "--lr must be a number > 0.0, got -1.0"),
     ([], "sweep needs a CONFIG.toml or at least one --vary"),
     (["missing.toml"], "sweep file 'missing.toml' does not exist"),
+    (["--vary", "lr=0.1", "--seeds", "2", "--show-seed", "2"], "--show-seed must be one of the sweep's seeds 0..1"),
 ])
 def test_bad_sweeps_get_one_line(argv, message, tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert main(["sweep", "--dataset", "xor", *argv]) == 2
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1, err
+    assert not (tmp_path / "runs").exists()  # nothing written
 
 
 def test_hidden_width_keeps_the_depth_of_the_base_network():

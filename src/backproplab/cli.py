@@ -136,6 +136,8 @@ def build_parser():
     sweep.add_argument("--workers", type=int, help="parallel processes (default: the number of cores)")
     sweep.add_argument("--resume", metavar="SWEEP_DIR", help="finish an interrupted sweep: run only what is missing")
     sweep.add_argument("--report", action="store_true", help="also write report.html and report.md")
+    sweep.add_argument("--show-seed", type=int, default=0, metavar="S",
+                       help="draw the decision boundaries of the networks trained with this seed (default: 0)")
     _add_train_options(sweep)
     _add_run_options(sweep)
     report = sub.add_parser("report", help="write report.html and report.md for a run, a sweep or a lab folder",
@@ -293,17 +295,20 @@ def _run_sweep(args, write):
                              seeds=5 if args.seeds is None else args.seeds,
                              target_accuracy=1.0 if args.target is None else args.target,
                              title="Sweep of " + ", ".join(parse_vary(args.vary, options)))
-        label = os.path.splitext(os.path.basename(args.file))[0] if args.file else "sweep"
-        folder = new_run_folder(args.out, label, args.force)
     if args.workers is not None and args.workers < 1:
         raise ConfigError(f"--workers must be >= 1, got {args.workers}")
+    if not 0 <= args.show_seed < spec.seeds:
+        raise ConfigError(f"--show-seed must be one of the sweep's seeds 0..{spec.seeds - 1}, got {args.show_seed}")
+    if not args.resume:
+        label = os.path.splitext(os.path.basename(args.file))[0] if args.file else "sweep"
+        folder = new_run_folder(args.out, label, args.force)
     write(f"writing to {folder}")
     try:
         results = run_sweep(spec, folder, workers=args.workers, write=write, progress_stream=sys.stdout)
     except KeyboardInterrupt:
         write(f"interrupted; finished runs are kept in {folder}; continue with: backproplab sweep --resume {folder}")
         return 130
-    rows = write_sweep_outputs(spec, folder, results)
+    rows = write_sweep_outputs(spec, folder, results, seed=args.show_seed)
     write("")
     for line in table(spec, rows) + [""] + sentences(spec, rows):
         write(line)

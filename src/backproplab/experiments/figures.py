@@ -14,8 +14,11 @@ from .summary import sentences, summarize, table
 from .sweep import _file_name, point_label, run_key
 
 
-def write_sweep_outputs(spec, folder, results):
-    """summary.json, summary.md, curves.png, accuracy.png and (2-D data) boundaries.png; returns the rows."""
+def write_sweep_outputs(spec, folder, results, seed=0):
+    """summary.json, summary.md, curves.png, accuracy.png and (2-D data) boundaries.png; returns the rows.
+
+    The decision boundaries are those of the networks trained with ``seed``.
+    """
     rows = summarize(spec, results)
     title = spec.title or "sweep"
     curves, bars = {}, {}
@@ -27,10 +30,10 @@ def write_sweep_outputs(spec, folder, results):
     plots.sweep_curves(list(curves.items()), os.path.join(folder, "curves.png"), title=title)
     plots.sweep_accuracy(list(bars.items()), os.path.join(folder, "accuracy.png"),
                          title=f"{title}: test accuracy over {spec.seeds} seeds")
-    panels = _boundary_panels(spec, folder)
+    panels = _boundary_panels(spec, folder, seed)
     if panels:
         plots.boundaries_grid(panels, os.path.join(folder, "boundaries.png"),
-                              title=f"{title}: decision boundaries, seed 0")
+                              title=f"{title}: decision boundaries, seed {seed}")
     with open(os.path.join(folder, "summary.json"), "w") as f:
         json.dump({"spec": spec.as_dict(), "rows": rows, "findings": sentences(spec, rows)}, f, indent=1)
     lines = [f"# {title}", ""]
@@ -50,11 +53,11 @@ def _panel_and_label(spec, point):
     return spec.base.get("dataset", "xor") if "dataset" not in spec.vary else "", point_label(point)
 
 
-def _boundary_panels(spec, folder):
+def _boundary_panels(spec, folder, seed):
     panels = []
     for point in spec.points():
-        config = spec.config(point, 0)
-        path = os.path.join(folder, "models", _file_name(run_key(point, 0)) + ".npz")
+        config = spec.config(point, seed)
+        path = os.path.join(folder, "models", _file_name(run_key(point, seed)) + ".npz")
         if config.is_table or not os.path.exists(path):
             return []
         model, meta = load_model(path)

@@ -245,8 +245,7 @@ def run_sweep(spec, folder, workers=None, write=print, progress_stream=None):
     """Run every missing (point, seed) of ``spec`` into ``folder``; return all results sorted by run.
 
     ``workers`` processes train in parallel (default: the number of cores).
-    Models of the first seed of each point go to ``folder/models`` (for the
-    decision-boundary figure).
+    Models of 2-D data go to ``folder/models`` (for the decision-boundary figure).
     """
     os.makedirs(folder, exist_ok=True)
     spec_path = os.path.join(folder, SPEC_FILE)
@@ -259,7 +258,9 @@ def run_sweep(spec, folder, workers=None, write=print, progress_stream=None):
     done = read_results(folder)
     model_dir = os.path.join(folder, "models")
     os.makedirs(model_dir, exist_ok=True)
-    todo = [(spec.as_dict(), key, point, seed, model_dir if seed == 0 else None)
+    # 2-D models are a few kilobytes: keep every seed's, for decision boundaries of any seed.
+    keep = lambda point, seed: not spec.config(point, seed).is_table  # noqa: E731
+    todo = [(spec.as_dict(), key, point, seed, model_dir if keep(point, seed) else None)
             for key, point, seed in spec.runs() if key not in done]
     total = len(spec.runs())
     write(f"sweep: {len(spec.points())} settings x {spec.seeds} seeds = {total} runs"
