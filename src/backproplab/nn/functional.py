@@ -1,5 +1,7 @@
 """Numerically stable elementwise functions shared by layers and losses."""
 
+import functools
+
 import numpy as np
 
 
@@ -30,3 +32,19 @@ def softmax(z):
 def softplus(x):
     """log(1 + e^x) without overflow: max(x, 0) + log1p(e^-|x|)."""
     return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
+
+
+@functools.lru_cache(maxsize=16)
+def _ones(n, dtype):
+    ones = np.ones(n, dtype=dtype)
+    ones.flags.writeable = False
+    return ones
+
+
+def column_sum(a):
+    """a.sum(axis=0) for a 2-D array, as one matrix-vector product.
+
+    For tall arrays such as a convolution's (N*H*W, C) gradient this is
+    several times faster than NumPy's reduction along axis 0.
+    """
+    return _ones(a.shape[0], a.dtype.str) @ a
