@@ -92,7 +92,7 @@ def _add_train_options(p):
     o.add_argument("--t-max", type=int, help="cosine: epochs to reach the minimum (default: --epochs)")
     o.add_argument("--patience", type=int, help=f"plateau: epochs without improvement before cutting (default: {lab.patience})")
     o.add_argument("--factor", type=float, help=f"plateau: factor the rate is cut by (default: {lab.factor})")
-    o.add_argument("--epochs", type=int, help=f"passes over the data (default: {lab.epochs}; 30 for the images mlp, 12 for cnn)")
+    o.add_argument("--epochs", type=int, help=f"passes over the data (default: {lab.epochs}; 40 for the images mlp, 12 for cnn)")
     o.add_argument("--batch-size", type=int, help="samples per update; default full batch (128 for the images mlp, "
                                                   "64 for cnn), 1 for per-sample SGD")
     o.add_argument("--target-accuracy", type=float, metavar="FRACTION", help="stop once training accuracy reaches this, e.g. 1.0")

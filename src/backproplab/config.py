@@ -132,7 +132,7 @@ def dataset_defaults(dataset, model="mlp"):
                 "lr": 0.001, "schedule": "cosine", "print_every": 1, "dtype": "float32"}
     if model == "cnn":
         return {**defaults, "hidden": (128,), "dropout": 0.25, "epochs": 12, "batch_size": 64}
-    return {**defaults, "hidden": (256, 128), "dropout": 0.2, "epochs": 30, "batch_size": 128}
+    return {**defaults, "hidden": (256, 128), "dropout": 0.2, "epochs": 40, "batch_size": 128}
 
 
 def _int(cfg, name, low, allow_none=False):
