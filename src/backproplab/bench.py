@@ -515,7 +515,8 @@ def run_bench(quick=False, threads=2, names=CASES, write=print):
 
 
 def build_parser():
-    parser = argparse.ArgumentParser(prog="backproplab bench", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="backproplab bench",
+                                     description="Time backproplab against PyTorch and scikit-learn, side by side.")
     parser.add_argument("--quick", action="store_true", help="fewer repeats and smaller cases (under two minutes)")
     parser.add_argument("--threads", type=int, default=2, help="threads for every implementation (default: 2)")
     parser.add_argument("--cases", default=",".join(CASES), help=f"comma-separated subset of {', '.join(CASES)}")

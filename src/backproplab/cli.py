@@ -117,8 +117,10 @@ def build_parser():
     lab.add_argument("--epochs", type=int, default=DEFAULTS.epochs, help="passes over the data (default: %(default)s)")
     lab.add_argument("--report", action="store_true",
                      help="also run the discussion's sweeps (learning rate, hidden units, activation) and write report.html")
-    train = sub.add_parser("train", help="train any network on any generated data set",
-                           description="Train a network with every choice exposed; writes the same files as one data set of 'lab'.")
+    train = sub.add_parser("train", help="train any network on generated points, MNIST, Fashion-MNIST or a CSV",
+                           description="Train a network with every choice exposed. On 2-D points it writes the same files as one "
+                                       "data set of 'lab'; on images or a CSV also a confusion matrix, misclassified "
+                                       "images and a checkpoint after every epoch (--resume).")
     _add_train_options(train)
     train.add_argument("--resume", metavar="RUN_DIR",
                        help="continue the interrupted image/CSV run in RUN_DIR from its last finished epoch")
@@ -146,7 +148,7 @@ def build_parser():
     report.add_argument("--debug", action="store_true", help="show a traceback on errors")
     sub.add_parser("bench", help="time backproplab against PyTorch and scikit-learn (see 'backproplab bench --help')",
                    add_help=False)
-    predict = sub.add_parser("predict", help="predict classes for a CSV of points with a saved model",
+    predict = sub.add_parser("predict", help="predict classes for a CSV with a saved model (or write a Kaggle submission)",
                              description="Load a model.npz written by 'lab' or 'train' and print its prediction for every row of a CSV file of features.")
     predict.add_argument("--model", required=True, metavar="FILE", help="model file (.npz)")
     predict.add_argument("--data", required=True, metavar="CSV", help="comma-separated features, one sample per row (a header row is skipped)")
