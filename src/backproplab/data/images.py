@@ -118,7 +118,7 @@ def _download(filename, sha256, folder, mirrors, stream):
             reasons.append(str(e))
     raise DownloadError(
         f"could not download {filename} ({'; '.join(reasons)}); if this machine is offline, put the "
-        f"file there by hand: {folder}"
+        f"file there by hand: {folder} (or pass --data-dir FOLDER)"
     )
 
 
