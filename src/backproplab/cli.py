@@ -276,7 +276,9 @@ def _run_sweep(args, write):
     from .lab.folders import new_run_folder
     from .lab.report import write_report
 
-    options = {k: v for k, v in _config_options(args).items() if k not in ("seed", "print_every")}
+    if args.seed is not None:
+        raise ConfigError("a sweep runs seeds 0 .. N-1; give their number with --seeds N instead of --seed")
+    options = {k: v for k, v in _config_options(args).items() if k != "print_every"}
     if args.resume:
         extra = sorted(set(options) | {n for n in ("file", "seeds", "target") if getattr(args, n) is not None}
                        | ({"vary"} if args.vary else set()) | ({"out"} if args.out else set()))
