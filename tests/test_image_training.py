@@ -156,3 +156,15 @@ def test_real_fashion_cnn_slice_rises_well_above_chance(real_data):
                                    n=2000, test_size=1000, epochs=1, val_size=200)
     run = train(config)
     assert evaluate(run.model, run.loss_fn, run.data.X_test, run.data.y_test)[1] > 0.6
+
+
+def test_cnn_batch_norm_is_an_option(tiny_mnist, tmp_path):
+    from backproplab.build import build_model
+    from backproplab.nn import BatchNorm2d
+
+    assert not _config(tiny_mnist).batch_norm
+    config = _config(tiny_mnist, batch_norm=True)
+    layers = build_model(config, (1, 28, 28), 10, "identity", rng=0).layers
+    assert sum(isinstance(layer, BatchNorm2d) for layer in layers) == 1  # one conv block here
+    assert train(_config(tiny_mnist, batch_norm=True, epochs=2)).history.accuracy[-1] > 0.3
+    assert main(["train", "--dataset", "xor", "--batch-norm", "--out", str(tmp_path / "x")]) == 2

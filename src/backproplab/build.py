@@ -9,7 +9,7 @@ from .data import get_dataset
 from .data.csv_table import read_labelled
 from .data.images import IMAGE_SETS, load_image_set
 from .errors import ConfigError
-from .nn import Conv2d, Dropout, Flatten, Linear, MaxPool2d, ReLU, Sequential, get_activation, get_loss
+from .nn import BatchNorm2d, Conv2d, Dropout, Flatten, Linear, MaxPool2d, ReLU, Sequential, get_activation, get_loss
 from .optim import get_optimizer, get_schedule
 from .rng import spawn
 from .training import (
@@ -155,8 +155,8 @@ def build_model(config, input_shape, n_outputs, output_activation, rng, dropout_
 
     mlp: Linear layers of the ``hidden`` widths, each followed by its
     activation (and Dropout when ``dropout`` > 0). cnn: first, per entry of
-    ``conv``, a 3x3 convolution with that many channels, ReLU and 2x2 max
-    pooling; then Flatten and the mlp part.
+    ``conv``, a 3x3 convolution with that many channels (then BatchNorm2d
+    with ``batch_norm``), ReLU and 2x2 max pooling; then Flatten and the mlp part.
     """
     dtype = np.dtype(config.dtype)
     layers = []
@@ -166,7 +166,10 @@ def build_model(config, input_shape, n_outputs, output_activation, rng, dropout_
             if min(height, width) < 4:
                 raise ConfigError(f"--conv {' '.join(map(str, config.conv))} has more blocks than the "
                                   f"{input_shape[1]}x{input_shape[2]} images allow; use fewer")
-            layers += [Conv2d(channels, out_channels, 3, init="he", rng=rng, dtype=dtype), ReLU(), MaxPool2d(2)]
+            layers.append(Conv2d(channels, out_channels, 3, init="he", rng=rng, dtype=dtype))
+            if config.batch_norm:
+                layers.append(BatchNorm2d(out_channels, dtype=dtype))
+            layers += [ReLU(), MaxPool2d(2)]
             channels, height, width = out_channels, (height - 2) // 2, (width - 2) // 2
         layers.append(Flatten())
         n_features = channels * height * width

@@ -67,6 +67,8 @@ def _add_train_options(p):
                    help="width of each hidden layer, e.g. --hidden 8 8 (default: 8 8; 256 128 for images, 128 for cnn)")
     n.add_argument("--conv", type=int, nargs="+", metavar="CHANNELS",
                    help=f"cnn: channels of each conv block (default: {' '.join(map(str, img.conv))})")
+    n.add_argument("--batch-norm", action=argparse.BooleanOptionalAction,
+                   help="cnn: batch normalisation after each convolution (default: off)")
     n.add_argument("--activation", nargs="+", metavar="NAME",
                    help=f"hidden activation, one for all or one per layer: {', '.join(HIDDEN_ACTIVATIONS)}; "
                         "identity means none (default: sigmoid; relu for images)")
@@ -92,7 +94,7 @@ def _add_train_options(p):
     o.add_argument("--t-max", type=int, help="cosine: epochs to reach the minimum (default: --epochs)")
     o.add_argument("--patience", type=int, help=f"plateau: epochs without improvement before cutting (default: {lab.patience})")
     o.add_argument("--factor", type=float, help=f"plateau: factor the rate is cut by (default: {lab.factor})")
-    o.add_argument("--epochs", type=int, help=f"passes over the data (default: {lab.epochs}; 40 for the images mlp, 12 for cnn)")
+    o.add_argument("--epochs", type=int, help=f"passes over the data (default: {lab.epochs}; 40 for the images mlp, 15 for cnn)")
     o.add_argument("--batch-size", type=int, help="samples per update; default full batch (128 for the images mlp, "
                                                   "64 for cnn), 1 for per-sample SGD")
     o.add_argument("--target-accuracy", type=float, metavar="FRACTION", help="stop once training accuracy reaches this, e.g. 1.0")
@@ -385,7 +387,8 @@ def describe(config):
     widths = "-".join(str(w) for w in config.hidden)
     network = f"hidden {widths} {acts}"
     if config.model == "cnn":
-        network = f"cnn conv {'-'.join(map(str, config.conv))}, " + network
+        norm = " batch-norm" if config.batch_norm else ""
+        network = f"cnn conv {'-'.join(map(str, config.conv))}{norm}, " + network
     if config.dropout:
         network += f", dropout {config.dropout:g}"
     text = (f"{network}, loss {config.loss}, {config.optimizer} lr {config.lr:g}, "

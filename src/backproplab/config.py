@@ -65,6 +65,7 @@ class RunConfig:
     dtype: str = "float64"
     model: str = "mlp"
     conv: tuple = (32, 64)
+    batch_norm: bool = False
     dropout: float = 0.0
     data_dir: str | None = None
     download: bool = True
@@ -131,7 +132,7 @@ def dataset_defaults(dataset, model="mlp"):
     defaults = {"activation": ("relu",), "loss": "cross_entropy", "init": "he", "optimizer": "adam",
                 "lr": 0.001, "schedule": "cosine", "print_every": 1, "dtype": "float32"}
     if model == "cnn":
-        return {**defaults, "hidden": (128,), "dropout": 0.25, "epochs": 12, "batch_size": 64}
+        return {**defaults, "hidden": (128,), "dropout": 0.25, "epochs": 15, "batch_size": 64}
     return {**defaults, "hidden": (256, 128), "dropout": 0.2, "epochs": 40, "batch_size": 128}
 
 
@@ -199,6 +200,10 @@ def validate(cfg):
     _int(cfg, "val_size", 0, allow_none=True)
     _int(cfg, "early_stopping", 0)
     _number(cfg, "dropout", 0.0, 1.0)
+    if not isinstance(cfg.batch_norm, bool):
+        raise ConfigError(f"--batch-norm is on or off (true or false), got {cfg.batch_norm!r}")
+    if cfg.batch_norm and cfg.model != "cnn":
+        raise ConfigError("--batch-norm applies to --model cnn (after each convolution)")
     if not isinstance(cfg.conv, tuple) or not cfg.conv or any(
         isinstance(c, bool) or not isinstance(c, int) or c < 1 for c in cfg.conv
     ):
