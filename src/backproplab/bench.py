@@ -136,17 +136,16 @@ def _torch_mlp():
                                torch.nn.Linear(128, 10))
 
 
-def _ours_mlp_epoch(n):
+def _ours_epoch(model_fn, X, y, batch):
+    """One epoch of fit() over (X, y) with Adam, timed without building the model."""
     from .nn import CrossEntropyLoss
     from .optim import Adam
     from .training import fit
 
-    X, y = _mnist_shaped(n)
-
     def run():
-        model = _ours_mlp()
+        model = model_fn()
         start = time.perf_counter()
-        fit(model, CrossEntropyLoss(), Adam(model.parameters(), lr=1e-3), X, y, epochs=1, batch_size=128, seed=0)
+        fit(model, CrossEntropyLoss(), Adam(model.parameters(), lr=1e-3), X, y, epochs=1, batch_size=batch, seed=0)
         return time.perf_counter() - start
     return run
 
@@ -173,20 +172,21 @@ def _torch_epoch(model_fn, X, y, batch, fused=False, batches=None):
     return run
 
 
-def _sklearn_mlp_epoch(n):
+def _sklearn_one_epoch(X, y):
+    """scikit-learn's MLPClassifier of the same shape, fitted for one epoch (max_iter=1)."""
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.neural_network import MLPClassifier
 
-    X, y = _mnist_shaped(n)
+    model = MLPClassifier(hidden_layer_sizes=(256, 128), solver="adam", batch_size=128, max_iter=1, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)  # one epoch is not meant to converge
+        model.fit(X, y)
+    return model
 
-    def run():
-        model = MLPClassifier(hidden_layer_sizes=(256, 128), solver="adam", batch_size=128, max_iter=1, random_state=0)
-        start = time.perf_counter()
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", ConvergenceWarning)
-            model.fit(X, y)
-        return time.perf_counter() - start
-    return run
+
+def _sklearn_mlp_epoch(n):
+    X, y = _mnist_shaped(n)
+    return _timed_calls(lambda: _sklearn_one_epoch(X, y))
 
 
 def _ours_cnn():
@@ -210,21 +210,6 @@ def _torch_cnn():
 def _cnn_data(batches):
     X, y = _mnist_shaped(64 * batches)
     return X.reshape(-1, 1, 28, 28), y
-
-
-def _ours_cnn_epoch(batches):
-    from .nn import CrossEntropyLoss
-    from .optim import Adam
-    from .training import fit
-
-    X, y = _cnn_data(batches)
-
-    def run():
-        model = _ours_cnn()
-        start = time.perf_counter()
-        fit(model, CrossEntropyLoss(), Adam(model.parameters(), lr=1e-3), X, y, epochs=1, batch_size=64, seed=0)
-        return time.perf_counter() - start
-    return run
 
 
 def _ours_predict(X):
@@ -254,14 +239,7 @@ def _torch_predict(X):
 
 
 def _sklearn_predict(X):
-    from sklearn.exceptions import ConvergenceWarning
-    from sklearn.neural_network import MLPClassifier
-
-    Xs, ys = _mnist_shaped(2000)
-    model = MLPClassifier(hidden_layer_sizes=(256, 128), max_iter=1, random_state=0)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        model.fit(Xs, ys)
+    model = _sklearn_one_epoch(*_mnist_shaped(2000))
 
     def run():
         start = time.perf_counter()
@@ -310,7 +288,7 @@ def build_cases(quick, names):
     if "mlp-epoch" in names:
         X, y = _mnist_shaped(mlp_n)
         cases["mlp-epoch"] = ("s", False, 2 if quick else repeats_big, {
-            "backproplab": lambda: _ours_mlp_epoch(mlp_n),
+            "backproplab": lambda X=X, y=y: _ours_epoch(_ours_mlp, X, y, 128),
             "pytorch": lambda X=X, y=y: _torch_epoch(_torch_mlp, X, y, 128),
             "pytorch-fused": lambda X=X, y=y: _torch_epoch(_torch_mlp, X, y, 128, fused=True),
             "sklearn": lambda: _sklearn_mlp_epoch(mlp_n),
@@ -320,7 +298,7 @@ def build_cases(quick, names):
         X, y = _cnn_data(batches)
         scale = 100 / batches  # reported per 100 batches
         cases["cnn-epoch"] = ("s/100 batches", False, 2 if quick else repeats_big, {
-            "backproplab": lambda: _scaled(_ours_cnn_epoch(batches), scale),
+            "backproplab": lambda X=X, y=y: _scaled(_ours_epoch(_ours_cnn, X, y, 64), scale),
             "pytorch": lambda X=X, y=y: _scaled(_torch_epoch(_torch_cnn, X, y, 64), scale),
         })
     if "predict" in names:
@@ -366,7 +344,7 @@ def _summary(name, unit, higher_better, samples):
 def _memory_child(impl):
     """Run one MLP epoch with ``impl``; print the peak RSS in bytes."""
     if impl == "backproplab":
-        _ours_mlp_epoch(60000)()
+        _ours_epoch(_ours_mlp, *_mnist_shaped(60000), 128)()
     elif impl == "pytorch":
         X, y = _mnist_shaped(60000)
         _torch_epoch(_torch_mlp, X, y, 128)()

@@ -11,7 +11,7 @@ from ..lab.run import positive_class_scores
 from ..model_file import load_model
 from ..nn import get_loss
 from .summary import sentences, summarize, table
-from .sweep import _file_name, point_label, run_key
+from .sweep import _file_name, point_label, point_record, run_key
 
 
 def write_sweep_outputs(spec, folder, results, seed=0):
@@ -23,7 +23,7 @@ def write_sweep_outputs(spec, folder, results, seed=0):
     title = spec.title or "sweep"
     curves, bars = {}, {}
     for point, row in zip(spec.points(), rows):
-        wanted = {k: list(v) if isinstance(v, tuple) else v for k, v in point.items()}
+        wanted = point_record(point)
         panel, label = _panel_and_label(spec, point)
         curves.setdefault(panel, []).append((label, [r["loss"] for r in results if r["point"] == wanted]))
         bars.setdefault(panel, []).append((label, row["test_accuracy_mean"], row["test_accuracy_std"]))

@@ -2,7 +2,7 @@
 
 import statistics
 
-from .sweep import point_label
+from .sweep import point_label, point_record
 
 
 def _mean_std(values):
@@ -16,12 +16,12 @@ def summarize(spec, results):
     """One row per setting (grid point): means and standard deviations over its seeds."""
     rows = []
     for point in spec.points():
-        runs = [r for r in results if r["point"] == {k: list(v) if isinstance(v, tuple) else v for k, v in point.items()}]
+        runs = [r for r in results if r["point"] == point_record(point)]
         acc_mean, acc_std = _mean_std([r["test_accuracy"] for r in runs])
         loss_mean, loss_std = _mean_std([r["test_loss"] for r in runs])
         reached = [r for r in runs if r["epochs_to_target"] is not None]
         rows.append({
-            "point": {k: list(v) if isinstance(v, tuple) else v for k, v in point.items()},
+            "point": point_record(point),
             "label": point_label(point),
             "seeds": len(runs),
             "test_accuracy_mean": acc_mean, "test_accuracy_std": acc_std,

@@ -172,6 +172,11 @@ def _label(value):
     return "full" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
 
+def point_record(point):
+    """A grid point as results.jsonl stores it (tuples become lists)."""
+    return {k: _jsonable(v) for k, v in point.items()}
+
+
 def point_label(point):
     return ", ".join(f"{k} {_label(v)}" for k, v in point.items()) or "one setting"
 
@@ -201,7 +206,7 @@ def run_one(task):
                    metadata={"config": config.as_dict(), "loss": run.loss_fn.name})
     finite = lambda v: v if v is not None and math.isfinite(v) else None  # noqa: E731
     return {
-        "key": key, "point": {k: _jsonable(v) for k, v in point.items()}, "seed": seed,
+        "key": key, "point": point_record(point), "seed": seed,
         "test_accuracy": test_accuracy, "test_loss": finite(test_loss),
         "train_accuracy": h.last("accuracy"), "final_loss": finite(h.last("loss")),
         "epochs": h.epochs, "seconds": h.last("seconds") or 0.0, "diverged": h.diverged,

@@ -5,7 +5,6 @@ misclassified.png (for images), model.npz, metrics.json, and checkpoint.npz,
 rewritten after every epoch so that ``--resume`` can continue the run.
 """
 
-import json
 import os
 import sys
 import warnings
@@ -16,7 +15,7 @@ from ..build import train
 from ..model_file import save_model
 from ..training import DivergenceWarning, evaluate, predict_output
 from . import plots
-from .run import versions
+from .run import run_metrics, write_metrics
 
 CHECKPOINT = "checkpoint.npz"
 
@@ -60,31 +59,13 @@ def run_images_to_folder(config, folder, write=print, resume=False):
         "config": config.as_dict(), "loss": loss_fn.name, "class_names": list(names),
         "input_scale": data.input_scale, "image_shape": list(data.image_shape) if data.image_shape else None,
     })
-    metrics = {
-        "dataset": config.dataset,
-        "test_accuracy": test_accuracy,
-        "test_loss": test_loss if np.isfinite(test_loss) else None,
+    metrics = run_metrics(config, data, history, test_loss, test_accuracy)
+    metrics.update({
         "per_class_accuracy": per_class,
         "confusion_matrix": matrix.tolist(),
-        "test_set": data.test_source,
-        "n_train": int(len(data.y_train)),
         "n_val": 0 if data.y_val is None else int(len(data.y_val)),
-        "n_test": int(len(data.y_test)),
-        "final_loss": history.last("loss"),
-        "train_accuracy": history.last("accuracy"),
         "val_accuracy": history.last("val_accuracy"),
-        "epochs": history.epochs,
         "best_epoch": history.best_epoch,
-        "seconds": history.last("seconds") or 0.0,
-        "seed": config.seed,
-        "diverged": history.diverged,
-        "stop_reason": history.stop_reason,
-        "message": history.message,
-        "config": config.as_dict(),
-        "history": {k: v for k, v in history.as_dict().items() if isinstance(v, list)},
-        "versions": versions(),
-        "command": " ".join(sys.argv),
-    }
-    with open(os.path.join(folder, "metrics.json"), "w") as f:
-        json.dump(metrics, f, indent=1, allow_nan=False, default=float)
+    })
+    write_metrics(folder, metrics)
     return metrics

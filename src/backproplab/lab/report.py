@@ -132,13 +132,14 @@ def _sweep_section(doc, folder):
     from ..experiments.sweep import read_results, read_spec
 
     spec = read_spec(folder)
-    results = [r for r in read_results(folder).values()]
+    finished = read_results(folder)
+    results = [finished[key] for key, _, _ in spec.runs() if key in finished]  # in run order
     if not results:
         doc.heading(f"Sweep: {spec.title or os.path.basename(folder)}")
         doc.para("No finished runs yet.")
         return
     complete = len(results) == len(spec.runs())
-    rows = write_sweep_outputs(spec, folder, [r for key, _, _ in spec.runs() for r in results if r["key"] == key])
+    rows = write_sweep_outputs(spec, folder, results)
     doc.heading(f"Sweep: {spec.title or os.path.basename(os.path.normpath(folder))}")
     if spec.question:
         doc.para(spec.question)

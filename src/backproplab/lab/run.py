@@ -46,6 +46,35 @@ def sample_lines(y_true, scores):
     return lines
 
 
+def run_metrics(config, data, history, test_loss, test_accuracy):
+    """The metrics.json fields every run shares: results, sizes, how it ended, config, history, versions."""
+    return {
+        "dataset": config.dataset,
+        "test_accuracy": test_accuracy,
+        "test_loss": test_loss if np.isfinite(test_loss) else None,
+        "test_set": data.test_source,
+        "n_train": int(len(data.y_train)),
+        "n_test": int(len(data.y_test)),
+        "final_loss": history.last("loss"),
+        "train_accuracy": history.last("accuracy"),
+        "epochs": history.epochs,
+        "seconds": history.last("seconds") or 0.0,
+        "seed": config.seed,
+        "diverged": history.diverged,
+        "stop_reason": history.stop_reason,
+        "message": history.message,
+        "config": config.as_dict(),
+        "history": {k: v for k, v in history.as_dict().items() if isinstance(v, list)},
+        "versions": versions(),
+        "command": " ".join(sys.argv),
+    }
+
+
+def write_metrics(folder, metrics):
+    with open(os.path.join(folder, "metrics.json"), "w") as f:
+        json.dump(metrics, f, indent=1, allow_nan=False, default=float)
+
+
 def run_to_folder(config, folder, write=print, show_samples=True):
     """Train ``config``, write its files into ``folder`` and return the metrics dict.
 
@@ -86,29 +115,9 @@ def run_to_folder(config, folder, write=print, show_samples=True):
                             os.path.join(folder, "decision_boundary.png"),
                             title=f"{name}: network output, training points")
     save_model(model, os.path.join(folder, "model.npz"), metadata={"config": config.as_dict(), "loss": loss_fn.name})
-    metrics = {
-        "dataset": name,
-        "test_accuracy": test_accuracy,
-        "test_loss": test_loss if np.isfinite(test_loss) else None,
-        "test_set": data.test_source,
-        "n_train": int(len(data.y_train)),
-        "n_test": int(len(data.y_test)),
-        "final_loss": history.last("loss"),
-        "train_accuracy": history.last("accuracy"),
-        "epochs": history.epochs,
-        "seconds": history.last("seconds") or 0.0,
-        "seed": config.seed,
-        "diverged": history.diverged,
-        "stop_reason": history.stop_reason,
-        "message": history.message,
-        "config": config.as_dict(),
-        "history": {k: v for k, v in history.as_dict().items() if isinstance(v, list)},
-        "predictions": [{"sample": i, "truth": int(t),
-                         "prediction": round(float(sc), 5) if scores.ndim == 1 else int(np.argmax(sc))}
-                        for i, (t, sc) in enumerate(zip(data.y_test, scores))],
-        "versions": versions(),
-        "command": " ".join(sys.argv),
-    }
-    with open(os.path.join(folder, "metrics.json"), "w") as f:
-        json.dump(metrics, f, indent=1, allow_nan=False, default=float)
+    metrics = run_metrics(config, data, history, test_loss, test_accuracy)
+    metrics["predictions"] = [{"sample": i, "truth": int(t),
+                               "prediction": round(float(sc), 5) if scores.ndim == 1 else int(np.argmax(sc))}
+                              for i, (t, sc) in enumerate(zip(data.y_test, scores))]
+    write_metrics(folder, metrics)
     return metrics

@@ -75,7 +75,8 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size=None, schedule=No
     start = time.perf_counter() - (history.seconds[-1] if history.seconds else 0.0)
     # Mini-batches are gathered into one reused buffer: a fresh array per batch costs
     # an allocation and first-touch page faults every step.
-    buffer = np.empty((batch_size, *X.shape[1:]), dtype=X.dtype) if batch_size is not None else None
+    batched = batch_size is not None and batch_size < len(X)
+    buffer = np.empty((batch_size, *X.shape[1:]), dtype=X.dtype) if batched else None
     for epoch in range(history.epochs + 1, epochs + 1):
         for cb in callbacks:
             cb.on_epoch_begin(epoch, n_batches)
