@@ -81,6 +81,16 @@ def test_sigmoid_and_softmax_are_stable(value, dtype):
     np.testing.assert_allclose(F.sigmoid(np.array([value])), [1.0 if value > 0 else 0.0], atol=1e-30)
 
 
+@pytest.mark.parametrize("dtype, low", [(np.float32, -88.0), (np.float64, -709.0)])
+def test_sigmoid_is_accurate_to_an_ulp_or_two_over_its_whole_range(dtype, low):
+    x = np.linspace(low, -low, 20001).astype(dtype)
+    exact = 1 / (1 + np.exp(-x.astype(np.longdouble)))
+    relative = np.abs(F.sigmoid(x) / exact - 1)
+    assert relative.max() < 4 * np.finfo(dtype).eps
+    below = F.sigmoid(np.array([2 * low, 10 * low], dtype=dtype))  # held at the cap, never inf or nan
+    assert np.all((below > 0) & (below <= F.sigmoid(np.array([low], dtype=dtype))))
+
+
 def test_softmax_rows_sum_to_one(rng):
     out = Softmax()(rng.standard_normal((5, 4)) * 50)
     np.testing.assert_allclose(out.sum(axis=1), 1.0)

@@ -126,7 +126,8 @@ class BCEWithLogitsLoss(Loss):
         return F.sigmoid(output)
 
 
-def _one_hot(labels, n_classes, loss_name):
+def _class_labels(labels, n_classes, loss_name):
+    """Integer class labels of shape (N,), each in 0..n_classes-1, or a clear error."""
     labels = np.asarray(labels)
     if labels.ndim != 1 or not np.issubdtype(labels.dtype, np.integer):
         if not (labels.ndim == 1 and np.all(np.mod(labels, 1) == 0)):
@@ -137,6 +138,11 @@ def _one_hot(labels, n_classes, loss_name):
             f"{loss_name}: class labels must lie in 0..{n_classes - 1} for {n_classes} outputs, "
             f"got labels {labels.min()}..{labels.max()}; give the network one output per class"
         )
+    return labels
+
+
+def _one_hot(labels, n_classes, loss_name):
+    labels = _class_labels(labels, n_classes, loss_name)
     out = np.zeros((labels.size, n_classes))
     out[np.arange(labels.size), labels] = 1.0
     return out
@@ -156,21 +162,28 @@ class CrossEntropyLoss(Loss):
                 f"CrossEntropyLoss needs logits of shape (N, C) with C >= 2, got {output.shape}; "
                 "give the last layer one output per class"
             )
-        onehot = _one_hot(target, output.shape[1], "CrossEntropyLoss").astype(output.dtype)
-        if onehot.shape[0] != output.shape[0]:
+        labels = _class_labels(target, output.shape[1], "CrossEntropyLoss")
+        if labels.size != output.shape[0]:
             raise ConfigError(
-                f"CrossEntropyLoss: {onehot.shape[0]} targets for {output.shape[0]} outputs"
+                f"CrossEntropyLoss: {labels.size} targets for {output.shape[0]} outputs"
             )
         log_p = F.log_softmax(output)
-        self._cache = (log_p, onehot)
-        return float(-np.sum(log_p * onehot) / output.shape[0])
+        rows = np.arange(labels.size)
+        self._cache = (log_p, rows, labels)
+        return float(-log_p[rows, labels].sum() / output.shape[0])
 
     def backward(self):
-        log_p, onehot = self._cached()
-        return (np.exp(log_p) - onehot) / log_p.shape[0]
+        log_p, rows, labels = self._cached()
+        grad = np.exp(log_p)  # softmax(z)
+        grad[rows, labels] -= 1.0  # minus the one-hot target, without building it
+        grad /= log_p.shape[0]
+        return grad
 
     def probabilities(self, output):
         return F.softmax(output)
+
+    def predict(self, output):
+        return output.argmax(axis=1)  # softmax is increasing: the largest logit wins
 
 
 LOSSES = {cls.name: cls for cls in (MSELoss, BCELoss, BCEWithLogitsLoss, CrossEntropyLoss)}

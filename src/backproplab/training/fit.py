@@ -85,7 +85,8 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size=None, schedule=No
             if isinstance(idx, slice):
                 xb, yb = X[idx], y[idx]
             else:
-                xb, yb = np.take(X, idx, axis=0, out=buffer[:len(idx)]), y[idx]
+                # mode='clip' skips a bounds check per index: they come from a permutation
+                xb, yb = np.take(X, idx, axis=0, out=buffer[:len(idx)], mode="clip"), y[idx]
             out = model.forward(xb)
             loss = loss_fn.forward(out, yb)
             if not math.isfinite(loss):
