@@ -61,10 +61,13 @@ class Linear(Module):
             x, dout = x.reshape(-1, x.shape[-1]), dout.reshape(-1, dout.shape[-1])
         ones = F.ones(dout.shape[0], dout.dtype)
         exact = dout.dtype == x.dtype == w.grad.dtype  # np.dot(out=) takes no casting
+        # On large blocks np.matmul handles the transposed factor faster; on tiny
+        # ones np.dot's lower call overhead is what counts.
+        product = np.matmul if x.size > 4096 else np.dot
         if w.fresh and exact:  # the gradient is still zero: write instead of add
-            np.dot(dout.T, x, out=w.grad)
+            product(dout.T, x, out=w.grad)
         else:
-            w.grad += np.dot(dout.T, x)
+            w.grad += product(dout.T, x)
         if b.fresh and exact:  # column sums as one product: faster than a reduce
             np.dot(ones, dout, out=b.grad)
         else:
