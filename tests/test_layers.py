@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from backproplab import ConfigError
-from backproplab.nn import Linear, ReLU, Sequential, Sigmoid, Softmax, Tanh, summary
+from backproplab.nn import Conv2d, LeakyReLU, Linear, MaxPool2d, ReLU, Sequential, Sigmoid, Softmax, Tanh, summary
 from backproplab.nn import functional as F
 
 
@@ -225,3 +225,30 @@ def test_max_pool_picks_the_window_maximum():
 
     x = np.arange(16, dtype=float).reshape(1, 1, 4, 4)
     np.testing.assert_array_equal(MaxPool2d(2).forward(x)[0, 0], [[5, 7], [13, 15]])
+
+
+def test_relu_before_max_pool_runs_after_it_with_identical_results(rng):
+    def layers():
+        r = np.random.default_rng(3)
+        return [Conv2d(2, 3, 3, padding=1, rng=r), ReLU(), MaxPool2d(2), Conv2d(3, 2, 3, rng=r), LeakyReLU(0.1),
+                MaxPool2d(2, padding=1)]
+
+    x = rng.standard_normal((4, 2, 10, 10))
+    x[0, 0, :4, :4] = 0.0  # windows of exact zeros and ties
+    model = Sequential(layers())
+    order = [type(layer).__name__ for layer in model._plan()[1]]
+    assert order == ["Conv2d", "MaxPool2d", "ReLU", "Conv2d", "MaxPool2d", "LeakyReLU"]
+
+    listed = layers()  # the same network run strictly in the listed order
+    out = x
+    for layer in listed:
+        out = layer.forward(out)
+    dout = rng.standard_normal(out.shape)
+    dx = dout
+    for layer in reversed(listed):
+        dx = layer.backward(dx)
+
+    np.testing.assert_array_equal(model.forward(x), out)
+    np.testing.assert_array_equal(model.backward(dout), dx)
+    for ours, theirs in zip(model.parameters(), [p for layer in listed for p in layer.parameters()]):
+        np.testing.assert_array_equal(ours.grad, theirs.grad)

@@ -50,6 +50,8 @@ class Tanh(_Activation):
 class ReLU(_Activation):
     """out = max(x, 0).   Backward: dx = dout * [x > 0] (0 at x = 0, as in PyTorch)."""
 
+    non_decreasing = True  # commutes with max pooling (see Sequential._plan)
+
     def forward(self, x):
         self._cache = x > 0
         return np.maximum(x, 0)
@@ -60,6 +62,8 @@ class ReLU(_Activation):
 
 class LeakyReLU(_Activation):
     """out = x if x > 0 else slope * x.   Backward: dx = dout * (1 if x > 0 else slope)."""
+
+    non_decreasing = True  # commutes with max pooling (see Sequential._plan)
 
     def __init__(self, negative_slope=0.01):
         if not isinstance(negative_slope, (int, float)) or not 0 <= negative_slope < 1:

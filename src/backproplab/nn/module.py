@@ -173,7 +173,7 @@ class Sequential(Module):
             yield str(i), layer
 
     def forward(self, x):
-        for layer in self.layers:
+        for layer in self._plan()[1]:
             x = layer.forward(x)
         return x
 
@@ -186,25 +186,38 @@ class Sequential(Module):
         gradients (for a first Linear layer, one matrix product of three).
         Returns None then.
         """
+        _, order, first = self._plan()
         if input_grad:
-            for layer in reversed(self.layers):
+            for layer in reversed(order):
                 dout = layer.backward(dout)
             return dout
-        first = self._first_with_parameters()
-        for layer in reversed(self.layers[first + 1:]):
+        for layer in reversed(order[first + 1:]):
             dout = layer.backward(dout)
-        if first < len(self.layers):
-            layer = self.layers[first]
+        if first < len(order):
+            layer = order[first]
             (layer.backward_params if hasattr(layer, "backward_params") else layer.backward)(dout)
         return None
 
-    def _first_with_parameters(self):
-        """Index of the first layer that has parameters (cached: it is asked every step)."""
-        layers = tuple(map(id, self.layers))
-        if getattr(self, "_first_cache", (None,))[0] != layers:
-            first = next((i for i, layer in enumerate(self.layers) if layer.parameters()), len(self.layers))
-            self._first_cache = (layers, first)
-        return self._first_cache[1]
+    def _plan(self):
+        """(key, execution order, index of the first layer with parameters), cached.
+
+        The order is the layers' own, except that a non-decreasing piecewise
+        linear activation (``non_decreasing``: ReLU, LeakyReLU) followed by max
+        pooling (``max_pool``) runs after it instead: max(f(a), f(b)) =
+        f(max(a, b)) exactly, with the same gradient, and the activation then
+        touches a quarter of the values. Each layer still sees, in forward and
+        backward, tensors consistent with its own cache.
+        """
+        key = tuple(map(id, self.layers))
+        plan = getattr(self, "_plan_cache", None)
+        if plan is None or plan[0] != key:
+            order = list(self.layers)
+            for i in range(len(order) - 1):
+                if getattr(order[i], "non_decreasing", False) and getattr(order[i + 1], "max_pool", False):
+                    order[i], order[i + 1] = order[i + 1], order[i]
+            first = next((i for i, layer in enumerate(order) if layer.parameters()), len(order))
+            plan = self._plan_cache = (key, order, first)
+        return plan
 
     def __getitem__(self, i):
         return self.layers[i]

@@ -56,6 +56,8 @@ class MaxPool2d(_Pool2d):
     channels-last).
     """
 
+    max_pool = True  # a ReLU just before it may run after it (see Sequential._plan)
+
     def forward(self, x):
         out_size = self._geometry(x)
         xp = pad(x, self.padding, value=-np.inf)
