@@ -252,3 +252,11 @@ def test_relu_before_max_pool_runs_after_it_with_identical_results(rng):
     np.testing.assert_array_equal(model.backward(dout), dx)
     for ours, theirs in zip(model.parameters(), [p for layer in listed for p in layer.parameters()]):
         np.testing.assert_array_equal(ours.grad, theirs.grad)
+
+
+def test_every_layer_and_loss_states_its_derivative_in_its_docstring():
+    from backproplab.nn import LAYERS
+    from backproplab.nn.losses import LOSSES
+
+    for cls in [*LAYERS.values(), *LOSSES.values()]:
+        assert re.search(r"Backward|dL/d|d[A-Za-z]+\s*=", cls.__doc__ or ""), f"{cls.__name__} states no derivative"

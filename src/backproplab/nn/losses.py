@@ -62,12 +62,13 @@ class Loss:
 
 
 class MSELoss(Loss):
-    name = "mse"
     """L = mean((y_hat - y)^2) over all elements.   dL/dy_hat = 2 (y_hat - y) / size.
 
     Integer class labels of shape (N,) with an output of C > 1 columns are
     one-hot encoded, so MSE can train a multi-class network too.
     """
+
+    name = "mse"
 
     def forward(self, output, target):
         target = np.asarray(target)
@@ -84,13 +85,14 @@ class MSELoss(Loss):
 
 
 class BCELoss(Loss):
-    name = "bce"
     """Binary cross-entropy on probabilities p (after a sigmoid).
 
     L = -mean(y log p + (1 - y) log(1 - p)), with each log clamped at -100.
     dL/dp = (p - y) / (p (1 - p)) / size, the denominator floored at 1e-12.
     Prefer BCEWithLogitsLoss on logits: it cannot saturate.
     """
+
+    name = "bce"
 
     def forward(self, output, target):
         target = _as_column(target, output, "BCELoss")
@@ -106,12 +108,13 @@ class BCELoss(Loss):
 
 
 class BCEWithLogitsLoss(Loss):
-    name = "bce_logits"
     """Binary cross-entropy on logits z, with p = sigmoid(z) folded in.
 
     L = mean(max(z, 0) - z y + log(1 + e^-|z|))   (stable for any z).
     dL/dz = (sigmoid(z) - y) / size.
     """
+
+    name = "bce_logits"
 
     def forward(self, output, target):
         target = _as_column(target, output, "BCEWithLogitsLoss")
@@ -149,12 +152,13 @@ def _one_hot(labels, n_classes, loss_name):
 
 
 class CrossEntropyLoss(Loss):
-    name = "cross_entropy"
     """Softmax cross-entropy from logits z (N, C) and integer labels y (N,).
 
     L = -mean_i log softmax(z_i)[y_i], computed with log-softmax (stable).
     dL/dz = (softmax(z) - onehot(y)) / N.
     """
+
+    name = "cross_entropy"
 
     def forward(self, output, target):
         if output.ndim != 2 or output.shape[1] < 2:
