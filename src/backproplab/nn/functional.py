@@ -14,19 +14,24 @@ def sigmoid(x):
     of going on down into subnormals. Five vectorised NumPy calls, exact to
     an ulp elsewhere: the cheapest stable form, which counts on small networks.
     """
-    if x.dtype.kind != "f":
-        x = x.astype(np.float64)
-    out = np.negative(x)
-    np.minimum(out, _exp_cap(x.dtype), out=out)
+    cap, one = _SIGMOID_CONSTANTS.get(x.dtype) or _sigmoid_constants(x)
+    out = np.negative(x, dtype=one.dtype)
+    np.minimum(out, cap, out=out)
     np.exp(out, out=out)
-    out += 1.0
+    out += one
     return np.reciprocal(out, out=out)
 
 
-@functools.lru_cache(maxsize=8)
-def _exp_cap(dtype):
-    """The largest whole number whose exp is finite in ``dtype``."""
-    return float(np.floor(np.log(np.finfo(dtype).max)))
+# Per float dtype: (the largest whole number whose exp is finite, 1), as 0-d arrays
+# of that dtype, which NumPy takes faster than Python floats.
+_SIGMOID_CONSTANTS = {}
+
+
+def _sigmoid_constants(x):
+    dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float64)
+    cap = np.array(np.floor(np.log(np.finfo(dtype).max)), dtype=dtype)
+    constants = _SIGMOID_CONSTANTS[x.dtype] = (cap, np.array(1, dtype=dtype))
+    return constants
 
 
 def log_softmax(z):

@@ -208,7 +208,7 @@ class Sequential(Module):
         touches a quarter of the values. Each layer still sees, in forward and
         backward, tensors consistent with its own cache.
         """
-        key = tuple(map(id, self.layers))
+        key = tuple(self.layers)  # compared by identity: Modules define no __eq__
         plan = getattr(self, "_plan_cache", None)
         if plan is None or plan[0] != key:
             order = list(self.layers)
