@@ -59,6 +59,56 @@ def _ours_xor_step(steps):
     return run
 
 
+def _script_xor_step(steps):
+    """The same NumPy calls as backproplab's step, written out flat with no classes.
+
+    Not a peer: the floor that this sequence of NumPy calls sets on the machine.
+    """
+    np = _np()
+    from .data import xor_easy
+
+    X, y = xor_easy()
+    y = y.reshape(-1, 1).astype(np.float64)
+    rng = np.random.default_rng(0)
+    shapes = [(4, 2), (4, 4), (1, 4)]
+    weights = [rng.standard_normal(shape) for shape in shapes]
+    biases = [np.zeros(shape[0]) for shape in shapes]
+    flat = np.zeros(sum(a * b + a for a, b in shapes))
+    flat_grad = np.zeros_like(flat)
+    ones, cap, one = np.ones(len(X)), np.array(709.0), np.array(1.0)
+
+    def sigmoid(z):
+        out = np.negative(z)
+        np.minimum(out, cap, out=out)
+        np.exp(out, out=out)
+        out += one
+        return np.reciprocal(out, out=out)
+
+    def run():
+        for _ in range(steps):
+            hs = [X]
+            for w, b in zip(weights, biases):
+                z = np.dot(hs[-1], w.T)
+                z += b
+                hs.append(sigmoid(z))
+            diff = hs[-1] - y
+            flat_diff = diff.reshape(-1)
+            float(np.dot(flat_diff, flat_diff))
+            d = diff * (2.0 / diff.size)
+            flat_grad.fill(0)
+            for layer in (2, 1, 0):
+                h = hs[layer + 1]
+                t = np.subtract(1.0, h)
+                t *= h
+                t *= d
+                np.dot(t.T, hs[layer])
+                np.dot(ones, t)
+                if layer:
+                    d = np.dot(t, weights[layer])
+            flat.__isub__(0.5 * flat_grad)
+    return run
+
+
 def _torch_xor_step(steps):
     import torch
 
@@ -280,6 +330,7 @@ def build_cases(quick, names):
         cases["xor-step"] = ("us", False, repeats_small, {
             "backproplab": lambda: _timed_calls(_ours_xor_step(steps), steps / 1e6),
             "pytorch": lambda: _timed_calls(_torch_xor_step(steps), steps / 1e6),
+            "numpy-script": lambda: _timed_calls(_script_xor_step(steps), steps / 1e6),
         })
     if "xor-to-100" in names:
         cases["xor-to-100"] = ("s", False, repeats_small, {
