@@ -29,6 +29,7 @@ THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"
 _CHILD_MARK = "BACKPROPLAB_BENCH_CHILD"
 CASES = ("xor-step", "xor-to-100", "mlp-epoch", "cnn-epoch", "predict", "memory")
 PEERS = ("backproplab", "pytorch", "sklearn")
+MLP_LAYERS = [(784, 256), (256, 128), (128, 10)]  # (in, out) of the mlp-epoch network
 
 
 # --- what each implementation runs ------------------------------------------------------------
@@ -66,6 +67,7 @@ def _script_xor_step(steps):
     """
     np = _np()
     from .data import xor_easy
+    from .nn import functional as F
 
     X, y = xor_easy()
     y = y.reshape(-1, 1).astype(np.float64)
@@ -75,14 +77,7 @@ def _script_xor_step(steps):
     biases = [np.zeros(shape[0]) for shape in shapes]
     flat = np.zeros(sum(a * b + a for a, b in shapes))
     flat_grad = np.zeros_like(flat)
-    ones, cap, one = np.ones(len(X)), np.array(709.0), np.array(1.0)
-
-    def sigmoid(z):
-        out = np.negative(z)
-        np.minimum(out, cap, out=out)
-        np.exp(out, out=out)
-        out += one
-        return np.reciprocal(out, out=out)
+    ones = np.ones(len(X))
 
     def run():
         for _ in range(steps):
@@ -90,7 +85,7 @@ def _script_xor_step(steps):
             for w, b in zip(weights, biases):
                 z = np.dot(hs[-1], w.T)
                 z += b
-                hs.append(sigmoid(z))
+                hs.append(F.sigmoid(z))
             diff = hs[-1] - y
             flat_diff = diff.reshape(-1)
             float(np.dot(flat_diff, flat_diff))
@@ -458,7 +453,7 @@ def mlp_epoch_products_seconds(n=60000, batch=128, repeats=3):
     """
     np = _np()
     rng = np.random.default_rng(0)
-    sizes = [(784, 256), (256, 128), (128, 10)]
+    sizes = MLP_LAYERS
     x = [rng.random((batch, a), dtype=np.float32) for a, _ in sizes]
     w = [rng.random((b, a), dtype=np.float32) for a, b in sizes]
     d = [rng.random((batch, b), dtype=np.float32) for _, b in sizes]
@@ -483,7 +478,7 @@ def mlp_epoch_products_seconds(n=60000, batch=128, repeats=3):
 
 def mlp_epoch_gflop(n=60000):
     """FLOPs of one epoch of 784-256-128-10: forward 2nk per layer, backward twice that minus the first dx."""
-    sizes = [(784, 256), (256, 128), (128, 10)]
+    sizes = MLP_LAYERS
     forward = sum(2 * n * a * b for a, b in sizes)
     return (3 * forward - 2 * n * 784 * 256) / 1e9
 

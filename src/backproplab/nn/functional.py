@@ -14,7 +14,7 @@ def sigmoid(x):
     of going on down into subnormals. Five vectorised NumPy calls, exact to
     an ulp elsewhere: the cheapest stable form, which counts on small networks.
     """
-    cap, one = _SIGMOID_CONSTANTS.get(x.dtype) or _sigmoid_constants(x)
+    cap, one = _sigmoid_constants(x.dtype)
     out = np.negative(x, dtype=one.dtype)
     np.minimum(out, cap, out=out)
     np.exp(out, out=out)
@@ -22,16 +22,12 @@ def sigmoid(x):
     return np.reciprocal(out, out=out)
 
 
-# Per float dtype: (the largest whole number whose exp is finite, 1), as 0-d arrays
-# of that dtype, which NumPy takes faster than Python floats.
-_SIGMOID_CONSTANTS = {}
-
-
-def _sigmoid_constants(x):
-    dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float64)
-    cap = np.array(np.floor(np.log(np.finfo(dtype).max)), dtype=dtype)
-    constants = _SIGMOID_CONSTANTS[x.dtype] = (cap, np.array(1, dtype=dtype))
-    return constants
+@functools.lru_cache(maxsize=8)
+def _sigmoid_constants(dtype):
+    """(the largest whole number whose exp is finite, 1) as 0-d arrays of the float
+    dtype computed in, which NumPy takes faster than Python floats."""
+    dtype = dtype if dtype.kind == "f" else np.dtype(np.float64)
+    return np.array(np.floor(np.log(np.finfo(dtype).max)), dtype=dtype), np.array(1, dtype=dtype)
 
 
 def log_softmax(z):
