@@ -9,7 +9,11 @@ same plots and networks serve them all. Randomness comes only from ``seed``
 import numpy as np
 
 from ..errors import ConfigError
+from ..registry import Registry
 from ..rng import as_generator
+
+# Every generated 2-D data set by the name the CLI, sweeps and get_dataset use.
+DATASETS = Registry("dataset")
 
 
 def _check_n(n, low=1):
@@ -30,6 +34,7 @@ def _check_classes(classes, low=2, high=26):
     return int(classes)
 
 
+@DATASETS.register("linear")
 def linear(n=100, seed=None):
     """The lab's data: n uniform points in the unit square, label 0 where x > y, else 1."""
     n = _check_n(n)
@@ -38,6 +43,7 @@ def linear(n=100, seed=None):
     return X, y
 
 
+@DATASETS.register("xor")
 def xor_easy():
     """The lab's 21 fixed "XOR easy" points: two crossing diagonals.
 
@@ -56,6 +62,7 @@ def xor_easy():
     return np.array(points, dtype=np.float64), np.array(labels, dtype=np.int64)
 
 
+@DATASETS.register("chessboard")
 def chessboard(n=400, squares=4, noise=0.0, seed=None):
     """Uniform points labelled by the colour of a squares x squares chessboard cell.
 
@@ -72,6 +79,7 @@ def chessboard(n=400, squares=4, noise=0.0, seed=None):
     return X + noise * rng.standard_normal(X.shape), y
 
 
+@DATASETS.register("circles")
 def circles(n=200, noise=0.05, factor=0.5, seed=None):
     """Two concentric rings centred at (0.5, 0.5): outer radius 0.4 is class 0,
     inner radius 0.4 * factor is class 1, each jittered by ``noise``."""
@@ -86,6 +94,7 @@ def circles(n=200, noise=0.05, factor=0.5, seed=None):
     return X + noise * rng.standard_normal(X.shape), y
 
 
+@DATASETS.register("spiral")
 def spiral(n=300, classes=2, noise=0.05, turns=1.0, seed=None):
     """Interleaved spiral arms (CS231n's spiral data), one arm per class.
 
@@ -101,6 +110,7 @@ def spiral(n=300, classes=2, noise=0.05, turns=1.0, seed=None):
     return X + noise * rng.standard_normal(X.shape), y
 
 
+@DATASETS.register("blobs")
 def blobs(n=300, classes=3, noise=0.1, seed=None):
     """Gaussian blobs of standard deviation ``noise`` around centres spaced
     evenly on a circle of radius 0.3 about (0.5, 0.5)."""

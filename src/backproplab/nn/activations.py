@@ -6,9 +6,13 @@ output (as scikit-learn does), which saves recomputing the forward pass.
 
 import numpy as np
 
-from ..errors import ConfigError, lookup
+from ..errors import ConfigError
+from ..registry import Registry
 from . import functional as F
 from .module import Module
+
+# Every activation by the name the CLI, sweeps and get_activation use.
+ACTIVATIONS = Registry("activation")
 
 
 class _Activation(Module):
@@ -20,6 +24,7 @@ class _Activation(Module):
         return self._cache
 
 
+@ACTIVATIONS.register("sigmoid")
 class Sigmoid(_Activation):
     """out = 1 / (1 + e^-x).   Backward: dx = dout * out * (1 - out)."""
 
@@ -35,6 +40,7 @@ class Sigmoid(_Activation):
         return dx
 
 
+@ACTIVATIONS.register("tanh")
 class Tanh(_Activation):
     """out = tanh(x).   Backward: dx = dout * (1 - out^2)."""
 
@@ -47,6 +53,7 @@ class Tanh(_Activation):
         return dout * (1.0 - out * out)
 
 
+@ACTIVATIONS.register("relu")
 class ReLU(_Activation):
     """out = max(x, 0).   Backward: dx = dout * [x > 0] (0 at x = 0, as in PyTorch)."""
 
@@ -60,6 +67,7 @@ class ReLU(_Activation):
         return dout * self._cached()
 
 
+@ACTIVATIONS.register("leaky_relu")
 class LeakyReLU(_Activation):
     """out = x if x > 0 else slope * x.   Backward: dx = dout * (1 if x > 0 else slope)."""
 
@@ -81,6 +89,7 @@ class LeakyReLU(_Activation):
         return {"negative_slope": self.negative_slope}
 
 
+@ACTIVATIONS.register("identity")
 class Identity(_Activation):
     """out = x ("no activation").   Backward: dx = dout."""
 
@@ -93,6 +102,7 @@ class Identity(_Activation):
         return dout
 
 
+@ACTIVATIONS.register("softmax")
 class Softmax(_Activation):
     """out_i = exp(x_i) / sum_j exp(x_j) over the last axis.
 
@@ -111,16 +121,6 @@ class Softmax(_Activation):
         return out * (dout - (dout * out).sum(axis=-1, keepdims=True))
 
 
-ACTIVATIONS = {
-    "sigmoid": Sigmoid,
-    "tanh": Tanh,
-    "relu": ReLU,
-    "leaky_relu": LeakyReLU,
-    "identity": Identity,
-    "softmax": Softmax,
-}
-
-
 def get_activation(name):
     """A new activation layer from its registry name, e.g. ``'relu'``."""
-    return lookup("activation", name, ACTIVATIONS)()
+    return ACTIVATIONS.get(name)()

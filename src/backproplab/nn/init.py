@@ -14,26 +14,29 @@ Rectifiers".
 
 import numpy as np
 
-from ..errors import lookup
+from ..registry import Registry
+
+# Every weight initialiser by the name the CLI and the layers' ``init`` argument use.
+INITIALIZERS = Registry("initialiser")
 
 
+@INITIALIZERS.register("normal")
 def normal(shape, rng):
     return rng.standard_normal(shape)
 
 
+@INITIALIZERS.register("xavier")
 def xavier(shape, rng):
     fan_out, fan_in = shape[0], int(np.prod(shape[1:]))
     a = np.sqrt(6.0 / (fan_in + fan_out))
     return rng.uniform(-a, a, size=shape)
 
 
+@INITIALIZERS.register("he")
 def he(shape, rng):
     fan_in = int(np.prod(shape[1:]))
     return rng.standard_normal(shape) * np.sqrt(2.0 / fan_in)
 
 
-INITIALIZERS = {"normal": normal, "xavier": xavier, "he": he}
-
-
 def get_initializer(name):
-    return lookup("initialiser", name, INITIALIZERS)
+    return INITIALIZERS.get(name)

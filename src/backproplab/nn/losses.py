@@ -8,8 +8,12 @@ training loop can report accuracy without knowing which loss it was given.
 
 import numpy as np
 
-from ..errors import ConfigError, lookup
+from ..errors import ConfigError
+from ..registry import Registry
 from . import functional as F
+
+# Every loss by the name the CLI, sweeps, model files and get_loss use.
+LOSSES = Registry("loss")
 
 # log(p) is clamped at -100 as in PyTorch's BCELoss, so that p = 0 costs 100, not inf.
 _LOG_FLOOR = -100.0
@@ -61,6 +65,7 @@ class Loss:
         return f"{type(self).__name__}()"
 
 
+@LOSSES.register("mse")
 class MSELoss(Loss):
     """L = mean((y_hat - y)^2) over all elements.   dL/dy_hat = 2 (y_hat - y) / size.
 
@@ -84,6 +89,7 @@ class MSELoss(Loss):
         return (2.0 / diff.size) * diff
 
 
+@LOSSES.register("bce")
 class BCELoss(Loss):
     """Binary cross-entropy on probabilities p (after a sigmoid).
 
@@ -107,6 +113,7 @@ class BCELoss(Loss):
         return (p - y) / np.maximum(p * (1.0 - p), _BCE_GRAD_EPS) / p.size
 
 
+@LOSSES.register("bce_logits")
 class BCEWithLogitsLoss(Loss):
     """Binary cross-entropy on logits z, with p = sigmoid(z) folded in.
 
@@ -151,6 +158,7 @@ def _one_hot(labels, n_classes, loss_name):
     return out
 
 
+@LOSSES.register("cross_entropy")
 class CrossEntropyLoss(Loss):
     """Softmax cross-entropy from logits z (N, C) and integer labels y (N,).
 
@@ -190,9 +198,6 @@ class CrossEntropyLoss(Loss):
         return output.argmax(axis=1)  # softmax is increasing: the largest logit wins
 
 
-LOSSES = {cls.name: cls for cls in (MSELoss, BCELoss, BCEWithLogitsLoss, CrossEntropyLoss)}
-
-
 def get_loss(name):
     """A new loss from its registry name, e.g. ``'cross_entropy'``."""
-    return lookup("loss", name, LOSSES)()
+    return LOSSES.get(name)()

@@ -1,8 +1,8 @@
 """Optimizers and learning-rate schedules, with PyTorch's formulas and defaults."""
 
-from ..errors import lookup
+from .optimizer import OPTIMIZERS, Optimizer
+from .sgd import SGD, momentum_sgd, nesterov_sgd  # first: the registry lists sgd first
 from .adaptive import Adagrad, Adam, AdamW, RMSprop
-from .optimizer import Optimizer
 from .schedules import (
     SCHEDULES,
     ConstantLR,
@@ -13,22 +13,12 @@ from .schedules import (
     StepLR,
     get_schedule,
 )
-from .sgd import SGD, momentum_sgd, nesterov_sgd
 
-OPTIMIZERS = {
-    "sgd": SGD,
-    "momentum": momentum_sgd,
-    "nesterov": nesterov_sgd,
-    "adagrad": Adagrad,
-    "rmsprop": RMSprop,
-    "adam": Adam,
-    "adamw": AdamW,
-}
 
 
 def get_optimizer(name, params, **kwargs):
     """An optimizer from its registry name, e.g. ``get_optimizer('adam', model.parameters(), lr=0.01)``."""
-    return lookup("optimizer", name, OPTIMIZERS)(params, **kwargs)
+    return OPTIMIZERS.get(name)(params, **kwargs)
 
 
 __all__ = [

@@ -8,9 +8,10 @@ import math
 import numpy as np
 
 from ..errors import ConfigError
-from .optimizer import Optimizer, check_range
+from .optimizer import OPTIMIZERS, Optimizer, check_range
 
 
+@OPTIMIZERS.register("adagrad")
 class Adagrad(Optimizer):
     r"""AdaGrad (Duchi et al., 2011).
 
@@ -43,6 +44,7 @@ class Adagrad(Optimizer):
                 "initial_accumulator_value": self.initial_accumulator_value, "eps": self.eps}
 
 
+@OPTIMIZERS.register("rmsprop")
 class RMSprop(Optimizer):
     r"""RMSprop (Hinton, 2012), PyTorch's variant.
 
@@ -92,6 +94,7 @@ class RMSprop(Optimizer):
                 "momentum": self.momentum, "centered": self.centered}
 
 
+@OPTIMIZERS.register("adam")
 class Adam(Optimizer):
     r"""Adam (Kingma & Ba, 2015), with bias correction.
 
@@ -153,6 +156,7 @@ class Adam(Optimizer):
                 "weight_decay": self.weight_decay, "amsgrad": self.amsgrad}
 
 
+@OPTIMIZERS.register("adamw")
 class AdamW(Adam):
     r"""AdamW (Loshchilov & Hutter, 2019): Adam with decoupled weight decay.
 

@@ -5,6 +5,10 @@ import math
 import numpy as np
 
 from ..errors import ConfigError
+from ..registry import Registry
+
+# Every optimizer by the name the CLI, sweeps and get_optimizer use.
+OPTIMIZERS = Registry("optimizer")
 
 
 def check_range(name, value, low, high=math.inf, *, low_open=False):

@@ -6,8 +6,12 @@ Each holds the optimizer and sets ``optimizer.lr`` from the epoch count
 
 import math
 
-from ..errors import ConfigError, lookup
+from ..errors import ConfigError
+from ..registry import Registry
 from .optimizer import check_range
+
+# Every learning-rate schedule by the name the CLI and get_schedule use.
+SCHEDULES = Registry("schedule")
 
 
 def _check_int(name, value, low=1):
@@ -39,6 +43,7 @@ class Schedule:
         vars(self).update(state)
 
 
+@SCHEDULES.register("constant")
 class ConstantLR(Schedule):
     """lr_t = lr (no schedule)."""
 
@@ -46,6 +51,7 @@ class ConstantLR(Schedule):
         return self.base_lr
 
 
+@SCHEDULES.register("step")
 class StepLR(Schedule):
     """lr_t = lr * gamma^floor(t / step_size): multiply by gamma every step_size epochs."""
 
@@ -58,6 +64,7 @@ class StepLR(Schedule):
         return self.base_lr * self.gamma ** (epoch // self.step_size)
 
 
+@SCHEDULES.register("exponential")
 class ExponentialLR(Schedule):
     """lr_t = lr * gamma^t."""
 
@@ -69,6 +76,7 @@ class ExponentialLR(Schedule):
         return self.base_lr * self.gamma**epoch
 
 
+@SCHEDULES.register("cosine")
 class CosineAnnealingLR(Schedule):
     """lr_t = eta_min + (lr - eta_min) (1 + cos(pi t / T_max)) / 2.
 
@@ -86,6 +94,7 @@ class CosineAnnealingLR(Schedule):
         return self.eta_min + (self.base_lr - self.eta_min) * (1.0 + cos) / 2.0
 
 
+@SCHEDULES.register("plateau")
 class ReduceLROnPlateau(Schedule):
     """Multiply lr by ``factor`` when the monitored loss stops improving.
 
@@ -129,15 +138,6 @@ class ReduceLROnPlateau(Schedule):
             self.num_bad_epochs = 0
 
 
-SCHEDULES = {
-    "constant": ConstantLR,
-    "step": StepLR,
-    "exponential": ExponentialLR,
-    "cosine": CosineAnnealingLR,
-    "plateau": ReduceLROnPlateau,
-}
-
-
 def get_schedule(name, optimizer, **kwargs):
     """A schedule from its registry name, bound to ``optimizer``."""
-    return lookup("schedule", name, SCHEDULES)(optimizer, **kwargs)
+    return SCHEDULES.get(name)(optimizer, **kwargs)

@@ -1,9 +1,10 @@
 """Stochastic gradient descent with momentum, Nesterov momentum and weight decay."""
 
 from ..errors import ConfigError
-from .optimizer import Optimizer, check_range
+from .optimizer import OPTIMIZERS, Optimizer, check_range
 
 
+@OPTIMIZERS.register("sgd")
 class SGD(Optimizer):
     r"""SGD, with PyTorch's update rule and defaults.
 
@@ -51,11 +52,13 @@ class SGD(Optimizer):
                 "weight_decay": self.weight_decay, "nesterov": self.nesterov}
 
 
+@OPTIMIZERS.register("momentum")
 def momentum_sgd(params, lr=0.1, momentum=0.9, **kwargs):
     """SGD with (heavy-ball) momentum, 0.9 by default."""
     return SGD(params, lr=lr, momentum=momentum, **kwargs)
 
 
+@OPTIMIZERS.register("nesterov")
 def nesterov_sgd(params, lr=0.1, momentum=0.9, **kwargs):
     """SGD with Nesterov momentum, 0.9 by default."""
     return SGD(params, lr=lr, momentum=momentum, nesterov=True, **kwargs)
