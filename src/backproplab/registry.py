@@ -22,11 +22,15 @@ class Registry:
         self.kind = kind
         self._entries = {}
 
-    def register(self, name):
-        """Decorator: add the decorated object under ``name``; a name is taken only once."""
+    def register(self, name, *, replace=False):
+        """Decorator: add the decorated object under ``name``.
+
+        A name is taken only once, unless ``replace`` (a class defined again,
+        as in a notebook cell run twice, takes the place of the old one).
+        """
 
         def add(obj):
-            if name in self._entries and self._entries[name] is not obj:
+            if not replace and name in self._entries and self._entries[name] is not obj:
                 raise ValueError(f"{self.kind} {name!r} is registered twice")
             self._entries[name] = obj
             return obj

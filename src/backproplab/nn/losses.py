@@ -17,8 +17,9 @@ LOSSES = Registry("loss")
 
 # log(p) is clamped at -100 as in PyTorch's BCELoss, so that p = 0 costs 100, not inf.
 _LOG_FLOOR = -100.0
-# PyTorch's BCELoss divides its gradient by max(p (1 - p), 1e-12).
-_BCE_GRAD_EPS = 1e-12
+# PyTorch's BCELoss divides its gradient by max(p (1 - p), 1e-12), its constant a float32:
+# 9.99999996e-13 in double. Using exactly 1e-12 differs by 4e-9 at saturated outputs.
+_BCE_GRAD_EPS = float(np.float32(1e-12))
 
 
 def _as_column(target, output, loss_name):

@@ -11,6 +11,11 @@ from collections import OrderedDict
 import numpy as np
 
 from ..errors import ConfigError
+from ..registry import Registry
+
+# Every layer type by its class name: model files name layers so, and load them from here.
+# A Module subclass joins it when it is defined (Module.__init_subclass__).
+LAYERS = Registry("layer")
 
 
 class Parameter:
@@ -48,11 +53,23 @@ class Module:
     # BatchNorm's running statistics): saved and loaded with the parameters.
     buffers = ()
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if not cls.__name__.startswith("_"):
+            LAYERS.register(cls.__name__, replace=True)(cls)
+
     def forward(self, x):
         raise NotImplementedError
 
     def backward(self, dout):
         raise NotImplementedError
+
+    def saved(self, value):
+        """``value``, kept by forward for backward; an error if forward has not run yet."""
+        if value is None:
+            raise RuntimeError(f"{type(self).__name__}.backward called before forward; "
+                               "run forward on a batch first")
+        return value
 
     def __call__(self, x):
         return self.forward(x)
