@@ -12,7 +12,7 @@ import shutil
 import pytest
 
 from backproplab.cli import main
-from backproplab.lab.report import write_report
+from backproplab.report import write_report
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

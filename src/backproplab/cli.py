@@ -173,8 +173,7 @@ def _config_options(args):
 
 
 def _run_lab(args, write):
-    from .lab.folders import new_run_folder
-    from .lab.run import run_to_folder
+    from .outputs import new_run_folder, run_to_folder
 
     configs = [RunConfig(dataset=name, seed=args.seed, epochs=args.epochs, print_every=args.print_every)
                for name in LAB_DATASETS]
@@ -192,9 +191,8 @@ def _run_lab(args, write):
               f"({m['epochs']} epochs, {m['seconds']:.2f} s)")
     write(f"figures, models and metrics in {root}")
     if args.report:
-        from .experiments import run_sweep
-        from .experiments.figures import write_sweep_outputs
-        from .lab.report import write_report
+        from .experiments import run_sweep, write_sweep_outputs
+        from .report import write_report
 
         for name, spec in lab_sweeps(args.epochs).items():
             write(f"\n== sweep: {spec.title} ==")
@@ -223,9 +221,7 @@ def lab_sweeps(epochs):
 
 
 def _run_train(args, write):
-    from .lab.folders import new_run_folder, remove_if_empty
-    from .lab.image_run import CHECKPOINT, run_images_to_folder
-    from .lab.run import run_to_folder
+    from .outputs import CHECKPOINT, new_run_folder, remove_if_empty, run_images_to_folder, run_to_folder
 
     if args.resume:
         return _resume(args, write)
@@ -248,7 +244,7 @@ def _run_train(args, write):
 
 
 def _resume(args, write):
-    from .lab.image_run import CHECKPOINT, run_images_to_folder
+    from .outputs import CHECKPOINT, run_images_to_folder
     from .training import read_checkpoint
 
     extra = sorted(set(_config_options(args)) | ({"out"} if args.out else set()))
@@ -271,12 +267,9 @@ def _resume(args, write):
 
 
 def _run_sweep(args, write):
-    from .experiments import SweepSpec, read_spec, run_sweep
-    from .experiments.figures import write_sweep_outputs
-    from .experiments.summary import sentences, table
-    from .experiments.sweep import parse_vary
-    from .lab.folders import new_run_folder
-    from .lab.report import write_report
+    from .experiments import SweepSpec, parse_vary, read_spec, run_sweep, sentences, table, write_sweep_outputs
+    from .outputs import new_run_folder
+    from .report import write_report
 
     if args.seed is not None:
         raise ConfigError("a sweep runs seeds 0 .. N-1; give their number with --seeds N instead of --seed")
@@ -325,7 +318,7 @@ def _run_sweep(args, write):
 
 
 def _run_report(args, write):
-    from .lab.report import write_report
+    from .report import write_report
 
     write(f"wrote {write_report(args.folder)} and report.md")
     return 0
@@ -333,7 +326,7 @@ def _run_report(args, write):
 
 def _run_predict(args, write):
     from .data.csv_table import read_points
-    from .lab.run import positive_class_scores
+    from .outputs import positive_class_scores
     from .model_file import load_model
     from .nn import Conv2d, get_loss
     from .training import predict_output

@@ -1,6 +1,14 @@
-"""Experiments: sweeps over settings and seeds, their summaries and figures."""
+"""Experiments: sweeps over settings and seeds, their summaries and figures.
 
-from .summary import sentences, summarize
-from .sweep import SweepSpec, read_results, read_spec, run_sweep
+Above ``outputs`` and ``plots`` (and the run layer they train through);
+below ``report`` and the command line. ``spec`` says what a sweep runs,
+``sweep`` runs it, ``summary`` and ``figures`` say what it found.
+"""
 
-__all__ = ["SweepSpec", "read_results", "read_spec", "run_sweep", "sentences", "summarize"]
+from .figures import write_sweep_outputs
+from .spec import SweepSpec, coerce, model_file_name, parse_vary, point_label, read_spec, run_key
+from .summary import sentences, summarize, table
+from .sweep import read_results, run_one, run_sweep
+
+__all__ = ["SweepSpec", "coerce", "model_file_name", "parse_vary", "point_label", "read_results", "read_spec", "run_key",
+           "run_one", "run_sweep", "sentences", "summarize", "table", "write_sweep_outputs"]

@@ -5,13 +5,13 @@ import os
 
 import numpy as np
 
+from .. import plots
 from ..build import make_data
-from ..lab import plots
-from ..lab.run import positive_class_scores
 from ..model_file import load_model
 from ..nn import get_loss
+from ..outputs import positive_class_scores
+from .spec import model_file_name, point_label, point_record, run_key
 from .summary import sentences, summarize, table
-from .sweep import _file_name, point_label, point_record, run_key
 
 
 def write_sweep_outputs(spec, folder, results, seed=0):
@@ -57,7 +57,7 @@ def _boundary_panels(spec, folder, seed):
     panels = []
     for point in spec.points():
         config = spec.config(point, seed)
-        path = os.path.join(folder, "models", _file_name(run_key(point, seed)) + ".npz")
+        path = os.path.join(folder, "models", model_file_name(run_key(point, seed)) + ".npz")
         if config.is_table or not os.path.exists(path):
             return []
         model, meta = load_model(path)

@@ -2,7 +2,7 @@
 
 import statistics
 
-from .sweep import point_label, point_record
+from .spec import point_label, point_record
 
 
 def _mean_std(values):

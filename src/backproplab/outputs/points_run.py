@@ -1,78 +1,16 @@
-"""Run one configuration and write everything a student wants to look at."""
+"""One run on 2-D points to a folder: comparison, learning curve, decision boundary, model, metrics."""
 
-import json
 import os
-import platform
-import sys
 import warnings
 
 import numpy as np
 
-from .. import __version__
+from .. import plots
 from ..build import train
 from ..model_file import save_model
 from ..training import DivergenceWarning, evaluate
-from . import plots
-
-
-def versions():
-    import matplotlib
-
-    return {"backproplab": __version__, "numpy": np.__version__, "matplotlib": matplotlib.__version__,
-            "python": platform.python_version()}
-
-
-def positive_class_scores(loss_fn, output):
-    """P(class 1) per sample for a binary network, else all class probabilities."""
-    proba = loss_fn.probabilities(output)
-    if proba.shape[1] == 1:
-        return proba[:, 0]
-    if proba.shape[1] == 2:
-        return proba[:, 1]
-    return proba
-
-
-def sample_lines(y_true, scores):
-    """``sample  7 | ground truth 1 | prediction 0.99871`` for every sample."""
-    width = len(str(len(y_true) - 1))
-    lines = []
-    for i, truth in enumerate(y_true):
-        if scores.ndim == 1:
-            pred = f"{scores[i]:.5f}"
-        else:
-            k = int(scores[i].argmax())
-            pred = f"class {k} (p {scores[i, k]:.5f})"
-        lines.append(f"sample {i:{width}d} | ground truth {int(truth)} | prediction {pred}")
-    return lines
-
-
-def run_metrics(config, data, history, test_loss, test_accuracy):
-    """The metrics.json fields every run shares: results, sizes, how it ended, config, history, versions."""
-    return {
-        "dataset": config.dataset,
-        "test_accuracy": test_accuracy,
-        "test_loss": test_loss if np.isfinite(test_loss) else None,
-        "test_set": data.test_source,
-        "n_train": int(len(data.y_train)),
-        "n_test": int(len(data.y_test)),
-        "final_loss": history.last("loss"),
-        "train_accuracy": history.last("accuracy"),
-        "epochs": history.epochs,
-        "seconds": history.last("seconds") or 0.0,
-        "seed": config.seed,
-        "diverged": history.diverged,
-        "stop_reason": history.stop_reason,
-        "message": history.message,
-        "config": config.as_dict(),
-        "history": {k: v for k, v in history.as_dict().items() if isinstance(v, list)},
-        "versions": versions(),
-        "command": " ".join(sys.argv),
-    }
-
-
-def write_metrics(folder, metrics):
-    with open(os.path.join(folder, "metrics.json"), "w") as f:
-        json.dump(metrics, f, indent=1, allow_nan=False, default=float)
+from .metrics import run_metrics, write_metrics
+from .predictions import positive_class_scores, sample_lines
 
 
 def run_to_folder(config, folder, write=print, show_samples=True):

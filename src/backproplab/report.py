@@ -4,6 +4,10 @@ The folder may be a run (``metrics.json``), a sweep (``sweep.json``) or a
 folder holding such folders (a lab run with its sweeps). Figures are
 embedded in the HTML as base64 PNGs, so the page needs no network and no
 other file; the Markdown links the PNGs beside it.
+
+The top of the upper layer: it reads what ``outputs`` and ``experiments``
+wrote (and redraws a sweep's figures through ``experiments``); only the
+command line imports it.
 """
 
 import base64
@@ -12,8 +16,9 @@ import html
 import json
 import os
 
-from .. import __version__
-from ..errors import ConfigError
+from .errors import ConfigError
+from .experiments import read_results, read_spec, sentences, table, write_sweep_outputs
+from .version import __version__
 
 RUN_FIGURES = (("comparison.png", "Ground truth beside prediction"), ("learning_curve.png", "Learning curve"),
                ("decision_boundary.png", "Decision boundary"), ("confusion_matrix.png", "Confusion matrix"),
@@ -127,10 +132,6 @@ def _run_section(doc, folder):
 
 
 def _sweep_section(doc, folder):
-    from ..experiments.figures import write_sweep_outputs
-    from ..experiments.summary import sentences, table
-    from ..experiments.sweep import read_results, read_spec
-
     spec = read_spec(folder)
     finished = read_results(folder)
     results = [finished[key] for key, _, _ in spec.runs() if key in finished]  # in run order

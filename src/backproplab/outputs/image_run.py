@@ -1,4 +1,4 @@
-"""Run an image (or CSV) configuration and write what a student wants to look at.
+"""One image (or CSV) run to a folder: what a student wants to look at, and a checkpoint to resume from.
 
 Files: learning_curve.png (training and validation), confusion_matrix.png,
 misclassified.png (for images), model.npz, metrics.json, and checkpoint.npz,
@@ -11,20 +11,14 @@ import warnings
 
 import numpy as np
 
+from .. import plots
 from ..build import train
 from ..model_file import save_model
 from ..training import DivergenceWarning, evaluate, predict_output
-from . import plots
-from .run import run_metrics, write_metrics
+from .metrics import run_metrics, write_metrics
+from .predictions import confusion
 
 CHECKPOINT = "checkpoint.npz"
-
-
-def confusion(y_true, y_pred, n_classes):
-    """matrix[i, j] = number of samples of class i predicted as class j."""
-    matrix = np.zeros((n_classes, n_classes), dtype=np.int64)
-    np.add.at(matrix, (y_true, y_pred), 1)
-    return matrix
 
 
 def run_images_to_folder(config, folder, write=print, resume=False):

@@ -1,1 +1,0 @@
-"""The lab: run configurations to folders of figures, metrics and models (uses matplotlib)."""

@@ -1,0 +1,47 @@
+"""metrics.json: what one run reports about itself."""
+
+import json
+import os
+import platform
+import sys
+
+import matplotlib
+import numpy as np
+
+from ..version import __version__
+
+
+def versions():
+    """The versions of backproplab, NumPy, matplotlib and Python that made a run."""
+    return {"backproplab": __version__, "numpy": np.__version__, "matplotlib": matplotlib.__version__,
+            "python": platform.python_version()}
+
+
+def run_metrics(config, data, history, test_loss, test_accuracy):
+    """The metrics.json fields every run shares: results, sizes, how it ended, config, history, versions."""
+    return {
+        "dataset": config.dataset,
+        "test_accuracy": test_accuracy,
+        "test_loss": test_loss if np.isfinite(test_loss) else None,
+        "test_set": data.test_source,
+        "n_train": int(len(data.y_train)),
+        "n_test": int(len(data.y_test)),
+        "final_loss": history.last("loss"),
+        "train_accuracy": history.last("accuracy"),
+        "epochs": history.epochs,
+        "seconds": history.last("seconds") or 0.0,
+        "seed": config.seed,
+        "diverged": history.diverged,
+        "stop_reason": history.stop_reason,
+        "message": history.message,
+        "config": config.as_dict(),
+        "history": {k: v for k, v in history.as_dict().items() if isinstance(v, list)},
+        "versions": versions(),
+        "command": " ".join(sys.argv),
+    }
+
+
+def write_metrics(folder, metrics):
+    """Write ``metrics`` to ``folder/metrics.json`` (strict JSON: no NaN)."""
+    with open(os.path.join(folder, "metrics.json"), "w") as f:
+        json.dump(metrics, f, indent=1, allow_nan=False, default=float)

@@ -1,0 +1,43 @@
+"""Figures of an image classifier: the confusion matrix and a grid of misclassified images."""
+
+import numpy as np
+
+from .style import figure, save
+
+
+def confusion_matrix(matrix, class_names, path, title=""):
+    """Counts of (true class, predicted class), with the count written in every non-empty cell."""
+    n = len(class_names)
+    fig, ax = figure(figsize=(1.0 + 0.62 * n, 0.6 + 0.55 * n))
+    image = ax.imshow(np.log1p(matrix), cmap="Blues")
+    threshold = np.log1p(matrix).max() / 2
+    for (i, j), count in np.ndenumerate(matrix):
+        if count:
+            ax.text(j, i, str(count), ha="center", va="center", fontsize=7,
+                    color="white" if np.log1p(count) > threshold else "black")
+    ax.set_xticks(range(n), class_names, rotation=45, ha="right", fontsize=8)
+    ax.set_yticks(range(n), class_names, fontsize=8)
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
+    accuracy = np.trace(matrix) / max(1, matrix.sum())
+    ax.set_title(f"{title}  (accuracy {100 * accuracy:.2f}%)".strip(), fontsize=10)
+    fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="log(1 + count)")
+    save(fig, path)
+
+
+def misclassified_grid(images, y_true, y_pred, class_names, path, title="", limit=36):
+    """Up to ``limit`` misclassified images, each titled 'true -> predicted'."""
+    wrong = np.flatnonzero(y_true != y_pred)[:limit]
+    cols = 6
+    rows = max(1, -(-len(wrong) // cols))
+    fig, axes = figure(rows, cols, figsize=(cols * 1.6, rows * 1.8 + 0.4), squeeze=False)
+    for ax in axes.ravel():
+        ax.axis("off")
+    for ax, i in zip(axes.ravel(), wrong):
+        ax.imshow(images[i], cmap="gray_r")
+        ax.set_title(f"{class_names[y_true[i]]} -> {class_names[y_pred[i]]}", fontsize=7, color="#b22222")
+    if not len(wrong):
+        axes[0, 0].text(0, 0.5, "no misclassified images", fontsize=10)
+    fig.suptitle(f"{title}  (true -> predicted; {np.count_nonzero(y_true != y_pred)} wrong of {len(y_true)})".strip(),
+                 fontsize=10)
+    save(fig, path)

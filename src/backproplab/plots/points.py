@@ -1,0 +1,82 @@
+"""Figures of 2-D points: ground truth beside prediction, and decision boundaries."""
+
+import numpy as np
+from matplotlib.colors import LinearSegmentedColormap, ListedColormap
+
+from .style import CLASS_COLOURS, class_colours, class_legend, figure, save
+
+
+def comparison(X, y_true, y_pred, path, title=""):
+    """The lab's two panels: ground truth beside prediction, same class colours."""
+    fig, axes = figure(1, 2, figsize=(10, 4.6), sharex=True, sharey=True)
+    classes = sorted(set(np.unique(y_true)) | set(np.unique(y_pred)))
+    for ax, labels, name in ((axes[0], y_true, "Ground truth"), (axes[1], y_pred, "Prediction")):
+        ax.scatter(X[:, 0], X[:, 1], c=class_colours(labels), s=28, edgecolors="white", linewidths=0.5)
+        ax.set_title(name)
+        ax.set_xlabel("x1")
+        ax.set_aspect("equal", adjustable="box")
+        class_legend(ax, classes)
+    axes[0].set_ylabel("x2")
+    wrong = int(np.count_nonzero(y_true != y_pred))
+    fig.suptitle(f"{title}  ({wrong} of {len(y_true)} misclassified)".strip())
+    save(fig, path)
+
+
+def decision_boundary(predict_proba, X, y, path, title="", resolution=200):
+    """The network's output over the input square, with the points on top.
+
+    ``predict_proba(grid)`` returns P(class 1) of shape (M,) for two classes,
+    or class probabilities (M, C) for more, where the most likely class is shown.
+    """
+    fig, ax = figure(figsize=(5.6, 5))
+    image = draw_boundary(ax, predict_proba, X, y, resolution)
+    if image is not None:
+        fig.colorbar(image, ax=ax, label="P(class 1)")
+    ax.set_title(title or "Decision boundary")
+    save(fig, path)
+
+
+def draw_boundary(ax, predict_proba, X, y, resolution=200):
+    """Draw one decision-boundary panel on ``ax``; returns the colour image for a colour bar (2 classes).
+
+    ``predict_proba`` is as for ``decision_boundary``; the grid spans the unit
+    square and every point of ``X``, which are drawn on top in their class colours.
+    """
+    lo = np.minimum(X.min(axis=0), 0.0) - 0.05
+    hi = np.maximum(X.max(axis=0), 1.0) + 0.05
+    xs, ys = np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution)
+    gx, gy = np.meshgrid(xs, ys)
+    grid = np.column_stack([gx.ravel(), gy.ravel()])
+    proba = np.asarray(predict_proba(grid))
+    image = None
+    if proba.ndim == 1:
+        cmap = LinearSegmentedColormap.from_list("classes", [CLASS_COLOURS[0], "white", CLASS_COLOURS[1]])
+        image = ax.contourf(gx, gy, proba.reshape(gx.shape), levels=np.linspace(0, 1, 21), cmap=cmap, alpha=0.8)
+        ax.contour(gx, gy, proba.reshape(gx.shape), levels=[0.5], colors="black", linewidths=1)
+    else:
+        n = proba.shape[1]
+        cmap = ListedColormap([CLASS_COLOURS[k % len(CLASS_COLOURS)] for k in range(n)])
+        ax.contourf(gx, gy, proba.argmax(axis=1).reshape(gx.shape), levels=np.arange(n + 1) - 0.5,
+                    cmap=cmap, alpha=0.35)
+    ax.scatter(X[:, 0], X[:, 1], c=class_colours(y), s=18, edgecolors="black", linewidths=0.5)
+    ax.set_xlim(lo[0], hi[0])
+    ax.set_ylim(lo[1], hi[1])
+    ax.set_aspect("equal", adjustable="box")
+    ax.set_xlabel("x1")
+    ax.set_ylabel("x2")
+    return image
+
+
+def boundaries_grid(panels, path, title=""):
+    """Decision boundaries side by side: ``panels`` is a list of (label, predict_proba, X, y)."""
+    cols = min(4, len(panels))
+    rows = -(-len(panels) // cols)
+    fig, axes = figure(rows, cols, figsize=(3.3 * cols, 3.3 * rows + 0.4), squeeze=False)
+    for ax in axes.ravel():
+        ax.axis("off")
+    for ax, (label, predict_proba, X, y) in zip(axes.ravel(), panels):
+        ax.axis("on")
+        draw_boundary(ax, predict_proba, X, y, resolution=120)
+        ax.set_title(label, fontsize=9)
+    fig.suptitle(title, fontsize=10)
+    save(fig, path, dpi=100)

@@ -1,0 +1,36 @@
+"""What every figure shares: the class colours, a new figure and saving it to a file.
+
+Figures are ``matplotlib.figure.Figure`` objects drawn straight to files:
+no pyplot, so no global figure list to close and no GUI backend to choose.
+Importing this package leaves matplotlib's backend as the user set it.
+"""
+
+from matplotlib.figure import Figure
+
+# Class k is always drawn in CLASS_COLOURS[k], in every panel and figure.
+CLASS_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
+                 "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
+
+
+def class_colours(labels):
+    """The colour of each label's class."""
+    return [CLASS_COLOURS[int(k) % len(CLASS_COLOURS)] for k in labels]
+
+
+def class_legend(ax, classes):
+    """A legend naming each class in its colour."""
+    for k in classes:
+        ax.scatter([], [], c=CLASS_COLOURS[k % len(CLASS_COLOURS)], label=f"class {k}")
+    ax.legend(loc="best", fontsize=8, framealpha=0.8)
+
+
+def figure(nrows=1, ncols=1, figsize=None, **subplots):
+    """A new figure and its axes, like ``pyplot.subplots`` but outside pyplot's global state."""
+    fig = Figure(figsize=figsize)
+    return fig, fig.subplots(nrows, ncols, **subplots)
+
+
+def save(fig, path, dpi=110):
+    """Lay the figure out and write it to ``path`` (the format follows the extension)."""
+    fig.tight_layout()
+    fig.savefig(path, dpi=dpi)
