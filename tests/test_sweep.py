@@ -79,11 +79,11 @@ def test_every_shipped_experiment_file_is_a_valid_sweep(path):
     (["--vary", "speed=1,2"], "unknown sweep option 'speed'"),
     (["--vary", "lr=fast"], "--vary lr: 'fast' is not a number"),
     (["--vary", "lr=0.1", "--seeds", "0"], "--seeds must be an integer >= 1, got 0"),
-    (["--vary", "lr=-1"], "--lr must be a number > 0.0, got -1.0"),
+    (["--vary", "lr=-1"], "--lr must be a number > 0, got -1.0"),
     ([], "sweep needs a CONFIG.toml or at least one --vary"),
     (["missing.toml"], "sweep file 'missing.toml' does not exist"),
     (["--vary", "lr=0.1", "--seed", "3"], "give their number with --seeds N instead of --seed"),
-    (["--vary", "lr=0.1", "--seeds", "2", "--show-seed", "2"], "--show-seed must be one of the sweep's seeds 0..1"),
+    (["--vary", "lr=0.1", "--seeds", "2", "--show-seed", "2"], "--show-seed must be an integer >= 0 and <= 1, got 2; the sweep's seeds are 0..1"),
 ])
 def test_bad_sweeps_get_one_line(argv, message, tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)

@@ -6,10 +6,10 @@ import os
 import numpy as np
 
 from .. import plots
-from ..build import make_data
 from ..model_file import load_model
 from ..nn import get_loss
 from ..outputs import positive_class_scores
+from ..run import make_data
 from .spec import model_file_name, point_label, point_record, run_key
 from .summary import sentences, summarize, table
 

@@ -9,14 +9,14 @@ import itertools
 import json
 import os
 import tomllib
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
-from ..config import RunConfig
 from ..errors import ConfigError, unknown_name
+from ..run import RunConfig
+from ..run.config import FIELDS
+from ..validation import check_int, check_number
 
 SPEC_FILE = "sweep.json"
-_TUPLE_FIELDS = ("hidden", "activation", "conv")
-_FIELDS = {f.name: f for f in fields(RunConfig)}
 
 
 @dataclass
@@ -32,8 +32,8 @@ class SweepSpec:
 
     def __post_init__(self):
         for name in list(self.base) + list(self.vary):
-            if name not in _FIELDS or name == "seed":
-                known = sorted(set(_FIELDS) - {"seed"})
+            if name not in FIELDS or name == "seed":
+                known = sorted(set(FIELDS) - {"seed"})
                 raise unknown_name("sweep option", name, known) if name != "seed" else ConfigError(
                     "vary the seed with --seeds N, not as an option")
         self.base = {k: coerce(k, v) for k, v in self.base.items()}
@@ -41,11 +41,9 @@ class SweepSpec:
         for name, values in self.vary.items():
             if not values:
                 raise ConfigError(f"--vary {name} needs at least one value")
-        if isinstance(self.seeds, bool) or not isinstance(self.seeds, int) or self.seeds < 1:
-            raise ConfigError(f"--seeds must be an integer >= 1, got {self.seeds!r}")
-        t = self.target_accuracy
-        if isinstance(t, bool) or not isinstance(t, (int, float)) or not 0 < t <= 1:
-            raise ConfigError(f"--target must be a fraction in (0, 1], got {t!r}")
+        self.seeds = check_int("--seeds", self.seeds, 1)
+        self.target_accuracy = check_number("--target", self.target_accuracy, 0, 1, low_open=True,
+                                            fix="give the training accuracy that counts as reached, e.g. 1.0")
         for point in self.points():  # every combination must be a valid run
             self.config(point, 0)
 
@@ -98,19 +96,22 @@ def _jsonable(value):
 
 
 def coerce(name, value, base=None):
-    """A value for option ``name`` from text or TOML, typed like RunConfig's field.
+    """A value for option ``name`` from text or TOML, typed as RunConfig's field declares it.
 
-    ``hidden`` takes '8-8' for two layers of 8; a single width '4' keeps the
-    base network's depth (the lab's 2-8-8-1 becomes 2-4-4-1).
+    A field that takes several values (``hidden``, ``conv``, ``activation``) takes a
+    list, or for widths '8-8' (two layers of 8); a single ``hidden`` width '4' keeps
+    the base network's depth (the lab's 2-8-8-1 becomes 2-4-4-1).
     """
-    if name in _TUPLE_FIELDS:
+    declared = FIELDS[name].metadata
+    kind = declared.get("type", str)
+    if "nargs" in declared:
         if isinstance(value, (list, tuple)):
             items = list(value)
-        elif isinstance(value, str) and "-" in value and name != "activation":
+        elif isinstance(value, str) and "-" in value and kind is int:
             items = value.split("-")
         else:
             items = [value]
-        if name == "activation":
+        if kind is not int:
             return tuple(str(v) for v in items)
         try:
             widths = tuple(int(v) for v in items)
@@ -120,23 +121,22 @@ def coerce(name, value, base=None):
             depth = len((base or {}).get("hidden", RunConfig.for_dataset(**(base or {})).hidden))
             widths = widths * depth
         return widths
-    kind = _FIELDS[name].type
     if not isinstance(value, str):
         return value
     text = value.strip()
     if text.lower() in ("none", "full"):
         return None
-    if "int" in str(kind):
+    if kind is int:
         try:
             return int(text)
         except ValueError:
             raise ConfigError(f"--vary {name}: {value!r} is not an integer") from None
-    if "float" in str(kind):
+    if kind is float:
         try:
             return float(text)
         except ValueError:
             raise ConfigError(f"--vary {name}: {value!r} is not a number") from None
-    if "bool" in str(kind):
+    if kind is bool:
         return text.lower() in ("1", "true", "yes")
     return text
 

@@ -15,10 +15,10 @@ import warnings
 
 import numpy as np
 
-from ..build import train
 from ..errors import ConfigError
 from ..model_file import save_model
 from ..progress import ProgressBar
+from ..run import train
 from ..training import DivergenceWarning, evaluate
 from .spec import SPEC_FILE, SweepSpec, model_file_name, point_record, read_spec
 

@@ -12,8 +12,8 @@ import warnings
 import numpy as np
 
 from .. import plots
-from ..build import train
 from ..model_file import save_model
+from ..run import train
 from ..training import DivergenceWarning, evaluate, predict_output
 from .metrics import run_metrics, write_metrics
 from .predictions import confusion

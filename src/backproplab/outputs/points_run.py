@@ -6,8 +6,8 @@ import warnings
 import numpy as np
 
 from .. import plots
-from ..build import train
 from ..model_file import save_model
+from ..run import train
 from ..training import DivergenceWarning, evaluate
 from .metrics import run_metrics, write_metrics
 from .predictions import positive_class_scores, sample_lines
