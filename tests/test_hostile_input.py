@@ -13,7 +13,7 @@ import pytest
 
 from backproplab import ConfigError, CrossEntropyLoss, Linear, SGD, Sequential, Sigmoid, BCELoss, fit
 from backproplab.cli import main
-from backproplab.config import RunConfig
+from backproplab.run import RunConfig
 from backproplab.data import linear, xor_easy
 
 
@@ -40,10 +40,10 @@ def workdir(tmp_path, monkeypatch):
 
 
 CLI_CASES = [
-    (["train", "--lr", "-0.1"], "--lr must be a number > 0.0, got -0.1"),
-    (["train", "--lr", "0"], "--lr must be a number > 0.0, got 0"),
-    (["train", "--lr", "nan"], "--lr must be a number > 0.0, got nan"),
-    (["train", "--lr", "inf"], "--lr must be a number > 0.0, got inf"),
+    (["train", "--lr", "-0.1"], "--lr must be a number > 0, got -0.1"),
+    (["train", "--lr", "0"], "--lr must be a number > 0, got 0"),
+    (["train", "--lr", "nan"], "--lr must be a finite number > 0, got nan"),
+    (["train", "--lr", "inf"], "--lr must be a finite number > 0, got inf"),
     (["train", "--lr", "fast"], "argument --lr: invalid float value: 'fast'"),
     (["train", "--epochs", "0"], "--epochs must be an integer >= 1, got 0"),
     (["train", "--epochs", "-5"], "--epochs must be an integer >= 1, got -5"),
@@ -65,26 +65,26 @@ CLI_CASES = [
     (["train", "--init", "xavir"], "unknown init 'xavir' (did you mean 'xavier'?)"),
     (["train", "--dataset", "xorr"], "unknown dataset 'xorr' (did you mean 'xor'?)"),
     (["train", "--dtype", "float16"], "unknown dtype 'float16'"),
-    (["train", "--batch-size", "50"], "--batch-size 50 is larger than the 21 XOR points"),
+    (["train", "--batch-size", "50"], "--batch-size 50 is larger than the 21 training points"),
     (["train", "--dataset", "linear", "--batch-size", "500"], "larger than the 100 training points"),
     (["train", "--loss", "cross_entropy", "--output-activation", "sigmoid"], "takes logits"),
     (["train", "--loss", "bce", "--output-activation", "tanh"], "--loss bce needs probabilities"),
     (["train", "--dataset", "blobs", "--classes", "3", "--loss", "bce"], "use --loss cross_entropy"),
-    (["train", "--classes", "3"], "--classes applies to spiral and blobs only"),
+    (["train", "--classes", "3"], "--classes applies to spiral and blobs, not xor"),
     (["train", "--dataset", "spiral", "--classes", "1"], "--classes must be an integer >= 2, got 1"),
-    (["train", "--n", "50"], "--dataset xor is the lab's fixed 21 points"),
+    (["train", "--n", "50"], "--dataset xor is a fixed set of 21 points, tested on themselves"),
     (["train", "--dataset", "linear", "--n", "1"], "--n must be an integer >= 2, got 1"),
     (["train", "--dataset", "linear", "--test-size", "0"], "--test-size must be an integer >= 1, got 0"),
-    (["train", "--noise", "-1"], "--noise must be a number >= 0.0 and < 10.0, got -1.0"),
-    (["train", "--momentum", "1.5"], "--momentum must be a number >= 0.0 and < 1.0, got 1.5"),
-    (["train", "--beta1", "1.0"], "--beta1 must be a number >= 0.0 and < 1.0, got 1.0"),
-    (["train", "--beta2", "-0.1"], "--beta2 must be a number >= 0.0 and < 1.0, got -0.1"),
-    (["train", "--weight-decay", "-1"], "--weight-decay must be a number >= 0.0, got -1.0"),
-    (["train", "--eps", "-1"], "--eps must be a number >= 0.0, got -1.0"),
-    (["train", "--gamma", "0"], "--gamma must be a number > 0.0 and <= 1.0, got 0.0"),
-    (["train", "--gamma", "2"], "--gamma must be a number > 0.0 and <= 1.0, got 2.0"),
-    (["train", "--factor", "1"], "--factor must be a number > 0.0 and < 1.0, got 1.0"),
-    (["train", "--target-accuracy", "1.5"], "--target-accuracy must be a number > 0.0 and <= 1.0, got 1.5"),
+    (["train", "--noise", "-1"], "--noise must be a number >= 0 and < 10, got -1.0"),
+    (["train", "--momentum", "1.5"], "--momentum must be a number >= 0 and < 1, got 1.5"),
+    (["train", "--beta1", "1.0"], "--beta1 must be a number >= 0 and < 1, got 1.0"),
+    (["train", "--beta2", "-0.1"], "--beta2 must be a number >= 0 and < 1, got -0.1"),
+    (["train", "--weight-decay", "-1"], "--weight-decay must be a number >= 0, got -1.0"),
+    (["train", "--eps", "-1"], "--eps must be a number >= 0, got -1.0"),
+    (["train", "--gamma", "0"], "--gamma must be a number > 0 and <= 1, got 0.0"),
+    (["train", "--gamma", "2"], "--gamma must be a number > 0 and <= 1, got 2.0"),
+    (["train", "--factor", "1"], "--factor must be a number > 0 and < 1, got 1.0"),
+    (["train", "--target-accuracy", "1.5"], "--target-accuracy must be a number > 0 and <= 1, got 1.5"),
     (["train", "--seed", "-1"], "--seed must be an integer >= 0, got -1"),
     (["train", "--step-size", "0"], "--step-size must be an integer >= 1, got 0"),
     (["train", "--t-max", "0"], "--t-max must be an integer >= 1, got 0"),
@@ -144,10 +144,10 @@ def _net():
 
 
 API_CASES = [
-    (lambda: Linear(0, 2), "in_features must be a positive integer, got 0"),
-    (lambda: Linear(2, 2.5), "out_features must be a positive integer, got 2.5"),
-    (lambda: SGD(_net().parameters(), lr=-0.1), "lr must be > 0.0, got -0.1"),
-    (lambda: fit(_net(), BCELoss(), SGD(_net().parameters()), X2, Y2, epochs=0), "epochs must be a positive integer, got 0"),
+    (lambda: Linear(0, 2), "in_features must be an integer >= 1, got 0"),
+    (lambda: Linear(2, 2.5), "out_features must be an integer >= 1, got 2.5"),
+    (lambda: SGD(_net().parameters(), lr=-0.1), "lr must be a number > 0, got -0.1"),
+    (lambda: fit(_net(), BCELoss(), SGD(_net().parameters()), X2, Y2, epochs=0), "epochs must be an integer >= 1, got 0"),
     (lambda: fit(_net(), BCELoss(), SGD(_net().parameters()), X2, Y2, epochs=1, batch_size=99),
      "batch_size 99 is larger than the 21 training samples"),
     (lambda: fit(_net(), BCELoss(), SGD(_net().parameters()), X2[:, 0], Y2, epochs=1), "X must be 2-D"),

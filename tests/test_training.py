@@ -2,8 +2,7 @@ import numpy as np
 import pytest
 
 from backproplab import SGD, Adam, BCELoss, Linear, Sequential, Sigmoid, fit
-from backproplab.build import train
-from backproplab.config import RunConfig
+from backproplab.run import RunConfig, train
 from backproplab.data import xor_easy
 from backproplab.training import DivergenceWarning, TargetAccuracy
 
@@ -95,8 +94,7 @@ def test_float32_training():
 
 _FINGERPRINT = """
 import hashlib, numpy as np
-from backproplab.build import train
-from backproplab.config import RunConfig
+from backproplab.run import RunConfig, train
 run = train(RunConfig(dataset="circles", batch_size=16, epochs=30, print_every=0, seed=11))
 h = hashlib.sha256(np.array(run.history.loss).tobytes())
 for p in run.model.parameters():
@@ -124,7 +122,7 @@ def test_same_seed_same_bits_in_two_processes():
 def test_no_activation_on_unscaled_data_diverges_cleanly():
     config = RunConfig(dataset="linear", activation=("identity",), loss="mse", output_activation="identity",
                        optimizer="sgd", lr=0.5, print_every=0)
-    from backproplab.build import make_data
+    from backproplab.run import make_data
 
     data = make_data(config)
     model = Sequential(Linear(2, 8, rng=0), Linear(8, 8, rng=0), Linear(8, 1, rng=0))

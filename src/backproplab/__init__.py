@@ -1,28 +1,27 @@
 """backproplab: neural networks from scratch in NumPy, with backpropagation you can read.
 
 The engine (``nn``, ``optim``, ``data``, ``training``, ``gradcheck``,
-``model_file``) imports only NumPy and the standard library.
+``model_file``) imports only NumPy and the standard library. Every layer,
+loss, optimizer and schedule class is importable from here by its class name:
+the lists below are read from the registries, not kept by hand.
 """
 
-__version__ = "0.1.0"
+from . import data, nn, optim, training
+from .errors import BackproplabError, ConfigError, ModelFileError
+from .gradcheck import gradcheck
+from .model_file import load_model, save_model
+from .nn import *  # noqa: F403 (nn.__all__: Module, Parameter, summary and every registered layer and loss)
+from .optim import OPTIMIZERS, SCHEDULES
+from .training import History, fit
+from .version import __version__
 
-from . import data, nn, optim, training  # noqa: E402
-from .errors import BackproplabError, ConfigError, ModelFileError  # noqa: E402
-from .gradcheck import gradcheck  # noqa: E402
-from .model_file import load_model, save_model  # noqa: E402
-from .nn import (  # noqa: E402
-    AvgPool2d, BatchNorm1d, BatchNorm2d, BCELoss, BCEWithLogitsLoss, Conv2d, CrossEntropyLoss,
-    Dropout, Flatten, Identity, LeakyReLU, Linear, MaxPool2d, Module, MSELoss, Parameter, ReLU,
-    Sequential, Sigmoid, Softmax, Tanh, summary,
-)
-from .optim import SGD, Adagrad, Adam, AdamW, RMSprop  # noqa: E402
-from .training import History, fit  # noqa: E402
+# The optimizer and schedule classes (the registries also hold factories such as momentum_sgd).
+_OPTIM_CLASSES = {obj.__name__: obj for obj in (*OPTIMIZERS.values(), *SCHEDULES.values()) if isinstance(obj, type)}
+globals().update(_OPTIM_CLASSES)
 
 __all__ = [
-    "Adagrad", "Adam", "AdamW", "AvgPool2d", "BCELoss", "BCEWithLogitsLoss", "BackproplabError",
-    "BatchNorm1d", "BatchNorm2d", "ConfigError", "Conv2d", "CrossEntropyLoss", "Dropout", "Flatten",
-    "History", "Identity", "LeakyReLU", "Linear", "MSELoss", "MaxPool2d", "Module",
-    "ModelFileError", "Parameter", "RMSprop", "ReLU", "SGD", "Sequential", "Sigmoid", "Softmax",
-    "Tanh", "__version__", "data", "fit", "gradcheck", "load_model", "nn", "optim", "save_model",
-    "summary", "training",
+    "BackproplabError", "ConfigError", "History", "ModelFileError", "__version__", "data", "fit", "gradcheck",
+    "load_model", "nn", "optim", "save_model", "training",
+    *(name for name in nn.__all__ if name not in ("ACTIVATIONS", "INITIALIZERS", "LAYERS", "LOSSES")),
+    *sorted(_OPTIM_CLASSES),
 ]

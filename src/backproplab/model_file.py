@@ -15,9 +15,9 @@ import zipfile
 
 import numpy as np
 
-from . import __version__
 from .errors import ConfigError, ModelFileError
-from .nn import LAYERS, Sequential
+from .nn.module import LAYERS, Sequential
+from .version import __version__
 
 FORMAT = "backproplab-model"
 FORMAT_VERSION = 1
@@ -28,6 +28,7 @@ def describe(model):
     """The JSON-able architecture of a Sequential model (or a single layer)."""
     layers = model.layers if isinstance(model, Sequential) else [model]
     for layer in layers:
+        # Every Module subclass registers itself in LAYERS by class name when it is defined.
         if type(layer).__name__ not in LAYERS:
             raise ConfigError(f"cannot save layer type {type(layer).__name__}; known: {sorted(LAYERS)}")
     return {

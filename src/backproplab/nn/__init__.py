@@ -1,25 +1,21 @@
-"""Layers, activations, losses and containers, each with a hand-written backward."""
+"""Layers, activations, losses and containers, each with a hand-written backward.
 
-from .batchnorm import BatchNorm1d, BatchNorm2d
-from .conv import Conv2d
-from .dropout import Dropout
-from .flatten import Flatten
-from .pooling import AvgPool2d, MaxPool2d
-from .activations import ACTIVATIONS, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh, get_activation
+Every layer and loss is importable from here by its class name, read from the
+registries its definition joins (``LAYERS``: every public Module subclass, by
+class name; ``LOSSES``: every loss, by its CLI name), so a new class needs no
+list here. A new *module* of layers is added to the import line below.
+"""
+
+from . import activations, batchnorm, conv, dropout, flatten, linear, losses, pooling  # noqa: F401 (they register)
+from .activations import ACTIVATIONS, get_activation
 from .init import INITIALIZERS
-from .linear import Linear
-from .losses import LOSSES, BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, get_loss
-from .module import Module, Parameter, Sequential, summary
+from .losses import LOSSES, get_loss
+from .module import LAYERS, Module, Parameter, Sequential, summary
 
-# Every layer type a model file may name; loading rebuilds models from this table.
-LAYERS = {cls.__name__: cls for cls in (
-    Linear, Sigmoid, Tanh, ReLU, LeakyReLU, Identity, Softmax,
-    Conv2d, MaxPool2d, AvgPool2d, Flatten, Dropout, BatchNorm1d, BatchNorm2d,
-)}
+_CLASSES = {cls.__name__: cls for cls in (*LAYERS.values(), *LOSSES.values())}
+globals().update(_CLASSES)
 
 __all__ = [
-    "ACTIVATIONS", "INITIALIZERS", "LAYERS", "LOSSES", "AvgPool2d", "BCELoss", "BCEWithLogitsLoss",
-    "BatchNorm1d", "BatchNorm2d", "Conv2d", "Dropout", "Flatten", "MaxPool2d",
-    "CrossEntropyLoss", "Identity", "LeakyReLU", "Linear", "MSELoss", "Module", "Parameter",
-    "ReLU", "Sequential", "Sigmoid", "Softmax", "Tanh", "get_activation", "get_loss", "summary",
+    "ACTIVATIONS", "INITIALIZERS", "LAYERS", "LOSSES", "Module", "Parameter", "Sequential",
+    "get_activation", "get_loss", "summary", *sorted(set(_CLASSES) - {"Sequential"}),
 ]

@@ -1,0 +1,23 @@
+"""The run layer: a RunConfig (every choice of one run) and building and training a run from it.
+
+It sits between the engine (``nn``, ``optim``, ``data``, ``training``, model files)
+and what uses runs (``experiments``, ``lab``, the CLI): it imports the engine, never them.
+
+- ``config``: RunConfig, its grouped, self-describing fields and their validation;
+- ``datasets``: each data set's kind, options, defaults and split;
+- ``build``: the head and loss, the network, the optimizer and schedule from the registries;
+- ``train``: a config trained end to end;
+- ``predict``: raw features prepared for a saved model.
+"""
+
+from .build import build_model, build_optimizer, build_schedule, choose_head, describe, trained_loss
+from .config import RunConfig, dataset_defaults, option
+from .datasets import DEFAULT_VAL_SIZE, Split
+from .predict import prepare_inputs
+from .train import TrainedRun, make_data, random_streams, train
+
+__all__ = [
+    "DEFAULT_VAL_SIZE", "RunConfig", "Split", "TrainedRun", "build_model", "build_optimizer", "build_schedule",
+    "choose_head", "dataset_defaults", "describe", "make_data", "option", "prepare_inputs", "random_streams",
+    "train", "trained_loss",
+]

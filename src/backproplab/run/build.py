@@ -1,0 +1,156 @@
+"""Build what a RunConfig describes: the head and loss, the network, the optimizer and the schedule."""
+
+import inspect
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import ConfigError
+from ..nn import BatchNorm2d, Conv2d, Dropout, Flatten, Linear, MaxPool2d, ReLU, Sequential, get_activation
+from ..optim import OPTIMIZERS, SCHEDULES
+from .config import FIELDS, loss_takes_logits
+
+
+@dataclass(frozen=True)
+class Head:
+    """What the network ends with and what it is trained on."""
+
+    loss: str               # the loss actually trained (see trained_loss)
+    outputs: int            # units of the last Linear layer
+    output_activation: str  # the activation after it ("identity" for logits)
+
+
+def output_activation(config):
+    """``--output-activation``, with ``auto`` read as identity (logits) for a loss that reads
+    logits (bce_logits, cross_entropy) and sigmoid for the others."""
+    if config.output_activation != "auto":
+        return config.output_activation
+    return "identity" if loss_takes_logits(config.loss) else "sigmoid"
+
+
+def trained_loss(config):
+    """The loss the run trains, and why when it is not ``--loss``.
+
+    bce with ``--output-activation identity`` trains bce_logits: BCE on the sigmoid of the
+    logits, the same loss computed stably. ``describe`` prints the reason.
+    """
+    if config.loss == "bce" and output_activation(config) == "identity":
+        return "bce_logits", "bce on logits (--output-activation identity) trains bce_logits, BCE with the sigmoid folded in"
+    return config.loss, ""
+
+
+def choose_head(config, n_classes):
+    """The loss, number of outputs and output activation for ``config`` on ``n_classes`` classes.
+
+    cross_entropy reads logits of one output per class; the other losses use one output
+    for 2 classes, else one per class.
+    """
+    loss, _ = trained_loss(config)
+    if loss == "cross_entropy":
+        return Head(loss, n_classes, "identity")
+    return Head(loss, 1 if n_classes == 2 else n_classes, output_activation(config))
+
+
+def describe(config):
+    """One line naming the network and its training, for logs and reports."""
+    network = f"hidden {'-'.join(map(str, config.hidden))} {'/'.join(config.hidden_activations())}"
+    if config.model == "cnn":
+        norm = " batch-norm" if config.batch_norm else ""
+        network = f"cnn conv {'-'.join(map(str, config.conv))}{norm}, " + network
+    if config.dropout:
+        network += f", dropout {config.dropout:g}"
+    loss, why = trained_loss(config)
+    text = (f"{network}, loss {loss}, {config.optimizer} lr {config.lr:g}, "
+            f"{config.epochs} epochs, init {config.init}, seed {config.seed}")
+    if config.batch_size:
+        text += f", batch {config.batch_size}"
+    if config.schedule != "constant":
+        text += f", schedule {config.schedule}"
+    if config.dtype != "float64":
+        text += f", {config.dtype}"
+    return text + (f" ({why})" if why else "")
+
+
+def build_model(config, input_shape, n_outputs, output_activation, rng, dropout_rng=None):
+    """The configured network for inputs of ``input_shape`` (one sample's shape).
+
+    mlp: Linear layers of the ``hidden`` widths, each followed by its
+    activation (and Dropout when ``dropout`` > 0). cnn: first, per entry of
+    ``conv``, a 3x3 convolution with that many channels (then BatchNorm2d
+    with ``batch_norm``), 2x2 max pooling and ReLU; then Flatten and the mlp part.
+    """
+    dtype = np.dtype(config.dtype)
+    layers = []
+    if config.model == "cnn":
+        channels, (height, width) = input_shape[0], input_shape[1:]
+        for out_channels in config.conv:
+            if min(height, width) < 4:
+                raise ConfigError(f"--conv {' '.join(map(str, config.conv))} has more blocks than the "
+                                  f"{input_shape[1]}x{input_shape[2]} images allow; use fewer")
+            layers.append(Conv2d(channels, out_channels, 3, init="he", rng=rng, dtype=dtype))
+            if config.batch_norm:
+                layers.append(BatchNorm2d(out_channels, dtype=dtype))
+            # The block is conv -> ReLU -> pool, run as conv -> pool -> ReLU: max pooling and a
+            # non-decreasing activation f commute exactly, max(f(a), f(b)) = f(max(a, b)), so the
+            # outputs and gradients are identical and the ReLU touches a quarter of the values.
+            layers += [MaxPool2d(2), ReLU()]
+            channels, height, width = out_channels, (height - 2) // 2, (width - 2) // 2
+        layers.append(Flatten())
+        n_features = channels * height * width
+    else:
+        n_features = int(np.prod(input_shape))
+    widths = [n_features, *config.hidden, n_outputs]
+    for i, activation in enumerate(config.hidden_activations()):
+        layers += [Linear(widths[i], widths[i + 1], init=config.init, rng=rng, dtype=dtype),
+                   get_activation(activation)]
+        if config.dropout:
+            layers.append(Dropout(config.dropout, rng=dropout_rng))
+    layers.append(Linear(widths[-2], widths[-1], init=config.init, rng=rng, dtype=dtype))
+    if output_activation != "identity":
+        layers.append(get_activation(output_activation))
+    return Sequential(layers)
+
+
+def _parameters(factory, registry):
+    """The keyword parameters ``factory`` takes. A factory function that passes ``**kwargs`` on
+    (such as ``momentum_sgd``) takes those of the registered classes defined beside it."""
+    params = dict(inspect.signature(factory).parameters)
+    if any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        for sibling in registry.values():
+            if isinstance(sibling, type) and sibling.__module__ == factory.__module__:
+                params = {**inspect.signature(sibling).parameters, **params}
+    return {name: p for name, p in params.items() if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)}
+
+
+def constructor_arguments(factory, registry, config, values):
+    """The entries of ``values`` (config names -> value) that ``factory`` takes, None meaning its default.
+
+    The names are the constructor's own, except for this mapping from the flat config:
+    ``beta1``/``beta2`` -> ``betas`` and ``t_max`` -> ``T_max`` (default: ``--epochs``).
+    """
+    params = _parameters(factory, registry)
+    values = dict(values)
+    if "betas" in params and (values.get("beta1") is not None or values.get("beta2") is not None):
+        default = params["betas"].default
+        values["betas"] = (default[0] if values["beta1"] is None else values["beta1"],
+                           default[1] if values["beta2"] is None else values["beta2"])
+    if "T_max" in params:
+        values["T_max"] = values.get("t_max") or config.epochs
+    return {name: value for name, value in values.items() if name in params and value is not None}
+
+
+def _config_values(config, part):
+    """The config values declared as settings of the optimizer (or the schedule)."""
+    return {name: getattr(config, name) for name, f in FIELDS.items() if f.metadata.get("part") == part}
+
+
+def build_optimizer(config, params):
+    """The registered optimizer ``config.optimizer``, given every optimisation option its constructor takes."""
+    factory = OPTIMIZERS.get(config.optimizer)
+    return factory(params, **constructor_arguments(factory, OPTIMIZERS, config, _config_values(config, "optimizer")))
+
+
+def build_schedule(config, optimizer):
+    """The registered schedule ``config.schedule``, given every optimisation option its constructor takes."""
+    factory = SCHEDULES.get(config.schedule)
+    return factory(optimizer, **constructor_arguments(factory, SCHEDULES, config, _config_values(config, "schedule")))

@@ -1,0 +1,289 @@
+"""RunConfig: every choice of one training run, grouped, described and validated in one place.
+
+Each field declares its group (data, model, optimisation, training, output), its help
+text, its type and range, or where its choices come from (a registry, read when asked,
+so that a new registration is a new choice). The CLI builds its options and help from
+these declarations, the sweeps type their values by them, and ``validate`` checks
+them, so a new option is one field here. Names stay flat (``lr``, ``hidden``) as
+metrics.json, checkpoints and sweeps store them. Errors name the option as the CLI
+spells it (``--lr must be a number > 0, got -0.1``).
+"""
+
+from dataclasses import asdict, dataclass, field, fields, replace
+
+from ..errors import ConfigError
+from ..nn import ACTIVATIONS, INITIALIZERS, LOSSES
+from ..nn.losses import Loss
+from ..optim import OPTIMIZERS, SCHEDULES
+from ..validation import check_bool, check_choice, check_int, check_number
+from . import datasets
+
+GROUPS = ("data", "model", "optimisation", "training", "output")
+
+
+def hidden_activation_names():
+    """Activations a hidden layer may use: every registered one whose class does not say
+    ``hidden_layer = False`` (softmax, which mixes the units of a layer)."""
+    return tuple(name for name, cls in ACTIVATIONS.items() if getattr(cls, "hidden_layer", True))
+
+
+def output_activations():
+    return ("auto", *ACTIVATIONS)
+
+
+def option(name):
+    """The CLI spelling of a field: ``t_max`` -> ``--t-max`` (``download`` -> ``--no-download``)."""
+    f = FIELDS.get(name)
+    return f.metadata["flag"] if f is not None and "flag" in f.metadata else "--" + name.replace("_", "-")
+
+
+def loss_takes_logits(name):
+    """True for a loss that reads logits: its class turns outputs into probabilities itself
+    (overrides ``Loss.probabilities``), as bce_logits and cross_entropy do."""
+    return LOSSES.get(name).probabilities is not Loss.probabilities
+
+
+def _n_defaults():
+    found = [f"{s.name} {s.default_n}" for s in datasets.sources().values() if s.default_n is not None]
+    return "per data set: " + ", ".join(found) + "; all the images or rows"
+
+
+def _names(items):
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _field(default, group, help, **meta):  # noqa: A002 (help, as argparse calls it)
+    """A RunConfig field: ``meta`` holds its type (int, float, str, bool), range (low, high,
+    low_open, high_open), choices (a function returning the names), and how the CLI spells it
+    (nargs, metavar, flag)."""
+    return field(default=default, metadata={"group": group, "help": help, **meta})
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """One training run. Defaults are the lab's network on the XOR-easy points."""
+
+    # data
+    dataset: str = _field("xor", "data", "data set: {choices}", choices=datasets.names)
+    n: int | None = _field(None, "data", "training samples: points to draw, or a random subset of the images or CSV "
+                           "rows", type=int, low=2, default_text=_n_defaults)
+    noise: float = _field(0.0, "data", "standard deviation of the jitter on the points (the generators that take it)",
+                          type=float, low=0.0, high=10.0, high_open=True)
+    classes: int = _field(2, "data", "classes of the generators that take it", type=int, low=2)
+    test_size: int | None = _field(None, "data", "test samples: fresh points, a random subset of the test images, "
+                                   "or CSV rows held out", type=int, low=1,
+                                   default_text="as many as --n; all test images; 10% of CSV rows")
+    hidden: tuple = _field((8, 8), "model", "width of each hidden layer, e.g. --hidden 8 8", type=int, nargs="+",
+                           metavar="WIDTH")
+    activation: tuple = _field(("sigmoid",), "model", "hidden activation, one for all or one per layer: {choices}; "
+                               "identity means none", nargs="+", metavar="NAME", choices=hidden_activation_names)
+    output_activation: str = _field("auto", "model", "{choices}; auto is sigmoid for mse/bce and logits for losses "
+                                    "that take logits (bce with identity trains bce_logits)",
+                                    choices=output_activations)
+    loss: str = _field("bce", "model", "loss: {choices}", choices=LOSSES.names)
+    init: str = _field("xavier", "model", "weight initialiser: {choices}", choices=INITIALIZERS.names)
+    optimizer: str = _field("adam", "optimisation", "{choices}", choices=OPTIMIZERS.names)
+    lr: float = _field(0.01, "optimisation", part="optimizer", help="learning rate", type=float, low=0.0, low_open=True)
+    momentum: float | None = _field(None, "optimisation", part="optimizer", help="momentum of sgd, momentum and nesterov", type=float,
+                                    low=0.0, high=1.0, high_open=True,
+                                    default_text="the optimizer's own")
+    weight_decay: float = _field(0.0, "optimisation", part="optimizer", help="L2 penalty; decoupled for adamw", type=float, low=0.0)
+    beta1: float | None = _field(None, "optimisation", part="optimizer", help="Adam's first-moment decay", type=float, low=0.0, high=1.0,
+                                 high_open=True, default_text="the optimizer's own")
+    beta2: float | None = _field(None, "optimisation", part="optimizer", help="Adam's second-moment decay", type=float, low=0.0,
+                                 high=1.0, high_open=True, default_text="the optimizer's own")
+    eps: float | None = _field(None, "optimisation", part="optimizer", help="denominator term of Adam, AdamW, RMSprop and AdaGrad",
+                               type=float, low=0.0, default_text="the optimizer's own")
+    alpha: float | None = _field(None, "optimisation", part="optimizer", help="RMSprop's smoothing constant", type=float, low=0.0,
+                                 high=1.0, high_open=True, default_text="the optimizer's own")
+    schedule: str = _field("constant", "optimisation", "learning-rate schedule: {choices}", choices=SCHEDULES.names)
+    step_size: int = _field(500, "optimisation", part="schedule", help="step: multiply the rate by --gamma every this many epochs",
+                            type=int, low=1)
+    gamma: float = _field(0.5, "optimisation", part="schedule", help="step/exponential decay factor", type=float, low=0.0, high=1.0,
+                          low_open=True)
+    t_max: int | None = _field(None, "optimisation", part="schedule", help="cosine: epochs to reach the minimum", type=int, low=1,
+                               default_text="--epochs")
+    patience: int = _field(50, "optimisation", part="schedule", help="plateau: epochs without improvement before cutting", type=int, low=0)
+    factor: float = _field(0.5, "optimisation", part="schedule", help="plateau: factor the rate is cut by", type=float, low=0.0, high=1.0,
+                           low_open=True, high_open=True)
+    epochs: int = _field(2000, "training", "passes over the data", type=int, low=1)
+    batch_size: int | None = _field(None, "training", "samples per update; 1 for per-sample SGD", type=int, low=1,
+                                    none="full batch")
+    seed: int = _field(0, "training", "seed of every random choice", type=int, low=0)
+    print_every: int = _field(200, "output", "log loss and accuracy every N epochs; 0 for none (images: a progress "
+                              "bar every epoch)", type=int, low=0, metavar="N")
+    target_accuracy: float | None = _field(None, "training", "stop once training accuracy reaches this, e.g. 1.0",
+                                           type=float, low=0.0, high=1.0, low_open=True, metavar="FRACTION",
+                                           default_text="off")
+    dtype: str = _field("float64", "model", "{choices}", choices=lambda: ("float64", "float32"))
+    model: str = _field("mlp", "model", "{choices}; cnn is conv 3x3 (+ batch norm) + 2x2 max-pool + ReLU blocks, "
+                        "then the mlp", choices=lambda: ("mlp", "cnn"))
+    conv: tuple = _field((32, 64), "model", "cnn: channels of each conv block", type=int, nargs="+",
+                         metavar="CHANNELS")
+    batch_norm: bool = _field(False, "model", "cnn: batch normalisation after each convolution", type=bool)
+    dropout: float = _field(0.0, "model", "dropout probability after each hidden layer", type=float, low=0.0,
+                            high=1.0, high_open=True)
+    data_dir: str | None = _field(None, "data", "folder holding the MNIST-style files", metavar="DIR",
+                                  default_text="the cache, $BACKPROPLAB_DATA/<dataset> or "
+                                               "~/.cache/backproplab/<dataset>")
+    download: bool = _field(True, "data", "never download missing data files; fail with where to put them",
+                            type=bool, flag="--no-download", default_text="")
+    data: str | None = _field(None, "data", "--dataset csv: a table with a label column, e.g. Kaggle's train.csv",
+                              metavar="CSV", default_text="")
+    label_column: str = _field("label", "data", "--dataset csv: name of the label column")
+    val_size: int | None = _field(None, "data", "images or CSV rows held out of training for validation; 0 for none",
+                                  type=int, low=0,
+                                  default_text=f"{datasets.DEFAULT_VAL_SIZE:,}, or 10% of smaller sets")
+    early_stopping: int = _field(0, "training", "stop after this many epochs without a better --monitor, keeping "
+                                 "the best weights; 0 for off", type=int, low=0, metavar="PATIENCE")
+    monitor: str = _field("val_loss", "training", "what early stopping watches: {choices}",
+                          choices=lambda: ("val_loss", "val_accuracy"))
+
+    def __post_init__(self):
+        validate(self)
+
+    def replace(self, **changes):
+        return replace(self, **changes)
+
+    def as_dict(self):
+        d = asdict(self)
+        d["hidden"], d["activation"], d["conv"] = list(self.hidden), list(self.activation), list(self.conv)
+        return d
+
+    @classmethod
+    def for_dataset(cls, **options):
+        """A RunConfig from the options given, with the defaults of their data set and model.
+
+        Options left out (or None) take the data set's defaults: the lab's
+        network for 2-D points, a ReLU network trained with Adam in float32
+        for images and CSV tables (see ``datasets.TABLE_DEFAULTS``).
+        """
+        given = {k: v for k, v in options.items() if v is not None}
+        return cls(**{**dataset_defaults(given.get("dataset", "xor"), given.get("model", "mlp")), **given})
+
+    @property
+    def source(self):
+        """The data set's Source: its kind, the options it takes and how it is split."""
+        return datasets.source(self.dataset)
+
+    @property
+    def is_table(self):
+        """True for image and CSV data (mini-batches, validation, checkpoints), False for 2-D points."""
+        return self.source.is_table
+
+    @classmethod
+    def from_dict(cls, d):
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(d) - known)
+        if unknown:
+            raise ConfigError(f"unknown config keys {unknown}; known keys: {sorted(known)}")
+        d = dict(d)
+        for key in ("hidden", "activation", "conv"):
+            if key in d and isinstance(d[key], list):
+                d[key] = tuple(d[key])
+        return cls(**d)
+
+    @property
+    def n_points(self):
+        """Training points of generated data (--n, or the data set's default)."""
+        return datasets.n_points(self)
+
+    def hidden_activations(self):
+        """One activation name per hidden layer."""
+        if len(self.activation) == 1:
+            return self.activation * len(self.hidden)
+        return self.activation
+
+
+FIELDS = {f.name: f for f in fields(RunConfig)}
+DEFAULTS = {f.name: f.default for f in fields(RunConfig)}
+
+
+def dataset_defaults(dataset, model="mlp"):
+    """The defaults that differ from RunConfig's (the lab's) for this data set and model."""
+    found = datasets.sources().get(dataset)
+    return dict(found.defaults.get(model, {})) if found is not None else {}
+
+
+# --- validation ----------------------------------------------------------------------------------
+
+def _check_field(cfg, f):
+    """The rule a field declares: its choices, its type and its range."""
+    meta, value, name = f.metadata, getattr(cfg, f.name), option(f.name)
+    if "choices" in meta:
+        choices = meta["choices"]()
+        kind = f.name.replace("_", " ")
+        if meta.get("nargs"):
+            if not isinstance(value, tuple) or not value:
+                raise ConfigError(f"{name} takes one or more names, got {value!r}")
+            for item in value:
+                check_choice(kind, item, choices)
+        else:
+            check_choice(kind, value, choices)
+    elif meta.get("nargs"):  # widths and channel counts
+        example = " ".join(map(str, f.default))
+        if not isinstance(value, tuple) or not value or any(
+                isinstance(v, bool) or not isinstance(v, int) or v < 1 for v in value):
+            what = "integer widths" if f.name == "hidden" else "channel counts"
+            raise ConfigError(f"{name} takes positive {what} such as '{example}', got {value!r}")
+    elif meta.get("type") is bool:
+        check_bool(name, value)
+    elif meta.get("type") in (int, float):
+        check = check_int if meta["type"] is int else check_number
+        extra = {k: meta[k] for k in ("low_open", "high_open") if k in meta} if check is check_number else {}
+        check(name, value, meta.get("low"), meta.get("high"), allow_none=f.default is None, **extra)
+
+
+def _check_data_options(cfg):
+    """Options that only some data sets take: a value other than the default must fit the data set."""
+    src = cfg.source
+    for name in datasets.DATA_OPTIONS:
+        if name in src.options or getattr(cfg, name) == DEFAULTS[name]:
+            continue
+        takers = [s.name for s in datasets.sources().values() if name in s.options]
+        if name in ("n", "test_size") and src.kind == "points":
+            raise ConfigError(f"--dataset {cfg.dataset} is a fixed set of {len(datasets.fixed_points(cfg.dataset)[1])} points, tested on "
+                              "themselves; drop --n and --test-size")
+        raise ConfigError(f"{option(name)} applies to {_names(takers)}, not {cfg.dataset}")
+    if cfg.dataset == "csv" and not cfg.data:
+        raise ConfigError("--dataset csv needs --data FILE.csv, a table with a label column")
+
+
+def validate(cfg):
+    """Raise a one-line ConfigError for the first value that breaks a rule."""
+    for f in fields(cfg):
+        _check_field(cfg, f)
+    if len(cfg.activation) not in (1, len(cfg.hidden)):
+        raise ConfigError(
+            f"--activation got {len(cfg.activation)} names for {len(cfg.hidden)} hidden layers; "
+            "give one name for all, or one per hidden layer"
+        )
+    _check_data_options(cfg)
+    if cfg.batch_norm and cfg.model != "cnn":
+        raise ConfigError("--batch-norm applies to --model cnn (after each convolution)")
+    if cfg.model == "cnn" and not cfg.is_table:
+        raise ConfigError(f"--model cnn needs images; --dataset {cfg.dataset} is 2-D points (use --model mlp)")
+    if loss_takes_logits(cfg.loss) and cfg.output_activation not in ("auto", "identity"):
+        raise ConfigError(
+            f"--loss {cfg.loss} takes logits and turns them into probabilities itself; drop "
+            f"--output-activation {cfg.output_activation} (or set it to identity)"
+        )
+    if cfg.loss == "bce" and cfg.output_activation not in ("auto", "sigmoid", "identity"):
+        raise ConfigError(
+            f"--loss bce needs probabilities (--output-activation sigmoid) or logits "
+            f"(identity), got --output-activation {cfg.output_activation}"
+        )
+    if cfg.classes > 2 and cfg.loss in ("bce", "bce_logits"):
+        raise ConfigError(
+            f"--loss {cfg.loss} is for 2 classes, the data has {cfg.classes}; use --loss cross_entropy"
+        )
+    if cfg.source.kind == "images" and cfg.loss in ("bce", "bce_logits"):
+        raise ConfigError(f"--loss {cfg.loss} is for 2 classes; {cfg.dataset} has 10: use --loss cross_entropy")
+    if cfg.is_table:
+        return  # sizes of image and CSV data are only known once the files are read
+    if cfg.batch_size is not None and cfg.batch_size > cfg.n_points:
+        raise ConfigError(
+            f"--batch-size {cfg.batch_size} is larger than the {cfg.n_points} training points; "
+            f"use at most {cfg.n_points} (or leave it unset for full batch)"
+        )

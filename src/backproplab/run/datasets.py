@@ -1,0 +1,219 @@
+"""What the run layer knows about each data set, in one place: its kind, the options it
+accepts, its defaults and how it is split into training, validation and test sets.
+
+Three kinds of source:
+
+- generated 2-D points: every generator of ``data.DATASETS``. What it accepts is read
+  from its signature: ``n`` (then ``--n`` and ``--test-size``; its default is the
+  default of ``n``), ``noise`` and ``classes``. A generator without ``n`` is a fixed set
+  (the lab's XOR points) that is tested on itself. A new generator with its registry
+  line is a new ``--dataset`` choice, with nothing to add here.
+- MNIST-style image sets: every entry of ``data.images.IMAGE_SETS``, with their own test files.
+- ``csv``: any numeric table with a label column, ``--data FILE``.
+
+Image and CSV sets (``table`` sources) train a ReLU network with Adam in float32 by
+default (``TABLE_DEFAULTS``), hold out validation rows and write checkpoints.
+"""
+
+import inspect
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..data import DATASETS
+from ..data.csv_table import read_labelled
+from ..data.images import IMAGE_SETS, load_image_set
+from ..errors import ConfigError, lookup
+
+DEFAULT_VAL_SIZE = 5000  # images held out of MNIST's 60,000 for validation
+
+# What image and CSV runs use where the lab's RunConfig defaults do not fit, per model.
+_TABLE_COMMON = {"activation": ("relu",), "loss": "cross_entropy", "init": "he", "optimizer": "adam",
+                 "lr": 0.001, "schedule": "cosine", "print_every": 1, "dtype": "float32"}
+TABLE_DEFAULTS = {
+    "mlp": {**_TABLE_COMMON, "hidden": (256, 128), "dropout": 0.2, "epochs": 40, "batch_size": 128},
+    "cnn": {**_TABLE_COMMON, "hidden": (128,), "dropout": 0.25, "epochs": 15, "batch_size": 64},
+}
+# Options that only some data sets take; a value other than RunConfig's default is an error elsewhere.
+DATA_OPTIONS = ("n", "test_size", "noise", "classes", "val_size", "data_dir", "download", "data", "label_column")
+
+
+@dataclass
+class Split:
+    """Training, test and (for tables) validation data of one run, ready for the model."""
+
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    test_source: str
+    X_val: np.ndarray | None = None
+    y_val: np.ndarray | None = None
+    class_names: tuple | None = None
+    image_shape: tuple | None = None  # (H, W) of image data, None for other data
+    input_scale: float = 1.0          # raw inputs are divided by this (255 for pixels)
+
+    @property
+    def n_classes(self):
+        if self.class_names:
+            return len(self.class_names)
+        return int(max(self.y_train.max(), self.y_test.max())) + 1
+
+    @property
+    def validation(self):
+        return None if self.X_val is None else (self.X_val, self.y_val)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One ``--dataset`` choice."""
+
+    name: str
+    kind: str                # "points", "images" or "csv"
+    options: frozenset       # which of DATA_OPTIONS it accepts
+    default_n: int | None = None  # points drawn when --n is not given (None: fixed or read from files)
+
+    @property
+    def is_table(self):
+        return self.kind != "points"
+
+    @property
+    def defaults(self):
+        """Per model, the RunConfig defaults this source changes."""
+        return TABLE_DEFAULTS if self.is_table else {}
+
+    def split(self, config, streams):
+        """The Split of ``config``, drawing from the named random ``streams``."""
+        return {"points": _split_points, "images": _split_images, "csv": _split_csv}[self.kind](self, config, streams)
+
+
+def _points_source(name, generator):
+    params = inspect.signature(generator).parameters
+    options = {option for option in ("noise", "classes") if option in params}
+    if "n" in params:
+        options |= {"n", "test_size"}
+    default_n = params["n"].default if "n" in params else None
+    return Source(name, "points", frozenset(options), default_n)
+
+
+_TABLE_OPTIONS = frozenset({"n", "test_size", "val_size"})
+
+
+def sources():
+    """Every data set by name: the generators (read now, so that new registrations count), images, csv."""
+    found = {name: _points_source(name, generator) for name, generator in DATASETS.items()}
+    found.update((name, Source(name, "images", _TABLE_OPTIONS | {"data_dir", "download"})) for name in IMAGE_SETS)
+    found["csv"] = Source("csv", "csv", _TABLE_OPTIONS | {"data", "label_column"})
+    return found
+
+
+def names():
+    return tuple(sources())
+
+
+def source(name):
+    """The Source called ``name`` (a ConfigError with the choices if there is none)."""
+    return lookup("dataset", name, sources())
+
+
+def fixed_points(name):
+    """The points of a fixed generated set (one whose generator takes no ``n``)."""
+    return DATASETS.get(name)()
+
+
+def n_points(config):
+    """Training points of a generated data set: --n, the generator's default, or the fixed set's size."""
+    src = source(config.dataset)
+    if config.n is not None:
+        return config.n
+    return src.default_n if src.default_n is not None else len(fixed_points(config.dataset)[1])
+
+
+# --- splitting -----------------------------------------------------------------------------------
+
+def _split_points(src, config, streams):
+    if src.default_n is None:
+        X, y = fixed_points(src.name)
+        return Split(X, y, X, y, f"the {len(y)} training points themselves (the {src.name} set is fixed)")
+    generator = DATASETS.get(src.name)
+    kwargs = {option: getattr(config, option) for option in ("noise", "classes") if option in src.options}
+    n = n_points(config)
+    n_test = config.test_size or n
+    X, y = generator(n=n, seed=streams["train data"], **kwargs)
+    X_test, y_test = generator(n=n_test, seed=streams["test data"], **kwargs)
+    source_text = (f"{n_test} fresh points from the same generator, drawn from an independent stream "
+                   f"of seed {config.seed}")
+    return Split(X, y, X_test, y_test, source_text)
+
+
+def _subset(X, y, size, rng, option):
+    if size is None:
+        return X, y
+    if size > len(X):
+        raise ConfigError(f"{option} {size} is more than the {len(X)} samples available; use at most {len(X)}")
+    keep = np.sort(rng.choice(len(X), size, replace=False))
+    return X[keep], y[keep]
+
+
+def _split_images(src, config, streams):
+    """MNIST-style sets keep their own test files; ``--test-size`` draws a random subset of them."""
+    X_train, y_train, X_test, y_test = load_image_set(src.name, config.data_dir, config.download)
+    X_test, y_test = _subset(X_test, y_test, config.test_size, streams["test data"], "--test-size")
+    test_source = f"the {len(y_test):,} images of the {src.name} test files"
+    return _table_split(config, streams, X_train, y_train, X_test, y_test, test_source,
+                        IMAGE_SETS[src.name].classes, X_train.shape[1:], 255.0)
+
+
+def pixel_scale(X):
+    """255 when every value of ``X`` is a whole number in 0..255 and some exceed 1 (pixels), else 1."""
+    pixels = X.min() >= 0 and 1 < X.max() <= 255 and not np.any(np.mod(X, 1))
+    return 255.0 if pixels else 1.0
+
+
+def square_image_shape(n_features):
+    """(side, side) when ``n_features`` is a perfect square (784 -> 28 x 28), else None."""
+    side = int(round(np.sqrt(n_features)))
+    return (side, side) if side * side == n_features else None
+
+
+def _split_csv(src, config, streams):
+    """A CSV gives up ``--test-size`` rows (default 10%) as its test set, drawn with the seed."""
+    X, y = read_labelled(config.data, config.label_column)
+    n_test = config.test_size or max(1, len(X) // 10)
+    if n_test >= len(X):
+        raise ConfigError(f"--test-size {n_test} leaves no training rows of the {len(X)} in {config.data!r}")
+    order = streams["test data"].permutation(len(X))
+    test, train = order[:n_test], order[n_test:]
+    classes = tuple(str(k) for k in range(int(y.max()) + 1))
+    test_source = f"{n_test} rows of {config.data} held out with seed {config.seed}"
+    return _table_split(config, streams, X[train], y[train], X[test], y[test], test_source,
+                        classes, square_image_shape(X.shape[1]), pixel_scale(X))
+
+
+def _table_split(config, streams, X_train, y_train, X_test, y_test, test_source, classes, image_shape, scale):
+    """``--n`` draws a random subset of the training rows; ``--val-size`` rows (default 5,000, or 10%
+    of smaller sets) are held out for validation; inputs are divided by ``scale`` and shaped for the model."""
+    X_train, y_train = _subset(X_train, y_train, config.n, streams["train data"], "--n")
+    n_val = config.val_size if config.val_size is not None else min(DEFAULT_VAL_SIZE, len(X_train) // 10)
+    if n_val >= len(X_train):
+        raise ConfigError(f"--val-size {n_val} leaves no training samples of {len(X_train)}; use a smaller one")
+    order = streams["train data"].permutation(len(X_train))
+    val, train = order[:n_val], np.sort(order[n_val:])
+    X_val, y_val = X_train[val], y_train[val]
+    X_train, y_train = X_train[train], y_train[train]
+    if config.model == "cnn" and image_shape is None:
+        raise ConfigError(f"--model cnn needs square images; {config.data!r} has {X_train.shape[1]} features "
+                          "per row (use --model mlp)")
+    dtype = np.dtype(config.dtype)
+
+    def shape(X):
+        X = (X / dtype.type(scale)).astype(dtype, copy=False)
+        return X.reshape(len(X), 1, *image_shape) if config.model == "cnn" else X.reshape(len(X), -1)
+
+    return Split(shape(X_train), y_train, shape(X_test), y_test, test_source,
+                 shape(X_val) if n_val else None, y_val if n_val else None, classes, image_shape, scale)
+
+
+def make_data(config, streams):
+    """Training, test (and validation) sets for ``config``, as a Split."""
+    return source(config.dataset).split(config, streams)

@@ -1,0 +1,86 @@
+"""Train a RunConfig end to end: data, network, loss, optimizer, schedule, callbacks, fit."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..nn import Sequential, get_loss
+from ..rng import spawn
+from ..training import (
+    BatchProgress, Checkpoint, EarlyStopping, PrintProgress, TargetAccuracy, fit, read_checkpoint, restore,
+)
+from . import datasets
+from .build import build_model, build_optimizer, build_schedule, choose_head
+from .config import RunConfig
+from .datasets import Split
+
+# Independent random streams derived from the seed, so that e.g. a new width
+# does not change the data, and the test set is drawn apart from the training set.
+# (SeedSequence children depend only on their index, so appending a stream changes no other.)
+_STREAMS = ("train data", "test data", "weights", "shuffling", "dropout")
+
+
+@dataclass
+class TrainedRun:
+    config: RunConfig
+    data: Split
+    model: Sequential
+    loss_fn: object
+    history: object
+    loss_name: str = ""  # the registry name of loss_fn (see build.trained_loss)
+
+
+def random_streams(seed):
+    """One Generator per name in _STREAMS, all derived from ``seed``."""
+    return dict(zip(_STREAMS, spawn(seed, len(_STREAMS))))
+
+
+def make_data(config, streams=None):
+    """Training and test sets for ``config``, as a Split."""
+    return datasets.make_data(config, streams or random_streams(config.seed))
+
+
+def train(config, write=None, checkpoint=None, resume=False, progress_stream=None):
+    """Run ``config`` end to end and return a TrainedRun.
+
+    ``write`` (e.g. ``print``) receives a log line every ``config.print_every``
+    epochs; image and CSV runs show a progress bar per epoch on
+    ``progress_stream`` instead. ``checkpoint``, a path, is rewritten after
+    every epoch; with ``resume`` the run first continues from it.
+    """
+    streams = random_streams(config.seed)
+    data = make_data(config, streams)
+    head = choose_head(config, data.n_classes)
+    model = build_model(config, data.X_train.shape[1:], head.outputs, head.output_activation, streams["weights"],
+                        streams["dropout"])
+    loss_fn = get_loss(head.loss)
+    optimizer = build_optimizer(config, model.parameters())
+    schedule = build_schedule(config, optimizer)
+    callbacks = []
+    if write is not None and config.print_every:
+        if config.is_table:
+            callbacks.append(BatchProgress(config.epochs, stream=progress_stream))
+        else:
+            callbacks.append(PrintProgress(config.print_every, write))
+    if config.target_accuracy is not None:
+        callbacks.append(TargetAccuracy(config.target_accuracy))
+    early_stopping = EarlyStopping(config.early_stopping, config.monitor) if config.early_stopping else None
+    if early_stopping:
+        callbacks.append(early_stopping)
+    history = None
+    if checkpoint is not None:
+        saver = Checkpoint(checkpoint, optimizer, schedule=schedule, early_stopping=early_stopping,
+                           rngs=[streams["shuffling"]], metadata={"config": config.as_dict()})
+        callbacks.append(saver)
+        if resume:
+            record, arrays = read_checkpoint(checkpoint)
+            history = restore(record, arrays, model, optimizer, schedule=schedule,
+                              early_stopping=early_stopping, rngs=[streams["shuffling"]])
+            if write is not None:
+                write(f"resuming after epoch {history.epochs} of {config.epochs} from {checkpoint}")
+    dtype = np.dtype(config.dtype)
+    history = fit(model, loss_fn, optimizer, data.X_train.astype(dtype, copy=False), data.y_train,
+                  epochs=config.epochs, batch_size=config.batch_size, schedule=schedule,
+                  validation_data=data.validation, callbacks=callbacks, seed=streams["shuffling"],
+                  history=history)
+    return TrainedRun(config, data, model, loss_fn, history, head.loss)
