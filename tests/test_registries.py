@@ -1,0 +1,166 @@
+"""One class, one registration: a registered entry is everywhere, and no hand-kept list misses one.
+
+The first test registers a throwaway activation inside the test and follows it
+into every place a user meets activations: the Python API, the CLI and its help,
+the sweep options, model files, the gradient check and the PyTorch parity tests.
+The others check that every list still kept by hand (``__all__`` of a package,
+the README's option table) covers its registry.
+"""
+
+import importlib.util
+import json
+import pathlib
+import re
+
+import numpy as np
+import pytest
+
+import backproplab
+from backproplab import data, nn, optim
+from backproplab.cli import main
+from backproplab.experiments import SweepSpec, parse_vary
+from backproplab.gradcheck import gradcheck
+from backproplab.model_file import load_model, save_model
+from backproplab.nn import ACTIVATIONS, INITIALIZERS, LAYERS, LOSSES, Linear, Module, Sequential, get_activation
+from backproplab.optim import OPTIMIZERS, SCHEDULES
+from backproplab.run import RunConfig, datasets
+from backproplab.run.config import hidden_activation_names
+
+README = pathlib.Path(__file__).resolve().parents[1] / "README.md"
+THROWAWAY = "cube"
+
+
+@pytest.fixture
+def cube():
+    """A throwaway activation, registered for one test and removed after it."""
+
+    @ACTIVATIONS.register(THROWAWAY)
+    class Cube(Module):
+        """out = x^3.   Backward: dx = dout * 3 x^2."""
+
+        _x = None
+
+        def forward(self, x):
+            self._x = x
+            return x * x * x
+
+        def backward(self, dout):
+            if self._x is None:
+                raise RuntimeError("Cube.backward called before forward")
+            return dout * 3.0 * self._x * self._x
+
+    try:
+        yield Cube
+    finally:
+        ACTIVATIONS.unregister(THROWAWAY)
+        LAYERS.unregister("Cube")
+
+
+def test_a_registered_activation_is_everywhere(cube, tmp_path, capsys):
+    # the Python API
+    assert isinstance(get_activation(THROWAWAY), cube)
+
+    # the CLI: a choice, in the help, and a run that trains and writes its files
+    assert THROWAWAY in hidden_activation_names()
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    assert THROWAWAY in capsys.readouterr().out
+    out = tmp_path / "run"
+    assert main(["train", "--activation", THROWAWAY, "--epochs", "3", "--print-every", "0", "--out", str(out)]) == 0
+    assert json.loads((out / "metrics.json").read_text())["config"]["activation"] == [THROWAWAY]
+
+    # the sweep options
+    vary = parse_vary([f"activation={THROWAWAY},sigmoid"], {})
+    spec = SweepSpec(base={"dataset": "xor", "epochs": 2}, vary=vary, seeds=1)
+    assert [point["activation"] for point in spec.points()] == [(THROWAWAY,), ("sigmoid",)]
+
+    # model files: the trained run's and a hand-built one load back as the same network
+    model, _ = load_model(out / "model.npz")
+    assert any(isinstance(layer, cube) for layer in model.layers)
+    net = Sequential(Linear(2, 3, rng=0), cube(), Linear(3, 1, rng=1))
+    path = save_model(net, tmp_path / "cube.npz")
+    loaded, _ = load_model(path)
+    x = np.random.default_rng(0).standard_normal((5, 2))
+    assert [type(layer) for layer in loaded.layers] == [Linear, cube, Linear]
+    np.testing.assert_array_equal(loaded(x), net(x))
+
+    # the gradient check
+    report = gradcheck(Sequential(Linear(2, 3, rng=0), cube()), x)
+    assert max(report.values()) < 1e-7, report
+
+    # the parity tests see it, and report that it has no PyTorch counterpart yet
+    if importlib.util.find_spec("torch") is None:
+        pytest.skip("PyTorch is not installed: the parity machinery is not importable")
+    import torch_pairs
+
+    assert THROWAWAY in torch_pairs.parity_names("activation")
+    assert THROWAWAY not in torch_pairs.NO_COUNTERPART["activation"]
+    with pytest.raises(KeyError, match="no PyTorch counterpart"):
+        torch_pairs.torch_counterpart("activation", THROWAWAY)
+
+
+def test_the_throwaway_is_gone_after_its_test():
+    assert THROWAWAY not in ACTIVATIONS and "Cube" not in LAYERS
+
+
+# --- hand-kept lists cover their registries --------------------------------------------------------
+
+def _library(entries):
+    """Names of the library's own entries (tests may register classes of their own)."""
+    return {obj.__name__ for obj in entries if obj.__module__.startswith("backproplab.")}
+
+
+def test_package_exports_cover_the_registries():
+    layers_and_losses = _library([*LAYERS.values(), *LOSSES.values()])
+    optimizers = _library(obj for obj in (*OPTIMIZERS.values(), *SCHEDULES.values()) if isinstance(obj, type))
+    for name in layers_and_losses:
+        assert name in nn.__all__ and getattr(nn, name) is not None, name
+    for name in layers_and_losses | optimizers:
+        assert name in backproplab.__all__ and hasattr(backproplab, name), name
+    for name in _library([*OPTIMIZERS.values(), *SCHEDULES.values()]):
+        assert name in optim.__all__, name
+    for name in _library(data.DATASETS.values()):
+        assert name in data.__all__ and hasattr(data, name), name
+
+
+def test_cli_choices_and_help_cover_the_registries(capsys):
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    for registry in (LOSSES, OPTIMIZERS, SCHEDULES, INITIALIZERS, data.DATASETS):
+        for name in registry:
+            assert name in text, (registry, name)
+    for name in ACTIVATIONS:
+        assert name in text, name
+    assert set(datasets.names()) >= set(data.DATASETS)
+    assert set(hidden_activation_names()) | {"softmax"} >= set(ACTIVATIONS)
+
+
+def _readme_row(option):
+    """The README option table's row for ``option``, e.g. '--loss'."""
+    rows = [line for line in README.read_text(encoding="utf-8").splitlines() if line.startswith(f"| `{option}`")]
+    assert rows, f"README.md has no row for {option} in its option table"
+    return rows[0]
+
+
+@pytest.mark.parametrize("option, names", [
+    ("--dataset", datasets.names),
+    ("--activation", hidden_activation_names),
+    ("--output-activation", lambda: tuple(ACTIVATIONS)),
+    ("--loss", LOSSES.names),
+    ("--optimizer", OPTIMIZERS.names),
+    ("--schedule", SCHEDULES.names),
+    ("--init", INITIALIZERS.names),
+])
+def test_readme_option_table_names_every_registered_choice(option, names):
+    listed = set(re.findall(r"`([^`]+)`", _readme_row(option)))
+    missing = [name for name in names() if name not in listed]
+    assert not missing, f"README.md's row for {option} misses {missing}"
+
+
+def test_every_config_option_is_a_cli_option(capsys):
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    text = capsys.readouterr().out
+    for name, field in RunConfig.__dataclass_fields__.items():
+        assert field.metadata.get("flag", "--" + name.replace("_", "-")) in text, name
