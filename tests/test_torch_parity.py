@@ -1,6 +1,10 @@
 """Parity with PyTorch: the same network with the same weights in float64.
 
-Skipped, with the reason, when PyTorch is not installed (pip install -e ".[test]").
+Every registered activation, loss, optimizer, schedule and layer is compared with
+its PyTorch counterpart (``torch_pairs``): the names come from the registries, so
+a new registration is tested, or fails the suite until it has a counterpart or a
+stated reason for none. Skipped, with the reason, when PyTorch is not installed
+(pip install -e ".[test]").
 """
 
 import numpy as np
@@ -8,25 +12,52 @@ import pytest
 
 torch = pytest.importorskip("torch", reason="PyTorch not installed: pip install torch==2.13.0")
 
+from torch_pairs import KINDS, NO_COUNTERPART, parity_names, registry, torch_counterpart, uncovered  # noqa: E402
+
 from backproplab import nn as bnn  # noqa: E402
-from backproplab import optim as boptim  # noqa: E402
 from backproplab.nn import Parameter  # noqa: E402
 
 RTOL = 1e-10
 
-ACTIVATION_PAIRS = {
-    "sigmoid": (bnn.Sigmoid, torch.nn.Sigmoid),
-    "tanh": (bnn.Tanh, torch.nn.Tanh),
-    "relu": (bnn.ReLU, torch.nn.ReLU),
-    "leaky_relu": (bnn.LeakyReLU, torch.nn.LeakyReLU),
-    "identity": (bnn.Identity, torch.nn.Identity),
-    "softmax": (bnn.Softmax, lambda: torch.nn.Softmax(dim=-1)),
-}
 
+def test_every_registered_name_has_a_counterpart_or_a_reason():
+    for kind in KINDS:
+        assert not uncovered(kind), (
+            f"registered {kind}s with no PyTorch counterpart: {uncovered(kind)}; give each a class of the same name "
+            f"in torch, an entry in torch_pairs.EXPLICIT, or a reason in torch_pairs.NO_COUNTERPART")
+        for name, reason in NO_COUNTERPART[kind].items():
+            assert name in registry(kind), f"NO_COUNTERPART lists {kind} {name!r}, which is not registered"
+            assert reason.strip(), f"NO_COUNTERPART[{kind!r}][{name!r}] needs a reason"
+
+
+def test_a_new_activation_without_a_counterpart_fails_the_coverage_check():
+    class Swish:  # torch.nn has SiLU, not Swish: no counterpart by name
+        pass
+
+    bnn.ACTIVATIONS.register("throwaway_swish")(Swish)
+    try:
+        assert "throwaway_swish" in parity_names("activation")  # read from the registry when asked
+        assert uncovered("activation") == ["throwaway_swish"]
+        with pytest.raises(KeyError, match="no PyTorch counterpart"):
+            torch_counterpart("activation", "throwaway_swish")
+    finally:
+        bnn.ACTIVATIONS.unregister("throwaway_swish")
+    assert uncovered("activation") == []
+
+
+def test_counterparts_are_the_classes_of_the_same_name():
+    assert torch_counterpart("activation", "sigmoid") is torch.nn.Sigmoid
+    assert torch_counterpart("layer", "Conv2d") is torch.nn.Conv2d
+    assert torch_counterpart("loss", "bce") is torch.nn.BCELoss
+    assert torch_counterpart("optimizer", "adam") is torch.optim.Adam
+    assert torch_counterpart("schedule", "step") is torch.optim.lr_scheduler.StepLR
+
+
+# --- networks: every activation with every loss, forward and every gradient ---------------------------
 
 def _twin_networks(depth, activation, n_out, rng):
     """A backproplab Sequential and a torch one with identical float64 weights."""
-    ours_act, torch_act = ACTIVATION_PAIRS[activation]
+    ours_act, torch_act = registry("activation")[activation], torch_counterpart("activation", activation)
     widths = [3] + [5] * (depth - 1) + [n_out]
     ours, theirs = [], []
     for i in range(depth):
@@ -41,37 +72,38 @@ def _twin_networks(depth, activation, n_out, rng):
         if i < depth - 1:
             ours.append(ours_act())
             theirs.append(torch_act())
-    return bnn.Sequential(ours), torch.nn.Sequential(*theirs)
+    return ours, theirs
 
 
-LOSS_CASES = {
-    "mse": (bnn.MSELoss, torch.nn.MSELoss, None),
-    "bce": (bnn.BCELoss, torch.nn.BCELoss, "sigmoid"),
-    "bce_logits": (bnn.BCEWithLogitsLoss, torch.nn.BCEWithLogitsLoss, None),
-    "cross_entropy": (bnn.CrossEntropyLoss, torch.nn.CrossEntropyLoss, None),
+# How each loss is set up: its outputs, targets and the activation before it. A loss not
+# listed gets one output and 0/1 targets.
+LOSS_SETUP = {
+    "bce": {"squash": "sigmoid"},
+    "cross_entropy": {"classes": 3},
 }
 
 
-def _close(ours, theirs):
+def _close(ours, theirs, rtol=RTOL, atol=1e-14):
     theirs = theirs.detach().numpy() if hasattr(theirs, "detach") else np.asarray(theirs)
-    np.testing.assert_allclose(ours, theirs, rtol=RTOL, atol=1e-14)
+    np.testing.assert_allclose(ours, theirs, rtol=rtol, atol=atol)
 
 
-@pytest.mark.parametrize("loss_name", sorted(LOSS_CASES))
-@pytest.mark.parametrize("activation", sorted(ACTIVATION_PAIRS))
+@pytest.mark.parametrize("loss_name", parity_names("loss"))
+@pytest.mark.parametrize("activation", parity_names("activation"))
 @pytest.mark.parametrize("depth", [1, 2, 3, 4])
 @pytest.mark.parametrize("batch", [1, 17])
 def test_forward_loss_and_every_gradient_match(loss_name, activation, depth, batch):
     rng = np.random.default_rng(depth * 100 + batch)
-    ours_loss_cls, torch_loss_cls, squash = LOSS_CASES[loss_name]
-    n_out = 3 if loss_name == "cross_entropy" else 1
-    ours, theirs = _twin_networks(depth, activation, n_out, rng)
-    if squash:
-        ours.layers.append(bnn.Sigmoid())
-        theirs.append(torch.nn.Sigmoid())
+    setup = LOSS_SETUP.get(loss_name, {})
+    classes = setup.get("classes")
+    ours_layers, theirs_layers = _twin_networks(depth, activation, classes or 1, rng)
+    if setup.get("squash"):
+        ours_layers.append(registry("activation")[setup["squash"]]())
+        theirs_layers.append(torch_counterpart("activation", setup["squash"])())
+    ours, theirs = bnn.Sequential(ours_layers), torch.nn.Sequential(*theirs_layers)
     x = rng.standard_normal((batch, 3))
-    if loss_name == "cross_entropy":
-        y = rng.integers(0, 3, batch)
+    if classes:
+        y = rng.integers(0, classes, batch)
         y_torch = torch.from_numpy(y)
     else:
         y = rng.integers(0, 2, batch).astype(np.float64)
@@ -79,11 +111,11 @@ def test_forward_loss_and_every_gradient_match(loss_name, activation, depth, bat
     x_torch = torch.from_numpy(x).requires_grad_(True)
 
     out = ours(x)
-    loss_fn = ours_loss_cls()
+    loss_fn = registry("loss")[loss_name]()
     loss = loss_fn(out, y)
     dx = ours.backward(loss_fn.backward())
     out_t = theirs(x_torch)
-    loss_t = torch_loss_cls()(out_t, y_torch)
+    loss_t = torch_counterpart("loss", loss_name)()(out_t, y_torch)
     loss_t.backward()
 
     _close(out, out_t)
@@ -94,60 +126,138 @@ def test_forward_loss_and_every_gradient_match(loss_name, activation, depth, bat
         _close(p.grad, torch_params[name].grad)
 
 
+# --- BCELoss at saturated outputs: the float32 floor of p(1 - p), as PyTorch ---------------------------
+
+SATURATED = np.array([0.0, 1.0, 1e-15, 1 - 1e-15, 1 / (1 + np.exp(40.0)), 1 / (1 + np.exp(-40.0)), 0.3, 0.9])
+
+
+@pytest.mark.parametrize("target", [0.0, 1.0])
+def test_bce_on_saturated_probabilities_matches(target):
+    p = SATURATED.reshape(-1, 1)
+    y = np.full_like(p, target)
+    loss_fn = bnn.BCELoss()
+    loss = loss_fn(p, y)
+    grad = loss_fn.backward()
+    p_t = torch.from_numpy(p.copy()).requires_grad_(True)
+    loss_t = torch.nn.BCELoss()(p_t, torch.from_numpy(y))
+    loss_t.backward()
+    _close(loss, loss_t, atol=0)
+    _close(grad, p_t.grad, atol=0)
+    assert np.abs(grad).max() > 1e10  # the floor was reached: 1 / 1e-12 over the batch
+
+
+def test_bce_after_a_sigmoid_of_logits_forty_matches():
+    logits = np.array([[-40.0], [40.0], [-30.0], [30.0], [-28.0], [28.0], [-1.0], [2.0]])
+    y = np.array([[1.0], [0.0], [1.0], [0.0], [0.0], [1.0], [1.0], [0.0]])
+    sigmoid, loss_fn = bnn.Sigmoid(), bnn.BCELoss()
+    loss = loss_fn(sigmoid(logits), y)
+    dlogits = sigmoid.backward(loss_fn.backward())
+    z_t = torch.from_numpy(logits.copy()).requires_grad_(True)
+    loss_t = torch.nn.BCELoss()(torch.sigmoid(z_t), torch.from_numpy(y))
+    loss_t.backward()
+    _close(loss, loss_t, atol=0)
+    _close(dlogits, z_t.grad, atol=0)
+
+
+def _floored(model, X):
+    """Samples whose output p has 0 < p(1 - p) < 1e-12: where BCELoss's floor sets the gradient."""
+    p = model.forward(X).ravel()
+    q = p * (1 - p)
+    return int(np.count_nonzero((q > 0) & (q < 1e-12)))
+
+
+def test_fifty_sgd_steps_of_a_saturated_network_match():
+    """Logits near -32, mostly labelled 1: p(1 - p) is below the floor for every sample, so the
+    floor's value sets every gradient (a float64 1e-12 would be 4e-9 off, relative)."""
+    rng = np.random.default_rng(3)
+    X = rng.uniform(-1, 1, (16, 2))
+    y = np.ones((16, 1))
+    y[::4] = 0.0
+    ours = bnn.Sequential(bnn.Linear(2, 6, rng=rng), bnn.Tanh(), bnn.Linear(6, 1, rng=rng), bnn.Sigmoid())
+    ours.layers[2].bias.data[...] = -32.0
+    theirs = torch.nn.Sequential(torch.nn.Linear(2, 6), torch.nn.Tanh(), torch.nn.Linear(6, 1),
+                                 torch.nn.Sigmoid()).double()
+    theirs_state = theirs.state_dict()
+    with torch.no_grad():
+        for name, value in ours.state_dict().items():
+            theirs_state[name].copy_(torch.from_numpy(value))
+    assert _floored(ours, X) == len(X)
+    opt, opt_t = registry("optimizer")["sgd"](ours.parameters(), lr=0.5), torch.optim.SGD(theirs.parameters(), lr=0.5)
+    loss_fn, loss_fn_t = bnn.BCELoss(), torch.nn.BCELoss()
+    X_t, y_t = torch.from_numpy(X), torch.from_numpy(y)
+    theirs_params = dict(theirs.named_parameters())
+    for _ in range(50):
+        opt.zero_grad()
+        loss = loss_fn(ours.forward(X), y)
+        ours.backward(loss_fn.backward())
+        opt_t.zero_grad()
+        loss_t = loss_fn_t(theirs(X_t), y_t)
+        loss_t.backward()
+        _close(loss, loss_t, atol=0)
+        for name, p in ours.named_parameters():
+            _close(p.grad, theirs_params[name].grad, atol=0)
+        opt.step()
+        opt_t.step()
+    assert _floored(ours, X) == len(X)  # still saturated at the end
+    theirs_state = theirs.state_dict()
+    for name, value in ours.state_dict().items():
+        _close(value, theirs_state[name], atol=0)
+
+
+# --- optimizers and schedules: one hundred steps on the same objective ----------------------------------
+
 def _objective_grad(w, target):
     # Gradient of sum(sin(w) * target + w^2 / 2): not a plain quadratic, so state matters.
     return np.cos(w) * target + w
 
 
-OPTIMIZER_CASES = {
-    "sgd": (lambda p: boptim.SGD(p, lr=0.05), lambda p: torch.optim.SGD(p, lr=0.05)),
-    "momentum": (lambda p: boptim.SGD(p, lr=0.05, momentum=0.9, dampening=0.1),
-                 lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9, dampening=0.1)),
-    "nesterov": (lambda p: boptim.SGD(p, lr=0.05, momentum=0.9, nesterov=True),
-                 lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.9, nesterov=True)),
-    "sgd_weight_decay": (lambda p: boptim.SGD(p, lr=0.05, momentum=0.5, weight_decay=0.01),
-                         lambda p: torch.optim.SGD(p, lr=0.05, momentum=0.5, weight_decay=0.01)),
-    "adagrad": (lambda p: boptim.Adagrad(p, lr=0.1, lr_decay=0.01, weight_decay=0.01, initial_accumulator_value=0.1),
-                lambda p: torch.optim.Adagrad(p, lr=0.1, lr_decay=0.01, weight_decay=0.01, initial_accumulator_value=0.1)),
-    "rmsprop": (lambda p: boptim.RMSprop(p, lr=0.01), lambda p: torch.optim.RMSprop(p, lr=0.01)),
-    "rmsprop_centered_momentum": (
-        lambda p: boptim.RMSprop(p, lr=0.01, momentum=0.5, centered=True, weight_decay=0.01),
-        lambda p: torch.optim.RMSprop(p, lr=0.01, momentum=0.5, centered=True, weight_decay=0.01)),
-    "adam": (lambda p: boptim.Adam(p, lr=0.01), lambda p: torch.optim.Adam(p, lr=0.01)),
-    "adam_l2_amsgrad": (lambda p: boptim.Adam(p, lr=0.01, weight_decay=0.1, amsgrad=True),
-                        lambda p: torch.optim.Adam(p, lr=0.01, weight_decay=0.1, amsgrad=True)),
-    "adamw": (lambda p: boptim.AdamW(p, lr=0.01), lambda p: torch.optim.AdamW(p, lr=0.01)),
+# The settings each optimizer is run with (the same keyword arguments for both libraries);
+# an optimizer not listed runs with lr 0.01 and its defaults.
+OPTIMIZER_SETTINGS = {
+    "sgd": [{"lr": 0.05}, {"lr": 0.05, "momentum": 0.5, "weight_decay": 0.01}],
+    "momentum": [{"lr": 0.05, "dampening": 0.1}],
+    "nesterov": [{"lr": 0.05}],
+    "adagrad": [{"lr": 0.1, "lr_decay": 0.01, "weight_decay": 0.01, "initial_accumulator_value": 0.1}],
+    "rmsprop": [{"lr": 0.01}, {"lr": 0.01, "momentum": 0.5, "centered": True, "weight_decay": 0.01}],
+    "adam": [{"lr": 0.01}, {"lr": 0.01, "weight_decay": 0.1, "amsgrad": True}],
+    "adamw": [{"lr": 0.01}],
 }
+OPTIMIZER_CASES = [(name, settings) for name in parity_names("optimizer")
+                   for settings in OPTIMIZER_SETTINGS.get(name, [{"lr": 0.01}])]
 
-SCHEDULE_CASES = {
-    "none": (None, None),
-    "step": (lambda o: boptim.StepLR(o, step_size=10, gamma=0.7),
-             lambda o: torch.optim.lr_scheduler.StepLR(o, step_size=10, gamma=0.7)),
-    "exponential": (lambda o: boptim.ExponentialLR(o, gamma=0.98),
-                    lambda o: torch.optim.lr_scheduler.ExponentialLR(o, gamma=0.98)),
-    "cosine": (lambda o: boptim.CosineAnnealingLR(o, T_max=30, eta_min=0.001),
-               lambda o: torch.optim.lr_scheduler.CosineAnnealingLR(o, T_max=30, eta_min=0.001)),
-    "plateau": (lambda o: boptim.ReduceLROnPlateau(o, factor=0.5, patience=3),
-                lambda o: torch.optim.lr_scheduler.ReduceLROnPlateau(o, factor=0.5, patience=3)),
+# The settings each schedule is run with; a schedule not listed runs with its defaults.
+SCHEDULE_SETTINGS = {
+    "step": {"step_size": 10, "gamma": 0.7},
+    "exponential": {"gamma": 0.98},
+    "cosine": {"T_max": 30, "eta_min": 0.001},
+    "plateau": {"factor": 0.5, "patience": 3},
 }
 
 
-@pytest.mark.parametrize("schedule", sorted(SCHEDULE_CASES))
-@pytest.mark.parametrize("optimizer", sorted(OPTIMIZER_CASES))
-def test_one_hundred_steps_match(optimizer, schedule):
+def _case_id(case):
+    name, settings = case
+    return name + "".join(f"-{k}={v}" for k, v in settings.items() if k != "lr")
+
+
+@pytest.mark.parametrize("schedule", [None] + parity_names("schedule"), ids=lambda s: s or "none")
+@pytest.mark.parametrize("case", OPTIMIZER_CASES, ids=_case_id)
+def test_one_hundred_steps_match(case, schedule):
+    optimizer, settings = case
     rng = np.random.default_rng(7)
     w0 = [rng.standard_normal((4, 3)), rng.standard_normal(3)]
     targets = [rng.standard_normal((4, 3)), rng.standard_normal(3)]
     ours = [Parameter(w.copy()) for w in w0]
     theirs = [torch.tensor(w.copy(), requires_grad=True) for w in w0]
-    make_ours, make_theirs = OPTIMIZER_CASES[optimizer]
-    opt, opt_t = make_ours(ours), make_theirs(theirs)
-    make_sched, make_sched_t = SCHEDULE_CASES[schedule]
-    sched = make_sched(opt) if make_sched else None
-    sched_t = make_sched_t(opt_t) if make_sched_t else None
+    opt = registry("optimizer")[optimizer](ours, **settings)
+    opt_t = torch_counterpart("optimizer", optimizer)(theirs, **settings)
+    sched = sched_t = None
+    if schedule is not None:
+        options = SCHEDULE_SETTINGS.get(schedule, {})
+        sched = registry("schedule")[schedule](opt, **options)
+        sched_t = torch_counterpart("schedule", schedule)(opt_t, **options)
     for step in range(100):
         for p, p_t, target in zip(ours, theirs, targets):
-            p.grad[...] = _objective_grad(p.data, target)
+            p.grad = _objective_grad(p.data, target)
             p_t.grad = torch.from_numpy(_objective_grad(p_t.detach().numpy().copy(), target))
         opt.step()
         opt_t.step()
@@ -155,7 +265,69 @@ def test_one_hundred_steps_match(optimizer, schedule):
             # A metric that plateaus, so ReduceLROnPlateau has something to do.
             metric = 1.0 / (1 + step) if step < 20 else 0.05
             sched.step(metric)
-            sched_t.step(metric) if schedule == "plateau" else sched_t.step()
+            if isinstance(sched_t, torch.optim.lr_scheduler.ReduceLROnPlateau):
+                sched_t.step(metric)
+            else:
+                sched_t.step()
     for p, p_t in zip(ours, theirs):
         np.testing.assert_allclose(p.data, p_t.detach().numpy(), rtol=1e-9, atol=1e-12)
     assert opt.lr == pytest.approx(opt_t.param_groups[0]["lr"], rel=1e-12)
+
+
+# --- every layer: forward, input gradient, parameter gradients and buffers ------------------------------
+
+def _sequential(of):
+    return of("Sequential")(of("Linear")(3, 4), of("Tanh")(), of("Linear")(4, 2), of("Softmax")())
+
+
+# How each layer is built and fed: (constructor arguments, input shape, mode), or a function of
+# ``of(class name)`` for a container. A layer not listed is built with no arguments and fed (5, 4).
+# Dropout is compared in eval mode (masks come from different generators; test_torch_parity_images
+# compares its training rule).
+LAYER_SETUP = {
+    "Sequential": (_sequential, (5, 3), "train"),
+    "Linear": ((3, 4), (5, 3), "train"),
+    "Conv2d": ((2, 3, 3, 2, 1), (2, 2, 7, 6), "train"),
+    "MaxPool2d": ((2,), (2, 3, 6, 6), "train"),
+    "AvgPool2d": ((3, 2, 1), (2, 3, 7, 6), "train"),
+    "BatchNorm1d": ((4,), (6, 4), "train"),
+    "BatchNorm2d": ((3,), (4, 3, 5, 5), "train"),
+    "Dropout": ((0.3,), (5, 4), "eval"),
+    "Flatten": ((), (2, 3, 4, 5), "train"),
+}
+
+
+@pytest.mark.parametrize("name", parity_names("layer"))
+def test_every_layer_matches(name):
+    rng = np.random.default_rng(sum(map(ord, name)))
+    build, shape, mode = LAYER_SETUP.get(name, ((), (5, 4), "train"))
+    if callable(build):
+        ours = build(lambda n: registry("layer")[n])
+        theirs = build(lambda n: torch_counterpart("layer", n)).double()
+    else:
+        ours = registry("layer")[name](*build)
+        theirs = torch_counterpart("layer", name)(*build).double()
+    for p in ours.parameters():
+        p.data[...] = rng.standard_normal(p.data.shape)
+    theirs_state = theirs.state_dict()
+    with torch.no_grad():
+        for key, value in ours.state_dict().items():  # same names as torch's, e.g. "0.weight"
+            theirs_state[key].copy_(torch.from_numpy(value))
+    if mode == "eval":
+        ours.eval()
+        theirs.eval()
+    x = rng.standard_normal(shape)
+    x_t = torch.from_numpy(x.copy()).requires_grad_(True)
+    out, out_t = ours.forward(x), theirs(x_t)
+    _close(out, out_t, atol=1e-12)
+    dout = rng.standard_normal(out.shape)
+    dx = ours.backward(dout)
+    out_t.backward(torch.from_numpy(dout))
+    _close(dx, x_t.grad, atol=1e-12)
+    torch_params = dict(theirs.named_parameters())
+    assert sorted(torch_params) == sorted(n for n, _ in ours.named_parameters())
+    for key, p in ours.named_parameters():
+        _close(p.grad, torch_params[key].grad, atol=1e-12)
+    theirs_state = theirs.state_dict()
+    for key, value in ours.state_dict().items():  # running statistics after the step
+        _close(value, theirs_state[key], atol=1e-12)

@@ -8,6 +8,8 @@ import pytest
 
 torch = pytest.importorskip("torch", reason="PyTorch not installed: pip install torch==2.13.0")
 
+from torch_pairs import registry, torch_counterpart  # noqa: E402
+
 from backproplab import nn as bnn  # noqa: E402
 from backproplab import optim as boptim  # noqa: E402
 
@@ -45,12 +47,12 @@ def test_conv2d(c_in, c_out, kernel, stride, padding):
     _close(ours.bias.grad, theirs.bias.grad)
 
 
-@pytest.mark.parametrize("kind", ["max", "avg"])
+@pytest.mark.parametrize("name", ["MaxPool2d", "AvgPool2d"])
 @pytest.mark.parametrize("kernel, stride, padding", [(2, None, 0), (3, 2, 1), (3, 1, 0), ((2, 3), (1, 2), (1, 1))])
-def test_pooling(kind, kernel, stride, padding):
+def test_pooling(name, kernel, stride, padding):
     rng = np.random.default_rng(7)
-    ours = (bnn.MaxPool2d if kind == "max" else bnn.AvgPool2d)(kernel, stride, padding)
-    theirs = (torch.nn.MaxPool2d if kind == "max" else torch.nn.AvgPool2d)(kernel, stride, padding)
+    ours = registry("layer")[name](kernel, stride, padding)
+    theirs = torch_counterpart("layer", name)(kernel, stride, padding)
     _run_both(ours, theirs, rng.standard_normal((2, 3, 9, 8)), rng)
 
 
@@ -69,8 +71,9 @@ def test_flatten():
 def test_batch_norm_training_steps_then_eval(dims):
     rng = np.random.default_rng(dims)
     shape = (8, 4) if dims == 1 else (5, 4, 3, 6)
-    ours = (bnn.BatchNorm1d if dims == 1 else bnn.BatchNorm2d)(4, momentum=0.2)
-    theirs = (torch.nn.BatchNorm1d if dims == 1 else torch.nn.BatchNorm2d)(4, momentum=0.2).double()
+    name = f"BatchNorm{dims}d"
+    ours = registry("layer")[name](4, momentum=0.2)
+    theirs = torch_counterpart("layer", name)(4, momentum=0.2).double()
     ours.weight.data[...] = rng.uniform(0.5, 1.5, 4)
     ours.bias.data[...] = rng.standard_normal(4)
     with torch.no_grad():
