@@ -7,6 +7,8 @@ import numpy as np
 import pytest
 
 from backproplab.cli import main
+from backproplab.nn import Conv2d, MaxPool2d, ReLU, summary
+from backproplab.run import RunConfig, build_model
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -110,3 +112,18 @@ def test_python_m_entry_point():
     result = subprocess.run([sys.executable, "-m", "backproplab", "--version"], capture_output=True, text=True)
     assert result.returncode == 0 and result.stdout.startswith("backproplab ")
     assert np  # numpy imported for the engine in the same environment
+
+
+def test_the_cnn_block_runs_in_the_order_it_lists():
+    """conv -> max-pool -> ReLU, as built and as summary shows it: pooling and ReLU commute exactly."""
+    config = RunConfig(dataset="csv", data="unused.csv", model="cnn", conv=(4,), hidden=(8,), activation=("relu",))
+    model = build_model(config, (1, 12, 12), 3, "identity", rng=0)
+    assert [type(layer) for layer in model.layers[:3]] == [Conv2d, MaxPool2d, ReLU]
+    text = summary(model, (1, 12, 12))
+    assert text.index("MaxPool2d") < text.index("ReLU")
+
+
+def test_bce_on_logits_is_said_in_the_run_description(tmp_path, capsys):
+    assert main(["train", "--output-activation", "identity", "--epochs", "2", "--print-every", "0",
+                 "--out", str(tmp_path / "run")]) == 0
+    assert "loss bce_logits" in capsys.readouterr().out

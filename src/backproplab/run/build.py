@@ -35,7 +35,8 @@ def trained_loss(config):
     logits, the same loss computed stably. ``describe`` prints the reason.
     """
     if config.loss == "bce" and output_activation(config) == "identity":
-        return "bce_logits", "bce on logits (--output-activation identity) trains bce_logits, BCE with the sigmoid folded in"
+        return "bce_logits", ("bce on logits (--output-activation identity) trains bce_logits, "
+                               "BCE with the sigmoid folded in")
     return config.loss, ""
 
 

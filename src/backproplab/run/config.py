@@ -19,6 +19,7 @@ from ..validation import check_bool, check_choice, check_int, check_number
 from . import datasets
 
 GROUPS = ("data", "model", "optimisation", "training", "output")
+OWN_DEFAULT = "the optimizer's own"
 
 
 def hidden_activation_names():
@@ -53,10 +54,14 @@ def _names(items):
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _field(default, group, help, **meta):  # noqa: A002 (help, as argparse calls it)
-    """A RunConfig field: ``meta`` holds its type (int, float, str, bool), range (low, high,
-    low_open, high_open), choices (a function returning the names), and how the CLI spells it
-    (nargs, metavar, flag)."""
+def _field(default, group, help, **meta):  # noqa: A002 (help, as argparse names it)
+    """A RunConfig field in ``group`` (one of GROUPS), with its ``help`` text.
+
+    ``meta`` may hold its type (int, float, str, bool), range (low, high, low_open,
+    high_open), choices (a function returning the names, read when asked), what it
+    configures (part: "optimizer" or "schedule"), how the CLI spells it (nargs, metavar,
+    flag) and how the help shows its default (default_text, or none: the text for None).
+    """
     return field(default=default, metadata={"group": group, "help": help, **meta})
 
 
@@ -64,81 +69,100 @@ def _field(default, group, help, **meta):  # noqa: A002 (help, as argparse calls
 class RunConfig:
     """One training run. Defaults are the lab's network on the XOR-easy points."""
 
-    # data
     dataset: str = _field("xor", "data", "data set: {choices}", choices=datasets.names)
-    n: int | None = _field(None, "data", "training samples: points to draw, or a random subset of the images or CSV "
-                           "rows", type=int, low=2, default_text=_n_defaults)
-    noise: float = _field(0.0, "data", "standard deviation of the jitter on the points (the generators that take it)",
-                          type=float, low=0.0, high=10.0, high_open=True)
+    n: int | None = _field(
+        None, "data", "training samples: points to draw, or a random subset of the images or CSV rows",
+        type=int, low=2, default_text=_n_defaults)
+    noise: float = _field(
+        0.0, "data", "standard deviation of the jitter on the points (the generators that take it)",
+        type=float, low=0.0, high=10.0, high_open=True)
     classes: int = _field(2, "data", "classes of the generators that take it", type=int, low=2)
-    test_size: int | None = _field(None, "data", "test samples: fresh points, a random subset of the test images, "
-                                   "or CSV rows held out", type=int, low=1,
-                                   default_text="as many as --n; all test images; 10% of CSV rows")
-    hidden: tuple = _field((8, 8), "model", "width of each hidden layer, e.g. --hidden 8 8", type=int, nargs="+",
-                           metavar="WIDTH")
-    activation: tuple = _field(("sigmoid",), "model", "hidden activation, one for all or one per layer: {choices}; "
-                               "identity means none", nargs="+", metavar="NAME", choices=hidden_activation_names)
-    output_activation: str = _field("auto", "model", "{choices}; auto is sigmoid for mse/bce and logits for losses "
-                                    "that take logits (bce with identity trains bce_logits)",
-                                    choices=output_activations)
+    test_size: int | None = _field(
+        None, "data", "test samples: fresh points, a random subset of the test images, or CSV rows held out",
+        type=int, low=1, default_text="as many as --n; all test images; 10% of CSV rows")
+    hidden: tuple = _field(
+        (8, 8), "model", "width of each hidden layer, e.g. --hidden 8 8", type=int, nargs="+", metavar="WIDTH")
+    activation: tuple = _field(
+        ("sigmoid",), "model", "hidden activation, one for all or one per layer: {choices}; identity means none",
+        nargs="+", metavar="NAME", choices=hidden_activation_names)
+    output_activation: str = _field(
+        "auto", "model", "{choices}; auto is sigmoid, or identity (logits) for a loss that takes logits; "
+        "bce with identity trains bce_logits", choices=output_activations)
     loss: str = _field("bce", "model", "loss: {choices}", choices=LOSSES.names)
     init: str = _field("xavier", "model", "weight initialiser: {choices}", choices=INITIALIZERS.names)
+    # part="optimizer" / "schedule": given to the optimizer's / schedule's constructor where it has
+    # a parameter of that name (run.build); None means the constructor's own default.
     optimizer: str = _field("adam", "optimisation", "{choices}", choices=OPTIMIZERS.names)
-    lr: float = _field(0.01, "optimisation", part="optimizer", help="learning rate", type=float, low=0.0, low_open=True)
-    momentum: float | None = _field(None, "optimisation", part="optimizer", help="momentum of sgd, momentum and nesterov", type=float,
-                                    low=0.0, high=1.0, high_open=True,
-                                    default_text="the optimizer's own")
-    weight_decay: float = _field(0.0, "optimisation", part="optimizer", help="L2 penalty; decoupled for adamw", type=float, low=0.0)
-    beta1: float | None = _field(None, "optimisation", part="optimizer", help="Adam's first-moment decay", type=float, low=0.0, high=1.0,
-                                 high_open=True, default_text="the optimizer's own")
-    beta2: float | None = _field(None, "optimisation", part="optimizer", help="Adam's second-moment decay", type=float, low=0.0,
-                                 high=1.0, high_open=True, default_text="the optimizer's own")
-    eps: float | None = _field(None, "optimisation", part="optimizer", help="denominator term of Adam, AdamW, RMSprop and AdaGrad",
-                               type=float, low=0.0, default_text="the optimizer's own")
-    alpha: float | None = _field(None, "optimisation", part="optimizer", help="RMSprop's smoothing constant", type=float, low=0.0,
-                                 high=1.0, high_open=True, default_text="the optimizer's own")
+    lr: float = _field(0.01, "optimisation", "learning rate", part="optimizer", type=float, low=0.0, low_open=True)
+    momentum: float | None = _field(
+        None, "optimisation", "momentum of sgd, rmsprop, momentum and nesterov", part="optimizer",
+        type=float, low=0.0, high=1.0, high_open=True, default_text=OWN_DEFAULT)
+    weight_decay: float = _field(
+        0.0, "optimisation", "L2 penalty; decoupled for adamw", part="optimizer", type=float, low=0.0)
+    beta1: float | None = _field(
+        None, "optimisation", "Adam's first-moment decay", part="optimizer",
+        type=float, low=0.0, high=1.0, high_open=True, default_text=OWN_DEFAULT)
+    beta2: float | None = _field(
+        None, "optimisation", "Adam's second-moment decay", part="optimizer",
+        type=float, low=0.0, high=1.0, high_open=True, default_text=OWN_DEFAULT)
+    eps: float | None = _field(
+        None, "optimisation", "denominator term of Adam, AdamW, RMSprop and AdaGrad", part="optimizer",
+        type=float, low=0.0, default_text=OWN_DEFAULT)
+    alpha: float | None = _field(
+        None, "optimisation", "RMSprop's smoothing constant", part="optimizer",
+        type=float, low=0.0, high=1.0, high_open=True, default_text=OWN_DEFAULT)
     schedule: str = _field("constant", "optimisation", "learning-rate schedule: {choices}", choices=SCHEDULES.names)
-    step_size: int = _field(500, "optimisation", part="schedule", help="step: multiply the rate by --gamma every this many epochs",
-                            type=int, low=1)
-    gamma: float = _field(0.5, "optimisation", part="schedule", help="step/exponential decay factor", type=float, low=0.0, high=1.0,
-                          low_open=True)
-    t_max: int | None = _field(None, "optimisation", part="schedule", help="cosine: epochs to reach the minimum", type=int, low=1,
-                               default_text="--epochs")
-    patience: int = _field(50, "optimisation", part="schedule", help="plateau: epochs without improvement before cutting", type=int, low=0)
-    factor: float = _field(0.5, "optimisation", part="schedule", help="plateau: factor the rate is cut by", type=float, low=0.0, high=1.0,
-                           low_open=True, high_open=True)
+    step_size: int = _field(
+        500, "optimisation", "step: multiply the rate by --gamma every this many epochs", part="schedule",
+        type=int, low=1)
+    gamma: float = _field(
+        0.5, "optimisation", "step/exponential decay factor", part="schedule",
+        type=float, low=0.0, high=1.0, low_open=True)
+    t_max: int | None = _field(
+        None, "optimisation", "cosine: epochs to reach the minimum", part="schedule",
+        type=int, low=1, default_text="--epochs")
+    patience: int = _field(
+        50, "optimisation", "plateau: epochs without improvement before cutting", part="schedule", type=int, low=0)
+    factor: float = _field(
+        0.5, "optimisation", "plateau: factor the rate is cut by", part="schedule",
+        type=float, low=0.0, high=1.0, low_open=True, high_open=True)
     epochs: int = _field(2000, "training", "passes over the data", type=int, low=1)
-    batch_size: int | None = _field(None, "training", "samples per update; 1 for per-sample SGD", type=int, low=1,
-                                    none="full batch")
+    batch_size: int | None = _field(
+        None, "training", "samples per update; 1 for per-sample SGD", type=int, low=1, none="full batch")
     seed: int = _field(0, "training", "seed of every random choice", type=int, low=0)
-    print_every: int = _field(200, "output", "log loss and accuracy every N epochs; 0 for none (images: a progress "
-                              "bar every epoch)", type=int, low=0, metavar="N")
-    target_accuracy: float | None = _field(None, "training", "stop once training accuracy reaches this, e.g. 1.0",
-                                           type=float, low=0.0, high=1.0, low_open=True, metavar="FRACTION",
-                                           default_text="off")
+    print_every: int = _field(
+        200, "output", "log loss and accuracy every N epochs; 0 for none (images: a progress bar every epoch)",
+        type=int, low=0, metavar="N")
+    target_accuracy: float | None = _field(
+        None, "training", "stop once training accuracy reaches this, e.g. 1.0",
+        type=float, low=0.0, high=1.0, low_open=True, metavar="FRACTION", none="off")
     dtype: str = _field("float64", "model", "{choices}", choices=lambda: ("float64", "float32"))
-    model: str = _field("mlp", "model", "{choices}; cnn is conv 3x3 (+ batch norm) + 2x2 max-pool + ReLU blocks, "
-                        "then the mlp", choices=lambda: ("mlp", "cnn"))
-    conv: tuple = _field((32, 64), "model", "cnn: channels of each conv block", type=int, nargs="+",
-                         metavar="CHANNELS")
+    model: str = _field(
+        "mlp", "model", "{choices}; cnn is blocks of conv 3x3 (+ batch norm), 2x2 max-pool and ReLU, then the mlp",
+        choices=lambda: ("mlp", "cnn"))
+    conv: tuple = _field(
+        (32, 64), "model", "cnn: channels of each conv block", type=int, nargs="+", metavar="CHANNELS")
     batch_norm: bool = _field(False, "model", "cnn: batch normalisation after each convolution", type=bool)
-    dropout: float = _field(0.0, "model", "dropout probability after each hidden layer", type=float, low=0.0,
-                            high=1.0, high_open=True)
-    data_dir: str | None = _field(None, "data", "folder holding the MNIST-style files", metavar="DIR",
-                                  default_text="the cache, $BACKPROPLAB_DATA/<dataset> or "
-                                               "~/.cache/backproplab/<dataset>")
-    download: bool = _field(True, "data", "never download missing data files; fail with where to put them",
-                            type=bool, flag="--no-download", default_text="")
-    data: str | None = _field(None, "data", "--dataset csv: a table with a label column, e.g. Kaggle's train.csv",
-                              metavar="CSV", default_text="")
+    dropout: float = _field(
+        0.0, "model", "dropout probability after each hidden layer", type=float, low=0.0, high=1.0, high_open=True)
+    data_dir: str | None = _field(
+        None, "data", "folder holding the MNIST-style files", metavar="DIR",
+        default_text="the cache, $BACKPROPLAB_DATA/<dataset> or ~/.cache/backproplab/<dataset>")
+    download: bool = _field(
+        True, "data", "never download missing data files; fail with where to put them",
+        type=bool, flag="--no-download", default_text="")
+    data: str | None = _field(
+        None, "data", "--dataset csv: a table with a label column, e.g. Kaggle's train.csv", metavar="CSV",
+        default_text="")
     label_column: str = _field("label", "data", "--dataset csv: name of the label column")
-    val_size: int | None = _field(None, "data", "images or CSV rows held out of training for validation; 0 for none",
-                                  type=int, low=0,
-                                  default_text=f"{datasets.DEFAULT_VAL_SIZE:,}, or 10% of smaller sets")
-    early_stopping: int = _field(0, "training", "stop after this many epochs without a better --monitor, keeping "
-                                 "the best weights; 0 for off", type=int, low=0, metavar="PATIENCE")
-    monitor: str = _field("val_loss", "training", "what early stopping watches: {choices}",
-                          choices=lambda: ("val_loss", "val_accuracy"))
+    val_size: int | None = _field(
+        None, "data", "images or CSV rows held out of training for validation; 0 for none", type=int, low=0,
+        default_text=f"{datasets.DEFAULT_VAL_SIZE:,}, or 10% of smaller sets")
+    early_stopping: int = _field(
+        0, "training", "stop after this many epochs without a better --monitor, keeping the best weights; 0 for off",
+        type=int, low=0, metavar="PATIENCE")
+    monitor: str = _field(
+        "val_loss", "training", "what early stopping watches: {choices}", choices=lambda: ("val_loss", "val_accuracy"))
 
     def __post_init__(self):
         validate(self)
@@ -243,8 +267,9 @@ def _check_data_options(cfg):
             continue
         takers = [s.name for s in datasets.sources().values() if name in s.options]
         if name in ("n", "test_size") and src.kind == "points":
-            raise ConfigError(f"--dataset {cfg.dataset} is a fixed set of {len(datasets.fixed_points(cfg.dataset)[1])} points, tested on "
-                              "themselves; drop --n and --test-size")
+            size = len(datasets.fixed_points(cfg.dataset)[1])
+            raise ConfigError(f"--dataset {cfg.dataset} is a fixed set of {size} points, tested on themselves; "
+                              "drop --n and --test-size")
         raise ConfigError(f"{option(name)} applies to {_names(takers)}, not {cfg.dataset}")
     if cfg.dataset == "csv" and not cfg.data:
         raise ConfigError("--dataset csv needs --data FILE.csv, a table with a label column")
