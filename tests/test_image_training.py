@@ -5,9 +5,9 @@ import json
 import numpy as np
 import pytest
 
-from backproplab.build import train
+from backproplab.run import train
 from backproplab.cli import main
-from backproplab.config import RunConfig
+from backproplab.run import RunConfig
 from backproplab.training import Checkpoint, evaluate
 
 FILES = ("learning_curve.png", "confusion_matrix.png", "misclassified.png", "model.npz", "metrics.json",
@@ -159,7 +159,7 @@ def test_real_fashion_cnn_slice_rises_well_above_chance(real_data):
 
 
 def test_cnn_batch_norm_is_an_option(tiny_mnist, tmp_path):
-    from backproplab.build import build_model
+    from backproplab.run import build_model
     from backproplab.nn import BatchNorm2d
 
     assert not _config(tiny_mnist).batch_norm
