@@ -19,8 +19,8 @@ from .outputs import (
     CHECKPOINT, new_run_folder, positive_class_scores, remove_if_empty, run_images_to_folder, run_to_folder,
 )
 from .report import write_report
-from .run import RunConfig, dataset_defaults, describe, option, prepare_inputs
-from .run.config import GROUPS
+from .run import RunConfig, describe, option, prepare_inputs
+from .run.config import GROUPS, help_text
 from .training import predict_output, read_checkpoint
 from .validation import check_int
 from .version import __version__
@@ -35,45 +35,10 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"error: {message} (see '{self.prog} --help')\n")
 
 
-def _shown(value, none="none"):
-    if value is None:
-        return none
-    if isinstance(value, bool):
-        return "on" if value else "off"
-    if isinstance(value, tuple):
-        return " ".join(map(str, value))
-    return f"{value:g}" if isinstance(value, float) else str(value)
-
-
-def _default_text(f):
-    """The lab's default of field ``f``, and the image defaults where they differ."""
-    meta = f.metadata
-    if "default_text" in meta:
-        text = meta["default_text"]
-        return text() if callable(text) else text
-    none = meta.get("none", "none")
-    lab = _shown(f.default, none)
-    mlp, cnn = (_shown(dataset_defaults("mnist", model).get(f.name, f.default), none) for model in ("mlp", "cnn"))
-    if mlp == cnn == lab:
-        return lab
-    if mlp == cnn:
-        return f"{lab}; {mlp} for images"
-    return f"{lab}; {mlp} for the images mlp, {cnn} for cnn"
-
-
-def _help(f):
-    meta = f.metadata
-    text = meta["help"]
-    if "choices" in meta:
-        text = text.format(choices=", ".join(meta["choices"]()))
-    default = _default_text(f)
-    return (f"{text} (default: {default})" if default else text).replace("%", "%%")
-
-
-def _add_config_option(group, f, default=None):
+def _add_config_option(group, f, default=None, lab_only=False):
     """One RunConfig field as an option, as its metadata declares it."""
     meta = f.metadata
-    kwargs = {"help": _help(f), "default": default}
+    kwargs = {"help": help_text(f, lab_only).replace("%", "%%"), "default": default}
     if meta.get("type") is bool:
         if "flag" in meta:  # an option that turns a default-on setting off, such as --no-download
             kwargs.update(action="store_false", dest=f.name)
@@ -93,7 +58,7 @@ def _add_config_options(parser, names=None, defaults=False):
     groups = {name: parser.add_argument_group(name) for name in GROUPS}
     for f in fields(RunConfig):
         if names is None or f.name in names:
-            _add_config_option(groups[f.metadata["group"]], f, f.default if defaults else None)
+            _add_config_option(groups[f.metadata["group"]], f, f.default if defaults else None, lab_only=defaults)
     return groups
 
 

@@ -230,6 +230,45 @@ def dataset_defaults(dataset, model="mlp"):
     return dict(found.defaults.get(model, {})) if found is not None else {}
 
 
+# --- help ----------------------------------------------------------------------------------------
+
+def _shown(value, none="none"):
+    if value is None:
+        return none
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, tuple):
+        return " ".join(map(str, value))
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def _default_text(f, lab_only=False):
+    """The lab's default of field ``f``, and (unless ``lab_only``) the image defaults where they differ."""
+    meta = f.metadata
+    if "default_text" in meta:
+        text = meta["default_text"]
+        return text() if callable(text) else text
+    none = meta.get("none", "none")
+    lab = _shown(f.default, none)
+    mlp, cnn = (_shown(datasets.TABLE_DEFAULTS[model].get(f.name, f.default), none) for model in ("mlp", "cnn"))
+    if lab_only or mlp == cnn == lab:
+        return lab
+    if mlp == cnn:
+        return f"{lab}; {mlp} for images"
+    return f"{lab}; {mlp} for the images mlp, {cnn} for cnn"
+
+
+def help_text(f, lab_only=False):
+    """The help of field ``f``: its text, its choices and its default (the lab's, and the
+    images' where they differ, unless ``lab_only``)."""
+    meta = f.metadata
+    text = meta["help"]
+    if "choices" in meta:
+        text = text.format(choices=", ".join(meta["choices"]()))
+    default = _default_text(f, lab_only)
+    return f"{text} (default: {default})" if default else text
+
+
 # --- validation ----------------------------------------------------------------------------------
 
 def _check_field(cfg, f):
