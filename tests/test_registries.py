@@ -23,7 +23,7 @@ from backproplab.gradcheck import gradcheck
 from backproplab.model_file import load_model, save_model
 from backproplab.nn import ACTIVATIONS, INITIALIZERS, LAYERS, LOSSES, Linear, Module, Sequential, get_activation
 from backproplab.optim import OPTIMIZERS, SCHEDULES
-from backproplab.run import RunConfig, datasets
+from backproplab.run import RunConfig, build_optimizer, build_schedule, datasets
 from backproplab.run.config import hidden_activation_names
 
 README = pathlib.Path(__file__).resolve().parents[1] / "README.md"
@@ -164,3 +164,24 @@ def test_every_config_option_is_a_cli_option(capsys):
     text = capsys.readouterr().out
     for name, field in RunConfig.__dataclass_fields__.items():
         assert field.metadata.get("flag", "--" + name.replace("_", "-")) in text, name
+
+
+@pytest.mark.parametrize("name", OPTIMIZERS.names())
+def test_every_optimizer_builds_from_a_config_with_the_options_it_takes(name):
+    defaults = build_optimizer(RunConfig(optimizer=name), Linear(2, 2, rng=0).parameters()).hyperparameters()
+    given = build_optimizer(RunConfig(optimizer=name, lr=0.05, weight_decay=0.1, eps=1e-6, momentum=0.5, beta1=0.8),
+                            Linear(2, 2, rng=0).parameters()).hyperparameters()
+    assert given["lr"] == 0.05 and given["weight_decay"] == 0.1
+    for option, value in (("eps", 1e-6), ("momentum", 0.5)):
+        assert given.get(option) == (value if option in defaults else None)
+    if "betas" in defaults:
+        assert given["betas"] == (0.8, defaults["betas"][1])
+
+
+@pytest.mark.parametrize("name", SCHEDULES.names())
+def test_every_schedule_builds_from_a_config(name):
+    config = RunConfig(schedule=name, epochs=300)
+    schedule = build_schedule(config, build_optimizer(config, Linear(2, 2, rng=0).parameters()))
+    assert isinstance(schedule, SCHEDULES.get(name))
+    if name == "cosine":
+        assert schedule.T_max == 300  # --t-max defaults to --epochs
