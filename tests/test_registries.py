@@ -185,3 +185,29 @@ def test_every_schedule_builds_from_a_config(name):
     assert isinstance(schedule, SCHEDULES.get(name))
     if name == "cosine":
         assert schedule.T_max == 300  # --t-max defaults to --epochs
+
+
+@pytest.fixture
+def stripes():
+    """A throwaway 2-D data set: its function and registration, nothing else."""
+
+    @data.DATASETS.register("stripes")
+    def stripes(n=60, noise=0.0, seed=None):
+        rng = np.random.default_rng(seed)
+        X = rng.uniform(size=(n, 2)) + noise * rng.standard_normal((n, 2))
+        return X, (X[:, 0] * 4).astype(np.int64) % 2
+
+    try:
+        yield stripes
+    finally:
+        data.DATASETS.unregister("stripes")
+
+
+def test_a_registered_data_set_is_a_cli_choice_with_the_options_it_takes(stripes, tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["train", "--dataset", "stripes", "--noise", "0.01", "--epochs", "3", "--print-every", "0",
+                 "--out", str(out)]) == 0
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["n_test"] == 60  # the generator's default n, also for the fresh test points
+    assert main(["train", "--dataset", "stripes", "--classes", "3"]) == 2
+    assert "--classes applies to spiral and blobs, not stripes" in capsys.readouterr().err
