@@ -120,7 +120,7 @@ def test_kaggle_csv_train_then_submission(tmp_path, capsys):
     (["--dataset", "xor", "--model", "cnn"], "--model cnn needs images; --dataset xor is 2-D points"),
     (["--dataset", "csv"], "--dataset csv needs --data FILE.csv"),
     (["--dataset", "mnist", "--loss", "bce"], "--loss bce is for 2 classes; mnist has 10"),
-    (["--dataset", "mnist", "--dropout", "1"], "--dropout must be a number >= 0.0 and < 1.0, got 1.0"),
+    (["--dataset", "mnist", "--dropout", "1"], "--dropout must be a number >= 0 and < 1, got 1.0"),
     (["--dataset", "mnist", "--conv", "0"], "--conv takes positive channel counts"),
     (["--dataset", "mnist", "--data-dir", "/no/such/folder"], "--data-dir '/no/such/folder' is not a folder"),
     (["--dataset", "xor", "--data-dir", "."], "--data-dir applies to mnist and fashion-mnist, not xor"),

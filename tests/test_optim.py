@@ -18,7 +18,7 @@ def two_steps(make):
     p = Parameter(W0.copy())
     opt = make([p])
     for g in (G1, G2):
-        p.grad[...] = g
+        p.grad = g.copy()
         opt.step()
     return p.data
 
@@ -91,7 +91,7 @@ def test_every_optimizer_lowers_a_quadratic(name):
     start = 0.5 * np.sum(a * p.data**2)
     for _ in range(300):
         opt.zero_grad()
-        p.grad += a * p.data
+        p.grad = a * p.data
         opt.step()
     assert 0.5 * np.sum(a * p.data**2) < 0.01 * start
 
@@ -115,3 +115,84 @@ def test_unknown_optimizer_suggests_a_name():
 def test_empty_parameter_list_is_rejected():
     with pytest.raises(ConfigError, match="empty parameter list"):
         Adam([])
+
+
+def _trained(name, packed, steps=5, **kwargs):
+    """A small network trained for a few steps, its parameters packed in one array (as
+    Sequential does) or left as separate arrays."""
+    from backproplab.nn import Linear, Sigmoid, Sequential
+
+    layers = [Linear(2, 4, rng=1), Sigmoid(), Linear(4, 1, rng=2)]
+    model = Sequential(layers)
+    params = model.parameters()
+    if not packed:
+        for p in params:
+            p.data = p.data.copy()  # each its own array
+    opt = get_optimizer(name, params, lr=0.05, **kwargs)
+    assert (opt._flat is not None) == packed
+    x = np.random.default_rng(0).standard_normal((8, 2))
+    for _ in range(steps):
+        opt.zero_grad()
+        model.backward(model.forward(x) - 0.5)
+        opt.step()
+    return [p.data.copy() for p in params], opt
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_packed_and_per_parameter_updates_agree(name):
+    packed, _ = _trained(name, packed=True)
+    separate, _ = _trained(name, packed=False)
+    for a, b in zip(packed, separate):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_parameter_references_stay_valid_through_training():
+    from backproplab.nn import Linear, Sequential
+
+    model = Sequential(Linear(3, 2, rng=0))
+    weight = model[0].weight
+    data = weight.data
+    opt = Adam(model.parameters(), lr=0.1)
+    weight.grad = np.ones_like(data)
+    opt.step()
+    assert weight.data is data and model.parameters()[0] is weight
+    assert np.all(data != Sequential(Linear(3, 2, rng=0))[0].weight.data)  # the update landed in it
+
+
+def test_state_dict_has_pytorch_names_and_round_trips():
+    _, opt = _trained("adam", packed=True, amsgrad=True)
+    state = opt.state_dict()
+    assert set(state) == {"state", "param_groups"}
+    assert state["param_groups"][0]["params"] == [0, 1, 2, 3]
+    assert state["param_groups"][0]["betas"] == (0.9, 0.999)
+    assert set(state["state"][0]) == {"step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq"}
+    assert state["state"][0]["step"] == 5 and state["state"][0]["exp_avg"].shape == (4, 2)
+    _, fresh = _trained("adam", packed=True, steps=0, amsgrad=True)
+    assert fresh.state_dict()["state"] == {}
+    fresh.load_state_dict(state)
+    again = fresh.state_dict()
+    for i, entry in state["state"].items():
+        for key, value in entry.items():
+            np.testing.assert_array_equal(again["state"][i][key], value)
+    with pytest.raises(ConfigError, match="optimizer state"):
+        fresh.load_state_dict({"state": {}})
+
+
+@pytest.mark.parametrize("name, names", [("sgd", set()), ("momentum", {"momentum_buffer"}),
+                                         ("adagrad", {"sum"}), ("rmsprop", {"square_avg"}),
+                                         ("adam", {"exp_avg", "exp_avg_sq"})])
+def test_state_names_are_pytorchs(name, names):
+    _, opt = _trained(name, packed=True, steps=1)
+    assert set(opt.state_dict()["state"][0]) == {"step"} | names
+
+
+def test_adam_state_is_the_textbook_moments():
+    p = Parameter(W0.copy())
+    opt = Adam([p], lr=0.01)
+    for g in (G1, G2):
+        p.grad = g.copy()
+        opt.step()
+    m = 0.9 * (0.1 * G1) + 0.1 * G2
+    v = 0.999 * (0.001 * G1**2) + 0.001 * G2**2
+    np.testing.assert_allclose(opt.state[0]["exp_avg"], m, rtol=1e-14)
+    np.testing.assert_allclose(opt.state[0]["exp_avg_sq"], v, rtol=1e-14)

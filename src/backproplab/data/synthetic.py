@@ -8,30 +8,24 @@ same plots and networks serve them all. Randomness comes only from ``seed``
 
 import numpy as np
 
-from ..errors import ConfigError
 from ..registry import Registry
 from ..rng import as_generator
+from ..validation import check_int, check_number
 
 # Every generated 2-D data set by the name the CLI, sweeps and get_dataset use.
 DATASETS = Registry("dataset")
 
 
 def _check_n(n, low=1):
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < low:
-        raise ConfigError(f"n must be an integer >= {low}, got {n!r}")
-    return int(n)
+    return check_int("n", n, low)
 
 
 def _check_noise(noise):
-    if isinstance(noise, bool) or not isinstance(noise, (int, float)) or not 0 <= noise < 10:
-        raise ConfigError(f"noise must be a number in [0, 10), got {noise!r}")
-    return float(noise)
+    return check_number("noise", noise, 0.0, 10.0, high_open=True)
 
 
-def _check_classes(classes, low=2, high=26):
-    if isinstance(classes, bool) or not isinstance(classes, (int, np.integer)) or not low <= classes <= high:
-        raise ConfigError(f"classes must be an integer in {low}..{high}, got {classes!r}")
-    return int(classes)
+def _check_classes(classes):
+    return check_int("classes", classes, 2, 26)
 
 
 @DATASETS.register("linear")
@@ -70,8 +64,7 @@ def chessboard(n=400, squares=4, noise=0.0, seed=None):
     after labelling, so noisy points may stray across cell borders.
     """
     n, noise = _check_n(n), _check_noise(noise)
-    if isinstance(squares, bool) or not isinstance(squares, int) or not 1 <= squares <= 32:
-        raise ConfigError(f"squares must be an integer in 1..32, got {squares!r}")
+    check_int("squares", squares, 1, 32)
     rng = as_generator(seed)
     X = rng.uniform(0.0, 1.0, size=(n, 2))
     cells = np.floor(X * squares).astype(np.int64)
@@ -84,8 +77,7 @@ def circles(n=200, noise=0.05, factor=0.5, seed=None):
     """Two concentric rings centred at (0.5, 0.5): outer radius 0.4 is class 0,
     inner radius 0.4 * factor is class 1, each jittered by ``noise``."""
     n, noise = _check_n(n, 2), _check_noise(noise)
-    if not isinstance(factor, (int, float)) or not 0 < factor < 1:
-        raise ConfigError(f"factor must be in (0, 1), got {factor!r}")
+    check_number("factor", factor, 0.0, 1.0, low_open=True, high_open=True)
     rng = as_generator(seed)
     y = np.arange(n) % 2
     angle = rng.uniform(0.0, 2 * np.pi, size=n)

@@ -41,7 +41,7 @@ def run_one(task):
     reached = next((i for i, a in enumerate(h.accuracy) if a >= spec.target_accuracy), None)
     if model_dir is not None:
         save_model(run.model, os.path.join(model_dir, model_file_name(key) + ".npz"),
-                   metadata={"config": config.as_dict(), "loss": run.loss_fn.name})
+                   metadata={"config": config.as_dict(), "loss": run.loss_name})
     finite = lambda v: v if v is not None and math.isfinite(v) else None  # noqa: E731
     return {
         "key": key, "point": point_record(point), "seed": seed,

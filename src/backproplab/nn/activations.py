@@ -6,8 +6,8 @@ output (as scikit-learn does), which saves recomputing the forward pass.
 
 import numpy as np
 
-from ..errors import ConfigError
 from ..registry import Registry
+from ..validation import check_number
 from . import functional as F
 from .module import Module
 
@@ -19,9 +19,7 @@ class _Activation(Module):
     _cache = None
 
     def _cached(self):
-        if self._cache is None:
-            raise RuntimeError(f"{type(self).__name__}.backward called before forward")
-        return self._cache
+        return self.saved(self._cache)
 
 
 @ACTIVATIONS.register("sigmoid")
@@ -57,8 +55,6 @@ class Tanh(_Activation):
 class ReLU(_Activation):
     """out = max(x, 0).   Backward: dx = dout * [x > 0] (0 at x = 0, as in PyTorch)."""
 
-    non_decreasing = True  # commutes with max pooling (see Sequential._plan)
-
     def forward(self, x):
         self._cache = x > 0
         return np.maximum(x, 0)
@@ -71,12 +67,8 @@ class ReLU(_Activation):
 class LeakyReLU(_Activation):
     """out = x if x > 0 else slope * x.   Backward: dx = dout * (1 if x > 0 else slope)."""
 
-    non_decreasing = True  # commutes with max pooling (see Sequential._plan)
-
     def __init__(self, negative_slope=0.01):
-        if not isinstance(negative_slope, (int, float)) or not 0 <= negative_slope < 1:
-            raise ConfigError(f"negative_slope must be in [0, 1), got {negative_slope!r}")
-        self.negative_slope = float(negative_slope)
+        self.negative_slope = check_number("negative_slope", negative_slope, 0.0, 1.0, high_open=True)
 
     def forward(self, x):
         self._cache = positive = x > 0
@@ -111,6 +103,8 @@ class Softmax(_Activation):
     For training a classifier prefer CrossEntropyLoss on logits, which fuses
     the two and is more stable; Softmax is here for probabilities.
     """
+
+    hidden_layer = False  # it mixes a layer's units into one distribution: an output, not a hidden layer
 
     def forward(self, x):
         self._cache = out = F.softmax(x)

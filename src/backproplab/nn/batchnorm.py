@@ -3,6 +3,7 @@
 import numpy as np
 
 from ..errors import ConfigError
+from ..validation import check_int, check_number
 from .module import Module, Parameter
 
 
@@ -27,13 +28,9 @@ class _BatchNorm(Module):
     _ndim = None    # input dimensions expected
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, *, dtype=np.float64):
-        if isinstance(num_features, bool) or not isinstance(num_features, (int, np.integer)) or num_features < 1:
-            raise ConfigError(f"num_features must be a positive integer, got {num_features!r}")
-        if not isinstance(eps, (int, float)) or not eps > 0:
-            raise ConfigError(f"eps must be a number > 0, got {eps!r}")
-        if not isinstance(momentum, (int, float)) or not 0 <= momentum <= 1:
-            raise ConfigError(f"momentum must be in [0, 1], got {momentum!r}")
-        self.num_features, self.eps, self.momentum = int(num_features), float(eps), float(momentum)
+        self.num_features = check_int("num_features", num_features, 1)
+        self.eps = check_number("eps", eps, 0.0, low_open=True)
+        self.momentum = check_number("momentum", momentum, 0.0, 1.0)
         self.weight = Parameter(np.ones(self.num_features, dtype=dtype))
         self.bias = Parameter(np.zeros(self.num_features, dtype=dtype))
         self.running_mean = np.zeros(self.num_features, dtype=dtype)
@@ -69,13 +66,11 @@ class _BatchNorm(Module):
         return xhat * self._channel(self.weight.data) + self._channel(self.bias.data)
 
     def backward(self, dout):
-        if self._cache is None:
-            raise RuntimeError(f"{type(self).__name__}.backward called before forward")
-        xhat, inv_std, m, training = self._cache
+        xhat, inv_std, m, training = self.saved(self._cache)
         dbeta = dout.sum(axis=self._axes)
         dgamma = (dout * xhat).sum(axis=self._axes)
-        self.weight.grad += dgamma
-        self.bias.grad += dbeta
+        self.weight.accumulate(dgamma)
+        self.bias.accumulate(dbeta)
         scale = self._channel(self.weight.data * inv_std)
         if not training:
             return dout * scale

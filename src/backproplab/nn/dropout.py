@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from ..errors import ConfigError
 from ..rng import as_generator
+from ..validation import check_number
 from .module import Module
 
 
@@ -17,9 +17,7 @@ class Dropout(Module):
     """
 
     def __init__(self, p=0.5, *, rng=None):
-        if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p < 1:
-            raise ConfigError(f"dropout probability p must be in [0, 1), got {p!r}")
-        self.p = float(p)
+        self.p = check_number("dropout probability p", p, 0.0, 1.0, high_open=True)
         self.rng = as_generator(rng)
         self._scale = None
 
@@ -32,9 +30,7 @@ class Dropout(Module):
         return x * self._scale
 
     def backward(self, dout):
-        if self._scale is None:
-            raise RuntimeError("Dropout.backward called before forward")
-        return dout * self._scale
+        return dout * self.saved(self._scale)
 
     def config(self):
         return {"p": self.p}

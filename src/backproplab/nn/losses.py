@@ -11,6 +11,7 @@ import numpy as np
 from ..errors import ConfigError
 from ..registry import Registry
 from . import functional as F
+from .module import saved_by_forward
 
 # Every loss by the name the CLI, sweeps, model files and get_loss use.
 LOSSES = Registry("loss")
@@ -50,9 +51,7 @@ class Loss:
         return self.forward(output, target)
 
     def _cached(self):
-        if self._cache is None:
-            raise RuntimeError(f"{type(self).__name__}.backward called before forward")
-        return self._cache
+        return saved_by_forward(self, self._cache)
 
     def probabilities(self, output):
         """The output read as probabilities (or scores for MSE)."""
@@ -74,7 +73,6 @@ class MSELoss(Loss):
     one-hot encoded, so MSE can train a multi-class network too.
     """
 
-    name = "mse"
 
     def forward(self, output, target):
         target = np.asarray(target)
@@ -99,7 +97,6 @@ class BCELoss(Loss):
     Prefer BCEWithLogitsLoss on logits: it cannot saturate.
     """
 
-    name = "bce"
 
     def forward(self, output, target):
         target = _as_column(target, output, "BCELoss")
@@ -122,7 +119,6 @@ class BCEWithLogitsLoss(Loss):
     dL/dz = (sigmoid(z) - y) / size.
     """
 
-    name = "bce_logits"
 
     def forward(self, output, target):
         target = _as_column(target, output, "BCEWithLogitsLoss")
@@ -167,7 +163,6 @@ class CrossEntropyLoss(Loss):
     dL/dz = (softmax(z) - onehot(y)) / N.
     """
 
-    name = "cross_entropy"
 
     def forward(self, output, target):
         if output.ndim != 2 or output.shape[1] < 2:

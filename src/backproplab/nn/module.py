@@ -4,6 +4,11 @@ A Module computes ``forward(x)`` and, given the gradient of the loss with
 respect to its output, ``backward(dout)`` adds the gradients of its
 parameters into ``Parameter.grad`` (accumulating, as PyTorch does) and returns
 the gradient with respect to its input.
+
+Sequential keeps all its parameters in one contiguous array per model (each
+``Parameter.data`` is a view into it, fixed for the life of the model), so that
+an optimizer can update every weight with one NumPy call per formula instead of
+one per parameter: on the lab's small networks that is most of the time.
 """
 
 from collections import OrderedDict
@@ -18,20 +23,32 @@ from ..registry import Registry
 LAYERS = Registry("layer")
 
 
+def saved_by_forward(owner, value):
+    """``value``, which ``owner.forward`` keeps for its backward; a clear error while it is None."""
+    if value is None:
+        raise RuntimeError(f"{type(owner).__name__}.backward called before forward; run forward on a batch first")
+    return value
+
+
 class Parameter:
     """A trainable array and the gradient of the loss with respect to it.
 
-    ``fresh`` is True while ``grad`` holds the zeros of ``zero_grad()``: a
-    layer may then write its gradient straight into ``grad`` instead of
-    adding it, which saves a pass over the array.
+    ``grad`` is None until a backward pass adds a gradient, and again after
+    ``zero_grad()`` (as in PyTorch, whose default is ``set_to_none=True``).
     """
 
-    __slots__ = ("data", "grad", "fresh")
+    __slots__ = ("data", "grad")
 
     def __init__(self, data):
         self.data = np.asarray(data)
-        self.grad = np.zeros_like(self.data)
-        self.fresh = True
+        self.grad = None
+
+    def accumulate(self, grad):
+        """grad <- grad + ``grad``: gradients of several uses of a parameter add up."""
+        if self.grad is None:
+            self.grad = grad
+        else:
+            self.grad = self.grad + grad
 
     @property
     def shape(self):
@@ -66,10 +83,7 @@ class Module:
 
     def saved(self, value):
         """``value``, kept by forward for backward; an error if forward has not run yet."""
-        if value is None:
-            raise RuntimeError(f"{type(self).__name__}.backward called before forward; "
-                               "run forward on a batch first")
-        return value
+        return saved_by_forward(self, value)
 
     def __call__(self, x):
         return self.forward(x)
@@ -106,9 +120,9 @@ class Module:
             yield from child.named_buffers(prefix + name + ".")
 
     def zero_grad(self):
+        """Forget every gradient (``grad`` becomes None), before the next backward pass."""
         for p in self.parameters():
-            p.grad.fill(0)
-            p.fresh = True
+            p.grad = None
 
     def train(self, mode=True):
         self.training = mode
@@ -150,10 +164,14 @@ class Module:
             array[...] = value
 
     def to(self, dtype):
-        """Cast every parameter (and its gradient) and every float buffer to ``dtype`` in place."""
+        """Cast every parameter and every float buffer to ``dtype``; returns the module.
+
+        The arrays are new (a cast cannot happen in place): take ``.data``
+        references again afterwards, and build the optimizer after the cast.
+        """
         for p in self.parameters():
             p.data = p.data.astype(dtype)
-            p.grad = np.zeros_like(p.data)
+            p.grad = None
         for module in self.modules():
             for name in module.buffers:
                 setattr(module, name, getattr(module, name).astype(dtype))
@@ -171,8 +189,36 @@ class Module:
         return f"{type(self).__name__}({self.extra_repr()})"
 
 
+def pack_parameters(params):
+    """Move ``params`` into one contiguous array, each ``data`` a view of its slice; returns that array.
+
+    Values are kept. Does nothing (returns None) when the parameters have
+    different dtypes. An optimizer given parameters packed this way updates
+    them all at once (see ``Optimizer``).
+    """
+    params = list({id(p): p for p in params}.values())
+    if not params or len({p.data.dtype for p in params}) != 1:
+        return None
+    flat = np.empty(sum(p.data.size for p in params), dtype=params[0].data.dtype)
+    offset = 0
+    for p in params:
+        size, shape = p.data.size, p.data.shape
+        flat[offset:offset + size] = p.data.reshape(-1)
+        p.data = flat[offset:offset + size].reshape(shape)
+        offset += size
+    return flat
+
+
 class Sequential(Module):
-    """Layers applied one after another; backward runs them in reverse."""
+    """Layers applied one after another, in the order given: out = f_n(... f_2(f_1(x))).
+
+    Backward is the chain rule: dL/dx = backward_1(backward_2(... backward_n(dL/dout))),
+    each layer turning the gradient at its output into the gradient at its input.
+
+    Building a Sequential packs its layers' parameters into one contiguous
+    array (``pack_parameters``): take references to ``layer.weight.data``
+    from the model after building it; they then stay valid for its life.
+    """
 
     def __init__(self, *layers):
         if len(layers) == 1 and isinstance(layers[0], (list, tuple)):
@@ -184,57 +230,51 @@ class Sequential(Module):
                     "pass layers such as Linear(2, 8) or Sigmoid()"
                 )
         self.layers = list(layers)
+        pack_parameters(self.parameters())
+
+    def to(self, dtype):
+        super().to(dtype)
+        pack_parameters(self.parameters())
+        return self
 
     def children(self):
         for i, layer in enumerate(self.layers):
             yield str(i), layer
 
     def forward(self, x):
-        for layer in self._plan()[1]:
+        for layer in self.layers:
             x = layer.forward(x)
         return x
 
     def backward(self, dout, input_grad=True):
-        """Backpropagate ``dout`` through every layer; return dL/dx.
+        """Backpropagate ``dout`` through every layer, last to first; return dL/dx.
 
         With ``input_grad=False`` (what training uses) the gradient with
         respect to the input is not needed: layers before the first one with
         parameters are skipped, and that one computes only its parameter
-        gradients (for a first Linear layer, one matrix product of three).
-        Returns None then.
+        gradients (``backward_params``; for a first Linear layer, one matrix
+        product of three). Returns None then.
         """
-        _, order, first = self._plan()
         if input_grad:
-            for layer in reversed(order):
+            for layer in reversed(self.layers):
                 dout = layer.backward(dout)
             return dout
-        for layer in reversed(order[first + 1:]):
+        first = self._first_with_parameters()
+        for layer in reversed(self.layers[first + 1:]):
             dout = layer.backward(dout)
-        if first < len(order):
-            layer = order[first]
+        if first < len(self.layers):
+            layer = self.layers[first]
             (layer.backward_params if hasattr(layer, "backward_params") else layer.backward)(dout)
         return None
 
-    def _plan(self):
-        """(key, execution order, index of the first layer with parameters), cached.
-
-        The order is the layers' own, except that a non-decreasing piecewise
-        linear activation (``non_decreasing``: ReLU, LeakyReLU) followed by max
-        pooling (``max_pool``) runs after it instead: max(f(a), f(b)) =
-        f(max(a, b)) exactly, with the same gradient, and the activation then
-        touches a quarter of the values. Each layer still sees, in forward and
-        backward, tensors consistent with its own cache.
-        """
+    def _first_with_parameters(self):
+        """Index of the first layer that has parameters (cached while the layers stay the same)."""
         key = tuple(self.layers)  # compared by identity: Modules define no __eq__
-        plan = getattr(self, "_plan_cache", None)
-        if plan is None or plan[0] != key:
-            order = list(self.layers)
-            for i in range(len(order) - 1):
-                if getattr(order[i], "non_decreasing", False) and getattr(order[i + 1], "max_pool", False):
-                    order[i], order[i + 1] = order[i + 1], order[i]
-            first = next((i for i, layer in enumerate(order) if layer.parameters()), len(order))
-            plan = self._plan_cache = (key, order, first)
-        return plan
+        cached = getattr(self, "_first_cache", None)
+        if cached is None or cached[0] != key:
+            first = next((i for i, layer in enumerate(self.layers) if layer.parameters()), len(self.layers))
+            cached = self._first_cache = (key, first)
+        return cached[1]
 
     def __getitem__(self, i):
         return self.layers[i]

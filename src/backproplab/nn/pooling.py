@@ -28,11 +28,6 @@ class _Pool2d(Module):
         check_image_batch(name, x)
         return output_size(name, x.shape[2:], self.kernel_size, self.stride, self.padding)
 
-    def _cached(self):
-        if self._cache is None:
-            raise RuntimeError(f"{type(self).__name__}.backward called before forward")
-        return self._cache
-
     def _unpad(self, dxp):
         ph, pw = self.padding
         return dxp[:, :, ph:dxp.shape[2] - ph, pw:dxp.shape[3] - pw]
@@ -56,8 +51,6 @@ class MaxPool2d(_Pool2d):
     channels-last).
     """
 
-    max_pool = True  # a ReLU just before it may run after it (see Sequential._plan)
-
     def forward(self, x):
         out_size = self._geometry(x)
         xp = pad(x, self.padding, value=-np.inf)
@@ -78,7 +71,7 @@ class MaxPool2d(_Pool2d):
         return out
 
     def backward(self, dout):
-        xp, argmax, out_size = self._cached()
+        xp, argmax, out_size = self.saved(self._cache)
         dxp = np.zeros_like(xp, dtype=dout.dtype)
         (kh, kw), (sh, sw) = self.kernel_size, self.stride
         disjoint = sh >= kh and sw >= kw  # each input lies in at most one window: assign, not add
@@ -107,7 +100,7 @@ class AvgPool2d(_Pool2d):
         return out
 
     def backward(self, dout):
-        xp, out_size = self._cached()
+        xp, out_size = self.saved(self._cache)
         dxp = np.zeros_like(xp, dtype=dout.dtype)
         share = dout / (self.kernel_size[0] * self.kernel_size[1])
         for hs, ws in self._offsets(out_size):

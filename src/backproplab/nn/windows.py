@@ -8,6 +8,7 @@ output of size Ho = (H + 2 ph - kh) // sh + 1 (and likewise Wo).
 import numpy as np
 
 from ..errors import ConfigError
+from ..validation import check_int
 
 
 def pair(name, value, low=1):
@@ -17,10 +18,7 @@ def pair(name, value, low=1):
         a, b = items
     except (TypeError, ValueError):
         raise ConfigError(f"{name} must be an int or a pair of ints, got {value!r}") from None
-    for v in (a, b):
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < low:
-            raise ConfigError(f"{name} must be an int >= {low} or a pair of them, got {value!r}")
-    return int(a), int(b)
+    return check_int(name, a, low, fix="or a pair of them"), check_int(name, b, low, fix="or a pair of them")
 
 
 def check_image_batch(layer, x, channels=None):

@@ -1,6 +1,6 @@
 """Optimizers with per-coordinate step sizes: AdaGrad, RMSprop, Adam, AdamW.
 
-Update rules and defaults follow PyTorch's ``torch.optim``.
+Update rules, defaults and state names follow PyTorch's ``torch.optim``.
 """
 
 import math
@@ -8,7 +8,8 @@ import math
 import numpy as np
 
 from ..errors import ConfigError
-from .optimizer import OPTIMIZERS, Optimizer, check_range
+from ..validation import check_bool, check_number
+from .optimizer import OPTIMIZERS, Optimizer
 
 
 @OPTIMIZERS.register("adagrad")
@@ -17,25 +18,28 @@ class Adagrad(Optimizer):
 
         lr_t <- lr / (1 + (t - 1) * lr_decay)
         g    <- g_t + weight_decay * w
-        s    <- s + g^2                      (s starts at initial_accumulator_value)
-        w    <- w - lr_t * g / (sqrt(s) + eps)
+        sum  <- sum + g^2                      (sum starts at initial_accumulator_value)
+        w    <- w - lr_t * g / (sqrt(sum) + eps)
     """
+
+    state_names = ("sum",)
 
     def __init__(self, params, lr=0.01, lr_decay=0.0, weight_decay=0.0,
                  initial_accumulator_value=0.0, eps=1e-10):
-        super().__init__(params, lr)
-        self.lr_decay = check_range("lr_decay", lr_decay, 0.0)
-        self.weight_decay = check_range("weight_decay", weight_decay, 0.0)
-        self.initial_accumulator_value = check_range(
+        self.lr_decay = check_number("lr_decay", lr_decay, 0.0)
+        self.weight_decay = check_number("weight_decay", weight_decay, 0.0)
+        self.initial_accumulator_value = check_number(
             "initial_accumulator_value", initial_accumulator_value, 0.0)
-        self.eps = check_range("eps", eps, 0.0)
-        self.sums = [np.full_like(p, self.initial_accumulator_value) for p, _ in self.slots]
+        self.eps = check_number("eps", eps, 0.0)
+        super().__init__(params, lr)
+        for state in self.state:
+            state["sum"][...] = self.initial_accumulator_value
 
-    def _update(self, i, w, g):
+    def update(self, w, g, state):
         lr_t = self.lr / (1.0 + (self.steps - 1) * self.lr_decay)
         if self.weight_decay:
             g = g + self.weight_decay * w
-        s = self.sums[i]
+        s = state["sum"]
         s += g * g
         w -= lr_t * g / (np.sqrt(s) + self.eps)
 
@@ -48,41 +52,42 @@ class Adagrad(Optimizer):
 class RMSprop(Optimizer):
     r"""RMSprop (Hinton, 2012), PyTorch's variant.
 
-        g   <- g_t + weight_decay * w
-        v   <- alpha * v + (1 - alpha) g^2
-        if centered:  m_g <- alpha * m_g + (1 - alpha) g;  d <- sqrt(v - m_g^2) + eps
-        else:         d <- sqrt(v) + eps
-        if momentum > 0:  b <- momentum * b + g / d;  w <- w - lr * b
+        g          <- g_t + weight_decay * w
+        square_avg <- alpha * square_avg + (1 - alpha) g^2
+        if centered:  grad_avg <- alpha * grad_avg + (1 - alpha) g
+                      d <- sqrt(square_avg - grad_avg^2) + eps
+        else:         d <- sqrt(square_avg) + eps
+        if momentum > 0:  momentum_buffer <- momentum * momentum_buffer + g / d
+                          w <- w - lr * momentum_buffer
         else:             w <- w - lr * g / d
     """
 
     def __init__(self, params, lr=0.01, alpha=0.99, eps=1e-8, weight_decay=0.0,
                  momentum=0.0, centered=False):
+        self.alpha = check_number("alpha", alpha, 0.0, 1.0, high_open=True)
+        self.eps = check_number("eps", eps, 0.0)
+        self.weight_decay = check_number("weight_decay", weight_decay, 0.0)
+        self.momentum = check_number("momentum", momentum, 0.0, 1.0, high_open=True)
+        self.centered = check_bool("centered", centered)
+        self.state_names = ("square_avg",) + (("grad_avg",) if self.centered else ()) \
+            + (("momentum_buffer",) if self.momentum else ())
         super().__init__(params, lr)
-        self.alpha = check_range("alpha", alpha, 0.0, 1.0)
-        self.eps = check_range("eps", eps, 0.0)
-        self.weight_decay = check_range("weight_decay", weight_decay, 0.0)
-        self.momentum = check_range("momentum", momentum, 0.0, 1.0)
-        self.centered = bool(centered)
-        self.square_avg = [np.zeros_like(p) for p, _ in self.slots]
-        self.grad_avg = [np.zeros_like(p) for p, _ in self.slots] if self.centered else None
-        self.buffers = [np.zeros_like(p) for p, _ in self.slots] if self.momentum else None
 
-    def _update(self, i, w, g):
+    def update(self, w, g, state):
         if self.weight_decay:
             g = g + self.weight_decay * w
-        v = self.square_avg[i]
+        v = state["square_avg"]
         v *= self.alpha
         v += (1.0 - self.alpha) * g * g
         if self.centered:
-            m = self.grad_avg[i]
+            m = state["grad_avg"]
             m *= self.alpha
             m += (1.0 - self.alpha) * g
             denom = np.sqrt(v - m * m) + self.eps
         else:
             denom = np.sqrt(v) + self.eps
         if self.momentum:
-            b = self.buffers[i]
+            b = state["momentum_buffer"]
             b *= self.momentum
             b += g / denom
             w -= self.lr * b
@@ -98,57 +103,55 @@ class RMSprop(Optimizer):
 class Adam(Optimizer):
     r"""Adam (Kingma & Ba, 2015), with bias correction.
 
-        g   <- g_t + weight_decay * w          (L2 penalty; see AdamW for decoupled)
-        m   <- beta1 * m + (1 - beta1) g
-        v   <- beta2 * v + (1 - beta2) g^2
-        w   <- w - lr / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
+        g          <- g_t + weight_decay * w          (L2 penalty; see AdamW for decoupled)
+        exp_avg    <- beta1 * exp_avg + (1 - beta1) g
+        exp_avg_sq <- beta2 * exp_avg_sq + (1 - beta2) g^2
+        w          <- w - lr * m_hat / (sqrt(v_hat) + eps),
+                      m_hat = exp_avg / (1 - beta1^t),  v_hat = exp_avg_sq / (1 - beta2^t)
 
-    With amsgrad, v is replaced by the running maximum of v in the update.
+    With amsgrad, max_exp_avg_sq keeps the running maximum of exp_avg_sq and
+    replaces it in v_hat.
     """
 
     decoupled = False
 
     def __init__(self, params, lr=0.001, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False):
-        super().__init__(params, lr)
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
             raise ConfigError(f"betas must be a pair (beta1, beta2), got {betas!r}")
-        self.beta1 = check_range("beta1", betas[0], 0.0, 1.0)
-        self.beta2 = check_range("beta2", betas[1], 0.0, 1.0)
-        self.eps = check_range("eps", eps, 0.0)
-        self.weight_decay = check_range("weight_decay", weight_decay, 0.0)
-        self.amsgrad = bool(amsgrad)
-        self.m = [np.zeros_like(p) for p, _ in self.slots]
-        self.v = [np.zeros_like(p) for p, _ in self.slots]
-        self.v_max = [np.zeros_like(p) for p, _ in self.slots] if self.amsgrad else None
-        self._scratch = [np.empty_like(p) for p, _ in self.slots]  # reused: no allocation per step
+        self.beta1 = check_number("beta1", betas[0], 0.0, 1.0, high_open=True)
+        self.beta2 = check_number("beta2", betas[1], 0.0, 1.0, high_open=True)
+        self.eps = check_number("eps", eps, 0.0)
+        self.weight_decay = check_number("weight_decay", weight_decay, 0.0)
+        self.amsgrad = check_bool("amsgrad", amsgrad)
+        self.state_names = ("exp_avg", "exp_avg_sq") + (("max_exp_avg_sq",) if self.amsgrad else ())
+        super().__init__(params, lr)
 
-    def _update(self, i, w, g):
-        # In place, with Python-float scalars (NumPy float64 scalars would force slow
-        # casting loops on float32 arrays) and one scratch array instead of temporaries.
-        # The moments are kept scaled, m' = m / (1 - beta1) and v' = v / (1 - beta2), so
-        # that each takes one multiply and one add; the constants fold into the step:
-        #   w -= lr/(1-b1^t) * m / (sqrt(v)/c + eps),  c = sqrt(1 - b2^t)
-        #      = k * m' / (sqrt(v') + e'),  k = lr c (1-b1) / ((1-b1^t) sqrt(1-b2)),  e' = eps c / sqrt(1-b2)
-        t, tmp = self.steps, self._scratch[i]
+    def update(self, w, g, state):
+        t = self.steps
         if self.weight_decay:
             if self.decoupled:
                 w *= 1.0 - self.lr * self.weight_decay
             else:
                 g = g + self.weight_decay * w
-        m, v = self.m[i], self.v[i]
+        m, v = state["exp_avg"], state["exp_avg_sq"]
+        # In place, with one temporary: these few passes are the optimizer's whole cost.
+        tmp = np.multiply(g, 1.0 - self.beta1)
         m *= self.beta1
-        m += g
-        v *= self.beta2
+        m += tmp                                  # m = beta1 m + (1 - beta1) g
         np.multiply(g, g, out=tmp)
-        v += tmp
+        tmp *= 1.0 - self.beta2
+        v *= self.beta2
+        v += tmp                                  # v = beta2 v + (1 - beta2) g^2
         if self.amsgrad:
-            np.maximum(self.v_max[i], v, out=self.v_max[i])
-            v = self.v_max[i]
-        c, root = math.sqrt(1.0 - self.beta2**t), math.sqrt(1.0 - self.beta2)
+            np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
+            v = state["max_exp_avg_sq"]
+        # m_hat / (sqrt(v_hat) + eps) = m / (1 - beta1^t) / (sqrt(v) / c + eps),  c = sqrt(1 - beta2^t)
+        #                             = (c / (1 - beta1^t)) * m / (sqrt(v) + eps c)
+        c = math.sqrt(1.0 - self.beta2**t)
         np.sqrt(v, out=tmp)
-        tmp += self.eps * c / root
+        tmp += self.eps * c
         np.divide(m, tmp, out=tmp)
-        tmp *= self.lr * c * (1.0 - self.beta1) / ((1.0 - self.beta1**t) * root)
+        tmp *= self.lr * c / (1.0 - self.beta1**t)
         w -= tmp
 
     def hyperparameters(self):

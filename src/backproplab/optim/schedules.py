@@ -8,16 +8,10 @@ import math
 
 from ..errors import ConfigError
 from ..registry import Registry
-from .optimizer import check_range
+from ..validation import check_int, check_number
 
 # Every learning-rate schedule by the name the CLI and get_schedule use.
 SCHEDULES = Registry("schedule")
-
-
-def _check_int(name, value, low=1):
-    if isinstance(value, bool) or not isinstance(value, int) or value < low:
-        raise ConfigError(f"{name} must be an integer >= {low}, got {value!r}")
-    return value
 
 
 class Schedule:
@@ -57,8 +51,8 @@ class StepLR(Schedule):
 
     def __init__(self, optimizer, step_size=100, gamma=0.5):
         super().__init__(optimizer)
-        self.step_size = _check_int("step_size", step_size)
-        self.gamma = check_range("gamma", gamma, 0.0, 1.0 + 1e-12, low_open=True)
+        self.step_size = check_int("step_size", step_size, 1)
+        self.gamma = check_number("gamma", gamma, 0.0, 1.0, low_open=True)
 
     def lr_at(self, epoch):
         return self.base_lr * self.gamma ** (epoch // self.step_size)
@@ -70,7 +64,7 @@ class ExponentialLR(Schedule):
 
     def __init__(self, optimizer, gamma=0.999):
         super().__init__(optimizer)
-        self.gamma = check_range("gamma", gamma, 0.0, 1.0 + 1e-12, low_open=True)
+        self.gamma = check_number("gamma", gamma, 0.0, 1.0, low_open=True)
 
     def lr_at(self, epoch):
         return self.base_lr * self.gamma**epoch
@@ -86,8 +80,8 @@ class CosineAnnealingLR(Schedule):
 
     def __init__(self, optimizer, T_max=1000, eta_min=0.0):
         super().__init__(optimizer)
-        self.T_max = _check_int("T_max", T_max)
-        self.eta_min = check_range("eta_min", eta_min, 0.0)
+        self.T_max = check_int("T_max", T_max, 1)
+        self.eta_min = check_number("eta_min", eta_min, 0.0)
 
     def lr_at(self, epoch):
         cos = math.cos(math.pi * epoch / self.T_max)
@@ -107,11 +101,11 @@ class ReduceLROnPlateau(Schedule):
     def __init__(self, optimizer, factor=0.1, patience=10, threshold=1e-4, cooldown=0,
                  min_lr=0.0, eps=1e-8):
         super().__init__(optimizer)
-        self.factor = check_range("factor", factor, 0.0, 1.0, low_open=True)
-        self.patience = _check_int("patience", patience, 0)
-        self.threshold = check_range("threshold", threshold, 0.0)
-        self.cooldown = _check_int("cooldown", cooldown, 0)
-        self.min_lr = check_range("min_lr", min_lr, 0.0)
+        self.factor = check_number("factor", factor, 0.0, 1.0, low_open=True, high_open=True)
+        self.patience = check_int("patience", patience, 0)
+        self.threshold = check_number("threshold", threshold, 0.0)
+        self.cooldown = check_int("cooldown", cooldown, 0)
+        self.min_lr = check_number("min_lr", min_lr, 0.0)
         self.eps = eps
         self.best = math.inf
         self.num_bad_epochs = 0

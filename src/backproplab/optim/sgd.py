@@ -1,12 +1,13 @@
 """Stochastic gradient descent with momentum, Nesterov momentum and weight decay."""
 
 from ..errors import ConfigError
-from .optimizer import OPTIMIZERS, Optimizer, check_range
+from ..validation import check_bool, check_number
+from .optimizer import OPTIMIZERS, Optimizer
 
 
 @OPTIMIZERS.register("sgd")
 class SGD(Optimizer):
-    r"""SGD, with PyTorch's update rule and defaults.
+    r"""SGD, with PyTorch's update rule, defaults and state name.
 
     For step t with gradient g_t of parameter w:
 
@@ -17,30 +18,31 @@ class SGD(Optimizer):
             g <- g + momentum * b   if nesterov else   b
         w  <- w - lr * g
 
-    Note: like PyTorch (and unlike Sutskever et al.), lr multiplies the
-    velocity at the update rather than the gradient inside it.
+    b is ``state["momentum_buffer"]``. Like PyTorch (and unlike Sutskever et
+    al.), lr multiplies the velocity at the update rather than the gradient
+    inside it.
     """
 
     def __init__(self, params, lr=0.1, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False):
-        super().__init__(params, lr)
-        self.momentum = check_range("momentum", momentum, 0.0, 1.0)
-        self.dampening = check_range("dampening", dampening, 0.0, 1.0 + 1e-12)
-        self.weight_decay = check_range("weight_decay", weight_decay, 0.0)
-        self.nesterov = bool(nesterov)
+        self.momentum = check_number("momentum", momentum, 0.0, 1.0, high_open=True)
+        self.dampening = check_number("dampening", dampening, 0.0, 1.0)
+        self.weight_decay = check_number("weight_decay", weight_decay, 0.0)
+        self.nesterov = check_bool("nesterov", nesterov)
         if self.nesterov and (self.momentum == 0 or self.dampening != 0):
             raise ConfigError(
                 f"Nesterov momentum needs momentum > 0 and dampening 0, got momentum "
                 f"{self.momentum} and dampening {self.dampening}; set --momentum 0.9"
             )
-        self.buffers = [None] * len(self.slots)
+        self.state_names = ("momentum_buffer",) if self.momentum else ()
+        super().__init__(params, lr)
 
-    def _update(self, i, w, g):
+    def update(self, w, g, state):
         if self.weight_decay:
             g = g + self.weight_decay * w
         if self.momentum:
-            b = self.buffers[i]
-            if b is None:
-                b = self.buffers[i] = g.copy()
+            b = state["momentum_buffer"]
+            if self.steps == 1:
+                b[...] = g
             else:
                 b *= self.momentum
                 b += (1.0 - self.dampening) * g
@@ -62,4 +64,3 @@ def momentum_sgd(params, lr=0.1, momentum=0.9, **kwargs):
 def nesterov_sgd(params, lr=0.1, momentum=0.9, **kwargs):
     """SGD with Nesterov momentum, 0.9 by default."""
     return SGD(params, lr=lr, momentum=momentum, nesterov=True, **kwargs)
-

@@ -50,7 +50,7 @@ def run_images_to_folder(config, folder, write=print, resume=False):
         plots.misclassified_grid(images, data.y_test, y_pred, names, os.path.join(folder, "misclassified.png"),
                                  title=f"{title}: misclassified test images")
     save_model(model, os.path.join(folder, "model.npz"), metadata={
-        "config": config.as_dict(), "loss": loss_fn.name, "class_names": list(names),
+        "config": config.as_dict(), "loss": run.loss_name, "class_names": list(names),
         "input_scale": data.input_scale, "image_shape": list(data.image_shape) if data.image_shape else None,
     })
     metrics = run_metrics(config, data, history, test_loss, test_accuracy)

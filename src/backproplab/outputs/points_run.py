@@ -52,7 +52,7 @@ def run_to_folder(config, folder, write=print, show_samples=True):
     plots.decision_boundary(predict_proba, data.X_train, data.y_train,
                             os.path.join(folder, "decision_boundary.png"),
                             title=f"{name}: network output, training points")
-    save_model(model, os.path.join(folder, "model.npz"), metadata={"config": config.as_dict(), "loss": loss_fn.name})
+    save_model(model, os.path.join(folder, "model.npz"), metadata={"config": config.as_dict(), "loss": run.loss_name})
     metrics = run_metrics(config, data, history, test_loss, test_accuracy)
     metrics["predictions"] = [{"sample": i, "truth": int(t),
                                "prediction": round(float(sc), 5) if scores.ndim == 1 else int(np.argmax(sc))}

@@ -43,13 +43,16 @@ class Checkpoint(Callback):
         return False
 
     def save(self, history, model):
-        opt_scalars, opt_arrays = self.optimizer.state_dict()
+        optimizer = self.optimizer.state_dict()
         arrays = {f"model:{k}": v for k, v in model.state_dict().items()}
-        arrays.update((f"optimizer:{k}", v) for k, v in opt_arrays.items())
+        arrays.update((f"optimizer:{i}.{name}", value) for i, entry in optimizer["state"].items()
+                      for name, value in entry.items() if name != "step")
         record = {
             "format": FORMAT,
             "history": history.as_dict(),
-            "optimizer": opt_scalars,
+            # The optimizer's state_dict() without its arrays, which are stored as optimizer:<i>.<name>
+            "optimizer": {"param_groups": optimizer["param_groups"],
+                          "steps": {str(i): entry["step"] for i, entry in optimizer["state"].items()}},
             "schedule": self.schedule.state_dict() if self.schedule is not None else None,
             "rngs": [g.bit_generator.state for g in generators(model, *self.rngs)],
             "metadata": self.metadata,
@@ -74,11 +77,24 @@ def read_checkpoint(path):
     return record, arrays
 
 
+def optimizer_state(record, arrays):
+    """The optimizer's ``state_dict()`` put back together from a checkpoint's record and arrays."""
+    saved = record["optimizer"]
+    if "param_groups" not in saved:
+        raise ModelFileError("this checkpoint was written by an older backproplab, whose optimizer state "
+                             "cannot be resumed; start the run again")
+    state = {}
+    for key, value in arrays.items():
+        index, name = key.split(".", 1)
+        state.setdefault(int(index), {"step": saved["steps"][index]})[name] = value
+    return {"state": state, "param_groups": saved["param_groups"]}
+
+
 def restore(record, arrays, model, optimizer, *, schedule=None, early_stopping=None, rngs=()):
     """Put the run saved in (record, arrays) back into these objects; returns its History."""
     part = lambda prefix: {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)}  # noqa: E731
     model.load_state_dict(part("model:"))
-    optimizer.load_state_dict(record["optimizer"], part("optimizer:"))
+    optimizer.load_state_dict(optimizer_state(record, part("optimizer:")))
     if schedule is not None and record.get("schedule") is not None:
         schedule.load_state_dict(record["schedule"])
     if early_stopping is not None and "early_stopping" in record:

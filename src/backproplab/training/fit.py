@@ -10,20 +10,13 @@ from ..data.batching import batches, check_dataset
 from ..errors import ConfigError
 from ..nn import Sequential
 from ..rng import as_generator
+from ..validation import check_int
 from .evaluate import evaluate
 from .history import History
 
 
 class DivergenceWarning(UserWarning):
     """Training stopped because the loss stopped being a finite number."""
-
-
-def _check_positive_int(name, value, allow_none=False):
-    if value is None and allow_none:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ConfigError(f"{name} must be a positive integer, got {value!r}")
-    return int(value)
 
 
 def divergence_message(epoch, loss, lr):
@@ -57,8 +50,8 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size=None, schedule=No
         raise ConfigError(
             f"training data: y holds a single class ({int(y[0])}); a classifier needs examples of at least two"
         )
-    epochs = _check_positive_int("epochs", epochs)
-    batch_size = _check_positive_int("batch_size", batch_size, allow_none=True)
+    epochs = check_int("epochs", epochs, 1)
+    batch_size = check_int("batch_size", batch_size, 1, allow_none=True)
     if batch_size is not None and batch_size > len(X):
         raise ConfigError(
             f"batch_size {batch_size} is larger than the {len(X)} training samples; "
