@@ -153,7 +153,7 @@ def test_parameter_references_stay_valid_through_training():
     weight = model[0].weight
     data = weight.data
     opt = Adam(model.parameters(), lr=0.1)
-    weight.grad = np.ones_like(data)
+    weight.grad[...] = 1.0
     opt.step()
     assert weight.data is data and model.parameters()[0] is weight
     assert np.all(data != Sequential(Linear(3, 2, rng=0))[0].weight.data)  # the update landed in it

@@ -69,8 +69,8 @@ class _BatchNorm(Module):
         xhat, inv_std, m, training = self.saved(self._cache)
         dbeta = dout.sum(axis=self._axes)
         dgamma = (dout * xhat).sum(axis=self._axes)
-        self.weight.accumulate(dgamma)
-        self.bias.accumulate(dbeta)
+        self.weight.grad += dgamma
+        self.bias.grad += dbeta
         scale = self._channel(self.weight.data * inv_std)
         if not training:
             return dout * scale

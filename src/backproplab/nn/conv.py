@@ -81,8 +81,8 @@ class Conv2d(Module):
         dout2 = dout.transpose(0, 2, 3, 1).reshape(-1, self.out_channels)
         o, c, kh, kw = self.weight.data.shape
         # (cols^T dout)^T rather than dout^T cols: the same dW, and BLAS is faster this way round
-        self.weight.accumulate((cols.T @ dout2).T.reshape(o, kh, kw, c).transpose(0, 3, 1, 2))
-        self.bias.accumulate(F.column_sum(dout2))  # dout2.sum(axis=0), several times faster on tall arrays
+        self.weight.grad += (cols.T @ dout2).T.reshape(o, kh, kw, c).transpose(0, 3, 1, 2)
+        self.bias.grad += F.column_sum(dout2)
         return dout2
 
     def backward(self, dout):

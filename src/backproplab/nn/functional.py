@@ -56,9 +56,10 @@ def ones(n, dtype):
 
 
 def column_sum(a):
-    """a.sum(axis=0) for a 2-D array, as one matrix-vector product.
+    """a.sum(axis=0) for a 2-D array, as one matrix-vector product: ones(N) @ a.
 
-    For tall arrays such as a convolution's (N*H*W, C) gradient this is
-    several times faster than NumPy's reduction along axis 0.
+    The same sums (tests/test_layers.py checks it), several times faster than
+    NumPy's reduction along axis 0 for tall arrays such as a convolution's
+    (N*H*W, C) gradient, and half the time for a small layer's.
     """
     return np.dot(ones(a.shape[0], a.dtype), a)

@@ -4,6 +4,7 @@ import numpy as np
 
 from ..rng import as_generator
 from ..validation import check_int
+from . import functional as F
 from .init import get_initializer
 from .module import Module, Parameter
 
@@ -50,8 +51,8 @@ class Linear(Module):
         x = self.saved(self._x)
         if x.ndim != 2:  # (N, ..., in): fold the leading axes into the batch
             x, dout = x.reshape(-1, x.shape[-1]), dout.reshape(-1, dout.shape[-1])
-        self.weight.accumulate(np.dot(dout.T, x))
-        self.bias.accumulate(dout.sum(axis=0))
+        self.weight.grad += np.dot(dout.T, x)
+        self.bias.grad += F.column_sum(dout)  # dout.sum(axis=0), as one product: faster on small arrays
 
     def config(self):
         return {"in_features": self.in_features, "out_features": self.out_features}

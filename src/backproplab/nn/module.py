@@ -33,22 +33,17 @@ def saved_by_forward(owner, value):
 class Parameter:
     """A trainable array and the gradient of the loss with respect to it.
 
-    ``grad`` is None until a backward pass adds a gradient, and again after
-    ``zero_grad()`` (as in PyTorch, whose default is ``set_to_none=True``).
+    ``grad`` has the shape of ``data`` and starts at zero. Every backward pass
+    adds into it (``grad += ...``), so the gradients of several uses of a
+    parameter add up, until ``zero_grad()`` sets it back to zero (PyTorch's
+    ``zero_grad(set_to_none=False)``).
     """
 
     __slots__ = ("data", "grad")
 
     def __init__(self, data):
         self.data = np.asarray(data)
-        self.grad = None
-
-    def accumulate(self, grad):
-        """grad <- grad + ``grad``: gradients of several uses of a parameter add up."""
-        if self.grad is None:
-            self.grad = grad
-        else:
-            self.grad = self.grad + grad
+        self.grad = np.zeros_like(self.data)
 
     @property
     def shape(self):
@@ -81,9 +76,8 @@ class Module:
     def backward(self, dout):
         raise NotImplementedError
 
-    def saved(self, value):
-        """``value``, kept by forward for backward; an error if forward has not run yet."""
-        return saved_by_forward(self, value)
+    # saved(value): ``value``, kept by forward for backward; an error if forward has not run yet.
+    saved = saved_by_forward
 
     def __call__(self, x):
         return self.forward(x)
@@ -120,9 +114,9 @@ class Module:
             yield from child.named_buffers(prefix + name + ".")
 
     def zero_grad(self):
-        """Forget every gradient (``grad`` becomes None), before the next backward pass."""
+        """Set every gradient to zero, before the next backward pass."""
         for p in self.parameters():
-            p.grad = None
+            p.grad.fill(0)
 
     def train(self, mode=True):
         self.training = mode
@@ -171,7 +165,7 @@ class Module:
         """
         for p in self.parameters():
             p.data = p.data.astype(dtype)
-            p.grad = None
+            p.grad = np.zeros_like(p.data)
         for module in self.modules():
             for name in module.buffers:
                 setattr(module, name, getattr(module, name).astype(dtype))
@@ -190,23 +184,25 @@ class Module:
 
 
 def pack_parameters(params):
-    """Move ``params`` into one contiguous array, each ``data`` a view of its slice; returns that array.
+    """Move ``params`` into one contiguous array, and their gradients into another.
 
-    Values are kept. Does nothing (returns None) when the parameters have
-    different dtypes. An optimizer given parameters packed this way updates
-    them all at once (see ``Optimizer``).
+    Each ``data`` and ``grad`` becomes a view of its slice; values are kept.
+    Does nothing when the parameters have different dtypes. An optimizer
+    given parameters packed this way updates them all at once (see ``Optimizer``).
     """
     params = list({id(p): p for p in params}.values())
     if not params or len({p.data.dtype for p in params}) != 1:
-        return None
+        return
     flat = np.empty(sum(p.data.size for p in params), dtype=params[0].data.dtype)
+    flat_grad = np.empty_like(flat)
     offset = 0
     for p in params:
         size, shape = p.data.size, p.data.shape
         flat[offset:offset + size] = p.data.reshape(-1)
+        flat_grad[offset:offset + size] = p.grad.reshape(-1)
         p.data = flat[offset:offset + size].reshape(shape)
+        p.grad = flat_grad[offset:offset + size].reshape(shape)
         offset += size
-    return flat
 
 
 class Sequential(Module):

@@ -14,7 +14,7 @@ class Optimizer:
     """Holds the parameters, the learning rate and the per-parameter state.
 
     ``step()`` applies one update from the gradients in ``Parameter.grad``;
-    ``zero_grad()`` forgets them. ``lr`` may be changed between steps, which
+    ``zero_grad()`` sets them to zero. ``lr`` may be changed between steps, which
     is what the learning-rate schedules do.
 
     A subclass names its state arrays in ``state_names`` (PyTorch's names:
@@ -22,8 +22,8 @@ class Optimizer:
     in ``update(w, g, state)``, for one weight array ``w``, its gradient ``g``
     and a dict of its state arrays. ``self.state[i]`` is the state of parameter i.
 
-    Speed: when the parameters are views into one contiguous array, as a
-    Sequential packs them, every state array is allocated the same way and
+    Speed: when the parameters (and their gradients) are views into one
+    contiguous array, as a Sequential packs them, every state array is allocated the same way and
     ``update`` runs once on the whole array instead of once per parameter
     (the same formulas, elementwise, so the same numbers; a few NumPy calls
     per step instead of a few dozen on the lab's networks). Otherwise it
@@ -38,10 +38,12 @@ class Optimizer:
             raise ConfigError("optimizer got an empty parameter list; pass model.parameters()")
         self.lr = check_number("lr", lr, 0.0, low_open=True)
         self.steps = 0
-        self._flat = _packed_array(self.params)
-        if self._flat is not None:
-            self._views = [p.data for p in self.params]  # to notice Module.to() replacing them
-            self._flat_grad = np.empty_like(self._flat)
+        self._flat = _packed_array([p.data for p in self.params])
+        self._flat_grad = _packed_array([p.grad for p in self.params])
+        if self._flat is None or self._flat_grad is None:
+            self._flat = self._flat_grad = None
+        else:
+            self._views = [(p.data, p.grad) for p in self.params]
         self._allocate_state()
 
     # --- state -----------------------------------------------------------
@@ -102,22 +104,26 @@ class Optimizer:
 
     # --- the update --------------------------------------------------------
     def zero_grad(self):
-        """Forget every gradient (``grad`` becomes None), before the next backward pass."""
+        """Set every gradient to zero, before the next backward pass."""
+        if self._is_packed():
+            self._flat_grad.fill(0)
+            return
         for p in self.params:
-            p.grad = None
+            p.grad.fill(0)
 
     def step(self):
-        """One update of every parameter that has a gradient."""
+        """One update of every parameter from its gradient."""
         self.steps += 1
-        if self._flat is not None and all(
-                p.data is view and p.grad is not None for p, view in zip(self.params, self._views)):
-            # Every gradient gathered into one array in parameter order, then one update.
-            np.concatenate([p.grad.reshape(-1) for p in self.params], out=self._flat_grad)
+        if self._is_packed():
             self.update(self._flat, self._flat_grad, self._flat_state)
             return
         for p, state in zip(self.params, self.state):
-            if p.grad is not None:
-                self.update(p.data, np.asarray(p.grad, dtype=p.data.dtype), state)
+            self.update(p.data, p.grad, state)
+
+    def _is_packed(self):
+        """True while the parameters are still the views they were (``Module.to`` makes new arrays)."""
+        return self._flat is not None and all(
+            p.data is data and p.grad is grad for p, (data, grad) in zip(self.params, self._views))
 
     def update(self, w, g, state):
         """w <- the update rule applied to w, given its gradient g; state arrays change in place."""
@@ -128,15 +134,14 @@ class Optimizer:
         return f"{type(self).__name__}({args})"
 
 
-def _packed_array(params):
-    """The one contiguous array whose consecutive slices are these parameters' data, or None."""
-    flat = params[0].data.base
-    if flat is None or flat.ndim != 1 or flat.size != sum(p.data.size for p in params):
+def _packed_array(arrays):
+    """The one contiguous array whose consecutive slices are ``arrays``, or None."""
+    flat = arrays[0].base
+    if flat is None or flat.ndim != 1 or flat.size != sum(a.size for a in arrays):
         return None
     offset, start = 0, flat.ctypes.data
-    for p in params:
-        d = p.data
-        if d.base is not flat or d.ctypes.data != start + offset * flat.itemsize or not d.flags.c_contiguous:
+    for a in arrays:
+        if a.base is not flat or a.ctypes.data != start + offset * flat.itemsize or not a.flags.c_contiguous:
             return None
-        offset += d.size
+        offset += a.size
     return flat
