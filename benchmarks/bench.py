@@ -31,6 +31,10 @@ import warnings
 
 THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS",
                     "VECLIB_MAXIMUM_THREADS", "NUMEXPR_NUM_THREADS")
+# Set on some machines to pin OpenBLAS to an older kernel than the CPU supports (see --native-blas).
+KERNEL_VARIABLES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+# A case whose samples spread more than this (max / min, or median / min) ran on a noisy machine.
+NOISY_SPREAD, NOISY_MEDIAN = 1.5, 1.15
 _CHILD_MARK = "BACKPROPLAB_BENCH_CHILD"
 SCRIPT = os.path.abspath(__file__)  # re-run in fresh processes (thread variables, memory children)
 CASES = ("xor-step", "xor-to-100", "mlp-epoch", "cnn-epoch", "predict", "memory")
@@ -367,7 +371,19 @@ def _scaled(run, factor):
     return lambda: run() * factor
 
 
+def _noisy(samples):
+    """Why these samples of one implementation are too spread to trust, or ''."""
+    low, high, median = min(samples), max(samples), statistics.median(samples)
+    if high > NOISY_SPREAD * low:
+        return f"max/min {high / low:.2f}"
+    if median > NOISY_MEDIAN * low:
+        return f"median/min {median / low:.2f}"
+    return ""
+
+
 def _run_case(name, spec, write):
+    """Every implementation of one case, alternating; a noisy case gets a second set of
+    repeats, and when it stays noisy its ratios are marked unreliable."""
     unit, higher_better, repeats, builders = spec
     runners = {}
     for impl, make in builders.items():
@@ -378,10 +394,18 @@ def _run_case(name, spec, write):
         runners[impl] = make()
         runners[impl]()  # warm-up: imports, allocations, BLAS thread start-up
     samples = {impl: [] for impl in runners}
-    for _ in range(repeats):  # alternate, so noise hits every implementation alike
-        for impl, run in runners.items():
-            samples[impl].append(run())
-    return _summary(name, unit, higher_better, samples)
+    for attempt in range(2):
+        for _ in range(repeats):  # alternate, so noise hits every implementation alike
+            for impl, run in runners.items():
+                samples[impl].append(run())
+        noisy = {impl: why for impl, s in samples.items() if (why := _noisy(s))}
+        if not noisy:
+            break
+        if attempt == 0:
+            write(f"  {name}: noisy ({'; '.join(f'{k} {v}' for k, v in noisy.items())}); repeating")
+    summary = _summary(name, unit, higher_better, samples)
+    summary["noisy"] = noisy
+    return summary
 
 
 def _summary(name, unit, higher_better, samples):
@@ -490,6 +514,51 @@ def mlp_epoch_gflop(n=60000):
     return (3 * forward - 2 * n * 784 * 256) / 1e9
 
 
+def _owner(filepath):
+    """Which package a loaded BLAS/OpenMP library came with, from its path."""
+    path = (filepath or "").replace("\\", "/")
+    for marker, owner in (("/torch/", "pytorch"), ("/numpy", "numpy"), ("/scipy", "scipy"), ("/sklearn", "sklearn")):
+        if marker in path:
+            return owner
+    return "system"
+
+
+def blas_libraries():
+    """Every BLAS and OpenMP library loaded now: its owner, library, version, kernel (architecture) and threads."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return []
+    return [{"owner": _owner(p.get("filepath")), "user_api": p.get("user_api"), "library": p.get("internal_api"),
+             "version": p.get("version"), "architecture": p.get("architecture"), "threads": p.get("num_threads")}
+            for p in threadpool_info()]
+
+
+def native_kernel():
+    """NumPy's OpenBLAS kernel without the kernel variables (asked in a fresh process), or None."""
+    env = {k: v for k, v in os.environ.items() if k not in KERNEL_VARIABLES}
+    code = ("import numpy, json; from threadpoolctl import threadpool_info; "
+            "print(json.dumps([p.get('architecture') for p in threadpool_info() if p.get('internal_api') == 'openblas']))")
+    try:
+        out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)
+        found = json.loads(out.stdout.strip() or "[]")
+    except (OSError, ValueError, subprocess.TimeoutExpired):
+        return None
+    return found[0] if found else None
+
+
+def kernel_warning(libraries, native):
+    """A warning when an environment variable pins OpenBLAS to another kernel than the CPU's own, else ''."""
+    forced = {v: os.environ[v] for v in KERNEL_VARIABLES if v in os.environ}
+    ran = next((lib["architecture"] for lib in libraries
+                if lib["owner"] == "numpy" and lib["library"] == "openblas"), None)
+    if not forced or native is None or ran is None or ran == native:
+        return ""
+    settings = " ".join(f"{k}={v}" for k, v in forced.items())
+    return (f"warning: {settings} makes NumPy's OpenBLAS run its {ran} kernel; this CPU's own is {native}, "
+            "which users' machines run. Add --native-blas to measure without those variables.")
+
+
 def machine_info(threads):
     np = _np()
     cpu = platform.processor()
@@ -506,7 +575,8 @@ def machine_info(threads):
     except ImportError:
         pass
     return {"platform": platform.platform(), "cpu": cpu, "cores": os.cpu_count(), "threads": threads,
-            "python": platform.python_version(), "numpy_blas": _numpy_blas(np), "blas_threads": blas}
+            "python": platform.python_version(), "numpy_blas": _numpy_blas(np), "blas_threads": blas,
+            "kernel_variables": {v: os.environ[v] for v in KERNEL_VARIABLES if v in os.environ}}
 
 
 def _numpy_blas(np):
@@ -535,12 +605,22 @@ def format_table(report):
     lines.append(f"machine: {m['cpu']}, {m['cores']} cores, {m['threads']} threads for every implementation; {m['platform']}")
     lines.append("versions: " + ", ".join(f"{k} {v}" for k, v in report["versions"].items() if v))
     lines.append("BLAS threads: " + ", ".join(f"{k}={v}" for k, v in m["blas_threads"].items() if k != "threadpools"))
+    for lib in report.get("blas", []):
+        lines.append(f"  {lib['owner']:<8} {lib['library']} {lib['version'] or ''} ({lib['user_api']}): kernel "
+                     f"{lib['architecture'] or 'n/a'}, {lib['threads']} threads")
+    if m.get("kernel_variables"):
+        lines.append("kernel variables: " + ", ".join(f"{k}={v}" for k, v in m["kernel_variables"].items())
+                     + f"; the CPU's own kernel: {m.get('native_kernel') or 'unknown'}")
+    if report.get("warning"):
+        lines.append(report["warning"])
     header = f"{'case':<11} {'unit':<14} {'implementation':<14} {'median':>12} {'min - max':>25} {'backproplab is':>15}"
     lines += ["", header, "-" * len(header)]
     for case in report["cases"]:
         for impl, median in case["median"].items():
             better = "less" if case["name"] == "memory" else ("more" if case["unit"] == "samples/s" else "faster")
             speed = "" if impl == "backproplab" else f"{case['speedup'][impl]:.2f}x {better}"
+            if case.get("noisy") and impl != "backproplab" and speed:
+                speed += " (unreliable)"
             lines.append(f"{case['name']:<11} {case['unit']:<14} {impl:<14} {_fmt(median):>12} "
                          f"{_fmt(case['min'][impl]) + ' - ' + _fmt(case['max'][impl]):>25} {speed:>15}")
         if "gflops" in case:
@@ -549,6 +629,11 @@ def format_table(report):
                          f"machine's float32 matmul rate ({g['matmul']:.1f} GFLOP/s, 2048 x 2048)")
             lines.append(f"{'':<11} the epoch's matrix products alone: {g['products_alone_s']:.3f} s = "
                          f"{g['products_alone']:.1f} GFLOP/s; the epoch reaches {100 * g['fraction_of_products_alone']:.0f}% of that")
+    noisy = [f"{c['name']} ({'; '.join(f'{k} {v}' for k, v in c['noisy'].items())})"
+             for c in report["cases"] if c.get("noisy")]
+    if noisy:
+        lines += ["", "unreliable: the machine was too noisy for " + ", ".join(noisy)
+                  + "; their ratios may be far off. Run again on a quiet machine."]
     return "\n".join(lines)
 
 
@@ -569,6 +654,10 @@ def run_bench(quick=False, threads=2, names=CASES, write=print):
     for name, spec in build_cases(quick, names).items():
         write(f"running {name} ...")
         report["cases"].append(_run_case(name, spec, write))
+    # After the cases: every peer's libraries are loaded by now.
+    report["blas"] = blas_libraries()
+    report["machine"]["native_kernel"] = native_kernel()
+    report["warning"] = kernel_warning(report["blas"], report["machine"]["native_kernel"])
     if "memory" in names:
         write("running memory ...")
         report["cases"].append(_memory_case(write))
@@ -590,6 +679,8 @@ def build_parser():
     parser.add_argument("--threads", type=int, default=2, help="threads for every implementation (default: 2)")
     parser.add_argument("--cases", default=",".join(CASES), help=f"comma-separated subset of {', '.join(CASES)}")
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    parser.add_argument("--native-blas", action="store_true",
+                        help=f"run without {' and '.join(KERNEL_VARIABLES)}, so OpenBLAS picks this CPU's own kernel")
     parser.add_argument("--memory-child", help=argparse.SUPPRESS)
     return parser
 
@@ -606,8 +697,10 @@ def main(argv=None):
         print(f"error: {what}", file=sys.stderr)
         return 2
     if os.environ.get(_CHILD_MARK) != str(args.threads):
-        # Thread variables only take effect before NumPy starts: run again in a fresh process.
+        # Thread and kernel variables only take effect before NumPy starts: run again in a fresh process.
         env = dict(os.environ, **{v: str(args.threads) for v in THREAD_VARIABLES}, **{_CHILD_MARK: str(args.threads)})
+        if args.native_blas:
+            env = {k: v for k, v in env.items() if k not in KERNEL_VARIABLES}
         argv = sys.argv[1:] if argv is None else list(argv)
         return subprocess.run([sys.executable, SCRIPT, *argv], env=env).returncode
     report = run_bench(args.quick, args.threads, names)

@@ -59,3 +59,38 @@ def test_bench_command_outside_a_checkout_says_where_the_benchmark_is(monkeypatc
     assert cli_main(["bench", "--quick"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "ships with the source repository" in err and "benchmarks/bench.py" in err
+
+
+def test_the_report_names_every_blas_library_and_its_kernel(tmp_path):
+    report = bench.run_bench(quick=True, threads=1, names=("xor-step",), write=lambda s: None)
+    owners = {lib["owner"] for lib in report["blas"]}
+    assert "numpy" in owners and "pytorch" in owners  # both peers' libraries are listed
+    numpy_blas = next(lib for lib in report["blas"] if lib["owner"] == "numpy" and lib["user_api"] == "blas")
+    assert numpy_blas["architecture"] and numpy_blas["threads"] >= 1
+    assert "kernel " + numpy_blas["architecture"] in bench.format_table(report)
+
+
+def test_a_forced_older_kernel_is_warned_about(monkeypatch):
+    libraries = [{"owner": "numpy", "library": "openblas", "architecture": "Haswell"}]
+    monkeypatch.setenv("OPENBLAS_CORETYPE", "Haswell")
+    warning = bench.kernel_warning(libraries, native="SkylakeX")
+    assert "OPENBLAS_CORETYPE=Haswell" in warning and "SkylakeX" in warning and "--native-blas" in warning
+    assert bench.kernel_warning(libraries, native="Haswell") == ""  # the variable changes nothing here
+    monkeypatch.delenv("OPENBLAS_CORETYPE")
+    assert bench.kernel_warning(libraries, native="SkylakeX") == ""  # nothing forced
+
+
+def test_noisy_samples_are_flagged_and_their_ratios_marked():
+    assert bench._noisy([1.0, 1.02, 1.05]) == ""
+    assert bench._noisy([1.0, 1.1, 20.0]).startswith("max/min")
+    assert bench._noisy([1.0, 1.3, 1.4]).startswith("median/min")
+    # after a warm-up call, backproplab's runs are steady and PyTorch's spread out, every time
+    series = {"backproplab": [9.0] + [1.0, 1.01, 1.02] * 2, "pytorch": [9.0] + [1.0, 1.4, 1.45] * 2}
+    spec = ("s", False, 3, {impl: (lambda it=iter(values): (lambda: next(it))) for impl, values in series.items()})
+    messages = []
+    case = bench._run_case("demo", spec, messages.append)
+    assert case["noisy"] and any("repeating" in m for m in messages)
+    report = {"machine": {"cpu": "x", "cores": 2, "threads": 1, "platform": "p", "blas_threads": {}},
+              "versions": {}, "cases": [case]}
+    text = bench.format_table(report)
+    assert "(unreliable)" in text and "too noisy for demo" in text
