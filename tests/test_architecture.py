@@ -29,6 +29,7 @@ LAYERS = {
                "errors", "rng", "progress", "version"),
     "run": ("run",),
     "upper": ("plots", "outputs", "experiments", "report"),  # also in this order among themselves
+    "estimators": ("sklearn",),  # backproplab.sklearn: on the engine and the run layer, imported by no module
     "cli": ("cli", "__main__", "bench"),
 }
 LAYER_ORDER = tuple(LAYERS)
@@ -199,6 +200,11 @@ def test_no_cycles_between_subpackages():
 def test_cycle_finder_finds_a_cycle():
     assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
     assert _cycles({"a": {"b"}, "b": set()}) == []
+
+
+def test_no_module_needs_the_scikit_learn_estimators():
+    bad = [imp for imp in IMPORTS if imp.target and _unit(imp.target) == "sklearn" and _unit(imp.module) != "sklearn"]
+    assert not bad, "backproplab.sklearn is an optional extra; nothing else may import it:\n" + _lines(bad)
 
 
 def test_engine_imports_only_numpy_and_the_standard_library():

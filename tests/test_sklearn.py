@@ -1,0 +1,109 @@
+"""backproplab.sklearn: scikit-learn's estimator checks, and the estimators in Pipeline,
+GridSearchCV and cross_val_score."""
+
+import numpy as np
+import pytest
+
+pytest.importorskip("sklearn")
+
+from sklearn.datasets import load_breast_cancer, load_digits, make_regression  # noqa: E402
+from sklearn.model_selection import GridSearchCV, cross_val_score  # noqa: E402
+from sklearn.pipeline import make_pipeline  # noqa: E402
+from sklearn.preprocessing import StandardScaler  # noqa: E402
+from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
+
+from backproplab import Sequential  # noqa: E402
+from backproplab.errors import ConfigError  # noqa: E402
+from backproplab.sklearn import BackpropClassifier, BackpropRegressor  # noqa: E402
+
+# Short fits keep the checks quick; stopping at max_iter is expected then.
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+
+# Checks these estimators are known to fail, each with its reason (scikit-learn reports them as xfail).
+EXPECTED_FAILURES = {}
+
+
+def _expected_failures(estimator):
+    return EXPECTED_FAILURES
+
+
+@parametrize_with_checks([BackpropClassifier(hidden_layer_sizes=(16,), max_iter=100, learning_rate_init=0.01,
+                                            random_state=0),
+                          BackpropRegressor(hidden_layer_sizes=(16,), max_iter=100, learning_rate_init=0.01,
+                                            random_state=0)],
+                         expected_failed_checks=_expected_failures)
+def test_scikit_learn_estimator_checks(estimator, check):
+    check(estimator)
+
+
+def _digits():
+    X, y = load_digits(return_X_y=True)
+    return X[:600], y[:600]
+
+
+def test_pipeline_with_a_scaler_learns_the_digits():
+    X, y = _digits()
+    pipe = make_pipeline(StandardScaler(), BackpropClassifier(hidden_layer_sizes=(32,), max_iter=30,
+                                                                learning_rate_init=0.01, random_state=0))
+    pipe.fit(X[:450], y[:450])
+    assert pipe.score(X[450:], y[450:]) > 0.85
+    assert pipe.predict_proba(X[450:]).shape == (150, 10)
+
+
+def test_grid_search_in_two_processes_and_cross_val_score():
+    X, y = _digits()
+    pipe = make_pipeline(StandardScaler(), BackpropClassifier(max_iter=15, learning_rate_init=0.01, random_state=0))
+    grid = GridSearchCV(pipe, {"backpropclassifier__hidden_layer_sizes": [(8,), (32,)],
+                               "backpropclassifier__activation": ["relu", "logistic"]}, cv=3, n_jobs=2)
+    grid.fit(X, y)
+    assert grid.best_params_["backpropclassifier__hidden_layer_sizes"] == (32,)
+    assert grid.best_score_ > 0.85
+    scores = cross_val_score(pipe, X, y, cv=3)
+    assert scores.shape == (3,) and scores.min() > 0.8
+
+
+def test_fitted_attributes_follow_mlpclassifier_and_hold_the_model():
+    X, y = load_breast_cancer(return_X_y=True)
+    clf = BackpropClassifier(hidden_layer_sizes=(10, 5), activation="logistic", max_iter=5, random_state=0)
+    clf.fit(StandardScaler().fit_transform(X), np.where(y, "benign", "malignant"))
+    assert list(clf.classes_) == ["benign", "malignant"]
+    assert clf.n_features_in_ == 30 and clf.n_iter_ == 5 and len(clf.loss_curve_) == 5
+    assert [w.shape for w in clf.coefs_] == [(30, 10), (10, 5), (5, 1)]
+    assert [b.shape for b in clf.intercepts_] == [(10,), (5,), (1,)]
+    assert isinstance(clf.model_, Sequential)
+    assert type(clf.model_[1]).__name__ == "Sigmoid"  # 'logistic' is backproplab's sigmoid
+
+
+def test_early_stopping_keeps_the_best_validation_epoch():
+    X, y = _digits()
+    clf = BackpropClassifier(early_stopping=True, n_iter_no_change=2, max_iter=200, random_state=0)
+    clf.fit(StandardScaler().fit_transform(X), y)
+    assert clf.n_iter_ < 200
+    assert clf.best_validation_score_ == max(clf.validation_scores_)
+
+
+def test_regressor_fits_several_targets():
+    X, y = make_regression(n_samples=200, n_features=5, n_targets=2, noise=1.0, random_state=0)
+    reg = BackpropRegressor(hidden_layer_sizes=(32,), learning_rate_init=0.01, max_iter=200, random_state=0)
+    reg.fit(X, y / y.std(axis=0))
+    assert reg.predict(X).shape == (200, 2)
+    assert reg.score(X, y / y.std(axis=0)) > 0.9
+
+
+@pytest.mark.parametrize("param, value, message", [
+    ("solver", "lbfgs", "unknown solver 'lbfgs'"),
+    ("activation", "sigmod", "did you mean 'sigmoid'"),
+    ("hidden_layer_sizes", (0,), "hidden_layer_sizes must be an integer >= 1, got 0"),
+    ("learning_rate_init", -1.0, "learning_rate_init must be a number > 0, got -1.0"),
+    ("loss", "mse_typo", "unknown loss 'mse_typo'"),
+])
+def test_bad_parameters_get_one_line_errors_at_fit(param, value, message):
+    clf = BackpropClassifier(**{param: value})  # the constructor only stores, as scikit-learn requires
+    with pytest.raises(ConfigError, match=message) as info:
+        clf.fit([[0.0], [1.0]], [0, 1])
+    assert "\n" not in str(info.value)
+
+
+def test_verbose_prints_one_line_per_iteration(capsys):
+    BackpropClassifier(max_iter=3, verbose=True, random_state=0).fit([[0.0], [1.0]], [0, 1])
+    assert capsys.readouterr().out.count("Iteration") == 3
