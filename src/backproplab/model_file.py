@@ -15,7 +15,8 @@ import zipfile
 
 import numpy as np
 
-from .errors import ConfigError, ModelFileError
+from .errors import BackproplabError, ConfigError, ModelFileError
+from .limits import check_regular_file, check_size, product
 from .nn.module import LAYERS, Sequential
 from .version import __version__
 
@@ -70,11 +71,42 @@ def write_npz_atomically(path, arrays):
     return path
 
 
+def _check_members(path):
+    """Every array in the .npz at ``path`` holds exactly the bytes its header claims, within the size limit.
+
+    Read from the zip directory and the .npy headers alone, so a header that
+    claims 10^12 values is refused before anything of that size is allocated.
+    """
+    total = 0
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            total += info.file_size
+            check_size("file_bytes", total, f"model file {path!r} unpacked", "give a model file written by backproplab")
+            if not info.filename.endswith(".npy"):
+                continue
+            with archive.open(info) as member:
+                version = np.lib.format.read_magic(member)
+                read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
+                               else np.lib.format.read_array_header_2_0)
+                shape, _, dtype = read_header(member)
+                if dtype.hasobject:
+                    raise ModelFileError(f"model file {path!r} holds Python objects in {info.filename!r}; "
+                                         "backproplab models hold numbers only")
+                claimed, held = product(shape) * dtype.itemsize, info.file_size - member.tell()
+                if claimed != held:
+                    raise ModelFileError(f"model file {path!r} is damaged: {info.filename!r} claims shape "
+                                         f"{tuple(shape)} ({claimed:,} bytes) but holds {held:,} bytes")
+
+
 def read_npz(path):
+    check_regular_file(path, "model file", "give the .npz file written by backproplab")
     try:
+        _check_members(path)
         # Open the file here so it is closed even when NumPy fails half-way.
         with open(path, "rb") as f, np.load(f, allow_pickle=False) as data:
             return {key: data[key] for key in data.files}
+    except BackproplabError:
+        raise
     except FileNotFoundError:
         raise ModelFileError(f"model file {path!r} does not exist; check the path") from None
     except IsADirectoryError:
@@ -83,6 +115,21 @@ def read_npz(path):
         raise ModelFileError(
             f"model file {path!r} is not a readable backproplab model (truncated or corrupted?): {e}"
         ) from None
+
+
+def _check_declared_sizes(path, specs):
+    """Refuse an architecture whose layers would be too large, before building any of them.
+
+    The product of the whole numbers in a layer's config (in and out
+    features, channels, kernel size) bounds its parameter count.
+    """
+    total = 0
+    for spec in specs:
+        sizes = [v for value in spec["config"].values() for v in (value if isinstance(value, list) else [value])
+                 if isinstance(v, int) and not isinstance(v, bool) and v > 0]
+        total += product(sizes) if sizes else 0
+        check_size("parameters", total, f"model file {path!r} declares layers of up to",
+                   "give a model file written by backproplab")
 
 
 def load_model(path):
@@ -102,6 +149,10 @@ def load_model(path):
             f"model file {path!r} has format version {arch.get('format_version')!r}; this "
             f"backproplab ({__version__}) reads version {FORMAT_VERSION}; re-save it with a matching version"
         )
+    try:
+        _check_declared_sizes(path, arch["layers"])
+    except (KeyError, TypeError, AttributeError):
+        raise ModelFileError(f"model file {path!r} has a corrupted architecture record") from None
     try:
         layers = [LAYERS[spec["type"]](**spec["config"]) for spec in arch["layers"]]
     except (KeyError, TypeError, ConfigError) as e:

@@ -5,7 +5,6 @@ dimensions d, then d uint32 sizes, then the values in row-major order. The
 file may be gzip-compressed (recognised by its first two bytes, not its name).
 """
 
-import gzip
 import os
 import struct
 import zlib
@@ -13,6 +12,7 @@ import zlib
 import numpy as np
 
 from ..errors import ConfigError
+from ..limits import check_regular_file, check_size, limit, product
 
 # IDX type code -> big-endian NumPy dtype.
 TYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
@@ -20,13 +20,23 @@ _GZIP_MAGIC = b"\x1f\x8b"
 
 
 def _read_bytes(path):
+    """The file's bytes, decompressed if it is gzip, never more than the size limit."""
+    check_regular_file(path, "IDX file", "give the path of an IDX file")
+    most = limit("file_bytes")
     with open(path, "rb") as f:
-        raw = f.read()
+        raw = f.read(most + 1)
+    check_size("file_bytes", len(raw), f"IDX file {path!r}", "give the data set's own files")
     if raw[:2] == _GZIP_MAGIC:
         try:
-            return gzip.decompress(raw)
-        except (EOFError, OSError, zlib.error) as e:
+            # wbits 31: the gzip format. max_length stops a small file that inflates without end.
+            inflater = zlib.decompressobj(wbits=31)
+            out = inflater.decompress(raw, most + 1)
+            if not inflater.eof and len(out) <= most:
+                raise EOFError("the compressed data ends early")
+        except (EOFError, zlib.error) as e:
             raise ConfigError(f"IDX file {path!r} is a damaged gzip file ({e}); download it again") from None
+        check_size("file_bytes", len(out), f"IDX file {path!r} unpacked", "give the data set's own files")
+        return out
     return raw
 
 
@@ -58,7 +68,7 @@ def read_idx(path):
         raise ConfigError(f"IDX file {path!r} is truncated inside its header ({len(raw)} of {header} bytes)")
     shape = struct.unpack(f">{ndim}I", raw[4:header])
     dtype = np.dtype(TYPES[code])
-    expected = header + int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+    expected = header + product(shape) * dtype.itemsize  # exact: dimensions may multiply past 2^63
     if len(raw) != expected:
         state = "truncated" if len(raw) < expected else "longer than its header says"
         raise ConfigError(

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import ConfigError
+from ..limits import check_size
 from ..nn import BatchNorm2d, Conv2d, Dropout, Flatten, Linear, MaxPool2d, ReLU, Sequential, get_activation
 from ..optim import OPTIMIZERS, SCHEDULES
 from .config import FIELDS, loss_takes_logits
@@ -101,6 +102,9 @@ def build_model(config, input_shape, n_outputs, output_activation, rng, dropout_
     else:
         n_features = int(np.prod(input_shape))
     widths = [n_features, *config.hidden, n_outputs]
+    check_size("parameters", sum(a * b + b for a, b in zip(widths, widths[1:])),
+               f"--hidden {' '.join(map(str, config.hidden))} on {n_features} inputs",
+               "use narrower or fewer hidden layers")
     for i, activation in enumerate(config.hidden_activations()):
         layers += [Linear(widths[i], widths[i + 1], init=config.init, rng=rng, dtype=dtype),
                    get_activation(activation)]

@@ -1,0 +1,140 @@
+"""Sizes refused before they are allocated, special files refused before they are opened.
+
+Each case runs the CLI (or the reader) and asserts one line naming the value, the
+limit and the fix, exit status 2 and no traceback; size cases also run with the
+address space capped, so an allocation of the refused size would fail loudly instead.
+"""
+
+import gzip
+import io
+import json
+import os
+import resource
+import struct
+import subprocess
+import sys
+import zipfile
+
+import numpy as np
+import pytest
+
+from backproplab import ConfigError, Linear, ModelFileError, Sequential, load_model, save_model
+from backproplab.data.idx import read_idx
+
+CAP = 1_500 * 2**20  # address space of the capped child: far less than any refused size
+
+
+def run_capped(*argv, env=None):
+    """The CLI in a child whose address space is capped: a real allocation of a refused size fails there."""
+    def cap():
+        resource.setrlimit(resource.RLIMIT_AS, (CAP, CAP))
+
+    return subprocess.run([sys.executable, "-m", "backproplab", *argv], capture_output=True, text=True,
+                          timeout=120, preexec_fn=cap, env=env)
+
+
+def assert_one_line_refusal(result, *fragments):
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and "MemoryError" not in result.stderr
+    line = result.stderr.strip()
+    assert "\n" not in line and line.startswith("error: ")
+    for fragment in fragments:
+        assert fragment in line, line
+
+
+@pytest.mark.parametrize("argv, fragments", [
+    (["--hidden", "100000", "100000", "100000"], ["--hidden 100000 100000 100000", "20,000,600,001 parameters",
+                                                 "BACKPROPLAB_MAX_PARAMETERS"]),
+    (["--dataset", "linear", "--n", "1000000000000"], ["1,000,000,000,000 generated points", "draw fewer points"]),
+    (["--dataset", "spiral", "--n", "20000000"], ["20,000,000 generated points", "BACKPROPLAB_MAX_POINTS"]),
+])
+def test_sizes_from_options_are_refused_before_allocation(tmp_path, argv, fragments):
+    out = tmp_path / "run"
+    result = run_capped("train", *argv, "--epochs", "1", "--out", str(out))
+    assert_one_line_refusal(result, *fragments)
+    assert not out.exists()  # no empty run folder left behind
+
+
+def test_a_limit_can_be_raised_and_a_bad_limit_is_named(tmp_path):
+    env = dict(os.environ, BACKPROPLAB_MAX_POINTS="1000")
+    result = run_capped("train", "--dataset", "linear", "--n", "2000", "--out", str(tmp_path / "a"), env=env)
+    assert_one_line_refusal(result, "2,000 generated points", "limit of 1,000")
+    env = dict(os.environ, BACKPROPLAB_MAX_POINTS="lots")
+    result = run_capped("train", "--dataset", "linear", "--out", str(tmp_path / "b"), env=env)
+    assert_one_line_refusal(result, "BACKPROPLAB_MAX_POINTS must be a positive whole number, got 'lots'")
+
+
+def _model_file(tmp_path, edit_arch=None, edit_zip=None):
+    path = tmp_path / "model.npz"
+    save_model(Sequential(Linear(2, 3, rng=0)), path)
+    with zipfile.ZipFile(path) as z:
+        members = {name: z.read(name) for name in z.namelist()}
+    if edit_arch:
+        arch = json.loads(np.load(io.BytesIO(members["__architecture__.npy"])).tobytes())
+        edit_arch(arch)
+        buf = io.BytesIO()
+        np.save(buf, np.frombuffer(json.dumps(arch).encode(), dtype=np.uint8))
+        members["__architecture__.npy"] = buf.getvalue()
+    if edit_zip:
+        edit_zip(members)
+    with zipfile.ZipFile(path, "w") as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return path
+
+
+def test_a_model_file_declaring_a_huge_layer_is_refused_before_building_it(tmp_path):
+    path = _model_file(tmp_path, edit_arch=lambda a: a["layers"][0]["config"].update(
+        in_features=10**9, out_features=10**9))
+    with pytest.raises(ConfigError, match="1,000,000,000,000,000,000 parameters"):
+        load_model(path)
+    result = run_capped("predict", "--model", str(path), "--data", str(path))
+    assert_one_line_refusal(result, "declares layers of up to", "BACKPROPLAB_MAX_PARAMETERS")
+
+
+def test_an_npy_header_claiming_more_than_it_holds_is_refused(tmp_path):
+    def lie(members):
+        header = np.lib.format.header_data_from_array_1_0(np.zeros(3))
+        header["shape"] = (10**12,)
+        buf = io.BytesIO()
+        np.lib.format.write_array_header_1_0(buf, header)
+        members["param:0.bias.npy"] = buf.getvalue() + np.zeros(3).tobytes()
+
+    path = _model_file(tmp_path, edit_zip=lie)
+    with pytest.raises(ModelFileError, match=r"claims shape \(1000000000000,\).*holds 24 bytes"):
+        load_model(path)
+    assert_one_line_refusal(run_capped("predict", "--model", str(path), "--data", str(path)), "is damaged")
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "folder"])
+def test_special_files_are_refused_without_being_opened(tmp_path, kind):
+    if kind == "fifo":
+        path = tmp_path / "model.npz"
+        os.mkfifo(path)  # opening it for reading would block for ever
+    elif kind == "device":
+        path = "/dev/zero"  # reading it never ends
+    else:
+        path = tmp_path / "model.npz"
+        path.mkdir()
+    expected = {"fifo": "is a FIFO (named pipe)", "device": "is a device or special file", "folder": "is a folder"}
+    with pytest.raises((ConfigError, ModelFileError), match=expected[kind].replace("(", r"\(").replace(")", r"\)")):
+        load_model(path)
+    with pytest.raises(ConfigError, match=expected[kind].replace("(", r"\(").replace(")", r"\)")):
+        read_idx(path)
+
+
+def test_idx_dimensions_whose_product_overflows_are_refused(tmp_path):
+    path = tmp_path / "labels.idx"
+    # 2^32-1 per axis, four axes: the product overflows int64 to a small number
+    path.write_bytes(bytes([0, 0, 0x08, 4]) + struct.pack(">4I", *[2**32 - 1] * 4) + b"\0" * 16)
+    with pytest.raises(ConfigError, match="truncated"):
+        read_idx(path)
+
+
+def test_a_gzip_that_inflates_past_the_limit_is_stopped(tmp_path, monkeypatch):
+    monkeypatch.setenv("BACKPROPLAB_MAX_FILE_BYTES", str(2**20))
+    path = tmp_path / "bomb.idx.gz"
+    path.write_bytes(gzip.compress(bytes([0, 0, 0x08, 1]) + struct.pack(">I", 8 * 2**20) + b"\0" * (8 * 2**20)))
+    assert path.stat().st_size < 2**16  # small on disk
+    with pytest.raises(ConfigError, match="unpacked: .* over the limit of 1,048,576"):
+        read_idx(path)
