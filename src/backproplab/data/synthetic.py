@@ -9,6 +9,7 @@ same plots and networks serve them all. Randomness comes only from ``seed``
 import numpy as np
 
 from ..registry import Registry
+from ..limits import check_size
 from ..rng import as_generator
 from ..validation import check_int, check_number
 
@@ -17,7 +18,8 @@ DATASETS = Registry("dataset")
 
 
 def _check_n(n, low=1):
-    return check_int("n", n, low)
+    check_int("n", n, low)
+    return check_size("points", n, "n", "draw fewer points")
 
 
 def _check_noise(noise):
