@@ -11,6 +11,7 @@ from dataclasses import fields
 
 from .bench import main as bench_main
 from .data.csv_table import read_points
+from .atomic import write_text
 from .errors import BackproplabError, ConfigError
 from .experiments import SweepSpec, parse_vary, read_spec, run_sweep, sentences, table, write_sweep_outputs
 from .model_file import load_model

@@ -16,6 +16,7 @@ import html
 import json
 import os
 
+from .atomic import write_text
 from .errors import ConfigError
 from .experiments import read_results, read_spec, sentences, table, write_sweep_outputs
 from .version import __version__
@@ -174,8 +175,6 @@ def write_report(folder):
     page = ("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>backproplab report</title>"
             f"<style>{STYLE}</style></head><body>" + "\n".join(doc.html) + "</body></html>\n")
     html_path = os.path.join(folder, "report.html")
-    with open(html_path, "w", encoding="utf-8") as f:
-        f.write(page)
-    with open(os.path.join(folder, "report.md"), "w", encoding="utf-8") as f:
-        f.write("\n".join(doc.md))
+    write_text(html_path, page)
+    write_text(os.path.join(folder, "report.md"), "\n".join(doc.md))
     return html_path

@@ -6,6 +6,7 @@ import os
 import numpy as np
 
 from .. import plots
+from ..atomic import write_json, write_text
 from ..model_file import load_model
 from ..nn import get_loss
 from ..outputs import positive_class_scores
@@ -34,14 +35,13 @@ def write_sweep_outputs(spec, folder, results, seed=0):
     if panels:
         plots.boundaries_grid(panels, os.path.join(folder, "boundaries.png"),
                               title=f"{title}: decision boundaries, seed {seed}")
-    with open(os.path.join(folder, "summary.json"), "w") as f:
-        json.dump({"spec": spec.as_dict(), "rows": rows, "findings": sentences(spec, rows)}, f, indent=1)
+    write_json(os.path.join(folder, "summary.json"),
+               {"spec": spec.as_dict(), "rows": rows, "findings": sentences(spec, rows)})
     lines = [f"# {title}", ""]
     if spec.question:
         lines += [spec.question, ""]
     lines += table(spec, rows) + [""] + [f"- {s}" for s in sentences(spec, rows)]
-    with open(os.path.join(folder, "summary.md"), "w") as f:
-        f.write("\n".join(lines) + "\n")
+    write_text(os.path.join(folder, "summary.md"), "\n".join(lines) + "\n")
     return rows
 
 

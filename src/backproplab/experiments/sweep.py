@@ -15,6 +15,7 @@ import warnings
 
 import numpy as np
 
+from ..atomic import write_json
 from ..errors import ConfigError
 from ..model_file import save_model
 from ..progress import ProgressBar
@@ -84,8 +85,7 @@ def run_sweep(spec, folder, workers=None, write=print, progress_stream=None):
         if read_spec(folder).as_dict() != spec.as_dict():
             raise ConfigError(f"{folder!r} holds a different sweep; choose a new --out (or --resume that one)")
     else:
-        with open(spec_path, "w") as f:
-            json.dump(spec.as_dict(), f, indent=1)
+        write_json(spec_path, spec.as_dict())
     done = read_results(folder)
     model_dir = os.path.join(folder, "models")
     os.makedirs(model_dir, exist_ok=True)

@@ -8,6 +8,7 @@ import sys
 import matplotlib
 import numpy as np
 
+from ..atomic import write_json
 from ..version import __version__
 
 
@@ -42,6 +43,5 @@ def run_metrics(config, data, history, test_loss, test_accuracy):
 
 
 def write_metrics(folder, metrics):
-    """Write ``metrics`` to ``folder/metrics.json`` (strict JSON: no NaN)."""
-    with open(os.path.join(folder, "metrics.json"), "w") as f:
-        json.dump(metrics, f, indent=1, allow_nan=False, default=float)
+    """Write ``metrics`` to ``folder/metrics.json`` atomically, as strict JSON (NaN and inf become null)."""
+    write_json(os.path.join(folder, "metrics.json"), metrics)

@@ -5,7 +5,11 @@ no pyplot, so no global figure list to close and no GUI backend to choose.
 Importing this package leaves matplotlib's backend as the user set it.
 """
 
+import os
+
 from matplotlib.figure import Figure
+
+from ..atomic import replace_atomically
 
 # Class k is always drawn in CLASS_COLOURS[k], in every panel and figure.
 CLASS_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
@@ -33,4 +37,5 @@ def figure(nrows=1, ncols=1, figsize=None, **subplots):
 def save(fig, path, dpi=110):
     """Lay the figure out and write it to ``path`` (the format follows the extension)."""
     fig.tight_layout()
-    fig.savefig(path, dpi=dpi)
+    fmt = os.path.splitext(path)[1][1:] or "png"
+    replace_atomically(path, lambda f: fig.savefig(f, format=fmt, dpi=dpi), binary=True)
