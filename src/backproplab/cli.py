@@ -292,12 +292,7 @@ def _run_predict(args, write):
 
 def _write_submission(path, labels):
     """Kaggle's digit-recognizer format: a header, then ImageId (from 1) and Label; written atomically."""
-    folder = os.path.dirname(os.path.abspath(path))
-    tmp = os.path.join(folder, f".tmp-{os.path.basename(path)}")
-    with open(tmp, "w", newline="") as f:
-        f.write("ImageId,Label\n")
-        f.writelines(f"{i},{int(label)}\n" for i, label in enumerate(labels, start=1))
-    os.replace(tmp, path)
+    write_text(path, "ImageId,Label\n" + "".join(f"{i},{int(label)}\n" for i, label in enumerate(labels, start=1)))
 
 
 def main(argv=None):

@@ -1,11 +1,12 @@
 """Training: the fit loop, its History, callbacks and checkpoints."""
 
-from .callbacks import BatchProgress, Callback, EarlyStopping, PrintProgress, TargetAccuracy, format_epoch
+from .callbacks import (BatchProgress, Callback, EarlyStopping, KerasProgress, PrintProgress, TargetAccuracy,
+                        format_epoch)
 from .checkpoint import Checkpoint, read_checkpoint, restore
 from .evaluate import evaluate, predict_output
 from .fit import DivergenceWarning, fit
 from .history import History
 
 __all__ = ["BatchProgress", "Callback", "Checkpoint", "DivergenceWarning", "EarlyStopping", "History",
-           "PrintProgress", "TargetAccuracy", "evaluate", "fit", "format_epoch", "predict_output",
+           "KerasProgress", "PrintProgress", "TargetAccuracy", "evaluate", "fit", "format_epoch", "predict_output",
            "read_checkpoint", "restore"]

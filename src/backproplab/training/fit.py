@@ -11,6 +11,7 @@ from ..errors import ConfigError
 from ..nn import Sequential
 from ..rng import as_generator
 from ..validation import check_int
+from .callbacks import KerasProgress
 from .evaluate import evaluate
 from .history import History
 
@@ -29,13 +30,16 @@ def divergence_message(epoch, loss, lr):
 
 @np.errstate(over="ignore", invalid="ignore")  # a diverging run is caught by its loss instead
 def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size=None, schedule=None,
-        validation_data=None, callbacks=(), seed=None, history=None):
+        validation_data=None, callbacks=(), seed=None, history=None, verbose=0):
     """Train ``model`` on (X, y) and return its History.
 
     Each epoch walks the data once in mini-batches of ``batch_size`` (None:
     one full batch; 1: per-sample SGD), shuffled by a Generator from ``seed``.
     For every batch: out = model(x); L = loss(out, y); the gradient dL/dout
     flows back through ``model.backward``; ``optimizer.step()`` updates.
+
+    ``verbose=1`` prints Keras-like progress on stdout (``Epoch 3/10``, then a bar with
+    the loss and accuracy); ``verbose=2`` one line per epoch; 0 (default) nothing.
 
     ``history``, a History of earlier epochs (e.g. from a checkpoint),
     continues that run up to ``epochs`` in total instead of starting anew.
@@ -60,6 +64,8 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size=None, schedule=No
     if validation_data is not None:
         validation_data = check_dataset(*validation_data, name="validation data")
     rng = as_generator(seed)
+    if verbose:
+        callbacks = [*callbacks, KerasProgress(epochs, check_int("verbose", verbose, 0, 2))]
     history = history if history is not None else History()
     n_batches = 1 if batch_size is None else -(-len(X) // batch_size)
     model.train()
