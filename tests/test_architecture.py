@@ -5,7 +5,8 @@ Layers, lowest first (a module imports from its own layer or lower ones):
 - engine: ``nn``, ``optim``, ``data``, ``training``, ``gradcheck``, ``model_file`` and
   the small modules they share; it imports nothing but NumPy and the standard library;
 - run: ``run`` (a RunConfig and building and training a run from it);
-- upper: ``plots`` <- ``outputs`` <- ``experiments`` <- ``report``, in that order;
+- upper: ``plots`` <- ``outputs`` <- ``experiments`` <- ``report`` <- ``playground`` (the live
+  page, on the engine and the run layer, imported only by the cli), in that order;
 - cli: the command line.
 
 Imports inside functions may only load the optional third-party extras named in
@@ -26,9 +27,9 @@ SRC = pathlib.Path(__file__).resolve().parents[1] / "src" / PACKAGE
 # A unit is a subpackage or a top-level module of backproplab ("__init__" is the package itself).
 LAYERS = {
     "engine": ("__init__", "nn", "optim", "data", "training", "gradcheck", "model_file", "validation", "registry",
-               "errors", "rng", "progress", "version", "limits", "atomic"),
+               "errors", "rng", "progress", "version", "limits", "tracing", "atomic"),
     "run": ("run",),
-    "upper": ("plots", "outputs", "experiments", "report"),  # also in this order among themselves
+    "upper": ("plots", "outputs", "experiments", "report", "playground"),  # also in this order among themselves
     "estimators": ("sklearn",),  # backproplab.sklearn: on the engine and the run layer, imported by no module
     "cli": ("cli", "__main__", "bench"),
 }

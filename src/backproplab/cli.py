@@ -19,6 +19,7 @@ from .nn import get_loss
 from .outputs import (
     CHECKPOINT, new_run_folder, positive_class_scores, remove_if_empty, run_images_to_folder, run_to_folder,
 )
+from .playground import serve as serve_playground
 from .report import write_report
 from .run import RunConfig, describe, option, prepare_inputs
 from .run.config import GROUPS, help_text
@@ -120,6 +121,14 @@ def build_parser():
     predict.add_argument("--kaggle", metavar="CSV", help="write a Kaggle submission (ImageId,Label) to this file instead of printing")
     predict.add_argument("--force", action="store_true", help="allow --kaggle to replace an existing file")
     predict.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    playground = sub.add_parser("playground", help="a local web page where a network trains live on 2-D data",
+                                description="Serve the playground page on this computer and open it: pick data, "
+                                            "features and a network, press play and watch backproplab train it.")
+    playground.add_argument("--port", type=int, default=0, help="port to listen on (default: a free one)")
+    playground.add_argument("--host", default="127.0.0.1",
+                            help="address to listen on (default: 127.0.0.1, this computer only)")
+    playground.add_argument("--no-browser", action="store_true", help="print the address without opening a browser")
+    playground.add_argument("--debug", action="store_true", help="show a traceback on errors")
     return parser
 
 
@@ -295,6 +304,10 @@ def _write_submission(path, labels):
     write_text(path, "ImageId,Label\n" + "".join(f"{i},{int(label)}\n" for i, label in enumerate(labels, start=1)))
 
 
+def _run_playground(args, write):
+    return serve_playground(args.host, args.port, open_browser=not args.no_browser, write=write)
+
+
 def main(argv=None):
     """Entry point of the ``backproplab`` command; returns the exit status."""
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -307,7 +320,7 @@ def main(argv=None):
         return 0
     write = print
     commands = {"lab": _run_lab, "train": _run_train, "predict": _run_predict, "sweep": _run_sweep,
-                "report": _run_report}
+                "report": _run_report, "playground": _run_playground}
     try:
         return commands[args.command](args, write)
     except BackproplabError as e:

@@ -1,0 +1,389 @@
+"""The playground's web server: the page, a JSON API per session and a stream of frames.
+
+Standard library only (``http.server.ThreadingHTTPServer``). Routes:
+
+- ``GET /`` and ``GET /static/<file>``: the page, from the package's ``static`` folder;
+- ``GET /api/options``: the choices, defaults and limits;
+- ``POST /api/sessions``: a new session from settings, returns its id;
+- ``POST /api/sessions/<id>/<settings|control|inspect|weight|upload|close>``;
+- ``GET /api/sessions/<id>/events``: Server-Sent Events, one JSON frame per event, while
+  the tab is open; the thread serving it also trains the session, so a closed tab stops
+  its training, and the session is freed;
+- ``GET /api/sessions/<id>/model.npz``: the trained network for ``backproplab predict``.
+
+Every request is checked: bodies are capped, JSON must be an object of known fields,
+and any error becomes a 4xx reply with a one-line message; nothing a client sends stops the server.
+"""
+
+import json
+import os
+import secrets
+import select
+import socket
+import tempfile
+import threading
+import time
+import traceback
+import warnings
+import webbrowser
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+
+from ..errors import BackproplabError, ConfigError
+from ..validation import check_int, check_number
+from .datasets import dataset_names, takes_classes
+from .session import Session
+from .settings import DEFAULTS, MAX_UPLOAD_BYTES, choices, limits
+
+MAX_SESSIONS = 64
+MAX_JSON_BYTES = 64 * 1024
+IDLE_SECONDS = 120       # a session whose page never opened its stream (or left) is freed after this
+FRAME_SECONDS = 0.04     # training time per frame while playing: about 20 frames a second
+KEEPALIVE_SECONDS = 10
+IDLE_CHECK_SECONDS = 0.5  # how often a paused stream looks whether its tab has closed
+STATIC = {"index.html": "text/html; charset=utf-8", "app.js": "text/javascript; charset=utf-8",
+          "style.css": "text/css; charset=utf-8"}
+
+
+class HTTPError(Exception):
+    def __init__(self, status, message):
+        super().__init__(message)
+        self.status = status
+
+
+class Sessions:
+    """Every open session by id, with a cap and the freeing of abandoned ones."""
+
+    def __init__(self, limit=MAX_SESSIONS):
+        self.limit = limit
+        self._lock = threading.Lock()
+        self._sessions = {}
+        self._streaming = set()
+
+    def create(self, settings):
+        self._free_idle()
+        session = Session(settings)
+        with self._lock:
+            if len(self._sessions) >= self.limit:
+                raise HTTPError(HTTPStatus.SERVICE_UNAVAILABLE,
+                                f"the server holds its limit of {self.limit} sessions; close a tab and retry")
+            key = secrets.token_urlsafe(12)
+            self._sessions[key] = session
+        return key, session
+
+    def get(self, key):
+        with self._lock:
+            session = self._sessions.get(key)
+        if session is None:
+            raise HTTPError(HTTPStatus.NOT_FOUND, f"no session {key!r}: it was closed or the server restarted; reload")
+        session.touched = time.monotonic()
+        return session
+
+    def close(self, key):
+        with self._lock:
+            session = self._sessions.pop(key, None)
+        if session is not None:
+            with session.lock:
+                session.playing = False
+                session.closed = True
+                session.changed.notify_all()
+
+    def close_all(self):
+        with self._lock:
+            keys = list(self._sessions)
+        for key in keys:
+            self.close(key)
+
+    def stream(self, key, streaming):
+        with self._lock:
+            (self._streaming.add if streaming else self._streaming.discard)(key)
+
+    def _free_idle(self):
+        now = time.monotonic()
+        with self._lock:
+            idle = [k for k, s in self._sessions.items()
+                    if k not in self._streaming and now - s.touched > IDLE_SECONDS]
+        for key in idle:
+            self.close(key)
+
+    def __len__(self):
+        with self._lock:
+            return len(self._sessions)
+
+
+class PlaygroundServer(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 128
+
+    def __init__(self, address, log=None):
+        super().__init__(address, Handler)
+        self.sessions = Sessions()
+        self.stopping = threading.Event()
+        self.log = log
+
+    @property
+    def url(self):
+        host, port = self.server_address[:2]
+        return f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
+
+    def shutdown(self):
+        self.stopping.set()
+        self.sessions.close_all()
+        super().shutdown()
+
+
+def _static(name):
+    return resources.files(__package__).joinpath("static", name).read_bytes()
+
+
+class Handler(BaseHTTPRequestHandler):
+    server_version = "backproplab-playground"
+    protocol_version = "HTTP/1.1"
+    timeout = 30  # a client that sends nothing for this long is dropped
+
+    def log_message(self, format, *args):
+        if self.server.log:
+            self.server.log(format % args)
+
+    # --- replies ------------------------------------------------------------------
+    def _reply(self, status, body, content_type="application/json; charset=utf-8", headers=()):
+        if isinstance(body, (dict, list)):
+            body = json.dumps(body).encode("utf-8")
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("X-Content-Type-Options", "nosniff")
+        for name, value in headers:
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _error(self, status, message):
+        self.close_connection = True
+        self._reply(status, {"error": message})
+
+    def _dispatch(self, routes):
+        try:
+            path = self.path.split("?", 1)[0]
+            parts = [p for p in path.split("/") if p]
+            routes(parts)
+        except HTTPError as e:
+            self._error(e.status, str(e))
+        except (BackproplabError, ValueError, TypeError, KeyError, IndexError) as e:
+            self._error(HTTPStatus.BAD_REQUEST, str(e) or type(e).__name__)
+        except (BrokenPipeError, ConnectionResetError, TimeoutError):
+            self.close_connection = True
+        except Exception:  # never let one request take the server down; say what broke
+            traceback.print_exc()
+            self._error(HTTPStatus.INTERNAL_SERVER_ERROR, "internal error; see the server's output")
+
+    def do_GET(self):
+        self._dispatch(self._get)
+
+    def do_HEAD(self):
+        self._dispatch(self._get)
+
+    def do_POST(self):
+        self._dispatch(self._post)
+
+    def _refuse(self):
+        self._error(HTTPStatus.METHOD_NOT_ALLOWED, f"{self.command} is not supported; use GET or POST")
+
+    do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _refuse
+
+    # --- reading requests ---------------------------------------------------------
+    def _body(self, limit):
+        length = self.headers.get("Content-Length")
+        if self.headers.get("Transfer-Encoding"):
+            raise HTTPError(HTTPStatus.LENGTH_REQUIRED, "send the body with a Content-Length, not chunked")
+        try:
+            length = int(length)
+        except (TypeError, ValueError):
+            raise HTTPError(HTTPStatus.LENGTH_REQUIRED, "a POST needs a Content-Length header") from None
+        if length < 0 or length > limit:
+            raise HTTPError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+                            f"the body has {length} bytes; the limit here is {limit}")
+        return self.rfile.read(length)
+
+    def _json(self, fields):
+        """The body as a JSON object whose keys are all in ``fields``."""
+        try:
+            data = json.loads(self._body(MAX_JSON_BYTES).decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as e:
+            raise HTTPError(HTTPStatus.BAD_REQUEST, f"the body is not valid JSON: {e}") from None
+        if not isinstance(data, dict):
+            raise HTTPError(HTTPStatus.BAD_REQUEST, f"the body must be a JSON object, got {type(data).__name__}")
+        unknown = sorted(set(data) - set(fields))
+        if unknown:
+            raise HTTPError(HTTPStatus.BAD_REQUEST, f"unknown fields {unknown}; known: {sorted(fields)}")
+        return data
+
+    # --- routes -------------------------------------------------------------------
+    def _get(self, parts):
+        if not parts:
+            return self._reply(HTTPStatus.OK, _static("index.html"), STATIC["index.html"])
+        if len(parts) == 2 and parts[0] == "static" and parts[1] in STATIC:
+            return self._reply(HTTPStatus.OK, _static(parts[1]), STATIC[parts[1]])
+        if parts == ["api", "options"]:
+            return self._reply(HTTPStatus.OK, {"choices": choices(), "defaults": DEFAULTS, "limits": limits(),
+                                               "takes_classes": [n for n in dataset_names() if takes_classes(n)]})
+        if len(parts) == 4 and parts[:2] == ["api", "sessions"]:
+            if parts[3] == "events":
+                return self._events(parts[2])
+            if parts[3] == "model.npz":
+                return self._export(parts[2])
+        raise HTTPError(HTTPStatus.NOT_FOUND, f"nothing at {self.path[:200]!r}")
+
+    def _post(self, parts):
+        sessions = self.server.sessions
+        if parts == ["api", "sessions"]:
+            data = self._json({"settings"})
+            key, session = sessions.create(data.get("settings", {}))
+            with session.lock:
+                return self._reply(HTTPStatus.CREATED, {"id": key, "settings": session.settings})
+        if len(parts) != 4 or parts[:2] != ["api", "sessions"]:
+            raise HTTPError(HTTPStatus.NOT_FOUND, f"nothing at {self.path[:200]!r}")
+        key, action = parts[2], parts[3]
+        if action == "close":
+            self._body(MAX_JSON_BYTES)
+            sessions.close(key)
+            return self._reply(HTTPStatus.OK, {"closed": key})
+        session = sessions.get(key)
+        handlers = {"settings": self._settings, "control": self._control, "inspect": self._inspect,
+                    "weight": self._weight, "upload": self._upload}
+        if action not in handlers:
+            raise HTTPError(HTTPStatus.NOT_FOUND, f"unknown action {action!r}; known: {sorted(handlers)}")
+        request = self._body(MAX_UPLOAD_BYTES) if action == "upload" else self._json(
+            {"settings": ("settings",), "control": ("action",), "inspect": ("layer", "neuron", "point"),
+             "weight": ("layer", "to", "from", "value")}[action])
+        with session.lock:
+            handlers[action](session, request)
+            session.changed.notify_all()
+            return self._reply(HTTPStatus.OK, {"settings": session.settings, "epoch": session.epoch})
+
+    def _settings(self, session, data):
+        session.apply(data.get("settings", {}))
+
+    def _control(self, session, data):
+        session.control(data.get("action"))
+
+    def _inspect(self, session, data):
+        session.set_inspect(*(check_int(name, data.get(name), 0) for name in ("layer", "neuron", "point")))
+
+    def _weight(self, session, data):
+        session.set_weight(check_int("layer", data.get("layer"), 0), check_int("to", data.get("to"), 0),
+                           check_int("from", data.get("from"), -1), check_number("value", data.get("value"), -100, 100))
+
+    def _upload(self, session, body):
+        session.upload(body)
+
+    def _export(self, key):
+        session = self.server.sessions.get(key)
+        fd, path = tempfile.mkstemp(prefix="playground-", suffix=".npz")
+        os.close(fd)
+        try:
+            with session.lock:
+                session.export(path)
+            with open(path, "rb") as f:
+                body = f.read()
+        finally:
+            os.unlink(path)
+        self._reply(HTTPStatus.OK, body, "application/octet-stream",
+                    [("Content-Disposition", 'attachment; filename="model.npz"')])
+
+    # --- the stream ---------------------------------------------------------------
+    def _client_gone(self):
+        return _socket_closed(self.connection)
+
+    def _events(self, key):
+        sessions = self.server.sessions
+        session = sessions.get(key)
+        self.send_response(HTTPStatus.OK)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.close_connection = True
+        sessions.stream(key, True)
+        since, version, generation, sent = -1, 0, 0, 0.0
+        try:
+            while not self.server.stopping.is_set() and not getattr(session, "closed", False):
+                with session.lock:
+                    if session.playing:
+                        session.train_for(FRAME_SECONDS)
+                    elif since == session.epoch and version == session.data_version and generation == session.generation:
+                        session.changed.wait(IDLE_CHECK_SECONDS)
+                        quiet = since == session.epoch and version == session.data_version
+                        if quiet and time.monotonic() - sent < KEEPALIVE_SECONDS and not session.playing:
+                            if self._client_gone():
+                                break
+                            continue
+                    if generation != session.generation:
+                        since = -1
+                    with warnings.catch_warnings():
+                        warnings.simplefilter("ignore")
+                        frame = session.frame(since, version)
+                    since, version, generation = session.epoch, session.data_version, session.generation
+                    session.touched = time.monotonic()
+                self.wfile.write(b"data: " + _json_text(frame).encode("utf-8") + b"\n\n")
+                self.wfile.flush()
+                sent = time.monotonic()
+                if not frame["playing"]:
+                    time.sleep(0.01)
+        except (BrokenPipeError, ConnectionResetError, TimeoutError, OSError):
+            pass  # the tab closed: its training stops with this thread
+        finally:
+            sessions.stream(key, False)
+            sessions.close(key)
+
+
+def _socket_closed(sock):
+    """True when the peer has closed ``sock`` (readable, and a peek reads nothing)."""
+    try:
+        readable, _, _ = select.select([sock], [], [], 0)
+        return bool(readable) and not sock.recv(1, socket.MSG_PEEK)
+    except (OSError, ValueError):
+        return True
+
+
+def _json_text(frame):
+    """JSON the browser parses: a diverged network's NaN and inf become null and +-1e308."""
+    try:
+        return json.dumps(frame, allow_nan=False)
+    except ValueError:
+        text = json.dumps(frame)
+        return text.replace("-Infinity", "-1e308").replace("Infinity", "1e308").replace("NaN", "null")
+
+
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def make_server(host="127.0.0.1", port=0, log=None):
+    """A PlaygroundServer bound to ``host``:``port`` (0: a free port); call ``serve_forever``."""
+    return PlaygroundServer((host, port), log)
+
+
+def serve(host="127.0.0.1", port=0, open_browser=True, write=print):
+    """Run the playground until Ctrl-C: print its address (and a warning off 127.0.0.1), open a browser."""
+    check_int("--port", port, 0, 65535)
+    try:
+        server = make_server(host, port)
+    except OSError as e:
+        raise ConfigError(f"cannot listen on {host}:{port}: {e.strerror or e}; choose another --port") from None
+    if host not in LOCAL_HOSTS:
+        write(f"warning: listening on {host}, so other machines can reach this playground and run "
+              "training on this computer; use the default 127.0.0.1 unless you mean that")
+    write(f"backproplab playground at {server.url}  (Ctrl-C to stop)")
+    if open_browser:
+        webbrowser.open(server.url)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        write("stopped")
+    finally:
+        server.stopping.set()
+        server.sessions.close_all()
+        server.server_close()
+    return 0

@@ -1,0 +1,467 @@
+// The playground page: controls -> settings (kept in the URL) -> the server; frames from the server -> drawings.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const COLORS = [[245, 147, 34], [8, 119, 189], [44, 160, 44], [214, 39, 40], [148, 103, 189], [140, 86, 75]];
+const LR = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
+const REG_RATE = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
+const POINTS = [50, 100, 200, 400, 1000, 2000];
+const DROPOUT = [0, 0.1, 0.2, 0.3, 0.5];
+const TARGETS = [0, 0.9, 0.95, 0.99, 1];
+const VIEW = ["showTest", "discretize"];  // page-only settings, kept in the URL too
+
+let options, settings, view = {showTest: false, discretize: false};
+let sessionId = null, source = null, last = null, losses = [], generation = -1, points = null;
+let structure = "", selected = null;
+window.playground = {frames: 0, losses, last: null};  // read by the browser tests
+
+// --- the URL -----------------------------------------------------------------------
+function readUrl(defaults) {
+  const params = new URLSearchParams(location.search), s = {...defaults};
+  for (const [key, value] of params) {
+    if (VIEW.includes(key)) view[key] = value === "1";
+    else if (!(key in defaults)) continue;
+    else if (Array.isArray(defaults[key])) s[key] = value === "" ? [] : value.split(",").map(v => isNaN(+v) ? v : +v);
+    else if (typeof defaults[key] === "number") s[key] = +value;
+    else s[key] = value;
+  }
+  return s;
+}
+
+function writeUrl() {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(settings)) params.set(key, Array.isArray(value) ? value.join(",") : value);
+  for (const key of VIEW) params.set(key, view[key] ? "1" : "0");
+  window.history.replaceState(null, "", "?" + params.toString());
+}
+
+// --- talking to the server -------------------------------------------------------------
+async function post(path, body, raw) {
+  const response = await fetch(path, {method: "POST", body: raw ? body : JSON.stringify(body),
+                                      headers: {"Content-Type": raw ? "text/csv" : "application/json"}});
+  const data = await response.json().catch(() => ({error: `the server answered ${response.status}`}));
+  if (!response.ok) throw new Error(data.error || `the server answered ${response.status}`);
+  return data;
+}
+
+function showStatus(text, kind) {
+  const box = $("status");
+  box.hidden = !text;
+  box.textContent = text || "";
+  box.className = "status" + (kind ? " " + kind : "");
+}
+
+async function send(changes) {
+  const previous = settings;
+  settings = {...settings, ...changes};
+  try {
+    const data = await post(`/api/sessions/${sessionId}/settings`, {settings});
+    settings = data.settings;
+    showStatus("");
+  } catch (error) {
+    settings = previous;
+    showStatus(error.message, "error");
+  }
+  syncControls();
+  writeUrl();
+}
+
+async function control(action) {
+  try {
+    await post(`/api/sessions/${sessionId}/control`, {action});
+  } catch (error) {
+    showStatus(error.message, "error");
+  }
+}
+
+async function start() {
+  options = await (await fetch("/api/options")).json();
+  settings = readUrl(options.defaults);
+  buildControls();
+  let created;
+  try {
+    created = await post("/api/sessions", {settings});
+  } catch (error) {
+    showStatus(`The link's settings were refused (${error.message}); starting from the defaults.`, "error");
+    settings = {...options.defaults};
+    created = await post("/api/sessions", {settings});
+  }
+  sessionId = created.id;
+  settings = created.settings;
+  syncControls();
+  writeUrl();
+  $("export").href = `/api/sessions/${sessionId}/model.npz`;
+  source = new EventSource(`/api/sessions/${sessionId}/events`);
+  source.onmessage = (event) => render(JSON.parse(event.data));
+  source.onerror = () => {
+    source.close();
+    showStatus("The playground server has stopped (or this page's session ended). " +
+               "Start it again with: backproplab playground, then reload this page.", "error");
+    $("play").disabled = $("step").disabled = true;
+  };
+  window.addEventListener("pagehide", () => navigator.sendBeacon(`/api/sessions/${sessionId}/close`, ""));
+}
+
+// --- controls ---------------------------------------------------------------------------
+function fill(select, values, label) {
+  select.replaceChildren(...values.map(v => new Option(label ? label(v) : String(v), String(v))));
+}
+
+function numberSelect(id, values, label) {
+  fill($(id), values, label);
+  $(id).addEventListener("change", () => send({[id]: +$(id).value}));
+}
+
+function buildControls() {
+  const c = options.choices;
+  numberSelect("lr", LR);
+  numberSelect("reg_rate", REG_RATE);
+  numberSelect("points", POINTS);
+  numberSelect("dropout", DROPOUT);
+  numberSelect("target_accuracy", TARGETS, v => v ? `${Math.round(v * 100)}%` : "off");
+  numberSelect("classes", Array.from({length: options.limits.classes - 1}, (_, i) => i + 2));
+  for (const id of ["regularization", "problem", "loss", "optimizer", "schedule", "dataset"]) {
+    fill($(id), c[id]);
+    $(id).addEventListener("change", () => changeChoice(id, $(id).value));
+  }
+  fill($("activation"), c.activation);
+  $("activation").addEventListener("change", () =>
+    send({activation: settings.hidden.map(() => $("activation").value)}));
+  for (const id of ["ratio", "noise", "batch"]) {
+    $(id).addEventListener("input", () => { $(id + "-value").textContent = $(id).value; });
+    $(id).addEventListener("change", () => send({[id]: +$(id).value}));
+  }
+  for (const id of ["budget", "target_loss"]) $(id).addEventListener("change", () => send({[id]: +$(id).value || 0}));
+  $("features").replaceChildren(...c.features.map(name => {
+    const label = document.createElement("label"), box = document.createElement("input");
+    box.type = "checkbox";
+    box.value = name;
+    box.addEventListener("change", () => {
+      const chosen = c.features.filter(f => f === name ? box.checked : settings.features.includes(f));
+      if (chosen.length) send({features: chosen}); else syncControls();
+    });
+    label.append(box, " " + name);
+    return label;
+  }));
+  $("play").addEventListener("click", () => control(last && last.playing ? "pause" : "play"));
+  $("step").addEventListener("click", () => control("step"));
+  $("reset").addEventListener("click", () => control("reset"));
+  $("regenerate").addEventListener("click", () => control("regenerate"));
+  $("add-layer").addEventListener("click", () => {
+    if (settings.hidden.length < options.limits.layers)
+      send({hidden: [...settings.hidden, 2], activation: [...settings.activation, $("activation").value]});
+  });
+  $("remove-layer").addEventListener("click", () =>
+    send({hidden: settings.hidden.slice(0, -1), activation: settings.activation.slice(0, -1)}));
+  $("upload").addEventListener("change", upload);
+  for (const [id, key] of [["show-test", "showTest"], ["discretize", "discretize"]])
+    $(id).addEventListener("change", () => { view[key] = $(id).checked; writeUrl(); if (last) drawMap(last); });
+}
+
+function changeChoice(id, value) {
+  const changes = {[id]: value};
+  if (id === "problem") changes.loss = value === "regression" ? "mse" : "bce";
+  if (id === "dataset" && ["plane", "gauss-mix"].includes(value)) Object.assign(changes, {problem: "regression", loss: "mse"});
+  else if (id === "dataset" && settings.problem === "regression")
+    Object.assign(changes, {problem: "classification", loss: "bce"});
+  const classes = id === "classes" ? value : settings.classes;
+  if (classes > 2 && options.takes_classes.includes(changes.dataset || settings.dataset)) changes.loss = "cross_entropy";
+  send(changes);
+}
+
+async function upload() {
+  const file = $("upload").files[0];
+  if (!file) return;
+  if (file.size > options.limits.upload_bytes) {
+    showStatus(`${file.name} has ${file.size} bytes; the limit is ${options.limits.upload_bytes}`, "error");
+    return;
+  }
+  try {
+    settings = (await post(`/api/sessions/${sessionId}/upload`, await file.text(), true)).settings;
+    showStatus(`Training on ${file.name}.`);
+  } catch (error) {
+    showStatus(error.message, "error");
+  }
+  syncControls();
+  writeUrl();
+}
+
+function ensureOption(select, value) {
+  if (![...select.options].some(o => o.value === String(value))) select.add(new Option(String(value), String(value)));
+  select.value = String(value);
+}
+
+function syncControls() {
+  for (const id of ["lr", "reg_rate", "points", "dropout", "target_accuracy", "classes", "regularization",
+                    "problem", "loss", "optimizer", "schedule", "dataset"]) ensureOption($(id), settings[id]);
+  $("activation").value = settings.activation[0] || $("activation").value;
+  for (const id of ["ratio", "noise", "batch"]) { $(id).value = settings[id]; $(id + "-value").textContent = settings[id]; }
+  $("budget").value = settings.budget;
+  $("target_loss").value = settings.target_loss;
+  for (const box of $("features").querySelectorAll("input")) box.checked = settings.features.includes(box.value);
+  $("classes-row").hidden = !options.takes_classes.includes(settings.dataset);
+  $("show-test").checked = view.showTest;
+  $("discretize").checked = view.discretize;
+  $("layer-count").textContent = `${settings.hidden.length} hidden layer${settings.hidden.length === 1 ? "" : "s"}`;
+  $("command").textContent = trainCommand();
+}
+
+function trainCommand() {
+  const s = settings, act = [...new Set(s.activation)].length === 1 ? s.activation.slice(0, 1) : s.activation;
+  return `# the network, in the command line's terms (the playground's data and features are its own)\n` +
+    `backproplab train --hidden ${s.hidden.join(" ") || "(none)"} --activation ${act.join(" ")} ` +
+    `--loss ${s.loss} --optimizer ${s.optimizer} --lr ${s.lr} --schedule ${s.schedule} --batch-size ${s.batch}` +
+    (s.dropout ? ` --dropout ${s.dropout}` : "") + (s.budget ? ` --epochs ${s.budget}` : "");
+}
+
+// --- drawing ---------------------------------------------------------------------------
+function decode(text) {
+  const raw = atob(text), out = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i);
+  return out;
+}
+
+function mix(color, amount) {  // color faded towards white: amount 0 white, 1 full
+  return color.map(c => Math.round(255 + (c - 255) * amount));
+}
+
+function diverging(byte) {  // 0 orange .. 128 white .. 255 blue
+  const v = byte / 127.5 - 1;
+  return mix(v < 0 ? COLORS[0] : COLORS[1], Math.min(1, Math.abs(v)));
+}
+
+function paint(canvas, size, colorAt) {
+  const small = new ImageData(size, size);
+  for (let i = 0; i < size * size; i++) {
+    const [r, g, b] = colorAt(i);
+    small.data.set([r, g, b, 255], 4 * i);
+  }
+  const buffer = document.createElement("canvas");
+  buffer.width = buffer.height = size;
+  buffer.getContext("2d").putImageData(small, 0, 0);
+  const ctx = canvas.getContext("2d");
+  ctx.imageSmoothingEnabled = true;
+  ctx.drawImage(buffer, 0, 0, canvas.width, canvas.height);
+}
+
+function drawMap(frame) {
+  const map = frame.map, canvas = $("map"), value = decode(map.value);
+  const size = Math.round(Math.sqrt(value.length)), label = map.label ? decode(map.label) : null;
+  const discrete = view.discretize;
+  paint(canvas, size, i => {
+    if (map.kind === "classes") return mix(COLORS[label[i] % COLORS.length], discrete ? 0.75 : 0.25 + 0.5 * value[i] / 255);
+    if (map.kind === "binary") return discrete ? mix(COLORS[value[i] >= 128 ? 1 : 0], 0.6) : mix(diverging(value[i]), 0.75);
+    return mix(diverging(discrete ? (value[i] >= 128 ? 255 : 0) : value[i]), 0.75);
+  });
+  if (!points) return;
+  const ctx = canvas.getContext("2d"), scale = canvas.width / 12;
+  const draw = (rows, test) => {
+    for (const [x1, x2, y] of rows) {
+      const color = points.classes ? COLORS[y % COLORS.length] : diverging(Math.round((y + 1) * 127.5));
+      ctx.beginPath();
+      ctx.arc((x1 + 6) * scale, (6 - x2) * scale, 3.2, 0, 2 * Math.PI);
+      ctx.fillStyle = `rgb(${color.join(",")})`;
+      ctx.fill();
+      ctx.lineWidth = test ? 1.5 : 0.8;
+      ctx.strokeStyle = test ? "#000" : "#fff";
+      ctx.stroke();
+    }
+  };
+  draw(points.train, false);
+  if (view.showTest) draw(points.test, true);
+}
+
+function drawChart() {
+  const canvas = $("chart"), ctx = canvas.getContext("2d"), w = canvas.width, h = canvas.height;
+  ctx.clearRect(0, 0, w, h);
+  const values = losses.flatMap(p => [p.train_loss, p.test_loss]).filter(v => v !== null && isFinite(v));
+  if (losses.length < 2 || !values.length) return;
+  const top = Math.max(...values) || 1;
+  for (const [key, color] of [["train_loss", "#555"], ["test_loss", "#0877bd"]]) {
+    ctx.beginPath();
+    losses.forEach((p, i) => {
+      const v = p[key] === null ? top : p[key];
+      const x = (i / (losses.length - 1)) * (w - 2) + 1, y = h - 2 - (v / top) * (h - 6);
+      i ? ctx.lineTo(x, y) : ctx.moveTo(x, y);
+    });
+    ctx.strokeStyle = color;
+    ctx.lineWidth = 1.5;
+    ctx.stroke();
+  }
+}
+
+function format(v, digits = 3) {
+  return v === null || v === undefined ? "-" : Number(v).toFixed(digits);
+}
+
+// The network: one column per layer (inputs, hidden layers, output), lines for the weights.
+function layout(frame) {
+  const widths = [settings.features.length, ...settings.hidden, frame.weights[frame.weights.length - 1].bias.length];
+  const box = $("network"), columns = widths.length, width = box.clientWidth || 500, node = 34;
+  const gap = columns > 1 ? (width - 80 - node) / (columns - 1) : 0;
+  const spacing = Math.min(46, (box.clientHeight - 40) / Math.max(...widths));
+  const size = Math.min(node, spacing - 6);
+  return widths.map((n, c) => Array.from({length: n}, (_, j) => ({x: 60 + c * gap, y: 30 + j * spacing, size})));
+}
+
+function buildNetwork(frame) {
+  const box = $("network"), svg = $("links"), places = layout(frame);
+  box.querySelectorAll(".node, .layer-head").forEach(e => e.remove());
+  svg.replaceChildren();
+  places.forEach((column, c) => {
+    const head = document.createElement("div");
+    head.className = "layer-head";
+    head.style.left = `${column[0].x - 30}px`;
+    if (c > 0 && c <= settings.hidden.length) head.append(layerControls(c - 1));
+    else head.textContent = c === 0 ? "inputs" : "output";
+    head.style.top = "-4px";
+    box.append(head);
+  });
+  for (let l = 0; l < frame.weights.length; l++) {
+    frame.weights[l].weight.forEach((row, to) => row.forEach((_, from) => {
+      const line = document.createElementNS("http://www.w3.org/2000/svg", "line"), a = places[l][from], b = places[l + 1][to];
+      line.setAttribute("x1", a.x + a.size); line.setAttribute("y1", a.y + a.size / 2 + 22);
+      line.setAttribute("x2", b.x); line.setAttribute("y2", b.y + b.size / 2 + 22);
+      line.dataset.layer = l; line.dataset.to = to; line.dataset.from = from;
+      line.addEventListener("click", () => editWeight(l, to, from));
+      svg.append(line);
+    }));
+  }
+  places.forEach((column, c) => column.forEach((p, j) => {
+    const node = document.createElement("div"), canvas = document.createElement("canvas");
+    node.className = "node";
+    node.style.cssText = `left:${p.x}px;top:${p.y + 22}px;width:${p.size}px;height:${p.size}px`;
+    canvas.width = canvas.height = 16;
+    node.append(canvas);
+    node.dataset.layer = c; node.dataset.neuron = j;
+    if (c === 0) {
+      const name = document.createElement("span");
+      name.className = "name";
+      name.textContent = settings.features[j];
+      node.append(name);
+    } else node.addEventListener("click", () => inspect(c - 1, j));
+    box.append(node);
+  }));
+}
+
+function layerControls(index) {
+  const wrap = document.createElement("div"), plus = document.createElement("button"), minus = document.createElement("button");
+  const select = document.createElement("select");
+  plus.textContent = "+"; minus.textContent = "\u2212";
+  plus.title = "add a neuron"; minus.title = "remove a neuron";
+  plus.className = "add-neuron"; minus.className = "remove-neuron";
+  const resize = (delta) => {
+    const hidden = [...settings.hidden];
+    hidden[index] = Math.max(1, Math.min(options.limits.neurons, hidden[index] + delta));
+    send({hidden});
+  };
+  plus.addEventListener("click", () => resize(1));
+  minus.addEventListener("click", () => resize(-1));
+  fill(select, options.choices.activation);
+  select.value = settings.activation[index];
+  select.className = "layer-activation";
+  select.addEventListener("change", () => {
+    const activation = [...settings.activation];
+    activation[index] = select.value;
+    send({activation});
+  });
+  wrap.append(plus, minus, document.createElement("br"), `${settings.hidden[index]} neurons`, document.createElement("br"), select);
+  return wrap;
+}
+
+function updateNetwork(frame) {
+  const key = JSON.stringify([settings.features, settings.hidden, settings.activation, frame.weights.map(w => w.bias.length)]);
+  if (key !== structure) { structure = key; buildNetwork(frame); }
+  let biggest = 0;
+  for (const layer of frame.weights) for (const row of layer.weight) for (const w of row) biggest = Math.max(biggest, Math.abs(w));
+  for (const line of $("links").children) {
+    const w = frame.weights[line.dataset.layer].weight[line.dataset.to][line.dataset.from];
+    line.setAttribute("stroke", w >= 0 ? "#0877bd" : "#f59322");
+    line.setAttribute("stroke-width", String(0.5 + 5 * Math.abs(w) / (biggest || 1)));
+    line.setAttribute("opacity", "0.75");
+  }
+  const output = decode(frame.map.value), outSize = Math.round(Math.sqrt(output.length));
+  for (const node of $("network").querySelectorAll(".node")) {
+    const c = +node.dataset.layer, j = +node.dataset.neuron, canvas = node.firstChild;
+    if (c < frame.neurons.length) {
+      const values = decode(frame.neurons[c][j]);
+      paint(canvas, 16, i => diverging(values[i]));
+    } else paint(canvas, outSize, i => diverging(frame.map.kind === "classes" ? 128 : output[i]));
+    node.classList.toggle("selected", !!selected && selected[0] === c - 1 && selected[1] === j);
+  }
+}
+
+async function editWeight(layer, to, from) {
+  const current = last.weights[layer].weight[to][from];
+  const text = window.prompt(`Weight from neuron ${from + 1} to neuron ${to + 1} of layer ${layer + 1}:`, String(current));
+  if (text === null || text.trim() === "" || isNaN(+text)) return;
+  try { await post(`/api/sessions/${sessionId}/weight`, {layer, to, from, value: +text}); }
+  catch (error) { showStatus(error.message, "error"); }
+}
+
+async function inspect(layer, neuron) {
+  selected = [layer, neuron];
+  const point = Math.min(+($("inspect-point") ? $("inspect-point").value : 0) || 0, (points ? points.train.length : 1) - 1);
+  try { await post(`/api/sessions/${sessionId}/inspect`, {layer, neuron, point}); }
+  catch (error) { showStatus(error.message, "error"); }
+}
+
+function drawInspector(info) {
+  const box = $("inspector");
+  if (!info) { box.hidden = true; return; }
+  box.hidden = false;
+  const terms = info.weights.map((w, i) => `(${format(w, 4)})(${format(info.inputs[i], 4)})`).join(" + ");
+  const name = info.activation === "none" ? "identity" : info.activation.toLowerCase();
+  if (!$("inspect-point")) {
+    box.replaceChildren();
+    const label = document.createElement("label"), input = document.createElement("input");
+    input.id = "inspect-point"; input.type = "number"; input.min = "0"; input.value = String(info.point);
+    input.addEventListener("change", () => selected && inspect(...selected));
+    label.append("Training point ", input);
+    const pre = document.createElement("pre");
+    pre.id = "inspect-text";
+    box.append(label, pre);
+  }
+  $("inspect-text").textContent =
+    `Layer ${info.layer + 1}, neuron ${info.neuron + 1}, on training point ${info.point} ` +
+    `x = (${info.x.join(", ")}), target ${info.target}\n` +
+    `z = sum_i w_i a_i + b = ${terms} + (${format(info.bias, 4)}) = ${format(info.z, 5)}\n` +
+    `a = ${name}(z) = ${format(info.a, 5)}\n` +
+    `delta = dL/dz = ${info.delta.toExponential(4)}   (loss on this point ${format(info.loss, 5)})\n` +
+    `dL/dw_i = delta * a_i = [${info.grad_w.map(g => g.toExponential(3)).join(", ")}]\n` +
+    `dL/db = delta = ${info.delta.toExponential(4)}`;
+}
+
+function drawConfusion(matrix) {
+  const table = $("confusion");
+  if (!matrix) { table.replaceChildren(); return; }
+  const rows = [`<tr><th>true \\ predicted</th>${matrix.map((_, j) => `<th>${j}</th>`).join("")}</tr>`];
+  matrix.forEach((row, i) => rows.push(`<tr><th>${i}</th>${row.map(v => `<td>${v}</td>`).join("")}</tr>`));
+  table.innerHTML = rows.join("");
+}
+
+function render(frame) {
+  if (frame.points) points = frame.points;
+  if (frame.generation !== generation) { generation = frame.generation; losses.length = 0; }
+  losses.push(...frame.history);
+  last = frame;
+  window.playground.frames += 1;
+  window.playground.last = frame;
+  if (JSON.stringify(frame.settings) !== JSON.stringify(settings)) { settings = frame.settings; syncControls(); writeUrl(); }
+  $("epoch").textContent = frame.epoch.toLocaleString("en");
+  $("play").textContent = frame.playing ? "Pause" : "Play";
+  $("play").classList.toggle("playing", frame.playing);
+  const now = losses[losses.length - 1] || {};
+  $("train-loss").textContent = format(now.train_loss);
+  $("test-loss").textContent = format(now.test_loss);
+  $("accuracy").textContent = now.test_accuracy === null || now.test_accuracy === undefined ? "-"
+    : `${(100 * now.test_accuracy).toFixed(1)}%`;
+  if (frame.stopped) showStatus(`Stopped: ${frame.stopped}.`);
+  drawChart();
+  drawMap(frame);
+  updateNetwork(frame);
+  drawConfusion(frame.confusion);
+  drawInspector(frame.inspect);
+}
+
+start().catch(error => showStatus(`The page could not start: ${error.message}`, "error"));

@@ -1,0 +1,279 @@
+"""The playground's server and sessions: validation, limits, the bind address, 50 sessions at once,
+and an exported model that ``backproplab predict`` reads as the page sees it.
+
+Every server here listens on 127.0.0.1 on a free port, is started by its test and shut down by it.
+"""
+
+import ast
+import base64
+import concurrent.futures
+import http.client
+import json
+import pathlib
+import threading
+
+import numpy as np
+import pytest
+
+from backproplab.cli import build_parser, main
+from backproplab.errors import ConfigError
+from backproplab.nn import ACTIVATIONS
+from backproplab.optim import OPTIMIZERS, SCHEDULES
+from backproplab.playground import Session, check_settings, make_server
+from backproplab.playground.settings import MAX_UPLOAD_BYTES
+
+SRC = pathlib.Path(__file__).resolve().parents[1] / "src" / "backproplab"
+
+
+@pytest.fixture
+def server():
+    srv = make_server()
+    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield srv
+    finally:
+        srv.shutdown()
+        srv.server_close()
+        thread.join(timeout=5)
+
+
+def request(srv, method, path, body=None, headers=None, timeout=10):
+    conn = http.client.HTTPConnection(*srv.server_address[:2], timeout=timeout)
+    try:
+        if isinstance(body, (dict, list)):
+            body = json.dumps(body)
+        conn.request(method, path, body=body, headers=headers or {})
+        response = conn.getresponse()
+        data = response.read()
+        kind = response.getheader("Content-Type", "")
+        return response.status, json.loads(data) if kind.startswith("application/json") else data
+    finally:
+        conn.close()
+
+
+def new_session(srv, **settings):
+    status, data = request(srv, "POST", "/api/sessions", {"settings": settings})
+    assert status == 201, data
+    return data["id"]
+
+
+def first_frames(srv, key, count, timeout=10):
+    """The first ``count`` frames of a session's event stream."""
+    conn = http.client.HTTPConnection(*srv.server_address[:2], timeout=timeout)
+    try:
+        conn.request("GET", f"/api/sessions/{key}/events")
+        response = conn.getresponse()
+        assert response.status == 200 and response.getheader("Content-Type") == "text/event-stream"
+        frames = []
+        while len(frames) < count:
+            line = response.fp.readline()
+            assert line, "the stream ended"
+            if line.startswith(b"data: "):
+                frames.append(json.loads(line[6:]))
+        return frames
+    finally:
+        conn.close()
+
+
+def test_default_bind_address_is_localhost_on_a_free_port(server):
+    host, port = server.server_address[:2]
+    assert host == "127.0.0.1" and port > 0
+    assert server.url == f"http://127.0.0.1:{port}/"
+
+
+def test_the_cli_binds_127_0_0_1_by_default():
+    args = build_parser().parse_args(["playground", "--no-browser"])
+    assert (args.host, args.port, args.no_browser) == ("127.0.0.1", 0, True)
+
+
+def test_the_cli_refuses_a_bad_port(capsys):
+    assert main(["playground", "--no-browser", "--port", "70000"]) == 2
+    assert "--port must be an integer" in capsys.readouterr().err
+
+
+def test_the_page_and_its_files_are_served_from_the_package(server):
+    status, page = request(server, "GET", "/")
+    assert status == 200 and b"/static/app.js" in page
+    for name in ("app.js", "style.css"):
+        assert request(server, "GET", f"/static/{name}")[0] == 200
+    assert request(server, "GET", "/static/../server.py")[0] == 404
+    assert request(server, "GET", "/static/session.py")[0] == 404
+    assert b"http" not in page.replace(b"http-equiv", b"")  # nothing fetched from the internet
+
+
+def test_options_come_from_the_registries(server):
+    status, options = request(server, "GET", "/api/options")
+    assert status == 200
+    assert options["choices"]["activation"] == list(ACTIVATIONS.names())
+    assert options["choices"]["optimizer"] == list(OPTIMIZERS.names())
+    assert options["choices"]["schedule"] == list(SCHEDULES.names())
+    assert {"circle", "xor", "gauss", "spiral", "lab-linear", "lab-chessboard"} <= set(options["choices"]["dataset"])
+    assert options["limits"]["layers"] >= 8 and options["limits"]["neurons"] >= 32
+
+
+@pytest.mark.parametrize("method, path, body, headers, status, words", [
+    ("POST", "/api/sessions", "{not json", None, 400, "not valid JSON"),
+    ("POST", "/api/sessions", "[1, 2]", None, 400, "JSON object"),
+    ("POST", "/api/sessions", {"settings": {}, "extra": 1}, None, 400, "unknown fields ['extra']"),
+    ("POST", "/api/sessions", {"settings": {"colour": "red"}}, None, 400, "unknown settings ['colour']"),
+    ("POST", "/api/sessions", {"settings": {"lr": "fast"}}, None, 400, "lr must be a finite number"),
+    ("POST", "/api/sessions", {"settings": {"hidden": [4] * 9, "activation": ["tanh"] * 9}}, None, 400, "hidden"),
+    ("POST", "/api/sessions", {"settings": {"hidden": [33], "activation": ["tanh"]}}, None, 400, "<= 32"),
+    ("POST", "/api/sessions", {"settings": {"points": 10 ** 9}}, None, 400, "points must be"),
+    ("POST", "/api/sessions", {"settings": {"activation": ["sigmod", "tanh"]}}, None, 400, "did you mean 'sigmoid'"),
+    ("POST", "/api/sessions", "x" * (70 * 1024), None, 413, "limit"),
+    ("POST", "/api/sessions", None, {"Content-Length": "abc"}, 411, "Content-Length"),
+    ("POST", "/api/sessions/nope/control", {"action": "play"}, None, 404, "no session"),
+    ("GET", "/api/nowhere", None, None, 404, "nothing at"),
+    ("DELETE", "/api/sessions", None, None, 405, "not supported"),
+])
+def test_bad_requests_get_a_message_and_the_server_lives_on(server, method, path, body, headers, status, words):
+    got, data = request(server, method, path, body, headers)
+    assert got == status and words in data["error"], data
+    assert request(server, "GET", "/api/options")[0] == 200
+
+
+def test_bad_session_requests_get_400(server):
+    key = new_session(server)
+    for action, body, words in [
+        ("control", {"action": "fly"}, "unknown action 'fly'"),
+        ("control", {"action": "play", "speed": 2}, "unknown fields ['speed']"),
+        ("settings", {"settings": {"dataset": "moon"}}, "unknown dataset 'moon'"),
+        ("settings", {"settings": {"dataset": "spiral", "classes": 3}}, "cross_entropy"),
+        ("inspect", {"layer": 7, "neuron": 0, "point": 0}, "layer must be"),
+        ("weight", {"layer": 0, "to": 0, "from": 0, "value": float("nan")}, "not valid JSON"),
+        ("weight", {"layer": 0, "to": 0, "from": 0, "value": 1e9}, "value must be"),
+        ("upload", "x1,x2,label\n1,2,oops\n", "line 2, column 3 is 'oops', not a number"),
+        ("upload", "1,2,3,4\n5,6,7,8\n", "3 feature columns"),
+        ("upload", "x1,x2,label\n1,2,0.5\n", "labels must be integers"),
+    ]:
+        body = json.dumps(body).replace("NaN", "nan") if isinstance(body, dict) else body
+        status, data = request(server, "POST", f"/api/sessions/{key}/{action}", body)
+        assert status == 400 and words in data["error"], (action, data)
+    status, data = request(server, "POST", f"/api/sessions/{key}/launch", {})
+    assert status == 404 and "unknown action 'launch'" in data["error"]
+    status, data = request(server, "POST", f"/api/sessions/{key}/upload", b"1,2,0\n" * (MAX_UPLOAD_BYTES // 6 + 1))
+    assert status == 413, data
+    assert request(server, "POST", f"/api/sessions/{key}/control", {"action": "step"})[1]["epoch"] == 1
+
+
+def test_a_stream_trains_while_playing_and_reports_falling_loss(server):
+    key = new_session(server, dataset="gauss", hidden=[4], activation=["tanh"])
+    assert request(server, "POST", f"/api/sessions/{key}/control", {"action": "play"})[0] == 200
+    frames = first_frames(server, key, 3)
+    assert frames[0]["points"]["train"] and frames[-1]["epoch"] > frames[0]["epoch"] > 0
+    losses = [h["train_loss"] for f in frames for h in f["history"]]
+    assert losses[-1] < losses[0]
+    assert {"map", "neurons", "weights", "confusion"} <= set(frames[-1])
+    assert len(frames[-1]["neurons"]) == 2 and len(frames[-1]["neurons"][1]) == 4  # inputs, one hidden layer
+
+
+def test_a_closed_stream_frees_its_session(server):
+    key = new_session(server)
+    first_frames(server, key, 1)
+    for _ in range(100):
+        if len(server.sessions) == 0:
+            break
+        threading.Event().wait(0.02)
+    assert len(server.sessions) == 0
+    assert request(server, "POST", f"/api/sessions/{key}/control", {"action": "play"})[0] == 404
+
+
+def test_fifty_sessions_train_at_once(server):
+    def one(i):
+        key = new_session(server, seed=i, dataset=["circle", "xor", "gauss", "spiral"][i % 4], hidden=[4, 4],
+                          activation=["relu", "tanh"])
+        request(server, "POST", f"/api/sessions/{key}/control", {"action": "play"})
+        frames = first_frames(server, key, 2, timeout=30)
+        return frames[-1]["epoch"]
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=50) as pool:
+        epochs = list(pool.map(one, range(50), timeout=60))
+    assert len(epochs) == 50 and all(e > 0 for e in epochs)
+    assert request(server, "GET", "/api/options")[0] == 200
+
+
+def test_settings_are_validated_and_completed():
+    s = check_settings({"hidden": [32] * 8, "activation": ["relu"] * 8, "optimizer": "adamw", "schedule": "cosine"})
+    assert s["dataset"] == "circle" and len(s["hidden"]) == 8
+    with pytest.raises(ConfigError, match="one activation per hidden layer"):
+        check_settings({"hidden": [2, 2], "activation": ["relu"]})
+    with pytest.raises(ConfigError, match="regression trains with the mse loss"):
+        check_settings({"problem": "regression", "loss": "bce"})
+
+
+@pytest.mark.parametrize("settings", [
+    {"dataset": "spiral", "classes": 3, "loss": "cross_entropy", "activation": ["relu", "sigmoid"]},
+    {"dataset": "plane", "problem": "regression", "loss": "mse", "regularization": "l1", "reg_rate": 0.01},
+    {"dataset": "lab-chessboard", "optimizer": "nesterov", "schedule": "step", "dropout": 0.2},
+    {"dataset": "xor", "features": ["x1*x2", "sin(x1)"], "regularization": "l2", "reg_rate": 0.1},
+])
+def test_sessions_train_every_kind_of_setting(settings):
+    session = Session(settings)
+    for _ in range(3):
+        session.train_epoch()
+    frame = session.frame(-1, 0)
+    assert frame["epoch"] == 3 and len(frame["history"]) == 4 and frame["history"][-1]["train_loss"] is not None
+
+
+def test_stop_rules_pause_training():
+    session = Session({"dataset": "gauss", "budget": 5, "optimizer": "adam", "lr": 0.1})
+    session.control("play")
+    session.train_for(5.0)
+    assert session.epoch == 5 and not session.playing and "budget" in session.stopped
+    session.apply({**session.settings, "budget": 0, "target_accuracy": 0.9})
+    session.control("play")
+    session.train_for(5.0)
+    assert "accuracy reached" in session.stopped
+
+
+def test_the_inspector_matches_the_gradient_of_the_loss_on_that_point():
+    """dL/dw of one point, by the inspector, against centred differences of the loss."""
+    session = Session({"dataset": "gauss"})
+    session.train_epoch()
+    session.set_inspect(0, 1, 5)
+    info = session.inspection()
+    layer = session.linears[0]
+    x, y = session.inputs_train[5:6], session.y_train[5:6]
+    numeric = []
+    for i in range(layer.in_features):
+        losses = []
+        for h in (1e-6, -1e-6):
+            layer.weight.data[1, i] += h
+            losses.append(session.loss_fn.forward(session.model.forward(x), y))
+            layer.weight.data[1, i] -= h
+        numeric.append((losses[0] - losses[1]) / 2e-6)
+    assert np.allclose(info["grad_w"], numeric, atol=1e-5)
+    assert info["z"] == pytest.approx(np.dot(info["weights"], info["inputs"]) + info["bias"], abs=1e-4)
+
+
+def test_an_exported_model_predicts_what_the_page_shows(server, tmp_path, capsys):
+    key = new_session(server, dataset="xor", hidden=[6], activation=["tanh"], optimizer="adam", lr=0.03)
+    for _ in range(20):
+        request(server, "POST", f"/api/sessions/{key}/control", {"action": "step"})
+    status, body = request(server, "GET", f"/api/sessions/{key}/model.npz")
+    assert status == 200
+    (tmp_path / "model.npz").write_bytes(body)
+    frame = first_frames(server, key, 1)[0]
+    value = np.frombuffer(base64.b64decode(frame["map"]["value"]), dtype=np.uint8)
+    grid = np.linspace(-6, 6, int(np.sqrt(value.size)))
+    rows = [(0, 0), (5, 5), (20, 3), (40, 31)]  # (row, column) of map pixels
+    points = [(grid[c], grid[::-1][r]) for r, c in rows]
+    (tmp_path / "points.csv").write_text("x1,x2\n" + "".join(f"{a},{b}\n" for a, b in points))
+    assert main(["predict", "--model", str(tmp_path / "model.npz"), "--data", str(tmp_path / "points.csv")]) == 0
+    scores = [float(line.rsplit("score ", 1)[1]) for line in capsys.readouterr().out.splitlines() if "score" in line]
+    size = int(np.sqrt(value.size))
+    shown = [value[r * size + c] / 255 for r, c in rows]
+    assert np.allclose(scores, shown, atol=1 / 255 + 1e-9)
+
+
+def test_only_the_cli_imports_the_playground():
+    importers = []
+    for path in SRC.rglob("*.py"):
+        if "playground" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and "playground" in (node.module or ""):
+                importers.append(path.name)
+    assert importers == ["cli.py"]
