@@ -102,9 +102,10 @@ def test_small_cnn_gradients_end_to_end(rng):
     assert max(report.values()) < TOLERANCE, report
 
 
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
 @pytest.mark.parametrize("name", sorted(LOSSES))
-def test_every_loss_matches_central_differences(name, rng):
-    loss = get_loss(name)
+def test_every_loss_matches_central_differences(name, reduction, rng):
+    loss = get_loss(name, reduction)
     if name == "cross_entropy":
         output, target = rng.standard_normal((6, 3)), rng.integers(0, 3, 6)
     elif name == "bce":
@@ -127,6 +128,17 @@ def test_deep_network_gradients(activation, loss_name, rng):
     x, y = rng.uniform(-1, 1, (7, 2)), rng.integers(0, out if out > 1 else 2, 7)
     report = gradcheck(model, x, get_loss(loss_name), y)
     assert max(report.values()) < TOLERANCE, report
+
+
+@pytest.mark.parametrize("bias_init", ["zeros", "ones", "normal", "uniform"])
+def test_networks_without_biases_or_with_other_bias_starts_match_central_differences(bias_init, rng):
+    for bias in (True, False):
+        model = Sequential(Linear(2, 5, bias, bias_init=bias_init, rng=rng), get_activation("sigmoid"),
+                           Linear(5, 1, bias, bias_init=bias_init, rng=rng), get_activation("sigmoid"))
+        x, y = rng.uniform(-1, 1, (7, 2)), rng.integers(0, 2, 7)
+        report = gradcheck(model, x, get_loss("half_sse", "sum"), y)
+        assert len(report) == (5 if bias else 3), report  # input, 2 weights (and 2 biases)
+        assert max(report.values()) < TOLERANCE, report
 
 
 def test_gradcheck_catches_a_wrong_backward(rng):

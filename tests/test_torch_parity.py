@@ -126,6 +126,47 @@ def test_forward_loss_and_every_gradient_match(loss_name, activation, depth, bat
         _close(p.grad, torch_params[name].grad)
 
 
+@pytest.mark.parametrize("loss_name", parity_names("loss"))
+def test_every_loss_summed_over_the_batch_matches(loss_name):
+    """reduction='sum', PyTorch's name: loss and gradient, without the division by the batch."""
+    rng = np.random.default_rng(7)
+    classes = LOSS_SETUP.get(loss_name, {}).get("classes")
+    if classes:
+        out, y = rng.standard_normal((9, classes)), rng.integers(0, classes, 9)
+        y_torch = torch.from_numpy(y)
+    else:
+        out, y = rng.uniform(0.05, 0.95, (9, 1)), rng.integers(0, 2, 9).astype(np.float64)
+        y_torch = torch.from_numpy(y.reshape(-1, 1))
+    loss_fn = registry("loss")[loss_name](reduction="sum")
+    loss, grad = loss_fn(out, y), loss_fn.backward()
+    out_t = torch.from_numpy(out).requires_grad_(True)
+    loss_t = torch_counterpart("loss", loss_name)(reduction="sum")(out_t, y_torch)
+    loss_t.backward()
+    _close(loss, loss_t)
+    _close(grad, out_t.grad)
+
+
+def test_layers_without_biases_match():
+    """Linear(..., bias=False) against torch.nn.Linear(..., bias=False): output, input and weight gradients."""
+    rng = np.random.default_rng(3)
+    ours = bnn.Sequential(bnn.Linear(3, 4, False, rng=rng), bnn.Sigmoid(), bnn.Linear(4, 1, False, rng=rng))
+    theirs = torch.nn.Sequential(torch.nn.Linear(3, 4, bias=False), torch.nn.Sigmoid(),
+                                 torch.nn.Linear(4, 1, bias=False)).double()
+    with torch.no_grad():
+        theirs[0].weight.copy_(torch.from_numpy(ours[0].weight.data))
+        theirs[2].weight.copy_(torch.from_numpy(ours[2].weight.data))
+    x = rng.standard_normal((5, 3))
+    x_torch = torch.from_numpy(x).requires_grad_(True)
+    out, out_t = ours(x), theirs(x_torch)
+    dx = ours.backward(np.ones_like(out))
+    out_t.sum().backward()
+    assert ours[0].bias is None and len(ours.parameters()) == 2
+    _close(out, out_t)
+    _close(dx, x_torch.grad)
+    _close(ours[0].weight.grad, theirs[0].weight.grad)
+    _close(ours[2].weight.grad, theirs[2].weight.grad)
+
+
 # --- BCELoss at saturated outputs: the float32 floor of p(1 - p), as PyTorch ---------------------------
 
 SATURATED = np.array([0.0, 1.0, 1e-15, 1 - 1e-15, 1 / (1 + np.exp(40.0)), 1 / (1 + np.exp(-40.0)), 0.3, 0.9])

@@ -41,6 +41,17 @@ def _nesterov(params, lr=0.1, momentum=0.9, **options):
     return torch.optim.SGD(params, lr=lr, momentum=momentum, nesterov=True, **options)
 
 
+def _half_sse(reduction="mean"):
+    """torch.nn has no half sum of squares: 1/2 MSELoss(reduction='sum'), divided by the samples for 'mean'."""
+    squares = torch.nn.MSELoss(reduction="sum")
+
+    def loss(output, target):
+        half = 0.5 * squares(output, target)
+        return half / output.shape[0] if reduction == "mean" else half
+
+    return loss
+
+
 def _constant(optimizer):
     return torch.optim.lr_scheduler.ConstantLR(optimizer, factor=1.0)  # PyTorch's default factor is 1/3
 
@@ -48,7 +59,7 @@ def _constant(optimizer):
 # Counterparts that are not simply the class of the same name called with the same arguments.
 EXPLICIT = {
     "activation": {"softmax": _softmax},
-    "loss": {},
+    "loss": {"half_sse": _half_sse},
     "optimizer": {"momentum": _momentum, "nesterov": _nesterov},  # functions: SGD with momentum 0.9 by default
     "schedule": {"constant": _constant},
     "layer": {"Softmax": _softmax},

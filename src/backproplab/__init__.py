@@ -12,6 +12,7 @@ from .gradcheck import gradcheck
 from .model_file import load_model, save_model
 from .nn import *  # noqa: F403 (nn.__all__: Module, Parameter, summary and every registered layer and loss)
 from .optim import OPTIMIZERS, SCHEDULES
+from .tracing import trace
 from .training import History, fit
 from .version import __version__
 
@@ -21,7 +22,7 @@ globals().update(_OPTIM_CLASSES)
 
 __all__ = [
     "BackproplabError", "ConfigError", "History", "ModelFileError", "__version__", "data", "fit", "gradcheck",
-    "load_model", "nn", "optim", "save_model", "training",
+    "load_model", "nn", "optim", "save_model", "trace", "training",
     *(name for name in nn.__all__ if name not in ("ACTIVATIONS", "INITIALIZERS", "LAYERS", "LOSSES")),
     *sorted(_OPTIM_CLASSES),
 ]

@@ -23,8 +23,10 @@ from .playground import serve as serve_playground
 from .report import write_report
 from .run import RunConfig, describe, option, prepare_inputs
 from .run.config import GROUPS, help_text
+from .run.trace_sample import trace_input
+from .tracing import FORMATS, trace
 from .training import predict_output, read_checkpoint
-from .validation import check_int
+from .validation import check_choice, check_int
 from .version import __version__
 
 LAB_DATASETS = ("linear", "xor")
@@ -112,6 +114,7 @@ def build_parser():
                             description="One self-contained HTML page (figures embedded) and a Markdown version.")
     report.add_argument("folder", metavar="RUN_OR_SWEEP_DIR")
     report.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    _add_trace_parser(sub)
     sub.add_parser("bench", help="time backproplab against PyTorch and scikit-learn (see 'backproplab bench --help')",
                    add_help=False)
     predict = sub.add_parser("predict", help="predict classes for a CSV with a saved model (or write a Kaggle submission)",
@@ -271,6 +274,36 @@ def _run_sweep(args, write):
     return 0
 
 
+def _add_trace_parser(sub):
+    trace_parser = sub.add_parser(
+        "trace", help="show backpropagation on one sample: forward values, gradients, the update, all checked",
+        description="Trace one sample through a network: every layer's forward values, the loss, every gradient "
+                    "from the loss down (each compared with central differences) and the optimizer's update. "
+                    "The network is the lab's (or any 'train' options), or a saved model.npz.")
+    what = trace_parser.add_argument_group("what to trace")
+    what.add_argument("--model-file", metavar="FILE",
+                      help="a model.npz written by 'lab' or 'train' (default: build the network the options describe)")
+    what.add_argument("--sample", type=int, metavar="I", help="trace training point I of the data set (default: 0)")
+    what.add_argument("--x", type=float, nargs="+", metavar="V", help="trace this sample instead, e.g. --x 0.3 0.7")
+    what.add_argument("--y", type=float, metavar="TARGET", help="the target of --x: a class label or a value")
+    what.add_argument("--steps", type=int, default=0, metavar="N",
+                      help="train N epochs first (one step each with the default full batch); default 0")
+    what.add_argument("--format", default="text", help=f"{', '.join(FORMATS)} (default: text)")
+    what.add_argument("--full", action="store_true", help="print every entry of large arrays, not a summary")
+    what.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    _add_config_options(trace_parser)
+
+
+def _run_trace(args, write):
+    check_choice("trace format", args.format, FORMATS)
+    found = trace_input(_config_options(args), args.model_file, args.sample, args.x, args.y, args.steps)
+    result = trace(found.model, found.x, found.y, found.loss, found.optimizer)
+    if args.format == "text":
+        write(f"{found.source}\n")
+    write(result.render(args.format, full=args.full).rstrip("\n"))
+    return 0
+
+
 def _run_report(args, write):
     write(f"wrote {write_report(args.folder)} and report.md")
     return 0
@@ -320,7 +353,7 @@ def main(argv=None):
         return 0
     write = print
     commands = {"lab": _run_lab, "train": _run_train, "predict": _run_predict, "sweep": _run_sweep,
-                "report": _run_report, "playground": _run_playground}
+                "report": _run_report, "trace": _run_trace, "playground": _run_playground}
     try:
         return commands[args.command](args, write)
     except BackproplabError as e:

@@ -60,14 +60,19 @@ def train_test_split(X, y, test_size=0.25, seed=None):
     return X[train], X[test], y[train], y[test]
 
 
-def batches(n, batch_size=None, rng=None):
+def batches(n, batch_size=None, rng=None, shuffle=True):
     """Yield index arrays covering range(n) once, in mini-batches.
 
     batch_size None means one full batch in the original order; otherwise
-    the order is shuffled with ``rng`` each time this is called (once per epoch).
+    the order is shuffled with ``rng`` each time this is called (once per epoch),
+    or, with ``shuffle=False``, kept: slices 0..batch_size, ... in the same order every epoch.
     """
     if batch_size is None or batch_size >= n:
         yield slice(None)
+        return
+    if not shuffle:
+        for start in range(0, n, batch_size):
+            yield slice(start, start + batch_size)
         return
     order = as_generator(rng).permutation(n)
     for start in range(0, n, batch_size):

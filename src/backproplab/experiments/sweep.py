@@ -57,19 +57,45 @@ def run_one(task):
 
 # --- the sweep --------------------------------------------------------------------------------
 
+def set_aside_torn_line(folder):
+    """Move a last line cut short by a kill out of ``results.jsonl`` into ``results.jsonl.damaged``.
+
+    Appending after a torn line would glue the next result onto it and lose
+    both; the run it belonged to is simply run again. Returns a sentence for
+    the user, or None when the file was whole.
+    """
+    path = os.path.join(folder, RESULTS_FILE)
+    if not os.path.exists(path):
+        return None
+    with open(path, "rb") as f:
+        data = f.read()
+    end = data.rfind(b"\n") + 1  # everything after the last newline is an unfinished line
+    if end == len(data):
+        return None
+    with open(path + ".damaged", "ab") as f:
+        f.write(data[end:] + b"\n")
+    with open(path, "r+b") as f:
+        f.truncate(end)
+    return (f"{RESULTS_FILE} ended in a line cut short ({len(data) - end} bytes, kept in "
+            f"{RESULTS_FILE}.damaged); that run is done again")
+
+
 def read_results(folder):
-    """Finished runs of the sweep in ``folder`` (a line cut short by a kill is ignored)."""
+    """Finished runs of the sweep in ``folder``, by key; a clear error for a damaged line."""
     results = {}
     path = os.path.join(folder, RESULTS_FILE)
     if not os.path.exists(path):
         return results
-    with open(path) as f:
-        for line in f:
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for number, line in enumerate(f, start=1):
             try:
                 record = json.loads(line)
-            except json.JSONDecodeError:
-                continue  # the half-written last line of a killed sweep
-            results[record["key"]] = record
+                results[record["key"]] = record
+            except (json.JSONDecodeError, TypeError, KeyError):
+                if not line.endswith("\n"):
+                    continue  # a torn last line (set_aside_torn_line moves it away before a run)
+                raise ConfigError(f"{path!r} line {number} is not a run record; remove that line and run "
+                                  "--resume again to redo its run") from None
     return results
 
 
@@ -86,6 +112,9 @@ def run_sweep(spec, folder, workers=None, write=print, progress_stream=None):
             raise ConfigError(f"{folder!r} holds a different sweep; choose a new --out (or --resume that one)")
     else:
         write_json(spec_path, spec.as_dict())
+    torn = set_aside_torn_line(folder)
+    if torn:
+        write(torn)
     done = read_results(folder)
     model_dir = os.path.join(folder, "models")
     os.makedirs(model_dir, exist_ok=True)

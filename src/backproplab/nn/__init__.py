@@ -8,7 +8,7 @@ list here. A new *module* of layers is added to the import line below.
 
 from . import activations, batchnorm, conv, dropout, flatten, linear, losses, pooling  # noqa: F401 (they register)
 from .activations import ACTIVATIONS, get_activation
-from .init import INITIALIZERS
+from .init import BIAS_INITIALIZERS, INITIALIZERS
 from .losses import LOSSES, get_loss
 from .module import LAYERS, Module, Parameter, Sequential, summary
 
@@ -16,6 +16,6 @@ _CLASSES = {cls.__name__: cls for cls in (*LAYERS.values(), *LOSSES.values())}
 globals().update(_CLASSES)
 
 __all__ = [
-    "ACTIVATIONS", "INITIALIZERS", "LAYERS", "LOSSES", "Module", "Parameter", "Sequential",
+    "ACTIVATIONS", "BIAS_INITIALIZERS", "INITIALIZERS", "LAYERS", "LOSSES", "Module", "Parameter", "Sequential",
     "get_activation", "get_loss", "summary", *sorted(set(_CLASSES) - {"Sequential"}),
 ]

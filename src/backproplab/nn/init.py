@@ -5,7 +5,11 @@
   the variance of sigmoid/tanh layers roughly constant.
 - ``he``: Kaiming normal N(0, 2 / fan_in); the same for ReLU layers.
 
-Biases start at zero.
+Bias initialisers fill a (fan_out,) bias given the layer's fan_in:
+
+- ``zeros`` (the default), ``ones`` (a start some lab set-ups use);
+- ``normal``: standard normal N(0, 1), the original lab's random biases;
+- ``uniform``: U(-1/sqrt(fan_in), 1/sqrt(fan_in)), PyTorch's Linear default.
 
 References: Glorot & Bengio (2010), "Understanding the difficulty of training
 deep feedforward neural networks"; He et al. (2015), "Delving Deep into
@@ -40,3 +44,32 @@ def he(shape, rng):
 
 def get_initializer(name):
     return INITIALIZERS.get(name)
+
+
+# Every bias initialiser by the name ``Linear(bias_init=...)`` and ``--bias-init`` use.
+BIAS_INITIALIZERS = Registry("bias initialiser")
+
+
+@BIAS_INITIALIZERS.register("zeros")
+def zeros(shape, fan_in, rng):
+    return np.zeros(shape)
+
+
+@BIAS_INITIALIZERS.register("ones")
+def ones(shape, fan_in, rng):
+    return np.ones(shape)
+
+
+@BIAS_INITIALIZERS.register("normal")
+def bias_normal(shape, fan_in, rng):
+    return rng.standard_normal(shape)
+
+
+@BIAS_INITIALIZERS.register("uniform")
+def bias_uniform(shape, fan_in, rng):
+    bound = 1.0 / np.sqrt(fan_in)
+    return rng.uniform(-bound, bound, size=shape)
+
+
+def get_bias_initializer(name):
+    return BIAS_INITIALIZERS.get(name)

@@ -3,9 +3,9 @@
 import numpy as np
 
 from ..rng import as_generator
-from ..validation import check_int
+from ..validation import check_bool, check_int
 from . import functional as F
-from .init import get_initializer
+from .init import get_bias_initializer, get_initializer
 from .module import Module, Parameter
 
 
@@ -17,28 +17,38 @@ class Linear(Module):
 
     Backward, with dout = dL/dout of shape (N, out_features):
         dW = dout.T @ x,   db = dout.sum(axis=0),   dx = dout @ W.
+
+    ``bias=False`` drops b (out = x @ W.T; ``self.bias`` is None, as in
+    PyTorch). ``bias_init`` names how b starts: ``zeros`` (the default),
+    ``ones``, ``normal`` or ``uniform`` (see ``init.BIAS_INITIALIZERS``).
     """
 
-    def __init__(self, in_features, out_features, *, init="xavier", rng=None, dtype=np.float64):
+    def __init__(self, in_features, out_features, bias=True, *, init="xavier", bias_init="zeros", rng=None,
+                 dtype=np.float64):
         self.in_features = check_int("in_features", in_features, 1)
         self.out_features = check_int("out_features", out_features, 1)
+        check_bool("bias", bias)
         self.init = init
+        get_bias_initializer(bias_init)  # an unknown name fails here, with the choices
+        self.bias_init = bias_init
         self.weight = Parameter(np.empty((self.out_features, self.in_features), dtype=dtype))
-        self.bias = Parameter(np.zeros(self.out_features, dtype=dtype))
+        self.bias = Parameter(np.zeros(self.out_features, dtype=dtype)) if bias else None
         self.reset_parameters(as_generator(rng))
         self._x = None
 
     def reset_parameters(self, rng):
-        """Draw W with this layer's initialiser; set b to zero."""
+        """Draw W with this layer's initialiser, then b with its bias initialiser."""
         w = get_initializer(self.init)(self.weight.data.shape, rng)
         self.weight.data[...] = w
-        self.bias.data[...] = 0
+        if self.bias is not None:
+            self.bias.data[...] = get_bias_initializer(self.bias_init)(self.bias.data.shape, self.in_features, rng)
 
     def forward(self, x):
         """out = x W^T + b."""
         self._x = x
         out = np.dot(x, self.weight.data.T)  # np.dot: the same product as @, with less call overhead
-        out += self.bias.data
+        if self.bias is not None:
+            out += self.bias.data
         return out
 
     def backward(self, dout):
@@ -52,7 +62,11 @@ class Linear(Module):
         if x.ndim != 2:  # (N, ..., in): fold the leading axes into the batch
             x, dout = x.reshape(-1, x.shape[-1]), dout.reshape(-1, dout.shape[-1])
         self.weight.grad += dout.T @ x  # @ rather than np.dot: BLAS is faster with this transposed factor
-        self.bias.grad += F.column_sum(dout)  # dout.sum(axis=0), as one product: faster on small arrays
+        if self.bias is not None:
+            self.bias.grad += F.column_sum(dout)  # dout.sum(axis=0), as one product: faster on small arrays
 
     def config(self):
-        return {"in_features": self.in_features, "out_features": self.out_features}
+        config = {"in_features": self.in_features, "out_features": self.out_features}
+        if self.bias is None:
+            config["bias"] = False  # named only when off, so the default layer's description is unchanged
+        return config

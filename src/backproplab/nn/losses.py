@@ -1,7 +1,8 @@
 """Loss functions: ``forward(output, target) -> float``, ``backward() -> dL/doutput``.
 
-All use the mean over the batch, as PyTorch's defaults do, and are stable
-for any finite input. Each loss also knows how to read the network's output:
+Each takes PyTorch's ``reduction``: ``'mean'`` (the default, as in PyTorch)
+divides the summed loss and its gradient by the number of terms, ``'sum'``
+does not. All are stable for any finite input. Each loss also knows how to read the network's output:
 ``probabilities(output)`` and ``predict(output)`` (class labels), so a
 training loop can report accuracy without knowing which loss it was given.
 """
@@ -10,6 +11,7 @@ import numpy as np
 
 from ..errors import ConfigError
 from ..registry import Registry
+from ..validation import check_choice
 from . import functional as F
 from .module import saved_by_forward
 
@@ -21,6 +23,8 @@ _LOG_FLOOR = -100.0
 # PyTorch's BCELoss divides its gradient by max(p (1 - p), 1e-12), its constant a float32:
 # 9.99999996e-13 in double. Using exactly 1e-12 differs by 4e-9 at saturated outputs.
 _BCE_GRAD_EPS = float(np.float32(1e-12))
+
+REDUCTIONS = ("mean", "sum")
 
 
 def _as_column(target, output, loss_name):
@@ -47,6 +51,13 @@ class Loss:
 
     _cache = None
 
+    def __init__(self, reduction="mean"):
+        self.reduction = check_choice("reduction", reduction, REDUCTIONS)
+
+    def _terms(self, count):
+        """What the summed loss is divided by: ``count`` terms for 'mean', 1 for 'sum'."""
+        return count if self.reduction == "mean" else 1
+
     def __call__(self, output, target):
         return self.forward(output, target)
 
@@ -62,30 +73,56 @@ class Loss:
         return _binary_predict(self.probabilities(output), 0.5)
 
     def __repr__(self):
-        return f"{type(self).__name__}()"
+        return f"{type(self).__name__}(reduction={self.reduction!r})" if self.reduction != "mean" \
+            else f"{type(self).__name__}()"
 
 
 @LOSSES.register("mse")
 class MSELoss(Loss):
     """L = mean((y_hat - y)^2) over all elements.   dL/dy_hat = 2 (y_hat - y) / size.
 
+    With reduction='sum': L = sum((y_hat - y)^2), dL/dy_hat = 2 (y_hat - y).
     Integer class labels of shape (N,) with an output of C > 1 columns are
     one-hot encoded, so MSE can train a multi-class network too.
     """
 
-
-    def forward(self, output, target):
+    def _difference(self, output, target):
+        """y_hat - y, with class labels one-hot encoded for several outputs; kept for backward."""
         target = np.asarray(target)
         if target.ndim == 1 and output.ndim == 2 and output.shape[1] > 1:
-            target = _one_hot(target, output.shape[1], "MSELoss").astype(output.dtype)
-        diff = output - _as_column(target, output, "MSELoss")
+            target = _one_hot(target, output.shape[1], type(self).__name__).astype(output.dtype)
+        diff = output - _as_column(target, output, type(self).__name__)
         self._cache = diff
         flat = diff.reshape(-1)
-        return float(np.dot(flat, flat)) / flat.size
+        return diff, float(np.dot(flat, flat))
+
+    def forward(self, output, target):
+        diff, squares = self._difference(output, target)
+        return squares / self._terms(diff.size)
 
     def backward(self):
         diff = self._cached()
-        return (2.0 / diff.size) * diff
+        return (2.0 / self._terms(diff.size)) * diff
+
+
+@LOSSES.register("half_sse")
+class HalfSSELoss(MSELoss):
+    """Half the sum of squares per sample: L_i = 1/2 sum_j (y_hat_ij - y_ij)^2.
+
+    dL_i/dy_hat_i = y_hat_i - y_i, the error itself: the loss of the classic
+    derivations of backpropagation. 'mean' averages L_i over the N samples
+    (dL/dy_hat = (y_hat - y) / N), 'sum' adds them (dL/dy_hat = y_hat - y).
+    Per-sample updates (batch 1) give y_hat - y either way. Unlike MSELoss's
+    mean over every element, 'mean' here divides by samples, not outputs.
+    """
+
+    def forward(self, output, target):
+        diff, squares = self._difference(output, target)
+        return 0.5 * squares / self._terms(len(diff))
+
+    def backward(self):
+        diff = self._cached()
+        return diff / self._terms(len(diff))
 
 
 @LOSSES.register("bce")
@@ -104,11 +141,11 @@ class BCELoss(Loss):
             log_p = np.maximum(np.log(output), _LOG_FLOOR)
             log_1mp = np.maximum(np.log(1.0 - output), _LOG_FLOOR)
         self._cache = (output, target)
-        return float(-np.mean(target * log_p + (1.0 - target) * log_1mp))
+        return float(-np.sum(target * log_p + (1.0 - target) * log_1mp)) / self._terms(output.size)
 
     def backward(self):
         p, y = self._cached()
-        return (p - y) / np.maximum(p * (1.0 - p), _BCE_GRAD_EPS) / p.size
+        return (p - y) / np.maximum(p * (1.0 - p), _BCE_GRAD_EPS) / self._terms(p.size)
 
 
 @LOSSES.register("bce_logits")
@@ -123,11 +160,11 @@ class BCEWithLogitsLoss(Loss):
     def forward(self, output, target):
         target = _as_column(target, output, "BCEWithLogitsLoss")
         self._cache = (output, target)
-        return float(np.mean(F.softplus(output) - output * target))
+        return float(np.sum(F.softplus(output) - output * target)) / self._terms(output.size)
 
     def backward(self):
         z, y = self._cached()
-        return (F.sigmoid(z) - y) / z.size
+        return (F.sigmoid(z) - y) / self._terms(z.size)
 
     def probabilities(self, output):
         return F.sigmoid(output)
@@ -178,13 +215,13 @@ class CrossEntropyLoss(Loss):
         log_p = F.log_softmax(output)
         rows = np.arange(labels.size)
         self._cache = (log_p, rows, labels)
-        return float(-log_p[rows, labels].sum() / output.shape[0])
+        return float(-log_p[rows, labels].sum() / self._terms(output.shape[0]))
 
     def backward(self):
         log_p, rows, labels = self._cached()
         grad = np.exp(log_p)  # softmax(z)
         grad[rows, labels] -= 1.0  # minus the one-hot target, without building it
-        grad /= log_p.shape[0]
+        grad /= self._terms(log_p.shape[0])
         return grad
 
     def probabilities(self, output):
@@ -194,6 +231,6 @@ class CrossEntropyLoss(Loss):
         return output.argmax(axis=1)  # softmax is increasing: the largest logit wins
 
 
-def get_loss(name):
-    """A new loss from its registry name, e.g. ``'cross_entropy'``."""
-    return LOSSES.get(name)()
+def get_loss(name, reduction="mean"):
+    """A new loss from its registry name, e.g. ``'cross_entropy'``, with its ``reduction``."""
+    return LOSSES.get(name)(reduction=reduction)

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..errors import ConfigError
 from ..registry import Registry
+from . import functional as F
 
 # Every layer type by its class name: model files name layers so, and load them from here.
 # A Module subclass joins it when it is defined (Module.__init_subclass__).
@@ -262,6 +263,32 @@ class Sequential(Module):
             layer = self.layers[first]
             (layer.backward_params if hasattr(layer, "backward_params") else layer.backward)(dout)
         return None
+
+    def predict_proba(self, X, batch_size=1024):
+        """Class probabilities of shape (N, C), computed in eval mode ``batch_size`` rows at a time.
+
+        A network that ends in Sigmoid or Softmax gives probabilities as they are; one that
+        ends in logits goes through the sigmoid (one output) or the softmax (several). One
+        output p becomes the two columns (1 - p, p), as in scikit-learn. ``model(X)`` is the
+        raw output.
+        """
+        was_training = self.training
+        self.eval()
+        try:
+            out = np.concatenate([self.forward(X[i:i + batch_size]) for i in range(0, len(X), batch_size)])
+        finally:
+            self.train(was_training)
+        if out.ndim == 1 or out.shape[1] == 1:
+            out = out.reshape(-1, 1)
+        ends_in_probabilities = type(self.layers[-1]).__name__ in ("Sigmoid", "Softmax") if self.layers else False
+        if not ends_in_probabilities:
+            out = F.sigmoid(out) if out.shape[1] == 1 else F.softmax(out)
+        return np.hstack([1 - out, out]) if out.shape[1] == 1 else out
+
+    def predict(self, X, batch_size=1024):
+        """Class labels (N,): the most probable class (for one output, p >= 0.5 is class 1)."""
+        proba = self.predict_proba(X, batch_size)
+        return (proba[:, 1] >= 0.5).astype(np.int64) if proba.shape[1] == 2 else proba.argmax(axis=1)
 
     def _first_with_parameters(self):
         """Index of the first layer that has parameters (cached while the layers stay the same)."""

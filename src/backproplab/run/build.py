@@ -64,6 +64,14 @@ def describe(config):
     loss, why = trained_loss(config)
     text = (f"{network}, loss {loss}, {config.optimizer} lr {config.lr:g}, "
             f"{config.epochs} epochs, init {config.init}, seed {config.seed}")
+    if not config.bias:
+        text += ", no biases"
+    elif config.bias_init != "zeros":
+        text += f", biases {config.bias_init}"
+    if config.loss_reduction != "mean":
+        text += ", loss summed"
+    if not config.shuffle:
+        text += ", no shuffling"
     if config.batch_size:
         text += f", batch {config.batch_size}"
     if config.schedule != "constant":
@@ -106,11 +114,13 @@ def build_model(config, input_shape, n_outputs, output_activation, rng, dropout_
                f"--hidden {' '.join(map(str, config.hidden))} on {n_features} inputs",
                "use narrower or fewer hidden layers")
     for i, activation in enumerate(config.hidden_activations()):
-        layers += [Linear(widths[i], widths[i + 1], init=config.init, rng=rng, dtype=dtype),
+        layers += [Linear(widths[i], widths[i + 1], config.bias, init=config.init, bias_init=config.bias_init,
+                          rng=rng, dtype=dtype),
                    get_activation(activation)]
         if config.dropout:
             layers.append(Dropout(config.dropout, rng=dropout_rng))
-    layers.append(Linear(widths[-2], widths[-1], init=config.init, rng=rng, dtype=dtype))
+    layers.append(Linear(widths[-2], widths[-1], config.bias, init=config.init, bias_init=config.bias_init,
+                         rng=rng, dtype=dtype))
     if output_activation != "identity":
         layers.append(get_activation(output_activation))
     return Sequential(layers)

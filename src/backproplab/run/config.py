@@ -12,8 +12,8 @@ spells it (``--lr must be a number > 0, got -0.1``).
 from dataclasses import asdict, dataclass, field, fields, replace
 
 from ..errors import ConfigError
-from ..nn import ACTIVATIONS, INITIALIZERS, LOSSES
-from ..nn.losses import Loss
+from ..nn import ACTIVATIONS, BIAS_INITIALIZERS, INITIALIZERS, LOSSES
+from ..nn.losses import REDUCTIONS, Loss
 from ..optim import OPTIMIZERS, SCHEDULES
 from ..validation import check_bool, check_choice, check_int, check_number
 from . import datasets
@@ -89,7 +89,13 @@ class RunConfig:
         "auto", "model", "{choices}; auto is sigmoid, or identity (logits) for a loss that takes logits; "
         "bce with identity trains bce_logits", choices=output_activations)
     loss: str = _field("bce", "model", "loss: {choices}", choices=LOSSES.names)
+    loss_reduction: str = _field(
+        "mean", "model", "how the loss adds up its terms: {choices} (PyTorch's reduction)",
+        choices=lambda: REDUCTIONS)
     init: str = _field("xavier", "model", "weight initialiser: {choices}", choices=INITIALIZERS.names)
+    bias: bool = _field(
+        True, "model", "layers without biases (out = x W^T)", type=bool, flag="--no-bias", default_text="")
+    bias_init: str = _field("zeros", "model", "bias initialiser: {choices}", choices=BIAS_INITIALIZERS.names)
     # part="optimizer" / "schedule": given to the optimizer's / schedule's constructor where it has
     # a parameter of that name (run.build); None means the constructor's own default.
     optimizer: str = _field("adam", "optimisation", "{choices}", choices=OPTIMIZERS.names)
@@ -111,6 +117,9 @@ class RunConfig:
     alpha: float | None = _field(
         None, "optimisation", "RMSprop's smoothing constant", part="optimizer",
         type=float, low=0.0, high=1.0, high_open=True, default_text=OWN_DEFAULT)
+    initial_accumulator_value: float | None = _field(
+        None, "optimisation", "AdaGrad's starting sum of squared gradients", part="optimizer",
+        type=float, low=0.0, flag="--initial-accumulator", metavar="SUM", default_text=OWN_DEFAULT)
     schedule: str = _field("constant", "optimisation", "learning-rate schedule: {choices}", choices=SCHEDULES.names)
     step_size: int = _field(
         500, "optimisation", "step: multiply the rate by --gamma every this many epochs", part="schedule",
@@ -129,6 +138,9 @@ class RunConfig:
     epochs: int = _field(2000, "training", "passes over the data", type=int, low=1)
     batch_size: int | None = _field(
         None, "training", "samples per update; 1 for per-sample SGD", type=int, low=1, none="full batch")
+    shuffle: bool = _field(
+        True, "training", "mini-batches in the data's own order, the same every epoch", type=bool,
+        flag="--no-shuffle", default_text="")
     seed: int = _field(0, "training", "seed of every random choice", type=int, low=0)
     print_every: int = _field(
         200, "output", "log loss and accuracy every N epochs; 0 for none (images: a progress bar every epoch)",
@@ -136,6 +148,9 @@ class RunConfig:
     target_accuracy: float | None = _field(
         None, "training", "stop once training accuracy reaches this, e.g. 1.0",
         type=float, low=0.0, high=1.0, low_open=True, metavar="FRACTION", none="off")
+    threads: int | None = _field(
+        None, "training", "BLAS threads", type=int, low=1,
+        default_text="1 for a small MLP (BLAS threads only wait for each other there), else BLAS's own")
     dtype: str = _field("float64", "model", "{choices}", choices=lambda: ("float64", "float32"))
     model: str = _field(
         "mlp", "model", "{choices}; cnn is blocks of conv 3x3 (+ batch norm), 2x2 max-pool and ReLU, then the mlp",

@@ -13,6 +13,7 @@ from . import datasets
 from .build import build_model, build_optimizer, build_schedule, choose_head
 from .config import RunConfig
 from .datasets import Split
+from .threads import auto_threads, blas_threads
 
 # Independent random streams derived from the seed, so that e.g. a new width
 # does not change the data, and the test set is drawn apart from the training set.
@@ -53,7 +54,7 @@ def train(config, write=None, checkpoint=None, resume=False, progress_stream=Non
     head = choose_head(config, data.n_classes)
     model = build_model(config, data.X_train.shape[1:], head.outputs, head.output_activation, streams["weights"],
                         streams["dropout"])
-    loss_fn = get_loss(head.loss)
+    loss_fn = get_loss(head.loss, config.loss_reduction)
     optimizer = build_optimizer(config, model.parameters())
     schedule = build_schedule(config, optimizer)
     callbacks = []
@@ -79,8 +80,9 @@ def train(config, write=None, checkpoint=None, resume=False, progress_stream=Non
             if write is not None:
                 write(f"resuming after epoch {history.epochs} of {config.epochs} from {checkpoint}")
     dtype = np.dtype(config.dtype)
-    history = fit(model, loss_fn, optimizer, data.X_train.astype(dtype, copy=False), data.y_train,
-                  epochs=config.epochs, batch_size=config.batch_size, schedule=schedule,
-                  validation_data=data.validation, callbacks=callbacks, seed=streams["shuffling"],
-                  history=history)
+    with blas_threads(auto_threads(config, data.X_train.shape[1:], len(data.X_train))):
+        history = fit(model, loss_fn, optimizer, data.X_train.astype(dtype, copy=False), data.y_train,
+                      epochs=config.epochs, batch_size=config.batch_size, shuffle=config.shuffle,
+                      schedule=schedule, validation_data=data.validation, callbacks=callbacks,
+                      seed=streams["shuffling"], history=history)
     return TrainedRun(config, data, model, loss_fn, history, head.loss)

@@ -15,9 +15,18 @@ def predict_output(model, X, batch_size=1024):
         model.train(was_training)
 
 
+def summed_over_samples(loss_fn, loss, n):
+    """The loss ``loss_fn`` returned for ``n`` samples as a sum over them: a mean times n, a sum as is.
+
+    Histories and reports divide it by the samples, so that a loss with reduction='sum'
+    reads per sample like one with 'mean'.
+    """
+    return loss * n if getattr(loss_fn, "reduction", "mean") == "mean" else loss
+
+
 def evaluate(model, loss_fn, X, y, batch_size=1024):
-    """(loss, accuracy) of the model on (X, y), in eval mode, without touching gradients."""
+    """(loss per sample, accuracy) of the model on (X, y), in eval mode, without touching gradients."""
     out = predict_output(model, X, batch_size)
-    loss = loss_fn.forward(out, y)
+    loss = summed_over_samples(loss_fn, loss_fn.forward(out, y), len(y)) / len(y)
     accuracy = float(np.mean(loss_fn.predict(out) == y))
     return loss, accuracy

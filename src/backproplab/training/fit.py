@@ -10,9 +10,9 @@ from ..data.batching import batches, check_dataset
 from ..errors import ConfigError
 from ..nn import Sequential
 from ..rng import as_generator
-from ..validation import check_int
+from ..validation import check_bool, check_int
 from .callbacks import KerasProgress
-from .evaluate import evaluate
+from .evaluate import evaluate, summed_over_samples
 from .history import History
 
 
@@ -29,12 +29,13 @@ def divergence_message(epoch, loss, lr):
 
 
 @np.errstate(over="ignore", invalid="ignore")  # a diverging run is caught by its loss instead
-def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size=None, schedule=None,
+def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size=None, shuffle=True, schedule=None,
         validation_data=None, callbacks=(), seed=None, history=None, verbose=0):
     """Train ``model`` on (X, y) and return its History.
 
     Each epoch walks the data once in mini-batches of ``batch_size`` (None:
-    one full batch; 1: per-sample SGD), shuffled by a Generator from ``seed``.
+    one full batch; 1: per-sample SGD), shuffled by a Generator from ``seed``
+    (``shuffle=False``: in the data's own order, the same every epoch).
     For every batch: out = model(x); L = loss(out, y); the gradient dL/dout
     flows back through ``model.backward``; ``optimizer.step()`` updates.
 
@@ -56,6 +57,7 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size=None, schedule=No
         )
     epochs = check_int("epochs", epochs, 1)
     batch_size = check_int("batch_size", batch_size, 1, allow_none=True)
+    shuffle = check_bool("shuffle", shuffle)
     if batch_size is not None and batch_size > len(X):
         raise ConfigError(
             f"batch_size {batch_size} is larger than the {len(X)} training samples; "
@@ -80,7 +82,7 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size=None, schedule=No
         for cb in callbacks:
             cb.on_epoch_begin(epoch, n_batches)
         total_loss, correct = 0.0, 0
-        for idx in batches(len(X), batch_size, rng):
+        for idx in batches(len(X), batch_size, rng, shuffle):
             if isinstance(idx, slice):
                 xb, yb = X[idx], y[idx]
             else:
@@ -101,7 +103,7 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size=None, schedule=No
                 model.backward(loss_fn.backward())
             optimizer.step()
             batch_correct = int(np.count_nonzero(loss_fn.predict(out) == yb))
-            total_loss += loss * len(yb)
+            total_loss += summed_over_samples(loss_fn, loss, len(yb))
             correct += batch_correct
             for cb in callbacks:
                 cb.on_batch_end(len(yb), loss, batch_correct)

@@ -1,0 +1,72 @@
+"""What ``backproplab trace`` traces: a network (saved, or built from a RunConfig), one sample, an optimizer."""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..errors import ConfigError
+from ..model_file import load_model
+from ..nn import Module, get_loss
+from ..training import fit
+from ..validation import check_int
+from .build import build_model, build_optimizer, choose_head
+from .config import FIELDS, RunConfig, option
+from .train import make_data, random_streams
+
+
+@dataclass
+class TraceInput:
+    model: Module
+    x: np.ndarray
+    y: object
+    loss: str
+    optimizer: object
+    source: str  # where the network and the sample come from, in words
+
+
+def trace_input(options, model_path=None, sample=None, x=None, y=None, steps=0):
+    """The network, sample, loss and optimizer to trace.
+
+    ``options`` are RunConfig options (as ``train`` takes them); with ``model_path`` (--model-file) the
+    network and its config come from that model file and only data and optimisation
+    options may be given. The sample is training point ``sample`` of the config's data
+    set (default 0), or ``x`` with target ``y``. ``steps`` epochs of the config's training
+    come first (with the default full batch, one step each).
+    """
+    steps = check_int("--steps", steps, 0)
+    if x is not None and sample is not None:
+        raise ConfigError("give either --sample I or --x ... --y ..., not both")
+    if (x is None) != (y is None):
+        raise ConfigError("--x and --y go together: give the sample's features and its target, e.g. --x 0.3 0.7 --y 1")
+    if model_path is None:
+        config = RunConfig.for_dataset(**options)
+        streams = random_streams(config.seed)
+        data = make_data(config, streams)
+        head = choose_head(config, data.n_classes)
+        model = build_model(config, data.X_train.shape[1:], head.outputs, head.output_activation,
+                            streams["weights"], streams["dropout"])
+        loss, source = head.loss, f"the {config.dataset} network built with seed {config.seed}"
+    else:
+        built = sorted(name for name in options if FIELDS[name].metadata["group"] == "model")
+        if built:
+            raise ConfigError(f"{', '.join(option(n) for n in built)} describe a network to build; with --model-file the "
+                              "network is the file's: drop them")
+        model, metadata = load_model(model_path)
+        config = RunConfig.from_dict({**metadata.get("config", {}), **options})
+        streams = random_streams(config.seed)
+        data = make_data(config, streams) if x is None or steps else None
+        loss, source = metadata.get("loss", config.loss), f"the network in {model_path}"
+    optimizer = build_optimizer(config, model.parameters())
+    if steps:
+        fit(model, get_loss(loss), optimizer, data.X_train.astype(config.dtype), data.y_train, epochs=steps,
+            batch_size=config.batch_size, seed=streams["shuffling"])
+        source += f", after {steps} epochs of training"
+    if x is None:
+        index = check_int("--sample", 0 if sample is None else sample, 0, len(data.X_train) - 1,
+                          fix=f"the {config.dataset} training set has {len(data.X_train)} points")
+        x, y = data.X_train[index], data.y_train[index]
+        source += f"; training point {index} of {config.dataset}"
+    else:
+        y = int(y) if float(y).is_integer() else y
+        source += "; the sample given with --x and --y"
+    return TraceInput(model, np.asarray(x, dtype=np.float64), y, loss, optimizer, source)

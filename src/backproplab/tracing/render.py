@@ -1,0 +1,242 @@
+"""A trace as text (aligned columns), Markdown, HTML or JSON.
+
+All four are drawn from one list of blocks (headings, lines and tables), so they
+say the same. Tables have one row per entry of an array: every neuron and weight
+of a small network; an array of more than ``limit`` entries becomes one summary
+line (shape, norm, min, max and its largest entries) unless ``full``.
+"""
+
+import html
+import json
+import shutil
+import textwrap
+
+import numpy as np
+
+from ..validation import check_choice
+from .record import record_trace
+
+FORMATS = ("text", "markdown", "html", "json")
+LIMIT = 64  # entries of an array shown one by one; larger ones are summarised unless full
+_TOP = 5    # largest entries named in a summary
+
+
+def trace(model, x, y, loss, optimizer=None, *, check_entries=64, seed=0):
+    """Trace one sample ``x`` with target ``y`` through ``model``: see ``Trace``.
+
+    The forward pass, the ``loss``, the backward pass and, with ``optimizer`` (an
+    Optimizer of the model's parameters, with its state, or a registered name),
+    one update, all computed by the engine on a float64 copy, and every gradient
+    compared with central differences. ``print(trace(...))`` shows it as text.
+    """
+    return Trace(record_trace(model, x, y, loss, optimizer, check_entries=check_entries, seed=seed))
+
+
+def _num(v):
+    return f"{float(v):.6g}"
+
+
+def _index(shape, flat_index):
+    if len(shape) <= 1:
+        return str(flat_index)
+    return ",".join(map(str, np.unravel_index(flat_index, shape)))
+
+
+def _summary(name, a, check=None):
+    a = np.asarray(a, dtype=np.float64)
+    flat = a.reshape(-1)
+    top = np.argsort(-np.abs(flat), kind="stable")[:_TOP]
+    line = (f"{name} {a.shape}: norm {_num(np.linalg.norm(flat))}, min {_num(flat.min())}, max {_num(flat.max())}; "
+            "largest: " + ", ".join(f"[{_index(a.shape, i)}] {_num(flat[i])}" for i in top))
+    if check is not None:
+        line += f"; numeric check on {check['checked']:,} of {check['of']:,} entries, rel. error {check['rel_error']:.1e}"
+    return line
+
+
+def _entry_error(g, n):
+    denom = abs(g) + abs(n)
+    return 0.0 if denom == 0 else abs(g - n) / denom
+
+
+class Trace:
+    """What ``trace`` recorded: ``record`` (arrays), and ``text()``, ``markdown()``, ``html()``, ``as_json()``.
+
+    The JSON form is ``{"sample": {"x", "y"}, "model": str, "loss": {"name", "value", "formula",
+    "gradient_formula", "output", "target", "gradient"}, "layers": [{"name", "type", "formula",
+    "backward_formula", "symbols", "forward": {symbol: array}, "backward": {"dL/d<symbol>": array,
+    "check": {"dL/d<symbol>": {"entries", "numeric", "checked", "of", "rel_error"}}}, "update":
+    {symbol: {"before", "gradient", <optimizer state>, "change", "after"}}}], "optimizer": {"name",
+    "hyperparameters", "step", "formula"}, "loss_after_update": float, "gradcheck_max_rel_error":
+    float, "notes": [str]}``, arrays as nested lists.
+    """
+
+    def __init__(self, record):
+        self.record = record
+
+    @property
+    def gradcheck_max_rel_error(self):
+        return self.record["gradcheck_max_rel_error"]
+
+    def as_dict(self):
+        """The record with arrays as (nested) lists: what ``as_json`` writes."""
+        return _jsonable(self.record)
+
+    def as_json(self):
+        return json.dumps(self.as_dict(), indent=1)
+
+    def render(self, fmt="text", full=False):
+        check_choice("trace format", fmt, FORMATS)
+        if fmt == "json":
+            return self.as_json()
+        blocks = _blocks(self.record, LIMIT if not full else None)
+        return {"text": _text, "markdown": _markdown, "html": _html}[fmt](blocks)
+
+    def text(self, full=False):
+        return self.render("text", full)
+
+    def markdown(self, full=False):
+        return self.render("markdown", full)
+
+    def html(self, full=False):
+        return self.render("html", full)
+
+    def _repr_html_(self):
+        return self.html()
+
+    def __str__(self):
+        return self.text()
+
+
+def _jsonable(value):
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+# --- blocks -------------------------------------------------------------------------------------
+
+def _blocks(r, limit):
+    """The trace as ("h", text), ("p", text) and ("table", header, rows) blocks."""
+    out = [("h", "Trace of one sample"), ("p", f"network: {r['model']}"),
+           ("p", f"sample: a0 = x = {_vector(r['sample']['x'])}, y = {_vector(r['sample']['y'])}")]
+    out += [("p", f"note: {n}") for n in r["notes"]]
+    out.append(("h", "Forward pass"))
+    for i, layer in enumerate(r["layers"]):
+        out.append(("p", f"[{layer['name']}]   {layer['formula']}"))
+        arrays = dict(layer["forward"])
+        if i:  # a layer's input is the previous layer's output, shown just above
+            arrays.pop(layer["symbols"]["in"])
+        out += _tables(arrays, {}, limit)
+    loss = r["loss"]
+    out.append(("h", "Loss"))
+    out.append(("p", f"{loss['formula']} = {_num(loss['value'])}   ({loss['name']})"))
+    out.append(("p", f"{loss['gradient_formula']} = {_vector(loss['gradient'])}"))
+    out.append(("h", "Backward pass, from the loss down"))
+    for layer in reversed(r["layers"]):
+        formula = layer["backward_formula"]
+        out.append(("p", f"[{layer['name']}]   {formula}"))
+        arrays = {k: v for k, v in layer["backward"].items() if k != "check"}
+        out += _tables(arrays, layer["backward"]["check"], limit)
+    out.append(("p", f"largest relative error against central differences: {r['gradcheck_max_rel_error']:.2e}"))
+    if "optimizer" in r:
+        opt = r["optimizer"]
+        settings = ", ".join(f"{k}={v}" for k, v in opt["hyperparameters"].items())
+        out.append(("h", f"Update: {opt['name']}({settings}), step t = {opt['step']}"))
+        out.append(("p", opt["formula"]))
+        for layer in r["layers"]:
+            for symbol, columns in layer["update"].items():
+                out.append(("p", f"[{layer['name']}] {symbol}"))
+                out += _tables({f"{symbol} {k}": v for k, v in columns.items()}, {}, limit, prefix=symbol)
+        out.append(("p", f"loss after the update: {_num(r['loss_after_update'])} "
+                         f"(before: {_num(loss['value'])})"))
+    return out
+
+
+def _vector(v):
+    v = np.asarray(v, dtype=np.float64).reshape(-1)
+    if v.size > 8:
+        return f"({v.size} values, first {', '.join(_num(x) for x in v[:4])} ...)"
+    return _num(v[0]) if v.size == 1 else "[" + ", ".join(_num(x) for x in v) + "]"
+
+
+def _tables(arrays, checks, limit, prefix=None):
+    """Arrays of one shape side by side, one row per entry, each checked gradient followed by its
+    numeric value and relative error; arrays over ``limit`` entries as summary lines."""
+    groups = {}
+    for name, a in arrays.items():
+        groups.setdefault(np.shape(a), []).append(name)
+    blocks = []
+    for shape, names in groups.items():
+        size = int(np.prod(shape))
+        if limit is not None and size > limit:
+            blocks += [("p", _summary(n, arrays[n], checks.get(n))) for n in names]
+            continue
+        header, columns = ["entry"], []
+        for n in names:
+            a = np.asarray(arrays[n], dtype=np.float64).reshape(-1)
+            header.append(n[len(prefix) + 1:] if prefix else n)
+            columns.append([_num(v) for v in a])
+            check = checks.get(n)
+            if check is not None:
+                numeric = dict(zip(np.asarray(check["entries"]).tolist(), check["numeric"]))
+                tag = "" if sum(m in checks for m in names) == 1 else f" {n}"
+                header += [f"numeric{tag}", f"rel. error{tag}"]
+                columns.append([_num(numeric[k]) if k in numeric else "-" for k in range(size)])
+                columns.append([f"{_entry_error(a[k], numeric[k]):.1e}" if k in numeric else "-" for k in range(size)])
+        rows = [[_index(shape, k)] + [c[k] for c in columns] for k in range(size)]
+        blocks.append(("table", header, rows))
+    return blocks
+
+
+# --- formats ------------------------------------------------------------------------------------
+
+def _text(blocks):
+    width = max(60, shutil.get_terminal_size((100, 24)).columns - 1)
+    lines = []
+    for block in blocks:
+        if block[0] == "h":
+            lines += ["", block[1], "=" * min(len(block[1]), width)]
+        elif block[0] == "p":
+            lines += textwrap.wrap(block[1], width, subsequent_indent="        ", break_on_hyphens=False)
+        else:
+            _, header, rows = block
+            widths = [max(len(str(c)) for c in col) for col in zip(header, *rows)]
+            for row in [header] + rows:
+                lines.append("    " + "  ".join(str(c).rjust(w) for c, w in zip(row, widths)).rstrip())
+    return "\n".join(lines).lstrip("\n") + "\n"
+
+
+def _markdown(blocks):
+    lines = []
+    for block in blocks:
+        if block[0] == "h":
+            lines += [f"### {block[1]}", ""]
+        elif block[0] == "p":
+            lines += [f"`{block[1]}`" if block[1].startswith("[") else block[1], ""]
+        else:
+            _, header, rows = block
+            lines += ["| " + " | ".join(header) + " |", "|" + " ---: |" * len(header)]
+            lines += ["| " + " | ".join(map(str, row)) + " |" for row in rows] + [""]
+    return "\n".join(lines)
+
+
+def _html(blocks):
+    parts = ['<div class="trace">']
+    for block in blocks:
+        if block[0] == "h":
+            parts.append(f"<h3>{html.escape(block[1])}</h3>")
+        elif block[0] == "p":
+            parts.append(f"<p><code>{html.escape(block[1])}</code></p>")
+        else:
+            _, header, rows = block
+            head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
+            body = "".join("<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows)
+            parts.append(f'<table class="trace-table"><tr>{head}</tr>{body}</table>')
+    parts.append("</div>")
+    return "\n".join(parts)

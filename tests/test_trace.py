@@ -1,0 +1,173 @@
+"""backproplab.trace: one sample's forward values, gradients and update, proven number by number.
+
+Parametrised over the registries (every layer type, loss and optimizer), so a new
+entry is traced and checked automatically.
+"""
+
+import copy
+import json
+
+import numpy as np
+import pytest
+from test_gradcheck import CASES
+
+import backproplab as bl
+from backproplab.cli import main
+from backproplab.nn import LAYERS, LOSSES, Flatten, Linear, Sequential, Sigmoid, get_loss
+from backproplab.optim import OPTIMIZERS
+
+TOLERANCE = 1e-7
+
+
+def _engine_pass(model, x, y, loss_name):
+    """The engine's own forward and backward on a float64 copy, in the trace's modes."""
+    net = copy.deepcopy(model).to(np.float64).train()
+    for m in net.modules():
+        if m.buffers:
+            m.eval()
+    loss_fn = get_loss(loss_name)
+    loss = loss_fn(net(np.asarray(x, dtype=np.float64)[None]), np.asarray(y)[None])
+    net.zero_grad()
+    dx = net.backward(loss_fn.backward())
+    return net, loss, dx
+
+
+def _assert_trace_is_the_engine(model, x, y, loss_name):
+    record = bl.trace(model, x, y, loss_name).record
+    net, loss, dx = _engine_pass(model, x, y, loss_name)
+    assert record["loss"]["value"] == loss
+    np.testing.assert_array_equal(record["layers"][0]["backward"]["dL/da0"], dx[0])
+    layers = net.layers if isinstance(net, Sequential) else [net]
+    for entry, layer in zip(record["layers"], layers):
+        for name, p in layer.named_parameters():
+            np.testing.assert_array_equal(entry["backward"][f"dL/d{entry['symbols'][name]}"], p.grad)
+    assert record["gradcheck_max_rel_error"] < TOLERANCE, record["gradcheck_max_rel_error"]
+    return record
+
+
+@pytest.mark.parametrize("name", sorted(LAYERS))
+def test_every_layer_is_traced_with_the_engines_gradients(name, rng):
+    if name == "Sequential":
+        layer, shape = Sequential(Linear(3, 4, rng=rng), Sigmoid()), (5, 3)
+    else:
+        factory, shape = CASES.get(name, (lambda rng: LAYERS[name](), (5, 3)))
+        layer = factory(rng)
+    for p in layer.parameters():  # non-trivial values (batch norm's scale and shift too)
+        p.data[...] = rng.uniform(0.5, 1.5, p.shape) * rng.choice([-1, 1], p.shape)
+    x = rng.uniform(0.2, 1.5, shape[1:]) * rng.choice([-1, 1], shape[1:])  # away from ReLU's kink
+    out = layer.eval().forward(x[None]) if name.startswith("BatchNorm") else layer.forward(x[None])
+    model = Sequential(layer, Flatten()) if out.ndim > 2 else Sequential(layer)
+    record = _assert_trace_is_the_engine(model, x, rng.standard_normal(int(np.prod(out.shape[1:]))), "mse")
+    assert record["layers"][0]["formula"] and record["layers"][0]["backward_formula"]
+
+
+@pytest.mark.parametrize("loss_name", sorted(LOSSES))
+def test_every_loss_is_traced_with_the_engines_gradients(loss_name, rng):
+    outputs = 3 if loss_name == "cross_entropy" else 1
+    layers = [Linear(2, 4, rng=rng), Sigmoid(), Linear(4, outputs, rng=rng)]
+    if loss_name in ("bce", "mse"):
+        layers.append(Sigmoid())
+    record = _assert_trace_is_the_engine(Sequential(*layers), [0.3, -0.7], 2 if outputs == 3 else 1, loss_name)
+    assert record["loss"]["formula"].startswith("L = ")
+
+
+@pytest.mark.parametrize("optimizer", sorted(OPTIMIZERS))
+def test_every_optimizer_update_is_the_optimizers_own_step(optimizer, rng):
+    model = Sequential(Linear(2, 3, rng=rng), Sigmoid(), Linear(3, 1, rng=rng), Sigmoid())
+    opt = OPTIMIZERS.get(optimizer)(model.parameters(), lr=0.1)
+    X, y = rng.uniform(0, 1, (6, 2)), np.array([0, 1, 0, 1, 1, 0])
+    bl.fit(model, get_loss("bce"), opt, X, y, epochs=3, seed=0)  # the trace continues from this state
+    before = model.state_dict()
+    record = bl.trace(model, X[0], y[0], "bce", opt).record
+    for name, value in model.state_dict().items():  # the user's model is untouched
+        np.testing.assert_array_equal(value, before[name])
+    net, ref = copy.deepcopy(model), None
+    ref = OPTIMIZERS.get(optimizer)(net.parameters(), lr=0.1)
+    ref.load_state_dict(opt.state_dict())
+    loss_fn = get_loss("bce")
+    loss_fn(net(X[:1]), y[:1])
+    ref.zero_grad()
+    net.backward(loss_fn.backward())
+    ref.step()
+    assert record["optimizer"]["step"] == ref.steps == 4
+    symbols = [s for entry in record["layers"] for s in entry["update"]]
+    for k, (symbol, p) in enumerate(zip(symbols, net.parameters())):
+        update = next(e["update"][symbol] for e in record["layers"] if symbol in e["update"])
+        np.testing.assert_array_equal(update["after"], p.data)
+        for state_name, array in ref.state[k].items():
+            np.testing.assert_array_equal(update[state_name], array)
+    assert record["loss_after_update"] == loss_fn(net(X[:1]), y[:1])
+
+
+def test_the_worked_one_one_example_prints_the_hand_computed_numbers():
+    # The network of tests/test_layers.py::test_one_training_step_worked_out_by_hand:
+    # x = 2, w = 0.5, b = 0, y = 1, z = w x + b = 1, p = sigmoid(1), MSE L = (p - 1)^2, SGD lr 0.1.
+    layer = Linear(1, 1)
+    layer.weight.data[...] = 0.5
+    model = Sequential(layer, Sigmoid())
+    result = bl.trace(model, [2.0], 1.0, "mse", bl.SGD(model.parameters(), lr=0.1))
+    r = result.record
+    p = 1 / (1 + np.exp(-1.0))                 # 0.7310585786300049
+    dL_dp = 2 * (p - 1)                         # -0.5378828427399902
+    dp_dz = p * (1 - p)                         # 0.19661193324148185
+    dz = dL_dp * dp_dz                          # -0.10575419479100...
+    linear, sigmoid = r["layers"]
+    assert r["loss"]["value"] == pytest.approx((p - 1) ** 2, abs=1e-12)
+    assert linear["forward"]["z1"][0] == 1.0 and sigmoid["forward"]["a1"][0] == pytest.approx(p, abs=1e-15)
+    assert sigmoid["backward"]["dL/da1"][0] == pytest.approx(dL_dp, abs=1e-12)
+    assert sigmoid["backward"]["da1/dz1"][0] == pytest.approx(dp_dz, abs=1e-12)
+    assert sigmoid["backward"]["dL/dz1"][0] == pytest.approx(dz, abs=1e-12)
+    assert linear["backward"]["dL/dW1"][0, 0] == pytest.approx(dz * 2, abs=1e-12)
+    assert linear["backward"]["dL/db1"][0] == pytest.approx(dz, abs=1e-12)
+    assert linear["update"]["W1"]["after"][0, 0] == pytest.approx(0.5 - 0.1 * dz * 2, abs=1e-12)
+    assert linear["update"]["b1"]["after"][0] == pytest.approx(-0.1 * dz, abs=1e-12)
+    text = result.text()
+    for value in (p, (p - 1) ** 2, dL_dp, dp_dz, dz, 2 * dz, 0.5 - 0.2 * dz, -0.1 * dz):
+        assert f"{value:.6g}" in text, value
+    assert "z1 = W1 a0 + b1" in text and "f'(z1) = a1 (1 - a1)" in text and "w <- w - lr g" in text
+
+
+def test_json_follows_the_documented_shape(capsys):
+    assert main(["trace", "--format", "json", "--x", "0.3", "0.7", "--y", "1"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert {"sample", "loss", "layers", "gradcheck_max_rel_error", "optimizer", "loss_after_update"} <= set(data)
+    assert data["sample"] == {"x": [0.3, 0.7], "y": 1}
+    assert [layer["type"] for layer in data["layers"]] == ["Linear", "Sigmoid"] * 3
+    for layer in data["layers"]:
+        assert {"name", "type", "forward", "backward", "update"} <= set(layer)
+    assert set(data["layers"][0]["update"]["W1"]) == {"before", "gradient", "exp_avg", "exp_avg_sq", "change", "after"}
+    assert np.shape(data["layers"][2]["backward"]["dL/dW2"]) == (8, 8)
+    assert data["gradcheck_max_rel_error"] < TOLERANCE
+
+
+def test_text_markdown_and_large_layers(capsys):
+    assert main(["trace", "--sample", "14", "--steps", "5", "--hidden", "80", "--format", "markdown"]) == 0
+    out = capsys.readouterr().out
+    assert "dL/dW2 (1, 80): norm" in out and "numeric check on 64 of 160 entries" in out  # summarised
+    assert "| entry | a0 |" in out
+    assert main(["trace", "--sample", "14", "--hidden", "80", "--full"]) == 0
+    out = capsys.readouterr().out
+    assert " 0,79 " in out and "): norm" not in out
+
+
+def test_a_trace_from_a_saved_model_file(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    model = Sequential(Linear(2, 3, rng=rng), Sigmoid(), Linear(3, 1, rng=rng), Sigmoid())
+    bl.save_model(model, tmp_path / "m.npz", metadata={"loss": "bce"})
+    assert main(["trace", "--model-file", str(tmp_path / "m.npz"), "--x", "0.1", "0.2", "--y", "0"]) == 0
+    assert "the network in" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--sample", "21"], "--sample must be an integer >= 0 and <= 20, got 21"),
+    (["--x", "0.3", "0.7"], "--x and --y go together"),
+    (["--x", "0.3", "--y", "1"], "takes 2 values"),
+    (["--x", "nan", "0", "--y", "1"], "x[0] must be a finite number"),
+    (["--steps", "-1"], "--steps must be an integer >= 0, got -1"),
+    (["--format", "htm"], "unknown trace format 'htm' (did you mean 'html'?)"),
+    (["--sample", "1", "--x", "0", "0", "--y", "1"], "either --sample I or --x"),
+])
+def test_bad_input_is_one_line_and_status_2(argv, message, capsys):
+    assert main(["trace", *argv]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
