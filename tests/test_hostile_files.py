@@ -138,3 +138,68 @@ def test_a_gzip_that_inflates_past_the_limit_is_stopped(tmp_path, monkeypatch):
     assert path.stat().st_size < 2**16  # small on disk
     with pytest.raises(ConfigError, match="unpacked: .* over the limit of 1,048,576"):
         read_idx(path)
+
+
+def _sweep(tmp_path, *extra):
+    from backproplab.cli import main
+
+    if extra[0] == "--resume":
+        return main(["sweep", "--workers", "1", *extra])
+    return main(["sweep", "--vary", "lr=0.1,0.5", "--seeds", "1", "--epochs", "5", "--workers", "1", *extra])
+
+
+def test_a_torn_last_line_of_results_is_set_aside_and_its_run_redone(tmp_path, capsys):
+    folder = tmp_path / "sweep"
+    assert _sweep(tmp_path, "--out", str(folder)) == 0
+    results = folder / "results.jsonl"
+    lines = results.read_text().splitlines(keepends=True)
+    whole = {json.loads(line)["key"]: json.loads(line) for line in lines}
+    results.write_text(lines[0] + lines[1][:25])  # killed while writing the second run
+    capsys.readouterr()
+    assert _sweep(tmp_path, "--resume", str(folder)) == 0
+    out = capsys.readouterr().out
+    assert "cut short" in out and "results.jsonl.damaged" in out
+    assert (folder / "results.jsonl.damaged").read_text() == lines[1][:25] + "\n"
+    again = [json.loads(line) for line in results.read_text().splitlines()]
+    assert len(again) == 2 and {r["key"]: r["final_loss"] for r in again} == {
+        k: r["final_loss"] for k, r in whole.items()}  # the redone run is bit-identical
+
+
+@pytest.mark.parametrize("damage", ["[1, 2]\n", '{"no key": 1}\n', "not json\n"])
+def test_other_damage_to_results_gets_one_line_naming_the_file_and_line(tmp_path, capsys, damage):
+    folder = tmp_path / "sweep"
+    assert _sweep(tmp_path, "--out", str(folder)) == 0
+    results = folder / "results.jsonl"
+    before = results.read_text()
+    results.write_text(before + damage)
+    capsys.readouterr()
+    assert _sweep(tmp_path, "--resume", str(folder)) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "results.jsonl' line 3 is not a run record" in err and "--resume" in err
+
+
+def test_non_finite_numbers_become_null_in_strict_json(tmp_path):
+    from backproplab.atomic import write_json
+
+    write_json(tmp_path / "m.json", {"loss": float("nan"), "curve": [1.0, float("inf")], "n": np.int64(3)})
+    assert json.loads((tmp_path / "m.json").read_text()) == {"loss": None, "curve": [1.0, None], "n": 3}
+    assert [p.name for p in tmp_path.iterdir()] == ["m.json"]  # no temporary file left
+
+
+def test_a_refused_write_leaves_the_old_file_and_no_temporary(tmp_path):
+    from backproplab.atomic import write_text
+
+    path = tmp_path / "report.md"
+    path.write_text("old")
+
+    def fail(f):
+        f.write("half")
+        raise OSError(28, "No space left on device")
+
+    from backproplab.atomic import replace_atomically
+
+    with pytest.raises(ConfigError, match="cannot write .*No space left on device.*unchanged"):
+        replace_atomically(path, fail)
+    assert path.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["report.md"]
+    write_text(path, "new")
+    assert path.read_text() == "new"
