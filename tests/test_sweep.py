@@ -11,7 +11,7 @@ import time
 import pytest
 
 from backproplab import ConfigError
-from backproplab.cli import main
+from backproplab.cli import build_parser, main
 from backproplab.experiments import SweepSpec, read_results
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -93,8 +93,10 @@ def test_bad_sweeps_get_one_line(argv, message, tmp_path, capsys, monkeypatch):
     assert not (tmp_path / "runs").exists()  # nothing written
 
 
-def test_hidden_width_keeps_the_depth_of_the_base_network():
-    spec = SweepSpec(base={"dataset": "chessboard", "hidden": "100-50-10"}, vary={"hidden": ["4", "3-3"]})
-    assert [p["hidden"] for p in spec.points()] == [(4, 4, 4), (3, 3)]
+def test_hidden_means_the_same_in_sweeps_and_train():
+    spec = SweepSpec(base={"dataset": "chessboard", "hidden": "100-50-10"}, vary={"hidden": ["360", "3-3", 4]})
+    assert [p["hidden"] for p in spec.points()] == [(360,), (3, 3), (4,)]  # one width: one layer
+    assert SweepSpec(base={"hidden": 360}, vary={"lr": [0.1]}).base["hidden"] == (360,)
+    assert build_parser().parse_args(["train", "--hidden", "360"]).hidden == [360]
     with pytest.raises(ConfigError, match="vary the seed with --seeds"):
         SweepSpec(vary={"seed": [1, 2]})

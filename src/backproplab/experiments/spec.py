@@ -37,7 +37,7 @@ class SweepSpec:
                 raise unknown_name("sweep option", name, known) if name != "seed" else ConfigError(
                     "vary the seed with --seeds N, not as an option")
         self.base = {k: coerce(k, v) for k, v in self.base.items()}
-        self.vary = {k: [coerce(k, v, base=self.base) for v in values] for k, values in self.vary.items()}
+        self.vary = {k: [coerce(k, v) for v in values] for k, values in self.vary.items()}
         for name, values in self.vary.items():
             if not values:
                 raise ConfigError(f"--vary {name} needs at least one value")
@@ -95,12 +95,12 @@ def _jsonable(value):
     return list(value) if isinstance(value, tuple) else value
 
 
-def coerce(name, value, base=None):
+def coerce(name, value):
     """A value for option ``name`` from text or TOML, typed as RunConfig's field declares it.
 
     A field that takes several values (``hidden``, ``conv``, ``activation``) takes a
-    list, or for widths '8-8' (two layers of 8); a single ``hidden`` width '4' keeps
-    the base network's depth (the lab's 2-8-8-1 becomes 2-4-4-1).
+    list, or for widths '8-8' (two layers of 8). A single width is one layer, as
+    ``train --hidden 360`` is: ``hidden=360`` is one hidden layer of 360.
     """
     declared = FIELDS[name].metadata
     kind = declared.get("type", str)
@@ -117,9 +117,6 @@ def coerce(name, value, base=None):
             widths = tuple(int(v) for v in items)
         except (TypeError, ValueError):
             raise ConfigError(f"--vary {name}: {value!r} is not a width such as 8 or 8-8") from None
-        if name == "hidden" and len(widths) == 1:
-            depth = len((base or {}).get("hidden", RunConfig.for_dataset(**(base or {})).hidden))
-            widths = widths * depth
         return widths
     if not isinstance(value, str):
         return value
