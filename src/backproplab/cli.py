@@ -20,8 +20,10 @@ from .outputs import (
     CHECKPOINT, new_run_folder, positive_class_scores, remove_if_empty, run_images_to_folder, run_to_folder,
 )
 from .playground import serve as serve_playground
+from .progress import set_bar_factory
 from .report import write_report
 from .run import RunConfig, describe, option, prepare_inputs
+from .run.bars import terminal_bar
 from .run.config import GROUPS, help_text
 from .run.trace_sample import trace_input
 from .tracing import FORMATS, trace
@@ -354,6 +356,7 @@ def main(argv=None):
     write = print
     commands = {"lab": _run_lab, "train": _run_train, "predict": _run_predict, "sweep": _run_sweep,
                 "report": _run_report, "trace": _run_trace, "playground": _run_playground}
+    previous_bars = set_bar_factory(terminal_bar)  # tqdm where a person watches, one line in a log
     try:
         return commands[args.command](args, write)
     except BackproplabError as e:
@@ -364,6 +367,8 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    finally:
+        set_bar_factory(previous_bars)
 
 
 if __name__ == "__main__":

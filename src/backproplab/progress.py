@@ -1,7 +1,12 @@
-"""A text progress bar: done/total, a bar, custom fields, rate and time left.
+"""Progress bars behind one small interface, tqdm's own.
 
-On a terminal it redraws one line in place (at most ten times a second); in a
-log file or pipe it writes only the finished line, so logs stay short.
+A bar factory is called as ``factory(total=..., desc=..., unit=..., file=...)`` and
+returns a bar with ``update(n)``, ``set_postfix(fields, refresh=False)`` and
+``close()``; ``tqdm.tqdm`` is one. The engine draws no bar itself: its default,
+LineBar, writes one finished line when the bar closes (a log stays short and no
+terminal width is guessed). The command line installs a tqdm factory with
+``set_bar_factory`` (``backproplab.run.bars.terminal_bar``): tqdm fits the bar to
+the terminal's width, draws in notebooks, and shows slow rates as s/it.
 """
 
 import sys
@@ -15,41 +20,65 @@ def format_seconds(seconds):
     return f"{hours}:{m:02d}:{s:02d}" if hours else f"{m}:{s:02d}"
 
 
-class ProgressBar:
-    """``bar = ProgressBar(total, 'epoch 1/10', unit='img')``; ``bar.update(n, loss='0.12')``; ``bar.close()``."""
+class LineBar:
+    """A bar that writes only its finished line: ``desc  done/total  fields  rate  in time``."""
 
-    def __init__(self, total, label="", unit="it", stream=None, width=24):
-        self.total, self.label, self.unit, self.width = total, label, unit, width
-        self.stream = stream if stream is not None else sys.stderr
-        self.live = hasattr(self.stream, "isatty") and self.stream.isatty()
-        self.done, self.fields = 0, {}
-        self.start = self._last_draw = time.perf_counter()
+    def __init__(self, total=None, desc="", unit="it", file=None, **options):
+        self.total, self.desc, self.unit = total, desc, unit
+        self.file = file if file is not None else sys.stderr
+        self.n, self.postfix = 0, {}
+        self.start = time.perf_counter()
 
-    def update(self, n=1, **fields):
-        self.done += n
-        self.fields.update(fields)
-        now = time.perf_counter()
-        if self.live and (now - self._last_draw > 0.1 or self.done >= self.total):
-            self._last_draw = now
-            self.stream.write("\r" + self.line() + "\x1b[K")
-            self.stream.flush()
+    def update(self, n=1):
+        self.n += n
+
+    def set_postfix(self, ordered_dict=None, refresh=True, **kwargs):
+        self.postfix = {**(ordered_dict or {}), **kwargs}
 
     def line(self):
         elapsed = time.perf_counter() - self.start
-        rate = self.done / elapsed if elapsed > 0 else 0.0
-        frac = min(1.0, self.done / self.total) if self.total else 1.0
-        filled = int(round(frac * self.width))
-        bar = "#" * filled + "." * (self.width - filled)
-        parts = [self.label, f"[{bar}]", f"{self.done}/{self.total}" if self.total else f"{self.done}"]
-        parts += [f"{k} {v}" for k, v in self.fields.items()]
-        parts.append(f"{rate:,.0f} {self.unit}/s")
-        if self.total and self.done < self.total and rate > 0:
-            parts.append(f"ETA {format_seconds((self.total - self.done) / rate)}")
-        else:
-            parts.append(f"in {format_seconds(elapsed)}")
+        rate = self.n / elapsed if elapsed > 0 else 0.0
+        parts = [self.desc, f"{self.n}/{self.total}" if self.total else f"{self.n}"]
+        parts += [f"{k} {v}" for k, v in self.postfix.items()]
+        parts += [f"{rate:,.0f} {self.unit}/s" if rate >= 1 or not self.n else f"{1 / rate:.2f} s/{self.unit}",
+                  f"in {format_seconds(elapsed)}"]
         return "  ".join(p for p in parts if p)
 
+    def close(self):
+        self.file.write(self.line() + "\n")
+        self.file.flush()
+
+
+_factory = LineBar
+
+
+def set_bar_factory(factory):
+    """Make ``factory`` draw every progress bar from now on (None: LineBar); returns the one before."""
+    global _factory
+    previous, _factory = _factory, factory or LineBar
+    return previous
+
+
+def bar_factory():
+    """The factory that draws progress bars (LineBar unless ``set_bar_factory`` chose another)."""
+    return _factory
+
+
+class ProgressBar:
+    """``bar = ProgressBar(total, 'epoch 1/10', unit='img')``; ``bar.update(n, loss='0.12')``; ``bar.close()``.
+
+    Drawn by ``factory`` (default: ``bar_factory()``, read when the bar is made).
+    """
+
+    def __init__(self, total, label="", unit="it", stream=None, factory=None):
+        self.bar = (factory or _factory)(total=total, desc=label, unit=unit, file=stream)
+
+    def update(self, n=1, **fields):
+        if fields:
+            self.bar.set_postfix(fields, refresh=False)
+        self.bar.update(n)
+
     def close(self, **fields):
-        self.fields.update(fields)
-        self.stream.write(("\r" if self.live else "") + self.line() + ("\x1b[K\n" if self.live else "\n"))
-        self.stream.flush()
+        if fields:
+            self.bar.set_postfix(fields, refresh=False)
+        self.bar.close()

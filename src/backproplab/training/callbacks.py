@@ -6,6 +6,9 @@
 """
 
 import math
+import shutil
+import sys
+import time
 
 from ..errors import ConfigError
 from ..progress import ProgressBar
@@ -38,16 +41,18 @@ class Callback:
 
 
 class BatchProgress(Callback):
-    """A progress bar per epoch: batches done, running loss and accuracy, samples/s and ETA.
+    """A progress bar per epoch: batches done, running loss and accuracy, rate and time left.
 
-    The finished line of each epoch also shows the validation metrics.
+    The finished line of each epoch also shows the validation metrics. ``factory``
+    draws the bars (see ``backproplab.progress``; default: ``bar_factory()``).
     """
 
-    def __init__(self, epochs, stream=None):
-        self.epochs, self.stream, self.bar = epochs, stream, None
+    def __init__(self, epochs, stream=None, factory=None):
+        self.epochs, self.stream, self.factory, self.bar = epochs, stream, factory, None
 
     def on_epoch_begin(self, epoch, n_batches):
-        self.bar = ProgressBar(n_batches, f"epoch {epoch}/{self.epochs}", unit="batch", stream=self.stream)
+        self.bar = ProgressBar(n_batches, f"epoch {epoch}/{self.epochs}", unit="batch", stream=self.stream,
+                               factory=self.factory)
         self.loss, self.correct, self.seen = 0.0, 0, 0
 
     def on_batch_end(self, n_samples, loss, n_correct):
@@ -140,4 +145,57 @@ class TargetAccuracy(Callback):
         if values[-1] >= self.target:
             history.stop_reason = f"reached target accuracy {100 * self.target:g}%"
             return True
+        return False
+
+
+class KerasProgress(Callback):
+    """What ``fit(..., verbose=1)`` prints, as Keras does: ``Epoch 3/10`` and then
+    ``16/16 [==============================] - 0s 2ms/step - loss: 0.1234 - accuracy: 0.9500``.
+
+    ``verbose=1`` redraws the bar after every batch on a terminal (cut to its
+    width, so a line never wraps) and writes the finished line elsewhere;
+    ``verbose=2`` writes one line per epoch without the bar.
+    """
+
+    width = 30
+
+    def __init__(self, epochs, verbose=1, stream=None):
+        self.epochs, self.verbose = epochs, verbose
+        self.stream = stream if stream is not None else sys.stdout
+        self.live = verbose == 1 and hasattr(self.stream, "isatty") and self.stream.isatty()
+
+    def on_epoch_begin(self, epoch, n_batches):
+        self.stream.write(f"Epoch {epoch}/{self.epochs}\n")
+        self.n_batches, self.done, self.loss, self.correct, self.seen = n_batches, 0, 0.0, 0, 0
+        self.start = self.drawn = time.perf_counter()
+
+    def on_batch_end(self, n_samples, loss, n_correct):
+        self.done += 1
+        self.loss += loss * n_samples
+        self.correct += n_correct
+        self.seen += n_samples
+        now = time.perf_counter()
+        if self.live and (now - self.drawn > 0.1 or self.done == self.n_batches):
+            self.drawn = now
+            fields = [f"loss: {self.loss / self.seen:.4f}", f"accuracy: {self.correct / self.seen:.4f}"]
+            columns = shutil.get_terminal_size().columns - 1
+            self.stream.write("\r" + self._line(fields)[:columns] + "\x1b[K")
+            self.stream.flush()
+
+    def _line(self, fields):
+        seconds = time.perf_counter() - self.start
+        step = f"{1000 * seconds / max(self.done, 1):.0f}ms/step"
+        counts = f"{self.done}/{self.n_batches}"
+        if self.verbose == 1:
+            filled = self.width * self.done // self.n_batches
+            bar = "=" * filled if filled == self.width else "=" * max(filled - 1, 0) + ">"
+            counts += f" [{bar.ljust(self.width, '.')}]"
+        return " - ".join([counts, f"{seconds:.0f}s {step}", *fields])
+
+    def on_epoch_end(self, history, model):
+        fields = [f"loss: {history.loss[-1]:.4f}", f"accuracy: {history.accuracy[-1]:.4f}"]
+        if history.val_loss:
+            fields += [f"val_loss: {history.val_loss[-1]:.4f}", f"val_accuracy: {history.val_accuracy[-1]:.4f}"]
+        self.stream.write(("\r" if self.live else "") + self._line(fields) + ("\x1b[K\n" if self.live else "\n"))
+        self.stream.flush()
         return False
