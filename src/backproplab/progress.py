@@ -72,13 +72,17 @@ class ProgressBar:
 
     def __init__(self, total, label="", unit="it", stream=None, factory=None):
         self.bar = (factory or _factory)(total=total, desc=label, unit=unit, file=stream)
+        self.fields = {}
 
     def update(self, n=1, **fields):
-        if fields:
-            self.bar.set_postfix(fields, refresh=False)
+        self._show(fields)
         self.bar.update(n)
 
     def close(self, **fields):
-        if fields:
-            self.bar.set_postfix(fields, refresh=False)
+        self._show(fields)
         self.bar.close()
+
+    def _show(self, fields):
+        if fields:  # fields given once stay shown, as before
+            self.fields.update(fields)
+            self.bar.set_postfix(self.fields, refresh=False)
