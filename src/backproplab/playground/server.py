@@ -39,7 +39,7 @@ from .settings import DEFAULTS, MAX_UPLOAD_BYTES, choices, limits
 MAX_SESSIONS = 64
 MAX_JSON_BYTES = 64 * 1024
 IDLE_SECONDS = 120       # a session whose page never opened its stream (or left) is freed after this
-FRAME_SECONDS = 0.04     # training time per frame while playing: about 20 frames a second
+FRAME_SECONDS = 0.03     # training time per frame while playing: more than 20 frames a second
 KEEPALIVE_SECONDS = 10
 IDLE_CHECK_SECONDS = 0.5  # how often a paused stream looks whether its tab has closed
 STATIC = {"index.html": "text/html; charset=utf-8", "app.js": "text/javascript; charset=utf-8",
@@ -259,9 +259,8 @@ class Handler(BaseHTTPRequestHandler):
         request = self._body(MAX_UPLOAD_BYTES) if action == "upload" else self._json(
             {"settings": ("settings",), "control": ("action",), "inspect": ("layer", "neuron", "point"),
              "weight": ("layer", "to", "from", "value")}[action])
-        with session.lock:
+        with session.turn():
             handlers[action](session, request)
-            session.changed.notify_all()
             return self._reply(HTTPStatus.OK, {"settings": session.settings, "epoch": session.epoch})
 
     def _settings(self, session, data):
@@ -307,16 +306,16 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.close_connection = True
         sessions.stream(key, True)
-        since, version, generation, sent = -1, 0, 0, 0.0
+        since, version, generation, revision, sent = -1, 0, 0, -1, 0.0
         try:
-            while not self.server.stopping.is_set() and not getattr(session, "closed", False):
+            while not self.server.stopping.is_set() and not session.closed:
                 with session.lock:
                     if session.playing:
                         session.train_for(FRAME_SECONDS)
-                    elif since == session.epoch and version == session.data_version and generation == session.generation:
+                    elif revision == session.revision and since == session.epoch:
                         session.changed.wait(IDLE_CHECK_SECONDS)
-                        quiet = since == session.epoch and version == session.data_version
-                        if quiet and time.monotonic() - sent < KEEPALIVE_SECONDS and not session.playing:
+                        quiet = revision == session.revision and since == session.epoch
+                        if quiet and time.monotonic() - sent < KEEPALIVE_SECONDS:
                             if self._client_gone():
                                 break
                             continue
@@ -326,12 +325,12 @@ class Handler(BaseHTTPRequestHandler):
                         warnings.simplefilter("ignore")
                         frame = session.frame(since, version)
                     since, version, generation = session.epoch, session.data_version, session.generation
+                    revision = session.revision
                     session.touched = time.monotonic()
                 self.wfile.write(b"data: " + _json_text(frame).encode("utf-8") + b"\n\n")
                 self.wfile.flush()
                 sent = time.monotonic()
-                if not frame["playing"]:
-                    time.sleep(0.01)
+                time.sleep(0.002 if frame["playing"] and not session.waiting else 0.01)
         except (BrokenPipeError, ConnectionResetError, TimeoutError, OSError):
             pass  # the tab closed: its training stops with this thread
         finally:

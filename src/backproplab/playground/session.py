@@ -9,6 +9,7 @@ schedule builders. Callers hold ``lock`` while they touch a session.
 """
 
 import base64
+import contextlib
 import math
 import threading
 import time
@@ -24,7 +25,7 @@ from ..run import RunConfig, build_optimizer, build_schedule, choose_head
 from .datasets import SQUARE, features, generate, is_regression, read_upload
 from .settings import MAX_CLASSES, MAX_POINTS, check_settings
 
-MAP_SIZE = 48     # the output map is MAP_SIZE x MAP_SIZE pixels
+MAP_SIZE = 64     # the output map is MAP_SIZE x MAP_SIZE pixels
 NEURON_SIZE = 16  # each neuron's map
 _DATA_FIELDS = ("dataset", "noise", "ratio", "points", "classes", "seed", "problem")
 _LIVE_FIELDS = ("lr", "regularization", "reg_rate", "budget", "target_accuracy", "target_loss")
@@ -53,12 +54,33 @@ class Session:
     def __init__(self, settings=None):
         self.lock = threading.Lock()
         self.changed = threading.Condition(self.lock)
+        self.waiting = 0  # requests waiting for the lock: a playing session's training yields to them
+        self._waiting_lock = threading.Lock()
+        self.revision = 0  # counts requests, so that the stream sends a frame after each
         self.touched = time.monotonic()
         self.uploaded = None
+        self.closed = False
         self.settings = check_settings(settings or {})
         self.data_version = 0
         self.playing = False
         self._regenerate()
+
+    @contextlib.contextmanager
+    def turn(self):
+        """Hold ``lock`` for a request, ahead of the training loop (which stops at its next epoch)."""
+        with self._waiting_lock:
+            self.waiting += 1
+        try:
+            self.lock.acquire()
+        finally:
+            with self._waiting_lock:
+                self.waiting -= 1
+        try:
+            yield self
+        finally:
+            self.revision += 1
+            self.changed.notify_all()
+            self.lock.release()
 
     # --- building -----------------------------------------------------------------
     def _regenerate(self):
@@ -210,7 +232,7 @@ class Session:
         end = time.monotonic() + seconds
         while self.playing:
             self.train_epoch()
-            if time.monotonic() >= end:
+            if time.monotonic() >= end or self.waiting:
                 break
 
     def _predict(self, inputs):

@@ -1,0 +1,159 @@
+"""The playground page in real headless Chromium, driven with Selenium.
+
+Needs Chromium and ChromeDriver (Debian packages chromium and chromium-driver, which
+.ci/run installs) and selenium; skips, saying so, without them. One server on
+127.0.0.1 and one browser serve the whole file; both are stopped at its end.
+"""
+
+import os
+import shutil
+import threading
+import time
+import urllib.parse
+
+import pytest
+
+from backproplab.playground import make_server
+
+
+@pytest.fixture(scope="module")
+def server():
+    srv = make_server()
+    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+    thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium not installed: pip install -e '.[test]'")
+    chromium, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
+    if not chromium or not driver_path:
+        pytest.skip("Chromium not installed: apt-get install chromium chromium-driver")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--window-size=1280,900"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=driver_path), options=options)
+    driver.set_script_timeout(10)
+    yield driver
+    driver.quit()
+
+
+def wait_for(browser, script, timeout=15):
+    """Poll a JavaScript expression until it is truthy; return its value."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        value = browser.execute_script(f"return {script}")
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {script}")
+
+
+def open_page(browser, server, query=""):
+    browser.get(server.url + (f"?{query}" if query else ""))
+    wait_for(browser, "window.playground && window.playground.frames > 0")
+
+
+def errors(browser):
+    return [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
+
+
+def settings(browser):
+    return browser.execute_script("return window.playground.last.settings")
+
+
+def choose(browser, element_id, value):
+    browser.execute_script(
+        "const s = document.getElementById(arguments[0]); s.value = arguments[1];"
+        "s.dispatchEvent(new Event('change'));", element_id, value)
+
+
+def test_play_makes_the_loss_fall_and_redraws_the_map(browser, server, tmp_path):
+    open_page(browser, server, "dataset=gauss&optimizer=adam&lr=0.03")
+    assert errors(browser) == []
+    before = browser.execute_script("return document.getElementById('map').toDataURL()")
+    first = browser.execute_script("return window.playground.losses[0].train_loss")
+    browser.find_element("id", "play").click()
+    wait_for(browser, "window.playground.last.epoch >= 60")
+    browser.find_element("id", "play").click()
+    wait_for(browser, "!window.playground.last.playing")
+    after = browser.execute_script("return document.getElementById('map').toDataURL()")
+    chart = browser.execute_script("return window.playground.losses.map(p => p.train_loss)")
+    assert chart[-1] < 0.5 * first and len(chart) > 60
+    assert after != before
+    assert int(browser.find_element("id", "epoch").text.replace(",", "")) >= 60
+    assert browser.save_screenshot(str(tmp_path / "playground.png"))
+    assert errors(browser) == []
+
+
+def test_controls_take_effect(browser, server):
+    open_page(browser, server)
+    choose(browser, "activation", "relu")
+    wait_for(browser, "window.playground.last.settings.activation.every(a => a === 'relu')")
+    choose(browser, "lr", "0.3")
+    wait_for(browser, "window.playground.last.settings.lr === 0.3")
+    browser.find_element("id", "add-layer").click()
+    wait_for(browser, "window.playground.last.settings.hidden.length === 3")
+    wait_for(browser, "window.playground.last.weights.length === 4")
+    browser.find_elements("css selector", ".add-neuron")[0].click()
+    wait_for(browser, "window.playground.last.settings.hidden[0] === 5")
+    choose(browser, "dataset", "xor")
+    wait_for(browser, "window.playground.last.settings.dataset === 'xor'")
+    browser.find_element("id", "step").click()
+    wait_for(browser, "window.playground.last.epoch === 1")
+    query = urllib.parse.parse_qs(urllib.parse.urlparse(browser.current_url).query)
+    assert query["dataset"] == ["xor"] and query["hidden"] == ["5,2,2"] and query["lr"] == ["0.3"]
+    assert errors(browser) == []
+
+
+def test_a_link_restores_the_set_up(browser, server):
+    query = ("dataset=spiral&classes=3&loss=cross_entropy&hidden=8,6&activation=relu,tanh&lr=0.1"
+             "&optimizer=adam&features=x1,x2,sin(x1)&showTest=1&discretize=1")
+    open_page(browser, server, query)
+    s = settings(browser)
+    assert (s["dataset"], s["classes"], s["loss"], s["hidden"], s["activation"], s["lr"], s["optimizer"]) == (
+        "spiral", 3, "cross_entropy", [8, 6], ["relu", "tanh"], 0.1, "adam")
+    assert s["features"] == ["x1", "x2", "sin(x1)"]
+    assert browser.execute_script("return document.getElementById('show-test').checked")
+    assert browser.execute_script("return window.playground.last.map.kind") == "classes"
+    assert len(browser.find_elements("css selector", "#confusion tr")) == 4
+    assert errors(browser) == []
+
+
+def test_an_uploaded_csv_trains_and_a_neuron_shows_its_numbers(browser, server, tmp_path):
+    rows = "".join(f"{x},{y},{int(x * y > 0)}\n" for x in (-2, -1, 1, 2) for y in (-2, -1.5, 1, 2))
+    path = tmp_path / "points.csv"
+    path.write_text("x1,x2,label\n" + rows)
+    open_page(browser, server)
+    browser.find_element("id", "upload").send_keys(os.fspath(path))
+    wait_for(browser, "window.playground.last.settings.dataset === 'csv'")
+    wait_for(browser, "window.playground.last.data_version !== undefined || true")
+    browser.find_element("id", "step").click()
+    wait_for(browser, "window.playground.last.epoch === 1")
+    browser.find_elements("css selector", ".node[data-layer='1']")[0].click()
+    info = wait_for(browser, "window.playground.last.inspect")
+    text = wait_for(browser, "document.getElementById('inspect-text') && document.getElementById('inspect-text').textContent")
+    assert f"{info['z']:.5f}" in text and "delta = dL/dz" in text
+    assert errors(browser) == []
+
+
+def test_the_page_says_when_the_server_stops(browser):
+    srv = make_server()
+    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        open_page(browser, srv)
+    finally:
+        srv.shutdown()
+        srv.server_close()
+        thread.join(timeout=5)
+    text = wait_for(browser, "!document.getElementById('status').hidden && document.getElementById('status').textContent")
+    assert "server has stopped" in text
