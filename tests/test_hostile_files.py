@@ -203,3 +203,37 @@ def test_a_refused_write_leaves_the_old_file_and_no_temporary(tmp_path):
     assert path.read_text() == "old" and [p.name for p in tmp_path.iterdir()] == ["report.md"]
     write_text(path, "new")
     assert path.read_text() == "new"
+
+
+def test_a_second_run_into_a_folder_in_use_is_refused(tmp_path):
+    from backproplab.outputs import lock_folder
+
+    folder = tmp_path / "busy"
+    folder.mkdir()
+    lock_folder(str(folder))  # this process is "the first run"
+    result = run_capped("train", "--dataset", "linear", "--epochs", "5", "--out", str(folder))
+    assert_one_line_refusal(result, "another backproplab run is writing to", "choose another --out")
+    assert sorted(p.name for p in folder.iterdir()) == [".backproplab-lock"]  # nothing written by the second
+
+
+def test_ctrl_c_on_a_two_worker_sweep_is_one_line_and_the_resume_command(tmp_path):
+    import signal
+    import time
+
+    folder = tmp_path / "sweep"
+    child = subprocess.Popen(
+        [sys.executable, "-m", "backproplab", "sweep", "--vary", "lr=0.01,0.02,0.03,0.04", "--seeds", "4",
+         "--epochs", "3000", "--dataset", "linear", "--workers", "2", "--out", str(folder)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while not (folder / "results.jsonl").exists() and time.monotonic() < deadline:
+            time.sleep(0.2)  # the workers are up once the first result is in
+        os.killpg(child.pid, signal.SIGINT)  # as a terminal's Ctrl-C: every process of the group
+        out, err = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGKILL)
+    assert child.returncode == 130
+    assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
+    assert f"continue with: backproplab sweep --resume {folder}" in out

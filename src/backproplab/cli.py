@@ -14,10 +14,12 @@ from .data.csv_table import read_points
 from .atomic import write_text
 from .errors import BackproplabError, ConfigError
 from .experiments import SweepSpec, parse_vary, read_spec, run_sweep, sentences, table, write_sweep_outputs
+from .experiments.shipped import describe_shipped, find_sweep_file
 from .model_file import load_model
 from .nn import get_loss
 from .outputs import (
-    CHECKPOINT, new_run_folder, positive_class_scores, remove_if_empty, run_images_to_folder, run_to_folder,
+    CHECKPOINT, lock_folder, new_run_folder, positive_class_scores, release_folders, remove_if_empty,
+    run_images_to_folder, run_to_folder,
 )
 from .playground import serve as serve_playground
 from .progress import set_bar_factory
@@ -100,7 +102,9 @@ def build_parser():
                            description="Run every combination of the --vary values (or those of a TOML file such as "
                                        "experiments/learning-rate.toml), each for --seeds seeds, in parallel; "
                                        "write results.jsonl, summary.md and figures to one folder.")
-    sweep.add_argument("file", nargs="?", metavar="CONFIG.toml", help="a sweep file (title, question, [base], [vary], [sweep])")
+    sweep.add_argument("file", nargs="?", metavar="CONFIG.toml",
+                       help="a sweep file (title, question, [base], [vary], [sweep]) or the name of a shipped one, "
+                            "such as learning-rate (backproplab experiments lists them)")
     sweep.add_argument("--vary", action="append", default=[], metavar="NAME=V1,V2",
                        help="an option and its values, e.g. --vary lr=0.001,0.01,0.1 (repeat for a grid)")
     sweep.add_argument("--seeds", type=int, help="seeds per setting: 0 .. N-1 (default: 5)")
@@ -112,6 +116,9 @@ def build_parser():
     sweep.add_argument("--show-seed", type=int, default=0, metavar="S",
                        help="draw the decision boundaries of the networks trained with this seed (default: 0)")
     _add_output_options(_add_config_options(sweep)["output"], "sweep")
+    sub.add_parser("experiments", help="list the sweeps that come with backproplab, with their questions",
+                   description="The shipped sweep files, by the name backproplab sweep takes: "
+                               "backproplab sweep learning-rate.")
     report = sub.add_parser("report", help="write report.html and report.md for a run, a sweep or a lab folder",
                             description="One self-contained HTML page (figures embedded) and a Markdown version.")
     report.add_argument("folder", metavar="RUN_OR_SWEEP_DIR")
@@ -220,6 +227,7 @@ def _resume(args, write):
     path = os.path.join(args.resume, CHECKPOINT)
     if not os.path.isfile(path):
         raise ConfigError(f"--resume {args.resume!r}: no {CHECKPOINT} there; give the folder of an image or CSV run")
+    lock_folder(args.resume)
     record, _ = read_checkpoint(path)
     config = RunConfig.from_dict(record["metadata"]["config"])
     done = len(record["history"]["epoch"])
@@ -229,6 +237,13 @@ def _resume(args, write):
     metrics = run_images_to_folder(config, args.resume, write, resume=True)
     write(f"figures, model and metrics in {args.resume}")
     return 1 if metrics["diverged"] else 0
+
+
+def _run_experiments(args, write):
+    for name, title, question in describe_shipped():
+        write(f"{name}: {title}")
+        write(f"    {question}")
+    return 0
 
 
 def _run_sweep(args, write):
@@ -241,9 +256,10 @@ def _run_sweep(args, write):
         if extra:
             raise ConfigError(f"--resume finishes the saved sweep as it was; drop {', '.join(extra)}")
         spec, folder = read_spec(args.resume), args.resume
+        lock_folder(folder)
     else:
         if args.file:
-            spec = SweepSpec.from_toml(args.file)
+            spec = SweepSpec.from_toml(find_sweep_file(args.file))
             base, vary = {**spec.base, **options}, {**spec.vary, **parse_vary(args.vary, options)}
             spec = SweepSpec(base=base, vary=vary, seeds=spec.seeds if args.seeds is None else args.seeds,
                              target_accuracy=spec.target_accuracy if args.target is None else args.target,
@@ -355,7 +371,7 @@ def main(argv=None):
         return 0
     write = print
     commands = {"lab": _run_lab, "train": _run_train, "predict": _run_predict, "sweep": _run_sweep,
-                "report": _run_report, "trace": _run_trace, "playground": _run_playground}
+                "report": _run_report, "experiments": _run_experiments, "trace": _run_trace, "playground": _run_playground}
     previous_bars = set_bar_factory(terminal_bar)  # tqdm where a person watches, one line in a log
     try:
         return commands[args.command](args, write)
@@ -369,6 +385,7 @@ def main(argv=None):
         return 130
     finally:
         set_bar_factory(previous_bars)
+        release_folders()  # a command run from Python (a notebook) does not keep its folders
 
 
 if __name__ == "__main__":

@@ -7,10 +7,13 @@ missing. Runs are deterministic for their seed, so a resumed sweep ends with
 the same results as one that was never interrupted.
 """
 
+import contextlib
 import json
 import math
 import multiprocessing
 import os
+import signal
+import threading
 import warnings
 
 import numpy as np
@@ -139,6 +142,23 @@ def run_sweep(spec, folder, workers=None, write=print, progress_stream=None):
     return [results[key] for key, _, _ in spec.runs()]
 
 
+def _ignore_interrupts():
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextlib.contextmanager
+def _interrupts_ignored():
+    """SIGINT ignored in this process meanwhile (only the main thread may change it)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _map(fn, tasks, workers):
     """fn over tasks, yielding results as they finish; one BLAS thread per worker process."""
     if workers == 1:
@@ -147,7 +167,12 @@ def _map(fn, tasks, workers):
     saved = {v: os.environ.get(v) for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
     os.environ.update({v: "1" for v in saved})  # read by the spawned workers as NumPy starts
     try:
-        with multiprocessing.get_context("spawn").Pool(workers) as pool:
+        # Workers ignore Ctrl-C: the terminal sends it to the whole process group, and only the
+        # parent should answer (one line and the resume command), ending the pool with it. They
+        # are started with SIGINT ignored (inherited, so even one still starting up ignores it).
+        with _interrupts_ignored():
+            pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_ignore_interrupts)
+        with pool:
             yield from pool.imap_unordered(fn, tasks)
     finally:
         for k, v in saved.items():

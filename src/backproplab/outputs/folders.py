@@ -1,9 +1,38 @@
 """Output folders that never overwrite an earlier run."""
 
 import datetime
+import fcntl
 import os
 
 from ..errors import ConfigError
+
+LOCK_FILE = ".backproplab-lock"
+_held = {}  # folder -> open lock file, kept open (and so locked) until the process ends
+
+
+def lock_folder(path):
+    """Take the output folder ``path`` for this process, or refuse when another run holds it.
+
+    An exclusive lock on ``path/.backproplab-lock``; the operating system
+    releases it when the process ends, however it ends.
+    """
+    key = os.path.abspath(path)
+    if key in _held:
+        return
+    f = open(os.path.join(path, LOCK_FILE), "a")
+    try:
+        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        f.close()
+        raise ConfigError(f"another backproplab run is writing to {path!r}; wait for it to finish or choose "
+                          "another --out") from None
+    _held[key] = f
+
+
+def release_folders():
+    """Give back every folder this process took (the end of a command, for long-lived processes)."""
+    while _held:
+        _held.popitem()[1].close()
 
 
 def new_run_folder(out=None, label="run", force=False, root="runs"):
@@ -24,24 +53,31 @@ def new_run_folder(out=None, label="run", force=False, root="runs"):
         path = os.fspath(out)
         if os.path.isfile(path):
             raise ConfigError(f"--out {path!r} is a file; give a folder path")
-        if os.path.isdir(path) and os.listdir(path) and not force:
-            raise ConfigError(
-                f"--out {path!r} already holds files; choose a new folder or add --force to replace them"
-            )
+        _check_empty(path, force)
     try:
         os.makedirs(path, exist_ok=True)
         probe = os.path.join(path, ".write-test")
         with open(probe, "w"):
             pass
         os.remove(probe)
+        lock_folder(path)  # first: a run started at the same moment sees the lock, not an empty folder
     except OSError as e:
         raise ConfigError(f"cannot write to output folder {path!r} ({e.strerror}); choose another --out") from None
+    if out is not None:
+        _check_empty(path, force)  # again, now that it is ours: a run may have finished there meanwhile
     return path
+
+
+def _check_empty(path, force):
+    if os.path.isdir(path) and set(os.listdir(path)) - {LOCK_FILE} and not force:
+        raise ConfigError(f"--out {path!r} already holds files; choose a new folder or add --force to replace them")
 
 
 def remove_if_empty(path):
     """Undo ``new_run_folder`` for a run that failed before writing anything."""
     try:
+        if os.listdir(path) == [LOCK_FILE]:
+            os.remove(os.path.join(path, LOCK_FILE))
         os.rmdir(path)  # only ever removes an empty folder
     except OSError:
         pass
