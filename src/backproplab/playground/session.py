@@ -384,5 +384,5 @@ class Session:
             "bias": round(float(self.linears[layer_index].bias.data[j]), 5), "z": float(outputs[i][0, j]),
             "activation": type(nxt).__name__ if nxt is not None and not isinstance(nxt, Linear) else "none",
             "a": float(outputs[i + 1][0, j]) if nxt is not None and not isinstance(nxt, Linear) else float(outputs[i][0, j]),
-            "delta": float(delta), "grad_w": (delta * a_in).round(6).tolist(), "loss": _finite(loss),
+            "delta": float(delta), "grad_w": (delta * a_in).tolist(), "loss": _finite(loss),
         }

@@ -8,7 +8,8 @@ const REG_RATE = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const POINTS = [50, 100, 200, 400, 1000, 2000];
 const DROPOUT = [0, 0.1, 0.2, 0.3, 0.5];
 const TARGETS = [0, 0.9, 0.95, 0.99, 1];
-const VIEW = ["showTest", "discretize"];  // page-only settings, kept in the URL too
+const VIEW = ["showTest", "discretize"];
+const TOP = 76;  // room above the neurons for each layer's buttons and activation  // page-only settings, kept in the URL too
 
 let options, settings, view = {showTest: false, discretize: false};
 let sessionId = null, source = null, last = null, losses = [], generation = -1, points = null;
@@ -269,6 +270,14 @@ function drawMap(frame) {
   };
   draw(points.train, false);
   if (view.showTest) draw(points.test, true);
+  const inspected = frame.inspect && points.train[frame.inspect.point];
+  if (inspected) {  // the training point the inspector follows
+    ctx.beginPath();
+    ctx.arc((inspected[0] + 6) * scale, (6 - inspected[1]) * scale, 8, 0, 2 * Math.PI);
+    ctx.lineWidth = 2.5;
+    ctx.strokeStyle = "#183d4e";
+    ctx.stroke();
+  }
 }
 
 function drawChart() {
@@ -299,9 +308,9 @@ function layout(frame) {
   const widths = [settings.features.length, ...settings.hidden, frame.weights[frame.weights.length - 1].bias.length];
   const box = $("network"), columns = widths.length, width = box.clientWidth || 500, node = 34;
   const gap = columns > 1 ? (width - 80 - node) / (columns - 1) : 0;
-  const spacing = Math.min(46, (box.clientHeight - 40) / Math.max(...widths));
+  const spacing = Math.min(46, (box.clientHeight - TOP) / Math.max(...widths));
   const size = Math.min(node, spacing - 6);
-  return widths.map((n, c) => Array.from({length: n}, (_, j) => ({x: 60 + c * gap, y: 30 + j * spacing, size})));
+  return widths.map((n, c) => Array.from({length: n}, (_, j) => ({x: 60 + c * gap, y: TOP + j * spacing, size})));
 }
 
 function buildNetwork(frame) {
@@ -320,8 +329,8 @@ function buildNetwork(frame) {
   for (let l = 0; l < frame.weights.length; l++) {
     frame.weights[l].weight.forEach((row, to) => row.forEach((_, from) => {
       const line = document.createElementNS("http://www.w3.org/2000/svg", "line"), a = places[l][from], b = places[l + 1][to];
-      line.setAttribute("x1", a.x + a.size); line.setAttribute("y1", a.y + a.size / 2 + 22);
-      line.setAttribute("x2", b.x); line.setAttribute("y2", b.y + b.size / 2 + 22);
+      line.setAttribute("x1", a.x + a.size); line.setAttribute("y1", a.y + a.size / 2);
+      line.setAttribute("x2", b.x); line.setAttribute("y2", b.y + b.size / 2);
       line.dataset.layer = l; line.dataset.to = to; line.dataset.from = from;
       line.addEventListener("click", () => editWeight(l, to, from));
       svg.append(line);
@@ -330,7 +339,7 @@ function buildNetwork(frame) {
   places.forEach((column, c) => column.forEach((p, j) => {
     const node = document.createElement("div"), canvas = document.createElement("canvas");
     node.className = "node";
-    node.style.cssText = `left:${p.x}px;top:${p.y + 22}px;width:${p.size}px;height:${p.size}px`;
+    node.style.cssText = `left:${p.x}px;top:${p.y}px;width:${p.size}px;height:${p.size}px`;
     canvas.width = canvas.height = 16;
     node.append(canvas);
     node.dataset.layer = c; node.dataset.neuron = j;
