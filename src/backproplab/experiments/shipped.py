@@ -1,0 +1,52 @@
+"""The sweep files that come with backproplab, found by name (``learning-rate``, ``setups/xor-2-7-7-1-lr0.1``).
+
+They are the ``experiments/`` folder at the top of the source repository. A wheel carries
+the same files as package data, ``backproplab/experiment_files/`` (``setup.py`` maps the
+folder into the package), so ``backproplab sweep learning-rate`` works after a plain
+``pip install``; a source checkout or an editable install reads the folder itself.
+"""
+
+import os
+import pathlib
+from importlib import resources
+
+from ..errors import ConfigError, did_you_mean
+from .spec import SweepSpec
+
+PACKAGE_DATA = "experiment_files"
+
+
+def shipped_folder():
+    """The folder of the shipped sweep files, or None when this installation has none."""
+    installed = resources.files("backproplab") / PACKAGE_DATA
+    if installed.is_dir():
+        return pathlib.Path(str(installed))
+    checkout = pathlib.Path(__file__).resolve().parents[3] / "experiments"  # src/backproplab/experiments/<this>
+    return checkout if checkout.is_dir() else None
+
+
+def shipped_sweeps():
+    """{name: path} of every shipped sweep file, sorted; the name is its path without .toml."""
+    folder = shipped_folder()
+    if folder is None:
+        return {}
+    return {path.relative_to(folder).with_suffix("").as_posix(): path for path in sorted(folder.rglob("*.toml"))}
+
+
+def find_sweep_file(name):
+    """``name`` when it is a file; else the path of the shipped sweep of that name
+    (``learning-rate``, ``learning-rate.toml`` and ``experiments/learning-rate.toml`` all find it)."""
+    if os.path.isfile(name):
+        return name
+    key = name.replace(os.sep, "/").removeprefix("experiments/").removesuffix(".toml")
+    found = shipped_sweeps()
+    if key in found:
+        return str(found[key])
+    raise ConfigError(f"sweep file {name!r} does not exist and is not a shipped sweep{did_you_mean(key, found)}; "
+                      "check the path ('backproplab experiments' lists the shipped ones)")
+
+
+def describe_shipped():
+    """(name, title, question) of every shipped sweep file."""
+    specs = {name: SweepSpec.from_toml(path) for name, path in shipped_sweeps().items()}
+    return [(name, spec.title, spec.question) for name, spec in specs.items()]
