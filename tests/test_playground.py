@@ -7,6 +7,7 @@ Every server here listens on 127.0.0.1 on a free port, is started by its test an
 import ast
 import base64
 import concurrent.futures
+import contextlib
 import http.client
 import json
 import pathlib
@@ -20,13 +21,15 @@ from backproplab.errors import ConfigError
 from backproplab.nn import ACTIVATIONS
 from backproplab.optim import OPTIMIZERS, SCHEDULES
 from backproplab.playground import Session, check_settings, make_server
+from backproplab.playground.script import python_script
 from backproplab.playground.settings import MAX_UPLOAD_BYTES
 
 SRC = pathlib.Path(__file__).resolve().parents[1] / "src" / "backproplab"
 
 
-@pytest.fixture
-def server():
+@contextlib.contextmanager
+def serving():
+    """A playground server on 127.0.0.1 and a free port, in a thread, shut down on leaving."""
     srv = make_server()
     thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
@@ -36,6 +39,12 @@ def server():
         srv.shutdown()
         srv.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture
+def server():
+    with serving() as srv:
+        yield srv
 
 
 def request(srv, method, path, body=None, headers=None, timeout=10):
@@ -277,3 +286,20 @@ def test_only_the_cli_imports_the_playground():
             if isinstance(node, ast.ImportFrom) and "playground" in (node.module or ""):
                 importers.append(path.name)
     assert importers == ["cli.py"]
+
+
+def test_the_python_script_builds_the_same_data_and_network(server):
+    key = new_session(server, dataset="spiral", classes=3, loss="cross_entropy", hidden=[5], activation=["relu"],
+                      features=["x1", "sin(x2)"], optimizer="adam", schedule="step", dropout=0.1, budget=3)
+    status, text = request(server, "GET", f"/api/sessions/{key}/train.py")
+    assert status == 200
+    session = Session({"dataset": "spiral", "classes": 3, "loss": "cross_entropy", "hidden": [5],
+                       "activation": ["relu"], "features": ["x1", "sin(x2)"], "optimizer": "adam",
+                       "schedule": "step", "dropout": 0.1, "budget": 3})
+    assert text.decode() == python_script(session)
+    scope = {}
+    exec(compile(text, "train.py", "exec"), scope)  # trains 3 epochs and prints its losses
+    assert np.array_equal(scope["X_train"], session.inputs_train)
+    assert [type(layer).__name__ for layer in scope["model"].layers] == [
+        type(layer).__name__ for layer in session.model.layers]
+    assert len(scope["history"].loss) == 3

@@ -7,24 +7,18 @@ Needs Chromium and ChromeDriver (Debian packages chromium and chromium-driver, w
 
 import os
 import shutil
-import threading
 import time
 import urllib.parse
 
 import pytest
 
-from backproplab.playground import make_server
+from test_playground import serving
 
 
 @pytest.fixture(scope="module")
 def server():
-    srv = make_server()
-    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    yield srv
-    srv.shutdown()
-    srv.server_close()
-    thread.join(timeout=5)
+    with serving() as srv:
+        yield srv
 
 
 @pytest.fixture(scope="module")
@@ -146,14 +140,7 @@ def test_an_uploaded_csv_trains_and_a_neuron_shows_its_numbers(browser, server, 
 
 
 def test_the_page_says_when_the_server_stops(browser):
-    srv = make_server()
-    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
+    with serving() as srv:
         open_page(browser, srv)
-    finally:
-        srv.shutdown()
-        srv.server_close()
-        thread.join(timeout=5)
     text = wait_for(browser, "!document.getElementById('status').hidden && document.getElementById('status').textContent")
     assert "server has stopped" in text

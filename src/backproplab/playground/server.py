@@ -9,7 +9,8 @@ Standard library only (``http.server.ThreadingHTTPServer``). Routes:
 - ``GET /api/sessions/<id>/events``: Server-Sent Events, one JSON frame per event, while
   the tab is open; the thread serving it also trains the session, so a closed tab stops
   its training, and the session is freed;
-- ``GET /api/sessions/<id>/model.npz``: the trained network for ``backproplab predict``.
+- ``GET /api/sessions/<id>/model.npz``: the trained network for ``backproplab predict``;
+- ``GET /api/sessions/<id>/train.py``: a script that builds and trains the same network.
 
 Every request is checked: bodies are capped, JSON must be an object of known fields,
 and any error becomes a 4xx reply with a one-line message; nothing a client sends stops the server.
@@ -33,6 +34,7 @@ from importlib import resources
 from ..errors import BackproplabError, ConfigError
 from ..validation import check_int, check_number
 from .datasets import dataset_names, takes_classes
+from .script import python_script
 from .session import Session
 from .settings import DEFAULTS, MAX_UPLOAD_BYTES, choices, limits
 
@@ -235,6 +237,12 @@ class Handler(BaseHTTPRequestHandler):
                 return self._events(parts[2])
             if parts[3] == "model.npz":
                 return self._export(parts[2])
+            if parts[3] == "train.py":
+                session = self.server.sessions.get(parts[2])
+                with session.turn():
+                    text = python_script(session)
+                return self._reply(HTTPStatus.OK, text.encode("utf-8"), "text/x-python; charset=utf-8",
+                                   [("Content-Disposition", 'attachment; filename="train.py"')])
         raise HTTPError(HTTPStatus.NOT_FOUND, f"nothing at {self.path[:200]!r}")
 
     def _post(self, parts):

@@ -48,6 +48,13 @@ def _finite(x):
     return float(x) if math.isfinite(x) else None
 
 
+def optimisation_config(s):
+    """The RunConfig whose optimizer and schedule the settings ``s`` train with (schedules
+    step once per epoch: step decay every 100 epochs, plateau after 10, cosine over the budget)."""
+    return RunConfig(optimizer=s["optimizer"], lr=s["lr"], schedule=s["schedule"], epochs=s["budget"] or 1000,
+                     step_size=100, patience=10)
+
+
 class Session:
     """A network, its data and its training, for one page."""
 
@@ -111,10 +118,10 @@ class Session:
         if self.n_classes > 2 and s["loss"] != "cross_entropy":
             raise ConfigError(f"{self.n_classes} classes train with the cross_entropy loss, got {s['loss']!r}")
         if s["problem"] == "regression":
-            self.loss_name, n_out, out_activation = "mse", 1, "identity"
+            self.loss_name, n_out, self.output_activation = "mse", 1, "identity"
         else:
             head = choose_head(SimpleNamespace(loss=s["loss"], output_activation="auto"), self.n_classes)
-            self.loss_name, n_out, out_activation = head.loss, head.outputs, head.output_activation
+            self.loss_name, n_out, self.output_activation = head.loss, head.outputs, head.output_activation
         widths = [len(s["features"]), *s["hidden"], n_out]
         layers = []
         for i, name in enumerate(s["activation"]):
@@ -122,13 +129,12 @@ class Session:
             if s["dropout"]:
                 layers.append(Dropout(s["dropout"], rng=dropout_rng))
         layers.append(Linear(widths[-2], widths[-1], rng=weights_rng))
-        if out_activation != "identity":
-            layers.append(get_activation(out_activation))
+        if self.output_activation != "identity":
+            layers.append(get_activation(self.output_activation))
         self.model = Sequential(layers)
         self.linears = [layer for layer in layers if isinstance(layer, Linear)]
         self.loss_fn = get_loss(self.loss_name)
-        config = RunConfig(optimizer=s["optimizer"], lr=s["lr"], schedule=s["schedule"],
-                           epochs=s["budget"] or 1000, step_size=100, patience=10)
+        config = optimisation_config(s)
         self.optimizer = build_optimizer(config, self.model.parameters())
         self.schedule = build_schedule(config, self.optimizer)
         self.inputs_train = features(self.X_train, s["features"])
@@ -152,7 +158,8 @@ class Session:
             elif old["lr"] != new["lr"]:
                 self.optimizer.lr = self.schedule.base_lr = new["lr"]
         except ConfigError:
-            self.settings = old
+            self.settings = old  # the old settings built before, so this rebuild succeeds
+            self._regenerate()
             raise
         self.stopped = ""
 

@@ -92,6 +92,7 @@ async function start() {
   syncControls();
   writeUrl();
   $("export").href = `/api/sessions/${sessionId}/model.npz`;
+  $("script").href = `/api/sessions/${sessionId}/train.py`;
   source = new EventSource(`/api/sessions/${sessionId}/events`);
   source.onmessage = (event) => render(JSON.parse(event.data));
   source.onerror = () => {
