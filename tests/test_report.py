@@ -35,7 +35,8 @@ def test_report_holds_setup_results_predictions_and_sweeps(lab_folder, capsys):
     assert "Prediction for each of the 21 test samples" in page
     assert "With lr 0.1, 2 of 2 seeds reached 100% training accuracy within 300 epochs" in page
     images = re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"', page)
-    assert len(images) == 6 + 3  # 3 figures per run, 3 per sweep, all embedded
+    assert len(images) == 2 * 6 + 4  # 6 figures per run, 4 per sweep, all embedded
+    assert page.count("<summary>Backpropagation by hand: training point ") == 2  # each run's trace.json
     assert "http" not in page.replace("http-equiv", "")  # nothing to fetch
     markdown = (lab_folder / "report.md").read_text()
     for link in re.findall(r"!\[[^]]*\]\(([^)]+)\)", markdown):
@@ -65,12 +66,16 @@ def test_report_renders_in_headless_chromium(lab_folder):
         browser.get("file://" + os.path.abspath(page))
         widths = browser.execute_script(
             "return Array.from(document.images).map(i => i.complete ? i.naturalWidth : 0)")
+        traces = browser.execute_script(  # each run's trace: its tables, opened, take up room on the page
+            "document.querySelectorAll('details').forEach(d => d.open = true);"
+            "return Array.from(document.querySelectorAll('.trace-table')).map(t => t.getBoundingClientRect().height)")
         errors = [e for e in browser.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
         os.makedirs(os.path.join(ROOT, "test-artifacts"), exist_ok=True)
         assert browser.save_screenshot(os.path.join(ROOT, "test-artifacts", "report.png"))
     finally:
         browser.quit()
-    assert len(widths) == 9 and all(w > 0 for w in widths), widths
+    assert len(widths) == 16 and all(w > 0 for w in widths), widths
+    assert len(traces) > 10 and all(h > 0 for h in traces), traces
     assert errors == []
 
 

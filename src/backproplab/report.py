@@ -19,13 +19,18 @@ import os
 from .atomic import write_text
 from .errors import ConfigError
 from .experiments import read_results, read_spec, sentences, table, write_sweep_outputs
+from .tracing import Trace
 from .version import __version__
 
 RUN_FIGURES = (("comparison.png", "Ground truth beside prediction"), ("learning_curve.png", "Learning curve"),
                ("decision_boundary.png", "Decision boundary"), ("confusion_matrix.png", "Confusion matrix"),
-               ("misclassified.png", "Misclassified test images"))
+               ("misclassified.png", "Misclassified test images"),
+               ("network.png", "The network: weights by sign and size, each neuron filled with its output"),
+               ("neurons.png", "Each hidden neuron's output over the input square"),
+               ("gradients.png", "Weight-gradient norm of each layer per epoch"))
 SWEEP_FIGURES = (("curves.png", "Learning curves per setting"), ("accuracy.png", "Test accuracy per setting"),
-                 ("boundaries.png", "Decision boundaries, seed 0"))
+                 ("boundaries.png", "Decision boundaries, seed 0"),
+                 ("gradients.png", "Weight-gradient norm of each layer per epoch, seed 0"))
 STYLE = """body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;
 padding:0 1em;color:#222;line-height:1.45}h1{border-bottom:2px solid #1f77b4}h2{margin-top:2em;border-bottom:1px solid #ccc}
 table{border-collapse:collapse;margin:1em 0;font-size:14px}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}
@@ -130,6 +135,17 @@ def _run_section(doc, folder):
     if m.get("predictions"):
         rows = [(p["sample"], p["truth"], p["prediction"]) for p in m["predictions"]]
         doc.details(f"Prediction for each of the {len(rows)} test samples", ("sample", "ground truth", "prediction"), rows)
+    if os.path.isfile(os.path.join(folder, "trace.json")):
+        _trace_section(doc, os.path.join(folder, "trace.json"))
+
+
+def _trace_section(doc, path):
+    """The run's trace.json (backproplab trace of one training point), folded, as HTML and Markdown."""
+    with open(path) as f:
+        trace = Trace(json.load(f))
+    summary = f"Backpropagation by hand: {trace.record['sample'].get('source', 'one training point')}"
+    doc.html.append(f"<details><summary>{html.escape(summary)}</summary>{trace.html()}</details>")
+    doc.md += [f"<details><summary>{html.escape(summary)}</summary>", "", trace.markdown(), "</details>", ""]
 
 
 def _sweep_section(doc, folder):

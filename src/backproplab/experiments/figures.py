@@ -11,6 +11,7 @@ from ..model_file import load_model
 from ..nn import get_loss
 from ..outputs import positive_class_scores
 from ..run import make_data
+from .gradients import write_gradient_grid
 from .spec import model_file_name, point_label, point_record, run_key
 from .summary import sentences, summarize, table
 
@@ -35,6 +36,7 @@ def write_sweep_outputs(spec, folder, results, seed=0):
     if panels:
         plots.boundaries_grid(panels, os.path.join(folder, "boundaries.png"),
                               title=f"{title}: decision boundaries, seed {seed}")
+    write_gradient_grid(spec, folder, results, seed)
     write_json(os.path.join(folder, "summary.json"),
                {"spec": spec.as_dict(), "rows": rows, "findings": sentences(spec, rows)})
     lines = [f"# {title}", ""]

@@ -2,6 +2,7 @@
 
 import statistics
 
+from .gradients import median_ratio, vanishing_sentence
 from .spec import point_label, point_record
 
 
@@ -31,6 +32,7 @@ def summarize(spec, results):
             "seconds_to_target_median": statistics.median([r["seconds_to_target"] for r in reached]) if reached else None,
             "epochs": max((r["epochs"] for r in runs), default=0),
             "diverged": sum(r["diverged"] for r in runs),
+            "gradient_ratio": median_ratio(runs),  # output layer's gradient norm over the first's, epoch 1
         })
     return rows
 
@@ -74,4 +76,5 @@ def sentences(spec, rows):
         where = f"On {dataset}: best" if dataset is not None else "Best"
         said.append(f"{where}: {best['label']} ({100 * best['test_accuracy_mean']:.1f}% mean test accuracy); "
                     f"worst: {worst['label']} ({100 * worst['test_accuracy_mean']:.1f}%).")
-    return said
+    vanishing = vanishing_sentence(rows)
+    return said + ([vanishing] if vanishing else [])

@@ -23,7 +23,8 @@ from ..errors import ConfigError
 from ..model_file import save_model
 from ..progress import ProgressBar
 from ..run import train
-from ..training import DivergenceWarning, evaluate
+from ..training import DivergenceWarning, GradientNorms, evaluate
+from .gradients import compact_norms
 from .spec import SPEC_FILE, SweepSpec, model_file_name, point_record, read_spec
 
 RESULTS_FILE = "results.jsonl"
@@ -36,9 +37,10 @@ def run_one(task):
     spec_dict, key, point, seed, model_dir = task
     spec = SweepSpec.from_dict(spec_dict)
     config = spec.config(point, seed)
+    norms = GradientNorms()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DivergenceWarning)
-        run = train(config)
+        run = train(config, callbacks=[] if config.is_table else [norms])
     h = run.history
     with np.errstate(all="ignore"):
         test_loss, test_accuracy = evaluate(run.model, run.loss_fn, run.data.X_test.astype(config.dtype), run.data.y_test)
@@ -55,6 +57,7 @@ def run_one(task):
         "epochs_to_target": None if reached is None else h.epoch[reached],
         "seconds_to_target": None if reached is None else h.seconds[reached],
         "loss": [finite(v) for v in h.loss], "accuracy": h.accuracy,
+        "gradient_norms": compact_norms(norms.norms),
     }
 
 

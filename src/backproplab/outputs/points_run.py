@@ -8,20 +8,23 @@ import numpy as np
 from .. import plots
 from ..model_file import save_model
 from ..run import train
-from ..training import DivergenceWarning, evaluate
+from ..training import DivergenceWarning, GradientNorms, evaluate
 from .metrics import run_metrics, write_metrics
+from .network_figures import write_network_figures
 from .predictions import positive_class_scores, sample_lines
+from .sample_trace import write_sample_trace
 
 
 def run_to_folder(config, folder, write=print, show_samples=True):
     """Train ``config``, write its files into ``folder`` and return the metrics dict.
 
     Files: comparison.png, learning_curve.png, decision_boundary.png,
-    model.npz and metrics.json.
+    network.png, neurons.png, gradients.png, trace.json, model.npz and metrics.json.
     """
+    norms = GradientNorms()
     with warnings.catch_warnings():  # a divergence is reported below and in metrics.json
         warnings.simplefilter("ignore", DivergenceWarning)
-        run = train(config, write=write)
+        run = train(config, write=write, callbacks=[norms])
     data, model, loss_fn, history = run.data, run.model, run.loss_fn, run.history
     if history.diverged:
         write(f"error: {history.message}")
@@ -52,10 +55,13 @@ def run_to_folder(config, folder, write=print, show_samples=True):
     plots.decision_boundary(predict_proba, data.X_train, data.y_train,
                             os.path.join(folder, "decision_boundary.png"),
                             title=f"{name}: network output, training points")
+    write_network_figures(model, loss_fn, data.X_train.astype(config.dtype), norms.norms, folder, name)
+    write_sample_trace(model, loss_fn, run.loss_name, data.X_train, data.y_train, folder)
     save_model(model, os.path.join(folder, "model.npz"), metadata={"config": config.as_dict(), "loss": run.loss_name})
     metrics = run_metrics(config, data, history, test_loss, test_accuracy)
     metrics["predictions"] = [{"sample": i, "truth": int(t),
                                "prediction": round(float(sc), 5) if scores.ndim == 1 else int(np.argmax(sc))}
                               for i, (t, sc) in enumerate(zip(data.y_test, scores))]
+    metrics["gradient_norms"] = norms.norms  # per layer, per epoch: what gradients.png draws
     write_metrics(folder, metrics)
     return metrics

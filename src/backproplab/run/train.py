@@ -41,13 +41,14 @@ def make_data(config, streams=None):
     return datasets.make_data(config, streams or random_streams(config.seed))
 
 
-def train(config, write=None, checkpoint=None, resume=False, progress_stream=None):
+def train(config, write=None, checkpoint=None, resume=False, progress_stream=None, callbacks=()):
     """Run ``config`` end to end and return a TrainedRun.
 
     ``write`` (e.g. ``print``) receives a log line every ``config.print_every``
     epochs; image and CSV runs show a progress bar per epoch on
     ``progress_stream`` instead. ``checkpoint``, a path, is rewritten after
-    every epoch; with ``resume`` the run first continues from it.
+    every epoch; with ``resume`` the run first continues from it. ``callbacks`` are
+    passed to ``fit`` too (e.g. a ``GradientNorms`` to read afterwards).
     """
     streams = random_streams(config.seed)
     data = make_data(config, streams)
@@ -57,7 +58,7 @@ def train(config, write=None, checkpoint=None, resume=False, progress_stream=Non
     loss_fn = get_loss(head.loss, config.loss_reduction)
     optimizer = build_optimizer(config, model.parameters())
     schedule = build_schedule(config, optimizer)
-    callbacks = []
+    callbacks = list(callbacks)  # the caller's (e.g. GradientNorms) come first
     if write is not None and config.print_every:
         if config.is_table:
             callbacks.append(BatchProgress(config.epochs, stream=progress_stream))

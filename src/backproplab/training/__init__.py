@@ -5,8 +5,9 @@ from .callbacks import (BatchProgress, Callback, EarlyStopping, KerasProgress, P
 from .checkpoint import Checkpoint, read_checkpoint, restore
 from .evaluate import evaluate, predict_output
 from .fit import DivergenceWarning, fit
+from .gradient_norms import GradientNorms
 from .history import History
 
-__all__ = ["BatchProgress", "Callback", "Checkpoint", "DivergenceWarning", "EarlyStopping", "History",
+__all__ = ["BatchProgress", "Callback", "Checkpoint", "DivergenceWarning", "EarlyStopping", "GradientNorms", "History",
            "KerasProgress", "PrintProgress", "TargetAccuracy", "evaluate", "fit", "format_epoch", "predict_output",
            "read_checkpoint", "restore"]

@@ -1,0 +1,65 @@
+"""Gradient norms in a sweep: kept compact per run, drawn side by side, said in one sentence."""
+
+import math
+import os
+import statistics
+
+from ..plots.network import gradient_norms_grid
+from .spec import point_label, point_record
+
+MAX_POINTS = 200  # epochs kept per run and layer (every k-th): enough for a log-scale curve
+
+
+def compact_norms(norms):
+    """GradientNorms.norms as a sweep keeps them: ``{"epoch": [...], "W1": [...], ...}``, at most
+    MAX_POINTS epochs (1, 1 + k, 1 + 2k, ..., and the last), 4 significant digits."""
+    if not norms or not next(iter(norms.values())):
+        return {}
+    n = len(next(iter(norms.values())))
+    step = max(1, math.ceil(n / MAX_POINTS))
+    keep = sorted(set(range(0, n, step)) | {n - 1})
+    out = {"epoch": [i + 1 for i in keep]}
+    out.update({name: [float(f"{values[i]:.4g}") for i in keep] for name, values in norms.items()})
+    return out
+
+
+def epoch_one_ratio(norms):
+    """The output layer's weight-gradient norm over the first layer's, at epoch 1 (None if unknown)."""
+    names = [k for k in norms if k != "epoch"]
+    if len(names) < 2 or not norms[names[0]] or not norms[names[0]][0]:
+        return None
+    return norms[names[-1]][0] / norms[names[0]][0]
+
+
+def median_ratio(runs):
+    ratios = [r for r in (epoch_one_ratio(run.get("gradient_norms") or {}) for run in runs) if r is not None]
+    return statistics.median(ratios) if ratios else None
+
+
+def vanishing_sentence(rows):
+    """One sentence on how much smaller the first layer's gradient starts than the output layer's."""
+    rows = [r for r in rows if r.get("gradient_ratio") is not None]
+    if len(rows) < 2 or max(r["gradient_ratio"] for r in rows) < 100:  # nothing vanishing to speak of
+        return None
+    worst = max(rows, key=lambda r: r["gradient_ratio"])
+    best = min(rows, key=lambda r: r["gradient_ratio"])
+    best_ratio = best["gradient_ratio"]
+    contrast = (f"only {best_ratio:.2g} times smaller" if best_ratio >= 1 else f"{1 / best_ratio:.2g} times larger")
+    return (f"At epoch 1 the first layer's weight gradient is {worst['gradient_ratio']:,.0f} times smaller than the "
+            f"output layer's with {worst['label']}, but {contrast} with {best['label']} (medians over seeds): "
+            "the gradient shrinks at every saturating layer it passes on its way down.")
+
+
+def write_gradient_grid(spec, folder, results, seed=0):
+    """gradients.png: each setting's gradient norms (the run with ``seed``) side by side; None without any."""
+    panels = []
+    for point in spec.points():
+        run = next((r for r in results if r["point"] == point_record(point) and r["seed"] == seed), None)
+        if not run or not run.get("gradient_norms"):
+            return None
+        panels.append((point_label(point), run["gradient_norms"]))
+    path = os.path.join(folder, "gradients.png")
+    columns = len(spec.vary[list(spec.vary)[-1]]) if len(spec.vary) == 2 else None
+    gradient_norms_grid(panels, path, title=f"{spec.title or 'sweep'} (weight-gradient norm of each layer, seed {seed})",
+                        columns=columns)
+    return path

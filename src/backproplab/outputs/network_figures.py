@@ -1,0 +1,55 @@
+"""The network pictures of a 2-D run: network.png, neurons.png and gradients.png."""
+
+import os
+
+import numpy as np
+
+from ..nn import Linear, Sequential
+from ..plots.network import gradient_norms, network_diagram, neuron_maps
+
+RESOLUTION = 60  # grid points per side of each neuron's map
+
+
+def unit_outputs(model, grid):
+    """Each layer's unit outputs for the points ``grid`` (M, 2): the inputs themselves, then, for
+    every Linear layer, the output after what follows it up to the next Linear (its activation,
+    dropout in eval mode): a list of arrays (M, units)."""
+    layers = model.layers if isinstance(model, Sequential) else [model]
+    outputs, x = [grid], grid
+    for k, layer in enumerate(layers):
+        x = layer.forward(x)
+        if k + 1 == len(layers) or isinstance(layers[k + 1], Linear):
+            outputs.append(x)
+    return outputs
+
+
+def write_network_figures(model, loss_fn, X, gradient_norm_history, folder, name):
+    """network.png, neurons.png (2-D inputs only) and gradients.png into ``folder``; returns the paths."""
+    written = []
+    if X.shape[1] == 2:
+        lo = np.minimum(X.min(axis=0), 0.0) - 0.05
+        hi = np.maximum(X.max(axis=0), 1.0) + 0.05
+        xs, ys = np.linspace(lo[0], hi[0], RESOLUTION), np.linspace(lo[1], hi[1], RESOLUTION)
+        gx, gy = np.meshgrid(xs, ys)
+        grid = np.column_stack([gx.ravel(), gy.ravel()])
+        weights = [layer.weight.data for layer in (model.layers if isinstance(model, Sequential) else [model])
+                   if isinstance(layer, Linear)]
+        model.eval()
+        with np.errstate(over="ignore", invalid="ignore"):
+            outputs = unit_outputs(model, grid.astype(weights[0].dtype))
+            outputs[-1] = loss_fn.probabilities(outputs[-1])  # the output units as the network's answer
+        maps = [np.nan_to_num(o.T.reshape(-1, RESOLUTION, RESOLUTION).astype(np.float64)) for o in outputs]
+        extent = (lo[0], hi[0], lo[1], hi[1])
+        names = ["inputs x1, x2"] + [f"hidden layer {k}" for k in range(1, len(maps) - 1)] + ["output"]
+        written.append(os.path.join(folder, "network.png"))
+        network_diagram(weights, maps, extent, written[-1], layer_names=names,
+                        title=f"{name}: the trained network, each neuron filled with its output over the inputs")
+        if len(maps) > 2:
+            written.append(os.path.join(folder, "neurons.png"))
+            neuron_maps(maps[1:-1], extent, written[-1], layer_names=names[1:-1], X=X,
+                        title=f"{name}: each hidden neuron's output at the end of training")
+    if gradient_norm_history:
+        written.append(os.path.join(folder, "gradients.png"))
+        gradient_norms(gradient_norm_history, written[-1],
+                       title=f"{name}: weight-gradient norm of each layer (W1 first)")
+    return written

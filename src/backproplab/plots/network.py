@@ -1,0 +1,164 @@
+"""Pictures of a network on 2-D inputs: the diagram, every neuron's output map, the gradient norms.
+
+Only arrays come in: each layer's weights and each neuron's output over a grid
+of the input square (``outputs`` computes them from a model).
+"""
+
+import numpy as np
+from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.patches import Circle
+
+from .style import figure, save
+
+MAX_UNITS = 12  # neurons drawn per layer; wider layers show their first ones and say how many more
+_SIGN = {True: "#ff7f0e", False: "#7b4ea3"}  # positive weights orange, negative purple
+# low blue, high red: as the decision boundary draws P(class 1) (class 0 blue, class 1 red)
+_MAP = LinearSegmentedColormap.from_list("neuron", ["#1f77b4", "#ffffff", "#d62728"])
+
+
+def _norm(values):
+    """Colour limits of a layer's maps: symmetric about 0 if they change sign, else their range."""
+    lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
+    if lo < 0 < hi:
+        m = max(-lo, hi)
+        return -m, m
+    return (lo, hi) if hi > lo else (lo - 0.5, hi + 0.5)
+
+
+def network_diagram(weights, maps, extent, path, title="", layer_names=None):
+    """Inputs, hidden neurons and outputs as circles, each filled with its output map; weights as lines.
+
+    ``weights``: the (out, in) weight matrix of each layer; ``maps``: for the inputs and each
+    layer, an array (units, R, R) of every unit's output over the grid spanning ``extent``
+    (x0, x1, y0, y1). A line's width follows |w| (relative to the largest), its colour the sign.
+    """
+    n_cols, gap, radius = len(maps), 2.6, 0.4
+    shown = [min(m.shape[0], MAX_UNITS) for m in maps]
+    height = max(shown)
+    fig, ax = figure(figsize=(0.8 * (gap * (n_cols - 1) + 1.8), 0.8 * (height + 2.0)))
+    ax.set_xlim(-0.9, gap * (n_cols - 1) + 0.9)
+    ax.set_ylim(-1.4, height + 0.1)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    ys = [np.arange(k)[::-1] + (height - k) / 2 for k in shown]
+    largest = max(float(np.abs(w).max()) for w in weights) or 1.0
+    for col, w in enumerate(weights):
+        for j in range(shown[col + 1]):
+            for i in range(shown[col]):
+                v = w[j, i]
+                ax.plot([gap * col, gap * (col + 1)], [ys[col][i], ys[col + 1][j]], color=_SIGN[v >= 0],
+                        linewidth=0.3 + 4.0 * abs(v) / largest, alpha=0.7, zorder=1)
+    names = layer_names or (["inputs"] + [f"layer {k}" for k in range(1, n_cols - 1)] + ["output"])
+    for col, m in enumerate(maps):
+        lo, hi = _norm(m[:shown[col]])
+        for i in range(shown[col]):
+            x, y = gap * col, ys[col][i]
+            inset = ax.inset_axes([x - radius, y - radius, 2 * radius, 2 * radius], transform=ax.transData, zorder=3)
+            image = inset.imshow(m[i], origin="lower", extent=extent, cmap=_MAP, vmin=lo, vmax=hi, aspect="auto")
+            circle = Circle((0.5, 0.5), 0.5, transform=inset.transAxes, facecolor="none", edgecolor="black", lw=1)
+            inset.add_patch(circle)
+            image.set_clip_path(circle)
+            inset.set_axis_off()
+        label = names[col] + (f"\n(first {shown[col]} of {m.shape[0]})" if m.shape[0] > shown[col] else "")
+        ax.text(gap * col, -0.75, label, ha="center", va="top", fontsize=9)
+    ax.text(gap * (n_cols - 1) / 2, -1.35, "neuron colour: its output over the input square, blue low, red high "
+            "(each layer on its own scale)", ha="center", va="bottom", fontsize=8, color="#444444")
+    ax.plot([], [], color=_SIGN[True], lw=2, label="weight > 0")
+    ax.plot([], [], color=_SIGN[False], lw=2, label="weight < 0")
+    ax.legend(loc="upper left", fontsize=8, framealpha=0.9, title="line width: |weight|", title_fontsize=8)
+    ax.set_title(title or "The network: each neuron's output over the input square", fontsize=10)
+    save(fig, path)
+
+
+def neuron_maps(maps, extent, path, title="", layer_names=None, X=None):
+    """Every hidden neuron's output over the input square: one row per layer, one colour bar per row.
+
+    ``maps`` is one array (units, R, R) per hidden layer; ``X``, if given, is drawn as dots.
+    """
+    cols = min(max(m.shape[0] for m in maps), MAX_UNITS)
+    rows = len(maps)
+    fig, axes = figure(rows, cols, figsize=(1.55 * cols + 1.2, 1.6 * rows + 0.6), squeeze=False)
+    names = layer_names or [f"layer {k}" for k in range(1, rows + 1)]
+    for r, m in enumerate(maps):
+        lo, hi = _norm(m[:cols])
+        image = None
+        for c in range(cols):
+            ax = axes[r, c]
+            ax.set_xticks([])
+            ax.set_yticks([])
+            if c >= m.shape[0]:
+                ax.set_axis_off()
+                continue
+            image = ax.imshow(m[c], origin="lower", extent=extent, cmap=_MAP, vmin=lo, vmax=hi)
+            if X is not None:
+                ax.scatter(X[:, 0], X[:, 1], s=2, c="black", alpha=0.4)
+            ax.set_title(f"unit {c}", fontsize=8)
+        more = f" (first {cols} of {m.shape[0]})" if m.shape[0] > cols else ""
+        axes[r, 0].set_ylabel(names[r] + more, fontsize=8)
+        fig.colorbar(image, ax=list(axes[r]), fraction=0.02, pad=0.01)
+    fig.suptitle(title or "Each hidden neuron's output over the input square", fontsize=10)
+    fig.savefig(path, dpi=110, bbox_inches="tight")
+
+
+def draw_gradient_norms(ax, norms, legend=True, epochs=None):
+    """One line per layer (first dark, last bright): its weight-gradient norm per epoch, log scale.
+
+    ``epochs``: the epoch of each value (default 1, 2, 3 ...).
+    """
+    names = list(norms)
+    colours = _layer_colours(len(names))
+    for k, (name, colour) in enumerate(zip(names, colours)):
+        values = np.asarray(norms[name], dtype=float)
+        values[values <= 0] = np.nan  # a zero gradient has no place on a log scale
+        where = " (first layer)" if k == 0 else " (output layer)" if k == len(names) - 1 else ""
+        x = np.arange(1, len(values) + 1) if epochs is None else epochs
+        ax.plot(x, values, color=colour, lw=1.2, label=name + where)
+    ax.set_yscale("log")
+    ax.set_xlabel("epoch")
+    ax.grid(alpha=0.3, which="both")
+    if legend:
+        ax.legend(fontsize=7, ncol=2 if len(names) > 5 else 1, loc="best", framealpha=0.8)
+
+
+def _depth_cmap():
+    return LinearSegmentedColormap.from_list("depth", ["#08306b", "#2ca02c", "#ffb000"])
+
+
+def _layer_colours(n):
+    """From dark (first layer) to bright (output layer); one layer alone is dark."""
+    cmap = _depth_cmap()
+    return [cmap(v) for v in np.linspace(0.0, 0.9, n)] if n > 1 else [cmap(0.0)]
+
+
+def gradient_norms(norms, path, title=""):
+    """The norm of each layer's weight gradient per epoch (log scale); W1 is the first layer."""
+    fig, ax = figure(figsize=(7, 4.4))
+    draw_gradient_norms(ax, norms)
+    ax.set_ylabel("||dL/dW||  (RMS over the epoch's batches)")
+    ax.set_title(title or "Weight-gradient norm of each layer", fontsize=10)
+    save(fig, path)
+
+
+def gradient_norms_grid(panels, path, title="", columns=None):
+    """Gradient-norm panels side by side: ``panels`` is a list of (label, norms), one per setting;
+    ``norms`` may hold the ``epoch`` of each value (a sweep keeps every k-th epoch)."""
+    cols = columns or min(4, len(panels))
+    rows = -(-len(panels) // cols)
+    fig, axes = figure(rows, cols, figsize=(3.4 * cols, 2.8 * rows + 0.5), squeeze=False, sharey=True)
+    for ax in axes.ravel():
+        ax.set_axis_off()
+    for ax, (label, norms) in zip(axes.ravel(), panels):
+        ax.set_axis_on()
+        norms = dict(norms)
+        epochs = norms.pop("epoch", None)
+        draw_gradient_norms(ax, norms, legend=False, epochs=epochs)
+        ax.set_title(label, fontsize=9)
+    for ax in axes[:, 0]:
+        ax.set_ylabel("||dL/dW||", fontsize=8)
+    cmap = _depth_cmap()
+    handles = [axes.ravel()[0].plot([], [], color=cmap(v), lw=2)[0] for v in (0.0, 0.45, 0.9)]
+    fig.legend(handles, ["first layer (W1)", "layers between", "output layer"], loc="lower center", ncol=3,
+               fontsize=8, title="line colour: a layer's depth", title_fontsize=8)
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout(rect=(0, 0.1 if rows == 1 else 0.06, 1, 1))
+    fig.savefig(path, dpi=100)
