@@ -255,6 +255,13 @@ def test_the_inspector_matches_the_gradient_of_the_loss_on_that_point():
         numeric.append((losses[0] - losses[1]) / 2e-6)
     assert np.allclose(info["grad_w"], numeric, atol=1e-5)
     assert info["z"] == pytest.approx(np.dot(info["weights"], info["inputs"]) + info["bias"], abs=1e-4)
+    # the backward pass: the last layer's delta, then W^T delta times tanh' = 1 - a^2 for the layer below
+    out_delta, hidden_delta = (np.array(b["delta"]) for b in info["backward"][-2:])
+    a = session.model.layers[1].forward(session.linears[0].forward(x))[0]
+    assert np.allclose(hidden_delta, (session.linears[1].weight.data.T @ out_delta) * (1 - a ** 2))
+    weights = session.linears[0].weight.data.copy()
+    session.train_on_point()
+    assert not np.array_equal(weights, session.linears[0].weight.data) and session.epoch == 1
 
 
 def test_an_exported_model_predicts_what_the_page_shows(server, tmp_path, capsys):

@@ -136,6 +136,13 @@ def test_an_uploaded_csv_trains_and_a_neuron_shows_its_numbers(browser, server, 
     info = wait_for(browser, "window.playground.last.inspect")
     text = wait_for(browser, "document.getElementById('inspect-text') && document.getElementById('inspect-text').textContent")
     assert f"{info['z']:.5f}" in text and "delta = dL/dz" in text
+    before = browser.execute_script("return JSON.stringify(window.playground.last.weights)")
+    browser.find_element("id", "sample-step").click()
+    wait_for(browser, f"JSON.stringify(window.playground.last.weights) !== {before!r}")
+    for _ in info["backward"]:
+        browser.find_element("id", "walk-back").click()
+    walked = browser.find_element("id", "backward-text").text
+    assert "(output)" in walked and all(f"delta{b['layer'] + 1} =" in walked for b in info["backward"])
     assert errors(browser) == []
 
 

@@ -173,7 +173,7 @@ class Session:
         self.data_version += 1
 
     def control(self, action):
-        """play, pause, step (one epoch), reset (a new network) or regenerate (new points)."""
+        """play, pause, step (one epoch), sample (one step on the inspected point), reset or regenerate."""
         if action == "play":
             self.playing, self.stopped = True, ""
         elif action == "pause":
@@ -184,11 +184,14 @@ class Session:
         elif action == "reset":
             self.playing = False
             self._build()
+        elif action == "sample":
+            self.playing = False
+            self.train_on_point()
         elif action == "regenerate":
             self.settings["seed"] = (self.settings["seed"] + 1) % 2**31
             self._regenerate()
         else:
-            raise ConfigError(f"unknown action {action!r}; choose one of: pause, play, regenerate, reset, step")
+            raise ConfigError(f"unknown action {action!r}; choose one of: pause, play, regenerate, reset, sample, step")
 
     # --- training -----------------------------------------------------------------
     def train_epoch(self):
@@ -358,15 +361,13 @@ class Session:
             raise ConfigError(f"point must be 0 .. {len(self.y_train) - 1}, got {point}")
         self.inspect = (layer, neuron, point)
 
-    def inspection(self):
-        """For the inspected neuron on its point: inputs a, weights w, bias b, z = w.a + b, its
-        activation's output, delta = dL/dz, and dL/dw = delta * a (the numbers backpropagation uses)."""
-        if self.inspect is None:
-            return None
-        layer_index, j, p = self.inspect
+    def _one_point(self, p):
+        """Forward and backward on training point p alone, in eval mode, leaving the gradients as they were:
+        (each layer's input, each layer's output, dL/d(each layer's output), the loss)."""
         x, y = self.inputs_train[p:p + 1], self.y_train[p:p + 1]
         self.model.eval()
-        outputs, inputs = [], []
+        inputs, outputs = [], []
+        saved = [(layer.weight.grad.copy(), layer.bias.grad.copy()) for layer in self.linears]
         with np.errstate(all="ignore"):
             for layer in self.model.layers:
                 inputs.append(x)
@@ -375,21 +376,47 @@ class Session:
             loss = self.loss_fn.forward(x, y)
             dout = self.loss_fn.backward()
             grads = [None] * len(self.model.layers)
-            saved = [(layer.weight.grad.copy(), layer.bias.grad.copy()) for layer in self.linears]
             for i in reversed(range(len(self.model.layers))):
                 grads[i] = dout
                 dout = self.model.layers[i].backward(dout)
-            for layer, (gw, gb) in zip(self.linears, saved):
-                layer.weight.grad[...], layer.bias.grad[...] = gw, gb
-        i = self.model.layers.index(self.linears[layer_index])
+        for layer, (gw, gb) in zip(self.linears, saved):
+            layer.weight.grad[...], layer.bias.grad[...] = gw, gb
+        return inputs, outputs, grads, loss
+
+    def inspection(self):
+        """For the inspected neuron on its point: inputs a, weights w, bias b, z = w.a + b, its
+        activation's output, delta = dL/dz, and dL/dw = delta * a (the numbers backpropagation uses);
+        and the backward pass: delta of every layer's neurons, from the output back to the first layer."""
+        if self.inspect is None:
+            return None
+        layer_index, j, p = self.inspect
+        inputs, outputs, grads, loss = self._one_point(p)
+        positions = [self.model.layers.index(layer) for layer in self.linears]
+        i = positions[layer_index]
         nxt = self.model.layers[i + 1] if i + 1 < len(self.model.layers) else None
+        activated = nxt is not None and not isinstance(nxt, (Linear, Dropout))
         a_in, delta = inputs[i][0], grads[i][0, j]
         return {
             "layer": layer_index, "neuron": j, "point": p, "x": self.X_train[p].round(4).tolist(),
-            "target": float(y[0]), "inputs": a_in.round(5).tolist(),
+            "target": float(self.y_train[p]), "inputs": a_in.round(5).tolist(),
             "weights": self.linears[layer_index].weight.data[j].round(5).tolist(),
             "bias": round(float(self.linears[layer_index].bias.data[j]), 5), "z": float(outputs[i][0, j]),
-            "activation": type(nxt).__name__ if nxt is not None and not isinstance(nxt, Linear) else "none",
-            "a": float(outputs[i + 1][0, j]) if nxt is not None and not isinstance(nxt, Linear) else float(outputs[i][0, j]),
+            "activation": type(nxt).__name__ if activated else "none",
+            "a": float(outputs[i + 1][0, j] if activated else outputs[i][0, j]),
             "delta": float(delta), "grad_w": (delta * a_in).tolist(), "loss": _finite(loss),
+            "backward": [{"layer": k, "delta": grads[positions[k]][0].tolist()} for k in reversed(range(len(positions)))],
         }
+
+    def train_on_point(self):
+        """One optimizer step on the inspected training point alone (the page's "step one sample")."""
+        if self.inspect is None:
+            raise ConfigError("click a neuron first: one sample steps on the point the inspector follows")
+        p = self.inspect[2]
+        self.model.train()
+        with np.errstate(all="ignore"):
+            out = self.model.forward(self.inputs_train[p:p + 1])
+            self.loss_fn.forward(out, self.y_train[p:p + 1])
+            self.optimizer.zero_grad()
+            self.model.backward(self.loss_fn.backward(), input_grad=False)
+            self._add_regularization()
+            self.optimizer.step()

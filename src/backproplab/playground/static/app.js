@@ -13,7 +13,7 @@ const TOP = 76;  // room above the neurons for each layer's buttons and activati
 
 let options, settings, view = {showTest: false, discretize: false};
 let sessionId = null, source = null, last = null, losses = [], generation = -1, points = null;
-let structure = "", selected = null;
+let structure = "", selected = null, walk = 0;
 window.playground = {frames: 0, losses, last: null};  // read by the browser tests
 
 // --- the URL -----------------------------------------------------------------------
@@ -420,6 +420,7 @@ function drawInspector(info) {
   const box = $("inspector");
   if (!info) { box.hidden = true; return; }
   box.hidden = false;
+  walk = Math.min(walk, info.backward.length);
   const terms = info.weights.map((w, i) => `(${format(w, 4)})(${format(info.inputs[i], 4)})`).join(" + ");
   const name = info.activation === "none" ? "identity" : info.activation.toLowerCase();
   if (!$("inspect-point")) {
@@ -427,11 +428,23 @@ function drawInspector(info) {
     const label = document.createElement("label"), input = document.createElement("input");
     input.id = "inspect-point"; input.type = "number"; input.min = "0"; input.value = String(info.point);
     input.addEventListener("change", () => selected && inspect(...selected));
-    label.append("Training point ", input);
-    const pre = document.createElement("pre");
+    const sample = button("sample-step", "Step one sample", "one update of every weight from this point alone",
+                          () => control("sample"));
+    const next = button("walk-back", "Backward: next layer", "show the deltas one layer further back",
+                        () => { walk = (walk + 1) % (last.inspect.backward.length + 1); drawInspector(last.inspect); });
+    label.append("Training point ", input, sample, next);
+    const pre = document.createElement("pre"), back = document.createElement("pre");
     pre.id = "inspect-text";
-    box.append(label, pre);
+    back.id = "backward-text";
+    box.append(label, pre, back);
   }
+  const shown = info.backward.slice(0, walk);
+  $("backward-text").textContent = shown.length ? "Backward pass on this point, from the output back:\n" + shown.map(
+    (b, k) => (k === 0 ? `layer ${b.layer + 1} (output): delta${b.layer + 1} = dL/dz${b.layer + 1}`
+      : `layer ${b.layer + 1}: delta${b.layer + 1} = (W${b.layer + 2}^T delta${b.layer + 2}) * f'(z${b.layer + 1})`) +
+      ` = [${b.delta.map(d => d.toExponential(3)).join(", ")}]`).join("\n") : "";
+  for (const node of $("network").querySelectorAll(".node"))
+    node.classList.toggle("walking", walk > 0 && +node.dataset.layer === info.backward[walk - 1].layer + 1);
   $("inspect-text").textContent =
     `Layer ${info.layer + 1}, neuron ${info.neuron + 1}, on training point ${info.point} ` +
     `x = (${info.x.join(", ")}), target ${info.target}\n` +
@@ -440,6 +453,13 @@ function drawInspector(info) {
     `delta = dL/dz = ${info.delta.toExponential(4)}   (loss on this point ${format(info.loss, 5)})\n` +
     `dL/dw_i = delta * a_i = [${info.grad_w.map(g => g.toExponential(3)).join(", ")}]\n` +
     `dL/db = delta = ${info.delta.toExponential(4)}`;
+}
+
+function button(id, text, title, onClick) {
+  const b = document.createElement("button");
+  b.id = id; b.textContent = text; b.title = title;
+  b.addEventListener("click", onClick);
+  return b;
 }
 
 function drawConfusion(matrix) {
