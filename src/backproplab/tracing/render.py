@@ -132,7 +132,7 @@ def _blocks(r, limit):
         arrays = dict(layer["forward"])
         if i:  # a layer's input is the previous layer's output, shown just above
             arrays.pop(layer["symbols"]["in"])
-        out += _tables(arrays, {}, limit)
+        out += _tables(arrays, {}, limit, apart=_input_side(layer))
     loss = r["loss"]
     out.append(("h", "Loss"))
     out.append(("p", f"{loss['formula']} = {_num(loss['value'])}   ({loss['name']})"))
@@ -142,7 +142,7 @@ def _blocks(r, limit):
         formula = layer["backward_formula"]
         out.append(("p", f"[{layer['name']}]   {formula}"))
         arrays = {k: v for k, v in layer["backward"].items() if k != "check"}
-        out += _tables(arrays, layer["backward"]["check"], limit)
+        out += _tables(arrays, layer["backward"]["check"], limit, apart=_input_side(layer))
     out.append(("p", f"largest relative error against central differences: {r['gradcheck_max_rel_error']:.2e}"))
     if "optimizer" in r:
         opt = r["optimizer"]
@@ -165,14 +165,24 @@ def _vector(v):
     return _num(v[0]) if v.size == 1 else "[" + ", ".join(_num(x) for x in v) + "]"
 
 
-def _tables(arrays, checks, limit, prefix=None):
-    """Arrays of one shape side by side, one row per entry, each checked gradient followed by its
-    numeric value and relative error; arrays over ``limit`` entries as summary lines."""
+def _input_side(layer):
+    """The names of a layer's input and its gradient when the layer has parameters: its input
+    units are not its output units, even where they are as many."""
+    sym = layer["symbols"]
+    if set(sym) <= {"in", "out", "formula", "backward_formula"}:
+        return ()
+    return (sym["in"], f"dL/d{sym['in']}")
+
+
+def _tables(arrays, checks, limit, prefix=None, apart=()):
+    """Arrays of one shape side by side (those named in ``apart`` on their own), one row per entry,
+    each checked gradient followed by its numeric value and relative error; arrays over ``limit``
+    entries as summary lines."""
     groups = {}
     for name, a in arrays.items():
-        groups.setdefault(np.shape(a), []).append(name)
+        groups.setdefault((name in apart, np.shape(a)), []).append(name)
     blocks = []
-    for shape, names in groups.items():
+    for (_, shape), names in groups.items():
         size = int(np.prod(shape))
         if limit is not None and size > limit:
             blocks += [("p", _summary(n, arrays[n], checks.get(n))) for n in names]
