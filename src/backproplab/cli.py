@@ -46,7 +46,7 @@ class _Parser(argparse.ArgumentParser):
 def _add_config_option(group, f, default=None, lab_only=False):
     """One RunConfig field as an option, as its metadata declares it."""
     meta = f.metadata
-    kwargs = {"help": help_text(f, lab_only).replace("%", "%%"), "default": default}
+    kwargs = {"help": help_text(f, lab_only).replace("%", "%%"), "default": default, "dest": f.name}
     if meta.get("type") is bool:
         if "flag" in meta:  # an option that turns a default-on setting off, such as --no-download
             kwargs.update(action="store_false", dest=f.name)

@@ -125,7 +125,8 @@ def _run_section(doc, folder):
                ("final training loss", "-" if m.get("final_loss") is None else f"{m['final_loss']:.5f}"),
                ("training accuracy", "-" if m.get("train_accuracy") is None else f"{100 * m['train_accuracy']:.2f}%"),
                ("epochs", m["epochs"]), ("training time", f"{m['seconds']:.2f} s"),
-               ("test set", m.get("test_set", "")), ("how it ended", m.get("stop_reason", ""))]
+               ("test set", m.get("test_set", "")), ("how it ended", m.get("stop_reason", "")),
+               ("diagnosis", m["diagnosis"]["message"] if m.get("diagnosis") else "none: training went well")]
     doc.para("Results")
     doc.table(("measure", "value"), results)
     for name, caption in RUN_FIGURES:

@@ -54,6 +54,7 @@ def run_one(task):
         "test_accuracy": test_accuracy, "test_loss": finite(test_loss),
         "train_accuracy": h.last("accuracy"), "final_loss": finite(h.last("loss")),
         "epochs": h.epochs, "seconds": h.last("seconds") or 0.0, "diverged": h.diverged,
+        "diagnosis": run.diagnosis.kind if run.diagnosis is not None else None,
         "epochs_to_target": None if reached is None else h.epoch[reached],
         "seconds_to_target": None if reached is None else h.seconds[reached],
         "loss": [finite(v) for v in h.loss], "accuracy": h.accuracy,

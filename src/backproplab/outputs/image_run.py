@@ -15,7 +15,7 @@ from .. import plots
 from ..model_file import save_model
 from ..run import train
 from ..training import DivergenceWarning, evaluate, predict_output
-from .metrics import run_metrics, write_metrics
+from .metrics import run_metrics, write_ending, write_metrics
 from .predictions import confusion
 
 CHECKPOINT = "checkpoint.npz"
@@ -28,8 +28,7 @@ def run_images_to_folder(config, folder, write=print, resume=False):
         run = train(config, write=write, checkpoint=os.path.join(folder, CHECKPOINT), resume=resume,
                     progress_stream=sys.stdout)
     data, model, loss_fn, history = run.data, run.model, run.loss_fn, run.history
-    if history.diverged:
-        write(f"error: {history.message}")
+    write_ending(run, write)
     if history.best_epoch is not None:
         write(f"kept the weights of epoch {history.best_epoch} (best {config.monitor})")
     with np.errstate(over="ignore", invalid="ignore"):
@@ -53,7 +52,7 @@ def run_images_to_folder(config, folder, write=print, resume=False):
         "config": config.as_dict(), "loss": run.loss_name, "class_names": list(names),
         "input_scale": data.input_scale, "image_shape": list(data.image_shape) if data.image_shape else None,
     })
-    metrics = run_metrics(config, data, history, test_loss, test_accuracy)
+    metrics = run_metrics(config, data, history, test_loss, test_accuracy, run.diagnosis)
     metrics.update({
         "per_class_accuracy": per_class,
         "confusion_matrix": matrix.tolist(),

@@ -18,8 +18,20 @@ def versions():
             "python": platform.python_version()}
 
 
-def run_metrics(config, data, history, test_loss, test_accuracy):
-    """The metrics.json fields every run shares: results, sizes, how it ended, config, history, versions."""
+def write_ending(run, write):
+    """One line when a run went wrong: the divergence's error, else the diagnosis (cause and fix)."""
+    if run.history.diverged:
+        write(f"error: {run.history.message}")
+    elif run.diagnosis is not None:
+        write(f"diagnosis: {run.diagnosis.line()}")
+
+
+def run_metrics(config, data, history, test_loss, test_accuracy, diagnosis=None):
+    """The metrics.json fields every run shares: results, sizes, how it ended, config, history, versions.
+
+    ``diagnosis`` (a training.Diagnosis) is stored as {kind, seen, cause, fix, message}, None when
+    training went well.
+    """
     return {
         "dataset": config.dataset,
         "test_accuracy": test_accuracy,
@@ -35,6 +47,7 @@ def run_metrics(config, data, history, test_loss, test_accuracy):
         "diverged": history.diverged,
         "stop_reason": history.stop_reason,
         "message": history.message,
+        "diagnosis": diagnosis.as_dict() if diagnosis is not None else None,
         "config": config.as_dict(),
         "history": {k: v for k, v in history.as_dict().items() if isinstance(v, list)},
         "versions": versions(),

@@ -9,7 +9,7 @@ from .. import plots
 from ..model_file import save_model
 from ..run import train
 from ..training import DivergenceWarning, GradientNorms, evaluate
-from .metrics import run_metrics, write_metrics
+from .metrics import run_metrics, write_ending, write_metrics
 from .network_figures import write_network_figures
 from .predictions import positive_class_scores, sample_lines
 from .sample_trace import write_sample_trace
@@ -26,8 +26,7 @@ def run_to_folder(config, folder, write=print, show_samples=True):
         warnings.simplefilter("ignore", DivergenceWarning)
         run = train(config, write=write, callbacks=[norms])
     data, model, loss_fn, history = run.data, run.model, run.loss_fn, run.history
-    if history.diverged:
-        write(f"error: {history.message}")
+    write_ending(run, write)
     model.eval()
     X_test = data.X_test.astype(config.dtype)
     with np.errstate(over="ignore", invalid="ignore"):  # a diverged model may overflow; reported above
@@ -58,7 +57,7 @@ def run_to_folder(config, folder, write=print, show_samples=True):
     write_network_figures(model, loss_fn, data.X_train.astype(config.dtype), norms.norms, folder, name)
     write_sample_trace(model, loss_fn, run.loss_name, data.X_train, data.y_train, folder)
     save_model(model, os.path.join(folder, "model.npz"), metadata={"config": config.as_dict(), "loss": run.loss_name})
-    metrics = run_metrics(config, data, history, test_loss, test_accuracy)
+    metrics = run_metrics(config, data, history, test_loss, test_accuracy, run.diagnosis)
     metrics["predictions"] = [{"sample": i, "truth": int(t),
                                "prediction": round(float(sc), 5) if scores.ndim == 1 else int(np.argmax(sc))}
                               for i, (t, sc) in enumerate(zip(data.y_test, scores))]

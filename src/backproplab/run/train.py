@@ -7,7 +7,7 @@ import numpy as np
 from ..nn import Sequential, get_loss
 from ..rng import spawn
 from ..training import (
-    BatchProgress, Checkpoint, EarlyStopping, PrintProgress, TargetAccuracy, fit, read_checkpoint, restore,
+    BatchProgress, Checkpoint, EarlyStopping, PrintProgress, TargetAccuracy, diagnose, fit, read_checkpoint, restore,
 )
 from . import datasets
 from .build import build_model, build_optimizer, build_schedule, choose_head
@@ -19,6 +19,7 @@ from .threads import auto_threads, blas_threads
 # does not change the data, and the test set is drawn apart from the training set.
 # (SeedSequence children depend only on their index, so appending a stream changes no other.)
 _STREAMS = ("train data", "test data", "weights", "shuffling", "dropout")
+DIAGNOSIS_SAMPLES = 2000
 
 
 @dataclass
@@ -29,6 +30,7 @@ class TrainedRun:
     loss_fn: object
     history: object
     loss_name: str = ""  # the registry name of loss_fn (see build.trained_loss)
+    diagnosis: object = None  # a training.Diagnosis of what went wrong, None when training went well
 
 
 def random_streams(seed):
@@ -86,4 +88,8 @@ def train(config, write=None, checkpoint=None, resume=False, progress_stream=Non
                       epochs=config.epochs, batch_size=config.batch_size, shuffle=config.shuffle,
                       schedule=schedule, validation_data=data.validation, callbacks=callbacks,
                       seed=streams["shuffling"], history=history)
-    return TrainedRun(config, data, model, loss_fn, history, head.loss)
+    # Looking inside the network on a few thousand training samples is enough, and bounded in memory.
+    sample = slice(0, DIAGNOSIS_SAMPLES)
+    diagnosis = diagnose(history, model, loss_fn, data.X_train[sample].astype(dtype, copy=False),
+                         data.y_train[sample])
+    return TrainedRun(config, data, model, loss_fn, history, head.loss, diagnosis)
