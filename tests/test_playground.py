@@ -23,6 +23,7 @@ from backproplab.optim import OPTIMIZERS, SCHEDULES
 from backproplab.playground import Session, check_settings, make_server
 from backproplab.playground.script import python_script
 from backproplab.playground.settings import MAX_UPLOAD_BYTES
+from backproplab.tracing import trace
 
 SRC = pathlib.Path(__file__).resolve().parents[1] / "src" / "backproplab"
 
@@ -310,3 +311,30 @@ def test_the_python_script_builds_the_same_data_and_network(server):
     assert [type(layer).__name__ for layer in scope["model"].layers] == [
         type(layer).__name__ for layer in session.model.layers]
     assert len(scope["history"].loss) == 3
+
+
+@pytest.mark.parametrize("settings", [
+    {"dataset": "xor", "hidden": [4, 3], "activation": ["tanh", "relu"]},
+    {"dataset": "spiral", "classes": 3, "loss": "cross_entropy", "hidden": [5], "activation": ["sigmoid"],
+     "features": ["x1", "x2", "x1*x2"]},
+])
+def test_the_inspector_shows_the_numbers_of_trace(settings):
+    """Clicking a neuron shows what ``backproplab trace`` computes for that training point."""
+    session = Session(settings)
+    for _ in range(2):
+        session.train_epoch()
+    point = 7
+    record = trace(session.model, session.inputs_train[point], session.y_train[point], session.loss_name).record
+    positions = [session.model.layers.index(layer) for layer in session.linears]
+    for k, i in enumerate(positions):
+        layer = record["layers"][i]
+        sym, backward = layer["symbols"], layer["backward"]
+        for j in range(session.linears[k].out_features):
+            session.set_inspect(k, j, point)
+            info = session.inspection()
+            assert info["z"] == pytest.approx(layer["forward"][sym["out"]][j], rel=1e-12, abs=1e-12)
+            assert info["delta"] == pytest.approx(backward[f"dL/d{sym['out']}"][j], rel=1e-12, abs=1e-15)
+            assert np.allclose(info["grad_w"], backward[f"dL/d{sym['weight']}"][j], rtol=1e-12, atol=1e-15)
+            assert info["loss"] == pytest.approx(record["loss"]["value"], rel=1e-12)
+        assert np.allclose(next(b["delta"] for b in info["backward"] if b["layer"] == k),
+                           backward[f"dL/d{sym['out']}"], rtol=1e-12, atol=1e-15)
