@@ -9,7 +9,8 @@ const POINTS = [50, 100, 200, 400, 1000, 2000];
 const DROPOUT = [0, 0.1, 0.2, 0.3, 0.5];
 const TARGETS = [0, 0.9, 0.95, 0.99, 1];
 const VIEW = ["showTest", "discretize"];
-const TOP = 76;  // room above the neurons for each layer's buttons and activation  // page-only settings, kept in the URL too
+const TOP = 76;  // room above the neurons for each layer's buttons and activation
+const MAX_HEIGHT = 520;  // the network's drawing grows to this height, then its neurons shrink  // page-only settings, kept in the URL too
 
 let options, settings, view = {showTest: false, discretize: false};
 let sessionId = null, source = null, last = null, losses = [], generation = -1, points = null;
@@ -309,7 +310,8 @@ function layout(frame) {
   const widths = [settings.features.length, ...settings.hidden, frame.weights[frame.weights.length - 1].bias.length];
   const box = $("network"), columns = widths.length, width = box.clientWidth || 500, node = 34;
   const gap = columns > 1 ? (width - 80 - node) / (columns - 1) : 0;
-  const spacing = Math.min(46, (box.clientHeight - TOP) / Math.max(...widths));
+  const spacing = Math.min(46, (MAX_HEIGHT - TOP) / Math.max(...widths));
+  box.style.height = `${TOP + spacing * Math.max(...widths) + 8}px`;  // as tall as the widest layer needs
   const size = Math.min(node, spacing - 6);
   return widths.map((n, c) => Array.from({length: n}, (_, j) => ({x: 60 + c * gap, y: TOP + j * spacing, size})));
 }
