@@ -73,7 +73,7 @@ def test_shipped_sweeps_run_by_name_from_a_plain_install(installed):
     work.mkdir()
     listing = _run(installed["bin"] / "backproplab", "experiments", cwd=work)
     assert "learning-rate: What does the learning rate do?" in listing
-    assert "setups/xor-2-7-7-1-lr0.1: " in listing
+    assert "\nsetups/" in listing  # experiments/setups/ too
     _run(installed["bin"] / "backproplab", "sweep", "learning-rate", "--seeds", "1", "--epochs", "5",
          "--workers", "1", "--out", "lr", cwd=work)
     results = [json.loads(line) for line in (work / "lr" / "results.jsonl").read_text().splitlines()]
@@ -90,4 +90,5 @@ def test_a_shipped_sweep_is_found_by_name_path_or_file_name(tmp_path):
     assert find_sweep_file(str(own)) == str(own)
     with pytest.raises(ConfigError, match="did you mean 'learning-rate'"):
         find_sweep_file("learnig-rate")
-    assert {"learning-rate", "setups/xor-2-7-7-1-lr0.1"} <= set(shipped_sweeps())
+    names = set(shipped_sweeps())
+    assert "learning-rate" in names and any(name.startswith("setups/") for name in names)

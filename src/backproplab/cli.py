@@ -26,6 +26,7 @@ from .progress import set_bar_factory
 from .report import write_report
 from .run import RunConfig, describe, option, prepare_inputs
 from .run.bars import terminal_bar
+from .run.predict import write_predictions
 from .run.config import GROUPS, help_text
 from .run.trace_sample import trace_input
 from .tracing import FORMATS, trace
@@ -131,7 +132,8 @@ def build_parser():
     predict.add_argument("--model", required=True, metavar="FILE", help="model file (.npz)")
     predict.add_argument("--data", required=True, metavar="CSV", help="comma-separated features, one sample per row (a header row is skipped)")
     predict.add_argument("--kaggle", metavar="CSV", help="write a Kaggle submission (ImageId,Label) to this file instead of printing")
-    predict.add_argument("--force", action="store_true", help="allow --kaggle to replace an existing file")
+    predict.add_argument("--out", metavar="CSV", help="write row,class,score for every row to this file instead of printing")
+    predict.add_argument("--force", action="store_true", help="allow --kaggle or --out to replace an existing file")
     predict.add_argument("--debug", action="store_true", help="show a traceback on errors")
     playground = sub.add_parser("playground", help="a local web page where a network trains live on 2-D data",
                                 description="Serve the playground page on this computer and open it: pick data, "
@@ -331,6 +333,8 @@ def _run_predict(args, write):
     model, metadata = load_model(args.model)
     if args.kaggle and os.path.exists(args.kaggle) and not args.force:
         raise ConfigError(f"--kaggle {args.kaggle!r} already exists; choose another name or add --force to replace it")
+    if args.out and os.path.exists(args.out) and not args.force:
+        raise ConfigError(f"--out {args.out!r} already exists; choose another name or add --force to replace it")
     X = read_points(args.data)
     inputs = prepare_inputs(model, metadata, X, args.data)
     loss_fn = get_loss(metadata.get("loss", "mse"))
@@ -342,6 +346,10 @@ def _run_predict(args, write):
         return 0
     scores = positive_class_scores(loss_fn, output)
     names = metadata.get("class_names")
+    if args.out:
+        write_predictions(args.out, labels, scores, names)
+        write(f"wrote {len(labels):,} predictions to {args.out} (row,class,score)")
+        return 0
     for i, (row, label) in enumerate(zip(X, labels)):
         score = f"{scores[i]:.5f}" if scores.ndim == 1 else f"{scores[i].max():.5f}"
         shown = ", ".join(f"{v:g}" for v in row[:8]) + (", ..." if len(row) > 8 else "")

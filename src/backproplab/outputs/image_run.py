@@ -14,6 +14,7 @@ import numpy as np
 from .. import plots
 from ..model_file import save_model
 from ..run import train
+from ..run.predict import feature_statistics_metadata
 from ..training import DivergenceWarning, evaluate, predict_output
 from .metrics import run_metrics, write_ending, write_metrics
 from .predictions import confusion
@@ -51,6 +52,7 @@ def run_images_to_folder(config, folder, write=print, resume=False):
     save_model(model, os.path.join(folder, "model.npz"), metadata={
         "config": config.as_dict(), "loss": run.loss_name, "class_names": list(names),
         "input_scale": data.input_scale, "image_shape": list(data.image_shape) if data.image_shape else None,
+        **feature_statistics_metadata(data),
     })
     metrics = run_metrics(config, data, history, test_loss, test_accuracy, run.diagnosis)
     metrics.update({

@@ -170,6 +170,16 @@ class RunConfig:
         None, "data", "--dataset csv: a table with a label column, e.g. Kaggle's train.csv", metavar="CSV",
         default_text="")
     label_column: str = _field("label", "data", "--dataset csv: name of the label column")
+    test_data: str | None = _field(
+        None, "data", "--dataset csv: score on this table (same columns) instead of rows held out of --data",
+        metavar="CSV", default_text="")
+    scale: float | None = _field(
+        None, "data", "--dataset csv: divide every value by this, e.g. --scale 255 for pixels", type=float,
+        low=0.0, low_open=True, default_text="255 for 784 columns (28x28 images), else 1: values are not guessed at")
+    standardize: bool | None = _field(
+        None, "data", "--dataset csv: standardise each feature by the mean and standard deviation of the "
+        "training rows (kept in the model file, applied by predict)", type=bool,
+        default_text="on, except for 784-column images")
     val_size: int | None = _field(
         None, "data", "images or CSV rows held out of training for validation; 0 for none", type=int, low=0,
         default_text=f"{datasets.DEFAULT_VAL_SIZE:,}, or 10% of smaller sets")
@@ -306,7 +316,8 @@ def _check_field(cfg, f):
             what = "integer widths" if f.name == "hidden" else "channel counts"
             raise ConfigError(f"{name} takes positive {what} such as '{example}', got {value!r}")
     elif meta.get("type") is bool:
-        check_bool(name, value)
+        if not (value is None and f.default is None):  # None: the data set decides
+            check_bool(name, value)
     elif meta.get("type") in (int, float):
         check = check_int if meta["type"] is int else check_number
         extra = {k: meta[k] for k in ("low_open", "high_open") if k in meta} if check is check_number else {}

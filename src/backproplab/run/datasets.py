@@ -9,7 +9,11 @@ Three kinds of source:
   (the lab's XOR points) that is tested on itself. A new generator with its registry
   line is a new ``--dataset`` choice, with nothing to add here.
 - MNIST-style image sets: every entry of ``data.images.IMAGE_SETS``, with their own test files.
-- ``csv``: any numeric table with a label column, ``--data FILE``.
+- ``csv``: any numeric table with a label column, ``--data FILE`` (and ``--test-data FILE``).
+  Its values are taken as they are, except that 784 columns (28 x 28, the layout of MNIST
+  and Kaggle's digit files) are pixels divided by 255, and ``--scale`` divides by any
+  value; other tables are standardised (``--standardize``, statistics of the training rows,
+  kept in the model file).
 
 Image and CSV sets (``table`` sources) train a ReLU network with Adam in float32 by
 default (``TABLE_DEFAULTS``), hold out validation rows and write checkpoints.
@@ -35,7 +39,9 @@ TABLE_DEFAULTS = {
     "cnn": {**_TABLE_COMMON, "hidden": (128,), "dropout": 0.25, "epochs": 15, "batch_size": 64},
 }
 # Options that only some data sets take; a value other than RunConfig's default is an error elsewhere.
-DATA_OPTIONS = ("n", "test_size", "noise", "classes", "val_size", "data_dir", "download", "data", "label_column")
+DATA_OPTIONS = ("n", "test_size", "noise", "classes", "val_size", "data_dir", "download", "data", "label_column",
+                "test_data", "scale", "standardize")
+IMAGE_COLUMNS = 28 * 28  # a CSV of this many feature columns holds 28x28 images of 0-255 pixels
 
 
 @dataclass
@@ -52,6 +58,8 @@ class Split:
     class_names: tuple | None = None
     image_shape: tuple | None = None  # (H, W) of image data, None for other data
     input_scale: float = 1.0          # raw inputs are divided by this (255 for pixels)
+    feature_mean: np.ndarray | None = None  # then, when standardised, (x - mean) / std per feature
+    feature_std: np.ndarray | None = None
 
     @property
     def n_classes(self):
@@ -103,7 +111,8 @@ def sources():
     """Every data set by name: the generators (read now, so that new registrations count), images, csv."""
     found = {name: _points_source(name, generator) for name, generator in DATASETS.items()}
     found.update((name, Source(name, "images", _TABLE_OPTIONS | {"data_dir", "download"})) for name in IMAGE_SETS)
-    found["csv"] = Source("csv", "csv", _TABLE_OPTIONS | {"data", "label_column"})
+    found["csv"] = Source("csv", "csv",
+                          _TABLE_OPTIONS | {"data", "label_column", "test_data", "scale", "standardize"})
     return found
 
 
@@ -164,10 +173,16 @@ def _split_images(src, config, streams):
                         IMAGE_SETS[src.name].classes, X_train.shape[1:], 255.0)
 
 
-def pixel_scale(X):
-    """255 when every value of ``X`` is a whole number in 0..255 and some exceed 1 (pixels), else 1."""
-    pixels = X.min() >= 0 and 1 < X.max() <= 255 and not np.any(np.mod(X, 1))
-    return 255.0 if pixels else 1.0
+def table_scale(config, n_features):
+    """``--scale``; else 255 for the 784-column image layout, 1 for any other table (values are not guessed at)."""
+    if config.scale is not None:
+        return config.scale
+    return 255.0 if n_features == IMAGE_COLUMNS else 1.0
+
+
+def table_standardize(config, n_features):
+    """``--standardize`` / ``--no-standardize``; else on for every table but the 784-column image layout."""
+    return config.standardize if config.standardize is not None else n_features != IMAGE_COLUMNS
 
 
 def square_image_shape(n_features):
@@ -179,20 +194,35 @@ def square_image_shape(n_features):
 def _split_csv(src, config, streams):
     """A CSV gives up ``--test-size`` rows (default 10%) as its test set, drawn with the seed."""
     X, y = read_labelled(config.data, config.label_column)
-    n_test = config.test_size or max(1, len(X) // 10)
-    if n_test >= len(X):
-        raise ConfigError(f"--test-size {n_test} leaves no training rows of the {len(X)} in {config.data!r}")
-    order = streams["test data"].permutation(len(X))
-    test, train = order[:n_test], order[n_test:]
-    classes = tuple(str(k) for k in range(int(y.max()) + 1))
-    test_source = f"{n_test} rows of {config.data} held out with seed {config.seed}"
-    return _table_split(config, streams, X[train], y[train], X[test], y[test], test_source,
-                        classes, square_image_shape(X.shape[1]), pixel_scale(X))
+    if config.test_data:
+        X_train, y_train = X, y
+        X_test, y_test = read_labelled(config.test_data, config.label_column)
+        if X_test.shape[1] != X.shape[1]:
+            raise ConfigError(f"--test-data {config.test_data!r} has {X_test.shape[1]} feature columns, --data "
+                              f"{config.data!r} has {X.shape[1]}; give files of the same columns")
+        if config.test_size is not None:
+            raise ConfigError("--test-size holds rows of --data out for testing; with --test-data drop it")
+        test_source = f"the {len(y_test)} rows of {config.test_data}"
+    else:
+        n_test = config.test_size or max(1, len(X) // 10)
+        if n_test >= len(X):
+            raise ConfigError(f"--test-size {n_test} leaves no training rows of the {len(X)} in {config.data!r}")
+        order = streams["test data"].permutation(len(X))
+        test, train = order[:n_test], order[n_test:]
+        X_train, y_train, X_test, y_test = X[train], y[train], X[test], y[test]
+        test_source = f"{n_test} rows of {config.data} held out with seed {config.seed}"
+    classes = tuple(str(k) for k in range(int(max(y_train.max(), y_test.max())) + 1))
+    n_features = X.shape[1]
+    return _table_split(config, streams, X_train, y_train, X_test, y_test, test_source, classes,
+                        square_image_shape(n_features), table_scale(config, n_features),
+                        table_standardize(config, n_features))
 
 
-def _table_split(config, streams, X_train, y_train, X_test, y_test, test_source, classes, image_shape, scale):
+def _table_split(config, streams, X_train, y_train, X_test, y_test, test_source, classes, image_shape, scale,
+                 standardize=False):
     """``--n`` draws a random subset of the training rows; ``--val-size`` rows (default 5,000, or 10%
-    of smaller sets) are held out for validation; inputs are divided by ``scale`` and shaped for the model."""
+    of smaller sets) are held out for validation; inputs are divided by ``scale``, with ``standardize``
+    standardised by the mean and standard deviation of the training rows, and shaped for the model."""
     X_train, y_train = _subset(X_train, y_train, config.n, streams["train data"], "--n")
     n_val = config.val_size if config.val_size is not None else min(DEFAULT_VAL_SIZE, len(X_train) // 10)
     if n_val >= len(X_train):
@@ -205,13 +235,24 @@ def _table_split(config, streams, X_train, y_train, X_test, y_test, test_source,
         raise ConfigError(f"--model cnn needs square images; {config.data!r} has {X_train.shape[1]} features "
                           "per row (use --model mlp)")
     dtype = np.dtype(config.dtype)
+    mean = std = None
+    if standardize:
+        mean, std = feature_statistics(X_train / scale)
 
     def shape(X):
         X = (X / dtype.type(scale)).astype(dtype, copy=False)
+        if standardize:
+            X = ((X - mean) / std).astype(dtype, copy=False)
         return X.reshape(len(X), 1, *image_shape) if config.model == "cnn" else X.reshape(len(X), -1)
 
     return Split(shape(X_train), y_train, shape(X_test), y_test, test_source,
-                 shape(X_val) if n_val else None, y_val if n_val else None, classes, image_shape, scale)
+                 shape(X_val) if n_val else None, y_val if n_val else None, classes, image_shape, scale, mean, std)
+
+
+def feature_statistics(X):
+    """(mean, std) of each column of ``X``; a constant column gets std 1, so it maps to 0."""
+    mean, std = X.mean(axis=0), X.std(axis=0)
+    return mean, np.where(std > 0, std, 1.0)
 
 
 def make_data(config, streams):

@@ -1,26 +1,59 @@
-"""Prepare raw features for a saved model: what ``backproplab predict`` feeds the network."""
+"""Prepare raw features for a saved model, and write what it predicts: what ``backproplab predict`` does.
 
+A table run records in its model file how its inputs were prepared (``input_scale``, and
+``feature_mean`` and ``feature_std`` when standardised); ``prepare_inputs`` repeats it.
+"""
+
+import numpy as np
+
+from ..atomic import write_text
 from ..errors import BackproplabError
 from ..nn import Conv2d, Sequential
+
+
+def feature_statistics_metadata(data):
+    """The model file's record of a standardised run (a Split): each feature's training mean and std."""
+    if data.feature_mean is None:
+        return {}
+    return {"feature_mean": data.feature_mean.tolist(), "feature_std": data.feature_std.tolist()}
 
 
 def prepare_inputs(model, metadata, X, source="the data"):
     """``X`` (rows of raw features, as in the training file) scaled and shaped for ``model``.
 
-    Inputs are divided by the ``input_scale`` the model was trained with (255 for pixels)
-    and cast to the model's dtype; a model that starts with a convolution gets each row
-    as a (channels, height, width) image of the ``image_shape`` in ``metadata``.
+    Inputs are divided by the ``input_scale`` the model was trained with (255 for pixels),
+    standardised with the training rows' ``feature_mean`` and ``feature_std`` when the run
+    was, and cast to the model's dtype; a model that starts with a convolution gets each
+    row as a (channels, height, width) image of the ``image_shape`` in ``metadata``.
     """
     first = model.layers[0] if isinstance(model, Sequential) else model
     dtype = model.parameters()[0].data.dtype
-    inputs = (X / metadata.get("input_scale", 1.0)).astype(dtype)
     if isinstance(first, Conv2d):
         height, width = metadata.get("image_shape") or (0, 0)
         if X.shape[1] != height * width:
             raise BackproplabError(f"{source!r} has {X.shape[1]} columns, the model takes {height}x{width} = "
                                    f"{height * width} pixels per row")
+    else:
+        n_in = model.parameters()[0].shape[1]
+        if X.shape[1] != n_in:
+            raise BackproplabError(f"{source!r} has {X.shape[1]} columns, the model takes {n_in} features")
+    inputs = X / metadata.get("input_scale", 1.0)
+    if metadata.get("feature_mean") is not None:
+        inputs = (inputs - np.asarray(metadata["feature_mean"])) / np.asarray(metadata["feature_std"])
+    inputs = inputs.astype(dtype)
+    if isinstance(first, Conv2d):
         return inputs.reshape(len(X), first.in_channels, height, width)
-    n_in = model.parameters()[0].shape[1]
-    if X.shape[1] != n_in:
-        raise BackproplabError(f"{source!r} has {X.shape[1]} columns, the model takes {n_in} features")
     return inputs
+
+
+def write_predictions(path, labels, scores, class_names=None):
+    """A CSV of one line per row: ``row,class,score`` (and ``name`` when the classes have names), atomically.
+
+    ``score`` is the probability of class 1 for one output, else of the predicted class.
+    """
+    named = bool(class_names) and any(name != str(i) for i, name in enumerate(class_names))
+    header = "row,class,score" + (",name" if named else "")
+    best = scores if scores.ndim == 1 else scores.max(axis=1)
+    lines = [f"{i},{int(label)},{score:.6g}" + (f",{class_names[int(label)]}" if named else "")
+             for i, (label, score) in enumerate(zip(labels, best))]
+    write_text(path, "\n".join([header, *lines]) + "\n")
