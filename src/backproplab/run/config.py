@@ -268,7 +268,7 @@ def _shown(value, none="none"):
 
 
 def _default_text(f, lab_only=False):
-    """The lab's default of field ``f``, and (unless ``lab_only``) the image defaults where they differ."""
+    """The lab's default of field ``f``, and (unless ``lab_only``) the image and CSV defaults where they differ."""
     meta = f.metadata
     if "default_text" in meta:
         text = meta["default_text"]
@@ -276,11 +276,11 @@ def _default_text(f, lab_only=False):
     none = meta.get("none", "none")
     lab = _shown(f.default, none)
     mlp, cnn = (_shown(datasets.TABLE_DEFAULTS[model].get(f.name, f.default), none) for model in ("mlp", "cnn"))
-    if lab_only or mlp == cnn == lab:
+    table = _shown(datasets.CSV_DEFAULTS["mlp"].get(f.name, f.default), none)
+    if lab_only or mlp == cnn == lab == table:
         return lab
-    if mlp == cnn:
-        return f"{lab}; {mlp} for images"
-    return f"{lab}; {mlp} for the images mlp, {cnn} for cnn"
+    text = f"{lab}; {mlp} for images" if mlp == cnn else f"{lab}; {mlp} for the images mlp, {cnn} for cnn"
+    return text if table == mlp else f"{text}; {table} for CSV tables"
 
 
 def help_text(f, lab_only=False):

@@ -38,6 +38,12 @@ TABLE_DEFAULTS = {
     "mlp": {**_TABLE_COMMON, "hidden": (256, 128), "dropout": 0.2, "epochs": 40, "batch_size": 128},
     "cnn": {**_TABLE_COMMON, "hidden": (128,), "dropout": 0.25, "epochs": 15, "batch_size": 64},
 }
+# A CSV table is most often a few features and a few hundred rows: a small MLP without dropout.
+# (--model cnn on a table of 28x28 images takes the images' defaults.)
+CSV_DEFAULTS = {
+    "mlp": {**_TABLE_COMMON, "hidden": (64, 32), "dropout": 0.0, "epochs": 100, "batch_size": 32},
+    "cnn": TABLE_DEFAULTS["cnn"],
+}
 # Options that only some data sets take; a value other than RunConfig's default is an error elsewhere.
 DATA_OPTIONS = ("n", "test_size", "noise", "classes", "val_size", "data_dir", "download", "data", "label_column",
                 "test_data", "scale", "standardize")
@@ -88,7 +94,7 @@ class Source:
     @property
     def defaults(self):
         """Per model, the RunConfig defaults this source changes."""
-        return TABLE_DEFAULTS if self.is_table else {}
+        return {"points": {}, "images": TABLE_DEFAULTS, "csv": CSV_DEFAULTS}[self.kind]
 
     def split(self, config, streams):
         """The Split of ``config``, drawing from the named random ``streams``."""
