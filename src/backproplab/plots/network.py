@@ -37,7 +37,7 @@ def network_diagram(weights, maps, extent, path, title="", layer_names=None):
     height = max(shown)
     fig, ax = figure(figsize=(0.8 * (gap * (n_cols - 1) + 1.8), 0.8 * (height + 2.0)))
     ax.set_xlim(-0.9, gap * (n_cols - 1) + 0.9)
-    ax.set_ylim(-1.4, height + 0.1)
+    ax.set_ylim(-2.1, height + 0.1)
     ax.set_aspect("equal")
     ax.set_axis_off()
     ys = [np.arange(k)[::-1] + (height - k) / 2 for k in shown]
@@ -50,8 +50,8 @@ def network_diagram(weights, maps, extent, path, title="", layer_names=None):
                         linewidth=0.3 + 4.0 * abs(v) / largest, alpha=0.7, zorder=1)
     names = layer_names or (["inputs"] + [f"layer {k}" for k in range(1, n_cols - 1)] + ["output"])
     for col, m in enumerate(maps):
-        lo, hi = _norm(m[:shown[col]])
         for i in range(shown[col]):
+            lo, hi = _norm(m[i])  # each neuron on its own scale: the shape of what it computes
             x, y = gap * col, ys[col][i]
             inset = ax.inset_axes([x - radius, y - radius, 2 * radius, 2 * radius], transform=ax.transData, zorder=3)
             image = inset.imshow(m[i], origin="lower", extent=extent, cmap=_MAP, vmin=lo, vmax=hi, aspect="auto")
@@ -61,8 +61,9 @@ def network_diagram(weights, maps, extent, path, title="", layer_names=None):
             inset.set_axis_off()
         label = names[col] + (f"\n(first {shown[col]} of {m.shape[0]})" if m.shape[0] > shown[col] else "")
         ax.text(gap * col, -0.75, label, ha="center", va="top", fontsize=9)
-    ax.text(gap * (n_cols - 1) / 2, -1.35, "neuron colour: its output over the input square, blue low, red high "
-            "(each layer on its own scale)", ha="center", va="bottom", fontsize=8, color="#444444")
+    ax.text(gap * (n_cols - 1) / 2, -2.05, "neuron colour: its output over the input square, blue low, red high\n"
+            "(each neuron on its own scale; neurons.png has the values)", ha="center", va="bottom", fontsize=8,
+            color="#444444")
     ax.plot([], [], color=_SIGN[True], lw=2, label="weight > 0")
     ax.plot([], [], color=_SIGN[False], lw=2, label="weight < 0")
     ax.legend(loc="upper left", fontsize=8, framealpha=0.9, title="line width: |weight|", title_fontsize=8)
@@ -91,12 +92,13 @@ def neuron_maps(maps, extent, path, title="", layer_names=None, X=None):
                 continue
             image = ax.imshow(m[c], origin="lower", extent=extent, cmap=_MAP, vmin=lo, vmax=hi)
             if X is not None:
-                ax.scatter(X[:, 0], X[:, 1], s=2, c="black", alpha=0.4)
+                ax.scatter(X[:, 0], X[:, 1], s=1, c="black", alpha=0.25, linewidths=0)
             ax.set_title(f"unit {c}", fontsize=8)
-        more = f" (first {cols} of {m.shape[0]})" if m.shape[0] > cols else ""
-        axes[r, 0].set_ylabel(names[r] + more, fontsize=8)
+        axes[r, 0].set_ylabel(names[r], fontsize=8)
         fig.colorbar(image, ax=list(axes[r]), fraction=0.02, pad=0.01)
-    fig.suptitle(title or "Each hidden neuron's output over the input square", fontsize=10)
+    widest = max(m.shape[0] for m in maps)
+    more = f" (the first {cols} units of each layer)" if widest > cols else ""
+    fig.suptitle((title or "Each hidden neuron's output over the input square") + more, fontsize=10)
     fig.savefig(path, dpi=110, bbox_inches="tight")
 
 

@@ -58,9 +58,9 @@ def record_trace(model, x, y, loss, optimizer=None, *, check_entries=64, seed=0)
     derivatives = [_local_derivative(layer, out) for layer, out in zip(layers, values[1:])]  # before any other pass
     formulas = loss_formulas(loss_fn, symbols[-1]["out"] if symbols else "p")
     record = {
-        "sample": {"x": x[0], "y": target[0] if target.ndim == 1 else target},
+        "sample": {"x": x[0], "y": target[0]},
         "model": _describe(layers),
-        "loss": {"name": _loss_name(loss_fn), "value": loss_value, "output": values[-1][0], "target": target,
+        "loss": {"name": _loss_name(loss_fn), "value": loss_value, "output": values[-1][0], "target": target[0],
                  "gradient": grads[-1][0], "formula": formulas[0], "gradient_formula": formulas[1]},
         "layers": [],
         "notes": _notes(net),
