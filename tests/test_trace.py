@@ -171,3 +171,14 @@ def test_bad_input_is_one_line_and_status_2(argv, message, capsys):
     assert main(["trace", *argv]) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_the_losss_reduction_is_kept(rng):
+    model = Sequential(Linear(2, 3, rng=rng), Sigmoid(), Linear(3, 2, rng=rng))
+    loss_fn = get_loss("mse", "sum")
+    record = bl.trace(model, [0.3, -0.7], [1.0, 0.0], loss_fn).record
+    net = copy.deepcopy(model)
+    loss = loss_fn(net(np.array([[0.3, -0.7]])), np.array([[1.0, 0.0]]))
+    net.backward(loss_fn.backward())
+    assert record["loss"]["value"] == loss and record["loss"]["formula"] == "L = sum((z2 - y)^2)"
+    np.testing.assert_array_equal(record["layers"][0]["backward"]["dL/dW1"], net[0].weight.grad)

@@ -1,5 +1,6 @@
 """What ``backproplab trace`` traces: a network (saved, or built from a RunConfig), one sample, an optimizer."""
 
+import copy
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,7 +20,7 @@ class TraceInput:
     model: Module
     x: np.ndarray
     y: object
-    loss: str
+    loss: object  # a Loss, with the run's reduction
     optimizer: object
     source: str  # where the network and the sample come from, in words
 
@@ -45,7 +46,7 @@ def trace_input(options, model_path=None, sample=None, x=None, y=None, steps=0):
         head = choose_head(config, data.n_classes)
         model = build_model(config, data.X_train.shape[1:], head.outputs, head.output_activation,
                             streams["weights"], streams["dropout"])
-        loss, source = head.loss, f"the {config.dataset} network built with seed {config.seed}"
+        loss, source = get_loss(head.loss, config.loss_reduction), f"the {config.dataset} network built with seed {config.seed}"
     else:
         built = sorted(name for name in options if FIELDS[name].metadata["group"] == "model")
         if built:
@@ -55,10 +56,11 @@ def trace_input(options, model_path=None, sample=None, x=None, y=None, steps=0):
         config = RunConfig.from_dict({**metadata.get("config", {}), **options})
         streams = random_streams(config.seed)
         data = make_data(config, streams) if x is None or steps else None
-        loss, source = metadata.get("loss", config.loss), f"the network in {model_path}"
+        loss = get_loss(metadata.get("loss", config.loss), config.loss_reduction)
+        source = f"the network in {model_path}"
     optimizer = build_optimizer(config, model.parameters())
     if steps:
-        fit(model, get_loss(loss), optimizer, data.X_train.astype(config.dtype), data.y_train, epochs=steps,
+        fit(model, copy.deepcopy(loss), optimizer, data.X_train.astype(config.dtype), data.y_train, epochs=steps,
             batch_size=config.batch_size, seed=streams["shuffling"])
         source += f", after {steps} epochs of training"
     if x is None:

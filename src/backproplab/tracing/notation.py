@@ -107,6 +107,10 @@ def loss_formulas(loss_fn, out="p"):
     """The loss and its gradient with respect to the network's output ``out``."""
     name = type(loss_fn).__name__
     loss, grad = _LOSSES.get(name, (f"L = {name}({{p}}, y): {_doc_line(loss_fn)}", f"dL/d{{p}} = {name}.backward()"))
+    reduction = getattr(loss_fn, "reduction", "mean")
+    if reduction != "mean":  # one sample: only the mean over several outputs (MSE's) changes
+        loss = loss.replace("mean(", f"{reduction}(")
+        grad = grad.replace(" / n", "") if reduction == "sum" else grad + f"   (reduction '{reduction}')"
     return loss.format(p=out), grad.format(p=out)
 
 

@@ -61,7 +61,8 @@ def record_trace(model, x, y, loss, optimizer=None, *, check_entries=64, seed=0)
         "sample": {"x": x[0], "y": target[0]},
         "model": _describe(layers),
         "loss": {"name": _loss_name(loss_fn), "value": loss_value, "output": values[-1][0], "target": target[0],
-                 "gradient": grads[-1][0], "formula": formulas[0], "gradient_formula": formulas[1]},
+                 "gradient": grads[-1][0], "formula": formulas[0], "gradient_formula": formulas[1],
+                 "reduction": getattr(loss_fn, "reduction", "mean")},
         "layers": [],
         "notes": _notes(net),
     }
@@ -96,7 +97,7 @@ def _loss(loss):
         return get_loss(loss)
     if not isinstance(loss, Loss):
         raise ConfigError(f"loss must be a Loss or a name such as 'bce', got {loss!r}")
-    return type(loss)()
+    return copy.deepcopy(loss)  # with its settings (reduction), without touching the caller's
 
 
 def _loss_name(loss_fn):

@@ -135,7 +135,8 @@ def _blocks(r, limit):
         out += _tables(arrays, {}, limit, apart=_input_side(layer))
     loss = r["loss"]
     out.append(("h", "Loss"))
-    out.append(("p", f"{loss['formula']} = {_num(loss['value'])}   ({loss['name']})"))
+    reduction = "" if loss.get("reduction", "mean") == "mean" else f", reduction '{loss['reduction']}'"
+    out.append(("p", f"{loss['formula']} = {_num(loss['value'])}   ({loss['name']}{reduction})"))
     out.append(("p", f"{loss['gradient_formula']} = {_vector(loss['gradient'])}"))
     out.append(("h", "Backward pass, from the loss down"))
     for layer in reversed(r["layers"]):
@@ -237,7 +238,7 @@ def _markdown(blocks):
 
 
 def _html(blocks):
-    parts = ['<div class="trace">']
+    parts = ['<div class="trace"><style>.trace-table td{text-align:right;font-variant-numeric:tabular-nums}</style>']
     for block in blocks:
         if block[0] == "h":
             parts.append(f"<h3>{html.escape(block[1])}</h3>")
