@@ -150,6 +150,14 @@ def test_text_markdown_and_large_layers(capsys):
     assert " 0,79 " in out and "): norm" not in out
 
 
+def test_html_is_a_whole_page_from_the_command_line_and_a_fragment_for_the_report(capsys):
+    assert main(["trace", "--format", "html"]) == 0
+    page = capsys.readouterr().out
+    assert page.startswith("<!doctype html>") and page.count('<table class="trace-table">') > 20
+    fragment = bl.trace(Sequential(Linear(1, 1), Sigmoid()), [2.0], 1.0, "mse").html()
+    assert fragment.startswith('<div class="trace">') and fragment.endswith("</div>")
+
+
 def test_a_trace_from_a_saved_model_file(tmp_path, capsys):
     rng = np.random.default_rng(0)
     model = Sequential(Linear(2, 3, rng=rng), Sigmoid(), Linear(3, 1, rng=rng), Sigmoid())

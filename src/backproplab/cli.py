@@ -320,7 +320,8 @@ def _run_trace(args, write):
     result = trace(found.model, found.x, found.y, found.loss, found.optimizer)
     if args.format == "text":
         write(f"{found.source}\n")
-    write(result.render(args.format, full=args.full).rstrip("\n"))
+    page = result.html_page(args.full) if args.format == "html" else result.render(args.format, full=args.full)
+    write(page.rstrip("\n"))
     return 0
 
 

@@ -50,8 +50,9 @@ def trace_input(options, model_path=None, sample=None, x=None, y=None, steps=0):
     else:
         built = sorted(name for name in options if FIELDS[name].metadata["group"] == "model")
         if built:
-            raise ConfigError(f"{', '.join(option(n) for n in built)} describe a network to build; with --model-file the "
-                              "network is the file's: drop them")
+            verb = "describes" if len(built) == 1 else "describe"
+            raise ConfigError(f"{', '.join(option(n) for n in built)} {verb} a network to build; with --model-file the "
+                              f"network is the file's: drop {'it' if len(built) == 1 else 'them'}")
         model, metadata = load_model(model_path)
         config = RunConfig.from_dict({**metadata.get("config", {}), **options})
         streams = random_streams(config.seed)

@@ -98,7 +98,15 @@ class Trace:
         return self.render("markdown", full)
 
     def html(self, full=False):
+        """An HTML fragment (a ``div``), as the report embeds it."""
         return self.render("html", full)
+
+    def html_page(self, full=False):
+        """A whole HTML page holding the trace, to open in a browser."""
+        return ('<!doctype html><html lang="en"><head><meta charset="utf-8"><title>backproplab trace</title>'
+                "<style>body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse;margin:.5em 0}"
+                "td,th{border:1px solid #ccc;padding:2px 8px}th{background:#f3f6fa}</style></head><body>"
+                + self.html(full) + "</body></html>\n")
 
     def _repr_html_(self):
         return self.html()
