@@ -136,7 +136,8 @@ def _blocks(r, limit):
     out += [("p", f"note: {n}") for n in r["notes"]]
     out.append(("h", "Forward pass"))
     for i, layer in enumerate(r["layers"]):
-        out.append(("p", f"[{layer['name']}]   {layer['formula']}"))
+        shapes = ", ".join(f"{k} {_shape(v)}" for k, v in layer["forward"].items())
+        out.append(("p", f"[{layer['name']}]   {layer['formula']}   (shapes: {shapes})"))
         arrays = dict(layer["forward"])
         if i:  # a layer's input is the previous layer's output, shown just above
             arrays.pop(layer["symbols"]["in"])
@@ -165,6 +166,11 @@ def _blocks(r, limit):
         out.append(("p", f"loss after the update: {_num(r['loss_after_update'])} "
                          f"(before: {_num(loss['value'])})"))
     return out
+
+
+def _shape(v):
+    shape = np.shape(v)
+    return "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
 
 
 def _vector(v):
