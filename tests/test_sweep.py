@@ -12,7 +12,8 @@ import pytest
 
 from backproplab import ConfigError
 from backproplab.cli import build_parser, main
-from backproplab.experiments import SweepSpec, read_results
+from backproplab.experiments import SweepSpec, read_results, sentences
+from backproplab.experiments.summary import _mean_std
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TIMING = ("seconds", "seconds_to_target")
@@ -100,3 +101,26 @@ def test_hidden_means_the_same_in_sweeps_and_train():
     assert build_parser().parse_args(["train", "--hidden", "360"]).hidden == [360]
     with pytest.raises(ConfigError, match="vary the seed with --seeds"):
         SweepSpec(vary={"seed": [1, 2]})
+
+
+def _row(label, accuracies, diagnoses=None, epochs=(100, 100, 100)):
+    mean, std = _mean_std(accuracies)
+    e_mean, e_std = _mean_std(list(epochs))
+    return {"point": {"dataset": "xor"}, "label": label, "seeds": len(accuracies), "test_accuracy_mean": mean,
+            "test_accuracy_std": std, "reached": len(accuracies), "epochs_to_target_median": e_mean,
+            "epochs_to_target_mean": e_mean, "epochs_to_target_std": e_std, "epochs": 2000, "diverged": 0,
+            "diagnoses": diagnoses or {}}
+
+
+def test_findings_name_a_winner_only_beyond_the_spread_over_seeds():
+    spec = SweepSpec(base={"dataset": "xor"}, vary={"lr": [0.1, 1.0]})
+    tie = sentences(spec, [_row("lr 0.1", [1.0, 0.9, 1.0]), _row("lr 1", [0.95, 1.0, 0.95])])[-1]
+    assert "no clear difference" in tie and "lr 0.1 and lr 1" in tie and "highest" not in tie
+    clear = sentences(spec, [_row("lr 0.1", [1.0, 1.0, 1.0]), _row("lr 1", [0.5, 0.52, 0.48], {"saturated": 3})])
+    assert "lr 0.1 has the highest mean test accuracy" in clear[-1]
+    assert "lr 1 (50.0%, saturated in 3 of 3 seeds)" in clear[-1]
+    assert "diagnosed saturated in 3" in clear[1]
+    speed = sentences(spec, [_row("lr 0.1", [1.0] * 3, epochs=(80, 90, 85)), _row("lr 1", [1.0] * 3, epochs=(400, 390, 420))])
+    assert "no clear difference" in speed[-1] and "lr 0.1 reaches 100% training accuracy fastest" in speed[-1]
+    same = sentences(spec, [_row("a", [1.0] * 3, epochs=(80, 300, 85)), _row("b", [1.0] * 3, epochs=(90, 100, 95))])
+    assert "fastest" not in same[-1]
