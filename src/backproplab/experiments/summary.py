@@ -95,7 +95,9 @@ def _groups(spec, rows):
     groups = []
     datasets = [spec.config(p, 0).dataset for p in points]
     for dataset in dict.fromkeys(datasets):
-        on = [(p, r) for p, r, d in zip(points, rows, datasets) if d == dataset]
+        # within one data set, a setting is named without it: "lr 0.1", not "dataset xor, lr 0.1"
+        on = [(p, dict(r, label=r["label"].replace(f"dataset {dataset}, ", "")))
+              for p, r, d in zip(points, rows, datasets) if d == dataset]
         where = f"On {dataset}"
         if "lr" in spec.vary and len(others) == 1:
             best = {}
