@@ -237,3 +237,66 @@ def test_ctrl_c_on_a_two_worker_sweep_is_one_line_and_the_resume_command(tmp_pat
     assert child.returncode == 130
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
     assert f"continue with: backproplab sweep --resume {folder}" in out
+
+
+def _csv(tmp_path, text, name="data.csv"):
+    path = tmp_path / name
+    path.write_bytes(text.encode("utf-8") if isinstance(text, str) else text)
+    return str(path)
+
+
+def test_a_byte_order_mark_is_skipped_not_taken_for_a_header(tmp_path):
+    from backproplab.data.csv_table import read_table
+
+    header, X = read_table(_csv(tmp_path, "\ufeff0.1,0.2\n0.3,0.4\n"))
+    assert header is None and X.tolist() == [[0.1, 0.2], [0.3, 0.4]]  # both rows kept
+    header, X = read_table(_csv(tmp_path, "\ufeffx,y\n1,2\n", "h.csv"))
+    assert header == ["x", "y"] and X.tolist() == [[1.0, 2.0]]
+
+
+def test_extreme_features_are_refused_without_warnings(tmp_path):
+    from backproplab.data.csv_table import read_table
+
+    with pytest.raises(ConfigError, match=r"holds 1e\+308 \(data row 2, column 1\).*rescale that column"):
+        read_table(_csv(tmp_path, "0.1,0.2\n1e308,0.4\n"))  # the suite turns any RuntimeWarning into an error
+
+
+def test_a_huge_label_is_refused_before_its_classes_are_built(tmp_path):
+    from backproplab.data.csv_table import read_labelled
+
+    path = _csv(tmp_path, "x,y,label\n0.1,0.2,0\n0.3,0.4,1000000000\n")
+    with pytest.raises(ConfigError, match=r"label 1000000000 means: 1,000,000,001 classes, over the limit"):
+        read_labelled(path)
+
+
+def test_special_data_files_are_refused(tmp_path):
+    from backproplab.data.csv_table import read_table
+
+    fifo = tmp_path / "data.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(ConfigError, match="is a FIFO"):
+        read_table(str(fifo))
+    result = run_capped("train", "--dataset", "csv", "--data", "/dev/zero", "--out", str(tmp_path / "run"))
+    assert_one_line_refusal(result, "'/dev/zero' is a device or special file")
+
+
+def test_predict_refuses_a_model_with_non_finite_weights(tmp_path):
+    model = Sequential(Linear(2, 1, rng=0))
+    model[0].weight.data[0, 0] = np.nan
+    save_model(model, tmp_path / "model.npz")
+    result = run_capped("predict", "--model", str(tmp_path / "model.npz"), "--data", _csv(tmp_path, "0.1,0.2\n"))
+    assert_one_line_refusal(result, "0.weight hold NaN or inf", "train it again")
+
+
+def test_idx_labels_stored_as_floats_are_refused(tmp_path):
+    from backproplab.data.idx import write_idx
+    from backproplab.data.images import IMAGE_SETS, load_image_set
+
+    folder = tmp_path / "mnist"
+    folder.mkdir()
+    files = IMAGE_SETS["mnist"].files
+    for role, (name, _) in files.items():
+        array = np.zeros((3, 28, 28), np.uint8) if "images" in role else np.array([0.0, 1.5, 2.0])
+        write_idx(folder / name[:-3], array)  # uncompressed, beside where the .gz would be
+    with pytest.raises(ConfigError, match="stores its labels as float64, not integers"):
+        load_image_set("mnist", str(folder), download_missing=False)

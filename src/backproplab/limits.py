@@ -18,6 +18,7 @@ _LIMITS = {
     "parameters": (200_000_000, "BACKPROPLAB_MAX_PARAMETERS", "parameters in one network"),
     "points": (10_000_000, "BACKPROPLAB_MAX_POINTS", "generated points"),
     "file_bytes": (4 * 2**30, "BACKPROPLAB_MAX_FILE_BYTES", "bytes read from one data or model file"),
+    "classes": (10_000, "BACKPROPLAB_MAX_CLASSES", "classes"),
 }
 
 

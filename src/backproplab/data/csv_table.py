@@ -12,6 +12,7 @@ import warnings
 import numpy as np
 
 from ..errors import ConfigError
+from ..limits import check_regular_file, check_size, limit
 
 
 def _is_number(cell):
@@ -22,11 +23,22 @@ def _is_number(cell):
     return True
 
 
+# Features beyond this size overflow when squared (variances, standardisation): refused, not garbled.
+LARGEST_FEATURE = 1e150
+
+
 def read_table(path):
-    """(column names or None, float array (N, D)) from a CSV file of numbers."""
+    """(column names or None, float array (N, D)) from a CSV file of numbers.
+
+    A UTF-8 byte-order mark is skipped (spreadsheets write one), so it is not
+    mistaken for a header.
+    """
     path = os.fspath(path)
+    check_regular_file(path, "data file", "give a .csv file")
     try:
-        with open(path, newline="") as f:
+        if os.path.getsize(path) > limit("file_bytes"):
+            check_size("file_bytes", os.path.getsize(path), f"data file {path!r}", "give a smaller table")
+        with open(path, newline="", encoding="utf-8-sig") as f:
             first = ""
             while not first.strip():
                 first = f.readline()
@@ -53,6 +65,11 @@ def read_table(path):
     if not np.all(np.isfinite(X)):
         row = int(np.argwhere(~np.isfinite(X))[0][0]) + 1
         raise ConfigError(f"data file {path!r} holds NaN or inf (data row {row}); remove or impute those rows")
+    too_large = np.abs(X) > LARGEST_FEATURE
+    if too_large.any():
+        row, column = (int(i) for i in np.argwhere(too_large)[0])
+        raise ConfigError(f"data file {path!r} holds {X[row, column]:g} (data row {row + 1}, column {column + 1}); "
+                          f"values beyond +-{LARGEST_FEATURE:g} overflow when squared: rescale that column")
     return header, X
 
 
@@ -95,4 +112,6 @@ def read_labelled(path, label="label"):
     if np.any(y < 0) or np.any(np.mod(y, 1)):
         bad = y[(y < 0) | (np.mod(y, 1) != 0)][0]
         raise ConfigError(f"data file {path!r}: labels must be integers 0, 1, ..., found {bad:g}")
+    check_size("classes", int(y.max()) + 1, f"data file {path!r}: label {y.max():.0f} means",
+               "number the classes 0, 1, 2, ... without gaps")
     return np.delete(table, column, axis=1), y.astype(np.int64)

@@ -133,6 +133,9 @@ def load_image_set(name, data_dir=None, download_missing=True, mirrors=None, str
                 f"{name}: {paths[f'{split} images']} holds shape {images.shape} and "
                 f"{paths[f'{split} labels']} shape {labels.shape}; expected (N, H, W) images and N labels"
             )
+        if not np.issubdtype(labels.dtype, np.integer):
+            raise ConfigError(f"{name}: {paths[f'{split} labels']} stores its labels as {labels.dtype}, not "
+                              "integers; use the data set's own label files")
         if labels.max() >= len(IMAGE_SETS[name].classes):
             raise ConfigError(f"{name}: {paths[f'{split} labels']} holds label {labels.max()}, expected 0-9")
     return (arrays["train images"], arrays["train labels"].astype(np.int64),

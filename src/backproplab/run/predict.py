@@ -27,6 +27,10 @@ def prepare_inputs(model, metadata, X, source="the data"):
     row as a (channels, height, width) image of the ``image_shape`` in ``metadata``.
     """
     first = model.layers[0] if isinstance(model, Sequential) else model
+    broken = [name for name, p in model.named_parameters() if not np.all(np.isfinite(p.data))]
+    if broken:
+        raise BackproplabError(f"the model's weights {', '.join(broken[:3])} hold NaN or inf (its training "
+                               "diverged), so its predictions would be meaningless; train it again with a lower --lr")
     dtype = model.parameters()[0].data.dtype
     if isinstance(first, Conv2d):
         height, width = metadata.get("image_shape") or (0, 0)
