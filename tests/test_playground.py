@@ -11,6 +11,7 @@ import contextlib
 import http.client
 import json
 import pathlib
+import shlex
 import threading
 
 import numpy as np
@@ -338,3 +339,123 @@ def test_the_inspector_shows_the_numbers_of_trace(settings):
             assert info["loss"] == pytest.approx(record["loss"]["value"], rel=1e-12)
         assert np.allclose(next(b["delta"] for b in info["backward"] if b["layer"] == k),
                            backward[f"dL/d{sym['out']}"], rtol=1e-12, atol=1e-15)
+
+
+def test_a_clicked_weight_shows_the_numbers_of_trace(server):
+    """The page's inspect request with ``from``: the weight, the delta it feeds, the activation it multiplies
+    and dL/dw = delta * a, equal to what ``backproplab trace`` computes for that training point."""
+    key = new_session(server, dataset="xor", hidden=[4, 3], activation=["tanh", "relu"], optimizer="adam")
+    for _ in range(3):
+        request(server, "POST", f"/api/sessions/{key}/control", {"action": "step"})
+    session = server.sessions.get(key)
+    point = 4
+    positions = [session.model.layers.index(layer) for layer in session.linears]
+    for k, j, i in [(0, 2, 1), (1, 0, 3), (2, 0, 2)]:
+        with session.lock:  # the network as it is now (each round edits one weight)
+            record = trace(session.model, session.inputs_train[point], session.y_train[point], session.loss_name).record
+        status, _ = request(server, "POST", f"/api/sessions/{key}/inspect",
+                            {"layer": k, "neuron": j, "point": point, "from": i})
+        assert status == 200
+        with session.lock:
+            info = session.inspection()  # what the stream's frames carry
+        layer = record["layers"][positions[k]]
+        sym, forward, backward = layer["symbols"], layer["forward"], layer["backward"]
+        w = info["weight"]
+        assert (info["layer"], info["neuron"], w["from"]) == (k, j, i)
+        assert w["value"] == forward[sym["weight"]][j, i]
+        assert w["input"] == pytest.approx(forward[sym["in"]][i], rel=1e-12, abs=1e-15)
+        assert w["delta"] == pytest.approx(backward[f"dL/d{sym['out']}"][j], rel=1e-12, abs=1e-15)
+        assert w["grad"] == pytest.approx(backward[f"dL/d{sym['weight']}"][j, i], rel=1e-12, abs=1e-15)
+        assert w["grad"] == w["delta"] * w["input"]
+        # editing it from the inspector: the weight takes the value and the inspector follows
+        assert request(server, "POST", f"/api/sessions/{key}/weight",
+                       {"layer": k, "to": j, "from": i, "value": 0.25})[0] == 200
+        with session.lock:
+            assert session.inspection()["weight"]["value"] == 0.25
+    status, data = request(server, "POST", f"/api/sessions/{key}/inspect", {"layer": 0, "neuron": 0, "point": 0, "from": 9})
+    assert status == 400 and "weights from inputs 0 .. 1" in data["error"]
+    frame = first_frames(server, key, 1)[0]  # the stream carries the inspected weight
+    assert frame["inspect"]["weight"]["from"] == 2 and frame["inspect"]["weight"]["value"] == 0.25
+
+
+TRAIN_SETUPS = [
+    {},
+    {"dataset": "lab-chessboard", "noise": 20, "points": 200, "ratio": 70, "hidden": [6, 5],
+     "activation": ["relu", "tanh"], "features": ["x1", "x2", "sin(x1)"], "optimizer": "adam", "lr": 0.01,
+     "schedule": "cosine", "regularization": "l2", "reg_rate": 0.003, "batch": 16, "budget": 300, "dropout": 0.1},
+    {"dataset": "spiral", "classes": 3, "loss": "cross_entropy", "optimizer": "nesterov", "schedule": "step",
+     "regularization": "l1", "reg_rate": 0.01, "target_accuracy": 0.95, "target_loss": 0.1},
+    {"dataset": "gauss-mix", "problem": "regression", "loss": "mse", "hidden": [], "activation": []},
+    {"dataset": "lab-xor", "optimizer": "adamw", "schedule": "plateau", "regularization": "l2", "reg_rate": 0.1},
+]
+
+
+@pytest.mark.parametrize("settings", TRAIN_SETUPS)
+def test_the_train_command_parses_and_carries_the_set_up(settings):
+    s = check_settings(settings)
+    text = Session(settings).frame(-1, 0)["command"]
+    notes = [line for line in text.splitlines() if line.startswith("#")]
+    (command,) = [line for line in text.splitlines() if not line.startswith("#")]
+    words = shlex.split(command)
+    assert words[:2] == ["backproplab", "train"]
+    args = build_parser().parse_args(words[1:])
+    assert (args.optimizer, args.lr, args.schedule, args.batch_size) == (s["optimizer"], s["lr"], s["schedule"], s["batch"])
+    assert args.epochs == (s["budget"] or 1000) and args.seed == s["seed"]
+    assert args.loss == s["loss"] and args.dropout == (s["dropout"] or None)
+    if s["hidden"]:
+        assert args.hidden == s["hidden"] and set(args.activation) == set(s["activation"])
+    else:
+        assert any("no hidden layer" in note for note in notes)
+    if s["regularization"] == "l2":
+        assert args.weight_decay == s["reg_rate"]
+    elif s["regularization"] == "l1":
+        assert args.weight_decay is None and any("no L1 penalty" in note for note in notes)
+    if s["features"] != ["x1", "x2"]:
+        assert any("x1 and x2 only" in note and "sin(x1)" in note for note in notes)
+    if s["target_accuracy"]:
+        assert args.target_accuracy == s["target_accuracy"]
+    if s["target_loss"]:
+        assert any("no stop at a loss" in note for note in notes)
+    if s["dataset"].startswith("lab-"):
+        assert args.dataset == s["dataset"][4:]
+    if s["dataset"] == "lab-chessboard":
+        assert (args.n, args.test_size, args.noise, args.t_max) == (140, 60, 0.04, 300)
+    if s["dataset"] == "gauss-mix":
+        assert any("no regression data set" in note for note in notes)
+
+
+def test_the_train_command_runs(tmp_path, capsys):
+    """The command, with --epochs 1 and a folder to write to, trains in backproplab train."""
+    text = Session(TRAIN_SETUPS[1]).frame(-1, 0)["command"]
+    (command,) = [line for line in text.splitlines() if not line.startswith("#")]
+    words = shlex.split(command)[2:] + ["--epochs", "1", "--out", str(tmp_path / "run")]
+    assert main(["train", *words]) == 0
+    assert (tmp_path / "run").is_dir()
+
+
+def test_a_regression_csv_trains_on_its_float_targets(server):
+    key = new_session(server, dataset="plane", problem="regression", loss="mse", hidden=[4], activation=["tanh"])
+    rows = "".join(f"{x},{y},{0.1 * x - 0.05 * y + 0.01:.4f}\n" for x in range(-3, 4) for y in range(-2, 3))
+    status, data = request(server, "POST", f"/api/sessions/{key}/upload", "x1,x2,label\n" + rows)
+    assert status == 200 and data["settings"]["dataset"] == "csv" and data["settings"]["problem"] == "regression"
+    session = server.sessions.get(key)
+    targets = sorted({round(0.1 * x - 0.05 * y + 0.01, 4) for x in range(-3, 4) for y in range(-2, 3)})
+    assert sorted(set(np.concatenate([session.y_train, session.y_test]).tolist())) == targets
+    assert request(server, "POST", f"/api/sessions/{key}/control", {"action": "step"})[1]["epoch"] == 1
+    assert session.history[-1]["train_loss"] is not None and session.n_classes == 0
+    for body, status, words in [
+        ("x1,x2,label\n1,2,0.5\n3,4,nan\n1,1,1\n2,2,2\n", 400, "NaN or inf"),
+        ("x1,x2,label\n1,2,0.5\n3,4,inf\n1,1,1\n2,2,2\n", 400, "NaN or inf"),
+        ("x1,x2,label\n1,2,0.5\n3,4,big\n", 400, "not a number"),
+        ("x1,x2,label\n1,2,0.5\n", 400, "1 rows; give 4 to 2000"),
+        ("x1,x2,label\n" + "1,2,0.5\n" * 2001, 400, "2001 rows"),
+        ("1,2,3,0.5\n" * 5, 400, "3 feature columns"),
+        ("1.5,2.5,0.5\n" * (MAX_UPLOAD_BYTES // 12 + 1), 413, "limit"),
+    ]:
+        got, data = request(server, "POST", f"/api/sessions/{key}/upload", body)
+        assert got == status and words in data["error"], (body[:40], data)
+    # the float targets are not class labels: classification refuses them and keeps training on the file
+    status, data = request(server, "POST", f"/api/sessions/{key}/settings",
+                           {"settings": {**session.settings, "problem": "classification", "loss": "bce"}})
+    assert status == 400 and "not class labels" in data["error"]
+    assert session.settings["problem"] == "regression" and session.settings["dataset"] == "csv"

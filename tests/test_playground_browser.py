@@ -6,12 +6,15 @@ Needs Chromium and ChromeDriver (Debian packages chromium and chromium-driver, w
 """
 
 import os
+import shlex
 import shutil
 import time
 import urllib.parse
 
 import pytest
 
+from backproplab.cli import build_parser
+from backproplab.tracing import trace
 from test_playground import serving
 
 
@@ -151,3 +154,49 @@ def test_the_page_says_when_the_server_stops(browser):
         open_page(browser, srv)
     text = wait_for(browser, "!document.getElementById('status').hidden && document.getElementById('status').textContent")
     assert "server has stopped" in text
+
+
+def test_a_clicked_weight_shows_its_backpropagation_and_can_be_edited(browser, server, tmp_path):
+    open_page(browser, server, "dataset=xor&hidden=3&activation=tanh&optimizer=adam&lr=0.03")
+    browser.find_element("id", "step").click()
+    wait_for(browser, "window.playground.last.epoch === 1")
+    # the line from input x2 to hidden neuron 3: no other line crosses its middle, where the click lands
+    browser.find_element("css selector", "#links line[data-layer='0'][data-to='2'][data-from='1']").click()
+    info = wait_for(browser, "window.playground.last.inspect && window.playground.last.inspect.weight"
+                             " && window.playground.last.inspect")
+    w = info["weight"]
+    assert (info["layer"], info["neuron"], w["from"]) == (0, 2, 1)
+    # the numbers of backproplab trace for that training point, from the page's own network in the server
+    (session,) = [s for s in server.sessions._sessions.values() if s.epoch == 1 and s.settings["hidden"] == [3]]
+    with session.lock:
+        record = trace(session.model, session.inputs_train[info["point"]], session.y_train[info["point"]],
+                       session.loss_name).record
+    layer = record["layers"][0]
+    sym, forward, backward = layer["symbols"], layer["forward"], layer["backward"]
+    assert w["value"] == forward[sym["weight"]][2, 1]
+    assert w["input"] == pytest.approx(forward[sym["in"]][1], rel=1e-12)
+    assert w["delta"] == pytest.approx(backward[f"dL/d{sym['out']}"][2], rel=1e-12, abs=1e-15)
+    assert w["grad"] == pytest.approx(backward[f"dL/d{sym['weight']}"][2, 1], rel=1e-12, abs=1e-15)
+    text = browser.find_element("id", "weight-text").text
+    shown = browser.execute_script(
+        "const w = window.playground.last.inspect.weight;"
+        "return [w.value.toPrecision(6), w.input.toPrecision(6), w.delta.toExponential(4), w.grad.toExponential(4)]")
+    assert all(number in text for number in shown) and "dL/dw = delta * a" in text, text
+    assert browser.execute_script("return document.querySelector(\"#links line.selected\").dataset.from") == "1"
+    assert browser.save_screenshot(str(tmp_path / "playground-weight.png"))
+    box = browser.find_element("id", "weight-value")
+    box.clear()
+    box.send_keys("1.5")
+    browser.find_element("id", "weight-set").click()
+    wait_for(browser, "window.playground.last.weights[0].weight[2][1] === 1.5")
+    wait_for(browser, "window.playground.last.inspect.weight.value === 1.5")
+    assert errors(browser) == []
+
+
+def test_the_page_shows_the_train_command(browser, server):
+    open_page(browser, server, "dataset=lab-chessboard&features=x1,x2,x1*x2&regularization=l2&reg_rate=0.01")
+    text = wait_for(browser, "document.getElementById('command').textContent")
+    (command,) = [line for line in text.splitlines() if line.startswith("backproplab train")]
+    args = build_parser().parse_args(shlex.split(command)[1:])
+    assert (args.dataset, args.weight_decay) == ("chessboard", 0.01)
+    assert "# the command line feeds the network x1 and x2 only" in text

@@ -121,21 +121,28 @@ def is_regression(name):
     return name in REGRESSION
 
 
-def read_upload(body, max_points, max_classes):
+def read_upload(body, max_points, max_classes, regression=False):
     """(X (N, 2) scaled into [-5, 5]^2, y) from the bytes of an uploaded CSV.
 
     The file is read by the CLI's reader (``data.csv_table``), so it gets the same
     checks and messages: two feature columns and a label column, named ``label``
-    in a header or else the last column. Each feature column is scaled linearly so
-    its range spans [-5, 5], which is where the map shows it.
+    in a header or else the last column. The labels are class numbers 0, 1, ...;
+    with ``regression`` they are targets, any finite numbers. Each feature column
+    is scaled linearly so its range spans [-5, 5], which is where the map shows it.
     """
     fd, path = tempfile.mkstemp(prefix="playground-", suffix=".csv")
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(body)
-        header, table = read_table(path)
+        header, table = read_table(path)  # finite numbers only, or a message naming the row
         label = "label" if header and "label" in header else table.shape[1] - 1
-        X, y = read_labelled(path, label)
+        if regression:
+            if table.shape[1] < 2:
+                raise ConfigError("the uploaded file has only a target column; it needs features too")
+            column = header.index(label) if isinstance(label, str) else label
+            X, y = np.delete(table, column, axis=1), table[:, column]
+        else:
+            X, y = read_labelled(path, label)
     except ConfigError as e:
         text = str(e).replace(f"data file {path!r}", "the uploaded file").replace(repr(path), "the uploaded file")
         raise ConfigError(text) from None
@@ -145,7 +152,7 @@ def read_upload(body, max_points, max_classes):
         raise ConfigError(f"the uploaded file has {X.shape[1]} feature columns; give two (x1, x2) and a label")
     if not 4 <= len(y) <= max_points:
         raise ConfigError(f"the uploaded file has {len(y)} rows; give 4 to {max_points}")
-    if y.max() >= max_classes:
+    if not regression and y.max() >= max_classes:
         raise ConfigError(f"the uploaded labels go up to {y.max()}; give classes 0 .. {max_classes - 1}")
     low, high = X.min(axis=0), X.max(axis=0)
     span = np.where(high > low, high - low, 1.0)

@@ -41,7 +41,8 @@ from .settings import DEFAULTS, MAX_UPLOAD_BYTES, choices, limits
 MAX_SESSIONS = 64
 MAX_JSON_BYTES = 64 * 1024
 IDLE_SECONDS = 120       # a session whose page never opened its stream (or left) is freed after this
-FRAME_SECONDS = 0.03     # training time per frame while playing: more than 20 frames a second
+FRAME_SECONDS = 1 / 30   # a frame's period while playing: training fills what building and sending it leave
+MIN_TRAIN_SECONDS = 0.01  # but trains at least this long (and at least one epoch) per frame
 KEEPALIVE_SECONDS = 10
 IDLE_CHECK_SECONDS = 0.5  # how often a paused stream looks whether its tab has closed
 STATIC = {"index.html": "text/html; charset=utf-8", "app.js": "text/javascript; charset=utf-8",
@@ -265,7 +266,7 @@ class Handler(BaseHTTPRequestHandler):
         if action not in handlers:
             raise HTTPError(HTTPStatus.NOT_FOUND, f"unknown action {action!r}; known: {sorted(handlers)}")
         request = self._body(MAX_UPLOAD_BYTES) if action == "upload" else self._json(
-            {"settings": ("settings",), "control": ("action",), "inspect": ("layer", "neuron", "point"),
+            {"settings": ("settings",), "control": ("action",), "inspect": ("layer", "neuron", "point", "from"),
              "weight": ("layer", "to", "from", "value")}[action])
         with session.turn():
             handlers[action](session, request)
@@ -278,7 +279,9 @@ class Handler(BaseHTTPRequestHandler):
         session.control(data.get("action"))
 
     def _inspect(self, session, data):
-        session.set_inspect(*(check_int(name, data.get(name), 0) for name in ("layer", "neuron", "point")))
+        source = data.get("from")  # a weight: the input it comes from; none for the neuron itself
+        session.set_inspect(*(check_int(name, data.get(name), 0) for name in ("layer", "neuron", "point")),
+                            None if source is None else check_int("from", source, 0))
 
     def _weight(self, session, data):
         session.set_weight(check_int("layer", data.get("layer"), 0), check_int("to", data.get("to"), 0),
@@ -314,12 +317,12 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.close_connection = True
         sessions.stream(key, True)
-        since, version, generation, revision, sent = -1, 0, 0, -1, 0.0
+        since, version, generation, revision, sent, cost = -1, 0, 0, -1, 0.0, 0.0
         try:
             while not self.server.stopping.is_set() and not session.closed:
                 with session.lock:
                     if session.playing:
-                        session.train_for(FRAME_SECONDS)
+                        session.train_for(max(MIN_TRAIN_SECONDS, FRAME_SECONDS - cost))
                     elif revision == session.revision and since == session.epoch:
                         session.changed.wait(IDLE_CHECK_SECONDS)
                         quiet = revision == session.revision and since == session.epoch
@@ -327,6 +330,7 @@ class Handler(BaseHTTPRequestHandler):
                             if self._client_gone():
                                 break
                             continue
+                    building = time.monotonic()
                     if generation != session.generation:
                         since = -1
                     with warnings.catch_warnings():
@@ -339,6 +343,7 @@ class Handler(BaseHTTPRequestHandler):
                 self.wfile.flush()
                 sent = time.monotonic()
                 time.sleep(0.002 if frame["playing"] and not session.waiting else 0.01)
+                cost = time.monotonic() - building  # building, sending and the pause: the rest of the period
         except (BrokenPipeError, ConnectionResetError, TimeoutError, OSError):
             pass  # the tab closed: its training stops with this thread
         finally:

@@ -22,6 +22,7 @@ from ..model_file import save_model
 from ..nn import Dropout, Linear, Sequential, get_activation, get_loss
 from ..rng import spawn
 from ..run import RunConfig, build_optimizer, build_schedule, choose_head
+from .command import command_text
 from .datasets import SQUARE, features, generate, is_regression, read_upload
 from .settings import MAX_CLASSES, MAX_POINTS, check_settings
 
@@ -97,6 +98,11 @@ class Session:
             if self.uploaded is None:
                 raise ConfigError("the csv data set needs a file; upload one first")
             X, y = self.uploaded
+            if s["problem"] == "classification":
+                if np.any(np.mod(y, 1)) or y.min() < 0 or y.max() >= MAX_CLASSES:
+                    raise ConfigError(f"the uploaded targets are not class labels 0 .. {MAX_CLASSES - 1}; choose the "
+                                      "regression problem, or upload a file of labels")
+                y = y.astype(np.int64)
         else:
             X, y = generate(s["dataset"], s["points"], s["noise"], s["classes"], data_rng)
         if s["problem"] == "regression":
@@ -165,8 +171,8 @@ class Session:
 
     def upload(self, body):
         """Train on the points of an uploaded CSV from now on."""
-        self.uploaded = read_upload(body, MAX_POINTS, MAX_CLASSES)
         problem = self.settings["problem"]
+        self.uploaded = read_upload(body, MAX_POINTS, MAX_CLASSES, regression=problem == "regression")
         classes = int(self.uploaded[1].max()) + 1
         loss = self.settings["loss"] if classes <= 2 or problem == "regression" else "cross_entropy"
         self.apply({**self.settings, "dataset": "csv", "loss": loss})
@@ -238,11 +244,14 @@ class Session:
             self.playing = False
 
     def train_for(self, seconds):
-        """Epochs until ``seconds`` have passed (at least one), while playing."""
+        """Epochs while playing, as many as fit in ``seconds`` (at least one): it stops when
+        another epoch as long as the last would end after them."""
         end = time.monotonic() + seconds
         while self.playing:
+            started = time.monotonic()
             self.train_epoch()
-            if time.monotonic() >= end or self.waiting:
+            now = time.monotonic()
+            if now + (now - started) > end or self.waiting:
                 break
 
     def _predict(self, inputs):
@@ -338,6 +347,7 @@ class Session:
             "history": [h for h in self.history if h["epoch"] > since_epoch] if since_epoch >= 0 else self.history,
             "map": self.output_map(), "neurons": self.neuron_maps(), "weights": self.weights(),
             "confusion": self.confusion(), "inspect": self.inspection(),
+            "command": command_text(self.settings, None if self.uploaded is None else len(self.uploaded[1])),
         }
         if data_version != self.data_version:
             frame["points"] = self.points()
@@ -352,14 +362,18 @@ class Session:
         return save_model(self.model, path, metadata)
 
     # --- the inspector ------------------------------------------------------------
-    def set_inspect(self, layer, neuron, point):
-        """Follow neuron ``neuron`` of Linear ``layer`` on training point ``point`` in every frame."""
-        units = self._linear(layer).weight.data.shape[0]
+    def set_inspect(self, layer, neuron, point, source=None):
+        """Follow neuron ``neuron`` of Linear ``layer`` on training point ``point`` in every frame;
+        with ``source``, its weight from input ``source`` (the weight the page's line stands for)."""
+        w = self._linear(layer).weight.data
+        units = w.shape[0]
         if not 0 <= neuron < units:
             raise ConfigError(f"layer {layer} has neurons 0 .. {units - 1}, got {neuron}")
         if not 0 <= point < len(self.y_train):
             raise ConfigError(f"point must be 0 .. {len(self.y_train) - 1}, got {point}")
-        self.inspect = (layer, neuron, point)
+        if source is not None and not 0 <= source < w.shape[1]:
+            raise ConfigError(f"layer {layer} has weights from inputs 0 .. {w.shape[1] - 1}, got {source}")
+        self.inspect = (layer, neuron, point, source)
 
     def _one_point(self, p):
         """Forward and backward on training point p alone, in eval mode, leaving the gradients as they were:
@@ -386,16 +400,21 @@ class Session:
     def inspection(self):
         """For the inspected neuron on its point: inputs a, weights w, bias b, z = w.a + b, its
         activation's output, delta = dL/dz, and dL/dw = delta * a (the numbers backpropagation uses);
+        for an inspected weight, its value, that delta, the input it multiplies and dL/dw = delta * a;
         and the backward pass: delta of every layer's neurons, from the output back to the first layer."""
         if self.inspect is None:
             return None
-        layer_index, j, p = self.inspect
+        layer_index, j, p, source = self.inspect
         inputs, outputs, grads, loss = self._one_point(p)
         positions = [self.model.layers.index(layer) for layer in self.linears]
         i = positions[layer_index]
         nxt = self.model.layers[i + 1] if i + 1 < len(self.model.layers) else None
         activated = nxt is not None and not isinstance(nxt, (Linear, Dropout))
         a_in, delta = inputs[i][0], grads[i][0, j]
+        weight = None
+        if source is not None:  # one weight: w, the delta of the neuron it feeds, the activation it multiplies
+            weight = {"from": source, "value": float(self.linears[layer_index].weight.data[j, source]),
+                      "delta": float(delta), "input": float(a_in[source]), "grad": float(delta * a_in[source])}
         return {
             "layer": layer_index, "neuron": j, "point": p, "x": self.X_train[p].round(4).tolist(),
             "target": float(self.y_train[p]), "inputs": a_in.round(5).tolist(),
@@ -403,7 +422,7 @@ class Session:
             "bias": round(float(self.linears[layer_index].bias.data[j]), 5), "z": float(outputs[i][0, j]),
             "activation": type(nxt).__name__ if activated else "none",
             "a": float(outputs[i + 1][0, j] if activated else outputs[i][0, j]),
-            "delta": float(delta), "grad_w": (delta * a_in).tolist(), "loss": _finite(loss),
+            "delta": float(delta), "grad_w": (delta * a_in).tolist(), "loss": _finite(loss), "weight": weight,
             "backward": [{"layer": k, "delta": grads[positions[k]][0].tolist()} for k in reversed(range(len(positions)))],
         }
 

@@ -206,15 +206,6 @@ function syncControls() {
   $("show-test").checked = view.showTest;
   $("discretize").checked = view.discretize;
   $("layer-count").textContent = `${settings.hidden.length} hidden layer${settings.hidden.length === 1 ? "" : "s"}`;
-  $("command").textContent = trainCommand();
-}
-
-function trainCommand() {
-  const s = settings, act = [...new Set(s.activation)].length === 1 ? s.activation.slice(0, 1) : s.activation;
-  return `# the network, in the command line's terms (the playground's data and features are its own)\n` +
-    `backproplab train --hidden ${s.hidden.join(" ") || "(none)"} --activation ${act.join(" ")} ` +
-    `--loss ${s.loss} --optimizer ${s.optimizer} --lr ${s.lr} --schedule ${s.schedule} --batch-size ${s.batch}` +
-    (s.dropout ? ` --dropout ${s.dropout}` : "") + (s.budget ? ` --epochs ${s.budget}` : "");
 }
 
 // --- drawing ---------------------------------------------------------------------------
@@ -233,18 +224,31 @@ function diverging(byte) {  // 0 orange .. 128 white .. 255 blue
   return mix(v < 0 ? COLORS[0] : COLORS[1], Math.min(1, Math.abs(v)));
 }
 
-function paint(canvas, size, colorAt) {
-  const small = new ImageData(size, size);
-  for (let i = 0; i < size * size; i++) {
-    const [r, g, b] = colorAt(i);
-    small.data.set([r, g, b, 255], 4 * i);
+// Colour tables, made once: each pixel of a map is then a look-up, with nothing allocated per pixel.
+const DIVERGING = Array.from({length: 256}, (_, b) => diverging(b));
+const DIVERGING_PALE = DIVERGING.map(c => mix(c, 0.75));
+const CLASS_SHADES = COLORS.map(c => Array.from({length: 256}, (_, v) => mix(c, 0.25 + 0.5 * v / 255)));
+const CLASS_FLAT = COLORS.map(c => mix(c, 0.75)), BINARY_FLAT = COLORS.map(c => mix(c, 0.6));
+const buffers = {};  // one off-screen canvas and image per map size, reused frame after frame
+
+function paint(canvas, size, colorAt) {  // colorAt(i): [r, g, b] of pixel i (row by row from the top)
+  let buffer = buffers[size];
+  if (!buffer) {
+    const element = document.createElement("canvas");
+    element.width = element.height = size;
+    buffer = buffers[size] = {element, context: element.getContext("2d"), image: new ImageData(size, size)};
+    buffer.image.data.fill(255);
   }
-  const buffer = document.createElement("canvas");
-  buffer.width = buffer.height = size;
-  buffer.getContext("2d").putImageData(small, 0, 0);
+  const data = buffer.image.data;
+  for (let i = 0, k = 0; i < size * size; i++, k += 4) {
+    const c = colorAt(i);
+    data[k] = c[0]; data[k + 1] = c[1]; data[k + 2] = c[2];
+  }
   const ctx = canvas.getContext("2d");
+  if (canvas.width === size && canvas.height === size) { ctx.putImageData(buffer.image, 0, 0); return; }
+  buffer.context.putImageData(buffer.image, 0, 0);
   ctx.imageSmoothingEnabled = true;
-  ctx.drawImage(buffer, 0, 0, canvas.width, canvas.height);
+  ctx.drawImage(buffer.element, 0, 0, canvas.width, canvas.height);
 }
 
 function drawMap(frame) {
@@ -252,9 +256,12 @@ function drawMap(frame) {
   const size = Math.round(Math.sqrt(value.length)), label = map.label ? decode(map.label) : null;
   const discrete = view.discretize;
   paint(canvas, size, i => {
-    if (map.kind === "classes") return mix(COLORS[label[i] % COLORS.length], discrete ? 0.75 : 0.25 + 0.5 * value[i] / 255);
-    if (map.kind === "binary") return discrete ? mix(COLORS[value[i] >= 128 ? 1 : 0], 0.6) : mix(diverging(value[i]), 0.75);
-    return mix(diverging(discrete ? (value[i] >= 128 ? 255 : 0) : value[i]), 0.75);
+    if (map.kind === "classes") {
+      const c = label[i] % COLORS.length;
+      return discrete ? CLASS_FLAT[c] : CLASS_SHADES[c][value[i]];
+    }
+    if (map.kind === "binary") return discrete ? BINARY_FLAT[value[i] >= 128 ? 1 : 0] : DIVERGING_PALE[value[i]];
+    return DIVERGING_PALE[discrete ? (value[i] >= 128 ? 255 : 0) : value[i]];
   });
   if (!points) return;
   const ctx = canvas.getContext("2d"), scale = canvas.width / 12;
@@ -282,19 +289,23 @@ function drawMap(frame) {
   }
 }
 
-function drawChart() {
-  const canvas = $("chart"), ctx = canvas.getContext("2d"), w = canvas.width, h = canvas.height;
+function drawChart() {  // every epoch's losses; a long run is drawn through at most 4 points per pixel
+  const canvas = $("chart"), ctx = canvas.getContext("2d"), w = canvas.width, h = canvas.height, n = losses.length;
   ctx.clearRect(0, 0, w, h);
-  const values = losses.flatMap(p => [p.train_loss, p.test_loss]).filter(v => v !== null && isFinite(v));
-  if (losses.length < 2 || !values.length) return;
-  const top = Math.max(...values) || 1;
+  let top = 0;
+  for (const p of losses) {
+    if (p.train_loss !== null && isFinite(p.train_loss)) top = Math.max(top, p.train_loss);
+    if (p.test_loss !== null && isFinite(p.test_loss)) top = Math.max(top, p.test_loss);
+  }
+  if (n < 2 || !top) return;
+  const stride = Math.max(1, Math.floor(n / (4 * w)));
   for (const [key, color] of [["train_loss", "#555"], ["test_loss", "#0877bd"]]) {
     ctx.beginPath();
-    losses.forEach((p, i) => {
-      const v = p[key] === null ? top : p[key];
-      const x = (i / (losses.length - 1)) * (w - 2) + 1, y = h - 2 - (v / top) * (h - 6);
+    for (let i = 0; i < n; i = i < n - 1 ? Math.min(i + stride, n - 1) : n) {
+      const v = losses[i][key] === null || !isFinite(losses[i][key]) ? top : losses[i][key];
+      const x = (i / (n - 1)) * (w - 2) + 1, y = h - 2 - (v / top) * (h - 6);
       i ? ctx.lineTo(x, y) : ctx.moveTo(x, y);
-    });
+    }
     ctx.strokeStyle = color;
     ctx.lineWidth = 1.5;
     ctx.stroke();
@@ -335,7 +346,8 @@ function buildNetwork(frame) {
       line.setAttribute("x1", a.x + a.size); line.setAttribute("y1", a.y + a.size / 2);
       line.setAttribute("x2", b.x); line.setAttribute("y2", b.y + b.size / 2);
       line.dataset.layer = l; line.dataset.to = to; line.dataset.from = from;
-      line.addEventListener("click", () => editWeight(l, to, from));
+      line.setAttribute("opacity", "0.75");
+      line.addEventListener("click", () => inspect(l, to, from));
       svg.append(line);
     }));
   }
@@ -386,35 +398,43 @@ function updateNetwork(frame) {
   if (key !== structure) { structure = key; buildNetwork(frame); }
   let biggest = 0;
   for (const layer of frame.weights) for (const row of layer.weight) for (const w of row) biggest = Math.max(biggest, Math.abs(w));
-  for (const line of $("links").children) {
+  for (const line of $("links").children) {  // attributes are set only when they change: each costs a restyle
     const w = frame.weights[line.dataset.layer].weight[line.dataset.to][line.dataset.from];
-    line.setAttribute("stroke", w >= 0 ? "#0877bd" : "#f59322");
-    line.setAttribute("stroke-width", String(0.5 + 5 * Math.abs(w) / (biggest || 1)));
-    line.setAttribute("opacity", "0.75");
+    const stroke = w >= 0 ? "#0877bd" : "#f59322", width = (0.5 + 5 * Math.abs(w) / (biggest || 1)).toFixed(1);
+    if (line.getAttribute("stroke") !== stroke) line.setAttribute("stroke", stroke);
+    if (line.getAttribute("stroke-width") !== width) line.setAttribute("stroke-width", width);
+    const chosen = !!selected && selected[2] !== null && selected[0] === +line.dataset.layer &&
+      selected[1] === +line.dataset.to && selected[2] === +line.dataset.from;
+    if (line.classList.contains("selected") !== chosen) line.classList.toggle("selected", chosen);
   }
   const output = decode(frame.map.value), outSize = Math.round(Math.sqrt(output.length));
   for (const node of $("network").querySelectorAll(".node")) {
     const c = +node.dataset.layer, j = +node.dataset.neuron, canvas = node.firstChild;
     if (c < frame.neurons.length) {
       const values = decode(frame.neurons[c][j]);
-      paint(canvas, 16, i => diverging(values[i]));
-    } else paint(canvas, outSize, i => diverging(frame.map.kind === "classes" ? 128 : output[i]));
-    node.classList.toggle("selected", !!selected && selected[0] === c - 1 && selected[1] === j);
+      paint(canvas, 16, i => DIVERGING[values[i]]);
+    } else paint(canvas, outSize, i => DIVERGING[frame.map.kind === "classes" ? 128 : output[i]]);
+    node.classList.toggle("selected", !!selected && selected[2] === null && selected[0] === c - 1 && selected[1] === j);
   }
 }
 
-async function editWeight(layer, to, from) {
-  const current = last.weights[layer].weight[to][from];
-  const text = window.prompt(`Weight from neuron ${from + 1} to neuron ${to + 1} of layer ${layer + 1}:`, String(current));
-  if (text === null || text.trim() === "" || isNaN(+text)) return;
-  try { await post(`/api/sessions/${sessionId}/weight`, {layer, to, from, value: +text}); }
-  catch (error) { showStatus(error.message, "error"); }
+async function setWeight() {  // the inspected weight gets the value typed in the inspector
+  const info = last && last.inspect, text = $("weight-value").value;
+  if (!info || !info.weight) return;
+  if (text.trim() === "" || !isFinite(+text)) { showStatus(`${text} is not a number`, "error"); return; }
+  try {
+    await post(`/api/sessions/${sessionId}/weight`, {layer: info.layer, to: info.neuron, from: info.weight.from, value: +text});
+    showStatus("");
+  } catch (error) { showStatus(error.message, "error"); }
 }
 
-async function inspect(layer, neuron) {
-  selected = [layer, neuron];
+// Follow a neuron (from === undefined) or the weight into it from input `from`, on the chosen training point.
+async function inspect(layer, neuron, from) {
+  selected = [layer, neuron, from === undefined ? null : from];
   const point = Math.min(+($("inspect-point") ? $("inspect-point").value : 0) || 0, (points ? points.train.length : 1) - 1);
-  try { await post(`/api/sessions/${sessionId}/inspect`, {layer, neuron, point}); }
+  const body = {layer, neuron, point};
+  if (from !== undefined && from !== null) body.from = from;
+  try { await post(`/api/sessions/${sessionId}/inspect`, body); }
   catch (error) { showStatus(error.message, "error"); }
 }
 
@@ -430,6 +450,15 @@ function drawInspector(info) {
     const label = document.createElement("label"), input = document.createElement("input");
     input.id = "inspect-point"; input.type = "number"; input.min = "0"; input.value = String(info.point);
     input.addEventListener("change", () => selected && inspect(...selected));
+    const weightBox = document.createElement("div"), weightText = document.createElement("pre");
+    const value = document.createElement("input"), set = button("weight-set", "Set", "give the weight this value",
+                                                                 setWeight);
+    weightBox.id = "weight-box"; weightText.id = "weight-text";
+    value.id = "weight-value"; value.type = "number"; value.step = "any";
+    value.addEventListener("keydown", (event) => { if (event.key === "Enter") setWeight(); });
+    const edit = document.createElement("label");
+    edit.append("Edit w ", value, set);
+    weightBox.append(weightText, edit);
     const sample = button("sample-step", "Step one sample", "one update of every weight from this point alone",
                           () => control("sample"));
     const next = button("walk-back", "Backward: next layer", "show the deltas one layer further back",
@@ -438,8 +467,9 @@ function drawInspector(info) {
     const pre = document.createElement("pre"), back = document.createElement("pre");
     pre.id = "inspect-text";
     back.id = "backward-text";
-    box.append(label, pre, back);
+    box.append(label, weightBox, pre, back);
   }
+  drawWeight(info);
   const shown = info.backward.slice(0, walk);
   $("backward-text").textContent = shown.length ? "Backward pass on this point, from the output back:\n" + shown.map(
     (b, k) => (k === 0 ? `layer ${b.layer + 1} (output): delta${b.layer + 1} = dL/dz${b.layer + 1}`
@@ -455,6 +485,27 @@ function drawInspector(info) {
     `delta = dL/dz = ${info.delta.toExponential(4)}   (loss on this point ${format(info.loss, 5)})\n` +
     `dL/dw_i = delta * a_i = [${info.grad_w.map(g => g.toExponential(3)).join(", ")}]\n` +
     `dL/db = delta = ${info.delta.toExponential(4)}`;
+}
+
+let shownWeight = "";  // which weight the edit box holds, so a frame does not overwrite what is being typed
+
+function drawWeight(info) {
+  const w = info.weight, box = $("weight-box");
+  box.hidden = !w;
+  if (!w) { shownWeight = ""; return; }
+  const l = info.layer, i = w.from, j = info.neuron, key = `${l},${j},${i},${w.value}`;
+  $("weight-text").textContent =
+    `Weight W${l + 1}[${j}, ${i}]: from ${l === 0 ? `input ${settings.features[i]}` : `neuron ${i + 1} of layer ${l}`} ` +
+    `into neuron ${j + 1} of ${l + 1 === last.weights.length ? "the output layer" : `layer ${l + 1}`}, ` +
+    `on training point ${info.point}\n` +
+    `w = ${w.value.toPrecision(6)}\n` +
+    `a${l}[${i}] = ${w.input.toPrecision(6)}   (the input activation it multiplies)\n` +
+    `delta${l + 1}[${j}] = dL/dz${l + 1}[${j}] = ${w.delta.toExponential(4)}   (the delta of the neuron it feeds)\n` +
+    `dL/dw = delta * a = (${w.delta.toExponential(4)}) * (${w.input.toPrecision(6)}) = ${w.grad.toExponential(4)}`;
+  if (key !== shownWeight && document.activeElement !== $("weight-value")) {
+    $("weight-value").value = String(+w.value.toPrecision(6));
+    shownWeight = key;
+  }
 }
 
 function button(id, text, title, onClick) {
@@ -493,6 +544,7 @@ function render(frame) {
   drawMap(frame);
   updateNetwork(frame);
   drawConfusion(frame.confusion);
+  if ($("command").textContent !== frame.command) $("command").textContent = frame.command;
   drawInspector(frame.inspect);
 }
 

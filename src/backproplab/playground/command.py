@@ -1,0 +1,101 @@
+"""The page's set-up as a ``backproplab train`` command, and what that command cannot say.
+
+``train_command`` gives comment lines (``#``) naming every difference the command line
+cannot express, then one command whose options ``backproplab.cli.build_parser`` parses.
+"""
+
+import inspect
+import shlex
+
+from ..data import DATASETS
+from .datasets import REGRESSION
+
+# The page's own 2-D shapes and the command line's nearest data set.
+_NEAREST = {"circle": "circles", "xor": "xor", "gauss": "blobs", "spiral": "spiral"}
+_LAB_PREFIX = "lab-"
+
+
+def _split(points, ratio):
+    """(training, test) points of a data set of ``points``, as the page splits them."""
+    n_train = max(1, min(points - 1, round(points * ratio / 100)))
+    return n_train, points - n_train
+
+
+def train_command(settings, n_points=None):
+    """(comment lines, the command) for ``settings``; ``n_points`` is the size of an uploaded set."""
+    s = settings
+    notes, args = [], ["backproplab", "train"]
+    name = s["dataset"]
+    if name == "csv":
+        n_train, n_test = _split(n_points or s["points"], s["ratio"])
+        args += ["--dataset", "csv", "--data", "points.csv", "--test-size", str(n_test), "--val-size", "0"]
+        notes.append("points.csv is your uploaded file; the page scales each feature column into [-5, 5], "
+                     "the command line standardises it")
+    elif name.startswith(_LAB_PREFIX):
+        lab = name[len(_LAB_PREFIX):]
+        params = inspect.signature(DATASETS.get(lab)).parameters
+        args += ["--dataset", lab]
+        if "n" in params:
+            n_train, n_test = _split(s["points"], s["ratio"])
+            args += ["--n", str(n_train), "--test-size", str(n_test)]
+        if "noise" in params:
+            args += ["--noise", f"{0.2 * s['noise'] / 100:g}"]
+        if "classes" in params:
+            args += ["--classes", str(s["classes"])]
+        notes.append("the page draws these points in [-5, 5]^2, the command line in the "
+                     "unit square, and the page's test points come from the same draw, the command line's are fresh")
+    elif name in REGRESSION:
+        notes.append(f"the command line has no regression data set like the page's {name!r} "
+                     "(its 2-D data sets are labelled classes); it trains on its default data here")
+    else:
+        nearest = _NEAREST[name]
+        args += ["--dataset", nearest]
+        if nearest != "xor":  # the command line's xor is a fixed set
+            n_train, n_test = _split(s["points"], s["ratio"])
+            args += ["--n", str(n_train), "--test-size", str(n_test)]
+        if nearest in ("spiral", "blobs"):
+            args += ["--classes", str(s["classes"])]
+        notes.append(f"the page's {name!r} points are its own; --dataset {nearest} is the command line's nearest "
+                     "data set, with its own shape and scale" + (" and none of the page's noise" if s["noise"] else ""))
+    if s["features"] != ["x1", "x2"]:
+        notes.append(f"the command line feeds the network x1 and x2 only; the page's inputs are {', '.join(s['features'])}")
+    if s["hidden"]:
+        activations = s["activation"] if len(set(s["activation"])) > 1 else s["activation"][:1]
+        args += ["--hidden", *map(str, s["hidden"]), "--activation", *activations]
+    else:
+        notes.append("the page's network has no hidden layer; the command line's has at least one")
+    args += ["--loss", "mse" if s["problem"] == "regression" else s["loss"]]
+    args += ["--optimizer", s["optimizer"], "--lr", f"{s['lr']:g}", "--schedule", s["schedule"]]
+    epochs = s["budget"] or 1000
+    if s["schedule"] == "step":
+        args += ["--step-size", "100"]
+    elif s["schedule"] == "plateau":
+        args += ["--patience", "10"]
+    elif s["schedule"] == "cosine":
+        args += ["--t-max", str(epochs)]
+    args += ["--batch-size", str(s["batch"])]
+    if s["dropout"]:
+        args += ["--dropout", f"{s['dropout']:g}"]
+    if s["regularization"] == "l2" and s["reg_rate"]:
+        args += ["--weight-decay", f"{s['reg_rate']:g}"]
+        notes.append("--weight-decay is the page's L2 term, but on the biases too" +
+                     (" and, for adamw, decoupled from the gradient" if s["optimizer"] == "adamw" else ""))
+    elif s["regularization"] == "l1" and s["reg_rate"]:
+        notes.append(f"the command line has no L1 penalty; the page adds {s['reg_rate']:g} * sign(w) to each gradient")
+    args += ["--epochs", str(epochs)]
+    if not s["budget"]:
+        notes.append("the page trains until paused; --epochs 1000 stands for that")
+    if s["target_accuracy"]:
+        args += ["--target-accuracy", f"{s['target_accuracy']:g}"]
+    if s["target_loss"]:
+        notes.append(f"the command line has no stop at a loss; the page stops at {s['target_loss']:g}")
+    args += ["--seed", str(s["seed"])]
+    notes.append("the weights start from other random numbers than the page's")
+    return ["# " + note for note in notes], shlex.join(args)
+
+
+def command_text(settings, n_points=None):
+    """The command as the page shows it: the comment lines, then the command."""
+    notes, command = train_command(settings, n_points)
+    return "\n".join(["# the page's set-up as a backproplab train command; what it cannot express:", *notes,
+                      command])
