@@ -300,3 +300,16 @@ def test_idx_labels_stored_as_floats_are_refused(tmp_path):
         write_idx(folder / name[:-3], array)  # uncompressed, beside where the .gz would be
     with pytest.raises(ConfigError, match="stores its labels as float64, not integers"):
         load_image_set("mnist", str(folder), download_missing=False)
+
+
+def test_every_output_file_gets_the_permissions_a_plain_open_would_give(tmp_path):
+    from backproplab.cli import main
+
+    mask = os.umask(0o022)
+    try:
+        assert main(["train", "--dataset", "linear", "--epochs", "20", "--out", str(tmp_path / "run")]) == 0
+    finally:
+        os.umask(mask)
+    modes = {p.name: p.stat().st_mode & 0o777 for p in (tmp_path / "run").iterdir() if not p.name.startswith(".")}
+    assert "model.npz" in modes and "metrics.json" in modes and "learning_curve.png" in modes
+    assert set(modes.values()) == {0o644}, modes

@@ -24,6 +24,7 @@ def replace_atomically(path, write, binary=False):
         with os.fdopen(fd, "wb" if binary else "w", **({} if binary else {"encoding": "utf-8", "newline": ""})) as f:
             write(f)
             f.flush()
+            os.fchmod(f.fileno(), _default_mode())  # mkstemp makes 0600; outputs get what open() would give
             os.fsync(f.fileno())
         os.replace(tmp, path)
         tmp = None
@@ -34,6 +35,13 @@ def replace_atomically(path, write, binary=False):
         if tmp is not None and os.path.exists(tmp):
             os.unlink(tmp)
     return path
+
+
+def _default_mode():
+    """0666 less the process's umask: the permissions a plainly opened new file gets."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
 
 
 def write_text(path, text):

@@ -10,11 +10,11 @@ a good one. Loading uses ``allow_pickle=False``.
 
 import json
 import os
-import tempfile
 import zipfile
 
 import numpy as np
 
+from .atomic import replace_atomically
 from .errors import BackproplabError, ConfigError, ModelFileError
 from .limits import check_regular_file, check_size, product
 from .nn.module import LAYERS, Sequential
@@ -56,19 +56,7 @@ def save_model(model, path, metadata=None):
 
 def write_npz_atomically(path, arrays):
     """np.savez into a temporary file beside ``path``, then rename it over ``path``."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".npz", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-    return path
+    return replace_atomically(path, lambda f: np.savez(f, **arrays), binary=True)
 
 
 def _check_members(path):
