@@ -313,3 +313,43 @@ def test_every_output_file_gets_the_permissions_a_plain_open_would_give(tmp_path
     modes = {p.name: p.stat().st_mode & 0o777 for p in (tmp_path / "run").iterdir() if not p.name.startswith(".")}
     assert "model.npz" in modes and "metrics.json" in modes and "learning_curve.png" in modes
     assert set(modes.values()) == {0o644}, modes
+
+
+def _checkpointed_run(tmp_path):
+    """A two-epoch CSV run whose checkpoint the tests then damage."""
+    from backproplab.cli import main
+
+    rows = "\n".join(f"{i % 7 / 7:.3f},{i % 5 / 5:.3f},{i % 2}" for i in range(60))
+    data = _csv(tmp_path, "a,b,label\n" + rows + "\n")
+    folder = tmp_path / "run"
+    assert main(["train", "--dataset", "csv", "--data", data, "--epochs", "2", "--out", str(folder)]) == 0
+    return folder
+
+
+def _rewrite_record(path, edit):
+    from backproplab.model_file import read_npz, write_npz_atomically
+
+    arrays = read_npz(str(path))
+    record = json.loads(bytes(arrays["__record__"]).decode())
+    edit(record)
+    arrays["__record__"] = np.frombuffer(json.dumps(record).encode(), dtype=np.uint8)
+    write_npz_atomically(str(path), arrays)
+
+
+@pytest.mark.parametrize("damage, message", [
+    (lambda r: r.pop("rngs"), "has no valid 'rngs'"),
+    (lambda r: r.pop("history"), "has no valid 'history'"),
+    (lambda r: r["history"].pop("epoch"), "lists no epochs"),
+    (lambda r: r["rngs"][0].update(bit_generator="NotAGenerator"), "does not fit this run or is damaged"),
+    (lambda r: r["optimizer"].update(param_groups=[]), "does not fit this run or is damaged"),
+])
+def test_a_damaged_checkpoint_gets_one_line(tmp_path, capsys, damage, message):
+    from backproplab.cli import main
+
+    folder = _checkpointed_run(tmp_path)
+    checkpoint = next(p for p in folder.iterdir() if p.name.startswith("checkpoint"))
+    _rewrite_record(checkpoint, damage)
+    capsys.readouterr()
+    assert main(["train", "--resume", str(folder)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and message in err and "Traceback" not in err, err

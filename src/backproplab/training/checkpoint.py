@@ -74,6 +74,13 @@ def read_checkpoint(path):
         assert record["format"] == FORMAT
     except (KeyError, ValueError, TypeError, AssertionError):
         raise ModelFileError(f"{path!r} is not a backproplab checkpoint") from None
+    shapes = {"history": dict, "optimizer": dict, "rngs": list, "metadata": dict}
+    for key, kind in shapes.items():
+        if not isinstance(record.get(key), kind):
+            raise ModelFileError(f"checkpoint {path!r} is damaged: its record has no valid {key!r}; "
+                                 "start the run again (or restore the file)")
+    if not isinstance(record["history"].get("epoch"), list):
+        raise ModelFileError(f"checkpoint {path!r} is damaged: its history lists no epochs; start the run again")
     return record, arrays
 
 
@@ -93,12 +100,18 @@ def optimizer_state(record, arrays):
 def restore(record, arrays, model, optimizer, *, schedule=None, early_stopping=None, rngs=()):
     """Put the run saved in (record, arrays) back into these objects; returns its History."""
     part = lambda prefix: {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)}  # noqa: E731
-    model.load_state_dict(part("model:"))
-    optimizer.load_state_dict(optimizer_state(record, part("optimizer:")))
-    if schedule is not None and record.get("schedule") is not None:
-        schedule.load_state_dict(record["schedule"])
-    if early_stopping is not None and "early_stopping" in record:
-        early_stopping.load_state_dict(record["early_stopping"], part("best:"))
-    for generator, state in zip(generators(model, *rngs), record["rngs"]):
-        generator.bit_generator.state = state
-    return History(**record["history"])
+    try:
+        model.load_state_dict(part("model:"))
+        optimizer.load_state_dict(optimizer_state(record, part("optimizer:")))
+        if schedule is not None and record.get("schedule") is not None:
+            schedule.load_state_dict(record["schedule"])
+        if early_stopping is not None and "early_stopping" in record:
+            early_stopping.load_state_dict(record["early_stopping"], part("best:"))
+        for generator, state in zip(generators(model, *rngs), record["rngs"]):
+            generator.bit_generator.state = state  # a foreign or damaged state raises here
+        return History(**record["history"])
+    except ModelFileError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError) as e:  # ConfigError is a ValueError
+        raise ModelFileError(f"the checkpoint does not fit this run or is damaged ({type(e).__name__}: {e}); "
+                             "start the run again") from None
