@@ -398,14 +398,17 @@ function updateNetwork(frame) {
   if (key !== structure) { structure = key; buildNetwork(frame); }
   let biggest = 0;
   for (const layer of frame.weights) for (const row of layer.weight) for (const w of row) biggest = Math.max(biggest, Math.abs(w));
-  for (const line of $("links").children) {  // attributes are set only when they change: each costs a restyle
+  for (const line of [...$("links").children]) {  // attributes are set only when they change: each costs a restyle
     const w = frame.weights[line.dataset.layer].weight[line.dataset.to][line.dataset.from];
     const stroke = w >= 0 ? "#0877bd" : "#f59322", width = (0.5 + 5 * Math.abs(w) / (biggest || 1)).toFixed(1);
     if (line.getAttribute("stroke") !== stroke) line.setAttribute("stroke", stroke);
     if (line.getAttribute("stroke-width") !== width) line.setAttribute("stroke-width", width);
     const chosen = !!selected && selected[2] !== null && selected[0] === +line.dataset.layer &&
       selected[1] === +line.dataset.to && selected[2] === +line.dataset.from;
-    if (line.classList.contains("selected") !== chosen) line.classList.toggle("selected", chosen);
+    if (line.classList.contains("selected") !== chosen) {
+      line.classList.toggle("selected", chosen);
+      if (chosen) line.parentNode.append(line);  // drawn last, over the lines it crosses
+    }
   }
   const output = decode(frame.map.value), outSize = Math.round(Math.sqrt(output.length));
   for (const node of $("network").querySelectorAll(".node")) {
