@@ -353,3 +353,13 @@ def test_a_damaged_checkpoint_gets_one_line(tmp_path, capsys, damage, message):
     assert main(["train", "--resume", str(folder)]) == 2
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and message in err and "Traceback" not in err, err
+
+
+def test_a_cnn_batch_too_large_for_memory_is_refused_before_training(tmp_path):
+    rows = "\n".join(",".join(["1"] + [str((i * j) % 256) for j in range(784)]) for i in range(64))
+    rows += "\n" + "\n".join(",".join(["0"] + [str((i + j) % 256) for j in range(784)]) for i in range(64))
+    data = _csv(tmp_path, "label," + ",".join(f"p{j}" for j in range(784)) + "\n" + rows + "\n")
+    env = dict(os.environ, BACKPROPLAB_MAX_BATCH_BYTES=str(2**20))  # so that a small file shows it
+    result = run_capped("train", "--dataset", "csv", "--data", data, "--model", "cnn", "--batch-size", "100",
+                        "--epochs", "1", "--out", str(tmp_path / "run"), env=env)
+    assert_one_line_refusal(result, "--batch-size 100", "bytes of activations for one batch", "smaller --batch-size")

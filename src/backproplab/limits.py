@@ -19,6 +19,7 @@ _LIMITS = {
     "points": (10_000_000, "BACKPROPLAB_MAX_POINTS", "generated points"),
     "file_bytes": (4 * 2**30, "BACKPROPLAB_MAX_FILE_BYTES", "bytes read from one data or model file"),
     "classes": (10_000, "BACKPROPLAB_MAX_CLASSES", "classes"),
+    "batch_bytes": (6 * 2**30, "BACKPROPLAB_MAX_BATCH_BYTES", "bytes of activations for one batch"),
 }
 
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..limits import check_size
 from ..nn import Sequential, get_loss
 from ..rng import spawn
 from ..training import (
@@ -33,6 +34,26 @@ class TrainedRun:
     diagnosis: object = None  # a training.Diagnosis of what went wrong, None when training went well
 
 
+def check_batch_memory(model, X, batch_size):
+    """Refuse a batch whose activations would not fit, before the first one is computed.
+
+    One sample goes through the network (in eval mode, on a copy of its first
+    row) to find every layer's output size; forward and backward keep about
+    three arrays of that size per layer for every sample of the batch.
+    """
+    batch = len(X) if batch_size is None else min(batch_size, len(X))
+    was_training, x, floats = model.training, X[:1], 0
+    model.eval()
+    try:
+        for layer in (model.layers if isinstance(model, Sequential) else [model]):
+            x = layer.forward(x)
+            floats += x.size
+    finally:
+        model.train(was_training)
+    check_size("batch_bytes", 3 * floats * X.dtype.itemsize * batch, f"--batch-size {batch}",
+               "use a smaller --batch-size")
+
+
 def random_streams(seed):
     """One Generator per name in _STREAMS, all derived from ``seed``."""
     return dict(zip(_STREAMS, spawn(seed, len(_STREAMS))))
@@ -57,6 +78,7 @@ def train(config, write=None, checkpoint=None, resume=False, progress_stream=Non
     head = choose_head(config, data.n_classes)
     model = build_model(config, data.X_train.shape[1:], head.outputs, head.output_activation, streams["weights"],
                         streams["dropout"])
+    check_batch_memory(model, data.X_train, config.batch_size)
     loss_fn = get_loss(head.loss, config.loss_reduction)
     optimizer = build_optimizer(config, model.parameters())
     schedule = build_schedule(config, optimizer)
