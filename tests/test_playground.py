@@ -459,3 +459,8 @@ def test_a_regression_csv_trains_on_its_float_targets(server):
                            {"settings": {**session.settings, "problem": "classification", "loss": "bce"}})
     assert status == 400 and "not class labels" in data["error"]
     assert session.settings["problem"] == "regression" and session.settings["dataset"] == "csv"
+    text = first_frames(server, key, 1)[0]["command"]  # the train command names the file and the split
+    (command,) = [line for line in text.splitlines() if not line.startswith("#")]
+    args = build_parser().parse_args(shlex.split(command)[1:])
+    assert (args.dataset, args.data, args.loss, args.test_size, args.val_size) == ("csv", "points.csv", "mse", 17, 0)
+    assert "uploaded file" in text

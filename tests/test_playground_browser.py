@@ -156,6 +156,22 @@ def test_the_page_says_when_the_server_stops(browser):
     assert "server has stopped" in text
 
 
+def test_a_regression_csv_of_float_targets_trains(browser, server, tmp_path):
+    rows = "".join(f"{x},{y},{0.3 * x - 0.2 * y + 0.05:.3f}\n" for x in (-2, -1, 0, 1, 2) for y in (-2, -1, 1, 2))
+    path = tmp_path / "targets.csv"
+    path.write_text("x1,x2,label\n" + rows)
+    open_page(browser, server, "dataset=plane&problem=regression&loss=mse")
+    browser.find_element("id", "upload").send_keys(os.fspath(path))
+    wait_for(browser, "window.playground.last.settings.dataset === 'csv'")
+    targets = browser.execute_script("return points.train.concat(points.test).map(r => r[2])")  # the page's points
+    assert len(targets) == 20 and any(abs(v - round(v)) > 1e-9 for v in targets)
+    browser.find_element("id", "step").click()
+    wait_for(browser, "window.playground.last.epoch === 1")
+    assert browser.execute_script("return window.playground.last.map.kind") == "regression"
+    assert browser.execute_script("return isFinite(window.playground.losses.at(-1).train_loss)")
+    assert errors(browser) == []
+
+
 def test_a_clicked_weight_shows_its_backpropagation_and_can_be_edited(browser, server, tmp_path):
     open_page(browser, server, "dataset=xor&hidden=3&activation=tanh&optimizer=adam&lr=0.03")
     browser.find_element("id", "step").click()
