@@ -545,6 +545,8 @@ function render(frame) {
   if (frame.stopped) showStatus(`Stopped: ${frame.stopped}.`);
   drawChart();
   drawMap(frame);
+  const info = frame.inspect;  // what the server follows (a rebuilt network follows nothing)
+  selected = info ? [info.layer, info.neuron, info.weight ? info.weight.from : null] : null;
   updateNetwork(frame);
   drawConfusion(frame.confusion);
   if ($("command").textContent !== frame.command) $("command").textContent = frame.command;
