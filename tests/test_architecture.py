@@ -41,6 +41,7 @@ OPTIONAL_EXTRAS = {
     "matplotlib": "draws figures; a function documented as needing it may load it when called",
     "torch": "an optional peer (parity checks, the benchmark), absent from a NumPy-only install",
     "threadpoolctl": "reports BLAS thread pools where installed; optional",
+    "dask": "runs a sweep on a Dask cluster (the [dask] extra), only when a scheduler is given",
 }
 ENGINE_MAY_IMPORT = set(sys.stdlib_module_names) | {"numpy", PACKAGE}
 

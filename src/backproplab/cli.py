@@ -14,6 +14,7 @@ from .data.csv_table import read_points
 from .atomic import write_text
 from .errors import BackproplabError, ConfigError
 from .experiments import SweepSpec, parse_vary, read_spec, run_sweep, sentences, table, write_sweep_outputs
+from .experiments.executors import check_scheduler
 from .experiments.shipped import describe_shipped, find_sweep_file
 from .model_file import load_model
 from .nn import get_loss
@@ -112,6 +113,9 @@ def build_parser():
     sweep.add_argument("--target", type=float, metavar="FRACTION",
                        help="training accuracy counted as reached (default: 1.0)")
     sweep.add_argument("--workers", type=int, help="parallel processes (default: the number of cores)")
+    sweep.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                       help="run on the Dask cluster of this scheduler, or on a Dask LocalCluster of --workers "
+                            "processes with 'local' (needs pip install 'backproplab[dask]')")
     sweep.add_argument("--resume", metavar="SWEEP_DIR", help="finish an interrupted sweep: run only what is missing")
     sweep.add_argument("--report", action="store_true", help="also write report.html and report.md")
     sweep.add_argument("--show-seed", type=int, default=0, metavar="S",
@@ -274,13 +278,17 @@ def _run_sweep(args, write):
                              target_accuracy=1.0 if args.target is None else args.target,
                              title="Sweep of " + ", ".join(parse_vary(args.vary, options)))
     check_int("--workers", args.workers, 1, allow_none=True)
+    if args.workers is not None and args.scheduler not in (None, "local"):
+        raise ConfigError(f"--scheduler {args.scheduler!r} runs on that cluster's workers; drop --workers")
+    check_scheduler(args.scheduler)
     check_int("--show-seed", args.show_seed, 0, spec.seeds - 1, fix=f"the sweep's seeds are 0..{spec.seeds - 1}")
     if not args.resume:
         label = os.path.splitext(os.path.basename(args.file))[0] if args.file else "sweep"
         folder = new_run_folder(args.out, label, args.force)
     write(f"writing to {folder}")
     try:
-        results = run_sweep(spec, folder, workers=args.workers, write=write, progress_stream=sys.stdout)
+        results = run_sweep(spec, folder, workers=args.workers, write=write, progress_stream=sys.stdout,
+                            scheduler=args.scheduler)
     except KeyboardInterrupt:
         write(f"interrupted; finished runs are kept in {folder}; continue with: backproplab sweep --resume {folder}")
         return 130

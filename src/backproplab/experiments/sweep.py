@@ -1,4 +1,4 @@
-"""Running a sweep: every (setting, seed) of a SweepSpec, in parallel worker processes.
+"""Running a sweep: every (setting, seed) of a SweepSpec, on worker processes or a Dask cluster.
 
 A sweep folder holds ``sweep.json`` (what to run) and ``results.jsonl`` (one
 line per finished run, appended and flushed the moment it finishes), so an
@@ -7,34 +7,32 @@ missing. Runs are deterministic for their seed, so a resumed sweep ends with
 the same results as one that was never interrupted.
 """
 
-import contextlib
 import json
 import math
-import multiprocessing
 import os
-import signal
-import threading
+import tempfile
 import warnings
 
 import numpy as np
 
-from ..atomic import write_json
+from ..atomic import replace_atomically, write_json
 from ..errors import ConfigError
 from ..model_file import save_model
 from ..progress import ProgressBar
 from ..run import train
 from ..training import DivergenceWarning, GradientNorms, evaluate
+from .executors import as_finished, open_executor
 from .gradients import compact_norms
 from .spec import SPEC_FILE, SweepSpec, model_file_name, point_record, read_spec
 
 RESULTS_FILE = "results.jsonl"
 
 
-# --- one run (in a worker process) ---------------------------------------------------------
+# --- one run (in a worker process, perhaps on another machine) -------------------------------
 
 def run_one(task):
-    """Train one (point, seed) and return its result record (JSON-able)."""
-    spec_dict, key, point, seed, model_dir = task
+    """Train one (point, seed); return its result record (JSON-able) and its model file's bytes (or None)."""
+    spec_dict, key, point, seed, keep_model = task
     spec = SweepSpec.from_dict(spec_dict)
     config = spec.config(point, seed)
     norms = GradientNorms()
@@ -45,9 +43,7 @@ def run_one(task):
     with np.errstate(all="ignore"):
         test_loss, test_accuracy = evaluate(run.model, run.loss_fn, run.data.X_test.astype(config.dtype), run.data.y_test)
     reached = next((i for i, a in enumerate(h.accuracy) if a >= spec.target_accuracy), None)
-    if model_dir is not None:
-        save_model(run.model, os.path.join(model_dir, model_file_name(key) + ".npz"),
-                   metadata={"config": config.as_dict(), "loss": run.loss_name})
+    model = _model_bytes(run.model, {"config": config.as_dict(), "loss": run.loss_name}) if keep_model else None
     finite = lambda v: v if v is not None and math.isfinite(v) else None  # noqa: E731
     return {
         "key": key, "point": point_record(point), "seed": seed,
@@ -59,7 +55,14 @@ def run_one(task):
         "seconds_to_target": None if reached is None else h.seconds[reached],
         "loss": [finite(v) for v in h.loss], "accuracy": h.accuracy,
         "gradient_norms": compact_norms(norms.norms),
-    }
+    }, model
+
+
+def _model_bytes(model, metadata):
+    """The model file of ``model``, as bytes: the driver writes it, so workers need no shared folder."""
+    with tempfile.TemporaryDirectory() as tmp:
+        with open(save_model(model, os.path.join(tmp, "model.npz"), metadata=metadata), "rb") as f:
+            return f.read()
 
 
 # --- the sweep --------------------------------------------------------------------------------
@@ -106,11 +109,13 @@ def read_results(folder):
     return results
 
 
-def run_sweep(spec, folder, workers=None, write=print, progress_stream=None):
+def run_sweep(spec, folder, workers=None, write=print, progress_stream=None, scheduler=None):
     """Run every missing (point, seed) of ``spec`` into ``folder``; return all results sorted by run.
 
-    ``workers`` processes train in parallel (default: the number of cores).
-    Models of 2-D data go to ``folder/models`` (for the decision-boundary figure).
+    ``workers`` processes train in parallel (default: the number of cores), or,
+    with ``scheduler`` (``"tcp://HOST:PORT"`` or ``"local"``), a Dask cluster's
+    workers (see ``executors``). Models of 2-D data go to ``folder/models`` (for
+    the decision-boundary figure), written here as the runs send them back.
     """
     os.makedirs(folder, exist_ok=True)
     spec_path = os.path.join(folder, SPEC_FILE)
@@ -127,7 +132,7 @@ def run_sweep(spec, folder, workers=None, write=print, progress_stream=None):
     os.makedirs(model_dir, exist_ok=True)
     # 2-D models are a few kilobytes: keep every seed's, for decision boundaries of any seed.
     keep = lambda point, seed: not spec.config(point, seed).is_table  # noqa: E731
-    todo = [(spec.as_dict(), key, point, seed, model_dir if keep(point, seed) else None)
+    todo = [(spec.as_dict(), key, point, seed, keep(point, seed))
             for key, point, seed in spec.runs() if key not in done]
     total = len(spec.runs())
     write(f"sweep: {len(spec.points())} settings x {spec.seeds} seeds = {total} runs"
@@ -135,8 +140,11 @@ def run_sweep(spec, folder, workers=None, write=print, progress_stream=None):
     if todo:
         workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
         bar = ProgressBar(len(todo), "runs", unit="run", stream=progress_stream)
-        with open(os.path.join(folder, RESULTS_FILE), "a") as out:
-            for record in _map(run_one, todo, workers):
+        with open(os.path.join(folder, RESULTS_FILE), "a") as out, open_executor(workers, scheduler) as executor:
+            for record, model in as_finished(executor, run_one, todo):
+                if model is not None:  # before its record: a run in results.jsonl has its model
+                    path = os.path.join(model_dir, model_file_name(record["key"]) + ".npz")
+                    replace_atomically(path, lambda f, data=model: f.write(data), binary=True)
                 out.write(json.dumps(record) + "\n")
                 out.flush()
                 os.fsync(out.fileno())  # each finished run survives a kill
@@ -145,42 +153,3 @@ def run_sweep(spec, folder, workers=None, write=print, progress_stream=None):
     results = read_results(folder)
     return [results[key] for key, _, _ in spec.runs()]
 
-
-def _ignore_interrupts():
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-@contextlib.contextmanager
-def _interrupts_ignored():
-    """SIGINT ignored in this process meanwhile (only the main thread may change it)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-
-
-def _map(fn, tasks, workers):
-    """fn over tasks, yielding results as they finish; one BLAS thread per worker process."""
-    if workers == 1:
-        yield from map(fn, tasks)
-        return
-    saved = {v: os.environ.get(v) for v in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
-    os.environ.update({v: "1" for v in saved})  # read by the spawned workers as NumPy starts
-    try:
-        # Workers ignore Ctrl-C: the terminal sends it to the whole process group, and only the
-        # parent should answer (one line and the resume command), ending the pool with it. They
-        # are started with SIGINT ignored (inherited, so even one still starting up ignores it).
-        with _interrupts_ignored():
-            pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_ignore_interrupts)
-        with pool:
-            yield from pool.imap_unordered(fn, tasks)
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v

@@ -1,0 +1,196 @@
+"""Where a sweep's runs execute: this process, local worker processes or a Dask cluster.
+
+Every choice is a ``concurrent.futures.Executor`` (``submit(fn, task)`` returns a
+Future), so the sweep's driver has one loop for all of them (``as_finished``):
+it submits the runs, and as each Future finishes it writes the model the run sent
+back and appends the run's record to ``results.jsonl``. Only the driver writes to
+the sweep folder, so a cluster needs no shared filesystem, and ``--resume`` works
+the same wherever the runs ran.
+
+- ``scheduler=None``: ``workers`` spawned processes (a ``multiprocessing.Pool``
+  behind the Executor interface), or this process alone when ``workers`` is 1;
+- ``scheduler="local"``: a Dask ``LocalCluster`` of ``workers`` processes;
+- ``scheduler="tcp://HOST:PORT"``: the workers of a running Dask scheduler,
+  through ``Client.get_executor()``. A worker that dies mid-sweep loses nothing:
+  Dask runs its unfinished runs again on the others.
+
+Dask (``pip install "backproplab[dask]"``) is imported only when a scheduler is given.
+"""
+
+import concurrent.futures
+import contextlib
+import importlib.util
+import itertools
+import logging
+import multiprocessing
+import os
+import signal
+import socket
+import threading
+import urllib.parse
+
+from ..errors import ConfigError
+
+CONNECT_SECONDS = 10  # how long to wait for a Dask scheduler to answer
+BLAS_THREADS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+_ADDRESS_HELP = "give tcp://HOST:PORT (the address 'dask scheduler' prints) or local"
+
+
+def check_scheduler(scheduler):
+    """``scheduler`` if a sweep can run on it: None, ``"local"`` or a ``tcp://HOST:PORT`` that answers.
+
+    Raises ConfigError naming the value and the fix: Dask missing, an address
+    that is not ``tcp://HOST:PORT``, or nothing listening there (within CONNECT_SECONDS).
+    """
+    if scheduler is None:
+        return None
+    if importlib.util.find_spec("distributed") is None:
+        raise ConfigError(f"--scheduler {scheduler!r} needs Dask distributed; install it with: "
+                          "pip install 'backproplab[dask]'")
+    if scheduler == "local":
+        return scheduler
+    host, port = _host_and_port(scheduler)
+    try:
+        socket.create_connection((host, port), timeout=CONNECT_SECONDS).close()
+    except OSError as e:
+        raise ConfigError(f"--scheduler {scheduler!r}: no scheduler answers there ({e.strerror or e}); start one "
+                          "with 'dask scheduler' and give the address it prints") from None
+    return scheduler
+
+
+def _host_and_port(scheduler):
+    """(host, port) of ``tcp://HOST:PORT``; a ConfigError for anything else."""
+    parts = urllib.parse.urlsplit(scheduler)
+    try:
+        host, port = parts.hostname, parts.port
+    except ValueError:  # a port that is not a number, or out of range
+        host = port = None
+    if parts.scheme != "tcp" or not host or not port or parts.path or parts.query or parts.fragment:
+        raise ConfigError(f"--scheduler {scheduler!r} is not a scheduler address; {_ADDRESS_HELP}")
+    return host, port
+
+
+@contextlib.contextmanager
+def open_executor(workers=None, scheduler=None):
+    """The executor the sweep's runs go to (see the module docstring); shut down on leaving.
+
+    ``workers``: local processes, or the LocalCluster's workers (default: the
+    number of cores); a running cluster brings its own workers.
+    """
+    if scheduler is not None:
+        with _dask_executor(check_scheduler(scheduler), workers) as executor:
+            yield executor
+    elif workers == 1:
+        with InProcessExecutor() as executor:
+            yield executor
+    else:
+        with PoolExecutor(workers or os.cpu_count() or 1) as executor:
+            yield executor
+
+
+def as_finished(executor, fn, tasks):
+    """``fn(task)`` for every task on ``executor``, yielding each result as it finishes.
+
+    Every task is submitted at once (the pool or the scheduler spreads them over
+    the workers), except on an InProcessExecutor, which runs a task as it is
+    submitted: there each result is yielded before the next task starts.
+    """
+    tasks = iter(tasks)
+    at_once = 1 if isinstance(executor, InProcessExecutor) else None  # None: all that are left
+    pending = set()
+    while True:
+        pending |= {executor.submit(fn, task) for task in itertools.islice(tasks, at_once)}
+        if not pending:
+            return
+        done, pending = concurrent.futures.wait(pending, return_when=concurrent.futures.FIRST_COMPLETED)
+        for future in done:
+            yield future.result()
+
+
+class InProcessExecutor(concurrent.futures.Executor):
+    """Runs each task in this process, when it is submitted; its Future is already done."""
+
+    def submit(self, fn, /, *args, **kwargs):
+        future = concurrent.futures.Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except Exception as e:  # noqa: BLE001 - the Future carries it, as any executor's would
+            future.set_exception(e)
+        return future
+
+
+class PoolExecutor(concurrent.futures.Executor):
+    """``workers`` spawned processes, one BLAS thread each, behind the concurrent.futures interface.
+
+    A ``multiprocessing.Pool`` rather than a ProcessPoolExecutor because shutting it
+    down ends the runs in progress at once (Ctrl-C should not wait for them), and
+    because its workers all start here, with Ctrl-C ignored: the terminal sends
+    SIGINT to the whole process group, and only the driver should answer it (one
+    line and the resume command). ``shutdown`` terminates the workers, so call it
+    once every result is in or when giving up.
+    """
+
+    def __init__(self, workers):
+        saved = {v: os.environ.get(v) for v in BLAS_THREADS}
+        os.environ.update({v: "1" for v in BLAS_THREADS})  # inherited by the workers as they start
+        try:
+            with _interrupts_ignored():  # inherited too, so even a worker still starting ignores it
+                self._pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_ignore_interrupts)
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+
+    def submit(self, fn, /, *args, **kwargs):
+        future = concurrent.futures.Future()
+        future.set_running_or_notify_cancel()
+        self._pool.apply_async(fn, args, kwargs, callback=future.set_result, error_callback=future.set_exception)
+        return future
+
+    def shutdown(self, wait=True, *, cancel_futures=False):
+        self._pool.terminate()
+        if wait:
+            self._pool.join()
+
+
+def _ignore_interrupts():
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextlib.contextmanager
+def _interrupts_ignored():
+    """SIGINT ignored in this process meanwhile (only the main thread may change it)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+@contextlib.contextmanager
+def _dask_executor(scheduler, workers):
+    """``Client.get_executor()`` on the scheduler at ``scheduler``, or on a LocalCluster for ``"local"``."""
+    from dask.distributed import Client, LocalCluster
+
+    with contextlib.ExitStack() as stack:
+        address = scheduler
+        if scheduler == "local":
+            # On this machine only; its scheduler's HTTP server on a free port (8787 may be taken).
+            address = stack.enter_context(LocalCluster(n_workers=workers, threads_per_worker=1, host="127.0.0.1",
+                                                       dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR))
+        try:
+            client = stack.enter_context(Client(address, timeout=CONNECT_SECONDS))
+        except (OSError, TimeoutError) as e:
+            raise ConfigError(f"--scheduler {scheduler!r}: cannot connect ({e}); start one with 'dask scheduler' "
+                              "and give the address it prints") from None
+        # pure=False: every run is its own task, even when another sweep on the cluster runs the same one.
+        executor = client.get_executor(pure=False)
+        try:
+            yield executor
+        finally:
+            executor.shutdown(wait=False)  # the client's closing cancels whatever is still running
