@@ -72,12 +72,12 @@ def test_shipped_sweeps_run_by_name_from_a_plain_install(installed):
     work = installed["work"]
     work.mkdir()
     listing = _run(installed["bin"] / "backproplab", "experiments", cwd=work)
-    assert "learning-rate: What does the learning rate do?" in listing
+    assert "learning-rate: What does the learning rate do to gradient descent?" in listing
     assert "\nsetups/" in listing  # experiments/setups/ too
     _run(installed["bin"] / "backproplab", "sweep", "learning-rate", "--seeds", "1", "--epochs", "5",
          "--workers", "1", "--out", "lr", cwd=work)
     results = [json.loads(line) for line in (work / "lr" / "results.jsonl").read_text().splitlines()]
-    assert len(results) == 12  # 3 data sets x 4 learning rates x 1 seed
+    assert len(results) == 12  # 2 data sets x 6 learning rates x 1 seed
     assert (work / "lr" / "summary.md").is_file()
 
 
