@@ -363,3 +363,36 @@ def test_a_cnn_batch_too_large_for_memory_is_refused_before_training(tmp_path):
     result = run_capped("train", "--dataset", "csv", "--data", data, "--model", "cnn", "--batch-size", "100",
                         "--epochs", "1", "--out", str(tmp_path / "run"), env=env)
     assert_one_line_refusal(result, "--batch-size 100", "bytes of activations for one batch", "smaller --batch-size")
+
+
+@pytest.mark.parametrize("argv, fragments", [
+    (["--vary", "lr=0.1,0.2", "--seeds", "1000000000"], ["(2 settings x 1000000000 seeds): 2,000,000,000 runs",
+                                                         "BACKPROPLAB_MAX_RUNS"]),
+    (["--vary", "lr=0.1,0.10,0.2"], ["--vary lr lists 0.1 more than once; give each value once"]),
+    (["/dev/zero"], ["sweep file '/dev/zero' is a device or special file"]),
+])
+def test_sweeps_too_large_duplicated_or_special_are_refused(tmp_path, argv, fragments):
+    result = run_capped("sweep", *argv, "--out", str(tmp_path / "sweep"))
+    assert_one_line_refusal(result, *fragments)
+    assert not (tmp_path / "sweep").exists()
+
+
+def test_a_toml_grid_of_a_million_settings_is_refused_before_it_is_built(tmp_path):
+    values = ", ".join(str(v) for v in range(1, 101))
+    path = tmp_path / "big.toml"
+    path.write_text(f"[vary]\nepochs = [{values}]\nprint_every = [{values}]\nstep_size = [{values}]\n")
+    result = run_capped("sweep", str(path), "--out", str(tmp_path / "sweep"))
+    assert_one_line_refusal(result, "(100 x 100 x 100 settings x 5 seeds): 5,000,000 runs")
+
+
+def test_a_truncated_sweep_json_gets_one_line(tmp_path, capsys):
+    from backproplab.cli import main
+
+    folder = tmp_path / "sweep"
+    assert _sweep(tmp_path, "--out", str(folder)) == 0
+    spec = folder / "sweep.json"
+    spec.write_text(spec.read_text()[:30])
+    capsys.readouterr()
+    assert main(["sweep", "--resume", str(folder)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and "sweep.json' is damaged" in err and "new --out" in err

@@ -20,6 +20,7 @@ _LIMITS = {
     "file_bytes": (4 * 2**30, "BACKPROPLAB_MAX_FILE_BYTES", "bytes read from one data or model file"),
     "classes": (10_000, "BACKPROPLAB_MAX_CLASSES", "classes"),
     "batch_bytes": (6 * 2**30, "BACKPROPLAB_MAX_BATCH_BYTES", "bytes of activations for one batch"),
+    "runs": (100_000, "BACKPROPLAB_MAX_RUNS", "runs"),
 }
 
 

@@ -134,7 +134,7 @@ class PoolExecutor(concurrent.futures.Executor):
         saved = {v: os.environ.get(v) for v in BLAS_THREADS}
         os.environ.update({v: "1" for v in BLAS_THREADS})  # inherited by the workers as they start
         try:
-            with _interrupts_ignored():  # inherited too, so even a worker still starting ignores it
+            with _interrupts_held_back():  # workers inherit the block, so even one still starting is safe
                 self._pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_ignore_interrupts)
         finally:
             for name, value in saved.items():
@@ -160,16 +160,30 @@ def _ignore_interrupts():
 
 
 @contextlib.contextmanager
-def _interrupts_ignored():
-    """SIGINT ignored in this process meanwhile (only the main thread may change it)."""
+def _interrupts_held_back():
+    """Meanwhile SIGINT is ignored, which processes started now inherit (a worker still starting
+    ignores Ctrl-C), and blocked in this process, so that a Ctrl-C pressed meanwhile is held
+    back, not lost: Linux keeps a blocked signal pending even while it is ignored, and it
+    reaches the driver's own handler once that is back."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
-        yield
+        # A Ctrl-C that came just before the block has only marked Python's handler as due;
+        # it runs at the next Python call, here, before SIG_IGN could make Python drop it.
+        _run_due_handlers()
+        handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, handler)  # the handler first, then the pending signal
     finally:
-        signal.signal(signal.SIGINT, previous)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
+def _run_due_handlers():
+    """Nothing; calling it lets Python run a signal handler that is due (KeyboardInterrupt for Ctrl-C)."""
 
 
 @contextlib.contextmanager

@@ -11,6 +11,7 @@ import pathlib
 from importlib import resources
 
 from ..errors import ConfigError, did_you_mean
+from ..limits import check_regular_file
 from .spec import SweepSpec
 
 PACKAGE_DATA = "experiment_files"
@@ -36,7 +37,8 @@ def shipped_sweeps():
 def find_sweep_file(name):
     """``name`` when it is a file; else the path of the shipped sweep of that name
     (``learning-rate``, ``learning-rate.toml`` and ``experiments/learning-rate.toml`` all find it)."""
-    if os.path.isfile(name):
+    if os.path.exists(name):
+        check_regular_file(name, "sweep file", "give a .toml file")  # a FIFO or /dev/zero: refused unread
         return name
     key = name.replace(os.sep, "/").removeprefix("experiments/").removesuffix(".toml")
     found = shipped_sweeps()

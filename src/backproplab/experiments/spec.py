@@ -12,6 +12,7 @@ import tomllib
 from dataclasses import dataclass, field
 
 from ..errors import ConfigError, unknown_name
+from ..limits import check_regular_file, check_size, product
 from ..run import RunConfig
 from ..run.config import FIELDS
 from ..validation import check_int, check_number
@@ -41,7 +42,15 @@ class SweepSpec:
         for name, values in self.vary.items():
             if not values:
                 raise ConfigError(f"--vary {name} needs at least one value")
+            labels = [_label(v) for v in values]
+            twice = next((label for label in labels if labels.count(label) > 1), None)
+            if twice is not None:
+                raise ConfigError(f"--vary {name} lists {twice} more than once; give each value once")
         self.seeds = check_int("--seeds", self.seeds, 1)
+        # Checked before the grid is built: a typo such as --seeds 1000000000 must not allocate it.
+        check_size("runs", product(len(v) for v in self.vary.values()) * self.seeds,
+                   f"this sweep ({' x '.join(str(len(v)) for v in self.vary.values()) or '1'} settings "
+                   f"x {self.seeds} seeds)", "vary fewer values or use fewer --seeds")
         self.target_accuracy = check_number("--target", self.target_accuracy, 0, 1, low_open=True,
                                             fix="give the training accuracy that counts as reached, e.g. 1.0")
         for point in self.points():  # every combination must be a valid run
@@ -75,6 +84,7 @@ class SweepSpec:
     @classmethod
     def from_toml(cls, path):
         """Read a sweep file: top-level title/question, [base] options, [vary] lists, [sweep] seeds/target."""
+        check_regular_file(path, "sweep file", "give a .toml file")
         try:
             with open(path, "rb") as f:
                 data = tomllib.load(f)
@@ -185,5 +195,12 @@ def read_spec(folder):
     path = os.path.join(folder, SPEC_FILE)
     if not os.path.isfile(path):
         raise ConfigError(f"{folder!r} holds no {SPEC_FILE}; give the folder of a sweep")
-    with open(path) as f:
-        return SweepSpec.from_dict(json.load(f))
+    try:
+        with open(path) as f:
+            saved = json.load(f)
+    except (ValueError, UnicodeDecodeError) as e:
+        raise ConfigError(f"{path!r} is damaged ({e}); it cannot be resumed: run the sweep again into a new "
+                          "--out") from None
+    if not isinstance(saved, dict):
+        raise ConfigError(f"{path!r} is damaged (not a sweep description); run the sweep again into a new --out")
+    return SweepSpec.from_dict(saved)
