@@ -5,10 +5,10 @@ import numpy as np
 from .style import figure, save
 
 
-def confusion_matrix(matrix, class_names, path, title=""):
+def confusion_matrix(matrix, class_names, path=None, title="", ax=None):
     """Counts of (true class, predicted class), with the count written in every non-empty cell."""
     n = len(class_names)
-    fig, ax = figure(figsize=(1.0 + 0.62 * n, 0.6 + 0.55 * n))
+    fig, ax = figure(figsize=(1.0 + 0.62 * n, 0.6 + 0.55 * n), ax=ax)
     image = ax.imshow(np.log1p(matrix), cmap="Blues")
     threshold = np.log1p(matrix).max() / 2
     for (i, j), count in np.ndenumerate(matrix):
@@ -22,15 +22,15 @@ def confusion_matrix(matrix, class_names, path, title=""):
     accuracy = np.trace(matrix) / max(1, matrix.sum())
     ax.set_title(f"{title}  (accuracy {100 * accuracy:.2f}%)".strip(), fontsize=10)
     fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="log(1 + count)")
-    save(fig, path)
+    return save(fig, path)
 
 
-def misclassified_grid(images, y_true, y_pred, class_names, path, title="", limit=36):
+def misclassified_grid(images, y_true, y_pred, class_names, path=None, title="", limit=36, ax=None):
     """Up to ``limit`` misclassified images, each titled 'true -> predicted'."""
     wrong = np.flatnonzero(y_true != y_pred)[:limit]
     cols = 6
     rows = max(1, -(-len(wrong) // cols))
-    fig, axes = figure(rows, cols, figsize=(cols * 1.6, rows * 1.8 + 0.4), squeeze=False)
+    fig, axes = figure(rows, cols, figsize=(cols * 1.6, rows * 1.8 + 0.4), squeeze=False, ax=ax)
     for ax in axes.ravel():
         ax.axis("off")
     for ax, i in zip(axes.ravel(), wrong):
@@ -40,4 +40,4 @@ def misclassified_grid(images, y_true, y_pred, class_names, path, title="", limi
         axes[0, 0].text(0, 0.5, "no misclassified images", fontsize=10)
     fig.suptitle(f"{title}  (true -> predicted; {np.count_nonzero(y_true != y_pred)} wrong of {len(y_true)})".strip(),
                  fontsize=10)
-    save(fig, path)
+    return save(fig, path)

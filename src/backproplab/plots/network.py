@@ -25,7 +25,7 @@ def _norm(values):
     return (lo, hi) if hi > lo else (lo - 0.5, hi + 0.5)
 
 
-def network_diagram(weights, maps, extent, path, title="", layer_names=None):
+def network_diagram(weights, maps, extent, path=None, title="", layer_names=None, ax=None):
     """Inputs, hidden neurons and outputs as circles, each filled with its output map; weights as lines.
 
     ``weights``: the (out, in) weight matrix of each layer; ``maps``: for the inputs and each
@@ -35,7 +35,7 @@ def network_diagram(weights, maps, extent, path, title="", layer_names=None):
     n_cols, gap, radius = len(maps), 2.6, 0.4
     shown = [min(m.shape[0], MAX_UNITS) for m in maps]
     height = max(shown)
-    fig, ax = figure(figsize=(0.8 * (gap * (n_cols - 1) + 1.8), 0.8 * (height + 2.0)))
+    fig, ax = figure(figsize=(0.8 * (gap * (n_cols - 1) + 1.8), 0.8 * (height + 2.0)), ax=ax)
     ax.set_xlim(-0.9, gap * (n_cols - 1) + 0.9)
     ax.set_ylim(-2.1, height + 0.1)
     ax.set_aspect("equal")
@@ -68,17 +68,17 @@ def network_diagram(weights, maps, extent, path, title="", layer_names=None):
     ax.plot([], [], color=_SIGN[False], lw=2, label="weight < 0")
     ax.legend(loc="upper left", fontsize=8, framealpha=0.9, title="line width: |weight|", title_fontsize=8)
     ax.set_title(title or "The network: each neuron's output over the input square", fontsize=10)
-    save(fig, path)
+    return save(fig, path)
 
 
-def neuron_maps(maps, extent, path, title="", layer_names=None, X=None):
+def neuron_maps(maps, extent, path=None, title="", layer_names=None, X=None, ax=None):
     """Every hidden neuron's output over the input square: one row per layer, one colour bar per row.
 
     ``maps`` is one array (units, R, R) per hidden layer; ``X``, if given, is drawn as dots.
     """
     cols = min(max(m.shape[0] for m in maps), MAX_UNITS)
     rows = len(maps)
-    fig, axes = figure(rows, cols, figsize=(1.55 * cols + 1.2, 1.6 * rows + 0.6), squeeze=False)
+    fig, axes = figure(rows, cols, figsize=(1.55 * cols + 1.2, 1.6 * rows + 0.6), squeeze=False, ax=ax)
     names = layer_names or [f"layer {k}" for k in range(1, rows + 1)]
     for r, m in enumerate(maps):
         lo, hi = _norm(m[:cols])
@@ -99,7 +99,7 @@ def neuron_maps(maps, extent, path, title="", layer_names=None, X=None):
     widest = max(m.shape[0] for m in maps)
     more = f" (the first {cols} units of each layer)" if widest > cols else ""
     fig.suptitle((title or "Each hidden neuron's output over the input square") + more, fontsize=10)
-    fig.savefig(path, dpi=110, bbox_inches="tight")
+    return save(fig, path, dpi=110, tight_layout=False, bbox_inches="tight")
 
 
 def draw_gradient_norms(ax, norms, legend=True, epochs=None):
@@ -132,21 +132,21 @@ def _layer_colours(n):
     return [cmap(v) for v in np.linspace(0.0, 0.9, n)] if n > 1 else [cmap(0.0)]
 
 
-def gradient_norms(norms, path, title=""):
+def gradient_norms(norms, path=None, title="", ax=None):
     """The norm of each layer's weight gradient per epoch (log scale); W1 is the first layer."""
-    fig, ax = figure(figsize=(7, 4.4))
+    fig, ax = figure(figsize=(7, 4.4), ax=ax)
     draw_gradient_norms(ax, norms)
     ax.set_ylabel("||dL/dW||  (RMS over the epoch's batches)")
     ax.set_title(title or "Weight-gradient norm of each layer", fontsize=10)
-    save(fig, path)
+    return save(fig, path)
 
 
-def gradient_norms_grid(panels, path, title="", columns=None):
+def gradient_norms_grid(panels, path=None, title="", columns=None, ax=None):
     """Gradient-norm panels side by side: ``panels`` is a list of (label, norms), one per setting;
     ``norms`` may hold the ``epoch`` of each value (a sweep keeps every k-th epoch)."""
     cols = columns or min(4, len(panels))
     rows = -(-len(panels) // cols)
-    fig, axes = figure(rows, cols, figsize=(3.4 * cols, 2.8 * rows + 0.5), squeeze=False, sharey=True)
+    fig, axes = figure(rows, cols, figsize=(3.4 * cols, 2.8 * rows + 0.5), squeeze=False, sharey=True, ax=ax)
     for ax in axes.ravel():
         ax.set_axis_off()
     for ax, (label, norms) in zip(axes.ravel(), panels):
@@ -163,4 +163,4 @@ def gradient_norms_grid(panels, path, title="", columns=None):
                fontsize=8, title="line colour: a layer's depth", title_fontsize=8)
     fig.suptitle(title, fontsize=10)
     fig.tight_layout(rect=(0, 0.1 if rows == 1 else 0.06, 1, 1))
-    fig.savefig(path, dpi=100)
+    return save(fig, path, dpi=100, tight_layout=False)

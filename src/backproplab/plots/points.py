@@ -6,9 +6,9 @@ from matplotlib.colors import LinearSegmentedColormap, ListedColormap
 from .style import CLASS_COLOURS, class_colours, class_legend, figure, save
 
 
-def comparison(X, y_true, y_pred, path, title=""):
+def comparison(X, y_true, y_pred, path=None, title="", ax=None):
     """The lab's two panels: ground truth beside prediction, same class colours."""
-    fig, axes = figure(1, 2, figsize=(10, 4.6), sharex=True, sharey=True)
+    fig, axes = figure(1, 2, figsize=(10, 4.6), sharex=True, sharey=True, ax=ax)
     classes = sorted(set(np.unique(y_true)) | set(np.unique(y_pred)))
     for ax, labels, name in ((axes[0], y_true, "Ground truth"), (axes[1], y_pred, "Prediction")):
         ax.scatter(X[:, 0], X[:, 1], c=class_colours(labels), s=28, edgecolors="white", linewidths=0.5)
@@ -19,21 +19,21 @@ def comparison(X, y_true, y_pred, path, title=""):
     axes[0].set_ylabel("x2")
     wrong = int(np.count_nonzero(y_true != y_pred))
     fig.suptitle(f"{title}  ({wrong} of {len(y_true)} misclassified)".strip())
-    save(fig, path)
+    return save(fig, path)
 
 
-def decision_boundary(predict_proba, X, y, path, title="", resolution=200):
+def decision_boundary(predict_proba, X, y, path=None, title="", resolution=200, ax=None):
     """The network's output over the input square, with the points on top.
 
     ``predict_proba(grid)`` returns P(class 1) of shape (M,) for two classes,
     or class probabilities (M, C) for more, where the most likely class is shown.
     """
-    fig, ax = figure(figsize=(5.6, 5))
+    fig, ax = figure(figsize=(5.6, 5), ax=ax)
     image = draw_boundary(ax, predict_proba, X, y, resolution)
     if image is not None:
         fig.colorbar(image, ax=ax, label="P(class 1)")
     ax.set_title(title or "Decision boundary")
-    save(fig, path)
+    return save(fig, path)
 
 
 def draw_boundary(ax, predict_proba, X, y, resolution=200):
@@ -67,11 +67,11 @@ def draw_boundary(ax, predict_proba, X, y, resolution=200):
     return image
 
 
-def boundaries_grid(panels, path, title=""):
+def boundaries_grid(panels, path=None, title="", ax=None):
     """Decision boundaries side by side: ``panels`` is a list of (label, predict_proba, X, y)."""
     cols = min(4, len(panels))
     rows = -(-len(panels) // cols)
-    fig, axes = figure(rows, cols, figsize=(3.3 * cols, 3.3 * rows + 0.4), squeeze=False)
+    fig, axes = figure(rows, cols, figsize=(3.3 * cols, 3.3 * rows + 0.4), squeeze=False, ax=ax)
     for ax in axes.ravel():
         ax.axis("off")
     for ax, (label, predict_proba, X, y) in zip(axes.ravel(), panels):
@@ -79,4 +79,4 @@ def boundaries_grid(panels, path, title=""):
         draw_boundary(ax, predict_proba, X, y, resolution=120)
         ax.set_title(label, fontsize=9)
     fig.suptitle(title, fontsize=10)
-    save(fig, path, dpi=100)
+    return save(fig, path, dpi=100)

@@ -7,13 +7,13 @@ import numpy as np
 from .style import figure, save
 
 
-def sweep_curves(panels, path, title=""):
+def sweep_curves(panels, path=None, title="", ax=None):
     """Training loss against epoch, one colour per setting: the median over seeds and the min-max band.
 
     ``panels`` is a list of (panel title, [(label, [loss list of each seed]), ...]); one panel per
     data set keeps settings of different data apart.
     """
-    fig, axes = figure(1, len(panels), figsize=(5.2 * len(panels) + 1, 4.4), squeeze=False)
+    fig, axes = figure(1, len(panels), figsize=(5.2 * len(panels) + 1, 4.4), squeeze=False, ax=ax)
     for ax, (panel_title, groups) in zip(axes[0], panels):
         for k, (label, curves) in enumerate(groups):
             length = min((len(c) for c in curves), default=0)
@@ -33,17 +33,17 @@ def sweep_curves(panels, path, title=""):
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8, loc="best")
     fig.suptitle(f"{title}: median over seeds, band = min to max".strip(": "), fontsize=11)
-    save(fig, path)
+    return save(fig, path)
 
 
-def sweep_accuracy(panels, path, title=""):
+def sweep_accuracy(panels, path=None, title="", ax=None):
     """Mean test accuracy (± one standard deviation over seeds) of every setting, one panel per data set.
 
     ``panels`` is a list of (panel title, [(label, mean, std), ...]) with accuracies as fractions.
     """
     widest = max(len(bars) for _, bars in panels)
     fig, axes = figure(1, len(panels), figsize=(len(panels) * max(3.5, 0.9 * widest + 1.5) + 0.5, 4.2),
-                             squeeze=False)
+                             squeeze=False, ax=ax)
     for ax, (panel_title, bars) in zip(axes[0], panels):
         positions = np.arange(len(bars))
         means = [100 * m for _, m, _ in bars]
@@ -59,4 +59,4 @@ def sweep_accuracy(panels, path, title=""):
         ax.set_title(panel_title, fontsize=10)
         ax.grid(axis="y", alpha=0.3)
     fig.suptitle(title, fontsize=11)
-    save(fig, path)
+    return save(fig, path)

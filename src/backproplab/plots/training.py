@@ -5,9 +5,9 @@ import numpy as np
 from .style import figure, save
 
 
-def learning_curve(history, path, title=""):
+def learning_curve(history, path=None, title="", ax=None):
     """Loss (log scale) and accuracy against epoch."""
-    fig, (ax_loss, ax_acc) = figure(1, 2, figsize=(10, 4))
+    fig, (ax_loss, ax_acc) = figure(1, 2, figsize=(10, 4), ax=ax)
     epochs = np.asarray(history.epoch)
     ax_loss.plot(epochs, history.loss, label="training")
     if history.val_loss:
@@ -29,4 +29,4 @@ def learning_curve(history, path, title=""):
         ax.grid(alpha=0.3)
         ax.legend(fontsize=8, loc=where)
     fig.suptitle(title)
-    save(fig, path)
+    return save(fig, path)
