@@ -396,3 +396,29 @@ def test_a_truncated_sweep_json_gets_one_line(tmp_path, capsys):
     assert main(["sweep", "--resume", str(folder)]) == 2
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and "sweep.json' is damaged" in err and "new --out" in err
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--conv", "32", "64"], "--conv applies to --model cnn, not mlp"),
+    (["--conv", "8"], "--conv applies to --model cnn, not mlp"),
+    (["--noise", "0"], "--noise applies to"),
+    (["--label-column", "label"], "--label-column applies to csv, not xor"),
+    (["--download"], None),  # not an option: argparse's own one line
+])
+def test_options_that_do_not_apply_are_refused_even_at_their_default(tmp_path, capsys, argv, message):
+    from backproplab.cli import main
+
+    with pytest.raises(SystemExit) if message is None else _no_exit():
+        code = main(["train", "--dataset", "xor", *argv, "--epochs", "1", "--out", str(tmp_path / "run")])
+        assert code == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and (message is None or message in err), err
+    assert not (tmp_path / "run").exists()
+
+
+class _no_exit:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False

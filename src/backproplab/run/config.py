@@ -209,7 +209,15 @@ class RunConfig:
         for images and CSV tables (see ``datasets.TABLE_DEFAULTS``).
         """
         given = {k: v for k, v in options.items() if v is not None}
-        return cls(**{**dataset_defaults(given.get("dataset", "xor"), given.get("model", "mlp")), **given})
+        config = cls(**{**dataset_defaults(given.get("dataset", "xor"), given.get("model", "mlp")), **given})
+        # Options given explicitly must apply, even when their value happens to be the default.
+        for name in given:
+            if name in datasets.DATA_OPTIONS and name not in config.source.options:
+                takers = [s.name for s in datasets.sources().values() if name in s.options]
+                raise ConfigError(f"{option(name)} applies to {_names(takers)}, not {config.dataset}; drop it")
+        if "conv" in given and config.model != "cnn":
+            raise ConfigError(f"--conv applies to --model cnn, not {config.model}; drop it or add --model cnn")
+        return config
 
     @property
     def source(self):
