@@ -64,7 +64,7 @@ def test_an_interrupted_run_resumes_to_the_same_result(tiny_mnist, tmp_path, mon
 
 def test_early_stopping_restores_the_best_epoch(tiny_mnist):
     # 150 training images and a wide layer: the validation loss bottoms out, then rises.
-    run = train(_config(tiny_mnist, model="mlp", hidden=(256,), n=150, epochs=60, lr=0.01, early_stopping=3,
+    run = train(_config(tiny_mnist, model="mlp", conv=None, hidden=(256,), n=150, epochs=60, lr=0.01, early_stopping=3,
                         schedule="constant", dropout=0.0))
     h = run.history
     assert h.stop_reason.startswith("early stopping") and h.epochs < 60
