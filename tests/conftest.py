@@ -1,3 +1,5 @@
+import shutil
+
 import numpy as np
 import pytest
 
@@ -45,3 +47,22 @@ def real_data():
     if not folder or not os.path.isfile(os.path.join(folder, "mnist", "train-images-idx3-ubyte.gz")):
         pytest.skip("real MNIST files not available: set BACKPROPLAB_DATA to the folder holding mnist/")
     return folder
+
+
+def headless_chromium(width=1280, height=900):
+    """Debian's Chromium under Selenium, headless, logging the page's console; skips when either is missing.
+
+    The flags keep it off the network (this machine's is closed) and out of a sandbox it cannot have as root.
+    """
+    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium not installed: pip install -e '.[test]'")
+    chromium, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
+    if not chromium or not driver_path:
+        pytest.skip("Chromium not installed: apt-get install chromium chromium-driver")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 f"--window-size={width},{height}"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=webdriver.ChromeService(executable_path=driver_path), options=options)

@@ -7,11 +7,11 @@ Needs Chromium and ChromeDriver (Debian packages chromium and chromium-driver, w
 
 import os
 import shlex
-import shutil
 import time
 import urllib.parse
 
 import pytest
+from conftest import headless_chromium
 
 from backproplab.cli import build_parser
 from backproplab.tracing import trace
@@ -26,18 +26,7 @@ def server():
 
 @pytest.fixture(scope="module")
 def browser():
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium not installed: pip install -e '.[test]'")
-    chromium, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
-    if not chromium or not driver_path:
-        pytest.skip("Chromium not installed: apt-get install chromium chromium-driver")
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--window-size=1280,900"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=driver_path), options=options)
+    driver = headless_chromium(1280, 900)
     driver.set_script_timeout(10)
     yield driver
     driver.quit()

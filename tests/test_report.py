@@ -7,9 +7,9 @@ where they are missing. Its screenshot is kept in test-artifacts/.
 
 import os
 import re
-import shutil
 
 import pytest
+from conftest import headless_chromium
 
 from backproplab.cli import main
 from backproplab.report import write_report
@@ -49,19 +49,8 @@ def test_report_rejects_folders_without_runs(tmp_path, capsys):
 
 
 def test_report_renders_in_headless_chromium(lab_folder):
-    webdriver = pytest.importorskip("selenium.webdriver", reason="selenium not installed: pip install -e '.[test]'")
-    chromium, driver_path = shutil.which("chromium"), shutil.which("chromedriver")
-    if not chromium or not driver_path:
-        pytest.skip("Chromium not installed: apt-get install chromium chromium-driver")
+    browser = headless_chromium(1200, 900)
     page = write_report(lab_folder)
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--window-size=1200,900"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    browser = webdriver.Chrome(service=webdriver.ChromeService(executable_path=driver_path), options=options)
     try:
         browser.get("file://" + os.path.abspath(page))
         widths = browser.execute_script(
