@@ -10,7 +10,8 @@ from . import activations, batchnorm, conv, dropout, flatten, linear, losses, po
 from .activations import ACTIVATIONS, get_activation
 from .init import BIAS_INITIALIZERS, INITIALIZERS
 from .losses import LOSSES, get_loss
-from .module import LAYERS, Module, Parameter, Sequential, summary
+from .module import LAYERS, Module, Parameter, Sequential
+from .summary import summary
 
 _CLASSES = {cls.__name__: cls for cls in (*LAYERS.values(), *LOSSES.values())}
 globals().update(_CLASSES)
