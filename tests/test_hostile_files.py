@@ -227,8 +227,9 @@ def test_ctrl_c_on_a_two_worker_sweep_is_one_line_and_the_resume_command(tmp_pat
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
         deadline = time.monotonic() + 60
-        while not (folder / "results.jsonl").exists() and time.monotonic() < deadline:
-            time.sleep(0.2)  # the workers are up once the first result is in
+        results = folder / "results.jsonl"
+        while not (results.exists() and results.stat().st_size) and time.monotonic() < deadline:
+            time.sleep(0.1)  # the workers are up and training once the first result is in
         os.killpg(child.pid, signal.SIGINT)  # as a terminal's Ctrl-C: every process of the group
         out, err = child.communicate(timeout=60)
     finally:
