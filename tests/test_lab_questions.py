@@ -47,10 +47,11 @@ def test_an_answer_over_two_data_sets_says_each():
             _row("dataset xor, activation identity", [0.524] * 3, "xor", chance=0.524),
             _row("dataset xor, activation sigmoid", [1.0] * 3, "xor")]
     said = answer(question, spec, rows)
-    assert said.startswith("With and without a hidden activation, after 200 epochs: on the linear set, activation "
-                           "identity and activation sigmoid do equally well")
-    assert "; on XOR, activation sigmoid does best (100.0% mean test accuracy), ahead of activation identity " \
+    assert said.startswith("With and without a hidden activation, after 200 epochs: on the linear set, no hidden "
+                           "activation and the sigmoid do equally well")
+    assert "; on XOR, the sigmoid does best (100.0% mean test accuracy), ahead of no hidden activation " \
            "(52.4%, no better than chance)" in said
+    assert "activation identity" not in said and "activation sigmoid" not in said  # the settings in words
 
 
 def test_a_sweep_of_one_setting_has_no_answer():

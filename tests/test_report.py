@@ -29,6 +29,11 @@ LAB_ORDER = ["set-up", "data-sets", "data-linear", "data-xor", "questions"] + \
 # A Python list, tuple, dict or set printed as it is: a bracket or brace at all (prose needs none), or a
 # parenthesis opening on a quote or holding numbers and commas, such as (8, 2) or (2,).
 REPR = re.compile(r"[\[\]{}]|\(\s*['\"]|\(\s*-?\d[\d.e+-]*\s*,(\s*-?\d[\d.e+-]*\s*,?)*\s*\)")
+# The same in a backpropagation trace, where a vector of values such as x = (0.5, 0.5) is the maths' own
+# notation: a class printed as Python does, Linear(in_features=2, ...) or Sigmoid(), a shape tuple after a
+# name, W1 (8, 2), or a one-tuple (2,), a bracket, None, True or False.
+TRACE_REPR = re.compile(r"[\[\]{}]|\(\s*['\"]|\b[A-Z]\w+\(|\w\(\)|\(\s*\d+\s*,\s*\)|\b\w+ \(\d+(?:, \d+)+\)"
+                        r"|\b(?:None|True|False)\b")
 
 
 @pytest.fixture(scope="module")
@@ -107,16 +112,26 @@ def test_each_question_opens_with_its_answer_from_the_measured_results(lab):
         assert said == answer(question, spec, rows)  # the findings of the measured rows, nothing else
         assert said.count(". ") == 0 and said.endswith(".")  # one sentence
         assert re.search(r"\d+\.\d%", said) and "200 epochs" in said
-        assert any(row["label"].split(", ")[-1] in said for row in rows)
+        labels = [row["label"].split(", ")[-1] for row in rows]
+        assert any(question.names.get(label, label) in said for label in labels)  # names a setting measured
 
 
 def test_no_python_repr_in_the_lab_report(lab):
     out, page = lab
     text = _visible_text(page)
     assert REPR.findall(text) == [], [m.group(0) for m in REPR.finditer(text)][:5]
-    markdown = re.sub(r"<details>.*?</details>", "", (out / "report.md").read_text(), flags=re.S)
+    markdown = (out / "report.md").read_text()
+    traces = re.findall(r"<details><summary>Backpropagation by hand.*?</details>", markdown, flags=re.S)
+    markdown = re.sub(r"<details>.*?</details>", "", markdown, flags=re.S)
     markdown = re.sub(r"!?\[([^]]*)\]\([^)]*\)", r"\1", markdown)  # a link shows its text
     assert REPR.findall(markdown) == []
+    traces += re.findall(r"<details><summary>Backpropagation by hand.*?</details>", page, flags=re.S)
+    assert len(traces) == 4  # each data set's, in the Markdown and in the HTML
+    for trace in traces:
+        text = html.unescape(re.sub(r"<style>.*?</style>|<[^>]+>", " ", trace, flags=re.S))
+        assert TRACE_REPR.findall(text) == [], [m.group(0) for m in TRACE_REPR.finditer(text)][:5]
+        assert "Linear 2 -> 8, Sigmoid, Linear 8 -> 8" in text and "W1 8 x 2" in text  # read as a student writes
+        assert "(binary cross-entropy)" in text
 
 
 def test_the_repr_pattern_finds_lists_tuples_and_dicts():
@@ -124,6 +139,12 @@ def test_the_repr_pattern_finds_lists_tuples_and_dicts():
         assert REPR.search(bad), bad
     for fine in ("100.0% (median 94 epochs)", "lr 0.1 (100.0%, ahead of lr 0.01)", "hidden 8-8", "(seed 0)"):
         assert not REPR.search(fine), fine
+    for bad in ("Linear(in_features=2, out_features=8)", "Sigmoid()", "W1 (8, 2)", "a0 (2,)", "x = [0.5, 0.5]",
+                "bias=True", "momentum None"):
+        assert TRACE_REPR.search(bad), bad
+    for fine in ("Layer 0, Linear 2 -> 8:", "W1 8 x 2", "x = (0.5, 0.5)", "1 / (1 + exp(-z1))", "f'(z1) = a1 (1 - a1)",
+                 "(L(w + h) - L(w - h)) / 2h", "dL/dW2 (1 x 80): norm"):
+        assert not TRACE_REPR.search(fine), fine
 
 
 def _words(text):
@@ -202,3 +223,40 @@ def test_report_renders_in_headless_chromium(lab):
     assert len(traces) > 10 and all(h > 0 for h in traces), traces
     assert not overflow  # nothing wider than the window
     assert errors == []
+
+
+def test_set_up_says_each_option_in_words_and_as_typed(lab):
+    _, page = lab
+    setup = page.split('<h2 id="set-up">')[1].split('<h2 id="data-sets">')[0]
+    text = " ".join(_visible_text(setup).split())
+    assert "two hidden layers of 8 sigmoid units each and one sigmoid output, trained on the binary cross-entropy " \
+           "loss by Adam at learning rate 0.01, full batch, for 200 epochs" in text
+    for words in ("sigmoid (chosen for binary cross-entropy)", "Xavier", "--hidden 8 8", "--loss bce",
+                  "--optimizer adam", "--output-activation auto"):
+        assert words in text, words
+    for code in ("<td>bce</td>", "<td>adam</td>", "<td>auto</td>", "output_activation", "batch_size"):
+        assert code not in setup, code
+
+
+def test_predictions_mark_what_the_network_gets_wrong(lab):
+    out, page = lab
+    for name in ("linear", "xor"):
+        metrics = json.loads((out / name / "metrics.json").read_text())
+        section = page.split(f'<h3 id="data-{name}">')[1].split("<h3")[0]
+        table = re.search(r"<summary>Prediction for each.*?</table>", section, flags=re.S).group(0)
+        rows = re.findall(r"<tr><td>(\d+)</td><td>([01])</td><td>([\d.]+)</td><td>([01])</td><td>(\w+)</td></tr>",
+                          table)
+        assert len(rows) == len(metrics["predictions"])
+        for _, truth, output, predicted, verdict in rows:
+            assert len(output.split(".")[1]) == 3 and predicted == str(int(float(output) >= 0.5))
+            assert verdict == ("right" if truth == predicted else "wrong")
+        wrong = sum(verdict == "wrong" for *_, verdict in rows)
+        assert wrong == round((1 - metrics["test_accuracy"]) * len(rows))
+
+
+def test_sweep_losses_are_readable_however_small():
+    from backproplab.report.sections import _loss_text
+    assert _loss_text(0.692, 0.0) == "0.6920 ± 0.0000"
+    assert _loss_text(0.00047, 0.00027) == "0.0005 ± 0.0003"
+    assert _loss_text(2.1e-05, 1.3e-05) == "2.1e-05 ± 1.3e-05"  # not 0.0000 ± 0.0000
+    assert _loss_text(None, None) == "diverged"

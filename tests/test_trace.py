@@ -13,8 +13,9 @@ from test_gradcheck import CASES
 
 import backproplab as bl
 from backproplab.cli import main
-from backproplab.nn import LAYERS, LOSSES, Flatten, Linear, Sequential, Sigmoid, get_loss
+from backproplab.nn import LAYERS, LOSSES, Conv2d, Dropout, Flatten, LeakyReLU, Linear, Sequential, Sigmoid, get_loss
 from backproplab.optim import OPTIMIZERS
+from backproplab.tracing import render
 
 TOLERANCE = 1e-7
 
@@ -143,7 +144,7 @@ def test_json_follows_the_documented_shape(capsys):
 def test_text_markdown_and_large_layers(capsys):
     assert main(["trace", "--sample", "14", "--steps", "5", "--hidden", "80", "--format", "markdown"]) == 0
     out = capsys.readouterr().out
-    assert "dL/dW2 (1, 80): norm" in out and "numeric check on 64 of 160 entries" in out  # summarised
+    assert "dL/dW2 (1 x 80): norm" in out and "numeric check on 64 of 160 entries" in out  # summarised
     assert "| entry | a0 |" in out
     assert main(["trace", "--sample", "14", "--hidden", "80", "--full"]) == 0
     out = capsys.readouterr().out
@@ -190,3 +191,27 @@ def test_the_losss_reduction_is_kept(rng):
     net.backward(loss_fn.backward())
     assert record["loss"]["value"] == loss and record["loss"]["formula"] == "L = sum((z2 - y)^2)"
     np.testing.assert_array_equal(record["layers"][0]["backward"]["dL/dW1"], net[0].weight.grad)
+
+
+def test_layers_shapes_and_settings_read_as_a_student_writes_them(capsys):
+    assert main(["trace", "--optimizer", "sgd", "--momentum", "0.9"]) == 0
+    out = capsys.readouterr().out
+    assert "network, from input to output: Linear 2 -> 8, Sigmoid, Linear 8 -> 8, Sigmoid, Linear 8 -> 1, " \
+           "Sigmoid" in " ".join(out.split())
+    assert "Layer 0, Linear 2 -> 8:   z1 = W1 a0 + b1   (sizes: a0 2, W1 8 x 2, b1 8, z1 8)" in out
+    assert "Layer 5, Sigmoid:   dL/dz3 = dL/da3 * f'(z3)" in out
+    assert "(binary cross-entropy)" in out and "sample: a0 = x = (0, 0), target y = 0" in out
+    assert "Update: SGD, lr 0.01, momentum 0.9, dampening 0, weight_decay 0, nesterov no; step t = 1" in out
+    for python in ("in_features=", "Sigmoid()", "(8, 2)", "(8,)", "(2,)", "(bce)", "True", "False", "["):
+        assert python not in out, python
+
+
+@pytest.mark.parametrize("layer, title", [
+    (Conv2d(1, 8, 3), "Conv2d 1 -> 8, kernel_size 3 x 3, stride 1 x 1, padding 0 x 0"),
+    (Linear(3, 2, bias=False), "Linear 3 -> 2, bias none"),
+    (Dropout(0.5), "Dropout, p 0.5"),
+    (LeakyReLU(), "LeakyReLU, negative_slope 0.01"),
+    (Flatten(), "Flatten"),
+])
+def test_a_layer_is_named_without_its_python_repr(layer, title):
+    assert render._layer_title({"name": f"0: {layer!r}"}) == title

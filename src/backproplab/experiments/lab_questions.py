@@ -41,6 +41,7 @@ class Question:
     answer: str
     question: str = ""  # what the sweep runs, for the report
     vary: dict = field(default_factory=dict)
+    names: dict = field(default_factory=dict)  # a setting's label -> how the answer names it
 
     def spec(self, epochs, seeds=LAB_SEEDS):
         """The lab's sweep of this question: the lab's network for ``epochs`` epochs, ``seeds`` seeds."""
@@ -62,7 +63,8 @@ LAB_QUESTIONS = (
              "The hidden layers with no activation (identity) against the lab's sigmoid, the output sigmoid kept, "
              "on both data sets. Without a hidden activation the layers compose into one linear map, so the network "
              "is a logistic regression: it can draw a straight boundary and no other.",
-             {"dataset": ["linear", "xor"], "activation": ["identity", "sigmoid"]}),
+             {"dataset": ["linear", "xor"], "activation": ["identity", "sigmoid"]},
+             {"activation identity": "no hidden activation", "activation sigmoid": "the sigmoid"}),
 )
 
 _MEASURED = "Measured over {seeds} seeds: {verdict}."
@@ -94,6 +96,8 @@ def answer(question, spec, rows):
     else:  # one clause per comparison, named by its data set (and grouping, as the findings name it)
         verdict = "; ".join(f"{_where(v, len(datasets) == len(found))}, {verdict_phrase(v, target)}" for v in found)
     epochs = max(spec.config(p, 0).epochs for p in spec.points())
+    for label, words in question.names.items():
+        verdict = verdict.replace(label, words)
     text = question.answer.format(epochs=epochs, seeds=spec.seeds, verdict=verdict,
                                   data=DATA_NAMES.get(datasets[0], datasets[0]) if len(datasets) == 1 else "")
     return text[0].upper() + text[1:]

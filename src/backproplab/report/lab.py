@@ -11,7 +11,8 @@ from ..errors import ConfigError
 from ..experiments import SweepSpec
 from ..experiments.lab_questions import GOING_FURTHER, LAB_DATA, LAB_QUESTIONS, SWEEPS_FOLDER, answer
 from ..experiments.shipped import find_sweep_file
-from .sections import find_sections, kind, read_metrics, read_sweep, run_section, setup_rows, sweep_section, value_text
+from .sections import (SETUP_HEADER, find_sections, kind, read_metrics, read_sweep, run_section, setup_rows,
+                       sweep_section, value_words)
 
 # The set-up options a lab run's report names (the data set has a section of its own).
 NETWORK_KEYS = ("hidden", "activation", "output_activation", "loss", "init", "optimizer", "lr", "batch_size",
@@ -60,24 +61,38 @@ def _sweep_folders(folder, questions):
 def _setup(doc, runs, specs):
     doc.heading("Set-up", anchor="set-up")
     configs = {name: m["config"] for name, m in runs.items()}
-    columns = [dict(setup_rows(c, NETWORK_KEYS)) for c in configs.values()]
+    columns = [setup_rows(c, NETWORK_KEYS) for c in configs.values()]
     first = next(iter(configs.values()))
     if all(c == columns[0] for c in columns):
-        doc.para(f"Both data sets train the same network from scratch by backpropagation: 2 inputs, hidden layers of "
-                 f"{value_text('hidden', first['hidden'])} {value_text('activation', first['activation'])} units and "
-                 f"one output, trained on the {first['loss']} loss by {first['optimizer']} at learning rate "
-                 f"{first['lr']} for {first['epochs']:,} epochs, from seed {first['seed']}.")
-        doc.table(("option", "value"), list(columns[0].items()))
+        doc.para(f"Both data sets train the same network from scratch by backpropagation: 2 inputs, "
+                 f"{_layers(first['hidden'], value_words('activation', first))} and one "
+                 f"{value_words('output_activation', first).split(' (')[0]} output, trained on the "
+                 f"{value_words('loss', first)} loss by {value_words('optimizer', first).split(' (')[0]} at learning "
+                 f"rate {first['lr']:g}, {value_words('batch_size', first).split(' (')[0]}, for {first['epochs']:,} "
+                 f"epochs, from seed {first['seed']}. Each setting below is an option of backproplab train.")
+        doc.table(SETUP_HEADER, columns[0], css="setup")
     else:
         doc.para("Each data set trains its own network from scratch by backpropagation:")
-        doc.table(("option", *configs), [(key, *(c[key] for c in columns)) for key in columns[0]])
+        doc.table(("setting", *configs, "command-line option"),
+                  [(words, *(c[i][1] for c in columns), flag) for i, (words, _, flag) in enumerate(columns[0])],
+                  css="setup")
     if specs:
         epochs = sorted({spec.config(p, 0).epochs for spec in specs for p in spec.points()})
         seeds = sorted({spec.seeds for spec in specs})
         doc.para(f"Each question below is a sweep of this network, trained for "
-                 f"{_names([f'{e:,}' for e in epochs], 'or')} epochs from {_names([str(s) for s in seeds], 'or')} "
+                 f"{_names([f'{e:,}' for e in epochs], 'or')} epochs with {_names([str(s) for s in seeds], 'or')} "
                  "seeds per setting, changing only the option in question; its set-up line names the data set. "
                  "A setting is called better than another only when its lead exceeds the spread over seeds.")
+
+
+def _layers(hidden, activation):
+    """'two hidden layers of 8 sigmoid units each' for [8, 8]; '... of 8 and 4 sigmoid units' for [8, 4]."""
+    widths = list(hidden) if isinstance(hidden, (list, tuple)) else [hidden]
+    count = {1: "one hidden layer", 2: "two hidden layers", 3: "three hidden layers"}.get(len(widths),
+                                                                                          f"{len(widths)} hidden layers")
+    if len(set(widths)) == 1:
+        return f"{count} of {widths[0]} {activation} units" + (" each" if len(widths) > 1 else "")
+    return f"{count} of {_names([str(w) for w in widths])} {activation} units"
 
 
 def _names(items, joint="and"):
@@ -101,15 +116,19 @@ def _going_further(doc, measured):
                           answer=lambda spec, rows, q=question: answer(q, spec, rows))
     waiting = [q for q in GOING_FURTHER if q.name not in measured]
     if waiting:
-        doc.para("The sweeps that come with backproplab take the discussion further, each over 5 seeds; run one "
-                 "with the command beside it (add --report for its own page).")
-        rows = [(q.title, f"backproplab sweep {q.name}", _shipped_question(q.name)) for q in waiting]
+        specs = {q.name: _shipped_spec(q.name) for q in waiting}
+        seeds = sorted({spec.seeds for spec in specs.values() if spec})
+        over = f", each over {_names([str(s) for s in seeds], 'or')} seeds" if seeds else ""
+        doc.para(f"The sweeps that come with backproplab take the discussion further{over}; run one with the command "
+                 "beside it (add --report for its own page).")
+        rows = [(q.title, f"backproplab sweep {q.name}", specs[q.name].question if specs[q.name] else "")
+                for q in waiting]
         doc.table(("question", "command", "what it runs"), rows, css="commands")
 
 
-def _shipped_question(name):
-    """The question text of a shipped sweep file ('' where this installation has none)."""
+def _shipped_spec(name):
+    """The shipped sweep file's spec (None where this installation has none)."""
     try:
-        return SweepSpec.from_toml(find_sweep_file(name)).question
+        return SweepSpec.from_toml(find_sweep_file(name))
     except ConfigError:
-        return ""
+        return None

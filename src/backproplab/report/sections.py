@@ -8,7 +8,10 @@ import json
 import os
 
 from ..experiments import point_label, read_results, read_spec, sentences, table, write_sweep_outputs
+from ..experiments.lab_questions import DATA_NAMES
+from ..run.config import loss_takes_logits
 from ..tracing import Trace
+from ..tracing.notation import loss_words
 
 RUN_CAPTIONS = {
     "comparison.png": "Left, each test point in the colour of its true class; right, in the colour of the class the "
@@ -74,16 +77,77 @@ def value_text(key, value):
         return "-".join(map(str, value)) if key in ("hidden", "conv") else "/".join(map(str, value))
     if key == "batch_size" and value is None:
         return "full batch"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int) and key in ("epochs", "n"):
+        return f"{value:,}"
     return "-" if value is None else str(value)
+
+
+# How the set-up names an option, and its values, in words (the command-line option follows in brackets).
+OPTION_WORDS = {"dataset": "data set", "model": "model", "hidden": "hidden layers (units in each)",
+                "conv": "convolution channels", "activation": "hidden activation",
+                "output_activation": "output activation", "dropout": "dropout", "loss": "loss",
+                "init": "initial weights", "optimizer": "optimizer", "lr": "learning rate",
+                "schedule": "learning-rate schedule", "epochs": "epochs", "batch_size": "batch size",
+                "dtype": "number type", "seed": "random seed"}
+VALUE_WORDS = {
+    "optimizer": {"sgd": "SGD (plain gradient descent)", "momentum": "SGD with momentum",
+                  "nesterov": "SGD with Nesterov momentum", "adagrad": "AdaGrad", "rmsprop": "RMSprop",
+                  "adam": "Adam", "adamw": "AdamW"},
+    "init": {"xavier": "Xavier (uniform, scaled by the layer's inputs and outputs)",
+             "he": "He (normal, scaled by the layer's inputs)", "normal": "standard normal",
+             "zeros": "all zero", "ones": "all one"},
+    "activation": {"identity": "none (identity)", "relu": "ReLU", "leaky_relu": "leaky ReLU"},
+    "schedule": {"constant": "constant"},
+    "model": {"mlp": "fully connected network", "cnn": "convolutional network"},
+    "dataset": DATA_NAMES,
+}
+
+
+def value_words(key, config):
+    """The value of option ``key`` of a run's ``config`` in words: 'Adam', 'binary cross-entropy',
+    'sigmoid (chosen for binary cross-entropy)'."""
+    value = config.get(key)
+    if key == "loss":
+        return loss_words(value)
+    if key == "output_activation" and value == "auto":
+        loss = config.get("loss")
+        chosen = "none (logits)" if loss_takes_logits(loss) else "sigmoid"
+        return f"{chosen} (chosen for {loss_words(loss)})"
+    if key == "batch_size" and value is None:
+        return "full batch (every training point in each update)"
+    words = VALUE_WORDS.get(key, {})
+    if isinstance(value, (list, tuple)) and key not in ("hidden", "conv"):
+        return "/".join(words.get(v, v) for v in value)
+    if isinstance(value, str):
+        return words.get(value, value)
+    return value_text(key, value)
 
 
 SETUP_KEYS = ("dataset", "model", "hidden", "conv", "activation", "output_activation", "dropout", "loss", "init",
               "optimizer", "lr", "schedule", "epochs", "batch_size", "dtype", "seed")
 
 
+def option_typed(key, value):
+    """The command-line option as typed for ``value``: '--hidden 8 8', '--lr 0.01'; '--batch-size' alone
+    where the value is the option's default without a value of its own (full batch)."""
+    flag = "--" + key.replace("_", "-")
+    if value is None:
+        return f"{flag} (not given)"
+    if isinstance(value, (list, tuple)):
+        return f"{flag} {' '.join(map(str, value))}"
+    return f"{flag} {value:g}" if isinstance(value, float) else f"{flag} {value}"
+
+
 def setup_rows(config, keys=SETUP_KEYS):
-    return [(key, value_text(key, config.get(key))) for key in keys
-            if not (key == "conv" and config.get("model") != "cnn")]
+    """(option in words, its value in words, the command-line option as typed) of each of ``keys``."""
+    return [(OPTION_WORDS.get(key, key.replace("_", " ")), value_words(key, config), option_typed(key, config.get(key)))
+            for key in keys if not (key == "conv" and config.get("model") != "cnn")
+            and not (key == "dropout" and not config.get("dropout"))]
+
+
+SETUP_HEADER = ("setting", "value", "command-line option")
 
 
 def _percent(value):
@@ -95,7 +159,7 @@ def results_rows(m):
             ("test loss", "-" if m.get("test_loss") is None else f"{m['test_loss']:.5f}"),
             ("final training loss", "-" if m.get("final_loss") is None else f"{m['final_loss']:.5f}"),
             ("training accuracy", _percent(m.get("train_accuracy"))),
-            ("epochs", m["epochs"]), ("training time", f"{m['seconds']:.2f} s"),
+            ("epochs", f"{m['epochs']:,}"), ("training time", f"{m['seconds']:.2f} s"),
             ("test set", m.get("test_set", "")), ("how it ended", m.get("stop_reason", "")),
             ("diagnosis", m["diagnosis"]["message"] if m.get("diagnosis") else "none: training went well")]
 
@@ -131,36 +195,81 @@ def run_section(doc, folder, heading=None, level=2, setup=True, intro=(), anchor
         doc.para(text)
     if setup:
         doc.para("Set-up")
-        doc.table(("option", "value"), setup_rows(m["config"]))
+        doc.table(SETUP_HEADER, setup_rows(m["config"]), css="setup")
     doc.para("Results")
     doc.table(("measure", "value"), results_rows(m))
     run_figures(doc, folder, m)
     if m.get("predictions"):
-        rows = [(p["sample"], p["truth"], p["prediction"]) for p in m["predictions"]]
-        doc.details(f"Prediction for each of the {len(rows)} test samples", ("sample", "ground truth", "prediction"),
-                    rows)
+        header, rows = prediction_rows(m["predictions"])
+        doc.details(f"Prediction for each of the {len(rows)} test samples", header, rows)
     if os.path.isfile(os.path.join(folder, "trace.json")):
-        trace_section(doc, os.path.join(folder, "trace.json"))
+        trace_section(doc, os.path.join(folder, "trace.json"), level + 1)
     return m
 
 
-def trace_section(doc, path):
-    """The run's trace.json (backproplab trace of one training point), folded, as HTML and Markdown."""
+def _is_probability(p):
+    return isinstance(p["prediction"], float) and 0 <= p["prediction"] <= 1 and p["truth"] in (0, 1)
+
+
+def prediction_rows(predictions):
+    """(header, rows) of the predictions table: for two classes the output P(class 1) to three decimals,
+    the class it means (class 1 from 0.5 up) and whether that is right."""
+    if not all(_is_probability(p) for p in predictions):
+        return ("sample", "true class", "prediction"), [(p["sample"], p["truth"], p["prediction"]) for p in predictions]
+    rows = []
+    for p in predictions:
+        predicted = int(p["prediction"] >= 0.5)
+        rows.append((p["sample"], p["truth"], f"{p['prediction']:.3f}", predicted,
+                     "right" if predicted == p["truth"] else "wrong"))
+    return ("sample", "true class", "network output P(class 1)", "predicted class", "right or wrong"), rows
+
+
+def trace_section(doc, path, level=4):
+    """The run's trace.json (backproplab trace of one training point), folded, as HTML and Markdown,
+    its headings at ``level``."""
     with open(path) as f:
         trace = Trace(json.load(f))
     summary = f"Backpropagation by hand: {trace.record['sample'].get('source', 'one training point')}"
-    doc.folded(summary, trace.html(), trace.markdown())
+    doc.folded(summary, trace.html(level=level), trace.markdown(level=level))
 
 
 def sweep_setup(spec):
-    """'dataset xor, epochs 200; varied: lr 0.001, 0.01, 0.1 and 1; 3 seeds per setting'."""
+    """'XOR, 200 epochs; varied: lr 0.001, 0.01, 0.1 and 1; 3 seeds per setting'."""
     def values(name, vs):
         shown = [point_label({name: v}).removeprefix(f"{name} ") for v in vs]
         return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
 
+    def fixed(name, value):
+        if name == "dataset":
+            return DATA_NAMES.get(value, f"data set {value}")
+        if name == "epochs":
+            return f"{value:,} epochs"
+        return point_label({name: value})
+
     varied = "; ".join(f"{name} {values(name, vs)}" for name, vs in spec.vary.items())
-    return f"{point_label(spec.base) if spec.base else 'defaults'}; varied: {varied or 'nothing'}; " \
-           f"{spec.seeds} seeds per setting"
+    base = ", ".join(fixed(name, value) for name, value in spec.base.items()) or "defaults"
+    return f"{base[0].upper() + base[1:]}; varied: {varied or 'nothing'}; {spec.seeds} seeds per setting"
+
+
+def _loss_text(mean, std):
+    """'0.0145 ± 0.0182', or in powers of ten when four decimals would show 0.0000: '2.1e-05 ± 1.3e-05'."""
+    if mean is None:
+        return "diverged"
+    if mean == 0 or mean >= 0.00005:
+        return f"{mean:.4f} ± {std:.4f}"
+    return f"{mean:.1e} ± {std:.1e}"
+
+
+def sweep_table(spec, rows):
+    """(header, body) of the sweep's summary table, its test losses readable however small."""
+    header, *body = table(spec, rows)
+    cells = [[c.strip() for c in line.strip("|").split(" | ")] for line in [header] + body[1:]]
+    head, body = cells[0], cells[1:]
+    if "test loss (mean ± sd)" in head:
+        column = head.index("test loss (mean ± sd)")
+        for line, r in zip(body, rows):
+            line[column] = _loss_text(r.get("test_loss_mean"), r.get("test_loss_std"))
+    return head, body
 
 
 def read_sweep(folder):
@@ -187,9 +296,7 @@ def sweep_section(doc, folder, heading=None, level=2, answer=None, anchor=None):
     complete = len(results) == len(spec.runs())
     doc.para(f"Set-up: {sweep_setup(spec)}"
              + ("" if complete else f" ({len(results)} of {len(spec.runs())} runs finished)") + ".")
-    header, *body = table(spec, rows)
-    cells = [line.strip("|").split(" | ") for line in [header] + body[1:]]
-    doc.table([c.strip() for c in cells[0]], [[c.strip() for c in row] for row in cells[1:]])
+    doc.table(*sweep_table(spec, rows), css="sweep")
     doc.bullets(sentences(spec, rows), css="findings")
     for name, caption in SWEEP_CAPTIONS.items():
         path = os.path.join(folder, name)

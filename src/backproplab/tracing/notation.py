@@ -44,6 +44,16 @@ _LOSSES = {
     "CrossEntropyLoss": ("L = -log softmax({p})[y]", "dL/d{p} = softmax({p}) - onehot(y)"),
 }
 
+# A registered loss's name in words, for a reader who does not know the option names.
+LOSS_WORDS = {"mse": "mean squared error", "half_sse": "half the sum of squared errors",
+              "bce": "binary cross-entropy", "bce_logits": "binary cross-entropy on logits",
+              "cross_entropy": "cross-entropy"}
+
+
+def loss_words(name):
+    """'bce' -> 'binary cross-entropy'; a loss this table does not know keeps its name."""
+    return LOSS_WORDS.get(name, name)
+
 
 def _doc_line(obj):
     """The first line of the class docstring, braces escaped for ``str.format``."""

@@ -8,12 +8,14 @@ line (shape, norm, min, max and its largest entries) unless ``full``.
 
 import html
 import json
+import re
 import shutil
 import textwrap
 
 import numpy as np
 
 from ..validation import check_choice
+from .notation import loss_words
 from .record import record_trace
 
 FORMATS = ("text", "markdown", "html", "json")
@@ -46,8 +48,9 @@ def _summary(name, a, check=None):
     a = np.asarray(a, dtype=np.float64)
     flat = a.reshape(-1)
     top = np.argsort(-np.abs(flat), kind="stable")[:_TOP]
-    line = (f"{name} {a.shape}: norm {_num(np.linalg.norm(flat))}, min {_num(flat.min())}, max {_num(flat.max())}; "
-            "largest: " + ", ".join(f"[{_index(a.shape, i)}] {_num(flat[i])}" for i in top))
+    line = (f"{name} ({_shape(a)}): norm {_num(np.linalg.norm(flat))}, min {_num(flat.min())}, "
+            f"max {_num(flat.max())}; largest: " + ", ".join(f"entry {_index(a.shape, i)} = {_num(flat[i])}"
+                                                             for i in top))
     if check is not None:
         line += f"; numeric check on {check['checked']:,} of {check['of']:,} entries, rel. error {check['rel_error']:.1e}"
     return line
@@ -84,22 +87,25 @@ class Trace:
     def as_json(self):
         return json.dumps(self.as_dict(), indent=1)
 
-    def render(self, fmt="text", full=False):
+    def render(self, fmt="text", full=False, level=3):
+        """The trace in ``fmt``; ``level`` is its headings' level in Markdown and HTML (3: ###, h3)."""
         check_choice("trace format", fmt, FORMATS)
         if fmt == "json":
             return self.as_json()
         blocks = _blocks(self.record, LIMIT if not full else None)
-        return {"text": _text, "markdown": _markdown, "html": _html}[fmt](blocks)
+        if fmt == "text":
+            return _text(blocks)
+        return {"markdown": _markdown, "html": _html}[fmt](blocks, level)
 
     def text(self, full=False):
         return self.render("text", full)
 
-    def markdown(self, full=False):
-        return self.render("markdown", full)
+    def markdown(self, full=False, level=3):
+        return self.render("markdown", full, level)
 
-    def html(self, full=False):
-        """An HTML fragment (a ``div``), as the report embeds it."""
-        return self.render("html", full)
+    def html(self, full=False, level=3):
+        """An HTML fragment (a ``div``), as the report embeds it (under a heading of ``level`` - 1)."""
+        return self.render("html", full, level)
 
     def html_page(self, full=False):
         """A whole HTML page holding the trace, to open in a browser."""
@@ -130,14 +136,15 @@ def _jsonable(value):
 # --- blocks -------------------------------------------------------------------------------------
 
 def _blocks(r, limit):
-    """The trace as ("h", text), ("p", text) and ("table", header, rows) blocks."""
-    out = [("h", "Trace of one sample"), ("p", f"network: {r['model']}"),
-           ("p", f"sample: a0 = x = {_vector(r['sample']['x'])}, y = {_vector(r['sample']['y'])}")]
+    """The trace as ("h", text), ("p", text), ("f", text: a layer's formula) and ("table", header, rows) blocks."""
+    network = ", ".join(_layer_title(layer) for layer in r["layers"])
+    out = [("h", "Trace of one sample"), ("p", f"network, from input to output: {network}"),
+           ("p", f"sample: a0 = x = {_vector(r['sample']['x'])}, target y = {_vector(r['sample']['y'])}")]
     out += [("p", f"note: {n}") for n in r["notes"]]
     out.append(("h", "Forward pass"))
     for i, layer in enumerate(r["layers"]):
-        shapes = ", ".join(f"{k} {_shape(v)}" for k, v in layer["forward"].items())
-        out.append(("p", f"[{layer['name']}]   {layer['formula']}   (shapes: {shapes})"))
+        sizes = ", ".join(f"{k} {_shape(v)}" for k, v in layer["forward"].items())
+        out.append(("f", f"{_layer_label(layer)}   {layer['formula']}   (sizes: {sizes})"))
         arrays = dict(layer["forward"])
         if i:  # a layer's input is the previous layer's output, shown just above
             arrays.pop(layer["symbols"]["in"])
@@ -145,23 +152,22 @@ def _blocks(r, limit):
     loss = r["loss"]
     out.append(("h", "Loss"))
     reduction = "" if loss.get("reduction", "mean") == "mean" else f", reduction '{loss['reduction']}'"
-    out.append(("p", f"{loss['formula']} = {_num(loss['value'])}   ({loss['name']}{reduction})"))
+    out.append(("p", f"{loss['formula']} = {_num(loss['value'])}   ({loss_words(loss['name'])}{reduction})"))
     out.append(("p", f"{loss['gradient_formula']} = {_vector(loss['gradient'])}"))
     out.append(("h", "Backward pass, from the loss down"))
     for layer in reversed(r["layers"]):
         formula = layer["backward_formula"]
-        out.append(("p", f"[{layer['name']}]   {formula}"))
+        out.append(("f", f"{_layer_label(layer)}   {formula}"))
         arrays = {k: v for k, v in layer["backward"].items() if k != "check"}
         out += _tables(arrays, layer["backward"]["check"], limit, apart=_input_side(layer))
     out.append(("p", f"largest relative error against central differences: {r['gradcheck_max_rel_error']:.2e}"))
     if "optimizer" in r:
         opt = r["optimizer"]
-        settings = ", ".join(f"{k}={v}" for k, v in opt["hyperparameters"].items())
-        out.append(("h", f"Update: {opt['name']}({settings}), step t = {opt['step']}"))
+        out.append(("h", f"Update: {opt['name']}, {_settings(opt['hyperparameters'])}; step t = {opt['step']}"))
         out.append(("p", opt["formula"]))
         for layer in r["layers"]:
             for symbol, columns in layer["update"].items():
-                out.append(("p", f"[{layer['name']}] {symbol}"))
+                out.append(("f", f"{_layer_label(layer)}   {symbol}"))
                 out += _tables({f"{symbol} {k}": v for k, v in columns.items()}, {}, limit, prefix=symbol)
         out.append(("p", f"loss after the update: {_num(r['loss_after_update'])} "
                          f"(before: {_num(loss['value'])})"))
@@ -169,15 +175,64 @@ def _blocks(r, limit):
 
 
 def _shape(v):
-    shape = np.shape(v)
-    return "(" + ", ".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
+    """An array's size as a student writes it: '8 x 2' for a matrix, '8' for a vector, '1' for a number."""
+    return " x ".join(map(str, np.shape(v))) or "1"
 
 
 def _vector(v):
     v = np.asarray(v, dtype=np.float64).reshape(-1)
     if v.size > 8:
         return f"({v.size} values, first {', '.join(_num(x) for x in v[:4])} ...)"
-    return _num(v[0]) if v.size == 1 else "[" + ", ".join(_num(x) for x in v) + "]"
+    return _num(v[0]) if v.size == 1 else "(" + ", ".join(_num(x) for x in v) + ")"
+
+
+_REPR = re.compile(r"^(?:(\d+): )?(\w+)\((.*)\)$")
+
+
+def _layer_title(layer):
+    """'Linear 2 -> 8', 'Sigmoid', 'Conv2d 1 -> 8, kernel_size 3 x 3, ...': the layer as a student reads it,
+    from the record's 'i: Linear(in_features=2, out_features=8)'."""
+    found = _REPR.match(layer["name"])
+    if not found:
+        return layer["name"]
+    _, kind, arguments = found.groups()
+    settings = dict(re.findall(r"(\w+)=(\[[^]]*\]|\([^)]*\)|[^,]+)", arguments))
+    words = [kind]
+    for left, right in (("in_features", "out_features"), ("in_channels", "out_channels")):
+        if left in settings and right in settings:
+            words[0] += f" {settings.pop(left)} -> {settings.pop(right)}"
+    if settings.pop("bias", None) == "False":
+        settings["bias"] = "none"
+    words += [f"{k} {_setting(v)}" for k, v in settings.items()]
+    return ", ".join(words)
+
+
+def _layer_label(layer):
+    """'Layer 0, Linear 2 -> 8:' (the layer's index in the network, then the layer)."""
+    return f"Layer {layer['name'].split(':')[0]}, {_layer_title(layer)}:"
+
+
+def _setting(value):
+    """A setting's value as written in prose: '3 x 3' for a pair of sizes, 'yes'/'no' for a flag."""
+    value = str(value).strip()
+    if value[:1] in "[(":
+        return " x ".join(v.strip() for v in value.strip("[]()").split(",") if v.strip())
+    return {"True": "yes", "False": "no", "None": "none"}.get(value.strip("'\""), value.strip("'\""))
+
+
+def _settings(hyperparameters):
+    """'lr 0.01, beta1 0.9, beta2 0.999, eps 1e-08, weight_decay 0, amsgrad no': an optimizer's settings."""
+    words = []
+    for key, value in hyperparameters.items():
+        if key == "betas":
+            words += [f"beta1 {value[0]:g}", f"beta2 {value[1]:g}"]
+        elif isinstance(value, bool):
+            words.append(f"{key} {'yes' if value else 'no'}")
+        elif isinstance(value, float):
+            words.append(f"{key} {value:g}")
+        else:
+            words.append(f"{key} {_setting(value)}")
+    return ", ".join(words)
 
 
 def _input_side(layer):
@@ -227,7 +282,7 @@ def _text(blocks):
     for block in blocks:
         if block[0] == "h":
             lines += ["", block[1], "=" * min(len(block[1]), width)]
-        elif block[0] == "p":
+        elif block[0] in ("p", "f"):
             lines += textwrap.wrap(block[1], width, subsequent_indent="        ", break_on_hyphens=False)
         else:
             _, header, rows = block
@@ -237,13 +292,13 @@ def _text(blocks):
     return "\n".join(lines).lstrip("\n") + "\n"
 
 
-def _markdown(blocks):
+def _markdown(blocks, level=3):
     lines = []
     for block in blocks:
         if block[0] == "h":
-            lines += [f"### {block[1]}", ""]
-        elif block[0] == "p":
-            lines += [f"`{block[1]}`" if block[1].startswith("[") else block[1], ""]
+            lines += [f"{'#' * level} {block[1]}", ""]
+        elif block[0] in ("p", "f"):
+            lines += [f"`{block[1]}`" if block[0] == "f" else block[1], ""]
         else:
             _, header, rows = block
             lines += ["| " + " | ".join(header) + " |", "|" + " ---: |" * len(header)]
@@ -251,12 +306,12 @@ def _markdown(blocks):
     return "\n".join(lines)
 
 
-def _html(blocks):
+def _html(blocks, level=3):
     parts = ['<div class="trace"><style>.trace-table td{text-align:right;font-variant-numeric:tabular-nums}</style>']
     for block in blocks:
         if block[0] == "h":
-            parts.append(f"<h3>{html.escape(block[1])}</h3>")
-        elif block[0] == "p":
+            parts.append(f"<h{level}>{html.escape(block[1])}</h{level}>")
+        elif block[0] in ("p", "f"):
             parts.append(f"<p><code>{html.escape(block[1])}</code></p>")
         else:
             _, header, rows = block
