@@ -173,7 +173,8 @@ def test_report_of_a_hand_made_lab_folder(lab_folder, capsys):
     assert main(["report", str(lab_folder)]) == 0
     page = (lab_folder / "report.html").read_text()
     assert _section_ids(page) == LAB_ORDER
-    assert "With lr 0.1, 2 of 2 seeds reached 100% training accuracy within 300 epochs" in page
+    assert "<td>lr 0.1</td><td>100.0% ± 0.0</td>" in page and "<td>2 of 2</td>" in page
+    assert "With lr 0.1, 2 of 2 seeds reached" not in page  # the table says it; the findings compare
     images = re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)"', page)
     assert len(images) == 2 * 6 + 4  # 6 figures per run, 4 per sweep, all embedded
     assert page.count("<summary>Backpropagation by hand: training point ") == 2  # each run's trace.json
@@ -260,3 +261,17 @@ def test_sweep_losses_are_readable_however_small():
     assert _loss_text(0.00047, 0.00027) == "0.0005 ± 0.0003"
     assert _loss_text(2.1e-05, 1.3e-05) == "2.1e-05 ± 1.3e-05"  # not 0.0000 ± 0.0000
     assert _loss_text(None, None) == "diverged"
+
+
+def test_a_question_says_each_thing_once(lab):
+    out, page = lab
+    for question in LAB_QUESTIONS:
+        section = re.split(r"<h[23]", page.split(f'<h3 id="q-{question.name}">')[1])[0]
+        rows = json.loads((out / "sweeps" / question.name / "summary.json").read_text())["rows"]
+        cells = re.findall(r"<tr><td>([^<]*)</td>.*?<td>([^<]*)</td></tr>", section)
+        assert [label for label, _ in cells] == [row["label"] for row in rows]
+        for (_, diagnosis), row in zip(cells, rows):  # the last column names each setting's diagnoses
+            assert diagnosis == "none" if not row["diagnoses"] else all(
+                f"{kind.replace('_', ' ')} in {n} of {row['seeds']}" in diagnosis for kind, n in row["diagnoses"].items())
+        findings = re.findall(r'<ul class="findings">(.*?)</ul>', section, flags=re.S)
+        assert findings and "<li>With " not in findings[0]  # no sentence per setting repeating its table row

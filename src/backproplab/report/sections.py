@@ -269,7 +269,16 @@ def sweep_table(spec, rows):
         column = head.index("test loss (mean ± sd)")
         for line, r in zip(body, rows):
             line[column] = _loss_text(r.get("test_loss_mean"), r.get("test_loss_std"))
-    return head, body
+    return head + ["diagnosis"], [line + [_trouble(r)] for line, r in zip(body, rows)]
+
+
+def _trouble(row):
+    """'saturated in 2 of 3 seeds, stuck in 1 of 3': a setting's diagnoses, as its findings name them."""
+    seeds = row["seeds"]
+    found = [f"{kind.replace('_', ' ')} in {n} of {seeds}" for kind, n in (row.get("diagnoses") or {}).items()]
+    if not found and row.get("diverged"):
+        found = [f"diverged in {row['diverged']} of {seeds}"]
+    return ", ".join(found) or "none"
 
 
 def read_sweep(folder):
@@ -297,7 +306,9 @@ def sweep_section(doc, folder, heading=None, level=2, answer=None, anchor=None):
     doc.para(f"Set-up: {sweep_setup(spec)}"
              + ("" if complete else f" ({len(results)} of {len(spec.runs())} runs finished)") + ".")
     doc.table(*sweep_table(spec, rows), css="sweep")
-    doc.bullets(sentences(spec, rows), css="findings")
+    findings = sentences(spec, rows)[len(rows):]  # the first, one per setting, say what the table holds
+    if findings:
+        doc.bullets(findings, css="findings")
     for name, caption in SWEEP_CAPTIONS.items():
         path = os.path.join(folder, name)
         if os.path.exists(path):

@@ -141,6 +141,9 @@ def _blocks(r, limit):
     out = [("h", "Trace of one sample"), ("p", f"network, from input to output: {network}"),
            ("p", f"sample: a0 = x = {_vector(r['sample']['x'])}, target y = {_vector(r['sample']['y'])}")]
     out += [("p", f"note: {n}") for n in r["notes"]]
+    if any(layer["type"] == "Linear" for layer in r["layers"]):
+        out.append(("p", "note: the tables count from 0; entry i is unit i, and entry i,j of a weight matrix W joins "
+                         "unit j of the layer's input to unit i of its output"))
     out.append(("h", "Forward pass"))
     for i, layer in enumerate(r["layers"]):
         sizes = ", ".join(f"{k} {_shape(v)}" for k, v in layer["forward"].items())
