@@ -15,7 +15,7 @@ import backproplab as bl
 from backproplab.cli import main
 from backproplab.nn import LAYERS, LOSSES, Conv2d, Dropout, Flatten, LeakyReLU, Linear, Sequential, Sigmoid, get_loss
 from backproplab.optim import OPTIMIZERS
-from backproplab.tracing import render
+from backproplab.tracing import notation
 
 TOLERANCE = 1e-7
 
@@ -214,4 +214,4 @@ def test_layers_shapes_and_settings_read_as_a_student_writes_them(capsys):
     (Flatten(), "Flatten"),
 ])
 def test_a_layer_is_named_without_its_python_repr(layer, title):
-    assert render._layer_title({"name": f"0: {layer!r}"}) == title
+    assert notation.layer_title({"name": f"0: {layer!r}"}) == title

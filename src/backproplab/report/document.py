@@ -15,7 +15,8 @@ details{margin:1em 0}code{background:#f3f3f3;padding:0 3px}.meta{color:#666;font
 .answer{font-size:1.08em;background:#f3f8fc;border-left:4px solid #1f77b4;padding:.5em .8em}
 nav.toc{background:#fafafa;border:1px solid #e3e3e3;padding:.2em 1.2em;margin:1em 0}nav.toc ol{margin:.3em 0}
 nav.toc h2{border:none;margin:.6em 0 .2em;font-size:1.1em}.commands td:nth-child(2){white-space:nowrap;
-font-family:ui-monospace,monospace;font-size:13px}table.sweep td:first-child,table.setup td:last-child{white-space:nowrap}
+font-family:ui-monospace,monospace;font-size:13px}
+table.sweep td:first-child,table.setup td:last-child{white-space:nowrap}
 .trace h4{margin:1.2em 0 .4em}"""
 
 

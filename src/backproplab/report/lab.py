@@ -11,8 +11,8 @@ from ..errors import ConfigError
 from ..experiments import SweepSpec
 from ..experiments.lab_questions import GOING_FURTHER, LAB_DATA, LAB_QUESTIONS, SWEEPS_FOLDER, answer
 from ..experiments.shipped import find_sweep_file
-from .sections import (SETUP_HEADER, find_sections, kind, read_metrics, read_sweep, run_section, setup_rows,
-                       sweep_section, value_words)
+from .sections import find_sections, kind, read_metrics, read_sweep, run_section, sweep_section
+from .setup import SETUP_HEADER, setup_rows, value_words
 
 # The set-up options a lab run's report names (the data set has a section of its own).
 NETWORK_KEYS = ("hidden", "activation", "output_activation", "loss", "init", "optimizer", "lr", "batch_size",
@@ -88,8 +88,8 @@ def _setup(doc, runs, specs):
 def _layers(hidden, activation):
     """'two hidden layers of 8 sigmoid units each' for [8, 8]; '... of 8 and 4 sigmoid units' for [8, 4]."""
     widths = list(hidden) if isinstance(hidden, (list, tuple)) else [hidden]
-    count = {1: "one hidden layer", 2: "two hidden layers", 3: "three hidden layers"}.get(len(widths),
-                                                                                          f"{len(widths)} hidden layers")
+    count = {1: "one hidden layer", 2: "two hidden layers", 3: "three hidden layers"}
+    count = count.get(len(widths), f"{len(widths)} hidden layers")
     if len(set(widths)) == 1:
         return f"{count} of {widths[0]} {activation} units" + (" each" if len(widths) > 1 else "")
     return f"{count} of {_names([str(w) for w in widths])} {activation} units"

@@ -9,9 +9,8 @@ import os
 
 from ..experiments import point_label, read_results, read_spec, sentences, table, write_sweep_outputs
 from ..experiments.lab_questions import DATA_NAMES
-from ..run.config import loss_takes_logits
 from ..tracing import Trace
-from ..tracing.notation import loss_words
+from .setup import SETUP_HEADER, setup_rows
 
 RUN_CAPTIONS = {
     "comparison.png": "Left, each test point in the colour of its true class; right, in the colour of the class the "
@@ -69,85 +68,6 @@ def find_sections(folder):
 def read_metrics(folder):
     with open(os.path.join(folder, "metrics.json")) as f:
         return json.load(f)
-
-
-def value_text(key, value):
-    """An option's value as a reader writes it: '8-8', 'sigmoid', 'full batch', never a Python list."""
-    if isinstance(value, (list, tuple)):
-        return "-".join(map(str, value)) if key in ("hidden", "conv") else "/".join(map(str, value))
-    if key == "batch_size" and value is None:
-        return "full batch"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int) and key in ("epochs", "n"):
-        return f"{value:,}"
-    return "-" if value is None else str(value)
-
-
-# How the set-up names an option, and its values, in words (the command-line option follows in brackets).
-OPTION_WORDS = {"dataset": "data set", "model": "model", "hidden": "hidden layers (units in each)",
-                "conv": "convolution channels", "activation": "hidden activation",
-                "output_activation": "output activation", "dropout": "dropout", "loss": "loss",
-                "init": "initial weights", "optimizer": "optimizer", "lr": "learning rate",
-                "schedule": "learning-rate schedule", "epochs": "epochs", "batch_size": "batch size",
-                "dtype": "number type", "seed": "random seed"}
-VALUE_WORDS = {
-    "optimizer": {"sgd": "SGD (plain gradient descent)", "momentum": "SGD with momentum",
-                  "nesterov": "SGD with Nesterov momentum", "adagrad": "AdaGrad", "rmsprop": "RMSprop",
-                  "adam": "Adam", "adamw": "AdamW"},
-    "init": {"xavier": "Xavier (uniform, scaled by the layer's inputs and outputs)",
-             "he": "He (normal, scaled by the layer's inputs)", "normal": "standard normal",
-             "zeros": "all zero", "ones": "all one"},
-    "activation": {"identity": "none (identity)", "relu": "ReLU", "leaky_relu": "leaky ReLU"},
-    "schedule": {"constant": "constant"},
-    "model": {"mlp": "fully connected network", "cnn": "convolutional network"},
-    "dataset": DATA_NAMES,
-}
-
-
-def value_words(key, config):
-    """The value of option ``key`` of a run's ``config`` in words: 'Adam', 'binary cross-entropy',
-    'sigmoid (chosen for binary cross-entropy)'."""
-    value = config.get(key)
-    if key == "loss":
-        return loss_words(value)
-    if key == "output_activation" and value == "auto":
-        loss = config.get("loss")
-        chosen = "none (logits)" if loss_takes_logits(loss) else "sigmoid"
-        return f"{chosen} (chosen for {loss_words(loss)})"
-    if key == "batch_size" and value is None:
-        return "full batch (every training point in each update)"
-    words = VALUE_WORDS.get(key, {})
-    if isinstance(value, (list, tuple)) and key not in ("hidden", "conv"):
-        return "/".join(words.get(v, v) for v in value)
-    if isinstance(value, str):
-        return words.get(value, value)
-    return value_text(key, value)
-
-
-SETUP_KEYS = ("dataset", "model", "hidden", "conv", "activation", "output_activation", "dropout", "loss", "init",
-              "optimizer", "lr", "schedule", "epochs", "batch_size", "dtype", "seed")
-
-
-def option_typed(key, value):
-    """The command-line option as typed for ``value``: '--hidden 8 8', '--lr 0.01'; '--batch-size' alone
-    where the value is the option's default without a value of its own (full batch)."""
-    flag = "--" + key.replace("_", "-")
-    if value is None:
-        return f"{flag} (not given)"
-    if isinstance(value, (list, tuple)):
-        return f"{flag} {' '.join(map(str, value))}"
-    return f"{flag} {value:g}" if isinstance(value, float) else f"{flag} {value}"
-
-
-def setup_rows(config, keys=SETUP_KEYS):
-    """(option in words, its value in words, the command-line option as typed) of each of ``keys``."""
-    return [(OPTION_WORDS.get(key, key.replace("_", " ")), value_words(key, config), option_typed(key, config.get(key)))
-            for key in keys if not (key == "conv" and config.get("model") != "cnn")
-            and not (key == "dropout" and not config.get("dropout"))]
-
-
-SETUP_HEADER = ("setting", "value", "command-line option")
 
 
 def _percent(value):

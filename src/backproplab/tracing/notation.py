@@ -1,8 +1,11 @@
-"""The textbook notation of a trace: a symbol for every value (a0 = x, z1, a1, W1 ...) and the formulas.
+"""The textbook notation of a trace: a symbol for every value (a0 = x, z1, a1, W1 ...), the formulas, and
+each layer, loss and optimizer setting named in words ('Linear 2 -> 8', 'binary cross-entropy').
 
 Layers the table below does not know (a new layer type) are named by their type and
 described by the first line of their docstring, so every registered layer can be traced.
 """
+
+import re
 
 from ..nn import ACTIVATIONS
 
@@ -148,3 +151,49 @@ def optimizer_formula(opt):
     else:
         rule = f"w <- {name}.update(w, g): {_doc_line(opt).replace('{{', '{').replace('}}', '}')}"
     return decay + rule
+
+
+# --- a layer and an optimizer's settings in words, never as Python prints them ---------------------
+
+_REPR = re.compile(r"^(?:(\d+): )?(\w+)\((.*)\)$")
+
+
+def layer_title(layer):
+    """'Linear 2 -> 8', 'Sigmoid', 'Conv2d 1 -> 8, kernel_size 3 x 3, ...': the layer as a student reads it,
+    from the record's 'i: Linear(in_features=2, out_features=8)'."""
+    found = _REPR.match(layer["name"])
+    if not found:
+        return layer["name"]
+    _, kind, arguments = found.groups()
+    settings = dict(re.findall(r"(\w+)=(\[[^]]*\]|\([^)]*\)|[^,]+)", arguments))
+    words = [kind]
+    for left, right in (("in_features", "out_features"), ("in_channels", "out_channels")):
+        if left in settings and right in settings:
+            words[0] += f" {settings.pop(left)} -> {settings.pop(right)}"
+    if settings.pop("bias", None) == "False":
+        settings["bias"] = "none"
+    words += [f"{k} {_setting(v)}" for k, v in settings.items()]
+    return ", ".join(words)
+
+
+def _setting(value):
+    """A setting's value as written in prose: '3 x 3' for a pair of sizes, 'yes'/'no' for a flag."""
+    value = str(value).strip()
+    if value[:1] in "[(":
+        return " x ".join(v.strip() for v in value.strip("[]()").split(",") if v.strip())
+    return {"True": "yes", "False": "no", "None": "none"}.get(value.strip("'\""), value.strip("'\""))
+
+
+def settings_text(hyperparameters):
+    """'lr 0.01, beta1 0.9, beta2 0.999, eps 1e-08, weight_decay 0, amsgrad no': an optimizer's settings."""
+    words = []
+    for key, value in hyperparameters.items():
+        if key == "betas":
+            words += [f"beta1 {value[0]:g}", f"beta2 {value[1]:g}"]
+        elif isinstance(value, bool):
+            words.append(f"{key} {'yes' if value else 'no'}")
+        elif isinstance(value, float):
+            words.append(f"{key} {value:g}")
+        else:
+            words.append(f"{key} {_setting(value)}")
+    return ", ".join(words)

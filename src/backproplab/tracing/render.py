@@ -8,14 +8,13 @@ line (shape, norm, min, max and its largest entries) unless ``full``.
 
 import html
 import json
-import re
 import shutil
 import textwrap
 
 import numpy as np
 
 from ..validation import check_choice
-from .notation import loss_words
+from .notation import layer_title, loss_words, settings_text
 from .record import record_trace
 
 FORMATS = ("text", "markdown", "html", "json")
@@ -137,7 +136,7 @@ def _jsonable(value):
 
 def _blocks(r, limit):
     """The trace as ("h", text), ("p", text), ("f", text: a layer's formula) and ("table", header, rows) blocks."""
-    network = ", ".join(_layer_title(layer) for layer in r["layers"])
+    network = ", ".join(layer_title(layer) for layer in r["layers"])
     out = [("h", "Trace of one sample"), ("p", f"network, from input to output: {network}"),
            ("p", f"sample: a0 = x = {_vector(r['sample']['x'])}, target y = {_vector(r['sample']['y'])}")]
     out += [("p", f"note: {n}") for n in r["notes"]]
@@ -166,7 +165,7 @@ def _blocks(r, limit):
     out.append(("p", f"largest relative error against central differences: {r['gradcheck_max_rel_error']:.2e}"))
     if "optimizer" in r:
         opt = r["optimizer"]
-        out.append(("h", f"Update: {opt['name']}, {_settings(opt['hyperparameters'])}; step t = {opt['step']}"))
+        out.append(("h", f"Update: {opt['name']}, {settings_text(opt['hyperparameters'])}; step t = {opt['step']}"))
         out.append(("p", opt["formula"]))
         for layer in r["layers"]:
             for symbol, columns in layer["update"].items():
@@ -189,53 +188,9 @@ def _vector(v):
     return _num(v[0]) if v.size == 1 else "(" + ", ".join(_num(x) for x in v) + ")"
 
 
-_REPR = re.compile(r"^(?:(\d+): )?(\w+)\((.*)\)$")
-
-
-def _layer_title(layer):
-    """'Linear 2 -> 8', 'Sigmoid', 'Conv2d 1 -> 8, kernel_size 3 x 3, ...': the layer as a student reads it,
-    from the record's 'i: Linear(in_features=2, out_features=8)'."""
-    found = _REPR.match(layer["name"])
-    if not found:
-        return layer["name"]
-    _, kind, arguments = found.groups()
-    settings = dict(re.findall(r"(\w+)=(\[[^]]*\]|\([^)]*\)|[^,]+)", arguments))
-    words = [kind]
-    for left, right in (("in_features", "out_features"), ("in_channels", "out_channels")):
-        if left in settings and right in settings:
-            words[0] += f" {settings.pop(left)} -> {settings.pop(right)}"
-    if settings.pop("bias", None) == "False":
-        settings["bias"] = "none"
-    words += [f"{k} {_setting(v)}" for k, v in settings.items()]
-    return ", ".join(words)
-
-
 def _layer_label(layer):
     """'Layer 0, Linear 2 -> 8:' (the layer's index in the network, then the layer)."""
-    return f"Layer {layer['name'].split(':')[0]}, {_layer_title(layer)}:"
-
-
-def _setting(value):
-    """A setting's value as written in prose: '3 x 3' for a pair of sizes, 'yes'/'no' for a flag."""
-    value = str(value).strip()
-    if value[:1] in "[(":
-        return " x ".join(v.strip() for v in value.strip("[]()").split(",") if v.strip())
-    return {"True": "yes", "False": "no", "None": "none"}.get(value.strip("'\""), value.strip("'\""))
-
-
-def _settings(hyperparameters):
-    """'lr 0.01, beta1 0.9, beta2 0.999, eps 1e-08, weight_decay 0, amsgrad no': an optimizer's settings."""
-    words = []
-    for key, value in hyperparameters.items():
-        if key == "betas":
-            words += [f"beta1 {value[0]:g}", f"beta2 {value[1]:g}"]
-        elif isinstance(value, bool):
-            words.append(f"{key} {'yes' if value else 'no'}")
-        elif isinstance(value, float):
-            words.append(f"{key} {value:g}")
-        else:
-            words.append(f"{key} {_setting(value)}")
-    return ", ".join(words)
+    return f"Layer {layer['name'].split(':')[0]}, {layer_title(layer)}:"
 
 
 def _input_side(layer):
