@@ -62,3 +62,16 @@ def test_a_sweep_of_one_setting_has_no_answer():
 @pytest.mark.parametrize("question", lab_questions.all_questions(), ids=lambda q: q.name)
 def test_every_question_has_a_title_and_an_answer_template_with_its_verdict(question):
     assert question.title.endswith("?") and "{verdict}" in question.answer
+
+
+def test_the_data_sets_are_described_as_they_are():
+    from backproplab.data.synthetic import linear, xor_easy
+
+    X, y = xor_easy()
+    description = lab_questions.LAB_DATA["xor"][1]
+    assert f"{len(y)} fixed points" in description
+    assert f"{(y == 0).sum()} of class 0 on the rising" in description and f"{(y == 1).sum()} of class 1" in description
+    assert all(X[y == 0, 0] == X[y == 0, 1]) and y[(X[:, 0] == 0.5) & (X[:, 1] == 0.5)].tolist() == [0]
+    X, y = linear(200, seed=0)
+    assert "class 0 where x1 > x2, class 1 where x1 < x2" in lab_questions.LAB_DATA["linear"][1]
+    assert all(y[X[:, 0] > X[:, 1]] == 0) and all(y[X[:, 0] < X[:, 1]] == 1)

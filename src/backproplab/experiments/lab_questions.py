@@ -22,9 +22,10 @@ LAB_DATA = {
                "Points drawn uniformly in the unit square, labelled by which side of the diagonal they lie on: "
                "class 0 where x1 > x2, class 1 where x1 < x2. A network that learns it has found a straight line."),
     "xor": ("XOR easy",
-            "The lab's 21 fixed points on the two diagonals of the unit square: class 0 on the rising diagonal, "
-            "class 1 on the falling one, without the point where they cross. No straight line separates the "
-            "classes, so the network must bend its boundary."),
+            "The lab's 21 fixed points on the two diagonals of the unit square: 11 of class 0 on the rising "
+            "diagonal, and 10 of class 1 on the falling one, whose middle point (0.5, 0.5) is left to class 0 "
+            "where the diagonals cross. No straight line separates the classes, so the network must bend its "
+            "boundary."),
 }
 
 
