@@ -23,9 +23,9 @@ LAB_DATA = {
                "class 0 where x1 > x2, class 1 where x1 < x2. A network that learns it has found a straight line."),
     "xor": ("XOR easy",
             "The lab's 21 fixed points on the two diagonals of the unit square: 11 of class 0 on the rising "
-            "diagonal, and 10 of class 1 on the falling one, whose middle point (0.5, 0.5) is left to class 0 "
-            "where the diagonals cross. No straight line separates the classes, so the network must bend its "
-            "boundary."),
+            "diagonal, and 10 of class 1 on the falling one, whose middle point, at x1 = x2 = 0.5 where the "
+            "diagonals cross, is left to class 0. No straight line separates the classes, so the network must bend "
+            "its boundary."),
 }
 
 
