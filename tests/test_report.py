@@ -275,3 +275,4 @@ def test_a_question_says_each_thing_once(lab):
             assert diagnosis == (", ".join(expected) or "none")
         findings = re.findall(r'<ul class="findings">(.*?)</ul>', section, flags=re.S)
         assert findings and "<li>With " not in findings[0]  # no sentence per setting repeating its table row
+        assert "<li>On xor" not in findings[0] and "<li>On linear" not in findings[0]  # named as the report does

@@ -171,6 +171,14 @@ def sweep_setup(spec):
     return f"{base[0].upper() + base[1:]}; varied: {varied or 'nothing'}; {spec.seeds} seeds per setting"
 
 
+def _data_named(finding):
+    """'On xor: ...' -> 'On XOR: ...': a finding names its data set as the report does."""
+    for name, words in DATA_NAMES.items():
+        if finding.startswith(f"On {name}:") or finding.startswith(f"On {name},"):
+            return f"On {words}{finding[3 + len(name):]}"
+    return finding
+
+
 def _loss_text(mean, std):
     """'0.0145 ± 0.0182', or in powers of ten when four decimals would show 0.0000: '2.1e-05 ± 1.3e-05'."""
     if mean is None:
@@ -226,7 +234,8 @@ def sweep_section(doc, folder, heading=None, level=2, answer=None, anchor=None):
     doc.para(f"Set-up: {sweep_setup(spec)}"
              + ("" if complete else f" ({len(results)} of {len(spec.runs())} runs finished)") + ".")
     doc.table(*sweep_table(spec, rows), css="sweep")
-    findings = sentences(spec, rows)[len(rows):]  # the first, one per setting, say what the table holds
+    # the findings after the first, one per setting and saying what the table holds: the comparisons
+    findings = [_data_named(f) for f in sentences(spec, rows)[len(rows):]]
     if findings:
         doc.bullets(findings, css="findings")
     for name, caption in SWEEP_CAPTIONS.items():
