@@ -216,7 +216,8 @@ def test_a_second_run_into_a_folder_in_use_is_refused(tmp_path):
     assert sorted(p.name for p in folder.iterdir()) == [".backproplab-lock"]  # nothing written by the second
 
 
-def test_ctrl_c_on_a_two_worker_sweep_is_one_line_and_the_resume_command(tmp_path):
+@pytest.mark.parametrize("moment", ["while the workers start", "while they train"])
+def test_ctrl_c_on_a_two_worker_sweep_is_one_line_and_the_resume_command(tmp_path, moment):
     import signal
     import time
 
@@ -228,16 +229,59 @@ def test_ctrl_c_on_a_two_worker_sweep_is_one_line_and_the_resume_command(tmp_pat
     try:
         deadline = time.monotonic() + 60
         results = folder / "results.jsonl"
-        while not (results.exists() and results.stat().st_size) and time.monotonic() < deadline:
-            time.sleep(0.1)  # the workers are up and training once the first result is in
+        # results.jsonl is opened just before the workers start; its first line is in once they train
+        started = results.exists if moment == "while the workers start" else lambda: results.stat().st_size
+        while not (results.exists() and started()) and time.monotonic() < deadline:
+            time.sleep(0.01)
         os.killpg(child.pid, signal.SIGINT)  # as a terminal's Ctrl-C: every process of the group
         out, err = child.communicate(timeout=60)
     finally:
         if child.poll() is None:
             os.killpg(child.pid, signal.SIGKILL)
-    assert child.returncode == 130
+    assert child.returncode == 130, (out, err)
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
     assert f"continue with: backproplab sweep --resume {folder}" in out
+
+
+_POOL_SCRIPT = """
+import multiprocessing.context, os, signal, sys, threading
+from backproplab.experiments.executors import PoolExecutor, as_finished
+
+def deaf(_):
+    return (signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, []), signal.getsignal(signal.SIGINT) is signal.SIG_IGN)
+
+if __name__ == "__main__":
+    start_pool = multiprocessing.context.SpawnContext.Pool
+    def start_pool_with_ctrl_c(self, *args, **kwargs):
+        if sys.argv[1] == "before":
+            os.kill(os.getpid(), signal.SIGINT)
+        pool = start_pool(self, *args, **kwargs)
+        if sys.argv[1] == "after":
+            os.kill(os.getpid(), signal.SIGINT)
+        return pool
+    multiprocessing.context.SpawnContext.Pool = start_pool_with_ctrl_c
+    threading.Thread(target=threading.Event().wait, daemon=True).start()  # as BLAS's threads
+    try:
+        executor = PoolExecutor(2)
+    except KeyboardInterrupt:
+        print("raised")
+    else:
+        print("workers", sorted(set(as_finished(executor, deaf, range(8)))))
+        executor.shutdown()
+"""
+
+
+@pytest.mark.parametrize("moment, expected", [
+    ("before", "raised"),  # before the workers are spawned
+    ("after", "raised"),  # once they are spawned, before the pool is handed over
+    ("never", "workers [(True, True)]"),  # born with SIGINT blocked, then ignoring it
+])
+def test_a_ctrl_c_while_the_sweep_workers_start_is_raised_once_they_are_up(tmp_path, moment, expected):
+    script = tmp_path / "pool.py"
+    script.write_text(_POOL_SCRIPT)
+    result = subprocess.run([sys.executable, str(script), moment], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert result.stdout.strip() == expected
 
 
 def _csv(tmp_path, text, name="data.csv"):
