@@ -11,7 +11,7 @@ import math
 import os
 import tempfile
 
-from .errors import ConfigError
+from .errors import WriteError
 
 
 def replace_atomically(path, write, binary=False):
@@ -29,7 +29,7 @@ def replace_atomically(path, write, binary=False):
         os.replace(tmp, path)
         tmp = None
     except OSError as e:
-        raise ConfigError(f"cannot write {path!r} ({e.strerror or e}); free some space or choose a writable "
+        raise WriteError(f"cannot write {path!r} ({e.strerror or e}); free some space or choose a writable "
                           "folder, the file is unchanged") from None
     finally:
         if tmp is not None and os.path.exists(tmp):

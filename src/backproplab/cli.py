@@ -12,7 +12,7 @@ from dataclasses import fields
 from .bench import main as bench_main
 from .data.csv_table import read_points
 from .atomic import write_text
-from .errors import BackproplabError, ConfigError
+from .errors import BackproplabError, ConfigError, WriteError
 from .experiments import SweepSpec, parse_vary, read_spec, run_sweep, sentences, table, write_sweep_outputs
 from .experiments.executors import check_scheduler
 from .experiments.shipped import describe_shipped, find_sweep_file
@@ -289,10 +289,12 @@ def _run_sweep(args, write):
     try:
         results = run_sweep(spec, folder, workers=args.workers, write=write, progress_stream=sys.stdout,
                             scheduler=args.scheduler)
+        rows = write_sweep_outputs(spec, folder, results, seed=args.show_seed)
     except KeyboardInterrupt:
         write(f"interrupted; finished runs are kept in {folder}; continue with: backproplab sweep --resume {folder}")
         return 130
-    rows = write_sweep_outputs(spec, folder, results, seed=args.show_seed)
+    except WriteError as e:  # a full disk: what is written stays, and --resume takes it from there
+        raise WriteError(f"{e}; then continue with: backproplab sweep --resume {folder}") from None
     write("")
     for line in table(spec, rows) + [""] + sentences(spec, rows):
         write(line)

@@ -16,7 +16,7 @@ import warnings
 import numpy as np
 
 from ..atomic import replace_atomically, write_json
-from ..errors import ConfigError
+from ..errors import ConfigError, WriteError
 from ..model_file import save_model
 from ..progress import ProgressBar
 from ..run import train
@@ -90,6 +90,23 @@ def set_aside_torn_line(folder):
             f"{RESULTS_FILE}.damaged); that run is done again")
 
 
+def append_record(out, record):
+    """Add ``record`` as one line to the open (unbuffered, binary) ``results.jsonl``, on disk before returning.
+
+    Synced line by line so that each finished run survives a kill. A line the
+    disk refuses part way is a torn last line, which ``set_aside_torn_line``
+    moves away on ``--resume``.
+    """
+    line = memoryview((json.dumps(record) + "\n").encode("utf-8"))
+    try:
+        while line:
+            line = line[out.write(line):]  # a nearly full disk may take only part of it
+        os.fsync(out.fileno())
+    except OSError as e:
+        raise WriteError(f"cannot add run {record['key']} to {out.name!r} ({e.strerror or e}); free some space, "
+                         "the runs before it are kept") from None
+
+
 def read_results(folder):
     """Finished runs of the sweep in ``folder``, by key; a clear error for a damaged line."""
     results = {}
@@ -140,14 +157,14 @@ def run_sweep(spec, folder, workers=None, write=print, progress_stream=None, sch
     if todo:
         workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
         bar = ProgressBar(len(todo), "runs", unit="run", stream=progress_stream)
-        with open(os.path.join(folder, RESULTS_FILE), "a") as out, open_executor(workers, scheduler) as executor:
+        # unbuffered: a line the disk refused is not tried again when the file closes
+        with open(os.path.join(folder, RESULTS_FILE), "ab", buffering=0) as out, \
+                open_executor(workers, scheduler) as executor:
             for record, model in as_finished(executor, run_one, todo):
                 if model is not None:  # before its record: a run in results.jsonl has its model
                     path = os.path.join(model_dir, model_file_name(record["key"]) + ".npz")
                     replace_atomically(path, lambda f, data=model: f.write(data), binary=True)
-                out.write(json.dumps(record) + "\n")
-                out.flush()
-                os.fsync(out.fileno())  # each finished run survives a kill
+                append_record(out, record)
                 bar.update(1, last=record["key"])
         bar.close()
     results = read_results(folder)

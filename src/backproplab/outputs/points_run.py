@@ -18,8 +18,8 @@ from .sample_trace import write_sample_trace
 def run_to_folder(config, folder, write=print, show_samples=True):
     """Train ``config``, write its files into ``folder`` and return the metrics dict.
 
-    Files: comparison.png, learning_curve.png, decision_boundary.png,
-    network.png, neurons.png, gradients.png, trace.json, model.npz and metrics.json.
+    Files, in the order written: model.npz, metrics.json, comparison.png, learning_curve.png,
+    decision_boundary.png, network.png, neurons.png, gradients.png and trace.json.
     """
     norms = GradientNorms()
     with warnings.catch_warnings():  # a divergence is reported below and in metrics.json
@@ -41,6 +41,15 @@ def run_to_folder(config, folder, write=print, show_samples=True):
     write(f"final training loss {history.last('loss') or float('nan'):.5f}  "
           f"test loss {test_loss:.5f}  test accuracy {100 * test_accuracy:.2f}%")
 
+    # the model and metrics first: a disk that fills up costs figures, not the trained weights
+    save_model(model, os.path.join(folder, "model.npz"), metadata={"config": config.as_dict(), "loss": run.loss_name})
+    metrics = run_metrics(config, data, history, test_loss, test_accuracy, run.diagnosis)
+    metrics["predictions"] = [{"sample": i, "truth": int(t),
+                               "prediction": round(float(sc), 5) if scores.ndim == 1 else int(np.argmax(sc))}
+                              for i, (t, sc) in enumerate(zip(data.y_test, scores))]
+    metrics["gradient_norms"] = norms.norms  # per layer, per epoch: what gradients.png draws
+    write_metrics(folder, metrics)
+
     name = config.dataset
     plots.comparison(data.X_test, data.y_test, y_pred, os.path.join(folder, "comparison.png"),
                      title=f"{name}: test set")
@@ -56,11 +65,4 @@ def run_to_folder(config, folder, write=print, show_samples=True):
                             title=f"{name}: network output, training points")
     write_network_figures(model, loss_fn, data.X_train.astype(config.dtype), norms.norms, folder, name)
     write_sample_trace(model, loss_fn, run.loss_name, data.X_train, data.y_train, folder)
-    save_model(model, os.path.join(folder, "model.npz"), metadata={"config": config.as_dict(), "loss": run.loss_name})
-    metrics = run_metrics(config, data, history, test_loss, test_accuracy, run.diagnosis)
-    metrics["predictions"] = [{"sample": i, "truth": int(t),
-                               "prediction": round(float(sc), 5) if scores.ndim == 1 else int(np.argmax(sc))}
-                              for i, (t, sc) in enumerate(zip(data.y_test, scores))]
-    metrics["gradient_norms"] = norms.norms  # per layer, per epoch: what gradients.png draws
-    write_metrics(folder, metrics)
     return metrics
