@@ -243,6 +243,59 @@ def test_ctrl_c_on_a_two_worker_sweep_is_one_line_and_the_resume_command(tmp_pat
     assert f"continue with: backproplab sweep --resume {folder}" in out
 
 
+def _children(pid):
+    """The live (not zombie) processes whose parent is ``pid``, from /proc."""
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                state, parent = f.read().rsplit(")", 1)[1].split()[:2]
+        except (OSError, ValueError):
+            continue  # not a process, or one that just ended
+        if int(parent) == pid and state != "Z":
+            found.append(int(entry))
+    return found
+
+
+def _alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_sigterm_on_a_sweep_stops_its_workers_and_names_the_resume_command(tmp_path):
+    import signal
+    import time
+
+    folder, workers = tmp_path / "sweep", []
+    child = subprocess.Popen(
+        [sys.executable, "-m", "backproplab", "sweep", "--vary", "epochs=5,10000000", "--seeds", "2",
+         "--dataset", "linear", "--workers", "2", "--out", str(folder)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        results = folder / "results.jsonl"
+        while not (results.exists() and results.stat().st_size) and time.monotonic() < deadline:
+            time.sleep(0.05)  # a short run is in: the workers are on the long ones
+        workers[:] = _children(child.pid)
+        assert len(workers) >= 2  # the two workers (and multiprocessing's resource tracker)
+        child.send_signal(signal.SIGTERM)  # to the driver alone, as kill, timeout or a batch system do
+        out, err = child.communicate(timeout=60)
+        deadline = time.monotonic() + 10
+        while any(map(_alive, workers)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(map(_alive, workers)), "workers kept training after the sweep was terminated"
+    finally:
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGKILL)
+        for pid in filter(_alive, workers):  # whatever happens, leave no worker training for hours
+            os.kill(pid, signal.SIGKILL)
+    assert child.returncode == 143 and "Traceback" not in err, err
+    assert f"terminated; finished runs are kept in {folder}; continue with: backproplab sweep --resume {folder}" in out
+
+
 _POOL_SCRIPT = """
 import multiprocessing.context, os, signal, sys, threading
 from backproplab.experiments.executors import PoolExecutor, as_finished
@@ -467,3 +520,4 @@ class _no_exit:
 
     def __exit__(self, *exc):
         return False
+

@@ -5,7 +5,9 @@ This module only wires options to the library; it contains no maths.
 
 import argparse
 import os
+import signal
 import sys
+import threading
 import traceback
 from dataclasses import fields
 
@@ -36,6 +38,25 @@ from .validation import check_choice, check_int
 from .version import __version__
 
 LAB_DATASETS = ("linear", "xor")
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``kill``, ``timeout``, a batch system's time limit), raised where a Ctrl-C would be.
+
+    Dying at once would leave a sweep's worker processes training on, orphaned;
+    unwinding stops them and keeps what finished, as Ctrl-C does.
+    """
+
+    word, status = "terminated", 143  # 128 + SIGTERM's number, as a shell reports it
+
+
+def _terminate(signum, frame):
+    raise Terminated
+
+
+def _stopped(e):
+    """How a command stopped by ``e`` (Ctrl-C or SIGTERM) says so, and its exit status."""
+    return getattr(e, "word", "interrupted"), getattr(e, "status", 130)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -290,9 +311,10 @@ def _run_sweep(args, write):
         results = run_sweep(spec, folder, workers=args.workers, write=write, progress_stream=sys.stdout,
                             scheduler=args.scheduler)
         rows = write_sweep_outputs(spec, folder, results, seed=args.show_seed)
-    except KeyboardInterrupt:
-        write(f"interrupted; finished runs are kept in {folder}; continue with: backproplab sweep --resume {folder}")
-        return 130
+    except KeyboardInterrupt as e:
+        word, status = _stopped(e)
+        write(f"{word}; finished runs are kept in {folder}; continue with: backproplab sweep --resume {folder}")
+        return status
     except WriteError as e:  # a full disk: what is written stays, and --resume takes it from there
         raise WriteError(f"{e}; then continue with: backproplab sweep --resume {folder}") from None
     write("")
@@ -392,6 +414,8 @@ def main(argv=None):
     commands = {"lab": _run_lab, "train": _run_train, "predict": _run_predict, "sweep": _run_sweep,
                 "report": _run_report, "experiments": _run_experiments, "trace": _run_trace, "playground": _run_playground}
     previous_bars = set_bar_factory(terminal_bar)  # tqdm where a person watches, one line in a log
+    in_main_thread = threading.current_thread() is threading.main_thread()  # only it may set handlers
+    previous_term = signal.signal(signal.SIGTERM, _terminate) if in_main_thread else None
     try:
         return commands[args.command](args, write)
     except BackproplabError as e:
@@ -399,10 +423,13 @@ def main(argv=None):
             traceback.print_exc()
         print(f"error: {e}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as e:
+        word, status = _stopped(e)
+        print(word, file=sys.stderr)
+        return status
     finally:
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, previous_term)
         set_bar_factory(previous_bars)
         release_folders()  # a command run from Python (a notebook) does not keep its folders
 
