@@ -10,6 +10,7 @@ import io
 import json
 import os
 import resource
+import shutil
 import struct
 import subprocess
 import sys
@@ -521,3 +522,61 @@ class _no_exit:
     def __exit__(self, *exc):
         return False
 
+
+@pytest.fixture(scope="module")
+def finished_run(tmp_path_factory):
+    """A short run's folder, for tests that damage a copy of it."""
+    from backproplab.cli import main
+
+    folder = tmp_path_factory.mktemp("finished") / "run"
+    assert main(["train", "--dataset", "linear", "--epochs", "5", "--out", str(folder)]) == 0
+    return folder
+
+
+def _drop_config(path):
+    metrics = json.loads(path.read_text())
+    del metrics["config"]
+    path.write_text(json.dumps(metrics))
+
+
+@pytest.mark.parametrize("name, damage, message", [
+    ("metrics.json", lambda p: p.write_text(p.read_text()[:100]), "metrics.json' is damaged (Unterminated string"),
+    ("trace.json", lambda p: p.write_text(p.read_text()[:100]), "trace.json' is damaged"),
+    ("metrics.json", _drop_config, "has a missing or malformed field (KeyError: 'config'); run it again"),
+    ("learning_curve.png", lambda p: (p.unlink(), os.mkfifo(p)), "learning_curve.png' is a FIFO (named pipe)"),
+    ("metrics.json", lambda p: p.write_bytes(b"\xff\xfe{}"), "metrics.json' is damaged ('utf-8' codec"),
+])
+def test_a_report_on_a_damaged_run_is_one_line(tmp_path, finished_run, name, damage, message):
+    folder = tmp_path / "run"
+    shutil.copytree(finished_run, folder)
+    damage(folder / name)
+    result = run_capped("report", str(folder))  # a FIFO read would hang until the timeout
+    assert_one_line_refusal(result, message)
+    assert not (folder / "report.html").exists()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder"])
+def test_a_results_file_that_is_not_a_file_is_refused_unread(tmp_path, kind):
+    folder = tmp_path / "sweep"
+    assert _sweep(tmp_path, "--out", str(folder)) == 0
+    results = folder / "results.jsonl"
+    results.unlink()
+    if kind == "fifo":
+        os.mkfifo(results)  # reading it would wait for a writer for ever
+    else:
+        results.mkdir()
+    expected = "is a FIFO (named pipe)" if kind == "fifo" else "is a folder"
+    for argv in (["sweep", "--resume", str(folder)], ["report", str(folder)]):
+        assert_one_line_refusal(run_capped(*argv), f"results file '{results}' {expected}", "move it out of")
+
+
+def test_a_file_where_a_sweep_keeps_its_models_is_one_line(tmp_path):
+    folder = tmp_path / "sweep"
+    assert _sweep(tmp_path, "--out", str(folder)) == 0
+    results = folder / "results.jsonl"
+    results.write_text(results.read_text().splitlines(keepends=True)[0])  # one run to do again
+    shutil.rmtree(folder / "models")
+    (folder / "models").write_text("not a folder")
+    result = run_capped("sweep", "--resume", str(folder))
+    assert_one_line_refusal(result, f"cannot make the folder '{folder / 'models'}' (File exists)",
+                            "continue with: backproplab sweep --resume")

@@ -19,6 +19,7 @@ import os
 from .atomic import write_text
 from .errors import ConfigError
 from .experiments import read_results, read_spec, sentences, table, write_sweep_outputs
+from .limits import check_regular_file
 from .tracing import Trace
 from .version import __version__
 
@@ -31,6 +32,7 @@ RUN_FIGURES = (("comparison.png", "Ground truth beside prediction"), ("learning_
 SWEEP_FIGURES = (("curves.png", "Learning curves per setting"), ("accuracy.png", "Test accuracy per setting"),
                  ("boundaries.png", "Decision boundaries, seed 0"),
                  ("gradients.png", "Weight-gradient norm of each layer per epoch, seed 0"))
+_REWRITE = "remove the file, or train again to rewrite it"
 STYLE = """body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;
 padding:0 1em;color:#222;line-height:1.45}h1{border-bottom:2px solid #1f77b4}h2{margin-top:2em;border-bottom:1px solid #ccc}
 table{border-collapse:collapse;margin:1em 0;font-size:14px}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}
@@ -88,6 +90,7 @@ class _Doc:
         self.md += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows] + [""]
 
     def figure(self, path, caption):
+        check_regular_file(path, "figure", _REWRITE)  # a FIFO would block the read for ever
         with open(path, "rb") as f:
             data = base64.b64encode(f.read()).decode("ascii")
         self.html.append(f'<figure><img src="data:image/png;base64,{data}" alt="{html.escape(caption)}">'
@@ -98,6 +101,16 @@ class _Doc:
         self.html.append(f"<details><summary>{html.escape(summary)}</summary>")
         self.table(header, rows)
         self.html.append("</details>")
+
+
+def _read_json(path):
+    """The JSON a run wrote to ``path``; one line for a special file or a damaged one."""
+    check_regular_file(path, "run file", _REWRITE)
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except ValueError as e:  # JSONDecodeError and UnicodeDecodeError both are
+        raise ConfigError(f"{path!r} is damaged ({e}); {_REWRITE}") from None
 
 
 def _setup_rows(config):
@@ -115,8 +128,7 @@ def _setup_rows(config):
 
 
 def _run_section(doc, folder):
-    with open(os.path.join(folder, "metrics.json")) as f:
-        m = json.load(f)
+    m = _read_json(os.path.join(folder, "metrics.json"))
     doc.heading(f"Run: {m['dataset']} ({os.path.basename(os.path.normpath(folder))})")
     doc.para("Set-up")
     doc.table(("option", "value"), _setup_rows(m["config"]))
@@ -142,8 +154,7 @@ def _run_section(doc, folder):
 
 def _trace_section(doc, path):
     """The run's trace.json (backproplab trace of one training point), folded, as HTML and Markdown."""
-    with open(path) as f:
-        trace = Trace(json.load(f))
+    trace = Trace(_read_json(path))
     summary = f"Backpropagation by hand: {trace.record['sample'].get('source', 'one training point')}"
     doc.html.append(f"<details><summary>{html.escape(summary)}</summary>{trace.html()}</details>")
     doc.md += [f"<details><summary>{html.escape(summary)}</summary>", "", trace.markdown(), "</details>", ""]
@@ -188,7 +199,11 @@ def write_report(folder):
     doc.heading("backproplab report", level=1)
     doc.para(f"{os.path.abspath(folder)} - written {datetime.datetime.now():%Y-%m-%d %H:%M} by backproplab {__version__}")
     for kind, path in sections:
-        (_run_section if kind == "run" else _sweep_section)(doc, path)
+        try:
+            (_run_section if kind == "run" else _sweep_section)(doc, path)
+        except (KeyError, TypeError, IndexError) as e:  # a file that parses but is not what backproplab wrote
+            raise ConfigError(f"report: the {kind} in {path!r} has a missing or malformed field "
+                              f"({type(e).__name__}: {e}); run it again into a new folder") from None
     page = ("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>backproplab report</title>"
             f"<style>{STYLE}</style></head><body>" + "\n".join(doc.html) + "</body></html>\n")
     html_path = os.path.join(folder, "report.html")

@@ -17,6 +17,7 @@ import numpy as np
 
 from ..atomic import replace_atomically, write_json
 from ..errors import ConfigError, WriteError
+from ..limits import check_regular_file
 from ..model_file import save_model
 from ..progress import ProgressBar
 from ..run import train
@@ -74,7 +75,7 @@ def set_aside_torn_line(folder):
     both; the run it belonged to is simply run again. Returns a sentence for
     the user, or None when the file was whole.
     """
-    path = os.path.join(folder, RESULTS_FILE)
+    path = _results_path(folder)
     if not os.path.exists(path):
         return None
     with open(path, "rb") as f:
@@ -88,6 +89,13 @@ def set_aside_torn_line(folder):
         f.truncate(end)
     return (f"{RESULTS_FILE} ended in a line cut short ({len(data) - end} bytes, kept in "
             f"{RESULTS_FILE}.damaged); that run is done again")
+
+
+def _results_path(folder):
+    """``folder/results.jsonl``, refused unopened when it is a FIFO (a read would wait for ever), device or folder."""
+    path = os.path.join(folder, RESULTS_FILE)
+    check_regular_file(path, "results file", f"move it out of {folder!r}; --resume then runs the sweep again")
+    return path
 
 
 def append_record(out, record):
@@ -110,7 +118,7 @@ def append_record(out, record):
 def read_results(folder):
     """Finished runs of the sweep in ``folder``, by key; a clear error for a damaged line."""
     results = {}
-    path = os.path.join(folder, RESULTS_FILE)
+    path = _results_path(folder)
     if not os.path.exists(path):
         return results
     with open(path, encoding="utf-8", errors="replace") as f:
@@ -146,7 +154,11 @@ def run_sweep(spec, folder, workers=None, write=print, progress_stream=None, sch
         write(torn)
     done = read_results(folder)
     model_dir = os.path.join(folder, "models")
-    os.makedirs(model_dir, exist_ok=True)
+    try:
+        os.makedirs(model_dir, exist_ok=True)
+    except OSError as e:  # a file of that name, or a full disk
+        raise WriteError(f"cannot make the folder {model_dir!r} ({e.strerror}); move what is there away or free "
+                         "some space") from None
     # 2-D models are a few kilobytes: keep every seed's, for decision boundaries of any seed.
     keep = lambda point, seed: not spec.config(point, seed).is_table  # noqa: E731
     todo = [(spec.as_dict(), key, point, seed, keep(point, seed))
