@@ -22,8 +22,10 @@ from backproplab.cli import main
 PNG_END = b"IEND\xaeB`\x82"  # the last chunk of every whole PNG file
 
 
-def on_a_small_disk(tmp_path, size, commands):
+def on_a_small_disk(tmp_path, size, commands, inodes=None):
     """Run the shell ``commands`` with $DISK a fresh tmpfs of ``size``; return the result and a copy of the disk.
+
+    ``inodes``: how many files and folders the disk holds, root included (tmpfs's ``nr_inodes``).
 
     ``$BACKPROPLAB`` in ``commands`` runs this checkout's CLI. The exit status is
     that of the last command.
@@ -32,10 +34,11 @@ def on_a_small_disk(tmp_path, size, commands):
     copy.mkdir()
     disk = tmp_path / "disk"
     disk.mkdir(exist_ok=True)
-    script = ('mount -t tmpfs -o size="$1" tmpfs "$2" || exit 99; DISK="$2"; '
+    options = f"size={size}" + (f",nr_inodes={inodes}" if inodes else "")
+    script = ('mount -t tmpfs -o "$1" tmpfs "$2" || exit 99; DISK="$2"; '
               f'BACKPROPLAB="{sys.executable} -m backproplab"; {commands}\n'
               'status=$?; cp -a "$DISK/." "$3/"; exit $status')
-    result = subprocess.run(["unshare", "--mount", "--map-root-user", "sh", "-c", script, "sh", size, str(disk),
+    result = subprocess.run(["unshare", "--mount", "--map-root-user", "sh", "-c", script, "sh", options, str(disk),
                              str(copy)], capture_output=True, text=True, timeout=180)
     assert result.returncode != 99, result.stderr
     return result, copy
@@ -127,3 +130,21 @@ def test_a_refused_overwrite_on_a_full_disk_keeps_the_old_file(tmp_path):
     assert (disk / "predictions.csv").read_text() == "old\n"
     assert sorted(p.name for p in disk.iterdir()) == ["filler", "predictions.csv"]  # no temporary left
     assert os.path.getsize(disk / "filler") > 0
+
+
+@pytest.mark.parametrize("inodes, refused", [
+    (2, "output folder"),  # the sweep's folder, and nothing in it
+    (3, "sweep.json"),
+    (4, "models"),
+    (5, "results.jsonl"),
+    (6, "lr-0.1__seed-0.npz"),
+])
+def test_a_sweep_on_a_disk_with_no_file_left_is_one_line(tmp_path, inodes, refused):
+    result, disk = on_a_small_disk(tmp_path, "4m", '$BACKPROPLAB sweep --vary lr=0.1,0.5 --seeds 1 --epochs 3 '
+                                   '--workers 1 --out "$DISK/sweep"', inodes=inodes)
+    line = result.stderr.strip()
+    assert result.returncode == 2 and "\n" not in line and "(No space left on device)" in line, result.stderr
+    assert refused in line
+    # --resume is offered once there is a sweep to resume, and only then
+    assert ("--resume" in line) == (disk / "sweep" / "sweep.json").is_file()
+    assert_every_file_whole(disk)

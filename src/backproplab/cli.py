@@ -18,6 +18,7 @@ from .errors import BackproplabError, ConfigError, WriteError
 from .experiments import SweepSpec, parse_vary, read_spec, run_sweep, sentences, table, write_sweep_outputs
 from .experiments.executors import check_scheduler
 from .experiments.shipped import describe_shipped, find_sweep_file
+from .experiments.spec import SPEC_FILE
 from .model_file import load_model
 from .nn import get_loss
 from .outputs import (
@@ -316,6 +317,8 @@ def _run_sweep(args, write):
         write(f"{word}; finished runs are kept in {folder}; continue with: backproplab sweep --resume {folder}")
         return status
     except WriteError as e:  # a full disk: what is written stays, and --resume takes it from there
+        if not os.path.isfile(os.path.join(folder, SPEC_FILE)):
+            raise  # not even the sweep's spec is written: nothing to resume
         raise WriteError(f"{e}; then continue with: backproplab sweep --resume {folder}") from None
     write("")
     for line in table(spec, rows) + [""] + sentences(spec, rows):

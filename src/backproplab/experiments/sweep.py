@@ -83,12 +83,28 @@ def set_aside_torn_line(folder):
     end = data.rfind(b"\n") + 1  # everything after the last newline is an unfinished line
     if end == len(data):
         return None
-    with open(path + ".damaged", "ab") as f:
-        f.write(data[end:] + b"\n")
-    with open(path, "r+b") as f:
-        f.truncate(end)
+    try:
+        with open(path + ".damaged", "ab") as f:
+            f.write(data[end:] + b"\n")
+        with open(path, "r+b") as f:
+            f.truncate(end)
+    except OSError as e:
+        raise _refused(path + ".damaged", e) from None
     return (f"{RESULTS_FILE} ended in a line cut short ({len(data) - end} bytes, kept in "
             f"{RESULTS_FILE}.damaged); that run is done again")
+
+
+def _open_results(folder):
+    """``results.jsonl`` opened to append, unbuffered: a line the disk refused is not tried again on closing."""
+    path = os.path.join(folder, RESULTS_FILE)
+    try:
+        return open(path, "ab", buffering=0)
+    except OSError as e:  # no inode left, or no permission
+        raise _refused(path, e) from None
+
+
+def _refused(path, e):
+    return WriteError(f"cannot write {path!r} ({e.strerror or e}); free some space")
 
 
 def _results_path(folder):
@@ -169,9 +185,7 @@ def run_sweep(spec, folder, workers=None, write=print, progress_stream=None, sch
     if todo:
         workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
         bar = ProgressBar(len(todo), "runs", unit="run", stream=progress_stream)
-        # unbuffered: a line the disk refused is not tried again when the file closes
-        with open(os.path.join(folder, RESULTS_FILE), "ab", buffering=0) as out, \
-                open_executor(workers, scheduler) as executor:
+        with _open_results(folder) as out, open_executor(workers, scheduler) as executor:
             for record, model in as_finished(executor, run_one, todo):
                 if model is not None:  # before its record: a run in results.jsonl has its model
                     path = os.path.join(model_dir, model_file_name(record["key"]) + ".npz")
