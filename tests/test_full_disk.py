@@ -18,6 +18,7 @@ import pytest
 
 from backproplab import Linear, Sequential, load_model, save_model
 from backproplab.cli import main
+from backproplab.model_file import read_npz
 
 PNG_END = b"IEND\xaeB`\x82"  # the last chunk of every whole PNG file
 
@@ -66,7 +67,7 @@ def assert_one_line_about_space(result, *fragments):
 
 
 def assert_every_file_whole(folder):
-    """No temporary file left, and every file there complete: JSON parses, PNGs end, models load."""
+    """No temporary file left, and every file there complete: JSON parses, PNGs end, .npz members read."""
     for path in folder.rglob("*"):
         assert not path.name.startswith(".tmp-"), path
         if path.suffix == ".json":
@@ -74,7 +75,7 @@ def assert_every_file_whole(folder):
         elif path.suffix == ".png":
             assert path.read_bytes().endswith(PNG_END), path
         elif path.suffix == ".npz":
-            load_model(path)
+            read_npz(str(path))  # every member, checked against its header
 
 
 @pytest.mark.parametrize("size, refused", [
@@ -148,3 +149,25 @@ def test_a_sweep_on_a_disk_with_no_file_left_is_one_line(tmp_path, inodes, refus
     # --resume is offered once there is a sweep to resume, and only then
     assert ("--resume" in line) == (disk / "sweep" / "sweep.json").is_file()
     assert_every_file_whole(disk)
+
+
+def test_a_disk_full_mid_training_keeps_the_last_checkpoint_and_resumes_to_the_same_weights(tmp_path, capsys):
+    from backproplab.training import read_checkpoint
+
+    rng = np.random.default_rng(0)
+    data = tmp_path / "table.csv"
+    rows = [",".join(f"{v:.3f}" for v in rng.random(4)) + f",{rng.integers(3)}" for _ in range(300)]
+    data.write_text("a,b,c,d,label\n" + "\n".join(rows) + "\n")
+    train = ["train", "--dataset", "csv", "--data", str(data), "--epochs", "3", "--hidden", "64", "64"]
+    # room for one checkpoint (63 kB) but not for its replacement beside it
+    result, disk = on_a_small_disk(tmp_path, "100k", f'$BACKPROPLAB {" ".join(train)} --out "$DISK/run"')
+    assert_one_line_about_space(result, "checkpoint.npz", f"then continue with: backproplab train --resume {tmp_path}")
+    assert_every_file_whole(disk)
+    record, _ = read_checkpoint(str(disk / "run" / "checkpoint.npz"))
+    assert 1 <= len(record["history"]["epoch"]) < 3  # the last checkpoint the disk took, whole
+
+    assert main(["train", "--resume", str(disk / "run")]) == 0
+    assert main([*train, "--out", str(tmp_path / "roomy")]) == 0
+    capsys.readouterr()
+    (resumed, _), (straight, _) = load_model(disk / "run" / "model.npz"), load_model(tmp_path / "roomy" / "model.npz")
+    assert all(np.array_equal(a.data, b.data) for a, b in zip(resumed.parameters(), straight.parameters(), strict=True))

@@ -236,7 +236,7 @@ def _run_train(args, write):
         if config.is_table:
             write(f"checkpoint after every epoch: {os.path.join(folder, CHECKPOINT)} "
                   f"(continue an interrupted run with: backproplab train --resume {folder})")
-            metrics = run_images_to_folder(config, folder, write)
+            metrics = _run_images(config, folder, write)
         else:
             metrics = run_to_folder(config, folder, write)
     except BackproplabError:
@@ -262,9 +262,24 @@ def _resume(args, write):
     write(f"== {config.dataset}: {describe(config)} ==")
     if done >= config.epochs or record["history"]["stop_reason"] != "completed":
         write(f"the run in {args.resume} already finished ({done} epochs); writing its results again")
-    metrics = run_images_to_folder(config, args.resume, write, resume=True)
+    metrics = _run_images(config, args.resume, write, resume=True)
     write(f"figures, model and metrics in {args.resume}")
     return 1 if metrics["diverged"] else 0
+
+
+def _run_images(config, folder, write, resume=False):
+    """An image or CSV run into ``folder``; a refused write names the command that continues from the checkpoint."""
+    try:
+        return run_images_to_folder(config, folder, write, resume=resume)
+    except WriteError as e:
+        raise _with_resume_command(e, folder, CHECKPOINT, "train") from None
+
+
+def _with_resume_command(error, folder, saved, command):
+    """A refused write (``error``), naming ``backproplab COMMAND --resume FOLDER`` once ``folder`` holds ``saved``."""
+    if not os.path.isfile(os.path.join(folder, saved)):
+        return error  # nothing saved yet to continue from
+    return WriteError(f"{error}; then continue with: backproplab {command} --resume {folder}")
 
 
 def _run_experiments(args, write):
@@ -317,9 +332,7 @@ def _run_sweep(args, write):
         write(f"{word}; finished runs are kept in {folder}; continue with: backproplab sweep --resume {folder}")
         return status
     except WriteError as e:  # a full disk: what is written stays, and --resume takes it from there
-        if not os.path.isfile(os.path.join(folder, SPEC_FILE)):
-            raise  # not even the sweep's spec is written: nothing to resume
-        raise WriteError(f"{e}; then continue with: backproplab sweep --resume {folder}") from None
+        raise _with_resume_command(e, folder, SPEC_FILE, "sweep") from None
     write("")
     for line in table(spec, rows) + [""] + sentences(spec, rows):
         write(line)
