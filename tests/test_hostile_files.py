@@ -580,3 +580,24 @@ def test_a_file_where_a_sweep_keeps_its_models_is_one_line(tmp_path):
     result = run_capped("sweep", "--resume", str(folder))
     assert_one_line_refusal(result, f"cannot make the folder '{folder / 'models'}' (File exists)",
                             "continue with: backproplab sweep --resume")
+
+
+@pytest.mark.parametrize("toml, message", [
+    ("vary = 3\n", "a sweep's [vary] must be a table of options such as lr = [0.1, 0.5], got 3"),
+    ("base = [1]\n[vary]\nlr = [0.1]\n", "a sweep's [base] must be a table of options such as epochs = 100"),
+    ("[vary]\nlr = 0.1\n", "[vary] lr must be a list of values, got 0.1; put the values in brackets: lr = [...]"),
+    ("[vary]\nlr = {a = 1}\n", "[vary] lr must be a list of values, got {'a': 1}"),
+    ("title = 3\n[vary]\nlr = [0.1]\n", "a sweep's title must be text in quotes, got 3"),
+    ("question = [1]\n[vary]\nlr = [0.1]\n", "a sweep's question must be text in quotes, got [1]"),
+    ("sweep = 1\n[vary]\nlr = [0.1]\n", "[sweep] takes seeds and target_accuracy, got 1"),
+    ("[sweep]\nbase = {epochs = 1}\n[vary]\nlr = [0.1]\n", "[sweep] takes seeds and target_accuracy, got {'base'"),
+])
+def test_a_sweep_file_of_the_wrong_shape_is_one_line(tmp_path, capsys, toml, message):
+    from backproplab.cli import main
+
+    path = tmp_path / "sweep.toml"
+    path.write_text(toml)
+    assert main(["sweep", str(path), "--out", str(tmp_path / "sweep")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and message in err, err
+    assert not (tmp_path / "sweep").exists()

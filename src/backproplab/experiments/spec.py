@@ -32,6 +32,7 @@ class SweepSpec:
     question: str = ""
 
     def __post_init__(self):
+        self._check_shape()
         for name in list(self.base) + list(self.vary):
             if name not in FIELDS or name == "seed":
                 known = sorted(set(FIELDS) - {"seed"})
@@ -55,6 +56,20 @@ class SweepSpec:
                                             fix="give the training accuracy that counts as reached, e.g. 1.0")
         for point in self.points():  # every combination must be a valid run
             self.config(point, 0)
+
+    def _check_shape(self):
+        """Tables where tables belong, lists of values in [vary], text as title and question."""
+        for part, example in (("base", "epochs = 100"), ("vary", "lr = [0.1, 0.5]")):
+            if not isinstance(getattr(self, part), dict):
+                raise ConfigError(f"a sweep's [{part}] must be a table of options such as {example}, "
+                                  f"got {getattr(self, part)!r}")
+        for name, values in self.vary.items():
+            if not isinstance(values, (list, tuple)):
+                raise ConfigError(f"[vary] {name} must be a list of values, got {values!r}; put the values in "
+                                  f"brackets: {name} = [...]")
+        for part in ("title", "question"):
+            if not isinstance(getattr(self, part), str):
+                raise ConfigError(f"a sweep's {part} must be text in quotes, got {getattr(self, part)!r}")
 
     def points(self):
         """Every combination of the varied values, as dicts, in grid order."""
@@ -94,6 +109,8 @@ class SweepSpec:
             raise ConfigError(f"sweep file {path!r} is not valid TOML: {e}") from None
         data.pop("expect", None)  # what a lab set-up is known to reach, read by benchmarks/lab_setups.py
         settings = data.pop("sweep", {})
+        if not isinstance(settings, dict) or not set(settings) <= {"seeds", "target_accuracy"}:
+            raise ConfigError(f"sweep file {path!r}: [sweep] takes seeds and target_accuracy, got {settings!r}")
         spec = {"base": data.pop("base", {}), "vary": data.pop("vary", {}), **settings}
         spec.update({k: data.pop(k) for k in ("title", "question") if k in data})
         if data:
