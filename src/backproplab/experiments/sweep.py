@@ -114,7 +114,7 @@ def _results_path(folder):
     return path
 
 
-def append_record(out, record):
+def _append_record(out, record):
     """Add ``record`` as one line to the open (unbuffered, binary) ``results.jsonl``, on disk before returning.
 
     Synced line by line so that each finished run survives a kill. A line the
@@ -190,7 +190,7 @@ def run_sweep(spec, folder, workers=None, write=print, progress_stream=None, sch
                 if model is not None:  # before its record: a run in results.jsonl has its model
                     path = os.path.join(model_dir, model_file_name(record["key"]) + ".npz")
                     replace_atomically(path, lambda f, data=model: f.write(data), binary=True)
-                append_record(out, record)
+                _append_record(out, record)
                 bar.update(1, last=record["key"])
         bar.close()
     results = read_results(folder)
