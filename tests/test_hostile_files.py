@@ -601,3 +601,25 @@ def test_a_sweep_file_of_the_wrong_shape_is_one_line(tmp_path, capsys, toml, mes
     err = capsys.readouterr().err.strip()
     assert "\n" not in err and message in err, err
     assert not (tmp_path / "sweep").exists()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_an_output_that_is_a_fifo_or_device_is_refused_not_replaced(tmp_path, kind):
+    import stat
+
+    target = tmp_path / "predictions.csv"
+    if kind == "fifo":
+        os.mkfifo(target)
+    else:
+        try:
+            os.mknod(target, stat.S_IFCHR | 0o644, os.makedev(1, 3))  # a /dev/null of its own
+        except PermissionError:
+            pytest.skip("making a device node needs root (CAP_MKNOD)")
+    save_model(Sequential(Linear(2, 1, rng=0)), tmp_path / "model.npz")
+    # --force allows replacing a file; renaming over /dev/null as root would replace the device for everyone
+    result = run_capped("predict", "--model", str(tmp_path / "model.npz"), "--data", _csv(tmp_path, "0.1,0.2\n"),
+                        "--out", str(target), "--force")
+    expected = "a FIFO (named pipe)" if kind == "fifo" else "a device or special file"
+    assert_one_line_refusal(result, f"output '{target}' is {expected}, not a regular file")
+    mode = target.stat().st_mode
+    assert stat.S_ISFIFO(mode) if kind == "fifo" else stat.S_ISCHR(mode)  # still what it was

@@ -12,11 +12,14 @@ import os
 import tempfile
 
 from .errors import WriteError
+from .limits import check_regular_file
 
 
 def replace_atomically(path, write, binary=False):
     """Call ``write(f)`` on a temporary file beside ``path``, then rename it over ``path``."""
     path = os.fspath(path)
+    # renaming over a device or FIFO would replace it (as root, /dev/null itself), not write to it
+    check_regular_file(path, "output", "give the path of a regular file to write")
     folder = os.path.dirname(os.path.abspath(path))
     tmp = None
     try:
