@@ -71,3 +71,18 @@ def test_a_deep_sigmoid_network_shows_vanishing_gradients_a_relu_one_does_not():
         ratios[activation] = norms.norms["W9"][0] / norms.norms["W1"][0]  # last layer over first, epoch 1
     assert ratios["sigmoid"] >= 100, ratios
     assert ratios["relu"] < 100, ratios
+
+
+def test_a_2d_run_records_its_test_loss_every_epoch_unless_the_test_set_is_the_training_set(tmp_path, capsys):
+    out = tmp_path / "linear"
+    assert main(["train", "--dataset", "linear", "--epochs", "30", "--print-every", "0", "--out", str(out)]) == 0
+    metrics = json.loads((out / "metrics.json").read_text())
+    history = metrics["history"]
+    assert len(history["test_loss"]) == len(history["test_accuracy"]) == 30 and not metrics["test_is_training"]
+    assert history["test_loss"][-1] == pytest.approx(metrics["test_loss"])  # the last epoch's is the final one
+    assert history["test_accuracy"][-1] == metrics["test_accuracy"]
+    assert history["test_loss"] != history["loss"]  # 100 other points
+    out = tmp_path / "xor"
+    assert main(["train", "--dataset", "xor", "--epochs", "30", "--print-every", "0", "--out", str(out)]) == 0
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["test_is_training"] and "test_loss" not in metrics["history"]  # XOR is tested on itself

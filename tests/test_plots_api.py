@@ -4,10 +4,13 @@ import inspect
 
 import numpy as np
 import pytest
+from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
+from PIL import Image
 
 from backproplab import ConfigError, plots
 from backproplab.plots import network
+from backproplab.plots.style import line_colours
 from backproplab.training import History
 
 PUBLIC = [getattr(plots, name) for name in plots.__all__ if callable(getattr(plots, name))
@@ -55,3 +58,108 @@ def test_the_wrong_number_of_axes_is_one_line():
     fig = Figure()
     with pytest.raises(ConfigError, match=r"this figure draws 2 panel\(s\) \(1 x 2\); pass ax= as that many Axes, got 1"):
         plots.learning_curve(_history(), ax=fig.subplots())
+
+
+# --- what the figures must show (the lab's figure defects, fixed) ------------------------------------------
+
+LONG_TITLE = "What does the learning rate do to gradient descent on the lab's network? Training loss"
+
+
+def _drawn(fig):
+    """The figure drawn on an Agg canvas (as savefig draws it): its renderer, to measure text."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    return canvas.get_renderer()
+
+
+def _inside(fig, artist):
+    box = artist.get_window_extent(_drawn(fig))
+    return box.x0 >= 0 and box.y0 >= 0 and box.x1 <= fig.bbox.width and box.y1 <= fig.bbox.height
+
+
+def _one_panel_sweep(seeds=((1.0, 0.5, 0.25),) * 3):
+    return [("xor", [("0.1", [list(s) for s in seeds]), ("1", [list(s) for s in seeds])])]
+
+
+def test_a_long_title_of_a_single_panel_sweep_figure_stays_inside_it(tmp_path):
+    curves = plots.sweep_curves(_one_panel_sweep(), tmp_path / "curves.png", title=LONG_TITLE)
+    bars = plots.sweep_accuracy([("xor", [("0.1", [1.0, 0.9]), ("1", [0.5, 0.6])], 0.5)], tmp_path / "accuracy.png",
+                                title=LONG_TITLE)
+    for fig in (curves, bars):
+        assert fig.get_suptitle().replace("\n", " ") == LONG_TITLE  # wrapped, not cut
+        assert _inside(fig, fig._suptitle)
+        assert all(_inside(fig, legend) for legend in fig.legends)
+
+
+def test_a_one_epoch_run_is_drawn_as_a_visible_point():
+    h = History(epoch=[1], loss=[0.7], accuracy=[0.5], lr=[0.1], seconds=[0.01])
+    fig = plots.learning_curve(h, test={"loss": [0.72], "accuracy": [0.45]})
+    for ax in fig.axes:
+        assert len(ax.lines) == 2 and all(line.get_marker() not in (None, "None", "") for line in ax.lines)
+        assert [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]] == [1]  # whole epochs
+    fig = plots.sweep_curves(_one_panel_sweep(seeds=((0.7,), (0.6,), (0.8,))))
+    points = [line for line in fig.axes[0].lines if line.get_marker() == "o"]
+    assert len(points) == 2 and all(len(line.get_xdata()) == 1 for line in points)  # one point per setting
+    assert len(fig.axes[0].collections) == 2  # each with its range over seeds
+    longer = plots.learning_curve(_history())  # a long run keeps plain lines
+    assert all(line.get_marker() in (None, "None", "") for line in longer.axes[0].lines)
+
+
+def test_colours_never_repeat_among_many_settings():
+    for n in (3, 10, 11, 16):
+        colours = [tuple(np.round(to_rgba(c), 4)) for c in line_colours(n)]
+        assert len(set(colours)) == n, n
+
+
+def test_legends_sit_off_the_data():
+    fig = plots.sweep_curves(_one_panel_sweep() * 4, columns=2)
+    renderer = _drawn(fig)
+    assert not any(ax.get_legend() for ax in fig.axes) and len(fig.legends) == 1
+    legend = fig.legends[0].get_window_extent(renderer)
+    for ax in fig.axes:
+        assert not legend.overlaps(ax.get_window_extent(renderer))
+
+
+def test_accuracy_bars_show_min_to_max_below_100_percent_and_a_labelled_chance_line():
+    fig = plots.sweep_accuracy([("xor", [("0.1", [1.0, 0.9, 1.0]), ("1", [0.5, 0.55, 0.45])], 11 / 21)],
+                               title="accuracy")
+    ax = fig.axes[0]
+    assert ax.get_ylim()[1] <= 100
+    whiskers = np.concatenate([np.asarray(s)[:, :, 1].ravel() for c in ax.collections
+                               for s in [c.get_segments()] if len(s)])
+    assert whiskers.max() == pytest.approx(100) and whiskers.min() == pytest.approx(45)  # min and max, not +-sd
+    chance = [line for line in ax.lines if line.get_linestyle() == "--"]
+    assert len(chance) == 1 and chance[0].get_ydata()[0] == pytest.approx(100 * 11 / 21)
+    assert "chance 52.4%" in ax.get_title()
+    assert any("chance" in t.get_text() for t in fig.legends[0].get_texts())
+
+
+def test_comparison_rings_each_misclassified_point_and_counts_them():
+    rng = np.random.default_rng(0)
+    X = rng.random((10, 2))
+    y_true = np.array([0, 1] * 5)
+    y_pred = y_true.copy()
+    y_pred[[1, 4, 7]] = 1 - y_pred[[1, 4, 7]]
+    fig = plots.comparison(X, y_true, y_pred, title="linear: test set")
+    for ax in fig.axes:
+        rings = [c for c in ax.collections if len(c.get_facecolors()) == 0]
+        assert len(rings) == 1 and np.allclose(np.sort(rings[0].get_offsets(), axis=0), np.sort(X[[1, 4, 7]], axis=0))
+    assert "3 of 10 misclassified" in fig.get_suptitle()
+    assert "misclassified (3)" in [t.get_text() for t in fig.legends[0].get_texts()]
+
+
+def test_learning_curve_draws_the_test_curve_or_says_the_test_set_is_the_training_set():
+    h = _history()
+    fig = plots.learning_curve(h, test={"loss": [0.9, 0.6, 0.5, 0.4, 0.35], "accuracy": [0.5, 0.6, 0.7, 0.8, 0.8]})
+    assert all(len(ax.lines) == 2 for ax in fig.axes)
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["training set", "test set"]
+    fig = plots.learning_curve(h, test_is_training=True)
+    assert all(len(ax.lines) == 1 for ax in fig.axes)  # one curve, not the same one twice
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["training set = test set (the same points)"]
+
+
+def test_a_saved_png_carries_its_title(tmp_path):
+    plots.learning_curve(_history(), tmp_path / "curve.png", title="xor: learning curve")
+    assert Image.open(tmp_path / "curve.png").text["Title"] == "xor: learning curve"

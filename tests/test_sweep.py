@@ -10,10 +10,11 @@ import time
 
 import pytest
 
-from backproplab import ConfigError
+from backproplab import ConfigError, plots
 from backproplab.cli import build_parser, main
-from backproplab.experiments import SweepSpec, read_results, sentences
-from backproplab.experiments.summary import _mean_std
+from backproplab.experiments import SweepSpec, read_results, sentences, write_sweep_outputs
+from backproplab.experiments.spec import point_record
+from backproplab.experiments.summary import _mean_std, verdict_phrase, verdicts
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TIMING = ("seconds", "seconds_to_target")
@@ -124,3 +125,63 @@ def test_findings_name_a_winner_only_beyond_the_spread_over_seeds():
     assert "no clear difference" in speed[-1] and "lr 0.1 reaches 100% training accuracy fastest" in speed[-1]
     same = sentences(spec, [_row("a", [1.0] * 3, epochs=(80, 300, 85)), _row("b", [1.0] * 3, epochs=(90, 100, 95))])
     assert "fastest" not in same[-1]
+
+
+def _fake_results(spec, accuracy, epochs=5):
+    """Result records as run_one writes them, with the test accuracy ``accuracy(point, seed)``."""
+    return [{"key": key, "point": point_record(point), "seed": seed, "test_accuracy": accuracy(point, seed),
+             "test_loss": 0.1, "train_accuracy": 1.0, "final_loss": 0.1, "epochs": epochs, "seconds": 0.1,
+             "diverged": False, "diagnosis": None, "epochs_to_target": None, "seconds_to_target": None,
+             "loss": [0.7 / (e + 1) for e in range(epochs)], "accuracy": [0.5] * epochs, "gradient_norms": {}}
+            for key, point, seed in spec.runs()]
+
+
+def _drawn_figures(monkeypatch, spec, folder, results):
+    """write_sweep_outputs, keeping the figures its curves and accuracy plots return."""
+    drawn = {}
+    for name in ("sweep_curves", "sweep_accuracy"):
+        original = getattr(plots, name)
+        monkeypatch.setattr(plots, name, lambda *a, _f=original, _n=name, **k: drawn.setdefault(_n, _f(*a, **k)))
+    rows = write_sweep_outputs(spec, folder, results)
+    return drawn, rows
+
+
+def test_a_two_option_sweep_draws_a_panel_per_value_of_the_second_option(tmp_path, monkeypatch):
+    spec = SweepSpec(base={"dataset": "xor"}, vary={"lr": [0.001, 0.01, 0.1, 1.0], "hidden": [1, 2, 4, 8]}, seeds=2)
+    drawn, _ = _drawn_figures(monkeypatch, spec, tmp_path, _fake_results(spec, lambda p, s: 0.5 + s / 10))
+    for name, fig in drawn.items():
+        panels = [ax for ax in fig.axes if ax.get_visible() and ax.axison]
+        assert [ax.get_title().split(" (chance")[0] for ax in panels] == \
+            ["xor, hidden 1", "xor, hidden 2", "xor, hidden 4", "xor, hidden 8"], name
+        assert not any(ax.get_legend() for ax in panels) and len(fig.legends) == 1  # legend off the data
+    panels = [ax for ax in drawn["sweep_curves"].axes if ax.axison]
+    for ax in panels:  # each panel: one line per learning rate, four colours, the same in every panel
+        assert [line.get_color() for line in ax.lines] == ["C0", "C1", "C2", "C3"]
+    assert [t.get_text() for t in drawn["sweep_curves"].legends[0].get_texts()] == ["0.001", "0.01", "0.1", "1"]
+
+
+def test_data_sets_and_a_second_option_make_rows_and_columns_of_panels(tmp_path, monkeypatch):
+    spec = SweepSpec(vary={"dataset": ["linear", "xor"], "optimizer": ["sgd", "adam"], "lr": [0.1, 1.0]}, seeds=1)
+    drawn, rows = _drawn_figures(monkeypatch, spec, tmp_path, _fake_results(spec, lambda p, s: 0.9))
+    titles = [ax.get_title() for ax in drawn["sweep_accuracy"].axes if ax.axison]
+    chance = f"(chance {100 * rows[0]['chance']:.1f}%)"  # the most common class of seed 0's 100 test points
+    assert titles == [f"linear, lr 0.1 {chance}", f"linear, lr 1 {chance}", "xor, lr 0.1 (chance 52.4%)",
+                      "xor, lr 1 (chance 52.4%)"]
+    assert drawn["sweep_accuracy"].axes[0].get_subplotspec().get_gridspec().ncols == 2  # a row per data set
+    assert 0.5 <= rows[0]["chance"] <= 0.6 and rows[-1]["chance"] == pytest.approx(11 / 21)  # 11 of XOR's 21
+
+
+def test_a_verdict_phrase_names_the_winner_beyond_the_spread_and_what_is_no_better_than_chance():
+    spec = SweepSpec(base={"dataset": "xor"}, vary={"lr": [0.01, 0.1, 1.0]})
+    rows = [_row("lr 0.01", [0.9, 0.9, 0.9]), _row("lr 0.1", [1.0, 1.0, 1.0]),
+            dict(_row("lr 1", [0.52, 0.52, 0.52], {"saturated": 3}), chance=0.52)]
+    [clear] = verdicts(spec, rows)
+    assert verdict_phrase(clear, "100%") == ("lr 0.1 does best (100.0% mean test accuracy), ahead of lr 0.01 (90.0%) "
+                                             "by more than the spread over seeds; lr 1 (52.0%, no better than chance) "
+                                             "falls behind")
+    rows[0] = _row("lr 0.01", [1.0, 0.95, 1.0], epochs=(400, 390, 420))
+    rows[1] = _row("lr 0.1", [1.0] * 3, epochs=(80, 90, 85))
+    [tie] = verdicts(spec, rows)
+    assert verdict_phrase(tie, "100%").startswith(
+        "lr 0.01 and lr 0.1 do equally well within the spread over seeds (100.0% mean test accuracy at best), "
+        "lr 0.1 the fastest to 100% training accuracy (median 85 epochs); lr 1")

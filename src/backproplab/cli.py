@@ -17,6 +17,7 @@ from .atomic import write_text
 from .errors import BackproplabError, ConfigError, WriteError
 from .experiments import SweepSpec, parse_vary, read_spec, run_sweep, sentences, table, write_sweep_outputs
 from .experiments.executors import check_scheduler
+from .experiments.lab_questions import SWEEPS_FOLDER, lab_sweeps
 from .experiments.shipped import describe_shipped, find_sweep_file
 from .experiments.spec import SPEC_FILE
 from .model_file import load_model
@@ -114,7 +115,8 @@ def build_parser():
                                      "metrics and models to one folder per data set.")
     _add_output_options(_add_config_options(lab, ("epochs", "seed", "print_every"), defaults=True)["output"], "lab")
     lab.add_argument("--report", action="store_true",
-                     help="also run the discussion's sweeps (learning rate, hidden units, activation) and write report.html")
+                     help="also run the lab's questions as short sweeps (learning rate, hidden units, no activation) "
+                          "and write report.html")
     train = sub.add_parser("train", help="train any network on generated points, MNIST, Fashion-MNIST or a CSV",
                            description="Train a network with every choice exposed. On 2-D points it writes the same files as one "
                                        "data set of 'lab'; on images or a CSV also a confusion matrix, misclassified "
@@ -203,26 +205,10 @@ def _run_lab(args, write):
     if args.report:
         for name, spec in lab_sweeps(args.epochs).items():
             write(f"\n== sweep: {spec.title} ==")
-            folder = os.path.join(root, "sweeps", name)
+            folder = os.path.join(root, SWEEPS_FOLDER, name)
             write_sweep_outputs(spec, folder, run_sweep(spec, folder, write=write, progress_stream=sys.stdout))
         write(f"report: {write_report(root)}")
     return 1 if any(m["diverged"] for m in results.values()) else 0
-
-
-def lab_sweeps(epochs):
-    """The lab discussion's questions, on XOR over 3 seeds (the full versions are in experiments/)."""
-    base = {"dataset": "xor", "epochs": epochs}
-    return {
-        "learning-rate": SweepSpec(base=base, vary={"lr": [0.001, 0.01, 0.1, 1.0]}, seeds=3,
-                                   title="What does the learning rate do?",
-                                   question="The lab's network on XOR with Adam at four learning rates."),
-        "hidden-units": SweepSpec(base=base, vary={"hidden": ["1-1", "2-2", "4-4", "8-8", "16-16"]}, seeds=3,
-                                  title="What does the number of hidden units do?",
-                                  question="Two hidden layers of 1 to 16 units on XOR."),
-        "activation": SweepSpec(base=base, vary={"activation": ["identity", "sigmoid", "tanh", "relu"]}, seeds=3,
-                                title="What happens without activation functions?",
-                                question="identity means no activation: the network is then a linear model."),
-    }
 
 
 def _run_train(args, write):

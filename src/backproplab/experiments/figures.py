@@ -23,19 +23,25 @@ def write_sweep_outputs(spec, folder, results, seed=0):
     """
     rows = summarize(spec, results)
     title = spec.title or "sweep"
-    curves, bars = {}, {}
+    line_option, columns = _layout(spec)
+    curves, bars, chance = {}, {}, {}
     for point, row in zip(spec.points(), rows):
         wanted = point_record(point)
-        panel, label = _panel_and_label(spec, point)
-        curves.setdefault(panel, []).append((label, [r["loss"] for r in results if r["point"] == wanted]))
-        bars.setdefault(panel, []).append((label, row["test_accuracy_mean"], row["test_accuracy_std"]))
-    plots.sweep_curves(list(curves.items()), os.path.join(folder, "curves.png"), title=title)
-    plots.sweep_accuracy(list(bars.items()), os.path.join(folder, "accuracy.png"),
-                         title=f"{title}: test accuracy over {spec.seeds} seeds")
+        runs = [r for r in results if r["point"] == wanted]
+        panel, label = _panel_and_label(spec, point, line_option)
+        curves.setdefault(panel, []).append((label, [r["loss"] for r in runs]))
+        bars.setdefault(panel, []).append((label, [r["test_accuracy"] for r in runs]))
+        chance.setdefault(panel, row["chance"])
+    plots.sweep_curves(list(curves.items()), os.path.join(folder, "curves.png"), title=_titled(title, "training loss"),
+                       columns=columns, option=line_option)
+    plots.sweep_accuracy([(panel, group, chance[panel]) for panel, group in bars.items()],
+                         os.path.join(folder, "accuracy.png"),
+                         title=_titled(title, f"test accuracy over {spec.seeds} seeds"), columns=columns,
+                         option=line_option)
     panels = _boundary_panels(spec, folder, seed)
     if panels:
         plots.boundaries_grid(panels, os.path.join(folder, "boundaries.png"),
-                              title=f"{title}: decision boundaries, seed {seed}")
+                              title=_titled(title, f"decision boundaries, seed {seed}"))
     write_gradient_grid(spec, folder, results, seed)
     write_json(os.path.join(folder, "summary.json"),
                {"spec": spec.as_dict(), "rows": rows, "findings": sentences(spec, rows)})
@@ -47,12 +53,31 @@ def write_sweep_outputs(spec, folder, results, seed=0):
     return rows
 
 
-def _panel_and_label(spec, point):
-    """Settings on different data sets go to different panels; the label names the rest."""
-    if "dataset" in spec.vary and len(spec.vary) > 1:
-        rest = {k: v for k, v in point.items() if k != "dataset"}
-        return f"dataset {point['dataset']}", point_label(rest)
-    return spec.base.get("dataset", "xor") if "dataset" not in spec.vary else "", point_label(point)
+def _titled(title, what):
+    """'Sweep of lr: training loss'; after a question, 'What does the learning rate do? Training loss'."""
+    return f"{title} {what[0].upper()}{what[1:]}" if title.endswith(("?", "!", ".")) else f"{title}: {what}"
+
+
+def _layout(spec):
+    """The option whose values are a panel's lines (the first varied one besides the data set), and the
+    columns of the grid of panels: when panels differ in two ways (say data set and a second option),
+    one column per value of the last option, so that each row is one value of the other."""
+    others = [name for name in spec.vary if name != "dataset"]
+    line_option = others[0] if others else None
+    two_ways = len(others) + ("dataset" in spec.vary) >= 3
+    columns = len(spec.vary[others[-1]]) if two_ways and len(spec.vary[others[-1]]) <= 4 else None
+    return line_option, columns
+
+
+def _panel_and_label(spec, point, line_option):
+    """A setting's panel (its data set and every varied option but ``line_option``) and its label in it:
+    its value of ``line_option`` ('0.1' for lr 0.1)."""
+    dataset = {} if "dataset" in spec.vary else {"dataset": spec.base.get("dataset", "xor")}
+    rest = {**dataset, **{k: v for k, v in point.items() if k != line_option}}
+    panel = point_label(rest).removeprefix("dataset ")
+    if line_option is None:
+        return panel, "one setting"
+    return panel, point_label({line_option: point[line_option]}).removeprefix(f"{line_option} ")
 
 
 def _boundary_panels(spec, folder, seed):

@@ -1,9 +1,25 @@
-"""What a sweep found: statistics over seeds per setting, a table and plain sentences."""
+"""What a sweep found: statistics over seeds per setting, a table and plain sentences.
 
+A comparison of settings on one data set is a ``Verdict``: the settings at the top (one when
+its lead exceeds the spread over seeds, else all those within that spread of the best), the
+clearly fastest among tied ones, and the rest. The findings say it in a sentence each; a
+short ``verdict_phrase`` says the same for a question's one-sentence answer.
+"""
+
+import dataclasses
 import statistics
+from dataclasses import dataclass
 
+import numpy as np
+
+from ..errors import BackproplabError
+from ..run import make_data
+from ..run.datasets import DATA_OPTIONS
 from .gradients import median_ratio, vanishing_sentence
 from .spec import point_label, point_record
+
+CHANCE_SEEDS = 5  # test sets whose most common class gives the chance level
+NEAR_CHANCE = 0.05  # a mean test accuracy at most this far above chance is "no better than chance"
 
 
 def _mean_std(values):
@@ -40,8 +56,33 @@ def summarize(spec, results):
             "diverged": sum(r["diverged"] for r in runs),
             "diagnoses": diagnoses,  # kind -> seeds diagnosed so (training.diagnosis)
             "gradient_ratio": median_ratio(runs),  # output layer's gradient norm over the first's, epoch 1
+            "chance": chance_accuracy(spec, point),
         })
     return rows
+
+
+def chance_accuracy(spec, point):
+    """The test accuracy of always answering the most common test class (mean over the first seeds' test
+    sets); None when the data cannot be read here (an image set not downloaded)."""
+    shares = [_majority_share(spec.config(point, seed)) for seed in range(min(spec.seeds, CHANCE_SEEDS))]
+    return None if None in shares else statistics.fmean(shares)
+
+
+_MAJORITY = {}  # (seed, dataset, data options) -> share of the most common test class
+
+
+def _majority_share(config):
+    """Cached on what the data depends on: an image set is read once per sweep, and never downloaded."""
+    key = (config.seed, config.dataset, tuple(getattr(config, o) for o in DATA_OPTIONS))
+    if key not in _MAJORITY:
+        if "download" in config.source.options:
+            config = dataclasses.replace(config, download=False)
+        try:
+            y = make_data(config).y_test
+        except BackproplabError:
+            return None
+        _MAJORITY[key] = float(np.bincount(np.asarray(y, dtype=np.int64)).max() / len(y))
+    return _MAJORITY[key]
 
 
 def table(spec, rows):
@@ -79,15 +120,48 @@ def sentences(spec, rows):
         elif r["diverged"]:
             text += f"; {r['diverged']} diverged"
         said.append(text + ".")
-    for where, group in _groups(spec, rows):
-        if len(group) >= 2:
-            said.append(_comparison(where, group, target))
+    said += [_comparison(v, target) for v in verdicts(spec, rows)]
     vanishing = vanishing_sentence(rows)
     return said + ([vanishing] if vanishing else [])
 
 
+@dataclass
+class Verdict:
+    """One comparison of settings on one data set (``where`` says which, and how they were grouped)."""
+
+    dataset: str
+    where: str
+    ranked: list  # summary rows, highest mean test accuracy first
+    tied: list    # the best and every setting within the spread over seeds of it, in grid order
+    fastest: dict | None  # among tied settings that all reached the target, one clearly the fastest
+
+    @property
+    def clear(self):
+        """True when one setting leads beyond the spread over seeds."""
+        return len(self.tied) == 1
+
+    @property
+    def behind(self):
+        return [r for r in self.ranked if r not in self.tied]
+
+
+def verdicts(spec, rows):
+    """A Verdict for every group of two or more settings to compare (see ``_groups``)."""
+    found = []
+    for dataset, where, group in _groups(spec, rows):
+        if len(group) < 2:
+            continue
+        ranked = sorted(group, key=lambda r: -r["test_accuracy_mean"])
+        tied = [r for r in group if _tied(ranked[0], r, "test_accuracy")]  # in the order of the grid
+        fast = sorted((r for r in tied if r["reached"] == r["seeds"]), key=lambda r: r["epochs_to_target_mean"])
+        fastest = fast[0] if len(tied) > 1 and len(fast) >= 2 and not _tied(fast[0], fast[1], "epochs_to_target") \
+            else None
+        found.append(Verdict(dataset, where, ranked, tied, fastest))
+    return found
+
+
 def _groups(spec, rows):
-    """(where, rows) to compare, each on one data set: the settings as they are; for a sweep of ``lr``
+    """(data set, where, rows) to compare, each on one data set: the settings as they are; for a sweep of ``lr``
     and another option, that option's values each at its own best learning rate; for a sweep of
     ``batch_size`` and ``epochs``, the settings with equal epochs and those with equal updates."""
     points = spec.points()
@@ -106,16 +180,16 @@ def _groups(spec, rows):
                 if key not in best or _rank(r) > _rank(best[key]):
                     best[key] = r
             chosen = [dict(r, label=f"{r['label']} (its best rate)") for r in best.values()]
-            groups.append((f"{where}, each {others[0]} at its best learning rate", chosen))
+            groups.append((dataset, f"{where}, each {others[0]} at its best learning rate", chosen))
         elif {"batch_size", "epochs"} <= set(spec.vary):
             n = {id(r): spec.config(p, 0).n_points for p, r in on}
             for name, measure in (("epochs", lambda p, r: p["epochs"]),
                                   ("updates", lambda p, r: p["epochs"] * -(-n[id(r)] // (p["batch_size"] or n[id(r)])))):
                 for value in dict.fromkeys(measure(p, r) for p, r in on):
                     same = [r for p, r in on if measure(p, r) == value]
-                    groups.append((f"{where}, at {value:,} {name} each", same))
+                    groups.append((dataset, f"{where}, at {value:,} {name} each", same))
         else:
-            groups.append((where, [r for _, r in on]))
+            groups.append((dataset, where, [r for _, r in on]))
     return groups
 
 
@@ -135,27 +209,61 @@ def _names(rows):
     return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
 
 
-def _comparison(where, group, target):
-    """One sentence on ``group`` (settings on one data set): the winner beyond the spread, or the tie."""
-    ranked = sorted(group, key=lambda r: -r["test_accuracy_mean"])
-    best = ranked[0]
-    tied = [r for r in ranked if _tied(best, r, "test_accuracy")]
-    if len(tied) == 1:
-        text = (f"{where}: {best['label']} has the highest mean test accuracy ({100 * best['test_accuracy_mean']:.1f}%"
-                f", ahead of {ranked[1]['label']}'s {100 * ranked[1]['test_accuracy_mean']:.1f}% by more than the "
-                "spread over seeds)")
+def _percent(row):
+    return f"{100 * row['test_accuracy_mean']:.1f}%"
+
+
+def _comparison(verdict, target):
+    """One sentence on a Verdict: the winner beyond the spread, or the tie; then the failing settings."""
+    best, tied = verdict.ranked[0], verdict.tied
+    if verdict.clear:
+        runner_up = verdict.ranked[1]
+        text = (f"{verdict.where}: {best['label']} has the highest mean test accuracy ({_percent(best)}"
+                f", ahead of {runner_up['label']}'s {_percent(runner_up)} by more than the spread over seeds)")
     else:
-        text = (f"{where}: no clear difference in test accuracy between {_names(tied)} "
-                f"({100 * best['test_accuracy_mean']:.1f}% at best, within the spread over seeds)")
-        fast = sorted((r for r in tied if r["reached"] == r["seeds"]), key=lambda r: r["epochs_to_target_mean"])
-        if len(fast) >= 2 and not _tied(fast[0], fast[1], "epochs_to_target"):
-            text += (f"; {fast[0]['label']} reaches {target} training accuracy fastest "
-                     f"(median {fast[0]['epochs_to_target_median']:,.0f} epochs)")
-    behind = [r for r in ranked if r not in tied]
-    failing = [r for r in behind if r.get("diagnoses")]
+        text = (f"{verdict.where}: no clear difference in test accuracy between {_names(tied)} "
+                f"({_percent(best)} at best, within the spread over seeds)")
+        if verdict.fastest:
+            text += (f"; {verdict.fastest['label']} reaches {target} training accuracy fastest "
+                     f"(median {verdict.fastest['epochs_to_target_median']:,.0f} epochs)")
+    failing = [r for r in verdict.behind if r.get("diagnoses")]
     if failing:
         text += "; behind: " + "; ".join(
-            f"{r['label']} ({100 * r['test_accuracy_mean']:.1f}%, "
+            f"{r['label']} ({_percent(r)}, "
             + ", ".join(f"{kind.replace('_', ' ')} in {n} of {r['seeds']} seeds" for kind, n in r["diagnoses"].items())
             + ")" for r in failing)
     return text + "."
+
+
+def verdict_phrase(verdict, target):
+    """A Verdict as a clause for a one-sentence answer, e.g. 'lr 0.1 does best (100.0% mean test accuracy),
+    ahead of lr 0.01 (65.1%) by more than the spread over seeds; lr 1 (52.4%, no better than chance) falls behind'.
+    """
+    best, tied = verdict.ranked[0], verdict.tied
+    if verdict.clear:
+        runner_up = verdict.ranked[1]
+        text = (f"{best['label']} does best ({_percent(best)} mean test accuracy), ahead of {runner_up['label']} "
+                f"({_short(runner_up)}) by more than the spread over seeds")
+        rest = verdict.ranked[2:]
+    else:
+        text = (f"{_names(tied)} do equally well within the spread over seeds "
+                f"({_percent(best)} mean test accuracy at best)")
+        if verdict.fastest:
+            text += (f", {verdict.fastest['label']} the fastest to {target} training accuracy "
+                     f"(median {verdict.fastest['epochs_to_target_median']:,.0f} epochs)")
+        rest = verdict.behind
+    if rest:
+        named = [dict(r, label=f"{r['label']} ({_short(r)})") for r in rest]
+        text += f"; {_names(named)} " + ("falls behind" if len(rest) == 1 else "fall behind")
+    return text
+
+
+def _short(row):
+    """'52.4%', with 'no better than chance' or the commonest diagnosis when there is one."""
+    text = _percent(row)
+    if row.get("chance") is not None and row["test_accuracy_mean"] <= row["chance"] + NEAR_CHANCE:
+        text += ", no better than chance"
+    elif row.get("diagnoses"):
+        kind, n = max(row["diagnoses"].items(), key=lambda item: item[1])
+        text += f", {kind.replace('_', ' ')} on {n} of {row['seeds']} seeds"
+    return text

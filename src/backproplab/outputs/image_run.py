@@ -59,7 +59,7 @@ def run_images_to_folder(config, folder, write=print, resume=False):
     write_metrics(folder, metrics)
 
     title = config.dataset
-    plots.learning_curve(history, os.path.join(folder, "learning_curve.png"), title=f"{title}: training")
+    plots.learning_curve(history, os.path.join(folder, "learning_curve.png"), title=f"{title}: learning curve")
     plots.confusion_matrix(matrix, names, os.path.join(folder, "confusion_matrix.png"), title=f"{title}: test set")
     if data.image_shape is not None:
         images = data.X_test.reshape(len(data.X_test), *data.image_shape)

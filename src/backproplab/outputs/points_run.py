@@ -7,12 +7,38 @@ import numpy as np
 
 from .. import plots
 from ..model_file import save_model
-from ..run import train
-from ..training import DivergenceWarning, GradientNorms, evaluate
+from ..nn import get_loss
+from ..run import choose_head, make_data, train
+from ..training import Callback, DivergenceWarning, GradientNorms, evaluate
 from .metrics import run_metrics, write_ending, write_metrics
 from .network_figures import write_network_figures
 from .predictions import positive_class_scores, sample_lines
 from .sample_trace import write_sample_trace
+
+
+class EpochTestScores(Callback):
+    """Loss and accuracy on a test set after every epoch (in eval mode): the test curve beside the training one."""
+
+    def __init__(self, loss_fn, X, y):
+        self.loss_fn, self.X, self.y = loss_fn, X, y
+        self.loss, self.accuracy = [], []
+
+    def on_epoch_end(self, history, model):
+        with np.errstate(all="ignore"):  # a diverging run is reported by fit
+            loss, accuracy = evaluate(model, self.loss_fn, self.X, self.y)
+        self.loss.append(float(loss) if np.isfinite(loss) else None)
+        self.accuracy.append(accuracy)
+        return False
+
+
+def epoch_test_scores(config):
+    """An EpochTestScores on the test set of ``config``, or None when the test set is the training set
+    itself (a fixed set such as the lab's XOR points), whose curve the training curve already is."""
+    data = make_data(config)
+    if data.X_test is data.X_train:
+        return None
+    loss_fn = get_loss(choose_head(config, data.n_classes).loss, config.loss_reduction)
+    return EpochTestScores(loss_fn, data.X_test.astype(config.dtype), data.y_test)
 
 
 def run_to_folder(config, folder, write=print, show_samples=True):
@@ -20,11 +46,13 @@ def run_to_folder(config, folder, write=print, show_samples=True):
 
     Files, in the order written: model.npz, metrics.json, comparison.png, learning_curve.png,
     decision_boundary.png, network.png, neurons.png, gradients.png and trace.json.
+    The test loss and accuracy are measured after every epoch too (unless the test set is the
+    training set), for the learning curve and metrics.json's history.
     """
-    norms = GradientNorms()
+    norms, test_scores = GradientNorms(), epoch_test_scores(config)
     with warnings.catch_warnings():  # a divergence is reported below and in metrics.json
         warnings.simplefilter("ignore", DivergenceWarning)
-        run = train(config, write=write, callbacks=[norms])
+        run = train(config, write=write, callbacks=[norms] + ([test_scores] if test_scores else []))
     data, model, loss_fn, history = run.data, run.model, run.loss_fn, run.history
     write_ending(run, write)
     model.eval()
@@ -48,12 +76,17 @@ def run_to_folder(config, folder, write=print, show_samples=True):
                                "prediction": round(float(sc), 5) if scores.ndim == 1 else int(np.argmax(sc))}
                               for i, (t, sc) in enumerate(zip(data.y_test, scores))]
     metrics["gradient_norms"] = norms.norms  # per layer, per epoch: what gradients.png draws
+    metrics["test_is_training"] = test_scores is None  # a fixed set (XOR) is its own test set
+    test_curve = {"loss": test_scores.loss, "accuracy": test_scores.accuracy} if test_scores else None
+    if test_curve:
+        metrics["history"].update(test_loss=test_curve["loss"], test_accuracy=test_curve["accuracy"])
     write_metrics(folder, metrics)
 
     name = config.dataset
     plots.comparison(data.X_test, data.y_test, y_pred, os.path.join(folder, "comparison.png"),
                      title=f"{name}: test set")
-    plots.learning_curve(history, os.path.join(folder, "learning_curve.png"), title=f"{name}: training")
+    plots.learning_curve(history, os.path.join(folder, "learning_curve.png"), title=f"{name}: learning curve",
+                         test=test_curve, test_is_training=test_scores is None)
 
     def predict_proba(grid):
         with np.errstate(over="ignore", invalid="ignore"):

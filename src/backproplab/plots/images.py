@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .style import figure, save
+from .style import figure, save, set_suptitle
 
 
 def confusion_matrix(matrix, class_names, path=None, title="", ax=None):
@@ -38,6 +38,6 @@ def misclassified_grid(images, y_true, y_pred, class_names, path=None, title="",
         ax.set_title(f"{class_names[y_true[i]]} -> {class_names[y_pred[i]]}", fontsize=7, color="#b22222")
     if not len(wrong):
         axes[0, 0].text(0, 0.5, "no misclassified images", fontsize=10)
-    fig.suptitle(f"{title}  (true -> predicted; {np.count_nonzero(y_true != y_pred)} wrong of {len(y_true)})".strip(),
-                 fontsize=10)
+    n_wrong = np.count_nonzero(y_true != y_pred)
+    set_suptitle(fig, f"{title}  (true -> predicted; {n_wrong} wrong of {len(y_true)})".strip(), fontsize=10)
     return save(fig, path)

@@ -8,7 +8,7 @@ import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.patches import Circle
 
-from .style import figure, save
+from .style import figure, save, set_suptitle, short_series
 
 MAX_UNITS = 12  # neurons drawn per layer; wider layers show their first ones and say how many more
 _SIGN = {True: "#ff7f0e", False: "#7b4ea3"}  # positive weights orange, negative purple
@@ -98,7 +98,7 @@ def neuron_maps(maps, extent, path=None, title="", layer_names=None, X=None, ax=
         fig.colorbar(image, ax=list(axes[r]), fraction=0.02, pad=0.01)
     widest = max(m.shape[0] for m in maps)
     more = f" (the first {cols} units of each layer)" if widest > cols else ""
-    fig.suptitle((title or "Each hidden neuron's output over the input square") + more, fontsize=10)
+    set_suptitle(fig, (title or "Each hidden neuron's output over the input square") + more, fontsize=10)
     return save(fig, path, dpi=110, tight_layout=False, bbox_inches="tight")
 
 
@@ -114,7 +114,7 @@ def draw_gradient_norms(ax, norms, legend=True, epochs=None):
         values[values <= 0] = np.nan  # a zero gradient has no place on a log scale
         where = " (first layer)" if k == 0 else " (output layer)" if k == len(names) - 1 else ""
         x = np.arange(1, len(values) + 1) if epochs is None else epochs
-        ax.plot(x, values, color=colour, lw=1.2, label=name + where)
+        ax.plot(x, values, color=colour, lw=1.2, label=name + where, **short_series(len(values)))
     ax.set_yscale("log")
     ax.set_xlabel("epoch")
     ax.grid(alpha=0.3, which="both")
@@ -161,6 +161,6 @@ def gradient_norms_grid(panels, path=None, title="", columns=None, ax=None):
     handles = [axes.ravel()[0].plot([], [], color=cmap(v), lw=2)[0] for v in (0.0, 0.45, 0.9)]
     fig.legend(handles, ["first layer (W1)", "layers between", "output layer"], loc="lower center", ncol=3,
                fontsize=8, title="line colour: a layer's depth", title_fontsize=8)
-    fig.suptitle(title, fontsize=10)
+    set_suptitle(fig, title, fontsize=10)
     fig.tight_layout(rect=(0, 0.1 if rows == 1 else 0.06, 1, 1))
     return save(fig, path, dpi=100, tight_layout=False)

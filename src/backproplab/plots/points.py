@@ -2,23 +2,33 @@
 
 import numpy as np
 from matplotlib.colors import LinearSegmentedColormap, ListedColormap
+from matplotlib.lines import Line2D
 
-from .style import CLASS_COLOURS, class_colours, class_legend, figure, save
+from .style import CLASS_COLOURS, MISTAKE_COLOUR, class_colours, figure, legend_outside, save, set_suptitle
 
 
 def comparison(X, y_true, y_pred, path=None, title="", ax=None):
-    """The lab's two panels: ground truth beside prediction, same class colours."""
-    fig, axes = figure(1, 2, figsize=(10, 4.6), sharex=True, sharey=True, ax=ax)
+    """The lab's two panels: ground truth beside prediction, same class colours.
+
+    Each misclassified point is ringed in both panels, and the title and legend say how many there are.
+    """
+    fig, axes = figure(1, 2, figsize=(10, 5.2), sharex=True, sharey=True, ax=ax, layout="constrained")
     classes = sorted(set(np.unique(y_true)) | set(np.unique(y_pred)))
+    wrong = y_true != y_pred
+    n_wrong = int(np.count_nonzero(wrong))
     for ax, labels, name in ((axes[0], y_true, "Ground truth"), (axes[1], y_pred, "Prediction")):
         ax.scatter(X[:, 0], X[:, 1], c=class_colours(labels), s=28, edgecolors="white", linewidths=0.5)
+        ax.scatter(X[wrong, 0], X[wrong, 1], s=150, facecolors="none", edgecolors=MISTAKE_COLOUR, linewidths=1.6)
         ax.set_title(name)
         ax.set_xlabel("x1")
         ax.set_aspect("equal", adjustable="box")
-        class_legend(ax, classes)
     axes[0].set_ylabel("x2")
-    wrong = int(np.count_nonzero(y_true != y_pred))
-    fig.suptitle(f"{title}  ({wrong} of {len(y_true)} misclassified)".strip())
+    handles = [Line2D([], [], ls="", marker="o", color=CLASS_COLOURS[k % len(CLASS_COLOURS)]) for k in classes]
+    handles.append(Line2D([], [], ls="", marker="o", markersize=12, markerfacecolor="none",
+                          markeredgecolor=MISTAKE_COLOUR, markeredgewidth=1.6))
+    labels = [f"class {k}" for k in classes] + [f"misclassified ({n_wrong})"]
+    legend_outside(fig, axes, handles, labels, ncol=len(labels))
+    set_suptitle(fig, f"{title}  ({n_wrong} of {len(y_true)} misclassified, ringed)".strip(), fontsize=12)
     return save(fig, path)
 
 
@@ -78,5 +88,5 @@ def boundaries_grid(panels, path=None, title="", ax=None):
         ax.axis("on")
         draw_boundary(ax, predict_proba, X, y, resolution=120)
         ax.set_title(label, fontsize=9)
-    fig.suptitle(title, fontsize=10)
+    set_suptitle(fig, title, fontsize=10)
     return save(fig, path, dpi=100)

@@ -6,9 +6,13 @@ Importing this package leaves matplotlib's backend as the user set it.
 """
 
 import os
+import textwrap
 
+import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.ticker import MaxNLocator
 
 from ..atomic import replace_atomically
 from ..errors import ConfigError
@@ -17,28 +21,85 @@ from ..errors import ConfigError
 CLASS_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
                  "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
 
+MISTAKE_COLOUR = "black"  # the ring around a misclassified point: apart from every class colour
+
 
 def class_colours(labels):
     """The colour of each label's class."""
     return [CLASS_COLOURS[int(k) % len(CLASS_COLOURS)] for k in labels]
 
 
-def class_legend(ax, classes):
-    """A legend naming each class in its colour."""
-    for k in classes:
-        ax.scatter([], [], c=CLASS_COLOURS[k % len(CLASS_COLOURS)], label=f"class {k}")
-    ax.legend(loc="best", fontsize=8, framealpha=0.8)
+def line_colours(n):
+    """Colours for ``n`` lines told apart by colour alone: matplotlib's ten (C0 .. C9), or, for more,
+    ``n`` steps along a dark-to-bright map, so that no two lines share a colour."""
+    if n <= 10:
+        return [f"C{k}" for k in range(n)]
+    cmap = matplotlib.colormaps["viridis"]
+    return [cmap(v) for v in np.linspace(0.0, 0.92, n)]
 
 
-def figure(nrows=1, ncols=1, figsize=None, ax=None, **subplots):
+def short_series(n):
+    """Line options that keep a series of ``n`` values visible: a marker when a line has too few points."""
+    return {"marker": "o", "markersize": 4} if n < 3 else {}
+
+
+def epoch_axis(ax, n):
+    """An x axis of epochs 1 .. ``n``: whole numbers only, each one marked when there are few."""
+    ax.set_xlabel("epoch")
+    if 0 < n <= 10:
+        ax.set_xticks(range(1, n + 1))
+        ax.set_xlim(0.5, n + 0.5)
+    else:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+
+
+def wrap_title(fig, text, fontsize):
+    """``text`` broken into lines that fit the width of ``fig`` at ``fontsize`` points."""
+    if not text:
+        return text
+    # An average character of the default sans-serif font is about 0.6 em wide; keep a margin.
+    chars = max(20, int(0.92 * fig.get_figwidth() * 72 / (0.6 * fontsize)))
+    return "\n".join(textwrap.fill(line, chars) for line in text.split("\n"))
+
+
+def set_suptitle(fig, text, fontsize=11):
+    """The figure's title, wrapped to its width (a long title is never cut off at the edges)."""
+    if text:
+        fig.suptitle(wrap_title(fig, text, fontsize), fontsize=fontsize)
+
+
+def legend_outside(fig, axes, handles, labels, title=None, ncol=None):
+    """One legend for every panel, below them, off the data.
+
+    In a figure of its own (constrained layout) the legend gets room under the panels;
+    drawn into the caller's axes, it goes on the first of them.
+    """
+    if ncol is None:  # rows of at most six, as even as can be
+        rows = -(-len(labels) // 6)
+        ncol = -(-len(labels) // rows)
+    if isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine):
+        return fig.legend(handles, labels, loc="outside lower center", ncol=ncol, fontsize=8, title=title,
+                          title_fontsize=8, frameon=False)
+    return np.asarray(axes, dtype=object).flat[0].legend(handles, labels, fontsize=8, title=title, title_fontsize=8,
+                                                           loc="best", framealpha=0.8)
+
+
+def title_of(fig):
+    """The figure's title: its suptitle, else the first panel's title (one line)."""
+    text = fig.get_suptitle() or next((ax.get_title() for ax in fig.axes if ax.get_title()), "")
+    return " ".join(text.split())
+
+
+def figure(nrows=1, ncols=1, figsize=None, ax=None, layout=None, **subplots):
     """A new figure and its axes, like ``pyplot.subplots`` but outside pyplot's global state.
 
     Given ``ax`` (the caller's own Axes, e.g. in a notebook: one, or a sequence of
     nrows * ncols for a figure of several panels), draws there instead: returns the
     figure those axes belong to and the axes, shaped as ``subplots`` would shape them.
+    ``layout`` ("constrained") is that of a new figure; the caller's figure keeps its own.
     """
     if ax is None:
-        fig = Figure(figsize=figsize)
+        fig = Figure(figsize=figsize, layout=layout)
         return fig, fig.subplots(nrows, ncols, **subplots)
     axes = np.empty(np.size(np.asarray(ax, dtype=object)), dtype=object)
     axes[:] = list(np.asarray(ax, dtype=object).flat)
@@ -56,11 +117,15 @@ def save(fig, path, dpi=110, tight_layout=True, **savefig):
     """Lay the figure out and write it to ``path`` (the format follows the extension); returns the figure.
 
     With ``path`` None nothing is written: the caller keeps the figure (to show it in a notebook).
+    A PNG carries the figure's title as its ``Title`` text, so a report can tell it from a caption.
+    A figure with a layout engine of its own (constrained) is laid out by it, not by ``tight_layout``.
     """
     if path is None:
         return fig
-    if tight_layout:
+    if tight_layout and fig.get_layout_engine() is None:
         fig.tight_layout()
     fmt = os.path.splitext(path)[1][1:] or "png"
+    if fmt == "png":
+        savefig.setdefault("metadata", {"Title": title_of(fig)})
     replace_atomically(path, lambda f: fig.savefig(f, format=fmt, dpi=dpi, **savefig), binary=True)
     return fig

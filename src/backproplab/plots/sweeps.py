@@ -1,62 +1,119 @@
-"""Figures of a sweep: the loss curves and the test accuracy of every setting over its seeds."""
+"""Figures of a sweep: the loss curves and the test accuracy of every setting over its seeds.
+
+Both take panels: the settings drawn together (one data set, one value of every option but
+the first) share a panel, and the first option's values are its lines or bars, each in the
+same colour in every panel. Legends sit below the panels, off the data.
+"""
 
 import warnings
 
 import numpy as np
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
-from .style import figure, save
+from .style import epoch_axis, figure, legend_outside, line_colours, save, set_suptitle, short_series
 
 
-def sweep_curves(panels, path=None, title="", ax=None):
+def _grid(n, columns):
+    """(rows, columns) of ``n`` panels: ``columns`` if given, else a row of up to three, four as 2 x 2."""
+    cols = columns or (n if n <= 3 else 2 if n == 4 else 3)
+    return -(-n // cols), cols
+
+
+def _colours(panels):
+    """One colour per label, the same in every panel, in the order labels first appear."""
+    labels = list(dict.fromkeys(label for _, items, *_ in panels for label, *_ in items))
+    return dict(zip(labels, line_colours(len(labels))))
+
+
+def _hide_unused(axes, n):
+    for ax in axes.ravel()[n:]:
+        ax.set_axis_off()
+
+
+def sweep_curves(panels, path=None, title="", ax=None, columns=None, option=None):
     """Training loss against epoch, one colour per setting: the median over seeds and the min-max band.
 
-    ``panels`` is a list of (panel title, [(label, [loss list of each seed]), ...]); one panel per
-    data set keeps settings of different data apart.
+    ``panels`` is a list of (panel title, [(label, [loss list of each seed]), ...]); settings of
+    different data sets, or of different values of a second option, go to different panels.
+    ``option`` names what the labels are values of (the legend's title). A curve of a single
+    epoch is drawn as a point with its range.
     """
-    fig, axes = figure(1, len(panels), figsize=(5.2 * len(panels) + 1, 4.4), squeeze=False, ax=ax)
-    for ax, (panel_title, groups) in zip(axes[0], panels):
-        for k, (label, curves) in enumerate(groups):
+    rows, cols = _grid(len(panels), columns)
+    fig, axes = figure(rows, cols, figsize=(max(6.4, 4.2 * cols), 3.2 * rows + 1.5), squeeze=False, ax=ax,
+                       layout="constrained", sharey=True)
+    colours = _colours(panels)
+    for ax, (panel_title, groups) in zip(axes.ravel(), panels):
+        longest = 0
+        for label, curves in groups:
             length = min((len(c) for c in curves), default=0)
             if length == 0:
                 continue
             data = np.array([[np.nan if v is None else v for v in c[:length]] for c in curves], dtype=float)
             epochs = np.arange(1, length + 1)
-            colour = f"C{k % 10}"
+            longest = max(longest, length)
             with np.errstate(all="ignore"), warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN epochs of diverged runs
-                ax.plot(epochs, np.nanmedian(data, axis=0), color=colour, label=label, linewidth=1.5)
-                ax.fill_between(epochs, np.nanmin(data, axis=0), np.nanmax(data, axis=0), color=colour, alpha=0.15)
+                median, low, high = np.nanmedian(data, axis=0), np.nanmin(data, axis=0), np.nanmax(data, axis=0)
+            if length == 1:  # a band of one epoch has no width: draw the point and its range
+                ax.errorbar(epochs, median, yerr=[median - low, high - median], color=colours[label], capsize=3,
+                            **short_series(length))
+            else:
+                ax.plot(epochs, median, color=colours[label], linewidth=1.5, **short_series(length))
+                ax.fill_between(epochs, low, high, color=colours[label], alpha=0.15)
         ax.set_yscale("log")
-        ax.set_xlabel("epoch")
-        ax.set_ylabel("training loss")
+        epoch_axis(ax, longest)
         ax.set_title(panel_title, fontsize=10)
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=8, loc="best")
-    fig.suptitle(f"{title}: median over seeds, band = min to max".strip(": "), fontsize=11)
+    for ax in axes[:, 0]:
+        ax.set_ylabel("training loss")
+    _hide_unused(axes, len(panels))
+    handles = [Line2D([], [], color=c, lw=2) for c in colours.values()]
+    legend_outside(fig, axes, handles, list(colours),
+                   title=f"{option + ': ' if option else ''}median over seeds, band from lowest to highest")
+    set_suptitle(fig, title)
     return save(fig, path)
 
 
-def sweep_accuracy(panels, path=None, title="", ax=None):
-    """Mean test accuracy (± one standard deviation over seeds) of every setting, one panel per data set.
+def sweep_accuracy(panels, path=None, title="", ax=None, columns=None, option=None):
+    """Mean test accuracy of every setting, with the lowest and highest seed, and the chance level.
 
-    ``panels`` is a list of (panel title, [(label, mean, std), ...]) with accuracies as fractions.
+    ``panels`` is a list of (panel title, [(label, [test accuracy of each seed]), ...], chance), with
+    accuracies as fractions; ``chance`` (or None) is the accuracy of always answering the most common
+    class, drawn as a dashed line. The axis ends at 100%. ``option`` names what the labels are
+    values of (the x axis's label).
     """
-    widest = max(len(bars) for _, bars in panels)
-    fig, axes = figure(1, len(panels), figsize=(len(panels) * max(3.5, 0.9 * widest + 1.5) + 0.5, 4.2),
-                             squeeze=False, ax=ax)
-    for ax, (panel_title, bars) in zip(axes[0], panels):
+    rows, cols = _grid(len(panels), columns)
+    widest = max(len(bars) for _, bars, _ in panels)
+    fig, axes = figure(rows, cols, figsize=(max(6.4, cols * max(3.2, 0.8 * widest + 1.2)), 3.4 * rows + 1.4),
+                       squeeze=False, ax=ax, layout="constrained", sharey=True)
+    colours = _colours(panels)
+    for ax, (panel_title, bars, chance) in zip(axes.ravel(), panels):
+        values = [100 * np.asarray([v for v in seeds if v is not None], dtype=float) for _, seeds in bars]
+        means = np.array([v.mean() if v.size else np.nan for v in values])
+        low = np.array([v.min() if v.size else np.nan for v in values])
+        high = np.array([v.max() if v.size else np.nan for v in values])
         positions = np.arange(len(bars))
-        means = [100 * m for _, m, _ in bars]
-        ax.bar(positions, means, yerr=[100 * s for _, _, s in bars],
-               color=[f"C{k % 10}" for k in range(len(bars))], alpha=0.8, capsize=4)
-        for x, m, (_, _, sd) in zip(positions, means, bars):
-            ax.text(x, min(m + 100 * sd + 1.5, 104), f"{m:.1f}", ha="center", fontsize=8)
-        tilt = len(bars) > 4 or max(len(label) for label, _, _ in bars) > 12
-        ax.set_xticks(positions, [label for label, _, _ in bars], rotation=30 if tilt else 0,
-                      ha="right" if tilt else "center", fontsize=8)
-        ax.set_ylim(0, 108)
-        ax.set_ylabel("test accuracy (%)")
+        ax.bar(positions, means, color=[colours[label] for label, _ in bars], alpha=0.85)
+        ax.errorbar(positions, means, yerr=[means - low, high - means], fmt="none", ecolor="black", capsize=4, lw=1)
+        tilt = len(bars) > 4 or max(len(label) for label, _ in bars) > 12
+        names = [f"{label} ({m:.1f}%)" if tilt else f"{label}\n{m:.1f}%" for (label, _), m in zip(bars, means)]
+        ax.set_xticks(positions, names, rotation=30 if tilt else 0, ha="right" if tilt else "center", fontsize=8)
+        if chance is not None:
+            ax.axhline(100 * chance, color="0.25", linestyle="--", linewidth=1)
+            panel_title += f" (chance {100 * chance:.1f}%)"
+        ax.set_ylim(0, 100)
+        ax.set_xlabel(option or "")
         ax.set_title(panel_title, fontsize=10)
         ax.grid(axis="y", alpha=0.3)
-    fig.suptitle(title, fontsize=11)
+    for ax in axes[:, 0]:
+        ax.set_ylabel("test accuracy (%)")
+    _hide_unused(axes, len(panels))
+    handles = [Patch(color="0.6"), Line2D([], [], color="black", marker="|", markersize=10, lw=0)]
+    labels = ["mean over seeds", "lowest to highest seed"]
+    if any(chance is not None for *_, chance in panels):
+        handles.append(Line2D([], [], color="0.25", linestyle="--", lw=1))
+        labels.append("chance: always the most common class")
+    legend_outside(fig, axes, handles, labels, ncol=len(labels))
+    set_suptitle(fig, title)
     return save(fig, path)

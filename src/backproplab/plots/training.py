@@ -1,32 +1,46 @@
 """The learning curve of one run: loss and accuracy against epoch."""
 
 import numpy as np
+from matplotlib.lines import Line2D
 
-from .style import figure, save
+from .style import epoch_axis, figure, legend_outside, save, set_suptitle, short_series
+
+_COLOURS = {"training": "C0", "validation": "C1", "test": "C2"}
 
 
-def learning_curve(history, path=None, title="", ax=None):
-    """Loss (log scale) and accuracy against epoch."""
-    fig, (ax_loss, ax_acc) = figure(1, 2, figsize=(10, 4), ax=ax)
+def learning_curve(history, path=None, title="", ax=None, test=None, test_is_training=False):
+    """Loss (log scale) and accuracy against epoch: training, and validation or test where measured.
+
+    ``test``: a dict of per-epoch ``loss`` and ``accuracy`` on the test set, drawn beside the
+    training curve. ``test_is_training``: the test set is the training set itself (the lab's XOR
+    points), so one curve serves both and the legend says so. A run of one epoch is drawn as points.
+    """
+    fig, (ax_loss, ax_acc) = figure(1, 2, figsize=(10, 4.4), ax=ax, layout="constrained")
     epochs = np.asarray(history.epoch)
-    ax_loss.plot(epochs, history.loss, label="training")
+    series = {"training": (history.loss, history.accuracy)}
     if history.val_loss:
-        ax_loss.plot(epochs, history.val_loss, label="validation")
-    if history.loss and min(history.loss) > 0:
+        series["validation"] = (history.val_loss, history.val_accuracy)
+    if test:
+        series["test"] = (test["loss"], test["accuracy"])
+    for name, (loss, accuracy) in series.items():
+        style = {"color": _COLOURS[name], **short_series(len(epochs))}
+        ax_loss.plot(epochs, [np.nan if v is None else v for v in loss], **style)
+        ax_acc.plot(epochs, 100 * np.asarray(accuracy, dtype=float), **style)
+    losses = [v for loss, _ in series.values() for v in loss if v is not None]
+    if losses and min(losses) > 0:
         ax_loss.set_yscale("log")
-    ax_loss.set_xlabel("epoch")
     ax_loss.set_ylabel("loss")
     ax_loss.set_title("Loss")
-    ax_acc.plot(epochs, 100 * np.asarray(history.accuracy), label="training")
-    if history.val_accuracy:
-        ax_acc.plot(epochs, 100 * np.asarray(history.val_accuracy), label="validation")
-    lowest = 100 * min(history.accuracy + history.val_accuracy, default=0)
+    lowest = 100 * min((a for _, accuracy in series.values() for a in accuracy), default=0)
     ax_acc.set_ylim((lowest - 2, 100.5) if lowest > 80 else (-2, 102))  # zoom in when all is high
-    ax_acc.set_xlabel("epoch")
     ax_acc.set_ylabel("accuracy (%)")
     ax_acc.set_title("Accuracy")
-    for ax, where in ((ax_loss, "upper right"), (ax_acc, "lower right")):
+    for ax in (ax_loss, ax_acc):
         ax.grid(alpha=0.3)
-        ax.legend(fontsize=8, loc=where)
-    fig.suptitle(title)
+        epoch_axis(ax, len(epochs))
+    names = {"training": "training set = test set (the same points)" if test_is_training else "training set",
+             "validation": "validation set", "test": "test set"}
+    handles = [Line2D([], [], color=_COLOURS[name], lw=2, **short_series(len(epochs))) for name in series]
+    legend_outside(fig, [ax_loss, ax_acc], handles, [names[name] for name in series], ncol=len(series))
+    set_suptitle(fig, title, fontsize=12)
     return save(fig, path)

@@ -1,0 +1,210 @@
+"""A run's and a sweep's part of a report: set-up, results, figures with captions, predictions, trace.
+
+Captions say how to read a figure (what the colours, lines and marks mean); the figure's own
+title says what it shows, so a caption never repeats it.
+"""
+
+import json
+import os
+
+from ..errors import ConfigError
+from ..experiments import point_label, read_results, read_spec, sentences, table, write_sweep_outputs
+from ..limits import check_regular_file
+from ..tracing import Trace
+
+REWRITE = "remove the file, or train again to rewrite it"
+
+RUN_CAPTIONS = {
+    "comparison.png": "Left, each test point in the colour of its true class; right, in the colour of the class the "
+                      "network predicts. A black ring marks every point the network gets wrong.",
+    "learning_curve.png": "",  # see _learning_curve_caption
+    "decision_boundary.png": "The network's output, P(class 1), over the input square with the training points on "
+                             "top: red towards class 1, blue towards class 0, the black line where it crosses 0.5.",
+    "confusion_matrix.png": "How many test samples of each true class (rows) the network put in each class "
+                            "(columns); the diagonal holds the right answers.",
+    "misclassified.png": "Test images the network gets wrong, each labelled with its true and its predicted class.",
+    "network.png": "Read it from left to right, as the forward pass runs: lines are weights, orange positive and "
+                   "purple negative, thicker when larger; a circle's colours run from blue (low) to red (high).",
+    "neurons.png": "One row per hidden layer, one map per unit, on one colour scale per row: the pieces the "
+                   "output combines into its boundary.",
+    "gradients.png": "The size of each layer's weight gradient per epoch, on a log scale: a first layer (W1) far "
+                     "below the output layer's would mean vanishing gradients.",
+}
+SWEEP_CAPTIONS = {
+    "curves.png": "Each line is the median over the seeds of a setting's training loss per epoch; its band spans "
+                  "the lowest to the highest seed.",
+    "accuracy.png": "Bars give the mean over the seeds, whiskers the lowest and highest seed; the dashed line is "
+                    "chance, what always answering the most common class scores.",
+    "boundaries.png": "Each setting's network output over the input square after training (seed 0), with the "
+                      "training points: red towards class 1, blue towards class 0.",
+    "gradients.png": "One panel per setting, one line per layer from the first (dark) to the output layer "
+                     "(bright), on a log scale: a first layer far below the output layer means vanishing gradients.",
+}
+
+
+def kind(folder):
+    """'run', 'sweep' or None: what ``folder`` holds."""
+    if os.path.isfile(os.path.join(folder, "metrics.json")):
+        return "run"
+    if os.path.isfile(os.path.join(folder, "sweep.json")):
+        return "sweep"
+    return None
+
+
+def find_sections(folder):
+    """(kind, path) of every run and sweep in ``folder``: itself, its sub-folders and theirs."""
+    if kind(folder):
+        return [(kind(folder), folder)]
+    found = []
+    for name in sorted(os.listdir(folder)):
+        path = os.path.join(folder, name)
+        if os.path.isdir(path):
+            if kind(path):
+                found.append((kind(path), path))
+            else:
+                found += [(kind(os.path.join(path, n)), os.path.join(path, n)) for n in sorted(os.listdir(path))
+                          if os.path.isdir(os.path.join(path, n)) and kind(os.path.join(path, n))]
+    return found
+
+
+def read_json(path):
+    """The JSON a run wrote to ``path``; one line for a special file or a damaged one."""
+    check_regular_file(path, "run file", REWRITE)  # a FIFO would block the read for ever
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except ValueError as e:  # JSONDecodeError and UnicodeDecodeError both are
+        raise ConfigError(f"{path!r} is damaged ({e}); {REWRITE}") from None
+
+
+def read_metrics(folder):
+    return read_json(os.path.join(folder, "metrics.json"))
+
+
+def value_text(key, value):
+    """An option's value as a reader writes it: '8-8', 'sigmoid', 'full batch', never a Python list."""
+    if isinstance(value, (list, tuple)):
+        return "-".join(map(str, value)) if key in ("hidden", "conv") else "/".join(map(str, value))
+    if key == "batch_size" and value is None:
+        return "full batch"
+    return "-" if value is None else str(value)
+
+
+SETUP_KEYS = ("dataset", "model", "hidden", "conv", "activation", "output_activation", "dropout", "loss", "init",
+              "optimizer", "lr", "schedule", "epochs", "batch_size", "dtype", "seed")
+
+
+def setup_rows(config, keys=SETUP_KEYS):
+    return [(key, value_text(key, config.get(key))) for key in keys
+            if not (key == "conv" and config.get("model") != "cnn")]
+
+
+def _percent(value):
+    return "-" if value is None else f"{100 * value:.2f}%"
+
+
+def results_rows(m):
+    return [("test accuracy", _percent(m["test_accuracy"])),
+            ("test loss", "-" if m.get("test_loss") is None else f"{m['test_loss']:.5f}"),
+            ("final training loss", "-" if m.get("final_loss") is None else f"{m['final_loss']:.5f}"),
+            ("training accuracy", _percent(m.get("train_accuracy"))),
+            ("epochs", m["epochs"]), ("training time", f"{m['seconds']:.2f} s"),
+            ("test set", m.get("test_set", "")), ("how it ended", m.get("stop_reason", "")),
+            ("diagnosis", m["diagnosis"]["message"] if m.get("diagnosis") else "none: training went well")]
+
+
+def _learning_curve_caption(m):
+    """Which curves the learning curve holds, read from what the run measured."""
+    history = m.get("history", {})
+    if history.get("val_loss"):
+        where = "on the training set (blue) and on the validation set (orange)"
+    elif history.get("test_loss"):
+        where = "on the training points (blue) and on the test points (green)"
+    elif m.get("test_is_training"):
+        where = "on the training points; they are the test points too, so one curve serves both"
+    else:
+        where = "on the training points"
+    return f"Loss (log scale) and accuracy after every epoch, {where}."
+
+
+def run_figures(doc, folder, m):
+    """The run's figures, each with its caption."""
+    for name, caption in RUN_CAPTIONS.items():
+        path = os.path.join(folder, name)
+        if os.path.exists(path):
+            doc.figure(path, _learning_curve_caption(m) if name == "learning_curve.png" else caption)
+
+
+def run_section(doc, folder, heading=None, level=2, setup=True, intro=(), anchor=None):
+    """One run: ``intro`` paragraphs, its set-up (unless ``setup`` is False), results, figures,
+    predictions and trace."""
+    m = read_metrics(folder)
+    doc.heading(heading or f"Run: {m['dataset']} ({os.path.basename(os.path.normpath(folder))})", level, anchor)
+    for text in intro:
+        doc.para(text)
+    if setup:
+        doc.para("Set-up")
+        doc.table(("option", "value"), setup_rows(m["config"]))
+    doc.para("Results")
+    doc.table(("measure", "value"), results_rows(m))
+    run_figures(doc, folder, m)
+    if m.get("predictions"):
+        rows = [(p["sample"], p["truth"], p["prediction"]) for p in m["predictions"]]
+        doc.details(f"Prediction for each of the {len(rows)} test samples", ("sample", "ground truth", "prediction"),
+                    rows)
+    if os.path.isfile(os.path.join(folder, "trace.json")):
+        trace_section(doc, os.path.join(folder, "trace.json"))
+    return m
+
+
+def trace_section(doc, path):
+    """The run's trace.json (backproplab trace of one training point), folded, as HTML and Markdown."""
+    trace = Trace(read_json(path))
+    summary = f"Backpropagation by hand: {trace.record['sample'].get('source', 'one training point')}"
+    doc.folded(summary, trace.html(), trace.markdown())
+
+
+def sweep_setup(spec):
+    """'dataset xor, epochs 200; varied: lr 0.001, 0.01, 0.1 and 1; 3 seeds per setting'."""
+    def values(name, vs):
+        shown = [point_label({name: v}).removeprefix(f"{name} ") for v in vs]
+        return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+
+    varied = "; ".join(f"{name} {values(name, vs)}" for name, vs in spec.vary.items())
+    return f"{point_label(spec.base) if spec.base else 'defaults'}; varied: {varied or 'nothing'}; " \
+           f"{spec.seeds} seeds per setting"
+
+
+def read_sweep(folder):
+    """(spec, finished results in run order) of a sweep folder."""
+    spec = read_spec(folder)
+    finished = read_results(folder)
+    return spec, [finished[key] for key, _, _ in spec.runs() if key in finished]
+
+
+def sweep_section(doc, folder, heading=None, level=2, answer=None, anchor=None):
+    """One sweep: ``answer(spec, rows)`` (a sentence, or None) first, then the question, the set-up,
+    the table, the findings and the figures. Returns the summary rows (None when nothing finished)."""
+    spec, results = read_sweep(folder)
+    doc.heading(heading or f"Sweep: {spec.title or os.path.basename(os.path.normpath(folder))}", level, anchor)
+    if not results:
+        doc.para("No finished runs yet.")
+        return None
+    rows = write_sweep_outputs(spec, folder, results)
+    said = answer(spec, rows) if answer else None
+    if said:
+        doc.para(said, css="answer")
+    if spec.question:
+        doc.para(spec.question)
+    complete = len(results) == len(spec.runs())
+    doc.para(f"Set-up: {sweep_setup(spec)}"
+             + ("" if complete else f" ({len(results)} of {len(spec.runs())} runs finished)") + ".")
+    header, *body = table(spec, rows)
+    cells = [line.strip("|").split(" | ") for line in [header] + body[1:]]
+    doc.table([c.strip() for c in cells[0]], [[c.strip() for c in row] for row in cells[1:]])
+    doc.bullets(sentences(spec, rows), css="findings")
+    for name, caption in SWEEP_CAPTIONS.items():
+        path = os.path.join(folder, name)
+        if os.path.exists(path):
+            doc.figure(path, caption)
+    return rows
