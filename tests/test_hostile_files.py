@@ -623,3 +623,29 @@ def test_an_output_that_is_a_fifo_or_device_is_refused_not_replaced(tmp_path, ki
     assert_one_line_refusal(result, f"output '{target}' is {expected}, not a regular file")
     mode = target.stat().st_mode
     assert stat.S_ISFIFO(mode) if kind == "fifo" else stat.S_ISCHR(mode)  # still what it was
+
+
+def test_an_epoch_count_beyond_the_limit_is_refused():
+    # 10^20 epochs would run until stopped, its history growing every epoch
+    assert_one_line_refusal(run_capped("train", "--epochs", str(10**20)), "--epochs", "<= 1e+07",
+                            str(10**20))
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder"])
+def test_a_data_file_that_is_not_a_file_is_named_unread(tmp_path, kind):
+    folder = tmp_path / "mnist"
+    folder.mkdir()
+    path = folder / "train-images-idx3-ubyte.gz"
+    os.mkfifo(path) if kind == "fifo" else path.mkdir()
+    result = run_capped("train", "--dataset", "mnist", "--data-dir", str(tmp_path), "--no-download",
+                        "--epochs", "1", "--out", str(tmp_path / "run"))
+    what = "is a FIFO (named pipe)" if kind == "fifo" else "is a folder"
+    assert_one_line_refusal(result, f"data file '{path}' {what}", "remove it and put the train-images")
+
+
+def test_a_base_value_of_the_wrong_kind_names_the_base_table(tmp_path):
+    path = tmp_path / "sweep.toml"
+    path.write_text("[base]\nhidden = {a = 1}\n[vary]\nlr = [0.1]\n")
+    result = run_capped("sweep", str(path), "--out", str(tmp_path / "sweep"))
+    assert_one_line_refusal(result, "[base] hidden: {'a': 1} is not a width such as 8 or 8-8")
+    assert not (tmp_path / "sweep").exists()

@@ -38,7 +38,7 @@ class SweepSpec:
                 known = sorted(set(FIELDS) - {"seed"})
                 raise unknown_name("sweep option", name, known) if name != "seed" else ConfigError(
                     "vary the seed with --seeds N, not as an option")
-        self.base = {k: coerce(k, v) for k, v in self.base.items()}
+        self.base = {k: coerce(k, v, where="[base]") for k, v in self.base.items()}
         self.vary = {k: [coerce(k, v) for v in values] for k, values in self.vary.items()}
         for name, values in self.vary.items():
             if not values:
@@ -123,12 +123,13 @@ def _jsonable(value):
     return list(value) if isinstance(value, tuple) else value
 
 
-def coerce(name, value):
+def coerce(name, value, where="--vary"):
     """A value for option ``name`` from text or TOML, typed as RunConfig's field declares it.
 
     A field that takes several values (``hidden``, ``conv``, ``activation``) takes a
     list, or for widths '8-8' (two layers of 8). A single width is one layer, as
-    ``train --hidden 360`` is: ``hidden=360`` is one hidden layer of 360.
+    ``train --hidden 360`` is: ``hidden=360`` is one hidden layer of 360. ``where`` names the
+    value's place in errors ('--vary' or '[base]').
     """
     declared = FIELDS[name].metadata
     kind = declared.get("type", str)
@@ -144,7 +145,7 @@ def coerce(name, value):
         try:
             widths = tuple(int(v) for v in items)
         except (TypeError, ValueError):
-            raise ConfigError(f"--vary {name}: {value!r} is not a width such as 8 or 8-8") from None
+            raise ConfigError(f"{where} {name}: {value!r} is not a width such as 8 or 8-8") from None
         return widths
     if not isinstance(value, str):
         return value
@@ -155,12 +156,12 @@ def coerce(name, value):
         try:
             return int(text)
         except ValueError:
-            raise ConfigError(f"--vary {name}: {value!r} is not an integer") from None
+            raise ConfigError(f"{where} {name}: {value!r} is not an integer") from None
     if kind is float:
         try:
             return float(text)
         except ValueError:
-            raise ConfigError(f"--vary {name}: {value!r} is not a number") from None
+            raise ConfigError(f"{where} {name}: {value!r} is not a number") from None
     if kind is bool:
         return text.lower() in ("1", "true", "yes")
     return text
