@@ -10,6 +10,7 @@ import io
 import json
 import os
 import resource
+import shutil
 import struct
 import subprocess
 import sys
@@ -216,7 +217,8 @@ def test_a_second_run_into_a_folder_in_use_is_refused(tmp_path):
     assert sorted(p.name for p in folder.iterdir()) == [".backproplab-lock"]  # nothing written by the second
 
 
-def test_ctrl_c_on_a_two_worker_sweep_is_one_line_and_the_resume_command(tmp_path):
+@pytest.mark.parametrize("moment", ["while the workers start", "while they train"])
+def test_ctrl_c_on_a_two_worker_sweep_is_one_line_and_the_resume_command(tmp_path, moment):
     import signal
     import time
 
@@ -228,16 +230,112 @@ def test_ctrl_c_on_a_two_worker_sweep_is_one_line_and_the_resume_command(tmp_pat
     try:
         deadline = time.monotonic() + 60
         results = folder / "results.jsonl"
-        while not (results.exists() and results.stat().st_size) and time.monotonic() < deadline:
-            time.sleep(0.1)  # the workers are up and training once the first result is in
+        # results.jsonl is opened just before the workers start; its first line is in once they train
+        started = results.exists if moment == "while the workers start" else lambda: results.stat().st_size
+        while not (results.exists() and started()) and time.monotonic() < deadline:
+            time.sleep(0.01)
         os.killpg(child.pid, signal.SIGINT)  # as a terminal's Ctrl-C: every process of the group
         out, err = child.communicate(timeout=60)
     finally:
         if child.poll() is None:
             os.killpg(child.pid, signal.SIGKILL)
-    assert child.returncode == 130
+    assert child.returncode == 130, (out, err)
     assert "Traceback" not in err and "KeyboardInterrupt" not in err, err
     assert f"continue with: backproplab sweep --resume {folder}" in out
+
+
+def _children(pid):
+    """The live (not zombie) processes whose parent is ``pid``, from /proc."""
+    found = []
+    for entry in os.listdir("/proc"):
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                state, parent = f.read().rsplit(")", 1)[1].split()[:2]
+        except (OSError, ValueError):
+            continue  # not a process, or one that just ended
+        if int(parent) == pid and state != "Z":
+            found.append(int(entry))
+    return found
+
+
+def _alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_sigterm_on_a_sweep_stops_its_workers_and_names_the_resume_command(tmp_path):
+    import signal
+    import time
+
+    folder, workers = tmp_path / "sweep", []
+    child = subprocess.Popen(
+        [sys.executable, "-m", "backproplab", "sweep", "--vary", "epochs=5,10000000", "--seeds", "2",
+         "--dataset", "linear", "--workers", "2", "--out", str(folder)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        results = folder / "results.jsonl"
+        while not (results.exists() and results.stat().st_size) and time.monotonic() < deadline:
+            time.sleep(0.05)  # a short run is in: the workers are on the long ones
+        workers[:] = _children(child.pid)
+        assert len(workers) >= 2  # the two workers (and multiprocessing's resource tracker)
+        child.send_signal(signal.SIGTERM)  # to the driver alone, as kill, timeout or a batch system do
+        out, err = child.communicate(timeout=60)
+        deadline = time.monotonic() + 10
+        while any(map(_alive, workers)) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(map(_alive, workers)), "workers kept training after the sweep was terminated"
+    finally:
+        if child.poll() is None:
+            os.killpg(child.pid, signal.SIGKILL)
+        for pid in filter(_alive, workers):  # whatever happens, leave no worker training for hours
+            os.kill(pid, signal.SIGKILL)
+    assert child.returncode == 143 and "Traceback" not in err, err
+    assert f"terminated; finished runs are kept in {folder}; continue with: backproplab sweep --resume {folder}" in out
+
+
+_POOL_SCRIPT = """
+import multiprocessing.context, os, signal, sys, threading
+from backproplab.experiments.executors import PoolExecutor, as_finished
+
+def deaf(_):
+    return (signal.SIGINT in signal.pthread_sigmask(signal.SIG_BLOCK, []), signal.getsignal(signal.SIGINT) is signal.SIG_IGN)
+
+if __name__ == "__main__":
+    start_pool = multiprocessing.context.SpawnContext.Pool
+    def start_pool_with_ctrl_c(self, *args, **kwargs):
+        if sys.argv[1] == "before":
+            os.kill(os.getpid(), signal.SIGINT)
+        pool = start_pool(self, *args, **kwargs)
+        if sys.argv[1] == "after":
+            os.kill(os.getpid(), signal.SIGINT)
+        return pool
+    multiprocessing.context.SpawnContext.Pool = start_pool_with_ctrl_c
+    threading.Thread(target=threading.Event().wait, daemon=True).start()  # as BLAS's threads
+    try:
+        executor = PoolExecutor(2)
+    except KeyboardInterrupt:
+        print("raised")
+    else:
+        print("workers", sorted(set(as_finished(executor, deaf, range(8)))))
+        executor.shutdown()
+"""
+
+
+@pytest.mark.parametrize("moment, expected", [
+    ("before", "raised"),  # before the workers are spawned
+    ("after", "raised"),  # once they are spawned, before the pool is handed over
+    ("never", "workers [(True, True)]"),  # born with SIGINT blocked, then ignoring it
+])
+def test_a_ctrl_c_while_the_sweep_workers_start_is_raised_once_they_are_up(tmp_path, moment, expected):
+    script = tmp_path / "pool.py"
+    script.write_text(_POOL_SCRIPT)
+    result = subprocess.run([sys.executable, str(script), moment], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert result.stdout.strip() == expected
 
 
 def _csv(tmp_path, text, name="data.csv"):
@@ -423,3 +521,131 @@ class _no_exit:
 
     def __exit__(self, *exc):
         return False
+
+
+@pytest.fixture(scope="module")
+def finished_run(tmp_path_factory):
+    """A short run's folder, for tests that damage a copy of it."""
+    from backproplab.cli import main
+
+    folder = tmp_path_factory.mktemp("finished") / "run"
+    assert main(["train", "--dataset", "linear", "--epochs", "5", "--out", str(folder)]) == 0
+    return folder
+
+
+def _drop_config(path):
+    metrics = json.loads(path.read_text())
+    del metrics["config"]
+    path.write_text(json.dumps(metrics))
+
+
+@pytest.mark.parametrize("name, damage, message", [
+    ("metrics.json", lambda p: p.write_text(p.read_text()[:100]), "metrics.json' is damaged (Unterminated string"),
+    ("trace.json", lambda p: p.write_text(p.read_text()[:100]), "trace.json' is damaged"),
+    ("metrics.json", _drop_config, "has a missing or malformed field (KeyError: 'config'); run it again"),
+    ("learning_curve.png", lambda p: (p.unlink(), os.mkfifo(p)), "learning_curve.png' is a FIFO (named pipe)"),
+    ("metrics.json", lambda p: p.write_bytes(b"\xff\xfe{}"), "metrics.json' is damaged ('utf-8' codec"),
+])
+def test_a_report_on_a_damaged_run_is_one_line(tmp_path, finished_run, name, damage, message):
+    folder = tmp_path / "run"
+    shutil.copytree(finished_run, folder)
+    damage(folder / name)
+    result = run_capped("report", str(folder))  # a FIFO read would hang until the timeout
+    assert_one_line_refusal(result, message)
+    assert not (folder / "report.html").exists()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder"])
+def test_a_results_file_that_is_not_a_file_is_refused_unread(tmp_path, kind):
+    folder = tmp_path / "sweep"
+    assert _sweep(tmp_path, "--out", str(folder)) == 0
+    results = folder / "results.jsonl"
+    results.unlink()
+    if kind == "fifo":
+        os.mkfifo(results)  # reading it would wait for a writer for ever
+    else:
+        results.mkdir()
+    expected = "is a FIFO (named pipe)" if kind == "fifo" else "is a folder"
+    for argv in (["sweep", "--resume", str(folder)], ["report", str(folder)]):
+        assert_one_line_refusal(run_capped(*argv), f"results file '{results}' {expected}", "move it out of")
+
+
+def test_a_file_where_a_sweep_keeps_its_models_is_one_line(tmp_path):
+    folder = tmp_path / "sweep"
+    assert _sweep(tmp_path, "--out", str(folder)) == 0
+    results = folder / "results.jsonl"
+    results.write_text(results.read_text().splitlines(keepends=True)[0])  # one run to do again
+    shutil.rmtree(folder / "models")
+    (folder / "models").write_text("not a folder")
+    result = run_capped("sweep", "--resume", str(folder))
+    assert_one_line_refusal(result, f"cannot make the folder '{folder / 'models'}' (File exists)",
+                            "continue with: backproplab sweep --resume")
+
+
+@pytest.mark.parametrize("toml, message", [
+    ("vary = 3\n", "a sweep's [vary] must be a table of options such as lr = [0.1, 0.5], got 3"),
+    ("base = [1]\n[vary]\nlr = [0.1]\n", "a sweep's [base] must be a table of options such as epochs = 100"),
+    ("[vary]\nlr = 0.1\n", "[vary] lr must be a list of values, got 0.1; put the values in brackets: lr = [...]"),
+    ("[vary]\nlr = {a = 1}\n", "[vary] lr must be a list of values, got {'a': 1}"),
+    ("title = 3\n[vary]\nlr = [0.1]\n", "a sweep's title must be text in quotes, got 3"),
+    ("question = [1]\n[vary]\nlr = [0.1]\n", "a sweep's question must be text in quotes, got [1]"),
+    ("sweep = 1\n[vary]\nlr = [0.1]\n", "[sweep] takes seeds and target_accuracy, got 1"),
+    ("[sweep]\nbase = {epochs = 1}\n[vary]\nlr = [0.1]\n", "[sweep] takes seeds and target_accuracy, got {'base'"),
+])
+def test_a_sweep_file_of_the_wrong_shape_is_one_line(tmp_path, capsys, toml, message):
+    from backproplab.cli import main
+
+    path = tmp_path / "sweep.toml"
+    path.write_text(toml)
+    assert main(["sweep", str(path), "--out", str(tmp_path / "sweep")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "\n" not in err and message in err, err
+    assert not (tmp_path / "sweep").exists()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_an_output_that_is_a_fifo_or_device_is_refused_not_replaced(tmp_path, kind):
+    import stat
+
+    target = tmp_path / "predictions.csv"
+    if kind == "fifo":
+        os.mkfifo(target)
+    else:
+        try:
+            os.mknod(target, stat.S_IFCHR | 0o644, os.makedev(1, 3))  # a /dev/null of its own
+        except PermissionError:
+            pytest.skip("making a device node needs root (CAP_MKNOD)")
+    save_model(Sequential(Linear(2, 1, rng=0)), tmp_path / "model.npz")
+    # --force allows replacing a file; renaming over /dev/null as root would replace the device for everyone
+    result = run_capped("predict", "--model", str(tmp_path / "model.npz"), "--data", _csv(tmp_path, "0.1,0.2\n"),
+                        "--out", str(target), "--force")
+    expected = "a FIFO (named pipe)" if kind == "fifo" else "a device or special file"
+    assert_one_line_refusal(result, f"output '{target}' is {expected}, not a regular file")
+    mode = target.stat().st_mode
+    assert stat.S_ISFIFO(mode) if kind == "fifo" else stat.S_ISCHR(mode)  # still what it was
+
+
+def test_an_epoch_count_beyond_the_limit_is_refused():
+    # 10^20 epochs would run until stopped, its history growing every epoch
+    assert_one_line_refusal(run_capped("train", "--epochs", str(10**20)), "--epochs", "<= 1e+07",
+                            str(10**20))
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder"])
+def test_a_data_file_that_is_not_a_file_is_named_unread(tmp_path, kind):
+    folder = tmp_path / "mnist"
+    folder.mkdir()
+    path = folder / "train-images-idx3-ubyte.gz"
+    os.mkfifo(path) if kind == "fifo" else path.mkdir()
+    result = run_capped("train", "--dataset", "mnist", "--data-dir", str(tmp_path), "--no-download",
+                        "--epochs", "1", "--out", str(tmp_path / "run"))
+    what = "is a FIFO (named pipe)" if kind == "fifo" else "is a folder"
+    assert_one_line_refusal(result, f"data file '{path}' {what}", "remove it and put the train-images")
+
+
+def test_a_base_value_of_the_wrong_kind_names_the_base_table(tmp_path):
+    path = tmp_path / "sweep.toml"
+    path.write_text("[base]\nhidden = {a = 1}\n[vary]\nlr = [0.1]\n")
+    result = run_capped("sweep", str(path), "--out", str(tmp_path / "sweep"))
+    assert_one_line_refusal(result, "[base] hidden: {'a': 1} is not a width such as 8 or 8-8")
+    assert not (tmp_path / "sweep").exists()

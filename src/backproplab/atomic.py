@@ -11,12 +11,15 @@ import math
 import os
 import tempfile
 
-from .errors import ConfigError
+from .errors import WriteError
+from .limits import check_regular_file
 
 
 def replace_atomically(path, write, binary=False):
     """Call ``write(f)`` on a temporary file beside ``path``, then rename it over ``path``."""
     path = os.fspath(path)
+    # renaming over a device or FIFO would replace it (as root, /dev/null itself), not write to it
+    check_regular_file(path, "output", "give the path of a regular file to write")
     folder = os.path.dirname(os.path.abspath(path))
     tmp = None
     try:
@@ -29,7 +32,7 @@ def replace_atomically(path, write, binary=False):
         os.replace(tmp, path)
         tmp = None
     except OSError as e:
-        raise ConfigError(f"cannot write {path!r} ({e.strerror or e}); free some space or choose a writable "
+        raise WriteError(f"cannot write {path!r} ({e.strerror or e}); free some space or choose a writable "
                           "folder, the file is unchanged") from None
     finally:
         if tmp is not None and os.path.exists(tmp):

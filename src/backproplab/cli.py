@@ -5,18 +5,21 @@ This module only wires options to the library; it contains no maths.
 
 import argparse
 import os
+import signal
 import sys
+import threading
 import traceback
 from dataclasses import fields
 
 from .bench import main as bench_main
 from .data.csv_table import read_points
 from .atomic import write_text
-from .errors import BackproplabError, ConfigError
+from .errors import BackproplabError, ConfigError, WriteError
 from .experiments import SweepSpec, parse_vary, read_spec, run_sweep, sentences, table, write_sweep_outputs
 from .experiments.executors import check_scheduler
 from .experiments.lab_questions import SWEEPS_FOLDER, lab_sweeps
 from .experiments.shipped import describe_shipped, find_sweep_file
+from .experiments.spec import SPEC_FILE
 from .model_file import load_model
 from .nn import get_loss
 from .outputs import (
@@ -37,6 +40,25 @@ from .validation import check_choice, check_int
 from .version import __version__
 
 LAB_DATASETS = ("linear", "xor")
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``kill``, ``timeout``, a batch system's time limit), raised where a Ctrl-C would be.
+
+    Dying at once would leave a sweep's worker processes training on, orphaned;
+    unwinding stops them and keeps what finished, as Ctrl-C does.
+    """
+
+    word, status = "terminated", 143  # 128 + SIGTERM's number, as a shell reports it
+
+
+def _terminate(signum, frame):
+    raise Terminated
+
+
+def _stopped(e):
+    """How a command stopped by ``e`` (Ctrl-C or SIGTERM) says so, and its exit status."""
+    return getattr(e, "word", "interrupted"), getattr(e, "status", 130)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -200,7 +222,7 @@ def _run_train(args, write):
         if config.is_table:
             write(f"checkpoint after every epoch: {os.path.join(folder, CHECKPOINT)} "
                   f"(continue an interrupted run with: backproplab train --resume {folder})")
-            metrics = run_images_to_folder(config, folder, write)
+            metrics = _run_images(config, folder, write)
         else:
             metrics = run_to_folder(config, folder, write)
     except BackproplabError:
@@ -226,9 +248,24 @@ def _resume(args, write):
     write(f"== {config.dataset}: {describe(config)} ==")
     if done >= config.epochs or record["history"]["stop_reason"] != "completed":
         write(f"the run in {args.resume} already finished ({done} epochs); writing its results again")
-    metrics = run_images_to_folder(config, args.resume, write, resume=True)
+    metrics = _run_images(config, args.resume, write, resume=True)
     write(f"figures, model and metrics in {args.resume}")
     return 1 if metrics["diverged"] else 0
+
+
+def _run_images(config, folder, write, resume=False):
+    """An image or CSV run into ``folder``; a refused write names the command that continues from the checkpoint."""
+    try:
+        return run_images_to_folder(config, folder, write, resume=resume)
+    except WriteError as e:
+        raise _with_resume_command(e, folder, CHECKPOINT, "train") from None
+
+
+def _with_resume_command(error, folder, saved, command):
+    """A refused write (``error``), naming ``backproplab COMMAND --resume FOLDER`` once ``folder`` holds ``saved``."""
+    if not os.path.isfile(os.path.join(folder, saved)):
+        return error  # nothing saved yet to continue from
+    return WriteError(f"{error}; then continue with: backproplab {command} --resume {folder}")
 
 
 def _run_experiments(args, write):
@@ -275,10 +312,13 @@ def _run_sweep(args, write):
     try:
         results = run_sweep(spec, folder, workers=args.workers, write=write, progress_stream=sys.stdout,
                             scheduler=args.scheduler)
-    except KeyboardInterrupt:
-        write(f"interrupted; finished runs are kept in {folder}; continue with: backproplab sweep --resume {folder}")
-        return 130
-    rows = write_sweep_outputs(spec, folder, results, seed=args.show_seed)
+        rows = write_sweep_outputs(spec, folder, results, seed=args.show_seed)
+    except KeyboardInterrupt as e:
+        word, status = _stopped(e)
+        write(f"{word}; finished runs are kept in {folder}; continue with: backproplab sweep --resume {folder}")
+        return status
+    except WriteError as e:  # a full disk: what is written stays, and --resume takes it from there
+        raise _with_resume_command(e, folder, SPEC_FILE, "sweep") from None
     write("")
     for line in table(spec, rows) + [""] + sentences(spec, rows):
         write(line)
@@ -376,6 +416,8 @@ def main(argv=None):
     commands = {"lab": _run_lab, "train": _run_train, "predict": _run_predict, "sweep": _run_sweep,
                 "report": _run_report, "experiments": _run_experiments, "trace": _run_trace, "playground": _run_playground}
     previous_bars = set_bar_factory(terminal_bar)  # tqdm where a person watches, one line in a log
+    in_main_thread = threading.current_thread() is threading.main_thread()  # only it may set handlers
+    previous_term = signal.signal(signal.SIGTERM, _terminate) if in_main_thread else None
     try:
         return commands[args.command](args, write)
     except BackproplabError as e:
@@ -383,10 +425,13 @@ def main(argv=None):
             traceback.print_exc()
         print(f"error: {e}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as e:
+        word, status = _stopped(e)
+        print(word, file=sys.stderr)
+        return status
     finally:
+        if in_main_thread:
+            signal.signal(signal.SIGTERM, previous_term)
         set_bar_factory(previous_bars)
         release_folders()  # a command run from Python (a notebook) does not keep its folders
 

@@ -15,6 +15,10 @@ class ConfigError(BackproplabError, ValueError):
     """An argument, option or data array that breaks a rule."""
 
 
+class WriteError(ConfigError):
+    """A file that could not be written (a full disk, a refused permission); any old file is unchanged."""
+
+
 class ModelFileError(BackproplabError):
     """A model file that cannot be read: missing, truncated, corrupted or foreign."""
 

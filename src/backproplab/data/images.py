@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import ConfigError
+from ..limits import check_regular_file
 from .download import DownloadError, download
 from .idx import read_idx
 
@@ -84,6 +85,8 @@ def _find(folders, filename):
             path = os.path.join(folder, name)
             if os.path.isfile(path):
                 return path
+            # a FIFO or folder of that name would hang or fail the read: say what it is
+            check_regular_file(path, "data file", f"remove it and put the {filename} file there")
     return None
 
 

@@ -23,6 +23,7 @@ import importlib.util
 import itertools
 import logging
 import multiprocessing
+import multiprocessing.resource_tracker
 import os
 import signal
 import socket
@@ -124,17 +125,17 @@ class PoolExecutor(concurrent.futures.Executor):
 
     A ``multiprocessing.Pool`` rather than a ProcessPoolExecutor because shutting it
     down ends the runs in progress at once (Ctrl-C should not wait for them), and
-    because its workers all start here, with Ctrl-C ignored: the terminal sends
-    SIGINT to the whole process group, and only the driver should answer it (one
-    line and the resume command). ``shutdown`` terminates the workers, so call it
-    once every result is in or when giving up.
+    because its workers all start here, deaf to Ctrl-C: the terminal sends SIGINT
+    to the whole process group, and only the driver should answer it (one line and
+    the resume command). ``shutdown`` terminates the workers, so call it once every
+    result is in or when giving up.
     """
 
     def __init__(self, workers):
         saved = {v: os.environ.get(v) for v in BLAS_THREADS}
         os.environ.update({v: "1" for v in BLAS_THREADS})  # inherited by the workers as they start
         try:
-            with _interrupts_held_back():  # workers inherit the block, so even one still starting is safe
+            with _interrupts_held_back():
                 self._pool = multiprocessing.get_context("spawn").Pool(workers, initializer=_ignore_interrupts)
         finally:
             for name, value in saved.items():
@@ -156,34 +157,40 @@ class PoolExecutor(concurrent.futures.Executor):
 
 
 def _ignore_interrupts():
+    """A worker's first act: ignore SIGINT, which also drops a Ctrl-C held pending since its birth."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 @contextlib.contextmanager
 def _interrupts_held_back():
-    """Meanwhile SIGINT is ignored, which processes started now inherit (a worker still starting
-    ignores Ctrl-C), and blocked in this process, so that a Ctrl-C pressed meanwhile is held
-    back, not lost: Linux keeps a blocked signal pending even while it is ignored, and it
-    reaches the driver's own handler once that is back."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    """Start processes in here: they are born with SIGINT blocked, and a Ctrl-C meanwhile is raised on leaving.
+
+    Blocked, not ignored: a child inherits this thread's signal mask through
+    exec, so a Ctrl-C sent to the process group stays pending in a worker until
+    ``_ignore_interrupts`` drops it. This process keeps a handler throughout;
+    ignoring SIGINT here would lose a Ctrl-C taken by another of its threads
+    (BLAS starts some), or one pending when the block is lifted. The handler
+    only notes the Ctrl-C, so the pool is never left half started; it is raised
+    once the pool is whole.
+
+    multiprocessing starts its resource tracker with SIGINT unblocked in the
+    calling thread, which would undo the block: it is started first.
+    """
+    multiprocessing.resource_tracker.ensure_running()
+    noted = []
+    main = threading.current_thread() is threading.main_thread()  # elsewhere the main thread answers Ctrl-C
+    handler = signal.signal(signal.SIGINT, lambda signum, frame: noted.append(signum)) if main else None
     try:
-        # A Ctrl-C that came just before the block has only marked Python's handler as due;
-        # it runs at the next Python call, here, before SIG_IGN could make Python drop it.
-        _run_due_handlers()
-        handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
         try:
             yield
         finally:
-            signal.signal(signal.SIGINT, handler)  # the handler first, then the pending signal
+            signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # a pending Ctrl-C reaches the noting handler here
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-
-
-def _run_due_handlers():
-    """Nothing; calling it lets Python run a signal handler that is due (KeyboardInterrupt for Ctrl-C)."""
+        if main:
+            signal.signal(signal.SIGINT, handler)
+    if noted:
+        signal.raise_signal(signal.SIGINT)  # to the handler that was there before: KeyboardInterrupt
 
 
 @contextlib.contextmanager

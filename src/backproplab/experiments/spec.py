@@ -32,12 +32,13 @@ class SweepSpec:
     question: str = ""
 
     def __post_init__(self):
+        self._check_shape()
         for name in list(self.base) + list(self.vary):
             if name not in FIELDS or name == "seed":
                 known = sorted(set(FIELDS) - {"seed"})
                 raise unknown_name("sweep option", name, known) if name != "seed" else ConfigError(
                     "vary the seed with --seeds N, not as an option")
-        self.base = {k: coerce(k, v) for k, v in self.base.items()}
+        self.base = {k: coerce(k, v, where="[base]") for k, v in self.base.items()}
         self.vary = {k: [coerce(k, v) for v in values] for k, values in self.vary.items()}
         for name, values in self.vary.items():
             if not values:
@@ -55,6 +56,20 @@ class SweepSpec:
                                             fix="give the training accuracy that counts as reached, e.g. 1.0")
         for point in self.points():  # every combination must be a valid run
             self.config(point, 0)
+
+    def _check_shape(self):
+        """Tables where tables belong, lists of values in [vary], text as title and question."""
+        for part, example in (("base", "epochs = 100"), ("vary", "lr = [0.1, 0.5]")):
+            if not isinstance(getattr(self, part), dict):
+                raise ConfigError(f"a sweep's [{part}] must be a table of options such as {example}, "
+                                  f"got {getattr(self, part)!r}")
+        for name, values in self.vary.items():
+            if not isinstance(values, (list, tuple)):
+                raise ConfigError(f"[vary] {name} must be a list of values, got {values!r}; put the values in "
+                                  f"brackets: {name} = [...]")
+        for part in ("title", "question"):
+            if not isinstance(getattr(self, part), str):
+                raise ConfigError(f"a sweep's {part} must be text in quotes, got {getattr(self, part)!r}")
 
     def points(self):
         """Every combination of the varied values, as dicts, in grid order."""
@@ -94,6 +109,8 @@ class SweepSpec:
             raise ConfigError(f"sweep file {path!r} is not valid TOML: {e}") from None
         data.pop("expect", None)  # what a lab set-up is known to reach, read by benchmarks/lab_setups.py
         settings = data.pop("sweep", {})
+        if not isinstance(settings, dict) or not set(settings) <= {"seeds", "target_accuracy"}:
+            raise ConfigError(f"sweep file {path!r}: [sweep] takes seeds and target_accuracy, got {settings!r}")
         spec = {"base": data.pop("base", {}), "vary": data.pop("vary", {}), **settings}
         spec.update({k: data.pop(k) for k in ("title", "question") if k in data})
         if data:
@@ -106,12 +123,13 @@ def _jsonable(value):
     return list(value) if isinstance(value, tuple) else value
 
 
-def coerce(name, value):
+def coerce(name, value, where="--vary"):
     """A value for option ``name`` from text or TOML, typed as RunConfig's field declares it.
 
     A field that takes several values (``hidden``, ``conv``, ``activation``) takes a
     list, or for widths '8-8' (two layers of 8). A single width is one layer, as
-    ``train --hidden 360`` is: ``hidden=360`` is one hidden layer of 360.
+    ``train --hidden 360`` is: ``hidden=360`` is one hidden layer of 360. ``where`` names the
+    value's place in errors ('--vary' or '[base]').
     """
     declared = FIELDS[name].metadata
     kind = declared.get("type", str)
@@ -127,7 +145,7 @@ def coerce(name, value):
         try:
             widths = tuple(int(v) for v in items)
         except (TypeError, ValueError):
-            raise ConfigError(f"--vary {name}: {value!r} is not a width such as 8 or 8-8") from None
+            raise ConfigError(f"{where} {name}: {value!r} is not a width such as 8 or 8-8") from None
         return widths
     if not isinstance(value, str):
         return value
@@ -138,12 +156,12 @@ def coerce(name, value):
         try:
             return int(text)
         except ValueError:
-            raise ConfigError(f"--vary {name}: {value!r} is not an integer") from None
+            raise ConfigError(f"{where} {name}: {value!r} is not an integer") from None
     if kind is float:
         try:
             return float(text)
         except ValueError:
-            raise ConfigError(f"--vary {name}: {value!r} is not a number") from None
+            raise ConfigError(f"{where} {name}: {value!r} is not a number") from None
     if kind is bool:
         return text.lower() in ("1", "true", "yes")
     return text

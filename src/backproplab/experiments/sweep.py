@@ -16,7 +16,8 @@ import warnings
 import numpy as np
 
 from ..atomic import replace_atomically, write_json
-from ..errors import ConfigError
+from ..errors import ConfigError, WriteError
+from ..limits import check_regular_file
 from ..model_file import save_model
 from ..progress import ProgressBar
 from ..run import train
@@ -74,7 +75,7 @@ def set_aside_torn_line(folder):
     both; the run it belonged to is simply run again. Returns a sentence for
     the user, or None when the file was whole.
     """
-    path = os.path.join(folder, RESULTS_FILE)
+    path = _results_path(folder)
     if not os.path.exists(path):
         return None
     with open(path, "rb") as f:
@@ -82,18 +83,58 @@ def set_aside_torn_line(folder):
     end = data.rfind(b"\n") + 1  # everything after the last newline is an unfinished line
     if end == len(data):
         return None
-    with open(path + ".damaged", "ab") as f:
-        f.write(data[end:] + b"\n")
-    with open(path, "r+b") as f:
-        f.truncate(end)
+    try:
+        with open(path + ".damaged", "ab") as f:
+            f.write(data[end:] + b"\n")
+        with open(path, "r+b") as f:
+            f.truncate(end)
+    except OSError as e:
+        raise _refused(path + ".damaged", e) from None
     return (f"{RESULTS_FILE} ended in a line cut short ({len(data) - end} bytes, kept in "
             f"{RESULTS_FILE}.damaged); that run is done again")
+
+
+def _open_results(folder):
+    """``results.jsonl`` opened to append, unbuffered: a line the disk refused is not tried again on closing."""
+    path = os.path.join(folder, RESULTS_FILE)
+    try:
+        return open(path, "ab", buffering=0)
+    except OSError as e:  # no inode left, or no permission
+        raise _refused(path, e) from None
+
+
+def _refused(path, e):
+    return WriteError(f"cannot write {path!r} ({e.strerror or e}); free some space")
+
+
+def _results_path(folder):
+    """``folder/results.jsonl``, refused unopened when it is a FIFO (a read would wait for ever), device or folder."""
+    path = os.path.join(folder, RESULTS_FILE)
+    check_regular_file(path, "results file", f"move it out of {folder!r}; --resume then runs the sweep again")
+    return path
+
+
+def _append_record(out, record):
+    """Add ``record`` as one line to the open (unbuffered, binary) ``results.jsonl``, on disk before returning.
+
+    Synced line by line so that each finished run survives a kill. A line the
+    disk refuses part way is a torn last line, which ``set_aside_torn_line``
+    moves away on ``--resume``.
+    """
+    line = memoryview((json.dumps(record) + "\n").encode("utf-8"))
+    try:
+        while line:
+            line = line[out.write(line):]  # a nearly full disk may take only part of it
+        os.fsync(out.fileno())
+    except OSError as e:
+        raise WriteError(f"cannot add run {record['key']} to {out.name!r} ({e.strerror or e}); free some space, "
+                         "the runs before it are kept") from None
 
 
 def read_results(folder):
     """Finished runs of the sweep in ``folder``, by key; a clear error for a damaged line."""
     results = {}
-    path = os.path.join(folder, RESULTS_FILE)
+    path = _results_path(folder)
     if not os.path.exists(path):
         return results
     with open(path, encoding="utf-8", errors="replace") as f:
@@ -129,7 +170,11 @@ def run_sweep(spec, folder, workers=None, write=print, progress_stream=None, sch
         write(torn)
     done = read_results(folder)
     model_dir = os.path.join(folder, "models")
-    os.makedirs(model_dir, exist_ok=True)
+    try:
+        os.makedirs(model_dir, exist_ok=True)
+    except OSError as e:  # a file of that name, or a full disk
+        raise WriteError(f"cannot make the folder {model_dir!r} ({e.strerror}); move what is there away or free "
+                         "some space") from None
     # 2-D models are a few kilobytes: keep every seed's, for decision boundaries of any seed.
     keep = lambda point, seed: not spec.config(point, seed).is_table  # noqa: E731
     todo = [(spec.as_dict(), key, point, seed, keep(point, seed))
@@ -140,14 +185,12 @@ def run_sweep(spec, folder, workers=None, write=print, progress_stream=None, sch
     if todo:
         workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
         bar = ProgressBar(len(todo), "runs", unit="run", stream=progress_stream)
-        with open(os.path.join(folder, RESULTS_FILE), "a") as out, open_executor(workers, scheduler) as executor:
+        with _open_results(folder) as out, open_executor(workers, scheduler) as executor:
             for record, model in as_finished(executor, run_one, todo):
                 if model is not None:  # before its record: a run in results.jsonl has its model
                     path = os.path.join(model_dir, model_file_name(record["key"]) + ".npz")
                     replace_atomically(path, lambda f, data=model: f.write(data), binary=True)
-                out.write(json.dumps(record) + "\n")
-                out.flush()
-                os.fsync(out.fileno())  # each finished run survives a kill
+                _append_record(out, record)
                 bar.update(1, last=record["key"])
         bar.close()
     results = read_results(folder)

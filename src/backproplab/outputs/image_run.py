@@ -42,13 +42,7 @@ def run_images_to_folder(config, folder, write=print, resume=False):
           f"({len(data.y_test):,} test samples: {data.test_source})")
     write("per class: " + "  ".join(f"{name} {100 * acc:.1f}%" for name, acc in per_class.items()))
 
-    title = config.dataset
-    plots.learning_curve(history, os.path.join(folder, "learning_curve.png"), title=f"{title}: learning curve")
-    plots.confusion_matrix(matrix, names, os.path.join(folder, "confusion_matrix.png"), title=f"{title}: test set")
-    if data.image_shape is not None:
-        images = data.X_test.reshape(len(data.X_test), *data.image_shape)
-        plots.misclassified_grid(images, data.y_test, y_pred, names, os.path.join(folder, "misclassified.png"),
-                                 title=f"{title}: misclassified test images")
+    # the model and metrics first: a disk that fills up costs figures, not the trained weights
     save_model(model, os.path.join(folder, "model.npz"), metadata={
         "config": config.as_dict(), "loss": run.loss_name, "class_names": list(names),
         "input_scale": data.input_scale, "image_shape": list(data.image_shape) if data.image_shape else None,
@@ -63,4 +57,12 @@ def run_images_to_folder(config, folder, write=print, resume=False):
         "best_epoch": history.best_epoch,
     })
     write_metrics(folder, metrics)
+
+    title = config.dataset
+    plots.learning_curve(history, os.path.join(folder, "learning_curve.png"), title=f"{title}: learning curve")
+    plots.confusion_matrix(matrix, names, os.path.join(folder, "confusion_matrix.png"), title=f"{title}: test set")
+    if data.image_shape is not None:
+        images = data.X_test.reshape(len(data.X_test), *data.image_shape)
+        plots.misclassified_grid(images, data.y_test, y_pred, names, os.path.join(folder, "misclassified.png"),
+                                 title=f"{title}: misclassified test images")
     return metrics

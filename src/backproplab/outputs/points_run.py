@@ -44,8 +44,8 @@ def epoch_test_scores(config):
 def run_to_folder(config, folder, write=print, show_samples=True):
     """Train ``config``, write its files into ``folder`` and return the metrics dict.
 
-    Files: comparison.png, learning_curve.png, decision_boundary.png,
-    network.png, neurons.png, gradients.png, trace.json, model.npz and metrics.json.
+    Files, in the order written: model.npz, metrics.json, comparison.png, learning_curve.png,
+    decision_boundary.png, network.png, neurons.png, gradients.png and trace.json.
     The test loss and accuracy are measured after every epoch too (unless the test set is the
     training set), for the learning curve and metrics.json's history.
     """
@@ -69,10 +69,22 @@ def run_to_folder(config, folder, write=print, show_samples=True):
     write(f"final training loss {history.last('loss') or float('nan'):.5f}  "
           f"test loss {test_loss:.5f}  test accuracy {100 * test_accuracy:.2f}%")
 
+    # the model and metrics first: a disk that fills up costs figures, not the trained weights
+    save_model(model, os.path.join(folder, "model.npz"), metadata={"config": config.as_dict(), "loss": run.loss_name})
+    metrics = run_metrics(config, data, history, test_loss, test_accuracy, run.diagnosis)
+    metrics["predictions"] = [{"sample": i, "truth": int(t),
+                               "prediction": round(float(sc), 5) if scores.ndim == 1 else int(np.argmax(sc))}
+                              for i, (t, sc) in enumerate(zip(data.y_test, scores))]
+    metrics["gradient_norms"] = norms.norms  # per layer, per epoch: what gradients.png draws
+    metrics["test_is_training"] = test_scores is None  # a fixed set (XOR) is its own test set
+    test_curve = {"loss": test_scores.loss, "accuracy": test_scores.accuracy} if test_scores else None
+    if test_curve:
+        metrics["history"].update(test_loss=test_curve["loss"], test_accuracy=test_curve["accuracy"])
+    write_metrics(folder, metrics)
+
     name = config.dataset
     plots.comparison(data.X_test, data.y_test, y_pred, os.path.join(folder, "comparison.png"),
                      title=f"{name}: test set")
-    test_curve = {"loss": test_scores.loss, "accuracy": test_scores.accuracy} if test_scores else None
     plots.learning_curve(history, os.path.join(folder, "learning_curve.png"), title=f"{name}: learning curve",
                          test=test_curve, test_is_training=test_scores is None)
 
@@ -86,14 +98,4 @@ def run_to_folder(config, folder, write=print, show_samples=True):
                             title=f"{name}: network output, training points")
     write_network_figures(model, loss_fn, data.X_train.astype(config.dtype), norms.norms, folder, name)
     write_sample_trace(model, loss_fn, run.loss_name, data.X_train, data.y_train, folder)
-    save_model(model, os.path.join(folder, "model.npz"), metadata={"config": config.as_dict(), "loss": run.loss_name})
-    metrics = run_metrics(config, data, history, test_loss, test_accuracy, run.diagnosis)
-    metrics["predictions"] = [{"sample": i, "truth": int(t),
-                               "prediction": round(float(sc), 5) if scores.ndim == 1 else int(np.argmax(sc))}
-                              for i, (t, sc) in enumerate(zip(data.y_test, scores))]
-    metrics["gradient_norms"] = norms.norms  # per layer, per epoch: what gradients.png draws
-    metrics["test_is_training"] = test_scores is None  # a fixed set (XOR) is its own test set
-    if test_curve:
-        metrics["history"].update(test_loss=test_curve["loss"], test_accuracy=test_curve["accuracy"])
-    write_metrics(folder, metrics)
     return metrics

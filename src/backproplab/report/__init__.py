@@ -38,12 +38,16 @@ def write_report(folder):
     doc.heading(title, level=1, anchor="top")
     doc.para(f"{os.path.abspath(folder)}, written {datetime.datetime.now():%Y-%m-%d %H:%M} by backproplab "
              f"{__version__}", css="meta")
-    if lab:
-        lab_report(doc, folder)
-    else:
-        doc.contents()
-        for kind, path in sections:
-            (run_section if kind == "run" else sweep_section)(doc, path)
+    try:
+        if lab:
+            lab_report(doc, folder)
+        else:
+            doc.contents()
+            for kind, path in sections:
+                (run_section if kind == "run" else sweep_section)(doc, path)
+    except (KeyError, TypeError, IndexError) as e:  # a file that parses but is not what backproplab wrote
+        raise ConfigError(f"report: a run or sweep in {folder!r} has a missing or malformed field "
+                          f"({type(e).__name__}: {e}); run it again into a new folder") from None
     html_path = os.path.join(folder, "report.html")
     write_text(html_path, doc.page(title))
     write_text(os.path.join(folder, "report.md"), doc.markdown())

@@ -7,10 +7,14 @@ title says what it shows, so a caption never repeats it.
 import json
 import os
 
+from ..errors import ConfigError
 from ..experiments import point_label, read_results, read_spec, sentences, table, write_sweep_outputs
 from ..experiments.lab_questions import DATA_NAMES
+from ..limits import check_regular_file
 from ..tracing import Trace
 from .setup import SETUP_HEADER, setup_rows
+
+REWRITE = "remove the file, or train again to rewrite it"
 
 RUN_CAPTIONS = {
     "comparison.png": "Left, each test point in the colour of its true class; right, in the colour of the class the "
@@ -65,9 +69,18 @@ def find_sections(folder):
     return found
 
 
+def read_json(path):
+    """The JSON a run wrote to ``path``; one line for a special file or a damaged one."""
+    check_regular_file(path, "run file", REWRITE)  # a FIFO would block the read for ever
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except ValueError as e:  # JSONDecodeError and UnicodeDecodeError both are
+        raise ConfigError(f"{path!r} is damaged ({e}); {REWRITE}") from None
+
+
 def read_metrics(folder):
-    with open(os.path.join(folder, "metrics.json")) as f:
-        return json.load(f)
+    return read_json(os.path.join(folder, "metrics.json"))
 
 
 def _percent(value):
@@ -147,8 +160,7 @@ def prediction_rows(predictions):
 def trace_section(doc, path, level=4):
     """The run's trace.json (backproplab trace of one training point), folded, as HTML and Markdown,
     its headings at ``level``."""
-    with open(path) as f:
-        trace = Trace(json.load(f))
+    trace = Trace(read_json(path))
     summary = f"Backpropagation by hand: {trace.record['sample'].get('source', 'one training point')}"
     doc.folded(summary, trace.html(level=level), trace.markdown(level=level))
 

@@ -135,7 +135,7 @@ class RunConfig:
     factor: float = _field(
         0.5, "optimisation", "plateau: factor the rate is cut by", part="schedule",
         type=float, low=0.0, high=1.0, low_open=True, high_open=True)
-    epochs: int = _field(2000, "training", "passes over the data", type=int, low=1)
+    epochs: int = _field(2000, "training", "passes over the data", type=int, low=1, high=10_000_000)
     batch_size: int | None = _field(
         None, "training", "samples per update; 1 for per-sample SGD", type=int, low=1, none="full batch")
     shuffle: bool = _field(
