@@ -3,8 +3,10 @@ import math
 import numpy as np
 import pytest
 
-from backproplab.nn import Parameter
-from backproplab.optim import SGD, CosineAnnealingLR, ExponentialLR, ReduceLROnPlateau, StepLR
+from backproplab.data import count_batches
+from backproplab.nn import BCELoss, Linear, Parameter, Sequential, Sigmoid
+from backproplab.optim import SGD, CosineAnnealingLR, ExponentialLR, OneCycleLR, ReduceLROnPlateau, StepLR
+from backproplab.training import fit
 
 
 def _opt(lr=1.0):
@@ -38,3 +40,24 @@ def test_plateau_cuts_after_patience_bad_epochs():
     rates = _rates(schedule, 6, [1.0, 1.0, 1.0, 1.0, 0.5, 0.5])
     # epoch 1 improves; 2, 3 are bad (patience 2); the 3rd bad epoch (4) cuts.
     assert rates == [1.0, 1.0, 1.0, 0.5, 0.5, 0.5]
+
+
+def test_one_cycle_rises_to_lr_then_falls_to_its_floor():
+    schedule = OneCycleLR(_opt(0.4), total_steps=10, pct_start=0.5, div_factor=4.0, final_div_factor=10.0)
+    assert schedule.optimizer.lr == pytest.approx(0.1)  # lr / div_factor before the first step
+    rates = _rates(schedule, 10)
+    assert rates[3] == pytest.approx(0.4)  # the top at step pct_start * total_steps - 1 = 4
+    assert max(rates) <= 0.4 and rates[:4] == sorted(rates[:4]) and rates[4:] == sorted(rates[4:], reverse=True)
+    assert rates[8] == rates[9] == pytest.approx(0.01)  # lr / div_factor / final_div_factor from the last step on
+
+
+def test_fit_steps_a_per_batch_schedule_after_every_batch():
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((40, 2)), (rng.random(40) > 0.5).astype(int)
+    model = Sequential(Linear(2, 3, rng=0), Sigmoid(), Linear(3, 1, rng=0), Sigmoid())
+    optimizer = SGD(model.parameters(), lr=0.5)
+    schedule = OneCycleLR(optimizer, total_steps=3 * count_batches(40, 16))
+    history = fit(model, BCELoss(), optimizer, X, y, epochs=3, batch_size=16, schedule=schedule, seed=0)
+    assert schedule.epoch == 9  # 3 epochs of 3 batches
+    assert history.lr[-1] == pytest.approx(0.5 / 25 / 1e4)
+    assert history.lr[0] > 0.5 / 25  # well up the rise after the first epoch's three updates

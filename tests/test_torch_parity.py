@@ -272,6 +272,7 @@ SCHEDULE_SETTINGS = {
     "exponential": {"gamma": 0.98},
     "cosine": {"T_max": 30, "eta_min": 0.001},
     "plateau": {"factor": 0.5, "patience": 3},
+    "onecycle": {"total_steps": 120, "pct_start": 0.25},
 }
 
 

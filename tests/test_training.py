@@ -4,6 +4,7 @@ import pytest
 from backproplab import SGD, Adam, BCELoss, Linear, Sequential, Sigmoid, fit
 from backproplab.run import RunConfig, train
 from backproplab.data import xor_easy
+from backproplab.optim import SCHEDULES
 from backproplab.training import DivergenceWarning, TargetAccuracy
 
 
@@ -78,9 +79,11 @@ def test_other_data_sets_train_well(dataset, extra):
 
 @pytest.mark.parametrize("optimizer, lr", [("sgd", 2.0), ("momentum", 0.3), ("nesterov", 0.3),
                                            ("adagrad", 0.3), ("rmsprop", 0.01), ("adamw", 0.01)])
-@pytest.mark.parametrize("schedule", ["constant", "step", "exponential", "cosine", "plateau"])
+@pytest.mark.parametrize("schedule", list(SCHEDULES))
 def test_every_optimizer_and_schedule_solves_xor(optimizer, lr, schedule):
     gamma = 0.9995 if schedule == "exponential" else 0.5
+    if schedule == "onecycle" and optimizer == "sgd":
+        lr *= 2  # one cycle spends its first 30% climbing from lr/25: plain SGD needs a higher peak
     config = RunConfig(optimizer=optimizer, lr=lr, schedule=schedule, epochs=3000, gamma=gamma,
                        step_size=1000, patience=200, print_every=0, target_accuracy=1.0)
     assert train(config).history.accuracy[-1] == 1.0

@@ -56,12 +56,18 @@ def _constant(optimizer):
     return torch.optim.lr_scheduler.ConstantLR(optimizer, factor=1.0)  # PyTorch's default factor is 1/3
 
 
+def _onecycle(optimizer, **options):
+    """PyTorch's OneCycleLR takes max_lr explicitly and also cycles Adam's beta1 unless told not to."""
+    return torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=optimizer.param_groups[0]["lr"],
+                                               cycle_momentum=False, **options)
+
+
 # Counterparts that are not simply the class of the same name called with the same arguments.
 EXPLICIT = {
     "activation": {"softmax": _softmax},
     "loss": {"half_sse": _half_sse},
     "optimizer": {"momentum": _momentum, "nesterov": _nesterov},  # functions: SGD with momentum 0.9 by default
-    "schedule": {"constant": _constant},
+    "schedule": {"constant": _constant, "onecycle": _onecycle},
     "layer": {"Softmax": _softmax},
 }
 

@@ -4,7 +4,7 @@ Every generator of ``DATASETS`` is importable from here by its function name
 (``linear``, ``xor_easy``, ``spiral`` ...), read from the registry.
 """
 
-from .batching import batches, check_dataset, train_test_split
+from .batching import batches, check_dataset, count_batches, train_test_split
 from .synthetic import DATASETS
 
 _GENERATORS = {generator.__name__: generator for generator in DATASETS.values()}
@@ -16,4 +16,4 @@ def get_dataset(name):
     return DATASETS.get(name)
 
 
-__all__ = ["DATASETS", "batches", "check_dataset", "get_dataset", "train_test_split", *sorted(_GENERATORS)]
+__all__ = ["DATASETS", "batches", "check_dataset", "count_batches", "get_dataset", "train_test_split", *sorted(_GENERATORS)]

@@ -60,6 +60,11 @@ def train_test_split(X, y, test_size=0.25, seed=None):
     return X[train], X[test], y[train], y[test]
 
 
+def count_batches(n, batch_size=None):
+    """How many mini-batches ``batches(n, batch_size)`` yields: ceil(n / batch_size), 1 for full batch."""
+    return 1 if batch_size is None or batch_size >= n else -(-n // batch_size)
+
+
 def batches(n, batch_size=None, rng=None, shuffle=True):
     """Yield index arrays covering range(n) once, in mini-batches.
 

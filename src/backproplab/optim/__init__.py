@@ -8,6 +8,7 @@ from .schedules import (
     ConstantLR,
     CosineAnnealingLR,
     ExponentialLR,
+    OneCycleLR,
     ReduceLROnPlateau,
     Schedule,
     StepLR,
@@ -23,6 +24,6 @@ def get_optimizer(name, params, **kwargs):
 
 __all__ = [
     "OPTIMIZERS", "SCHEDULES", "Adagrad", "Adam", "AdamW", "ConstantLR", "CosineAnnealingLR",
-    "ExponentialLR", "Optimizer", "RMSprop", "ReduceLROnPlateau", "SGD", "Schedule", "StepLR",
+    "ExponentialLR", "OneCycleLR", "Optimizer", "RMSprop", "ReduceLROnPlateau", "SGD", "Schedule", "StepLR",
     "get_optimizer", "get_schedule", "momentum_sgd", "nesterov_sgd",
 ]

@@ -1,6 +1,6 @@
-"""Learning-rate schedules, stepped once per epoch as in PyTorch.
+"""Learning-rate schedules, stepped once per epoch as in PyTorch (``per_batch`` ones after every batch).
 
-Each holds the optimizer and sets ``optimizer.lr`` from the epoch count
+Each holds the optimizer and sets ``optimizer.lr`` from the count of steps taken
 (``base_lr`` is the rate the optimizer had when the schedule was made).
 """
 
@@ -15,7 +15,13 @@ SCHEDULES = Registry("schedule")
 
 
 class Schedule:
-    """Base: ``step()`` after each epoch advances ``epoch`` and sets the rate."""
+    """Base: ``step()`` after each epoch advances ``epoch`` and sets the rate.
+
+    A schedule with ``per_batch = True`` is stepped after every batch instead, so
+    ``epoch`` then counts batches (``fit`` and the run layer do this).
+    """
+
+    per_batch = False
 
     def __init__(self, optimizer):
         self.optimizer = optimizer
@@ -86,6 +92,46 @@ class CosineAnnealingLR(Schedule):
     def lr_at(self, epoch):
         cos = math.cos(math.pi * epoch / self.T_max)
         return self.eta_min + (self.base_lr - self.eta_min) * (1.0 + cos) / 2.0
+
+
+def _cosine_between(start, end, fraction):
+    """From ``start`` (fraction 0) to ``end`` (fraction 1) along half a cosine."""
+    return end + (start - end) * (1.0 + math.cos(math.pi * fraction)) / 2.0
+
+
+@SCHEDULES.register("onecycle")
+class OneCycleLR(Schedule):
+    """One cycle over the whole run, stepped after every batch (Smith's "super-convergence").
+
+    The rate starts at a = lr / div_factor, rises to lr over the first pct_start
+    of the total_steps, then falls to a / final_div_factor. With t the batches
+    taken, t1 = pct_start * total_steps - 1 and T = total_steps - 1:
+
+        lr_t = cos(a -> lr, t / t1)                               for t <= t1
+        lr_t = cos(lr -> a / final_div_factor, (t - t1) / (T - t1))   after
+
+    where cos(u -> v, p) = v + (u - v) (1 + cos(pi p)) / 2. The large middle rates
+    cross the loss landscape quickly; the long fall lets the weights settle. This
+    is PyTorch's OneCycleLR with anneal_strategy='cos' and cycle_momentum=False.
+    """
+
+    per_batch = True
+
+    def __init__(self, optimizer, total_steps=1000, pct_start=0.3, div_factor=25.0, final_div_factor=1e4):
+        super().__init__(optimizer)
+        self.total_steps = check_int("total_steps", total_steps, 2)
+        self.pct_start = check_number("pct_start", pct_start, 0.0, 1.0, low_open=True, high_open=True)
+        self.div_factor = check_number("div_factor", div_factor, 1.0)
+        self.final_div_factor = check_number("final_div_factor", final_div_factor, 1.0)
+        optimizer.lr = self.lr_at(0)
+
+    def lr_at(self, epoch):
+        start = self.base_lr / self.div_factor
+        rise_end, last = self.pct_start * self.total_steps - 1, self.total_steps - 1
+        t = min(epoch, last)  # past the end the rate stays at its floor
+        if t <= rise_end:
+            return _cosine_between(start, self.base_lr, t / rise_end if rise_end > 0 else 1.0)
+        return _cosine_between(self.base_lr, start / self.final_div_factor, (t - rise_end) / (last - rise_end))
 
 
 @SCHEDULES.register("plateau")

@@ -137,11 +137,12 @@ def _parameters(factory, registry):
     return {name: p for name, p in params.items() if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)}
 
 
-def constructor_arguments(factory, registry, config, values):
+def constructor_arguments(factory, registry, config, values, steps_per_epoch=1):
     """The entries of ``values`` (config names -> value) that ``factory`` takes, None meaning its default.
 
     The names are the constructor's own, except for this mapping from the flat config:
-    ``beta1``/``beta2`` -> ``betas`` and ``t_max`` -> ``T_max`` (default: ``--epochs``).
+    ``beta1``/``beta2`` -> ``betas``, ``t_max`` -> ``T_max`` (default: ``--epochs``) and, for
+    schedules stepped every batch, ``total_steps`` = ``--epochs`` x ``steps_per_epoch``.
     """
     params = _parameters(factory, registry)
     values = dict(values)
@@ -151,6 +152,8 @@ def constructor_arguments(factory, registry, config, values):
                            default[1] if values["beta2"] is None else values["beta2"])
     if "T_max" in params:
         values["T_max"] = values.get("t_max") or config.epochs
+    if "total_steps" in params:
+        values["total_steps"] = config.epochs * steps_per_epoch
     return {name: value for name, value in values.items() if name in params and value is not None}
 
 
@@ -165,7 +168,11 @@ def build_optimizer(config, params):
     return factory(params, **constructor_arguments(factory, OPTIMIZERS, config, _config_values(config, "optimizer")))
 
 
-def build_schedule(config, optimizer):
-    """The registered schedule ``config.schedule``, given every optimisation option its constructor takes."""
+def build_schedule(config, optimizer, steps_per_epoch=1):
+    """The registered schedule ``config.schedule``, given every optimisation option its constructor takes.
+
+    ``steps_per_epoch``, the batches in one epoch, sizes the schedules stepped every batch.
+    """
     factory = SCHEDULES.get(config.schedule)
-    return factory(optimizer, **constructor_arguments(factory, SCHEDULES, config, _config_values(config, "schedule")))
+    values = _config_values(config, "schedule")
+    return factory(optimizer, **constructor_arguments(factory, SCHEDULES, config, values, steps_per_epoch))

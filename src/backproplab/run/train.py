@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..data import count_batches
 from ..limits import check_size
 from ..nn import Sequential, get_loss
 from ..rng import spawn
@@ -81,7 +82,7 @@ def train(config, write=None, checkpoint=None, resume=False, progress_stream=Non
     check_batch_memory(model, data.X_train, config.batch_size)
     loss_fn = get_loss(head.loss, config.loss_reduction)
     optimizer = build_optimizer(config, model.parameters())
-    schedule = build_schedule(config, optimizer)
+    schedule = build_schedule(config, optimizer, count_batches(len(data.X_train), config.batch_size))
     callbacks = list(callbacks)  # the caller's (e.g. GradientNorms) come first
     if write is not None and config.print_every:
         if config.is_table:

@@ -6,7 +6,7 @@ import warnings
 
 import numpy as np
 
-from ..data.batching import batches, check_dataset
+from ..data.batching import batches, check_dataset, count_batches
 from ..errors import ConfigError
 from ..nn import Sequential
 from ..rng import as_generator
@@ -69,7 +69,7 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size=None, shuffle=Tru
     if verbose:
         callbacks = [*callbacks, KerasProgress(epochs, check_int("verbose", verbose, 0, 2))]
     history = history if history is not None else History()
-    n_batches = 1 if batch_size is None else -(-len(X) // batch_size)
+    n_batches = count_batches(len(X), batch_size)
     model.train()
     for cb in callbacks:
         cb.on_train_begin(history, model)
@@ -78,6 +78,7 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size=None, shuffle=Tru
     # an allocation and first-touch page faults every step.
     batched = batch_size is not None and batch_size < len(X)
     buffer = np.empty((batch_size, *X.shape[1:]), dtype=X.dtype) if batched else None
+    per_batch_schedule = getattr(schedule, "per_batch", False)  # e.g. one-cycle: a new rate every batch
     for epoch in range(history.epochs + 1, epochs + 1):
         for cb in callbacks:
             cb.on_epoch_begin(epoch, n_batches)
@@ -102,6 +103,8 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size=None, shuffle=Tru
             else:
                 model.backward(loss_fn.backward())
             optimizer.step()
+            if per_batch_schedule:
+                schedule.step()
             batch_correct = int(np.count_nonzero(loss_fn.predict(out) == yb))
             total_loss += summed_over_samples(loss_fn, loss, len(yb))
             correct += batch_correct
@@ -115,7 +118,7 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size=None, shuffle=Tru
             val_loss, val_accuracy = evaluate(model, loss_fn, *validation_data)
             history.val_loss.append(val_loss)
             history.val_accuracy.append(val_accuracy)
-        if schedule is not None:
+        if schedule is not None and not per_batch_schedule:
             schedule.step(history.val_loss[-1] if history.val_loss else history.loss[-1])
         history.seconds.append(time.perf_counter() - start)
         if any([cb.on_epoch_end(history, model) for cb in callbacks]):
