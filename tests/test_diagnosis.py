@@ -87,3 +87,15 @@ def test_sweep_results_name_the_diagnosis(tmp_path):
                  "--out", str(tmp_path / "sweep")]) == 0
     lines = (tmp_path / "sweep" / "results.jsonl").read_text().splitlines()
     assert json.loads(lines[0])["diagnosis"] == "stuck"
+
+
+def test_a_fix_never_suggests_what_the_run_already_does():
+    # the lab's network (Xavier, Adam) stopped on XOR's plateau, long before it learns
+    run = _run(epochs=50)
+    assert run.diagnosis.kind == "stuck"
+    assert "xavier" not in run.diagnosis.fix and "adam" not in run.diagnosis.fix
+    assert "more --epochs" in run.diagnosis.fix
+    # the same plateau under plain SGD from standard-normal weights is offered both
+    again = diagnose(run.history, run.model, run.loss_fn, run.data.X_train, run.data.y_train,
+                     settings={"init": "normal", "optimizer": "sgd"})
+    assert "--init xavier" in again.fix and "adam" in again.fix

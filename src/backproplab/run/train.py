@@ -114,5 +114,5 @@ def train(config, write=None, checkpoint=None, resume=False, progress_stream=Non
     # Looking inside the network on a few thousand training samples is enough, and bounded in memory.
     sample = slice(0, DIAGNOSIS_SAMPLES)
     diagnosis = diagnose(history, model, loss_fn, data.X_train[sample].astype(dtype, copy=False),
-                         data.y_train[sample])
+                         data.y_train[sample], settings={"init": config.init, "optimizer": config.optimizer})
     return TrainedRun(config, data, model, loss_fn, history, head.loss, diagnosis)

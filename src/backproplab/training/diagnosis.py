@@ -47,12 +47,26 @@ class Diagnosis:
         return {**asdict(self), "message": self.line()}
 
 
-def diagnose(history, model=None, loss_fn=None, X=None, y=None, *, good_accuracy=0.99):
+def _either(suggestions, settings):
+    """'a, b or c' of the suggestions the run does not already follow.
+
+    Each suggestion is its text, or (text, option, value) when it means setting ``option`` to
+    ``value``: dropped when ``settings[option]`` already is that value.
+    """
+    texts = [item if isinstance(item, str) else item[0] for item in suggestions
+             if isinstance(item, str) or settings.get(item[1]) != item[2]]
+    return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " or " + texts[-1]
+
+
+def diagnose(history, model=None, loss_fn=None, X=None, y=None, *, good_accuracy=0.99, settings=None):
     """The Diagnosis of a finished run, or None when its training accuracy reached ``good_accuracy``.
 
     ``model``, ``loss_fn`` and the training data (X, y) let it look inside the network
-    (outputs, ReLU and sigmoid units); without them only the History is read.
+    (outputs, ReLU and sigmoid units); without them only the History is read. ``settings``
+    (option -> value, e.g. {"init": "xavier", "optimizer": "adam"}) keeps a fix from
+    suggesting what the run already does.
     """
+    settings = settings or {}
     losses = np.asarray(history.loss, dtype=float)
     if history.diverged:
         return Diagnosis("diverged", f"the loss became non-finite at epoch {history.epochs + 1}",
@@ -78,7 +92,7 @@ def diagnose(history, model=None, loss_fn=None, X=None, y=None, *, good_accuracy
         return Diagnosis("saturated", f"{inside['pinned_hidden']:.0%} of the hidden sigmoid/tanh values are pinned "
                          f"at their bounds (accuracy {accuracy:.0%})",
                          "pre-activations too large, from big steps or big initial weights",
-                         "a lower learning rate or --init xavier")
+                         _either(["a lower learning rate", ("--init xavier", "init", "xavier")], settings))
     if grown:
         return Diagnosis("diverged", f"the loss grew from {losses[0]:.3g} to {losses[-1]:.3g}",
                          "steps that overshoot further each time (finite, but growing)",
@@ -95,7 +109,7 @@ def diagnose(history, model=None, loss_fn=None, X=None, y=None, *, good_accuracy
     if inside and (inside["spread"] < CONSTANT_SPREAD or _near(losses[-1], inside["prior_loss"])):
         return Diagnosis("stuck", f"the network gives almost the same output for every point (loss "
                          f"{losses[-1]:.3g}, the class prior's {inside['prior_loss']:.3g})",
-                         inside["stuck_cause"], inside["stuck_fix"])
+                         inside["stuck_cause"], _either(inside["stuck_fix"], settings))
     return Diagnosis("not_converged", f"training accuracy {accuracy:.0%}, the loss flat at {losses[-1]:.3g}",
                      "a plateau or a local minimum the optimizer does not leave",
                      "another seed, more hidden units, or another optimizer or learning rate")
@@ -157,9 +171,10 @@ def _look_inside(model, loss_fn, X, y):
     spread = float(np.ptp(column[finite])) if finite.any() else 0.0
     stuck_cause, stuck_fix = (
         ("no hidden activation: the network is one linear function, which cannot separate this data",
-         "a hidden activation such as tanh or sigmoid") if linear_only else
+         ["a hidden activation such as tanh or sigmoid"]) if linear_only else
         ("gradients too small to break away from the average answer (vanishing through saturated units, "
-         "or too small a learning rate)", "a larger learning rate, --init xavier, or another optimizer such as adam"))
+         "or too small a learning rate)", ["more --epochs", "a larger learning rate", ("--init xavier", "init", "xavier"),
+                                           ("another optimizer such as adam", "optimizer", "adam")]))
     return {
         "dead": dead / (dead + alive) if dead + alive else None,
         "pinned_hidden": pinned / values if values else None,
