@@ -62,7 +62,7 @@ def network_diagram(weights, maps, extent, path=None, title="", layer_names=None
         label = names[col] + (f"\n(first {shown[col]} of {m.shape[0]})" if m.shape[0] > shown[col] else "")
         ax.text(gap * col, -0.75, label, ha="center", va="top", fontsize=9)
     ax.text(gap * (n_cols - 1) / 2, -2.05, "neuron colour: its output over the input square, blue low, red high\n"
-            "(each neuron on its own scale; neurons.png has the values)", ha="center", va="bottom", fontsize=8,
+            "(each neuron on its own colour scale; the neuron maps give the values)", ha="center", va="bottom", fontsize=8,
             color="#444444")
     ax.plot([], [], color=_SIGN[True], lw=2, label="weight > 0")
     ax.plot([], [], color=_SIGN[False], lw=2, label="weight < 0")
