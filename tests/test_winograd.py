@@ -6,7 +6,7 @@ import pytest
 from backproplab import ConfigError, load_model, save_model
 from backproplab.gradcheck import gradcheck
 from backproplab.nn import Conv2d, Sequential, winograd
-from backproplab.nn.conv import WINOGRAD_MIN_IN_CHANNELS
+from backproplab.nn.conv import WINOGRAD_MIN_IN_CHANNELS, WINOGRAD_MIN_OUTPUT_PIXELS
 
 TOLERANCE = 1e-7
 # (in channels, out channels, H, W, padding): odd and even outputs, square and not
@@ -107,26 +107,33 @@ def test_winograd_matches_pytorch(geometry, dtype, rtol, rng):
     np.testing.assert_allclose(layer.bias.grad, bias.grad.numpy(), rtol=rtol, atol=rtol * 10)
 
 
-@pytest.mark.parametrize("args, kwargs, expected", [
-    ((1, 32, 3), {}, 1 >= WINOGRAD_MIN_IN_CHANNELS),
-    ((32, 64, 3), {}, 32 >= WINOGRAD_MIN_IN_CHANNELS),
-    ((WINOGRAD_MIN_IN_CHANNELS, 8, 3), {"padding": 1}, True),
-    ((WINOGRAD_MIN_IN_CHANNELS - 1, 8, 3), {}, False),
-    ((64, 64, 3), {"stride": 2}, False),
-    ((64, 64, 5), {}, False),
-    ((64, 64, (3, 1)), {}, False),
-    ((1, 2, 3), {"algorithm": "winograd"}, True),
-    ((64, 64, 3), {"algorithm": "im2col"}, False),
+BIG = (16, 16)  # WINOGRAD_MIN_OUTPUT_PIXELS
+
+
+@pytest.mark.parametrize("args, kwargs, out_size, expected", [
+    ((1, 32, 3), {}, (26, 26), "im2col"),     # the MNIST CNN's first layer: one input channel
+    ((32, 64, 3), {}, (11, 11), "im2col"),    # its second: 121 output pixels
+    ((32, 32, 3), {"padding": 1}, (28, 28), "winograd"),
+    ((WINOGRAD_MIN_IN_CHANNELS, 8, 3), {}, BIG, "winograd"),
+    ((WINOGRAD_MIN_IN_CHANNELS - 1, 8, 3), {}, BIG, "im2col"),
+    ((64, 64, 3), {}, (16, 15), "im2col"),
+    ((64, 64, 3), {"stride": 2}, BIG, "im2col"),
+    ((64, 64, 5), {}, BIG, "im2col"),
+    ((64, 64, (3, 1)), {}, BIG, "im2col"),
+    ((1, 2, 3), {"algorithm": "winograd"}, (3, 3), "winograd"),
+    ((64, 64, 3), {"algorithm": "im2col"}, BIG, "im2col"),
 ])
-def test_auto_follows_the_rule_and_a_forced_algorithm_is_kept(args, kwargs, expected):
-    assert Conv2d(*args, **kwargs).uses_winograd is expected
+def test_auto_follows_the_rule_and_a_forced_algorithm_is_kept(args, kwargs, out_size, expected):
+    assert WINOGRAD_MIN_OUTPUT_PIXELS == BIG[0] * BIG[1]
+    assert Conv2d(*args, **kwargs).algorithm_for(out_size) == expected
 
 
 def test_forward_runs_the_algorithm_it_says(rng):
-    x = rng.standard_normal((2, WINOGRAD_MIN_IN_CHANNELS, 6, 6))
-    for algorithm, expected in [("auto", "winograd"), ("im2col", "im2col")]:
-        layer = Conv2d(WINOGRAD_MIN_IN_CHANNELS, 2, 3, algorithm=algorithm)
-        layer.forward(x)
+    c_in = WINOGRAD_MIN_IN_CHANNELS
+    for algorithm, size, expected in [("auto", 18, "winograd"), ("auto", 17, "im2col"), ("im2col", 18, "im2col"),
+                                      ("winograd", 5, "winograd")]:
+        layer = Conv2d(c_in, 2, 3, algorithm=algorithm)
+        layer.forward(rng.standard_normal((1, c_in, size, size)))
         assert layer._cache[0] == expected
 
 

@@ -13,9 +13,12 @@ from .module import Module, Parameter
 from .windows import check_image_batch, offset_slices, output_size, pair
 
 ALGORITHMS = ("auto", "im2col", "winograd")
-# "auto" takes Winograd for 3x3 stride-1 layers with at least this many input channels: below it
-# the transforms of V and M cost more than the products save (benchmarks/conv_layers.py).
-WINOGRAD_MIN_IN_CHANNELS = 8
+# "auto" takes Winograd for 3x3 stride-1 layers with at least this many input channels and output
+# pixels. Below, its transforms (four times the output in V and M) cost more than its products
+# save; on larger images im2col's column matrix and col2im adds leave the cache and Winograd,
+# which works on groups of samples, pulls ahead (benchmarks/conv_layers.py).
+WINOGRAD_MIN_IN_CHANNELS = 16
+WINOGRAD_MIN_OUTPUT_PIXELS = 16 * 16
 
 
 class Conv2d(Module):
@@ -45,8 +48,9 @@ class Conv2d(Module):
     Winograd's F(2x2, 3x3) (``winograd.py``: 16 products over channels, 2.25x
     fewer multiplications), the same function to float rounding;
     ``"im2col"`` always uses the matrix above; ``"auto"`` (the default) takes
-    Winograd where it is faster: 3x3, stride 1 and at least
-    ``WINOGRAD_MIN_IN_CHANNELS`` input channels.
+    Winograd where it measured faster: 3x3, stride 1, at least
+    ``WINOGRAD_MIN_IN_CHANNELS`` input channels and ``WINOGRAD_MIN_OUTPUT_PIXELS``
+    output pixels (Ho * Wo). ``algorithm_for`` says which one runs.
     """
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, *,
@@ -72,12 +76,13 @@ class Conv2d(Module):
         self.weight.data[...] = get_initializer(self.init)(self.weight.data.shape, rng)
         self.bias.data[...] = 0
 
-    @property
-    def uses_winograd(self):
-        """Whether forward runs Winograd's F(2x2, 3x3): forced, or chosen by the "auto" rule."""
+    def algorithm_for(self, out_size):
+        """"winograd" or "im2col": the algorithm forward runs for outputs of (Ho, Wo), forced or by the rule."""
         if self.algorithm != "auto":
-            return self.algorithm == "winograd"
-        return self._winograd_fits() and self.in_channels >= WINOGRAD_MIN_IN_CHANNELS
+            return self.algorithm
+        pixels = out_size[0] * out_size[1]
+        large = self.in_channels >= WINOGRAD_MIN_IN_CHANNELS and pixels >= WINOGRAD_MIN_OUTPUT_PIXELS
+        return "winograd" if self._winograd_fits() and large else "im2col"
 
     def _winograd_fits(self):
         return self.kernel_size == (3, 3) and self.stride == (1, 1)
@@ -90,7 +95,7 @@ class Conv2d(Module):
         (ph, pw), (kh, kw), (sh, sw) = self.padding, self.kernel_size, self.stride
         if ph or pw:
             xl = np.pad(xl, ((0, 0), (ph, ph), (pw, pw), (0, 0)))
-        if self.uses_winograd:
+        if self.algorithm_for((ho, wo)) == "winograd":
             out, cache = winograd.forward(xl, self.weight.data, (ho, wo))
             out += self.bias.data
             self._cache = ("winograd", cache)

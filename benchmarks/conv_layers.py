@@ -1,0 +1,156 @@
+"""Per-layer convolution timings: im2col against Winograd F(2x2, 3x3) against PyTorch.
+
+    python benchmarks/conv_layers.py [--rounds 15] [--batch 64] [--threads 2] [--layers NAME,...] [--cpu-time]
+
+For every layer below, in float32 with a batch of 64, it times the forward
+and the backward pass (the input gradient included, except for a first layer,
+whose input gradient training never computes: there backward is
+``backward_params``, and PyTorch is asked for the weight gradient only).
+Implementations run in alternation (A B C A B C ...), one sample per round,
+so a noisy machine slows all of them alike; the table gives medians and
+min-max in milliseconds, and which algorithm ``Conv2d(algorithm="auto")``
+picks. BLAS and OpenMP get the same number of threads, set before NumPy loads.
+
+``--cpu-time`` times with the CPU time of the process instead of the wall
+clock: with ``--threads 1`` that is the work done, whatever else the machine
+runs (a shared machine's other processes only stretch the wall clock), so
+it ranks the algorithms on a busy machine. With more threads it also counts
+the time BLAS threads spend waiting for each other, so keep it for one thread.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+
+# (name, in channels, out channels, image size, padding, first layer)
+LAYERS = [
+    ("cnn conv1 1->32 28x28", 1, 32, 28, 0, True),
+    ("cnn conv2 32->64 13x13", 32, 64, 13, 0, False),
+    ("64->64 13x13 pad 1", 64, 64, 13, 1, False),
+    ("64->64 28x28 pad 1", 64, 64, 28, 1, False),
+    ("32->32 28x28 pad 1", 32, 32, 28, 1, False),
+    ("32->32 20x20 pad 1", 32, 32, 20, 1, False),
+    ("32->32 16x16 pad 1", 32, 32, 16, 1, False),
+    ("16->32 28x28 pad 1", 16, 32, 28, 1, False),
+    ("8->16 28x28 pad 1", 8, 16, 28, 1, False),
+    ("4->16 28x28 pad 1", 4, 16, 28, 1, False),
+]
+IMPLEMENTATIONS = ("im2col", "winograd", "pytorch")
+
+
+def _torch(c_in, c_out, x, padding, first):
+    import torch
+
+    conv = torch.nn.Conv2d(c_in, c_out, 3, padding=padding)
+    xt = torch.from_numpy(x).requires_grad_(not first)
+    state = {}
+
+    def forward():
+        state["out"] = conv(xt)
+
+    def backward():
+        out = state["out"]
+        inputs = (conv.weight, conv.bias) if first else (conv.weight, conv.bias, xt)
+        torch.autograd.grad(out, inputs, torch.ones_like(out))
+    return forward, backward
+
+
+CLOCK = time.perf_counter
+
+
+def _time(fn):
+    start = CLOCK()
+    fn()
+    return CLOCK() - start
+
+
+def measure(layer, rounds, batch):
+    """{implementation: {"forward": [seconds], "backward": [seconds]}} and auto's choice."""
+    import numpy as np
+
+    from backproplab.nn import Conv2d
+
+    name, c_in, c_out, size, padding, first = layer
+    x = np.random.default_rng(0).standard_normal((batch, size, size, c_in), dtype=np.float32).transpose(0, 3, 1, 2)
+    runners = {}
+    for algorithm in ("im2col", "winograd"):
+        conv = Conv2d(c_in, c_out, 3, padding=padding, rng=0, dtype=np.float32, algorithm=algorithm)
+        runners[algorithm] = _our_steps(conv, x, first)
+    runners["pytorch"] = _torch(c_in, c_out, x, padding, first)
+    samples = {impl: {"forward": [], "backward": []} for impl in runners}
+    for impl, (forward, backward) in runners.items():  # warm-up
+        forward()
+        backward()
+    for _ in range(rounds):
+        for impl, (forward, backward) in runners.items():
+            samples[impl]["forward"].append(_time(forward))
+            samples[impl]["backward"].append(_time(backward))
+    out_size = (size + 2 * padding - 2,) * 2
+    return samples, Conv2d(c_in, c_out, 3, padding=padding, rng=0).algorithm_for(out_size)
+
+
+def _our_steps(conv, x, first):
+    import numpy as np
+
+    state = {}
+
+    def forward():
+        state["out"] = conv.forward(x)
+
+    def backward():
+        dout = state.get("dout")
+        if dout is None:
+            dout = state["dout"] = np.ones_like(state["out"])
+        (conv.backward_params if first else conv.backward)(dout)
+    return forward, backward
+
+
+def format_rows(layer, samples, auto):
+    name = layer[0]
+    lines = []
+    for impl, passes in samples.items():
+        cells = []
+        for which in ("forward", "backward"):
+            s = [t * 1e3 for t in passes[which]]
+            cells.append(f"{statistics.median(s):7.2f} ({min(s):6.2f}-{max(s):6.2f})")
+        total = statistics.median(passes["forward"]) + statistics.median(passes["backward"])
+        mark = " <- auto" if impl == auto else ""
+        lines.append(f"{name:<24} {impl:<9} {cells[0]:>24} {cells[1]:>24} {total * 1e3:8.2f}{mark}")
+    return lines
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--layers", help="comma-separated names (or name prefixes) of the layers to time")
+    parser.add_argument("--cpu-time", action="store_true", help="time with the process's CPU time (for --threads 1)")
+    args = parser.parse_args(argv)
+    global CLOCK
+    CLOCK = time.process_time if args.cpu_time else time.perf_counter
+    for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[variable] = str(args.threads)  # before NumPy and PyTorch load
+    import torch
+
+    torch.set_num_threads(args.threads)
+    layers = LAYERS
+    if args.layers:
+        wanted = args.layers.split(",")
+        layers = [layer for layer in LAYERS if any(layer[0].startswith(w) for w in wanted)]
+    header = (f"{'layer':<24} {'algorithm':<9} {'forward ms median (min-max)':>24} "
+              f"{'backward ms median (min-max)':>24} {'sum ms':>8}")
+    clock = "CPU time" if args.cpu_time else "wall clock"
+    print(f"batch {args.batch}, float32, {args.threads} threads, {args.rounds} alternating rounds, {clock}", flush=True)
+    print(header)
+    print("-" * len(header), flush=True)
+    for layer in layers:
+        samples, auto = measure(layer, args.rounds, args.batch)
+        print("\n".join(format_rows(layer, samples, auto)), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
