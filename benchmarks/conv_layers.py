@@ -1,6 +1,7 @@
 """Per-layer convolution timings: im2col against Winograd F(2x2, 3x3) against PyTorch.
 
     python benchmarks/conv_layers.py [--rounds 15] [--batch 64] [--threads 2] [--layers NAME,...] [--cpu-time]
+    python benchmarks/conv_layers.py --cnn-step [--rounds 15] [--threads 2] [--cpu-time]
 
 For every layer below, in float32 with a batch of 64, it times the forward
 and the backward pass (the input gradient included, except for a first layer,
@@ -10,6 +11,10 @@ Implementations run in alternation (A B C A B C ...), one sample per round,
 so a noisy machine slows all of them alike; the table gives medians and
 min-max in milliseconds, and which algorithm ``Conv2d(algorithm="auto")``
 picks. BLAS and OpenMP get the same number of threads, set before NumPy loads.
+
+``--cnn-step`` times instead one whole training step (forward, cross-entropy,
+backward, Adam) of the bench's MNIST CNN (``cnn-epoch``), with its second
+convolution as im2col (what auto picks) and as Winograd, against PyTorch.
 
 ``--cpu-time`` times with the CPU time of the process instead of the wall
 clock: with ``--threads 1`` that is the work done, whatever else the machine
@@ -107,6 +112,59 @@ def _our_steps(conv, x, first):
     return forward, backward
 
 
+def cnn_steps(batch):
+    """{name: one training step}: the bench's CNN with each algorithm for conv2, and PyTorch's."""
+    import numpy as np
+    import torch
+
+    from backproplab.nn import Conv2d, CrossEntropyLoss, Flatten, Linear, MaxPool2d, ReLU, Sequential
+    from backproplab.optim import Adam
+
+    rng = np.random.default_rng(0)
+    x = rng.random((batch, 1, 28, 28), dtype=np.float32)
+    y = rng.integers(0, 10, batch)
+    steps = {}
+    for algorithm in ("im2col", "winograd"):
+        r = np.random.default_rng(0)
+        model = Sequential(Conv2d(1, 32, 3, rng=r), MaxPool2d(2), ReLU(),
+                           Conv2d(32, 64, 3, rng=r, algorithm=algorithm), MaxPool2d(2), ReLU(), Flatten(),
+                           Linear(1600, 128, init="he", rng=r), ReLU(), Linear(128, 10, init="he", rng=r)
+                           ).to(np.float32)
+        steps[f"conv2 {algorithm}"] = _our_step(model, CrossEntropyLoss(), Adam(model.parameters(), lr=1e-3), x, y)
+    nn = torch.nn
+    net = nn.Sequential(nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(32, 64, 3), nn.ReLU(),
+                        nn.MaxPool2d(2), nn.Flatten(), nn.Linear(1600, 128), nn.ReLU(), nn.Linear(128, 10))
+    optimizer, loss = torch.optim.Adam(net.parameters(), lr=1e-3), nn.CrossEntropyLoss()
+    xt, yt = torch.from_numpy(x), torch.from_numpy(y)
+
+    def torch_step():
+        optimizer.zero_grad()
+        loss(net(xt), yt).backward()
+        optimizer.step()
+    steps["pytorch"] = torch_step
+    return steps
+
+
+def _our_step(model, loss, optimizer, x, y):
+    def step():
+        loss.forward(model.forward(x), y)
+        optimizer.zero_grad()
+        model.backward(loss.backward(), input_grad=False)
+        optimizer.step()
+    return step
+
+
+def measure_cnn_steps(rounds, batch):
+    steps = cnn_steps(batch)
+    samples = {name: [] for name in steps}
+    for step in steps.values():  # warm-up
+        step()
+    for _ in range(rounds):
+        for name, step in steps.items():
+            samples[name].append(_time(step))
+    return samples
+
+
 def format_rows(layer, samples, auto):
     name = layer[0]
     lines = []
@@ -128,6 +186,7 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--layers", help="comma-separated names (or name prefixes) of the layers to time")
     parser.add_argument("--cpu-time", action="store_true", help="time with the process's CPU time (for --threads 1)")
+    parser.add_argument("--cnn-step", action="store_true", help="time a whole training step of the bench's CNN")
     args = parser.parse_args(argv)
     global CLOCK
     CLOCK = time.process_time if args.cpu_time else time.perf_counter
@@ -136,14 +195,21 @@ def main(argv=None):
     import torch
 
     torch.set_num_threads(args.threads)
+    clock = "CPU time" if args.cpu_time else "wall clock"
+    print(f"batch {args.batch}, float32, {args.threads} threads, {args.rounds} alternating rounds, {clock}", flush=True)
+    if args.cnn_step:
+        samples = measure_cnn_steps(args.rounds, args.batch)
+        print(f"{'training step of the bench CNN':<32} {'ms median (min-max)':>24}")
+        for name, s in samples.items():
+            s = [t * 1e3 for t in s]
+            print(f"{name:<32} {statistics.median(s):8.2f} ({min(s):6.2f}-{max(s):6.2f})")
+        return 0
     layers = LAYERS
     if args.layers:
         wanted = args.layers.split(",")
         layers = [layer for layer in LAYERS if any(layer[0].startswith(w) for w in wanted)]
     header = (f"{'layer':<24} {'algorithm':<9} {'forward ms median (min-max)':>24} "
               f"{'backward ms median (min-max)':>24} {'sum ms':>8}")
-    clock = "CPU time" if args.cpu_time else "wall clock"
-    print(f"batch {args.batch}, float32, {args.threads} threads, {args.rounds} alternating rounds, {clock}", flush=True)
     print(header)
     print("-" * len(header), flush=True)
     for layer in layers:

@@ -77,7 +77,7 @@ class Conv2d(Module):
         self.bias.data[...] = 0
 
     def algorithm_for(self, out_size):
-        """"winograd" or "im2col": the algorithm forward runs for outputs of (Ho, Wo), forced or by the rule."""
+        """The algorithm forward runs for outputs of (Ho, Wo), "winograd" or "im2col": forced, or by the rule."""
         if self.algorithm != "auto":
             return self.algorithm
         pixels = out_size[0] * out_size[1]
