@@ -37,9 +37,12 @@ class Conv2d(Module):
     and dx is dxp without its padding.
 
     How: the image is viewed channels-last (N, H, W, C) and every receptive
-    field is copied into one row of a matrix ``cols`` (N*Ho*Wo, kh*kw*C_in)
+    field is copied into one row of a matrix ``cols`` (N*Ho*Wo, kh*kw*C_in + 1)
     through a strided view (im2col), so the convolution is one matrix product
-    and dW another. The input gradient is one product per kernel offset
+    and dW another. The last column of ``cols`` is all ones, so the bias is
+    the weight of a constant input: out = cols @ [W b]^T, and cols^T dout
+    holds dW and, in its last row, db = sum of dout (no extra passes over
+    the output for either). The input gradient is one product per kernel offset
     (i, j), added into the matching strided slice of dxp (col2im): kh*kw
     vectorised steps. Outputs stay channels-last in memory (seen as NCHW, no
     copy), so the next layer's channels-last view is free.
@@ -103,9 +106,13 @@ class Conv2d(Module):
         s_n, s_h, s_w, s_c = xl.strides
         windows = as_strided(xl, shape=(n, ho, wo, kh, kw, c),
                              strides=(s_n, sh * s_h, sw * s_w, s_h, s_w, s_c), writeable=False)
-        cols = windows.reshape(n * ho * wo, kh * kw * c)  # copies: one receptive field per row
-        out = cols @ self._weight_matrix().T
-        out += self.bias.data
+        cols = np.empty((n, ho, wo, kh * kw * c + 1), dtype=xl.dtype)
+        # one receptive field per row (copied), then the constant 1 that multiplies the bias
+        np.copyto(np.reshape(cols[..., :-1], windows.shape, copy=False), windows)
+        cols[..., -1] = 1
+        cols = cols.reshape(n * ho * wo, -1)
+        weight_and_bias = np.concatenate([self._weight_matrix(), self.bias.data[:, None]], axis=1)
+        out = cols @ weight_and_bias.T
         self._cache = ("im2col", (cols, xl.shape, (ho, wo)))
         # (N, Ho, Wo, C_out) in memory, seen as (N, C_out, Ho, Wo): no copy.
         return out.reshape(n, ho, wo, self.out_channels).transpose(0, 3, 1, 2)
@@ -128,15 +135,17 @@ class Conv2d(Module):
         algorithm, cache = self.saved(self._cache)
         dout_l = dout.transpose(0, 2, 3, 1)  # (N, Ho, Wo, C_out): a view when dout is channels-last
         dout2 = np.ascontiguousarray(dout_l).reshape(-1, self.out_channels)
-        self.bias.grad += F.column_sum(dout2)
         if algorithm == "winograd":
+            self.bias.grad += F.column_sum(dout2)
             dweight, dxp = winograd.backward(dout2.reshape(dout_l.shape), cache, input_grad)
             self.weight.grad += dweight
             return dxp
         cols, padded_shape, out_size = cache
         o, c, kh, kw = self.weight.data.shape
-        # (cols^T dout)^T rather than dout^T cols: the same dW, and BLAS is faster this way round
-        self.weight.grad += (cols.T @ dout2).T.reshape(o, kh, kw, c).transpose(0, 3, 1, 2)
+        # cols^T dout rather than dout^T cols: the same products, and BLAS is faster this way round
+        grad = (cols.T @ dout2).T  # (C_out, kh*kw*C_in + 1): [dW db]
+        self.weight.grad += grad[:, :-1].reshape(o, kh, kw, c).transpose(0, 3, 1, 2)
+        self.bias.grad += grad[:, -1]
         return self._col2im(dout2, padded_shape, out_size) if input_grad else None
 
     def _col2im(self, dout2, padded_shape, out_size):
