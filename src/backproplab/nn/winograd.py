@@ -124,7 +124,7 @@ def forward(xp, weight, out_size):
     """The convolution of the padded channels-last xp (N, Hp, Wp, C_in) with weight (C_out, C_in, 3, 3).
 
     Returns out (N, Ho, Wo, C_out), channels-last and without bias, and the
-    cache for ``backward``: per group of samples, its (V, U).
+    cache for ``backward``: every group of samples with its V, and U.
     """
     u = filter_transform(weight)                       # U[xi] (C_in, C_out), shared by every group
     out = np.empty((xp.shape[0], *out_size, weight.shape[0]), dtype=xp.dtype)
