@@ -17,9 +17,9 @@ backward, Adam) of the bench's MNIST CNN (``cnn-epoch``), with its second
 convolution as im2col (what auto picks) and as Winograd, against PyTorch.
 
 ``--cpu-time`` times with the CPU time of the process instead of the wall
-clock: with ``--threads 1`` that is the work done, whatever else the machine
-runs (a shared machine's other processes only stretch the wall clock), so
-it ranks the algorithms on a busy machine. With more threads it also counts
+clock: with ``--threads 1`` that is the work done, which other processes on
+a shared machine stretch far less than the wall clock (only through shared
+caches), so it ranks the algorithms on a busy machine. With more threads it also counts
 the time BLAS threads spend waiting for each other, so keep it for one thread.
 """
 
@@ -42,7 +42,6 @@ LAYERS = [
     ("8->16 28x28 pad 1", 8, 16, 28, 1, False),
     ("4->16 28x28 pad 1", 4, 16, 28, 1, False),
 ]
-IMPLEMENTATIONS = ("im2col", "winograd", "pytorch")
 
 
 def _torch(c_in, c_out, x, padding, first):
@@ -62,16 +61,13 @@ def _torch(c_in, c_out, x, padding, first):
     return forward, backward
 
 
-CLOCK = time.perf_counter
-
-
-def _time(fn):
-    start = CLOCK()
+def _time(fn, clock):
+    start = clock()
     fn()
-    return CLOCK() - start
+    return clock() - start
 
 
-def measure(layer, rounds, batch):
+def measure(layer, rounds, batch, clock):
     """{implementation: {"forward": [seconds], "backward": [seconds]}} and auto's choice."""
     import numpy as np
 
@@ -90,8 +86,8 @@ def measure(layer, rounds, batch):
         backward()
     for _ in range(rounds):
         for impl, (forward, backward) in runners.items():
-            samples[impl]["forward"].append(_time(forward))
-            samples[impl]["backward"].append(_time(backward))
+            samples[impl]["forward"].append(_time(forward, clock))
+            samples[impl]["backward"].append(_time(backward, clock))
     out_size = (size + 2 * padding - 2,) * 2
     return samples, Conv2d(c_in, c_out, 3, padding=padding, rng=0).algorithm_for(out_size)
 
@@ -154,14 +150,14 @@ def _our_step(model, loss, optimizer, x, y):
     return step
 
 
-def measure_cnn_steps(rounds, batch):
+def measure_cnn_steps(rounds, batch, clock):
     steps = cnn_steps(batch)
     samples = {name: [] for name in steps}
     for step in steps.values():  # warm-up
         step()
     for _ in range(rounds):
         for name, step in steps.items():
-            samples[name].append(_time(step))
+            samples[name].append(_time(step, clock))
     return samples
 
 
@@ -188,17 +184,17 @@ def main(argv=None):
     parser.add_argument("--cpu-time", action="store_true", help="time with the process's CPU time (for --threads 1)")
     parser.add_argument("--cnn-step", action="store_true", help="time a whole training step of the bench's CNN")
     args = parser.parse_args(argv)
-    global CLOCK
-    CLOCK = time.process_time if args.cpu_time else time.perf_counter
+    clock = time.process_time if args.cpu_time else time.perf_counter
     for variable in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[variable] = str(args.threads)  # before NumPy and PyTorch load
     import torch
 
     torch.set_num_threads(args.threads)
-    clock = "CPU time" if args.cpu_time else "wall clock"
-    print(f"batch {args.batch}, float32, {args.threads} threads, {args.rounds} alternating rounds, {clock}", flush=True)
+    clock_name = "CPU time" if args.cpu_time else "wall clock"
+    print(f"batch {args.batch}, float32, {args.threads} threads, {args.rounds} alternating rounds, {clock_name}",
+          flush=True)
     if args.cnn_step:
-        samples = measure_cnn_steps(args.rounds, args.batch)
+        samples = measure_cnn_steps(args.rounds, args.batch, clock)
         print(f"{'training step of the bench CNN':<32} {'ms median (min-max)':>24}")
         for name, s in samples.items():
             s = [t * 1e3 for t in s]
@@ -213,7 +209,7 @@ def main(argv=None):
     print(header)
     print("-" * len(header), flush=True)
     for layer in layers:
-        samples, auto = measure(layer, args.rounds, args.batch)
+        samples, auto = measure(layer, args.rounds, args.batch, clock)
         print("\n".join(format_rows(layer, samples, auto)), flush=True)
     return 0
 
