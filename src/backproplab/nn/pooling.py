@@ -72,9 +72,11 @@ class MaxPool2d(_Pool2d):
 
     def backward(self, dout):
         xp, argmax, out_size = self.saved(self._cache)
-        dxp = np.zeros_like(xp, dtype=dout.dtype)
         (kh, kw), (sh, sw) = self.kernel_size, self.stride
         disjoint = sh >= kh and sw >= kw  # each input lies in at most one window: assign, not add
+        # Windows that tile xp exactly assign every element below: no need to zero it first.
+        tiled = disjoint and (sh, sw) == (kh, kw) and (kh * out_size[0], kw * out_size[1]) == xp.shape[2:]
+        dxp = (np.empty_like if tiled else np.zeros_like)(xp, dtype=dout.dtype)
         for k, (hs, ws) in enumerate(self._offsets(out_size)):
             routed = np.multiply(dout, argmax == k, out=dxp[:, :, hs, ws] if disjoint else None)
             if not disjoint:
