@@ -627,7 +627,7 @@ def test_an_output_that_is_a_fifo_or_device_is_refused_not_replaced(tmp_path, ki
 
 def test_an_epoch_count_beyond_the_limit_is_refused():
     # 10^20 epochs would run until stopped, its history growing every epoch
-    assert_one_line_refusal(run_capped("train", "--epochs", str(10**20)), "--epochs", "<= 1e+07",
+    assert_one_line_refusal(run_capped("train", "--epochs", str(10**20)), "--epochs must be an integer >= 1 and <= 10,000,000",
                             str(10**20))
 
 

@@ -14,12 +14,17 @@ import numbers
 from .errors import ConfigError, lookup
 
 
+def _shown(bound):
+    """A bound as a reader writes it: 10,000,000 for a whole number, 1e-08 or 0.5 otherwise."""
+    return f"{bound:,}" if isinstance(bound, int) else f"{bound:g}"
+
+
 def _rule(low, high, low_open, high_open):
     parts = []
     if low is not None and low != -math.inf:
-        parts.append(f"{'>' if low_open else '>='} {low:g}")
+        parts.append(f"{'>' if low_open else '>='} {_shown(low)}")
     if high is not None and high != math.inf:
-        parts.append(f"{'<' if high_open else '<='} {high:g}")
+        parts.append(f"{'<' if high_open else '<='} {_shown(high)}")
     return " and ".join(parts)
 
 
