@@ -288,6 +288,9 @@ def _default_text(f, lab_only=False):
     if lab_only or mlp == cnn == lab == table:
         return lab
     text = f"{lab}; {mlp} for images" if mlp == cnn else f"{lab}; {mlp} for the images mlp, {cnn} for cnn"
+    for image_set, models in datasets.IMAGE_SET_DEFAULTS.items():
+        text += "".join(f" ({_shown(own[f.name], none)} on {image_set})" for model, own in models.items()
+                        if f.name in own)
     return text if table == mlp else f"{text}; {table} for CSV tables"
 
 
