@@ -202,9 +202,16 @@ def test_report_rejects_folders_without_runs(tmp_path, capsys):
 
 def test_report_renders_in_headless_chromium(lab):
     browser = headless_chromium(1200, 900)
+    from selenium.webdriver.support.ui import WebDriverWait  # selenium is there: headless_chromium skips otherwise
+
     page = write_report(lab[0])
     try:
         browser.get("file://" + os.path.abspath(page))
+        # a 3 MB page of embedded images: wait until every image in the file is parsed and decoded
+        expected = pathlib.Path(page).read_text().count("<img ")
+        WebDriverWait(browser, 60).until(lambda b: b.execute_script(
+            "return document.readyState === 'complete' && Array.from(document.images).filter(i => i.complete)"
+            ".length") == expected)
         widths = browser.execute_script(
             "return Array.from(document.images).map(i => i.complete ? i.naturalWidth : 0)")
         targets = browser.execute_script(  # every contents entry leads to an element of the page
