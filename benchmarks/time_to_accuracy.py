@@ -26,7 +26,7 @@ import time
 
 import numpy as np
 
-from backproplab.data import batches
+from backproplab.data import batches, count_batches
 from backproplab.nn import Parameter, get_loss
 from backproplab.optim import SGD
 from backproplab.run import RunConfig, build_model, build_schedule, choose_head, train
@@ -118,8 +118,7 @@ def run_pytorch(config, threads):
                                  **({} if config.eps is None else {"eps": config.eps}))
     # The learning rate of every step, read from backproplab's own schedule on a stand-in optimizer.
     stand_in = SGD([Parameter(np.zeros(1))], lr=config.lr)
-    n_batches = -(-len(X) // config.batch_size)
-    schedule = build_schedule(config, stand_in, n_batches)
+    schedule = build_schedule(config, stand_in, count_batches(len(X), config.batch_size))
     loss_fn = torch.nn.CrossEntropyLoss()
 
     def accuracy(inputs, labels):
