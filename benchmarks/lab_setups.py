@@ -74,8 +74,12 @@ def measure(setups, seeds, epochs_scale, workers):
     else:
         pool = multiprocessing.get_context("spawn").Pool(workers)
         found = pool.imap(run_seed, [task for _, task in tasks])
-    for (name, _), result in zip(tasks, found):
+    for (name, (_, seed, _)), result in zip(tasks, found):
         results[name].append(result)
+        # One line per finished run, so a long measurement shows where it is and what it has found so far.
+        shown = result.get("skipped") or f"{100 * result['accuracy']:.1f}%" + (
+            f" ({result['diagnosis']})" if result["diagnosis"] else "")
+        print(f"{name} seed {seed}: {shown}", file=sys.stderr, flush=True)
     if workers != 1:
         pool.close()
     return results

@@ -96,7 +96,8 @@ def sweep_accuracy(panels, path=None, title="", ax=None, columns=None, option=No
         positions = np.arange(len(bars))
         ax.bar(positions, means, color=[colours[label] for label, _ in bars], alpha=0.85)
         ax.errorbar(positions, means, yerr=[means - low, high - means], fmt="none", ecolor="black", capsize=4, lw=1)
-        tilt = len(bars) > 4 or max(len(label) for label, _ in bars) > 12
+        # Each bar gets about 0.8 inch, room for some 10 characters at 8 pt; longer labels are tilted.
+        tilt = max(len(label) for label, _ in bars) > 10
         names = [f"{label} ({m:.1f}%)" if tilt else f"{label}\n{m:.1f}%" for (label, _), m in zip(bars, means)]
         ax.set_xticks(positions, names, rotation=30 if tilt else 0, ha="right" if tilt else "center", fontsize=8)
         if chance is not None:
