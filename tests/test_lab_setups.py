@@ -44,7 +44,7 @@ def test_the_setups_cover_every_report_network():
 def test_a_reduced_run_meets_its_figure(capsys):
     assert lab_setups.main(["--only", "xor-2-4-4-1", "--seeds", "2", "--workers", "1"]) == 0
     out = capsys.readouterr().out
-    assert "| xor-2-4-4-1-cross-entropy | 100% accuracy" in out and "100.0% (100.0%) | yes |" in out
+    assert "| xor-2-4-4-1-cross-entropy | 100% accuracy" in out and "100.0% (100.0%) | 100.0% | yes |" in out
 
 
 def test_a_setup_that_falls_short_fails_the_run_and_names_its_diagnosis(tmp_path, capsys):

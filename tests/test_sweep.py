@@ -185,3 +185,19 @@ def test_a_verdict_phrase_names_the_winner_beyond_the_spread_and_what_is_no_bett
     assert verdict_phrase(tie, "100%").startswith(
         "lr 0.01 and lr 0.1 do equally well within the spread over seeds (100.0% mean test accuracy at best), "
         "lr 0.1 the fastest to 100% training accuracy (median 85 epochs); lr 1")
+
+
+def test_a_setting_that_failed_on_most_seeds_is_not_passed_off_as_a_tie():
+    # lr 0.001 on XOR as measured: one seed converged, four did not; the spread is wider than the gap
+    spec = SweepSpec(base={"dataset": "xor"}, vary={"lr": [0.001, 0.1]})
+    rows = [_row("lr 0.001", [14 / 21, 6 / 21, 19 / 21, 19 / 21, 1.0], {"not_converged": 4}), _row("lr 0.1", [1.0] * 5)]
+    [tie] = verdicts(spec, rows)
+    assert len(tie.tied) == 2  # within the spread over seeds, so no winner is named...
+    sentence = sentences(spec, rows)[-1]
+    assert "lr 0.001 ties only through its wide spread (75.2%, not converged in 4 of 5 seeds)" in sentence
+    assert verdict_phrase(tie, "100%").startswith(
+        "lr 0.001 and lr 0.1 do equally well within the spread over seeds (100.0% mean test accuracy at best), "
+        "though lr 0.001 (75.2%, not converged on 4 of 5 seeds) ties only through a wide spread")
+    # ...while a tied setting that failed on a minority of seeds is an ordinary tie
+    rows[0] = _row("lr 0.001", [1.0, 1.0, 0.76, 1.0, 1.0], {"not_converged": 1})
+    assert "wide spread" not in sentences(spec, rows)[-1] and "wide spread" not in verdict_phrase(verdicts(spec, rows)[0], "100%")

@@ -226,13 +226,23 @@ def _comparison(verdict, target):
         if verdict.fastest:
             text += (f"; {verdict.fastest['label']} reaches {target} training accuracy fastest "
                      f"(median {verdict.fastest['epochs_to_target_median']:,.0f} epochs)")
+        for r in _tied_by_spread_alone(verdict):
+            text += f"; {r['label']} ties only through its wide spread ({_percent(r)}, {_diagnosis_counts(r)})"
     failing = [r for r in verdict.behind if r.get("diagnoses")]
     if failing:
-        text += "; behind: " + "; ".join(
-            f"{r['label']} ({_percent(r)}, "
-            + ", ".join(f"{kind.replace('_', ' ')} in {n} of {r['seeds']} seeds" for kind, n in r["diagnoses"].items())
-            + ")" for r in failing)
+        text += "; behind: " + "; ".join(f"{r['label']} ({_percent(r)}, {_diagnosis_counts(r)})" for r in failing)
     return text + "."
+
+
+def _tied_by_spread_alone(verdict):
+    """Tied settings that failed on most seeds: a large spread, not a good mean, puts them in the tie."""
+    return [r for r in verdict.tied if r is not verdict.ranked[0] and r.get("diagnoses")
+            and 2 * sum(r["diagnoses"].values()) > r["seeds"]]
+
+
+def _diagnosis_counts(row):
+    """'not converged in 4 of 5 seeds, saturated in 1 of 5 seeds'."""
+    return ", ".join(f"{kind.replace('_', ' ')} in {n} of {row['seeds']} seeds" for kind, n in row["diagnoses"].items())
 
 
 def verdict_phrase(verdict, target):
@@ -251,6 +261,10 @@ def verdict_phrase(verdict, target):
         if verdict.fastest:
             text += (f", {verdict.fastest['label']} the fastest to {target} training accuracy "
                      f"(median {verdict.fastest['epochs_to_target_median']:,.0f} epochs)")
+        shaky = [dict(r, label=f"{r['label']} ({_short(r)})") for r in _tied_by_spread_alone(verdict)]
+        if shaky:
+            text += f", though {_names(shaky)} " + ("ties" if len(shaky) == 1 else "tie") \
+                    + " only through a wide spread"
         rest = verdict.behind
     if rest:
         named = [dict(r, label=f"{r['label']} ({_short(r)})") for r in rest]
