@@ -163,3 +163,40 @@ def test_learning_curve_draws_the_test_curve_or_says_the_test_set_is_the_trainin
 def test_a_saved_png_carries_its_title(tmp_path):
     plots.learning_curve(_history(), tmp_path / "curve.png", title="xor: learning curve")
     assert Image.open(tmp_path / "curve.png").text["Title"] == "xor: learning curve"
+
+
+def _two_class_panels():
+    X = np.random.default_rng(2).random((30, 2))
+    y = (X[:, 0] > X[:, 1]).astype(int)
+    return [(f"lr {lr}", lambda g, lr=lr: 1 / (1 + np.exp(-lr * (g[:, 0] - g[:, 1]))), X, y) for lr in (1, 10, 100)]
+
+
+def test_a_sweeps_decision_boundaries_have_one_colour_key_off_the_panels():
+    fig = plots.boundaries_grid(_two_class_panels(), title="boundaries")
+    panels = [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]
+    bars = [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
+    assert len(bars) == 1 and bars[0].get_ylabel() == "P(class 1)"  # one bar for every panel
+    assert len(fig.legends) == 1
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["class 0", "class 1", "boundary: P(class 1) = 0.5"]
+    renderer = _drawn(fig)
+    for key in (bars[0], fig.legends[0]):
+        assert _inside(fig, key)
+        assert not any(key.get_window_extent(renderer).overlaps(ax.get_window_extent(renderer)) for ax in panels)
+
+
+def test_the_single_run_boundary_has_the_same_key_as_a_sweeps():
+    _, predict, X, y = _two_class_panels()[0]
+    single = plots.decision_boundary(predict, X, y)
+    grid = plots.boundaries_grid(_two_class_panels())
+    labels = [[t.get_text() for t in fig.legends[0].get_texts()] for fig in (single, grid)]
+    assert labels[0] == labels[1]
+    assert [ax.get_ylabel() for ax in single.axes if ax.get_label() == "<colorbar>"] == ["P(class 1)"]
+
+
+def test_more_than_two_classes_get_a_legend_of_every_class_and_no_probability_bar():
+    X = np.random.default_rng(3).random((30, 2))
+    y = (3 * X[:, 0]).astype(int)
+    fig = plots.boundaries_grid([("blobs", lambda g: np.eye(3)[(3 * g[:, 0]).astype(int).clip(0, 2)], X, y)])
+    assert not [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["class 0", "class 1", "class 2"]
+    assert fig.legends[0].get_title().get_text() == "shading: the most likely class"
