@@ -201,3 +201,17 @@ def test_more_than_two_classes_get_a_legend_of_every_class_and_no_probability_ba
     assert not [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
     assert [t.get_text() for t in fig.legends[0].get_texts()] == ["class 0", "class 1", "class 2"]
     assert fig.legends[0].get_title().get_text() == "shading: the most likely class"
+
+
+def test_a_gradient_that_becomes_exactly_zero_keeps_the_whole_run_on_the_axis_and_says_so():
+    saturated = [0.1, 0.5] + [0.0] * 28  # as at a learning rate of 100: every sigmoid saturated after epoch 2
+    ax = network.gradient_norms({"W1": saturated, "W2": saturated}).axes[0]
+    assert ax.get_xlim()[0] < 1 and ax.get_xlim()[1] > 30  # not shrunk to the two epochs drawn
+    assert all(line.get_marker() == "o" for line in ax.lines)  # two points alone are marked
+    assert [t.get_text() for t in ax.texts] == ["every layer's gradient is exactly 0\nafter epoch 2 (a log scale has no 0)"]
+    kept = {"epoch": [1, 6, 11, 16, 21], "W1": [0.1, 0, 0, 0, 0], "W2": [0.3, 0, 0, 0, 0]}  # a sweep's every k-th epoch
+    ax = network.gradient_norms_grid([("lr 100", kept)]).axes[0]
+    assert ax.get_xlim()[0] < 1 and ax.get_xlim()[1] > 21
+    assert "after epoch 1 " in ax.texts[0].get_text()
+    ax = network.gradient_norms({"W1": [0.1, 0.0, 0.2] * 5, "W2": [0.1] * 15}).axes[0]  # one layer, now and then
+    assert "the gradient of W1 is\nexactly 0 at some epochs" in ax.texts[0].get_text()
