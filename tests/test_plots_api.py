@@ -215,3 +215,10 @@ def test_a_gradient_that_becomes_exactly_zero_keeps_the_whole_run_on_the_axis_an
     assert "after epoch 1 " in ax.texts[0].get_text()
     ax = network.gradient_norms({"W1": [0.1, 0.0, 0.2] * 5, "W2": [0.1] * 15}).axes[0]  # one layer, now and then
     assert "the gradient of W1 is\nexactly 0 at some epochs" in ax.texts[0].get_text()
+
+
+def test_a_long_run_ends_on_a_round_epoch_tick():
+    fig = plots.sweep_curves([("xor", [("0.1", [list(np.linspace(1, 0.1, 1000))])])])
+    ax = fig.axes[0]
+    ticks = [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
+    assert 1000 in ticks and np.diff(ticks)[0] in (100, 200, 250)
