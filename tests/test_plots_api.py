@@ -126,7 +126,8 @@ def test_accuracy_bars_show_min_to_max_below_100_percent_and_a_labelled_chance_l
     fig = plots.sweep_accuracy([("xor", [("0.1", [1.0, 0.9, 1.0]), ("1", [0.5, 0.55, 0.45])], 11 / 21)],
                                title="accuracy")
     ax = fig.axes[0]
-    assert ax.get_ylim()[1] <= 100
+    assert ax.get_ylim()[1] > 100  # room above the caps at 100%, which the frame would hide
+    assert max(ax.get_yticks()) == 100 and ax.get_yticklabels()[-1].get_text() == "100"  # no tick above 100
     whiskers = np.concatenate([np.asarray(s)[:, :, 1].ravel() for c in ax.collections
                                for s in [c.get_segments()] if len(s)])
     assert whiskers.max() == pytest.approx(100) and whiskers.min() == pytest.approx(45)  # min and max, not +-sd
@@ -163,3 +164,61 @@ def test_learning_curve_draws_the_test_curve_or_says_the_test_set_is_the_trainin
 def test_a_saved_png_carries_its_title(tmp_path):
     plots.learning_curve(_history(), tmp_path / "curve.png", title="xor: learning curve")
     assert Image.open(tmp_path / "curve.png").text["Title"] == "xor: learning curve"
+
+
+def _two_class_panels():
+    X = np.random.default_rng(2).random((30, 2))
+    y = (X[:, 0] > X[:, 1]).astype(int)
+    return [(f"lr {lr}", lambda g, lr=lr: 1 / (1 + np.exp(-lr * (g[:, 0] - g[:, 1]))), X, y) for lr in (1, 10, 100)]
+
+
+def test_a_sweeps_decision_boundaries_have_one_colour_key_off_the_panels():
+    fig = plots.boundaries_grid(_two_class_panels(), title="boundaries")
+    panels = [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]
+    bars = [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
+    assert len(bars) == 1 and bars[0].get_ylabel() == "P(class 1)"  # one bar for every panel
+    assert len(fig.legends) == 1
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["class 0", "class 1", "boundary: P(class 1) = 0.5"]
+    renderer = _drawn(fig)
+    for key in (bars[0], fig.legends[0]):
+        assert _inside(fig, key)
+        assert not any(key.get_window_extent(renderer).overlaps(ax.get_window_extent(renderer)) for ax in panels)
+
+
+def test_the_single_run_boundary_has_the_same_key_as_a_sweeps():
+    _, predict, X, y = _two_class_panels()[0]
+    single = plots.decision_boundary(predict, X, y)
+    grid = plots.boundaries_grid(_two_class_panels())
+    labels = [[t.get_text() for t in fig.legends[0].get_texts()] for fig in (single, grid)]
+    assert labels[0] == labels[1]
+    assert [ax.get_ylabel() for ax in single.axes if ax.get_label() == "<colorbar>"] == ["P(class 1)"]
+
+
+def test_more_than_two_classes_get_a_legend_of_every_class_and_no_probability_bar():
+    X = np.random.default_rng(3).random((30, 2))
+    y = (3 * X[:, 0]).astype(int)
+    fig = plots.boundaries_grid([("blobs", lambda g: np.eye(3)[(3 * g[:, 0]).astype(int).clip(0, 2)], X, y)])
+    assert not [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["class 0", "class 1", "class 2"]
+    assert fig.legends[0].get_title().get_text() == "shading: the most likely class"
+
+
+def test_a_gradient_that_becomes_exactly_zero_keeps_the_whole_run_on_the_axis_and_says_so():
+    saturated = [0.1, 0.5] + [0.0] * 28  # as at a learning rate of 100: every sigmoid saturated after epoch 2
+    ax = network.gradient_norms({"W1": saturated, "W2": saturated}).axes[0]
+    assert ax.get_xlim()[0] < 1 and ax.get_xlim()[1] > 30  # not shrunk to the two epochs drawn
+    assert all(line.get_marker() == "o" for line in ax.lines)  # two points alone are marked
+    assert [t.get_text() for t in ax.texts] == ["every layer's gradient is exactly 0\nafter epoch 2 (a log scale has no 0)"]
+    kept = {"epoch": [1, 6, 11, 16, 21], "W1": [0.1, 0, 0, 0, 0], "W2": [0.3, 0, 0, 0, 0]}  # a sweep's every k-th epoch
+    ax = network.gradient_norms_grid([("lr 100", kept)]).axes[0]
+    assert ax.get_xlim()[0] < 1 and ax.get_xlim()[1] > 21
+    assert "after epoch 1 " in ax.texts[0].get_text()
+    ax = network.gradient_norms({"W1": [0.1, 0.0, 0.2] * 5, "W2": [0.1] * 15}).axes[0]  # one layer, now and then
+    assert "the gradient of W1 is\nexactly 0 at some epochs" in ax.texts[0].get_text()
+
+
+def test_a_long_run_ends_on_a_round_epoch_tick():
+    fig = plots.sweep_curves([("xor", [("0.1", [list(np.linspace(1, 0.1, 1000))])])])
+    ax = fig.axes[0]
+    ticks = [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
+    assert 1000 in ticks and np.diff(ticks)[0] in (100, 200, 250)

@@ -34,10 +34,10 @@ def write_sweep_outputs(spec, folder, results, seed=0):
         chance.setdefault(panel, row["chance"])
     plots.sweep_curves(list(curves.items()), os.path.join(folder, "curves.png"), title=_titled(title, "training loss"),
                        columns=columns, option=line_option)
+    seeds = f"{spec.seeds} seed{'' if spec.seeds == 1 else 's'}"
     plots.sweep_accuracy([(panel, group, chance[panel]) for panel, group in bars.items()],
-                         os.path.join(folder, "accuracy.png"),
-                         title=_titled(title, f"test accuracy over {spec.seeds} seeds"), columns=columns,
-                         option=line_option)
+                         os.path.join(folder, "accuracy.png"), title=_titled(title, f"test accuracy over {seeds}"),
+                         columns=columns, option=line_option)
     panels = _boundary_panels(spec, folder, seed)
     if panels:
         plots.boundaries_grid(panels, os.path.join(folder, "boundaries.png"),

@@ -8,7 +8,7 @@ import numpy as np
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.patches import Circle
 
-from .style import figure, save, set_suptitle, short_series
+from .style import epoch_axis, figure, save, set_suptitle, short_series
 
 MAX_UNITS = 12  # neurons drawn per layer; wider layers show their first ones and say how many more
 _SIGN = {True: "#ff7f0e", False: "#7b4ea3"}  # positive weights orange, negative purple
@@ -109,17 +109,43 @@ def draw_gradient_norms(ax, norms, legend=True, epochs=None):
     """
     names = list(norms)
     colours = _layer_colours(len(names))
+    zero = {}  # each layer's epochs of a gradient exactly 0
     for k, (name, colour) in enumerate(zip(names, colours)):
         values = np.asarray(norms[name], dtype=float)
-        values[values <= 0] = np.nan  # a zero gradient has no place on a log scale
+        x = np.arange(1, len(values) + 1) if epochs is None else np.asarray(epochs)
+        zero[name] = values <= 0
+        values[zero[name]] = np.nan  # a zero gradient has no place on a log scale
         where = " (first layer)" if k == 0 else " (output layer)" if k == len(names) - 1 else ""
-        x = np.arange(1, len(values) + 1) if epochs is None else epochs
-        ax.plot(x, values, color=colour, lw=1.2, label=name + where, **short_series(len(values)))
+        drawn = int(np.count_nonzero(np.isfinite(values)))
+        ax.plot(x, values, color=colour, lw=1.2, label=name + where, **short_series(drawn))
     ax.set_yscale("log")
-    ax.set_xlabel("epoch")
+    if not names or not len(x):
+        ax.set_xlabel("epoch")
+    else:
+        epoch_axis(ax, int(x[-1]))
+        if x[-1] > 10:  # the whole run, also where the lines stop (the axis would shrink to what is drawn)
+            pad = 0.05 * (x[-1] - x[0])
+            ax.set_xlim(x[0] - pad, x[-1] + pad)
+        _say_where_zero(ax, x, zero)
     ax.grid(alpha=0.3, which="both")
     if legend:
         ax.legend(fontsize=7, ncol=2 if len(names) > 5 else 1, loc="best", framealpha=0.8)
+
+
+def _say_where_zero(ax, x, zero):
+    """A note in the panel on the gradients that are exactly 0, which the log scale leaves out."""
+    layers = [name for name, z in zero.items() if z.any()]
+    if not layers:
+        return
+    start = int(np.argmax(np.any(list(zero.values()), axis=0)))
+    if all(z[start:].all() for z in zero.values()):  # saturated or dead: nothing moves from there on
+        # a sweep keeps every k-th epoch: "after" the last one recorded non-zero is all it knows
+        note = "every layer's gradient is exactly 0\n" + (f"after epoch {x[start - 1]}" if start else "at every epoch")
+    else:
+        note = f"the gradient of {', '.join(layers)} is\nexactly 0 at some epochs"
+    ax.text(0.5, 0.04, note + " (a log scale has no 0)", transform=ax.transAxes,
+            ha="center", va="bottom", fontsize=7, color="#444444",
+            bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 1})
 
 
 def _depth_cmap():

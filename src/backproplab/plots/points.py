@@ -38,12 +38,31 @@ def decision_boundary(predict_proba, X, y, path=None, title="", resolution=200, 
     ``predict_proba(grid)`` returns P(class 1) of shape (M,) for two classes,
     or class probabilities (M, C) for more, where the most likely class is shown.
     """
-    fig, ax = figure(figsize=(5.6, 5), ax=ax)
+    fig, ax = figure(figsize=(5.6, 5.4), ax=ax, layout="constrained")
     image = draw_boundary(ax, predict_proba, X, y, resolution)
-    if image is not None:
-        fig.colorbar(image, ax=ax, label="P(class 1)")
+    boundary_key(fig, [ax], image, np.unique(y))
     ax.set_title(title or "Decision boundary")
     return save(fig, path)
+
+
+def boundary_key(fig, axes, image, classes):
+    """One key for decision-boundary panels: a colour bar of P(class 1) beside them (two classes, where
+    ``image`` is a panel's shading) and, below them, a legend of the class markers and the boundary line.
+
+    Without ``image`` (more than two classes) the shading is the most likely class, as the legend says.
+    """
+    if image is not None:
+        bar = fig.colorbar(image, ax=list(axes), label="P(class 1)", ticks=np.linspace(0, 1, 5),
+                           fraction=0.04, aspect=30, pad=0.02)
+        bar.ax.axhline(0.5, color="black", linewidth=1)  # the level the panels' black line is drawn at
+    handles = [Line2D([], [], ls="", marker="o", markerfacecolor=CLASS_COLOURS[int(k) % len(CLASS_COLOURS)],
+                      markeredgecolor="black", markeredgewidth=0.5) for k in classes]
+    labels = [f"class {k}" for k in classes]
+    if image is not None:
+        handles.append(Line2D([], [], color="black", linewidth=1))
+        labels.append("boundary: P(class 1) = 0.5")
+    return legend_outside(fig, axes, handles, labels,
+                          title=None if image is not None else "shading: the most likely class")
 
 
 def draw_boundary(ax, predict_proba, X, y, resolution=200):
@@ -81,12 +100,18 @@ def boundaries_grid(panels, path=None, title="", ax=None):
     """Decision boundaries side by side: ``panels`` is a list of (label, predict_proba, X, y)."""
     cols = min(4, len(panels))
     rows = -(-len(panels) // cols)
-    fig, axes = figure(rows, cols, figsize=(3.3 * cols, 3.3 * rows + 0.4), squeeze=False, ax=ax)
+    fig, axes = figure(rows, cols, figsize=(3.3 * cols + 0.9, 3.3 * rows + 0.9), squeeze=False, ax=ax,
+                       layout="constrained")
     for ax in axes.ravel():
         ax.axis("off")
+    images = []
     for ax, (label, predict_proba, X, y) in zip(axes.ravel(), panels):
         ax.axis("on")
-        draw_boundary(ax, predict_proba, X, y, resolution=120)
+        images.append(draw_boundary(ax, predict_proba, X, y, resolution=120))
         ax.set_title(label, fontsize=9)
+    # every two-class panel shades P(class 1) on the same 0 to 1 levels, so one colour bar serves them all
+    image = next((im for im in images if im is not None), None)
+    classes = np.unique(np.concatenate([np.asarray(y) for *_, y in panels]))
+    boundary_key(fig, axes.ravel(), image, classes)
     set_suptitle(fig, title, fontsize=10)
     return save(fig, path, dpi=100)

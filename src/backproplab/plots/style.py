@@ -50,7 +50,8 @@ def epoch_axis(ax, n):
         ax.set_xticks(range(1, n + 1))
         ax.set_xlim(0.5, n + 0.5)
     else:
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        # round steps (200, not 150), so that a run of 1,000 or 5,000 epochs ends on a tick
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 2.5, 5, 10]))
 
 
 def wrap_title(fig, text, fontsize):

@@ -80,7 +80,7 @@ def sweep_accuracy(panels, path=None, title="", ax=None, columns=None, option=No
 
     ``panels`` is a list of (panel title, [(label, [test accuracy of each seed]), ...], chance), with
     accuracies as fractions; ``chance`` (or None) is the accuracy of always answering the most common
-    class, drawn as a dashed line. The axis ends at 100%. ``option`` names what the labels are
+    class, drawn as a dashed line. The ticks end at 100%. ``option`` names what the labels are
     values of (the x axis's label).
     """
     rows, cols = _grid(len(panels), columns)
@@ -103,7 +103,10 @@ def sweep_accuracy(panels, path=None, title="", ax=None, columns=None, option=No
         if chance is not None:
             ax.axhline(100 * chance, color="0.25", linestyle="--", linewidth=1)
             panel_title += f" (chance {100 * chance:.1f}%)"
-        ax.set_ylim(0, 100)
+        # A little room above 100% so that bars and whisker caps at 100% stand clear of the frame;
+        # no tick above 100, where no accuracy can be.
+        ax.set_ylim(0, 104)
+        ax.set_yticks(range(0, 101, 20))
         ax.set_xlabel(option or "")
         ax.set_title(panel_title, fontsize=10)
         ax.grid(axis="y", alpha=0.3)
