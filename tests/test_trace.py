@@ -5,6 +5,8 @@ entry is traced and checked automatically.
 """
 
 import copy
+import re
+from pathlib import Path
 import json
 
 import numpy as np
@@ -215,3 +217,18 @@ def test_layers_shapes_and_settings_read_as_a_student_writes_them(capsys):
 ])
 def test_a_layer_is_named_without_its_python_repr(layer, title):
     assert notation.layer_title({"name": f"0: {layer!r}"}) == title
+
+
+def test_the_readmes_trace_is_what_the_command_prints(capsys):
+    """Every block of trace output the README shows is a run of lines of `backproplab trace --x 0.3 0.7 --y 1`."""
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Backpropagation by hand")[1].split("</details>")[0]
+    blocks = [body for lang, body in re.findall(r"```(\w*)\n(.*?)\n```", section, re.S) if lang != "bash"]
+    assert len(blocks) == 3  # the loss and top of the backward pass, Adam's first step, the whole trace
+    assert main(["trace", "--x", "0.3", "0.7", "--y", "1"]) == 0
+    printed = capsys.readouterr().out.rstrip("\n").split("\n")
+    for block in blocks:
+        lines = block.split("\n")
+        starts = [i for i, line in enumerate(printed) if line == lines[0]]
+        assert any(printed[i:i + len(lines)] == lines for i in starts), f"README shows lines the trace does not print:\n{block[:300]}"
+    assert blocks[-1].split("\n") == printed  # the folded-away block is the whole trace

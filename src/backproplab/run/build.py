@@ -55,15 +55,18 @@ def choose_head(config, n_classes):
 
 def describe(config):
     """One line naming the network and its training, for logs and reports."""
-    network = f"hidden {'-'.join(map(str, config.hidden))} {'/'.join(config.hidden_activations())}"
+    activations = config.hidden_activations()
+    shown = activations[0] if len(set(activations)) == 1 else "/".join(activations)  # one per layer when they differ
+    loss, why = trained_loss(config)
+    output = "logits (softmax in the loss)" if loss == "cross_entropy" else output_activation(config)
+    network = f"hidden {'-'.join(map(str, config.hidden))} {shown}, output {output}"
     if config.model == "cnn":
         norm = " batch-norm" if config.batch_norm else ""
         network = f"cnn conv {'-'.join(map(str, config.conv))}{norm}, " + network
     if config.dropout:
         network += f", dropout {config.dropout:g}"
-    loss, why = trained_loss(config)
     text = (f"{network}, loss {loss}, {config.optimizer} lr {config.lr:g}, "
-            f"{config.epochs} epochs, init {config.init}, seed {config.seed}")
+            f"{config.epochs:,} epoch{'' if config.epochs == 1 else 's'}, init {config.init}, seed {config.seed}")
     if not config.bias:
         text += ", no biases"
     elif config.bias_init != "zeros":
