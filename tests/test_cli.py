@@ -224,3 +224,28 @@ def test_help_states_the_default_of_every_data_set_kind():
             assert stated == actual, (f"--{name} on {dataset} with --model {model}: help says {stated}, "
                                       f"the run uses {actual} ({helps[name]!r})")
 
+
+def test_a_run_that_stops_early_says_when_and_why(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["train", "--dataset", "xor", "--target-accuracy", "1.0", "--out", str(out)]) == 0
+    metrics = json.loads((out / "metrics.json").read_text())
+    stopped = metrics["epochs"]
+    assert metrics["stop_reason"] == "reached target accuracy 100%" and stopped < 2000 and stopped % 200
+    text = capsys.readouterr().out
+    assert f"epoch {stopped:5d}  loss {metrics['final_loss']:.5f}" in text  # the last epoch, off the 200s
+    assert f"stopped at epoch {stopped} of 2000: reached target accuracy 100%" in text
+    # the XOR points are their own test set: one set, its loss during the last epoch and after it
+    assert "predictions on the test set, which for xor is the 21 training points themselves (the set is fixed):" in text
+    assert (f"final loss on the 21 training points: {metrics['final_loss']:.5f} during the last epoch (before its "
+            f"update), {metrics['test_loss']:.5f} after training; accuracy {100 * metrics['test_accuracy']:.2f}%"
+            in text)
+    assert "test loss" not in text
+
+
+def test_a_run_that_completes_logs_its_last_epoch_and_no_stop(tmp_path, capsys):
+    assert main(["train", "--dataset", "linear", "--epochs", "150", "--print-every", "100",
+                 "--out", str(tmp_path / "run")]) == 0
+    text = capsys.readouterr().out
+    assert "epoch   100  loss" in text and "epoch   150  loss" in text
+    assert "stopped at" not in text
+    assert "final training loss" in text and "test loss" in text  # fresh test points: two sets

@@ -111,6 +111,8 @@ def train(config, write=None, checkpoint=None, resume=False, progress_stream=Non
                       epochs=config.epochs, batch_size=config.batch_size, shuffle=config.shuffle,
                       schedule=schedule, validation_data=data.validation, callbacks=callbacks,
                       seed=streams["shuffling"], history=history)
+    if write is not None and history.epochs < config.epochs and not history.diverged:  # a divergence has its own line
+        write(f"stopped at epoch {history.epochs} of {config.epochs}: {history.stop_reason}")
     # Looking inside the network on a few thousand training samples is enough, and bounded in memory.
     sample = slice(0, DIAGNOSIS_SAMPLES)
     diagnosis = diagnose(history, model, loss_fn, data.X_train[sample].astype(dtype, copy=False),
