@@ -60,8 +60,9 @@ def final_line(config, history, n_train, test_loss, test_accuracy, test_is_train
             f"{test_loss:.5f} after training; accuracy {100 * test_accuracy:.2f}%")
 
 
-def run_to_folder(config, folder, write=print, show_samples=True):
-    """Train ``config``, write its files into ``folder`` and return the metrics dict.
+def run_to_folder(config, folder, write=print, show_samples=True, prepared=None):
+    """Train ``config`` (or ``prepared``, what ``run.prepare(config)`` returned), write its files into
+    ``folder`` and return the metrics dict.
 
     Files, in the order written: model.npz, metrics.json, comparison.png, learning_curve.png,
     decision_boundary.png, network.png, neurons.png, gradients.png and trace.json.
@@ -71,7 +72,8 @@ def run_to_folder(config, folder, write=print, show_samples=True):
     norms, test_scores = GradientNorms(), epoch_test_scores(config)
     with warnings.catch_warnings():  # a divergence is reported below and in metrics.json
         warnings.simplefilter("ignore", DivergenceWarning)
-        run = train(config, write=write, callbacks=[norms] + ([test_scores] if test_scores else []))
+        run = train(config, write=write, callbacks=[norms] + ([test_scores] if test_scores else []),
+                    prepared=prepared)
     data, model, loss_fn, history = run.data, run.model, run.loss_fn, run.history
     name = config.dataset
     write_ending(run, write)
