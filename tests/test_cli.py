@@ -1,14 +1,18 @@
 """The command line, run in-process through ``main(argv)``."""
 
+import argparse
 import json
 import os
+import re
 
 import numpy as np
 import pytest
 
-from backproplab.cli import main
+from backproplab.cli import build_parser, main
 from backproplab.nn import Conv2d, MaxPool2d, ReLU, summary
 from backproplab.run import RunConfig, build_model
+from backproplab.run import datasets
+from backproplab.run.config import FIELDS
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -127,3 +131,121 @@ def test_bce_on_logits_is_said_in_the_run_description(tmp_path, capsys):
     assert main(["train", "--output-activation", "identity", "--epochs", "2", "--print-every", "0",
                  "--out", str(tmp_path / "run")]) == 0
     assert "loss bce_logits" in capsys.readouterr().out
+
+
+def _option_helps(command):
+    """The help of each RunConfig option of ``command`` (e.g. train), as argparse shows it."""
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction)).choices[command]
+    return {a.dest: a.help.replace("%%", "%") for a in sub._actions if a.dest in FIELDS}
+
+
+def _cell_words():
+    """What the help's words for where a default applies mean, as (kind, model) cells of the table data sets."""
+    img, csv = {("images", "mlp"), ("images", "cnn")}, {("csv", "mlp"), ("csv", "cnn")}
+    words = {"images and CSV tables": img | csv, "images": img, "CSV tables": csv}
+    for model in ("mlp", "cnn"):
+        words[f"the images and CSV {model}"] = {("images", model), ("csv", model)}
+        words[f"the images {model}"] = {("images", model)}
+        words[f"the CSV {model}"] = {("csv", model)}
+    return words
+
+
+def _cells(where, words):
+    """The cells named by ``where``, phrases of ``words`` joined by ' and '."""
+    if where in words:
+        return set(words[where])
+    for match in re.finditer(" and ", where):
+        left, right = where[:match.start()], where[match.end():]
+        if left in words:
+            rest = _cells(right, words)
+            if rest is not None:
+                return words[left] | rest
+    return None
+
+
+def _stated_defaults(help_text):
+    """From '... (default: 8 8; 256 128 for the images mlp; 128 for the images and CSV cnn (5 on x))':
+    the lab's default and {(kind, model) or (image set, model): stated default}."""
+    stated = help_text[help_text.index("(default: ") + len("(default: "):-1]
+    lab, *clauses = stated.split("; ")
+    words, cells = _cell_words(), {}
+    for image_set in datasets.IMAGE_SET_DEFAULTS:
+        for model in ("mlp", "cnn"):
+            words[f"the {image_set} {model}"] = {(image_set, model)}
+    for clause in clauses:
+        found = re.fullmatch(r"(.+?) for (.+?)((?: \(.+? (?:on|for) .+?\))*)", clause)
+        assert found, clause
+        value, where, exceptions = found.groups()
+        named = _cells(where, words)
+        assert named, f"cannot tell what {where!r} means in {help_text!r}"
+        cells.update(dict.fromkeys(named, value))
+        for exception in re.findall(r"\((.+?)\)", exceptions):  # "(9 on fashion-mnist)", "(9 for the x cnn)"
+            one_model = re.fullmatch(r"(.+) for the (\S+) (\S+)", exception)
+            if one_model:
+                other, image_set, model = one_model.groups()
+                cells[image_set, model] = other
+            else:
+                other, image_set = exception.rsplit(" on ", 1)
+                cells.update({(image_set, model): other for kind, model in named if kind == "images"})
+    return lab, cells
+
+
+def _shown(value, none):
+    if value is None:
+        return none
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    if isinstance(value, tuple):
+        return " ".join(map(str, value))
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
+def test_help_states_the_default_of_every_data_set_kind():
+    """Each default the help states is what RunConfig.for_dataset gives: 2-D points, images, CSV tables."""
+    helps = _option_helps("train")
+    runs = []  # (dataset, model, the help's cells that describe it, most specific first)
+    for source in datasets.sources().values():
+        for model in (("mlp", "cnn") if source.is_table else ("mlp",)):
+            runs.append((source.name, model, [(source.name, model), (source.kind, model)]))
+    for name, f in FIELDS.items():
+        if name in ("dataset", "model", "data"):  # given below, to choose the run
+            continue
+        configs = {(dataset, model): RunConfig.for_dataset(dataset=dataset, model=model,
+                                                           data="table.csv" if dataset == "csv" else None)
+                   for dataset, model, _ in runs}
+        if "default_text" in f.metadata:  # written by hand: must hold for every data set alike
+            assert {getattr(c, name) for c in configs.values()} == {f.default}, name
+            continue
+        lab, cells = _stated_defaults(helps[name])
+        for dataset, model, keys in runs:
+            stated = next((cells[key] for key in keys if key in cells), lab)
+            actual = _shown(getattr(configs[dataset, model], name), f.metadata.get("none", "none"))
+            assert stated == actual, (f"--{name} on {dataset} with --model {model}: help says {stated}, "
+                                      f"the run uses {actual} ({helps[name]!r})")
+
+
+def test_a_run_that_stops_early_says_when_and_why(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert main(["train", "--dataset", "xor", "--target-accuracy", "1.0", "--out", str(out)]) == 0
+    metrics = json.loads((out / "metrics.json").read_text())
+    stopped = metrics["epochs"]
+    assert metrics["stop_reason"] == "reached target accuracy 100%" and stopped < 2000 and stopped % 200
+    text = capsys.readouterr().out
+    assert f"epoch {stopped:5d}  loss {metrics['final_loss']:.5f}" in text  # the last epoch, off the 200s
+    assert f"stopped at epoch {stopped} of 2000: reached target accuracy 100%" in text
+    # the XOR points are their own test set: one set, its loss during the last epoch and after it
+    assert "predictions on the test set, which for xor is the 21 training points themselves (the set is fixed):" in text
+    assert (f"final loss on the 21 training points: {metrics['final_loss']:.5f} during the last epoch (before its "
+            f"update), {metrics['test_loss']:.5f} after training; accuracy {100 * metrics['test_accuracy']:.2f}%"
+            in text)
+    assert "test loss" not in text
+
+
+def test_a_run_that_completes_logs_its_last_epoch_and_no_stop(tmp_path, capsys):
+    assert main(["train", "--dataset", "linear", "--epochs", "150", "--print-every", "100",
+                 "--out", str(tmp_path / "run")]) == 0
+    text = capsys.readouterr().out
+    assert "epoch   100  loss" in text and "epoch   150  loss" in text
+    assert "stopped at" not in text
+    assert "final training loss" in text and "test loss" in text  # fresh test points: two sets

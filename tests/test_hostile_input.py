@@ -36,6 +36,7 @@ def workdir(tmp_path, monkeypatch):
     (tmp_path / "bad.npz").write_bytes(b"PK\x03\x04 not really a zip")
     (tmp_path / "words.csv").write_text("x1,x2\n0.1,0.2\nhello,world\n")
     (tmp_path / "three.csv").write_text("1,2,3\n4,5,6\n")
+    (tmp_path / "table.csv").write_text("a,b,label\n" + "".join(f"{i % 7},{i % 5},{i % 2}\n" for i in range(60)))
     return tmp_path
 
 
@@ -75,6 +76,17 @@ CLI_CASES = [
     (["train", "--n", "50"], "--dataset xor is a fixed set of 21 points, tested on themselves"),
     (["train", "--dataset", "linear", "--n", "1"], "--n must be an integer >= 2, got 1"),
     (["train", "--dataset", "linear", "--test-size", "0"], "--test-size must be an integer >= 1, got 0"),
+    (["train", "--dataset", "linear", "--n", "1000000000000"],
+     "--n: 1,000,000,000,000 generated points, over the limit of 10,000,000"),
+    (["train", "--dataset", "linear", "--test-size", "1000000000000"],
+     "--test-size: 1,000,000,000,000 generated points, over the limit of 10,000,000"),
+    (["train", "--hidden", "100000", "100000", "100000"],
+     "--hidden 100000 100000 100000 on 2 inputs: 20,000,600,001 parameters in one network, over the limit"),
+    (["train", "--dataset", "csv", "--data", "missing.csv"], "data file 'missing.csv' does not exist"),
+    (["train", "--dataset", "csv", "--data", "table.csv", "--batch-size", "100"],
+     "--batch-size 100 is larger than the 49 training samples; use at most 49"),
+    (["train", "--dataset", "csv", "--data", "table.csv", "--hidden", "100000", "100000"],
+     "--hidden 100000 100000 on 2 inputs: 10,000,600,002 parameters in one network, over the limit"),
     (["train", "--noise", "-1"], "--noise must be a number >= 0 and < 10, got -1.0"),
     (["train", "--momentum", "1.5"], "--momentum must be a number >= 0 and < 1, got 1.5"),
     (["train", "--beta1", "1.0"], "--beta1 must be a number >= 0 and < 1, got 1.0"),
@@ -109,9 +121,10 @@ def test_cli_rejects_bad_input_and_changes_nothing(workdir, capsys, argv, messag
         code = main(argv)
     except SystemExit as e:  # argparse's own checks (types, choices) exit through SystemExit
         code = e.code
-    err = capsys.readouterr().err
+    out, err = capsys.readouterr()
     assert code == 2
     assert message in err, err
+    assert out == ""  # checked before anything is announced
     assert err.startswith("error: ") and len(err.strip().splitlines()) == 1, err
     assert "Traceback" not in err
     assert _snapshot(workdir) == before

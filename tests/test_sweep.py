@@ -86,12 +86,18 @@ def test_every_shipped_experiment_file_is_a_valid_sweep(path):
     (["missing.toml"], "sweep file 'missing.toml' does not exist"),
     (["--vary", "lr=0.1", "--seed", "3"], "give their number with --seeds N instead of --seed"),
     (["--vary", "lr=0.1", "--seeds", "2", "--show-seed", "2"], "--show-seed must be an integer >= 0 and <= 1, got 2; the sweep's seeds are 0..1"),
+    (["--vary", "dataset=linear,chessboard", "--n", "1000000000000"],
+     "--n: 1,000,000,000,000 generated points, over the limit of 10,000,000"),
+    (["--vary", "hidden=8,100000-100000"], "--hidden 100000 100000 on 2 inputs: 10,000,500,001 parameters"),
+    ([os.path.join(ROOT, "experiments", "hidden-units.toml"), "--vary", "hidden=100000-100000"],
+     "--hidden 100000 100000 on 2 inputs"),
 ])
 def test_bad_sweeps_get_one_line(argv, message, tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert main(["sweep", "--dataset", "xor", *argv]) == 2
-    err = capsys.readouterr().err
+    out, err = capsys.readouterr()
     assert message in err and len(err.strip().splitlines()) == 1, err
+    assert out == ""  # checked before anything is announced
     assert not (tmp_path / "runs").exists()  # nothing written
 
 

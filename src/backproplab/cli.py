@@ -29,7 +29,7 @@ from .outputs import (
 from .playground import serve as serve_playground
 from .progress import set_bar_factory
 from .report import write_report
-from .run import RunConfig, describe, option, prepare_inputs
+from .run import RunConfig, describe, option, prepare, prepare_inputs
 from .run.bars import terminal_bar
 from .run.predict import write_predictions
 from .run.config import GROUPS, help_text
@@ -215,6 +215,8 @@ def _run_train(args, write):
     if args.resume:
         return _resume(args, write)
     config = RunConfig.for_dataset(**_config_options(args))
+    # Data read and network built first: a bad size or data file is then the only output, with no folder made.
+    prepared = prepare(config)
     folder = new_run_folder(args.out, config.dataset, args.force)
     write(f"writing to {folder}")
     write(f"== {config.dataset}: {describe(config)} ==")
@@ -222,11 +224,11 @@ def _run_train(args, write):
         if config.is_table:
             write(f"checkpoint after every epoch: {os.path.join(folder, CHECKPOINT)} "
                   f"(continue an interrupted run with: backproplab train --resume {folder})")
-            metrics = _run_images(config, folder, write)
+            metrics = _run_images(config, folder, write, prepared=prepared)
         else:
-            metrics = run_to_folder(config, folder, write)
+            metrics = run_to_folder(config, folder, write, prepared=prepared)
     except BackproplabError:
-        remove_if_empty(folder)  # e.g. missing data files: leave no empty run folder behind
+        remove_if_empty(folder)  # an error before anything was written leaves no empty run folder behind
         raise
     write(f"figures, model and metrics in {folder}")
     return 1 if metrics["diverged"] else 0
@@ -245,18 +247,19 @@ def _resume(args, write):
     record, _ = read_checkpoint(path)
     config = RunConfig.from_dict(record["metadata"]["config"])
     done = len(record["history"]["epoch"])
+    prepared = prepare(config)  # e.g. data files that are gone: the only output
     write(f"== {config.dataset}: {describe(config)} ==")
     if done >= config.epochs or record["history"]["stop_reason"] != "completed":
         write(f"the run in {args.resume} already finished ({done} epochs); writing its results again")
-    metrics = _run_images(config, args.resume, write, resume=True)
+    metrics = _run_images(config, args.resume, write, resume=True, prepared=prepared)
     write(f"figures, model and metrics in {args.resume}")
     return 1 if metrics["diverged"] else 0
 
 
-def _run_images(config, folder, write, resume=False):
+def _run_images(config, folder, write, resume=False, prepared=None):
     """An image or CSV run into ``folder``; a refused write names the command that continues from the checkpoint."""
     try:
-        return run_images_to_folder(config, folder, write, resume=resume)
+        return run_images_to_folder(config, folder, write, resume=resume, prepared=prepared)
     except WriteError as e:
         raise _with_resume_command(e, folder, CHECKPOINT, "train") from None
 

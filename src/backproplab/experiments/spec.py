@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ..errors import ConfigError, unknown_name
 from ..limits import check_regular_file, check_size, product
-from ..run import RunConfig
+from ..run import RunConfig, check_sizes
 from ..run.config import FIELDS
 from ..validation import check_int, check_number
 
@@ -54,8 +54,8 @@ class SweepSpec:
                    f"x {self.seeds} seeds)", "vary fewer values or use fewer --seeds")
         self.target_accuracy = check_number("--target", self.target_accuracy, 0, 1, low_open=True,
                                             fix="give the training accuracy that counts as reached, e.g. 1.0")
-        for point in self.points():  # every combination must be a valid run
-            self.config(point, 0)
+        for point in self.points():  # every combination must be a valid run, of sizes within the limits
+            check_sizes(self.config(point, 0))
 
     def _check_shape(self):
         """Tables where tables belong, lists of values in [vary], text as title and question."""

@@ -22,12 +22,13 @@ from .predictions import confusion
 CHECKPOINT = "checkpoint.npz"
 
 
-def run_images_to_folder(config, folder, write=print, resume=False):
-    """Train ``config`` (image or CSV data), write its files into ``folder``, return the metrics dict."""
+def run_images_to_folder(config, folder, write=print, resume=False, prepared=None):
+    """Train ``config`` (image or CSV data; or ``prepared``, what ``run.prepare(config)`` returned), write
+    its files into ``folder``, return the metrics dict."""
     with warnings.catch_warnings():  # a divergence is reported below and in metrics.json
         warnings.simplefilter("ignore", DivergenceWarning)
         run = train(config, write=write, checkpoint=os.path.join(folder, CHECKPOINT), resume=resume,
-                    progress_stream=sys.stdout)
+                    progress_stream=sys.stdout, prepared=prepared)
     data, model, loss_fn, history = run.data, run.model, run.loss_fn, run.history
     write_ending(run, write)
     if history.best_epoch is not None:

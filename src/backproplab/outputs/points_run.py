@@ -6,6 +6,7 @@ import warnings
 import numpy as np
 
 from .. import plots
+from ..data import count_batches
 from ..model_file import save_model
 from ..nn import get_loss
 from ..run import choose_head, make_data, train
@@ -41,8 +42,27 @@ def epoch_test_scores(config):
     return EpochTestScores(loss_fn, data.X_test.astype(config.dtype), data.y_test)
 
 
-def run_to_folder(config, folder, write=print, show_samples=True):
-    """Train ``config``, write its files into ``folder`` and return the metrics dict.
+def final_line(config, history, n_train, test_loss, test_accuracy, test_is_training):
+    """The run's last line: the training loss of the last epoch, and the test loss and accuracy after training.
+
+    The training loss is averaged over the last epoch's batches, each measured before its update
+    (and with dropout on); the test scores come after the last update. On a set that is its own
+    test set (XOR) these are one set's loss at two moments, and the line says so.
+    """
+    training_loss = history.last("loss") or float("nan")
+    if not test_is_training:
+        return (f"final training loss {training_loss:.5f}  test loss {test_loss:.5f}  "
+                f"test accuracy {100 * test_accuracy:.2f}%")
+    before = "before its update" if count_batches(n_train, config.batch_size) == 1 else "each batch before its update"
+    if config.dropout:
+        before += ", with dropout"
+    return (f"final loss on the {n_train} training points: {training_loss:.5f} during the last epoch ({before}), "
+            f"{test_loss:.5f} after training; accuracy {100 * test_accuracy:.2f}%")
+
+
+def run_to_folder(config, folder, write=print, show_samples=True, prepared=None):
+    """Train ``config`` (or ``prepared``, what ``run.prepare(config)`` returned), write its files into
+    ``folder`` and return the metrics dict.
 
     Files, in the order written: model.npz, metrics.json, comparison.png, learning_curve.png,
     decision_boundary.png, network.png, neurons.png, gradients.png and trace.json.
@@ -52,8 +72,10 @@ def run_to_folder(config, folder, write=print, show_samples=True):
     norms, test_scores = GradientNorms(), epoch_test_scores(config)
     with warnings.catch_warnings():  # a divergence is reported below and in metrics.json
         warnings.simplefilter("ignore", DivergenceWarning)
-        run = train(config, write=write, callbacks=[norms] + ([test_scores] if test_scores else []))
+        run = train(config, write=write, callbacks=[norms] + ([test_scores] if test_scores else []),
+                    prepared=prepared)
     data, model, loss_fn, history = run.data, run.model, run.loss_fn, run.history
+    name = config.dataset
     write_ending(run, write)
     model.eval()
     X_test = data.X_test.astype(config.dtype)
@@ -62,12 +84,14 @@ def run_to_folder(config, folder, write=print, show_samples=True):
         output = model.forward(X_test)
         y_pred = loss_fn.predict(output)
         scores = positive_class_scores(loss_fn, output)
+    fixed = test_scores is None  # a fixed set (XOR) is its own test set
     if show_samples:
-        write(f"predictions on the test set ({data.test_source}):")
+        where = (f", which for {name} is the {len(data.y_test)} training points themselves (the set is fixed)"
+                 if fixed else f" ({data.test_source})")
+        write(f"predictions on the test set{where}:")
         for line in sample_lines(data.y_test, scores):
             write(line)
-    write(f"final training loss {history.last('loss') or float('nan'):.5f}  "
-          f"test loss {test_loss:.5f}  test accuracy {100 * test_accuracy:.2f}%")
+    write(final_line(config, history, len(data.y_train), test_loss, test_accuracy, fixed))
 
     # the model and metrics first: a disk that fills up costs figures, not the trained weights
     save_model(model, os.path.join(folder, "model.npz"), metadata={"config": config.as_dict(), "loss": run.loss_name})
@@ -82,7 +106,6 @@ def run_to_folder(config, folder, write=print, show_samples=True):
         metrics["history"].update(test_loss=test_curve["loss"], test_accuracy=test_curve["accuracy"])
     write_metrics(folder, metrics)
 
-    name = config.dataset
     plots.comparison(data.X_test, data.y_test, y_pred, os.path.join(folder, "comparison.png"),
                      title=f"{name}: test set")
     plots.learning_curve(history, os.path.join(folder, "learning_curve.png"), title=f"{name}: learning curve",

@@ -9,6 +9,7 @@ from ..errors import ConfigError
 from ..limits import check_size
 from ..nn import BatchNorm2d, Conv2d, Dropout, Flatten, Linear, MaxPool2d, ReLU, Sequential, get_activation
 from ..optim import OPTIMIZERS, SCHEDULES
+from . import datasets
 from .config import FIELDS, loss_takes_logits
 
 
@@ -84,6 +85,23 @@ def describe(config):
     return text + (f" ({why})" if why else "")
 
 
+def check_parameters(config, n_features, n_outputs):
+    """Refuse Linear layers of ``config`` from ``n_features`` to ``n_outputs`` whose parameters are over the limit."""
+    widths = [n_features, *config.hidden, n_outputs]
+    check_size("parameters", sum(a * b + b for a, b in zip(widths, widths[1:])),
+               f"--hidden {' '.join(map(str, config.hidden))} on {n_features} inputs",
+               "use narrower or fewer hidden layers")
+
+
+def check_sizes(config):
+    """Refuse, from ``config`` alone, sizes over a limit: generated points (--n, --test-size) and the
+    parameters of a network on 2-D points. A sweep checks each of its settings so before it starts; the
+    sizes of image and CSV runs are only known once their files are read (``train.prepare``)."""
+    datasets.check_point_counts(config)
+    if not config.is_table:
+        check_parameters(config, datasets.POINT_FEATURES, choose_head(config, datasets.point_classes(config)).outputs)
+
+
 def build_model(config, input_shape, n_outputs, output_activation, rng, dropout_rng=None):
     """The configured network for inputs of ``input_shape`` (one sample's shape).
 
@@ -112,10 +130,8 @@ def build_model(config, input_shape, n_outputs, output_activation, rng, dropout_
         n_features = channels * height * width
     else:
         n_features = int(np.prod(input_shape))
+    check_parameters(config, n_features, n_outputs)
     widths = [n_features, *config.hidden, n_outputs]
-    check_size("parameters", sum(a * b + b for a, b in zip(widths, widths[1:])),
-               f"--hidden {' '.join(map(str, config.hidden))} on {n_features} inputs",
-               "use narrower or fewer hidden layers")
     for i, activation in enumerate(config.hidden_activations()):
         layers += [Linear(widths[i], widths[i + 1], config.bias, init=config.init, bias_init=config.bias_init,
                           rng=rng, dtype=dtype),

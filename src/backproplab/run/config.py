@@ -9,6 +9,7 @@ metrics.json, checkpoints and sweeps store them. Errors name the option as the C
 spells it (``--lr must be a number > 0, got -0.1``).
 """
 
+from collections import Counter
 from dataclasses import asdict, dataclass, field, fields, replace
 
 from ..errors import ConfigError
@@ -143,7 +144,8 @@ class RunConfig:
         flag="--no-shuffle", default_text="")
     seed: int = _field(0, "training", "seed of every random choice", type=int, low=0)
     print_every: int = _field(
-        200, "output", "log loss and accuracy every N epochs; 0 for none (images: a progress bar every epoch)",
+        200, "output",
+        "log loss and accuracy every N epochs; 0 for none (images and CSV tables: a progress bar every epoch)",
         type=int, low=0, metavar="N")
     target_accuracy: float | None = _field(
         None, "training", "stop once training accuracy reaches this, e.g. 1.0",
@@ -275,28 +277,80 @@ def _shown(value, none="none"):
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 
+# How the help names the table data sets: a whole kind, and a kind before a model ("the CSV mlp").
+_KIND_WORDS = {"images": ("images", "images"), "csv": ("CSV tables", "CSV")}
+
+
+def _table_defaults(name):
+    """Field ``name``'s default per (kind, model) of the image and CSV sets, read from each source's own
+    defaults as RunConfig.for_dataset reads them, and the (image set, model, value) that differ from
+    their kind's."""
+    models = FIELDS["model"].metadata["choices"]()
+    cells, exceptions = {}, []
+    for kind in _KIND_WORDS:
+        for model in models:
+            own = {s.name: s.defaults.get(model, {}).get(name, DEFAULTS[name])
+                   for s in datasets.sources().values() if s.kind == kind}
+            common = Counter(own.values()).most_common(1)[0][0]  # ties: the first set's
+            cells[kind, model] = common
+            exceptions += [(image_set, model, value) for image_set, value in own.items() if value != common]
+    return cells, exceptions
+
+
+def _where(group, cells):
+    """Words for ``group``, some of the (kind, model) ``cells``: whole kinds ("images"), then one model on
+    every kind ("the images and CSV cnn"), then single cells ("the CSV mlp"), joined by "and"."""
+    kinds, models = list(dict.fromkeys(k for k, _ in cells)), list(dict.fromkeys(m for _, m in cells))
+    parts, left = [], set(group)
+    for kind in kinds:
+        whole = {(kind, model) for model in models}
+        if whole <= left:
+            parts.append(_KIND_WORDS[kind][0])
+            left -= whole
+    for model in models:
+        across = {(kind, model) for kind in kinds}
+        if across <= left:
+            parts.append(f"the {' and '.join(_KIND_WORDS[kind][1] for kind in kinds)} {model}")
+            left -= across
+    parts += [f"the {_KIND_WORDS[kind][1]} {model}" for kind, model in cells if (kind, model) in left]
+    return " and ".join(parts)
+
+
 def _default_text(f, lab_only=False):
-    """The lab's default of field ``f``, and (unless ``lab_only``) the image and CSV defaults where they differ."""
+    """The lab's default of field ``f`` and (unless ``lab_only``) every image and CSV default that differs
+    from it, e.g. ``8 8; 256 128 for the images mlp; 128 for the images and CSV cnn; 64 32 for the CSV mlp``.
+    An image set with its own default follows its kind's: ``5 for ... cnn (9 on fashion-mnist)``."""
     meta = f.metadata
     if "default_text" in meta:
         text = meta["default_text"]
         return text() if callable(text) else text
     none = meta.get("none", "none")
-    lab = _shown(f.default, none)
-    mlp, cnn = (_shown(datasets.TABLE_DEFAULTS[model].get(f.name, f.default), none) for model in ("mlp", "cnn"))
-    table = _shown(datasets.CSV_DEFAULTS["mlp"].get(f.name, f.default), none)
-    if lab_only or mlp == cnn == lab == table:
-        return lab
-    text = f"{lab}; {mlp} for images" if mlp == cnn else f"{lab}; {mlp} for the images mlp, {cnn} for cnn"
-    for image_set, models in datasets.IMAGE_SET_DEFAULTS.items():
-        text += "".join(f" ({_shown(own[f.name], none)} on {image_set})" for model, own in models.items()
-                        if f.name in own)
-    return text if table == mlp else f"{text}; {table} for CSV tables"
+    if lab_only:
+        return _shown(f.default, none)
+    cells, exceptions = _table_defaults(f.name)
+    clauses, placed = [_shown(f.default, none)], set()
+    for value in dict.fromkeys(cells.values()):  # each value once, in the order of the cells
+        if value == f.default:
+            continue
+        group = {cell for cell, v in cells.items() if v == value}
+        own_defaults = {}  # phrase -> None: each once, in order
+        for image_set, model, own in exceptions:
+            if ("images", model) in group:
+                same = {m for s, m, v in exceptions if s == image_set and v == own}
+                whole = same >= {m for k, m in group if k == "images"}
+                phrase = f"on {image_set}" if whole else f"for the {image_set} {model}"
+                own_defaults[f" ({_shown(own, none)} {phrase})"] = None
+                placed.add((image_set, model))
+        clauses.append(f"{_shown(value, none)} for {_where(group, cells)}" + "".join(own_defaults))
+    # an image set's own default where its kind keeps the lab's
+    clauses += [f"{_shown(own, none)} for the {image_set} {model}" for image_set, model, own in exceptions
+                if (image_set, model) not in placed]
+    return "; ".join(dict.fromkeys(clauses))
 
 
 def help_text(f, lab_only=False):
     """The help of field ``f``: its text, its choices and its default (the lab's, and the
-    images' where they differ, unless ``lab_only``)."""
+    images' and CSV tables' where they differ, unless ``lab_only``)."""
     meta = f.metadata
     text = meta["help"]
     if "choices" in meta:

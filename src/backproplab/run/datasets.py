@@ -28,6 +28,7 @@ from ..data import DATASETS
 from ..data.csv_table import read_labelled
 from ..data.images import IMAGE_SETS, load_image_set
 from ..errors import ConfigError, lookup
+from ..limits import check_size
 
 DEFAULT_VAL_SIZE = 5000  # images held out of MNIST's 60,000 for validation
 
@@ -54,6 +55,7 @@ CSV_DEFAULTS = {
 DATA_OPTIONS = ("n", "test_size", "noise", "classes", "val_size", "data_dir", "download", "data", "label_column",
                 "test_data", "scale", "standardize")
 IMAGE_COLUMNS = 28 * 28  # a CSV of this many feature columns holds 28x28 images of 0-255 pixels
+POINT_FEATURES = 2  # every generator of data.DATASETS draws points in the plane
 
 
 @dataclass
@@ -153,12 +155,30 @@ def n_points(config):
     return src.default_n if src.default_n is not None else len(fixed_points(config.dataset)[1])
 
 
+def point_classes(config):
+    """Classes of a generated set: --classes for the generators that take it, else the fixed set's, else 2."""
+    src = source(config.dataset)
+    if "classes" in src.options:
+        return config.classes
+    return int(fixed_points(config.dataset)[1].max()) + 1 if src.default_n is None else 2
+
+
+def check_point_counts(config):
+    """Refuse --n or --test-size points over the limit before any is drawn, naming the option."""
+    if source(config.dataset).kind != "points":
+        return
+    check_size("points", n_points(config), "--n", "draw fewer points")
+    if config.test_size is not None:
+        check_size("points", config.test_size, "--test-size", "draw fewer test points")
+
+
 # --- splitting -----------------------------------------------------------------------------------
 
 def _split_points(src, config, streams):
     if src.default_n is None:
         X, y = fixed_points(src.name)
         return Split(X, y, X, y, f"the {len(y)} training points themselves (the {src.name} set is fixed)")
+    check_point_counts(config)
     generator = DATASETS.get(src.name)
     kwargs = {option: getattr(config, option) for option in ("noise", "classes") if option in src.options}
     n = n_points(config)

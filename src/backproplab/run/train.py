@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..data import count_batches
+from ..errors import ConfigError
 from ..limits import check_size
 from ..nn import Sequential, get_loss
 from ..rng import spawn
@@ -12,7 +13,7 @@ from ..training import (
     BatchProgress, Checkpoint, EarlyStopping, PrintProgress, TargetAccuracy, diagnose, fit, read_checkpoint, restore,
 )
 from . import datasets
-from .build import build_model, build_optimizer, build_schedule, choose_head
+from .build import Head, build_model, build_optimizer, build_schedule, check_sizes, choose_head
 from .config import RunConfig
 from .datasets import Split
 from .threads import auto_threads, blas_threads
@@ -65,21 +66,53 @@ def make_data(config, streams=None):
     return datasets.make_data(config, streams or random_streams(config.seed))
 
 
-def train(config, write=None, checkpoint=None, resume=False, progress_stream=None, callbacks=()):
+@dataclass
+class Prepared:
+    """A run up to its first epoch: its data and network, every size checked (see ``prepare``)."""
+
+    config: RunConfig
+    data: Split
+    head: Head
+    model: Sequential
+    streams: dict  # the random streams, those of the data and the weights already drawn from
+
+
+def prepare(config):
+    """The data and the untrained network of ``config``, with every check that needs them.
+
+    What can go wrong before training does so here: sizes (points, parameters, a batch's
+    memory, a batch larger than the training set), data files that are missing or malformed.
+    The CLI prepares a run before it makes its folder or prints anything, then hands it to ``train``.
+    """
+    check_sizes(config)  # those known from the config, before any data is drawn or read
+    streams = random_streams(config.seed)
+    data = make_data(config, streams)
+    # (for 2-D points RunConfig checks this; the sizes of image and CSV data are known from here on)
+    if config.batch_size is not None and config.batch_size > len(data.y_train):
+        raise ConfigError(f"--batch-size {config.batch_size} is larger than the {len(data.y_train):,} training "
+                          f"samples; use at most {len(data.y_train)}")
+    head = choose_head(config, data.n_classes)
+    model = build_model(config, data.X_train.shape[1:], head.outputs, head.output_activation, streams["weights"],
+                        streams["dropout"])
+    check_batch_memory(model, data.X_train, config.batch_size)
+    return Prepared(config, data, head, model, streams)
+
+
+def train(config, write=None, checkpoint=None, resume=False, progress_stream=None, callbacks=(), prepared=None):
     """Run ``config`` end to end and return a TrainedRun.
 
     ``write`` (e.g. ``print``) receives a log line every ``config.print_every``
     epochs; image and CSV runs show a progress bar per epoch on
     ``progress_stream`` instead. ``checkpoint``, a path, is rewritten after
     every epoch; with ``resume`` the run first continues from it. ``callbacks`` are
-    passed to ``fit`` too (e.g. a ``GradientNorms`` to read afterwards).
+    passed to ``fit`` too (e.g. a ``GradientNorms`` to read afterwards). ``prepared``,
+    what ``prepare(config)`` returned, is trained instead of preparing anew (once: its network is trained).
     """
-    streams = random_streams(config.seed)
-    data = make_data(config, streams)
-    head = choose_head(config, data.n_classes)
-    model = build_model(config, data.X_train.shape[1:], head.outputs, head.output_activation, streams["weights"],
-                        streams["dropout"])
-    check_batch_memory(model, data.X_train, config.batch_size)
+    if prepared is None:
+        prepared = prepare(config)
+    elif prepared.config != config:
+        raise ValueError("train: prepared is for another config; give what prepare(config) returned")
+    data, head, model, streams = prepared.data, prepared.head, prepared.model, prepared.streams
     loss_fn = get_loss(head.loss, config.loss_reduction)
     optimizer = build_optimizer(config, model.parameters())
     schedule = build_schedule(config, optimizer, count_batches(len(data.X_train), config.batch_size))
@@ -111,6 +144,8 @@ def train(config, write=None, checkpoint=None, resume=False, progress_stream=Non
                       epochs=config.epochs, batch_size=config.batch_size, shuffle=config.shuffle,
                       schedule=schedule, validation_data=data.validation, callbacks=callbacks,
                       seed=streams["shuffling"], history=history)
+    if write is not None and history.epochs < config.epochs and not history.diverged:  # a divergence has its own line
+        write(f"stopped at epoch {history.epochs} of {config.epochs}: {history.stop_reason}")
     # Looking inside the network on a few thousand training samples is enough, and bounded in memory.
     sample = slice(0, DIAGNOSIS_SAMPLES)
     diagnosis = diagnose(history, model, loss_fn, data.X_train[sample].astype(dtype, copy=False),

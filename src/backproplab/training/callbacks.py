@@ -117,17 +117,25 @@ class EarlyStopping(Callback):
 
 
 class PrintProgress(Callback):
-    """Write a log line every ``every`` epochs (and at epoch 1) through ``write``."""
+    """Write a log line every ``every`` epochs (and at epoch 1) through ``write``, and one for
+    the last epoch trained when it falls between them (a run stopped early, or epochs that are
+    not a multiple of ``every``)."""
 
     def __init__(self, every, write):
         self.every = every
         self.write = write
+        self.trained = self.printed = None  # the last epoch trained and the last one logged
 
     def on_epoch_end(self, history, model):
-        epoch = history.epoch[-1]
+        epoch = self.trained = history.epoch[-1]
         if self.every and (epoch == 1 or epoch % self.every == 0):
             self.write(format_epoch(history))
+            self.printed = epoch
         return False
+
+    def on_train_end(self, history, model):
+        if self.every and self.trained is not None and self.trained != self.printed:
+            self.write(format_epoch(history))
 
 
 class TargetAccuracy(Callback):
