@@ -249,3 +249,12 @@ def test_a_run_that_completes_logs_its_last_epoch_and_no_stop(tmp_path, capsys):
     assert "epoch   100  loss" in text and "epoch   150  loss" in text
     assert "stopped at" not in text
     assert "final training loss" in text and "test loss" in text  # fresh test points: two sets
+
+
+def test_a_run_stopped_at_its_target_is_not_diagnosed(tmp_path, capsys):
+    # 97% training accuracy is what was asked for, not "too few epochs"
+    out = tmp_path / "run"
+    assert main(["train", "--dataset", "linear", "--target-accuracy", "0.97", "--out", str(out)]) == 0
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["stop_reason"] == "reached target accuracy 97%" and metrics["epochs"] < 2000
+    assert metrics["diagnosis"] is None and "diagnosis:" not in capsys.readouterr().out

@@ -148,7 +148,8 @@ class RunConfig:
         "log loss and accuracy every N epochs; 0 for none (images and CSV tables: a progress bar every epoch)",
         type=int, low=0, metavar="N")
     target_accuracy: float | None = _field(
-        None, "training", "stop once training accuracy reaches this, e.g. 1.0",
+        None, "training", "stop once accuracy reaches this, e.g. 1.0: validation accuracy when a validation set "
+        "is held out (images, CSV tables), else training accuracy",
         type=float, low=0.0, high=1.0, low_open=True, metavar="FRACTION", none="off")
     threads: int | None = _field(
         None, "training", "BLAS threads", type=int, low=1,

@@ -122,8 +122,9 @@ def train(config, write=None, checkpoint=None, resume=False, progress_stream=Non
             callbacks.append(BatchProgress(config.epochs, stream=progress_stream))
         else:
             callbacks.append(PrintProgress(config.print_every, write))
-    if config.target_accuracy is not None:
-        callbacks.append(TargetAccuracy(config.target_accuracy))
+    target = TargetAccuracy(config.target_accuracy) if config.target_accuracy is not None else None
+    if target:
+        callbacks.append(target)
     early_stopping = EarlyStopping(config.early_stopping, config.monitor) if config.early_stopping else None
     if early_stopping:
         callbacks.append(early_stopping)
@@ -148,6 +149,7 @@ def train(config, write=None, checkpoint=None, resume=False, progress_stream=Non
         write(f"stopped at epoch {history.epochs} of {config.epochs}: {history.stop_reason}")
     # Looking inside the network on a few thousand training samples is enough, and bounded in memory.
     sample = slice(0, DIAGNOSIS_SAMPLES)
-    diagnosis = diagnose(history, model, loss_fn, data.X_train[sample].astype(dtype, copy=False),
-                         data.y_train[sample], settings={"init": config.init, "optimizer": config.optimizer})
+    diagnosis = None if target and target.reached else diagnose(  # stopped where asked: nothing went wrong
+        history, model, loss_fn, data.X_train[sample].astype(dtype, copy=False), data.y_train[sample],
+        settings={"init": config.init, "optimizer": config.optimizer})
     return TrainedRun(config, data, model, loss_fn, history, head.loss, diagnosis)

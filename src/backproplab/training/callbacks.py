@@ -147,13 +147,14 @@ class TargetAccuracy(Callback):
 
     def __init__(self, target):
         self.target = target
+        self.reached = False
 
     def on_epoch_end(self, history, model):
         values = history.val_accuracy or history.accuracy
-        if values[-1] >= self.target:
+        self.reached = values[-1] >= self.target
+        if self.reached:
             history.stop_reason = f"reached target accuracy {100 * self.target:g}%"
-            return True
-        return False
+        return self.reached
 
 
 class KerasProgress(Callback):
