@@ -12,7 +12,7 @@ from backproplab.cli import build_parser, main
 from backproplab.nn import Conv2d, MaxPool2d, ReLU, summary
 from backproplab.run import RunConfig, build_model
 from backproplab.run import datasets
-from backproplab.run.config import FIELDS
+from backproplab.run.config import FIELDS, _shown  # the help's own value format
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -189,16 +189,6 @@ def _stated_defaults(help_text):
                 other, image_set = exception.rsplit(" on ", 1)
                 cells.update({(image_set, model): other for kind, model in named if kind == "images"})
     return lab, cells
-
-
-def _shown(value, none):
-    if value is None:
-        return none
-    if isinstance(value, bool):
-        return "on" if value else "off"
-    if isinstance(value, tuple):
-        return " ".join(map(str, value))
-    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def test_help_states_the_default_of_every_data_set_kind():
