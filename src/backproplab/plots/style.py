@@ -51,7 +51,8 @@ def epoch_axis(ax, n):
         ax.set_xlim(0.5, n + 0.5)
     else:
         # round steps (200, not 150), so that a run of 1,000 or 5,000 epochs ends on a tick
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 2.5, 5, 10]))
+        # and as many ticks as the panel's width has room for
+        ax.xaxis.set_major_locator(MaxNLocator(nbins="auto", integer=True, steps=[1, 2, 2.5, 5, 10]))
 
 
 def wrap_title(fig, text, fontsize):
