@@ -248,3 +248,20 @@ def test_a_run_stopped_at_its_target_is_not_diagnosed(tmp_path, capsys):
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["stop_reason"] == "reached target accuracy 97%" and metrics["epochs"] < 2000
     assert metrics["diagnosis"] is None and "diagnosis:" not in capsys.readouterr().out
+
+
+def test_a_table_smaller_than_the_default_batch_trains_full_batch_and_says_so(tmp_path, capsys):
+    rows = "".join(f"{i / 20},{(i * 7 % 20) / 20},{int(i % 3 == 0)}\n" for i in range(20))
+    (tmp_path / "small.csv").write_text("x1,x2,label\n" + rows)
+    out = tmp_path / "run"
+    assert main(["train", "--dataset", "csv", "--data", str(tmp_path / "small.csv"), "--epochs", "2",
+                 "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    config = json.loads((out / "metrics.json").read_text())["config"]
+    assert config["batch_size"] is None  # full batch, recorded as such, so --resume runs the same
+    assert "the default 32 is more than the 17 training samples, so every update uses all 17 (full batch)" in text
+    # a batch the user chose beyond the data is still refused: one line, nothing written
+    assert main(["train", "--dataset", "csv", "--data", str(tmp_path / "small.csv"), "--batch-size", "40",
+                 "--out", str(tmp_path / "run2")]) == 2
+    assert "--batch-size 40 is larger than the 17 training samples" in capsys.readouterr().err
+    assert not (tmp_path / "run2").exists()

@@ -217,9 +217,12 @@ def _run_train(args, write):
     config = RunConfig.for_dataset(**_config_options(args))
     # Data read and network built first: a bad size or data file is then the only output, with no folder made.
     prepared = prepare(config)
+    config = prepared.config
     folder = new_run_folder(args.out, config.dataset, args.force)
     write(f"writing to {folder}")
     write(f"== {config.dataset}: {describe(config)} ==")
+    if prepared.note:
+        write(prepared.note)
     try:
         if config.is_table:
             write(f"checkpoint after every epoch: {os.path.join(folder, CHECKPOINT)} "

@@ -14,7 +14,7 @@ from ..training import (
 )
 from . import datasets
 from .build import Head, build_model, build_optimizer, build_schedule, check_sizes, choose_head
-from .config import RunConfig
+from .config import RunConfig, dataset_defaults
 from .datasets import Split
 from .threads import auto_threads, blas_threads
 
@@ -70,11 +70,13 @@ def make_data(config, streams=None):
 class Prepared:
     """A run up to its first epoch: its data and network, every size checked (see ``prepare``)."""
 
-    config: RunConfig
+    config: RunConfig  # what will run: the config given, or with a default batch larger than the data made full
     data: Split
     head: Head
     model: Sequential
     streams: dict  # the random streams, those of the data and the weights already drawn from
+    requested: RunConfig = None  # the config given to prepare
+    note: str = ""  # a line saying what was changed, if anything
 
 
 def prepare(config):
@@ -87,15 +89,21 @@ def prepare(config):
     check_sizes(config)  # those known from the config, before any data is drawn or read
     streams = random_streams(config.seed)
     data = make_data(config, streams)
+    requested, note, n = config, "", len(data.y_train)
     # (for 2-D points RunConfig checks this; the sizes of image and CSV data are known from here on)
-    if config.batch_size is not None and config.batch_size > len(data.y_train):
-        raise ConfigError(f"--batch-size {config.batch_size} is larger than the {len(data.y_train):,} training "
-                          f"samples; use at most {len(data.y_train)}")
+    if config.batch_size is not None and config.batch_size > n:
+        if config.batch_size != dataset_defaults(config.dataset, config.model).get("batch_size"):
+            raise ConfigError(f"--batch-size {config.batch_size} is larger than the {n:,} training "
+                              f"samples; use at most {n}")
+        # A small table with the default batch trains on all of it at once, as Keras would, and says so.
+        config = config.replace(batch_size=None)
+        note = (f"batch size: the default {requested.batch_size} is more than the {n:,} training samples, "
+                f"so every update uses all {n:,} (full batch)")
     head = choose_head(config, data.n_classes)
     model = build_model(config, data.X_train.shape[1:], head.outputs, head.output_activation, streams["weights"],
                         streams["dropout"])
     check_batch_memory(model, data.X_train, config.batch_size)
-    return Prepared(config, data, head, model, streams)
+    return Prepared(config, data, head, model, streams, requested, note)
 
 
 def train(config, write=None, checkpoint=None, resume=False, progress_stream=None, callbacks=(), prepared=None):
@@ -110,8 +118,9 @@ def train(config, write=None, checkpoint=None, resume=False, progress_stream=Non
     """
     if prepared is None:
         prepared = prepare(config)
-    elif prepared.config != config:
+    elif config not in (prepared.config, prepared.requested):
         raise ValueError("train: prepared is for another config; give what prepare(config) returned")
+    config = prepared.config
     data, head, model, streams = prepared.data, prepared.head, prepared.model, prepared.streams
     loss_fn = get_loss(head.loss, config.loss_reduction)
     optimizer = build_optimizer(config, model.parameters())
