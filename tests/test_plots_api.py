@@ -222,3 +222,14 @@ def test_a_long_run_ends_on_a_round_epoch_tick():
     ax = fig.axes[0]
     ticks = [t for t in ax.get_xticks() if ax.get_xlim()[0] <= t <= ax.get_xlim()[1]]
     assert 1000 in ticks and np.diff(ticks)[0] in (100, 200, 250)
+
+
+def test_sweep_curves_give_each_panel_its_own_loss_scale():
+    # a loss that falls to 1e-4 beside one that stays near ln 2: sharing an axis would flatten the second
+    falling = [list(0.7 * np.logspace(0, -4, 50))]
+    flat = [list(np.linspace(0.7, 0.5, 50))]
+    fig = plots.sweep_curves([("xor", [("a", falling)]), ("chessboard", [("a", flat)])])
+    xor, chess = [ax for ax in fig.axes if ax.axison]
+    assert xor.get_ylim()[0] < 1e-3 and chess.get_ylim()[0] > 0.4  # the flat loss fills its panel
+    labels = [t.get_text() for t in chess.yaxis.get_minorticklabels() if t.get_text()]
+    assert labels and all("10" not in label and "e" not in label for label in labels)  # "0.6", not "6 x 10^-1"

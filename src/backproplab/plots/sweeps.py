@@ -10,6 +10,7 @@ import warnings
 import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.ticker import LogFormatter
 
 from .style import epoch_axis, figure, legend_outside, line_colours, save, set_suptitle, short_series
 
@@ -26,6 +27,14 @@ def _colours(panels):
     return dict(zip(labels, line_colours(len(labels))))
 
 
+class _PlainMinorLabels(LogFormatter):
+    """Minor ticks of a log axis labelled where matplotlib would label them (a loss within about one
+    decade), as plain numbers: "0.6" rather than "6 x 10^-1"."""
+
+    def __call__(self, x, pos=None):
+        return f"{x:g}" if super().__call__(x, pos) else ""
+
+
 def _hide_unused(axes, n):
     for ax in axes.ravel()[n:]:
         ax.set_axis_off()
@@ -40,8 +49,10 @@ def sweep_curves(panels, path=None, title="", ax=None, columns=None, option=None
     epoch is drawn as a point with its range.
     """
     rows, cols = _grid(len(panels), columns)
+    # Each panel on its own loss scale: the chessboard's loss stays near ln 2 for long while XOR's falls to
+    # 1e-4, and one shared axis would flatten the chessboard's curves into a single line.
     fig, axes = figure(rows, cols, figsize=(max(6.4, 4.2 * cols), 3.2 * rows + 1.5), squeeze=False, ax=ax,
-                       layout="constrained", sharey=True)
+                       layout="constrained")
     colours = _colours(panels)
     for ax, (panel_title, groups) in zip(axes.ravel(), panels):
         longest = 0
@@ -62,6 +73,7 @@ def sweep_curves(panels, path=None, title="", ax=None, columns=None, option=None
                 ax.plot(epochs, median, color=colours[label], linewidth=1.5, **short_series(length))
                 ax.fill_between(epochs, low, high, color=colours[label], alpha=0.15)
         ax.set_yscale("log")
+        ax.yaxis.set_minor_formatter(_PlainMinorLabels(labelOnlyBase=False))
         epoch_axis(ax, longest)
         ax.set_title(panel_title, fontsize=10)
         ax.grid(alpha=0.3)
