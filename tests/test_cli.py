@@ -10,7 +10,8 @@ import pytest
 
 from backproplab.cli import build_parser, main
 from backproplab.nn import Conv2d, MaxPool2d, ReLU, summary
-from backproplab.run import RunConfig, build_model
+from backproplab.errors import ConfigError
+from backproplab.run import RunConfig, build_model, train
 from backproplab.run import datasets
 from backproplab.run.config import FIELDS, _shown  # the help's own value format
 
@@ -260,8 +261,29 @@ def test_a_table_smaller_than_the_default_batch_trains_full_batch_and_says_so(tm
     config = json.loads((out / "metrics.json").read_text())["config"]
     assert config["batch_size"] is None  # full batch, recorded as such, so --resume runs the same
     assert "the default 32 is more than the 17 training samples, so every update uses all 17 (full batch)" in text
-    # a batch the user chose beyond the data is still refused: one line, nothing written
-    assert main(["train", "--dataset", "csv", "--data", str(tmp_path / "small.csv"), "--batch-size", "40",
-                 "--out", str(tmp_path / "run2")]) == 2
-    assert "--batch-size 40 is larger than the 17 training samples" in capsys.readouterr().err
-    assert not (tmp_path / "run2").exists()
+    # a batch the user chose beyond the data is still refused, the default's value too: one line, nothing written
+    for chosen in ("40", "32"):
+        assert main(["train", "--dataset", "csv", "--data", str(tmp_path / "small.csv"), "--batch-size", chosen,
+                     "--out", str(tmp_path / "run2")]) == 2
+        assert f"--batch-size {chosen} is larger than the 17 training samples" in capsys.readouterr().err
+        assert not (tmp_path / "run2").exists()
+    # from Python, train() runs what it is given: the batch is refused, not changed behind the caller's back
+    with pytest.raises(ConfigError, match="--batch-size 32 is larger than the 17 training samples"):
+        train(RunConfig.for_dataset(dataset="csv", data=str(tmp_path / "small.csv"), epochs=1))
+
+
+def test_resuming_a_run_that_stopped_early_trains_it_no_further(tmp_path, capsys):
+    (tmp_path / "t.csv").write_text("a,b,label\n" + "".join(f"{i % 7},{i % 5},{i % 2}\n" for i in range(60)))
+    out = tmp_path / "run"
+    assert main(["train", "--dataset", "csv", "--data", str(tmp_path / "t.csv"), "--target-accuracy", "0.01",
+                 "--epochs", "5", "--out", str(out)]) == 0
+    before = json.loads((out / "metrics.json").read_text())
+    weights = dict(np.load(out / "model.npz"))
+    assert before["epochs"] == 1 and before["stop_reason"] == "reached target accuracy 1%"
+    capsys.readouterr()
+    assert main(["train", "--resume", str(out)]) == 0
+    text = capsys.readouterr().out
+    after = json.loads((out / "metrics.json").read_text())
+    assert "already finished" in text and "resuming after" not in text
+    assert after["epochs"] == 1 and after["test_accuracy"] == before["test_accuracy"]
+    assert all(np.array_equal(weights[k], v) for k, v in np.load(out / "model.npz").items())

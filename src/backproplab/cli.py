@@ -23,7 +23,7 @@ from .experiments.spec import SPEC_FILE
 from .model_file import load_model
 from .nn import get_loss
 from .outputs import (
-    CHECKPOINT, lock_folder, new_run_folder, positive_class_scores, release_folders, remove_if_empty,
+    CHECKPOINT, check_run_folder, lock_folder, new_run_folder, positive_class_scores, release_folders, remove_if_empty,
     run_images_to_folder, run_to_folder,
 )
 from .playground import serve as serve_playground
@@ -215,8 +215,11 @@ def _run_train(args, write):
     if args.resume:
         return _resume(args, write)
     config = RunConfig.for_dataset(**_config_options(args))
+    if args.out is not None:
+        check_run_folder(args.out, args.force)  # before reading data, which can take a while
     # Data read and network built first: a bad size or data file is then the only output, with no folder made.
-    prepared = prepare(config)
+    # A batch size the user did not give may become the whole of a table smaller than it.
+    prepared = prepare(config, fit_default_batch=args.batch_size is None)
     config = prepared.config
     folder = new_run_folder(args.out, config.dataset, args.force)
     write(f"writing to {folder}")
@@ -253,7 +256,7 @@ def _resume(args, write):
     prepared = prepare(config)  # e.g. data files that are gone: the only output
     write(f"== {config.dataset}: {describe(config)} ==")
     if done >= config.epochs or record["history"]["stop_reason"] != "completed":
-        write(f"the run in {args.resume} already finished ({done} epochs); writing its results again")
+        write(f"the run in {args.resume} already finished ({done} epoch{'' if done == 1 else 's'}); writing its results again")
     metrics = _run_images(config, args.resume, write, resume=True, prepared=prepared)
     write(f"figures, model and metrics in {args.resume}")
     return 1 if metrics["diverged"] else 0

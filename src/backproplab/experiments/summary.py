@@ -235,8 +235,11 @@ def _comparison(verdict, target):
 
 
 def _tied_by_spread_alone(verdict):
-    """Tied settings that failed on most seeds: a large spread, not a good mean, puts them in the tie."""
-    return [r for r in verdict.tied if r is not verdict.ranked[0] and r.get("diagnoses")
+    """Tied settings that failed on most seeds and trail the best by more than the best's own spread:
+    their own wide spread, not a good mean, puts them in the tie."""
+    best = verdict.ranked[0]
+    gap = best["test_accuracy_mean"] - (best["test_accuracy_std"] or 0.0)
+    return [r for r in verdict.tied if r is not best and r["test_accuracy_mean"] < gap and r.get("diagnoses")
             and 2 * sum(r["diagnoses"].values()) > r["seeds"]]
 
 

@@ -180,7 +180,7 @@ def run_sweep(spec, folder, workers=None, write=print, progress_stream=None, sch
     todo = [(spec.as_dict(), key, point, seed, keep(point, seed))
             for key, point, seed in spec.runs() if key not in done]
     total = len(spec.runs())
-    write(f"sweep: {len(spec.points())} settings x {spec.seeds} seeds = {total} runs"
+    write(f"sweep: {len(spec.points())} settings x {spec.seeds} seed{'' if spec.seeds == 1 else 's'} = {total} runs"
           + (f"; {len(done)} already done, {len(todo)} to run" if done else ""))
     if todo:
         workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))

@@ -35,6 +35,15 @@ def release_folders():
         _held.popitem()[1].close()
 
 
+def check_run_folder(out, force=False):
+    """Refuse ``out`` as a run's folder (a file, or a folder with files in it without ``force``) without
+    making it: a command checks this before reading its data, which can take a while."""
+    path = os.fspath(out)
+    if os.path.isfile(path):
+        raise ConfigError(f"--out {path!r} is a file; give a folder path")
+    _check_empty(path, force)
+
+
 def new_run_folder(out=None, label="run", force=False, root="runs"):
     """Create and return the folder a run writes to.
 
@@ -51,9 +60,7 @@ def new_run_folder(out=None, label="run", force=False, root="runs"):
             path = f"{base}-{k}"
     else:
         path = os.fspath(out)
-        if os.path.isfile(path):
-            raise ConfigError(f"--out {path!r} is a file; give a folder path")
-        _check_empty(path, force)
+        check_run_folder(path, force)
     try:
         os.makedirs(path, exist_ok=True)
         probe = os.path.join(path, ".write-test")

@@ -49,7 +49,8 @@ def final_line(config, history, n_train, test_loss, test_accuracy, test_is_train
     (and with dropout on); the test scores come after the last update. On a set that is its own
     test set (XOR) these are one set's loss at two moments, and the line says so.
     """
-    training_loss = history.last("loss") or float("nan")
+    training_loss = history.last("loss")
+    training_loss = float("nan") if training_loss is None else training_loss  # a loss of exactly 0 is a loss
     if not test_is_training:
         return (f"final training loss {training_loss:.5f}  test loss {test_loss:.5f}  "
                 f"test accuracy {100 * test_accuracy:.2f}%")

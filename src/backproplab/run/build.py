@@ -59,7 +59,8 @@ def describe(config):
     activations = config.hidden_activations()
     shown = activations[0] if len(set(activations)) == 1 else "/".join(activations)  # one per layer when they differ
     loss, why = trained_loss(config)
-    output = "logits (softmax in the loss)" if loss == "cross_entropy" else output_activation(config)
+    in_loss = {"cross_entropy": "logits (softmax in the loss)", "bce_logits": "logits (sigmoid in the loss)"}
+    output = in_loss.get(loss, output_activation(config))
     network = f"hidden {'-'.join(map(str, config.hidden))} {shown}, output {output}"
     if config.model == "cnn":
         norm = " batch-norm" if config.batch_norm else ""

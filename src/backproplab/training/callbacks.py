@@ -147,14 +147,14 @@ class TargetAccuracy(Callback):
 
     def __init__(self, target):
         self.target = target
-        self.reached = False
+        self.reason = f"reached target accuracy {100 * target:g}%"  # the History's stop_reason when it stops
 
     def on_epoch_end(self, history, model):
         values = history.val_accuracy or history.accuracy
-        self.reached = values[-1] >= self.target
-        if self.reached:
-            history.stop_reason = f"reached target accuracy {100 * self.target:g}%"
-        return self.reached
+        if values[-1] >= self.target:
+            history.stop_reason = self.reason
+            return True
+        return False
 
 
 class KerasProgress(Callback):
