@@ -55,7 +55,12 @@ class SweepSpec:
         self.target_accuracy = check_number("--target", self.target_accuracy, 0, 1, low_open=True,
                                             fix="give the training accuracy that counts as reached, e.g. 1.0")
         for point in self.points():  # every combination must be a valid run, of sizes within the limits
-            check_sizes(self.config(point, 0))
+            config = self.config(point, 0)
+            check_sizes(config)
+            if config.dataset == "csv":  # a missing table is one line now, not a folder and a failed first run
+                check_regular_file(config.data, "data file", "give a .csv file")
+                if not os.path.exists(config.data):
+                    raise ConfigError(f"data file {config.data!r} does not exist; check the path")
 
     def _check_shape(self):
         """Tables where tables belong, lists of values in [vary], text as title and question."""
