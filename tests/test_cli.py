@@ -287,3 +287,16 @@ def test_resuming_a_run_that_stopped_early_trains_it_no_further(tmp_path, capsys
     assert "already finished" in text and "resuming after" not in text
     assert after["epochs"] == 1 and after["test_accuracy"] == before["test_accuracy"]
     assert all(np.array_equal(weights[k], v) for k, v in np.load(out / "model.npz").items())
+
+
+def test_a_class_absent_from_the_test_set_has_no_accuracy_rather_than_zero(tmp_path, capsys):
+    # label 1 on a single row: the 6 held-out test rows cannot all hold it
+    rows = "".join(f"{i % 7},{i % 5},{1 if i == 0 else i % 2 * 2}\n" for i in range(60))
+    (tmp_path / "rare.csv").write_text("a,b,label\n" + rows)
+    out = tmp_path / "run"
+    assert main(["train", "--dataset", "csv", "--data", str(tmp_path / "rare.csv"), "--epochs", "1",
+                 "--out", str(out)]) == 0
+    per_class = json.loads((out / "metrics.json").read_text())["per_class_accuracy"]
+    absent = [name for name, accuracy in per_class.items() if accuracy is None]
+    printed = capsys.readouterr().out
+    assert absent and all(f"{name} (not in the test set)" in printed for name in absent)

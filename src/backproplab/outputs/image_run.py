@@ -29,6 +29,7 @@ def run_images_to_folder(config, folder, write=print, resume=False, prepared=Non
         warnings.simplefilter("ignore", DivergenceWarning)
         run = train(config, write=write, checkpoint=os.path.join(folder, CHECKPOINT), resume=resume,
                     progress_stream=sys.stdout, prepared=prepared)
+    config = run.config  # what ran: written into the model file and metrics as such
     data, model, loss_fn, history = run.data, run.model, run.loss_fn, run.history
     write_ending(run, write)
     if history.best_epoch is not None:
@@ -38,10 +39,13 @@ def run_images_to_folder(config, folder, write=print, resume=False, prepared=Non
         y_pred = loss_fn.predict(predict_output(model, data.X_test))
     names = data.class_names
     matrix = confusion(data.y_test, y_pred, len(names))
-    per_class = {name: float(matrix[k, k] / max(1, matrix[k].sum())) for k, name in enumerate(names)}
+    # a class absent from the test set has no accuracy (None), not 0%
+    per_class = {name: float(matrix[k, k] / matrix[k].sum()) if matrix[k].sum() else None
+                 for k, name in enumerate(names)}
     write(f"test accuracy {100 * test_accuracy:.2f}%  test loss {test_loss:.4f}  "
           f"({len(data.y_test):,} test samples: {data.test_source})")
-    write("per class: " + "  ".join(f"{name} {100 * acc:.1f}%" for name, acc in per_class.items()))
+    write("per class: " + "  ".join(f"{name} {100 * acc:.1f}%" if acc is not None else f"{name} (not in the test set)"
+                                    for name, acc in per_class.items()))
 
     # the model and metrics first: a disk that fills up costs figures, not the trained weights
     save_model(model, os.path.join(folder, "model.npz"), metadata={

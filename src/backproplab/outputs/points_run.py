@@ -75,6 +75,7 @@ def run_to_folder(config, folder, write=print, show_samples=True, prepared=None)
         warnings.simplefilter("ignore", DivergenceWarning)
         run = train(config, write=write, callbacks=[norms] + ([test_scores] if test_scores else []),
                     prepared=prepared)
+    config = run.config  # what ran: written into the model file and metrics as such
     data, model, loss_fn, history = run.data, run.model, run.loss_fn, run.history
     name = config.dataset
     write_ending(run, write)
