@@ -251,32 +251,35 @@ def test_a_run_stopped_at_its_target_is_not_diagnosed(tmp_path, capsys):
     assert metrics["diagnosis"] is None and "diagnosis:" not in capsys.readouterr().out
 
 
+def _train_on_table(tmp_path, rows, *options, out="run"):
+    """``train`` on a CSV of ``rows`` (a, b, label), written into tmp_path; its exit status."""
+    (tmp_path / "table.csv").write_text("a,b,label\n" + "".join(f"{a},{b},{label}\n" for a, b, label in rows))
+    return main(["train", "--dataset", "csv", "--data", str(tmp_path / "table.csv"), *options,
+                 "--out", str(tmp_path / out)])
+
+
 def test_a_table_smaller_than_the_default_batch_trains_full_batch_and_says_so(tmp_path, capsys):
-    rows = "".join(f"{i / 20},{(i * 7 % 20) / 20},{int(i % 3 == 0)}\n" for i in range(20))
-    (tmp_path / "small.csv").write_text("x1,x2,label\n" + rows)
+    rows = [(i / 20, (i * 7 % 20) / 20, int(i % 3 == 0)) for i in range(20)]
     out = tmp_path / "run"
-    assert main(["train", "--dataset", "csv", "--data", str(tmp_path / "small.csv"), "--epochs", "2",
-                 "--out", str(out)]) == 0
+    assert _train_on_table(tmp_path, rows, "--epochs", "2") == 0
     text = capsys.readouterr().out
     config = json.loads((out / "metrics.json").read_text())["config"]
     assert config["batch_size"] is None  # full batch, recorded as such, so --resume runs the same
     assert "the default 32 is more than the 17 training samples, so every update uses all 17 (full batch)" in text
     # a batch the user chose beyond the data is still refused, the default's value too: one line, nothing written
     for chosen in ("40", "32"):
-        assert main(["train", "--dataset", "csv", "--data", str(tmp_path / "small.csv"), "--batch-size", chosen,
-                     "--out", str(tmp_path / "run2")]) == 2
+        assert _train_on_table(tmp_path, rows, "--batch-size", chosen, out="run2") == 2
         assert f"--batch-size {chosen} is larger than the 17 training samples" in capsys.readouterr().err
         assert not (tmp_path / "run2").exists()
     # from Python, train() runs what it is given: the batch is refused, not changed behind the caller's back
     with pytest.raises(ConfigError, match="--batch-size 32 is larger than the 17 training samples"):
-        train(RunConfig.for_dataset(dataset="csv", data=str(tmp_path / "small.csv"), epochs=1))
+        train(RunConfig.for_dataset(dataset="csv", data=str(tmp_path / "table.csv"), epochs=1))
 
 
 def test_resuming_a_run_that_stopped_early_trains_it_no_further(tmp_path, capsys):
-    (tmp_path / "t.csv").write_text("a,b,label\n" + "".join(f"{i % 7},{i % 5},{i % 2}\n" for i in range(60)))
     out = tmp_path / "run"
-    assert main(["train", "--dataset", "csv", "--data", str(tmp_path / "t.csv"), "--target-accuracy", "0.01",
-                 "--epochs", "5", "--out", str(out)]) == 0
+    assert _train_on_table(tmp_path, [(i % 7, i % 5, i % 2) for i in range(60)], "--target-accuracy", "0.01",
+                           "--epochs", "5") == 0
     before = json.loads((out / "metrics.json").read_text())
     weights = dict(np.load(out / "model.npz"))
     assert before["epochs"] == 1 and before["stop_reason"] == "reached target accuracy 1%"
@@ -291,11 +294,9 @@ def test_resuming_a_run_that_stopped_early_trains_it_no_further(tmp_path, capsys
 
 def test_a_class_absent_from_the_test_set_has_no_accuracy_rather_than_zero(tmp_path, capsys):
     # label 1 on a single row: the 6 held-out test rows cannot all hold it
-    rows = "".join(f"{i % 7},{i % 5},{1 if i == 0 else i % 2 * 2}\n" for i in range(60))
-    (tmp_path / "rare.csv").write_text("a,b,label\n" + rows)
     out = tmp_path / "run"
-    assert main(["train", "--dataset", "csv", "--data", str(tmp_path / "rare.csv"), "--epochs", "1",
-                 "--out", str(out)]) == 0
+    assert _train_on_table(tmp_path, [(i % 7, i % 5, 1 if i == 0 else i % 2 * 2) for i in range(60)],
+                           "--epochs", "1") == 0
     per_class = json.loads((out / "metrics.json").read_text())["per_class_accuracy"]
     absent = [name for name, accuracy in per_class.items() if accuracy is None]
     printed = capsys.readouterr().out
