@@ -13,7 +13,8 @@ from .model_file import load_model, save_model
 from .nn import *  # noqa: F403 (nn.__all__: Module, Parameter, summary and every registered layer and loss)
 from .optim import OPTIMIZERS, SCHEDULES
 from .tracing import trace
-from .training import History, fit
+from .training import (BatchProgress, Callback, Checkpoint, EarlyStopping, GradientNorms, History, PrintProgress,
+                       TargetAccuracy, evaluate, fit, predict_output)
 from .version import __version__
 
 # The optimizer and schedule classes (the registries also hold factories such as momentum_sgd).
@@ -21,8 +22,9 @@ _OPTIM_CLASSES = {obj.__name__: obj for obj in (*OPTIMIZERS.values(), *SCHEDULES
 globals().update(_OPTIM_CLASSES)
 
 __all__ = [
-    "BackproplabError", "ConfigError", "History", "ModelFileError", "__version__", "data", "fit", "gradcheck",
-    "load_model", "nn", "optim", "save_model", "trace", "training",
+    "BackproplabError", "BatchProgress", "Callback", "Checkpoint", "ConfigError", "EarlyStopping", "GradientNorms",
+    "History", "ModelFileError", "PrintProgress", "TargetAccuracy", "__version__", "data", "evaluate", "fit",
+    "gradcheck", "load_model", "nn", "optim", "predict_output", "save_model", "trace", "training",
     *(name for name in nn.__all__ if name not in ("ACTIVATIONS", "INITIALIZERS", "LAYERS", "LOSSES")),
     *sorted(_OPTIM_CLASSES),
 ]
