@@ -7,6 +7,7 @@ Every server here listens on 127.0.0.1 on a free port, is started by its test an
 import ast
 import base64
 import concurrent.futures
+import dataclasses
 import contextlib
 import http.client
 import json
@@ -23,7 +24,9 @@ from backproplab.nn import ACTIVATIONS
 from backproplab.optim import OPTIMIZERS, SCHEDULES
 from backproplab.playground import Session, check_settings, make_server
 from backproplab.playground.script import python_script
-from backproplab.playground.settings import MAX_UPLOAD_BYTES
+from backproplab.playground.settings import MAX_UPLOAD_BYTES, choices
+from backproplab.run import RunConfig, prepare
+from backproplab.run.config import hidden_activation_names
 from backproplab.tracing import trace
 
 SRC = pathlib.Path(__file__).resolve().parents[1] / "src" / "backproplab"
@@ -116,7 +119,8 @@ def test_the_page_and_its_files_are_served_from_the_package(server):
 def test_options_come_from_the_registries(server):
     status, options = request(server, "GET", "/api/options")
     assert status == 200
-    assert options["choices"]["activation"] == list(ACTIVATIONS.names())
+    assert options["choices"]["activation"] == list(hidden_activation_names())  # what backproplab train takes
+    assert "softmax" in ACTIVATIONS.names() and "softmax" not in options["choices"]["activation"]
     assert options["choices"]["optimizer"] == list(OPTIMIZERS.names())
     assert options["choices"]["schedule"] == list(SCHEDULES.names())
     assert {"circle", "xor", "gauss", "spiral", "lab-linear", "lab-chessboard"} <= set(options["choices"]["dataset"])
@@ -424,9 +428,87 @@ def test_the_train_command_parses_and_carries_the_set_up(settings):
         assert any("no regression data set" in note for note in notes)
 
 
-def test_the_train_command_runs(tmp_path, capsys):
+# What the page's controls offer besides the registries' choices: the ends of app.js's lists
+# (LR, REG_RATE, POINTS, DROPOUT, TARGETS) and of index.html's sliders (ratio, noise, batch).
+PAGE_VALUES = {"lr": [1e-5, 10], "reg_rate": [0.001, 10], "points": [50, 2000], "dropout": [0.1, 0.5],
+               "target_accuracy": [0.9, 1.0], "ratio": [10, 90], "noise": [0, 50], "batch": [1, 50],
+               "budget": [0, 100], "target_loss": [0.01], "classes": [3, 6]}
+
+
+def page_setups():
+    """One set-up per choice the page offers (each alone, from the defaults), and every data set
+    at the smallest and largest training sets with the largest and smallest batches."""
+    setups = []
+    for name, values in choices().items():
+        for value in values:
+            if name == "features":
+                setups.append({"features": [value]})
+            elif name == "activation":
+                setups.append({"activation": [value, value]})
+            elif name == "problem":
+                setups.append({"problem": value, "loss": "mse" if value == "regression" else "bce"})
+            elif name == "dataset":
+                regression = {"problem": "regression", "loss": "mse"} if value in ("plane", "gauss-mix") else {}
+                for size in ({}, {"points": 50, "ratio": 10, "batch": 50}, {"points": 2000, "ratio": 90, "batch": 1},
+                             {"classes": 3, "loss": "cross_entropy"}):
+                    setups.append({"dataset": value, **regression, **size})
+            else:
+                setups.append({name: value})
+    for name, values in PAGE_VALUES.items():
+        setups += [{name: value, **({"loss": "cross_entropy"} if name == "classes" else {})} for value in values]
+    setups += [{"regularization": r, "reg_rate": 0.01} for r in ("l1", "l2")]
+    setups += [{"schedule": name, "budget": 10} for name in choices()["schedule"]]
+    setups += [{"hidden": [], "activation": []}, {"hidden": [32] * 8, "activation": ["relu"] * 8}]
+    return setups
+
+
+def page_session(settings, points_csv):
+    """The page's session for ``settings``; the csv data set trains on the file ``points_csv``, uploaded."""
+    if settings.get("dataset") != "csv":
+        return Session(settings)
+    session = Session()
+    session.upload(points_csv.read_bytes())
+    session.apply({**session.settings, **settings})
+    return session
+
+
+def test_every_command_the_page_shows_is_accepted_by_backproplab_train(tmp_path, monkeypatch):
+    """For every choice the page offers, its command parses, makes a valid RunConfig and prepares
+    (data drawn or read, network built), as ``backproplab train`` would."""
+    monkeypatch.chdir(tmp_path)  # the csv command reads points.csv, the uploaded file
+    rng = np.random.default_rng(0)
+    rows = rng.uniform(-3, 3, (60, 2))
+    points_csv = tmp_path / "points.csv"
+    points_csv.write_text("x1,x2,label\n" + "".join(f"{a:.3f},{b:.3f},{int(a > b)}\n" for a, b in rows))
+    options = [f.name for f in dataclasses.fields(RunConfig)]
+    rejected, shown = [], 0
+    for settings in page_setups():
+        try:
+            session = page_session(settings, points_csv)
+        except ConfigError:
+            continue  # the page refuses this set-up itself, and so shows no command for it
+        text = session.frame(-1, 0)["command"]
+        (command,) = [line for line in text.splitlines() if not line.startswith("#")]
+        words = shlex.split(command)
+        shown += 1
+        try:
+            args = build_parser().parse_args(words[1:])
+            given = {name: getattr(args, name) for name in options if getattr(args, name, None) is not None}
+            given.update({k: tuple(v) for k, v in given.items() if isinstance(v, list)})
+            prepare(RunConfig.for_dataset(**given))
+        except SystemExit:
+            rejected.append(f"{settings}: the parser refuses {command}")
+        except ConfigError as e:
+            rejected.append(f"{settings}: {e}\n    {command}")
+    assert shown > 100
+    assert not rejected, "\n".join(rejected)
+
+
+@pytest.mark.parametrize("settings", [TRAIN_SETUPS[1], {"dataset": "gauss", "points": 50, "ratio": 10, "batch": 50},
+                                      {"dataset": "xor", "batch": 50, "activation": ["leaky_relu", "identity"]}])
+def test_the_train_command_runs(settings, tmp_path, capsys):
     """The command, with --epochs 1 and a folder to write to, trains in backproplab train."""
-    text = Session(TRAIN_SETUPS[1]).frame(-1, 0)["command"]
+    text = Session(settings).frame(-1, 0)["command"]
     (command,) = [line for line in text.splitlines() if not line.startswith("#")]
     words = shlex.split(command)[2:] + ["--epochs", "1", "--out", str(tmp_path / "run")]
     assert main(["train", *words]) == 0
