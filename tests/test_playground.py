@@ -20,7 +20,8 @@ import pytest
 
 from backproplab.cli import build_parser, main
 from backproplab.errors import ConfigError
-from backproplab.nn import ACTIVATIONS
+from backproplab.model_file import save_model
+from backproplab.nn import ACTIVATIONS, Linear, Sequential
 from backproplab.optim import OPTIMIZERS, SCHEDULES
 from backproplab.playground import Session, check_settings, make_server
 from backproplab.playground.script import python_script
@@ -288,6 +289,39 @@ def test_an_exported_model_predicts_what_the_page_shows(server, tmp_path, capsys
     size = int(np.sqrt(value.size))
     shown = [value[r * size + c] / 255 for r, c in rows]
     assert np.allclose(scores, shown, atol=1 / 255 + 1e-9)
+
+
+def test_predict_says_which_features_an_exported_model_takes(tmp_path, capsys):
+    """A page's model of x1, x2, sin(x1), sin(x2) names them when a CSV gives other columns,
+    and says the computed ones are the user's to add; with them added, it predicts."""
+    session = Session({"dataset": "xor", "features": ["x1", "x2", "sin(x1)", "sin(x2)"]})
+    session.export(tmp_path / "model.npz")
+    points = [(1.0, 2.0), (-3.0, 4.5)]
+    for name, header, rows, words in [
+        ("two.csv", "x1,x2", [(a, b) for a, b in points],
+         ["has 2 columns, the model takes 4 features: x1, x2, sin(x1), sin(x2)",
+          "does not compute sin(x1), sin(x2)", "from each row's x1 and x2", "-6 to 6"]),
+        ("labelled.csv", "x1,x2,sin(x1),sin(x2),label", [(a, b, np.sin(a), np.sin(b), 1) for a, b in points],
+         ["has 5 columns, the model takes 4 features", "if one column is the label, drop it"]),
+    ]:
+        (tmp_path / name).write_text(header + "\n" + "".join(",".join(map(str, r)) + "\n" for r in rows))
+        assert main(["predict", "--model", str(tmp_path / "model.npz"), "--data", str(tmp_path / name)]) == 2
+        error = capsys.readouterr().err
+        assert all(w in error for w in words), error
+    (tmp_path / "four.csv").write_text("".join(f"{a},{b},{np.sin(a)},{np.sin(b)}\n" for a, b in points))
+    assert main(["predict", "--model", str(tmp_path / "model.npz"), "--data", str(tmp_path / "four.csv")]) == 0
+    assert capsys.readouterr().out.count("sample ") == 2
+
+
+def test_predict_hints_at_a_label_column_left_in_a_table(tmp_path, capsys):
+    """785 columns for a 784-pixel model: the label column of a training file is still there."""
+    save_model(Sequential([Linear(784, 10, rng=np.random.default_rng(0))]), tmp_path / "model.npz",
+               {"loss": "cross_entropy"})
+    (tmp_path / "train.csv").write_text("label," + ",".join(f"pixel{i}" for i in range(784)) + "\n"
+                                        + ",".join(["3"] + ["0"] * 784) + "\n")
+    assert main(["predict", "--model", str(tmp_path / "model.npz"), "--data", str(tmp_path / "train.csv")]) == 2
+    error = capsys.readouterr().err
+    assert "has 785 columns, the model takes 784 features; if one column is the label, drop it" in error
 
 
 def test_only_the_cli_imports_the_playground():
