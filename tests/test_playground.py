@@ -244,6 +244,16 @@ def test_stop_rules_pause_training():
     assert "accuracy reached" in session.stopped
 
 
+def test_the_confusion_matrix_names_its_points_and_agrees_with_the_test_accuracy():
+    session = Session({"dataset": "spiral", "classes": 3, "loss": "cross_entropy", "ratio": 30})
+    for _ in range(5):
+        session.train_epoch()
+    confusion, numbers = session.confusion(), session.history[-1]
+    counts = np.array(confusion["counts"])
+    assert confusion["points"] == "test" and counts.sum() == len(session.y_test) == 280
+    assert np.trace(counts) / counts.sum() == pytest.approx(numbers["test_accuracy"])
+
+
 def test_the_inspector_matches_the_gradient_of_the_loss_on_that_point():
     """dL/dw of one point, by the inspector, against centred differences of the loss."""
     session = Session({"dataset": "gauss"})

@@ -205,3 +205,30 @@ def test_the_page_shows_the_train_command(browser, server):
     args = build_parser().parse_args(shlex.split(command)[1:])
     assert (args.dataset, args.weight_decay) == ("chessboard", 0.01)
     assert "# the command line feeds the network x1 and x2 only" in text
+
+
+def test_each_accuracy_says_which_points_it_counts_and_the_stop_rule_watches_the_shown_one(browser, server):
+    """Training and test accuracy are shown and labelled, the confusion matrix names its points,
+    and "Stop at training accuracy" stops where the training accuracy shown has reached it."""
+    open_page(browser, server, "dataset=spiral&optimizer=adam&lr=0.03&hidden=8,6&activation=tanh,tanh"
+                               "&target_accuracy=0.9&ratio=30")
+    label = browser.execute_script("return document.getElementById('target_accuracy').parentElement.textContent")
+    assert "Stop at training accuracy" in label
+    browser.find_element("id", "play").click()
+    wait_for(browser, "window.playground.last.stopped", timeout=60)
+    status = browser.find_element("id", "status").text
+    assert "training accuracy reached 90%" in status
+    last = browser.execute_script("return window.playground.losses.at(-1)")
+    boxes = {b.text.split("\n")[0]: b.text.split("\n")[1]
+             for b in browser.find_elements("css selector", ".losses > div")}
+    assert boxes["Training accuracy"] == f"{100 * last['train_accuracy']:.1f}%"
+    assert boxes["Test accuracy"] == f"{100 * last['test_accuracy']:.1f}%"
+    assert last["train_accuracy"] >= 0.9 and float(boxes["Training accuracy"].rstrip("%")) >= 90
+    caption = browser.find_element("css selector", "#confusion caption").text
+    n_test = browser.execute_script("return points.test.length")
+    assert caption == f"Confusion matrix, {n_test} test points"
+    counts = browser.execute_script("return window.playground.last.confusion.counts")
+    correct = sum(counts[i][i] for i in range(len(counts)))
+    assert correct / n_test == pytest.approx(last["test_accuracy"])
+    assert errors(browser) == []
+

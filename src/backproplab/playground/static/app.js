@@ -316,6 +316,10 @@ function format(v, digits = 3) {
   return v === null || v === undefined ? "-" : Number(v).toFixed(digits);
 }
 
+function percent(v) {  // an accuracy (a fraction) as the page shows it; "-" for none (regression)
+  return v === null || v === undefined ? "-" : `${(100 * v).toFixed(1)}%`;
+}
+
 // The network: one column per layer (inputs, hidden layers, output), lines for the weights.
 function layout(frame) {
   const widths = [settings.features.length, ...settings.hidden, frame.weights[frame.weights.length - 1].bias.length];
@@ -518,10 +522,12 @@ function button(id, text, title, onClick) {
   return b;
 }
 
-function drawConfusion(matrix) {
+function drawConfusion(confusion) {  // {points: "test" or "training", counts: [true class][predicted class]}
   const table = $("confusion");
-  if (!matrix) { table.replaceChildren(); return; }
-  const rows = [`<tr><th>true \\ predicted</th>${matrix.map((_, j) => `<th>${j}</th>`).join("")}</tr>`];
+  if (!confusion) { table.replaceChildren(); return; }
+  const matrix = confusion.counts, total = matrix.flat().reduce((a, b) => a + b, 0);
+  const rows = [`<caption>Confusion matrix, ${total} ${confusion.points} points</caption>`,
+                `<tr><th>true \\ predicted</th>${matrix.map((_, j) => `<th>${j}</th>`).join("")}</tr>`];
   matrix.forEach((row, i) => rows.push(`<tr><th>${i}</th>${row.map(v => `<td>${v}</td>`).join("")}</tr>`));
   table.innerHTML = rows.join("");
 }
@@ -540,8 +546,8 @@ function render(frame) {
   const now = losses[losses.length - 1] || {};
   $("train-loss").textContent = format(now.train_loss);
   $("test-loss").textContent = format(now.test_loss);
-  $("accuracy").textContent = now.test_accuracy === null || now.test_accuracy === undefined ? "-"
-    : `${(100 * now.test_accuracy).toFixed(1)}%`;
+  $("train-accuracy").textContent = percent(now.train_accuracy);
+  $("test-accuracy").textContent = percent(now.test_accuracy);
   if (frame.stopped) showStatus(`Stopped: ${frame.stopped}.`);
   drawChart();
   drawMap(frame);
