@@ -126,6 +126,7 @@ def test_options_come_from_the_registries(server):
     assert options["choices"]["schedule"] == list(SCHEDULES.names())
     assert {"circle", "xor", "gauss", "spiral", "lab-linear", "lab-chessboard"} <= set(options["choices"]["dataset"])
     assert options["limits"]["layers"] >= 8 and options["limits"]["neurons"] >= 32
+    assert options["square"] == 6  # the map covers [-6, 6] on both axes, the coordinates predict takes
 
 
 @pytest.mark.parametrize("method, path, body, headers, status, words", [

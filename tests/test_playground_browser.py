@@ -232,3 +232,20 @@ def test_each_accuracy_says_which_points_it_counts_and_the_stop_rule_watches_the
     assert correct / n_test == pytest.approx(last["test_accuracy"])
     assert errors(browser) == []
 
+
+def test_the_map_shows_its_coordinates(browser, server):
+    """Tick labels at the map's edges give the square x1 and x2 run over, [-6, 6]."""
+    open_page(browser, server)
+    rect = "arguments[0].getBoundingClientRect()"
+    canvas = browser.execute_script(f"return {rect}", browser.find_element("id", "map"))
+    for axis, texts in (("x", ["-6", "x1", "6"]), ("y", ["6", "x2", "-6"])):
+        ticks = browser.find_elements("css selector", f".ticks.{axis} span")
+        assert [t.text for t in ticks] == texts
+        first, last = (browser.execute_script(f"return {rect}", t) for t in (ticks[0], ticks[-1]))
+        if axis == "x":  # under the map, from its left edge to its right edge
+            assert first["top"] >= canvas["bottom"] - 1 and abs(first["left"] - canvas["left"]) <= 2
+            assert abs(last["right"] - canvas["right"]) <= 2
+        else:  # left of the map, from its top to its bottom
+            assert first["right"] <= canvas["left"] + 1 and abs(first["top"] - canvas["top"]) <= 3
+            assert abs(last["bottom"] - canvas["bottom"]) <= 3
+    assert errors(browser) == []

@@ -127,6 +127,8 @@ function buildControls() {
     fill($(id), c[id]);
     $(id).addEventListener("change", () => changeChoice(id, $(id).value));
   }
+  for (const [kind, value] of [["low", -options.square], ["high", options.square]])  // the map's axes
+    for (const tick of document.querySelectorAll(`.ticks .${kind}`)) tick.textContent = String(value);
   fill($("activation"), c.activation);
   $("activation").addEventListener("change", () =>
     send({activation: settings.hidden.map(() => $("activation").value)}));
@@ -264,12 +266,12 @@ function drawMap(frame) {
     return DIVERGING_PALE[discrete ? (value[i] >= 128 ? 255 : 0) : value[i]];
   });
   if (!points) return;
-  const ctx = canvas.getContext("2d"), scale = canvas.width / 12;
+  const ctx = canvas.getContext("2d"), half = options.square, scale = canvas.width / (2 * half);
   const draw = (rows, test) => {
     for (const [x1, x2, y] of rows) {
       const color = points.classes ? COLORS[y % COLORS.length] : diverging(Math.round((y + 1) * 127.5));
       ctx.beginPath();
-      ctx.arc((x1 + 6) * scale, (6 - x2) * scale, 3.2, 0, 2 * Math.PI);
+      ctx.arc((x1 + half) * scale, (half - x2) * scale, 3.2, 0, 2 * Math.PI);
       ctx.fillStyle = `rgb(${color.join(",")})`;
       ctx.fill();
       ctx.lineWidth = test ? 1.5 : 0.8;
@@ -282,7 +284,7 @@ function drawMap(frame) {
   const inspected = frame.inspect && points.train[frame.inspect.point];
   if (inspected) {  // the training point the inspector follows
     ctx.beginPath();
-    ctx.arc((inspected[0] + 6) * scale, (6 - inspected[1]) * scale, 8, 0, 2 * Math.PI);
+    ctx.arc((inspected[0] + half) * scale, (half - inspected[1]) * scale, 8, 0, 2 * Math.PI);
     ctx.lineWidth = 2.5;
     ctx.strokeStyle = "#183d4e";
     ctx.stroke();
