@@ -158,6 +158,9 @@ def test_a_regression_csv_of_float_targets_trains(browser, server, tmp_path):
     wait_for(browser, "window.playground.last.epoch === 1")
     assert browser.execute_script("return window.playground.last.map.kind") == "regression"
     assert browser.execute_script("return isFinite(window.playground.losses.at(-1).train_loss)")
+    assert [b.text for b in browser.find_elements("css selector", ".losses > div") if b.is_displayed()] == [
+        f"Training loss\n{browser.execute_script('return window.playground.losses.at(-1).train_loss'):.3f}",
+        f"Test loss\n{browser.execute_script('return window.playground.losses.at(-1).test_loss'):.3f}"]
     assert errors(browser) == []
 
 

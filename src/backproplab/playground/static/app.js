@@ -548,8 +548,10 @@ function render(frame) {
   const now = losses[losses.length - 1] || {};
   $("train-loss").textContent = format(now.train_loss);
   $("test-loss").textContent = format(now.test_loss);
-  $("train-accuracy").textContent = percent(now.train_accuracy);
-  $("test-accuracy").textContent = percent(now.test_accuracy);
+  for (const id of ["train-accuracy", "test-accuracy"]) {  // a regression has no accuracy: not shown
+    $(id).parentElement.hidden = frame.settings.problem === "regression";
+    $(id).textContent = percent(now[id.replace("-", "_")]);
+  }
   if (frame.stopped) showStatus(`Stopped: ${frame.stopped}.`);
   drawChart();
   drawMap(frame);
