@@ -7,6 +7,7 @@ Every server here listens on 127.0.0.1 on a free port, is started by its test an
 import ast
 import base64
 import concurrent.futures
+import dataclasses
 import contextlib
 import http.client
 import json
@@ -19,11 +20,14 @@ import pytest
 
 from backproplab.cli import build_parser, main
 from backproplab.errors import ConfigError
-from backproplab.nn import ACTIVATIONS
+from backproplab.model_file import save_model
+from backproplab.nn import ACTIVATIONS, Linear, Sequential
 from backproplab.optim import OPTIMIZERS, SCHEDULES
 from backproplab.playground import Session, check_settings, make_server
 from backproplab.playground.script import python_script
-from backproplab.playground.settings import MAX_UPLOAD_BYTES
+from backproplab.playground.settings import MAX_UPLOAD_BYTES, choices
+from backproplab.run import RunConfig, prepare
+from backproplab.run.config import hidden_activation_names
 from backproplab.tracing import trace
 
 SRC = pathlib.Path(__file__).resolve().parents[1] / "src" / "backproplab"
@@ -116,11 +120,13 @@ def test_the_page_and_its_files_are_served_from_the_package(server):
 def test_options_come_from_the_registries(server):
     status, options = request(server, "GET", "/api/options")
     assert status == 200
-    assert options["choices"]["activation"] == list(ACTIVATIONS.names())
+    assert options["choices"]["activation"] == list(hidden_activation_names())  # what backproplab train takes
+    assert "softmax" in ACTIVATIONS.names() and "softmax" not in options["choices"]["activation"]
     assert options["choices"]["optimizer"] == list(OPTIMIZERS.names())
     assert options["choices"]["schedule"] == list(SCHEDULES.names())
     assert {"circle", "xor", "gauss", "spiral", "lab-linear", "lab-chessboard"} <= set(options["choices"]["dataset"])
     assert options["limits"]["layers"] >= 8 and options["limits"]["neurons"] >= 32
+    assert options["square"] == 6  # the map covers [-6, 6] on both axes, the coordinates predict takes
 
 
 @pytest.mark.parametrize("method, path, body, headers, status, words", [
@@ -239,6 +245,16 @@ def test_stop_rules_pause_training():
     assert "accuracy reached" in session.stopped
 
 
+def test_the_confusion_matrix_names_its_points_and_agrees_with_the_test_accuracy():
+    session = Session({"dataset": "spiral", "classes": 3, "loss": "cross_entropy", "ratio": 30})
+    for _ in range(5):
+        session.train_epoch()
+    confusion, numbers = session.confusion(), session.history[-1]
+    counts = np.array(confusion["counts"])
+    assert confusion["points"] == "test" and counts.sum() == len(session.y_test) == 280
+    assert np.trace(counts) / counts.sum() == pytest.approx(numbers["test_accuracy"])
+
+
 def test_the_inspector_matches_the_gradient_of_the_loss_on_that_point():
     """dL/dw of one point, by the inspector, against centred differences of the loss."""
     session = Session({"dataset": "gauss"})
@@ -284,6 +300,39 @@ def test_an_exported_model_predicts_what_the_page_shows(server, tmp_path, capsys
     size = int(np.sqrt(value.size))
     shown = [value[r * size + c] / 255 for r, c in rows]
     assert np.allclose(scores, shown, atol=1 / 255 + 1e-9)
+
+
+def test_predict_says_which_features_an_exported_model_takes(tmp_path, capsys):
+    """A page's model of x1, x2, sin(x1), sin(x2) names them when a CSV gives other columns,
+    and says the computed ones are the user's to add; with them added, it predicts."""
+    session = Session({"dataset": "xor", "features": ["x1", "x2", "sin(x1)", "sin(x2)"]})
+    session.export(tmp_path / "model.npz")
+    points = [(1.0, 2.0), (-3.0, 4.5)]
+    for name, header, rows, words in [
+        ("two.csv", "x1,x2", [(a, b) for a, b in points],
+         ["has 2 columns, the model takes 4 features: x1, x2, sin(x1), sin(x2)",
+          "does not compute sin(x1), sin(x2)", "from each row's x1 and x2", "-6 to 6"]),
+        ("labelled.csv", "x1,x2,sin(x1),sin(x2),label", [(a, b, np.sin(a), np.sin(b), 1) for a, b in points],
+         ["has 5 columns, the model takes 4 features", "if one column is the label, drop it"]),
+    ]:
+        (tmp_path / name).write_text(header + "\n" + "".join(",".join(map(str, r)) + "\n" for r in rows))
+        assert main(["predict", "--model", str(tmp_path / "model.npz"), "--data", str(tmp_path / name)]) == 2
+        error = capsys.readouterr().err
+        assert all(w in error for w in words), error
+    (tmp_path / "four.csv").write_text("".join(f"{a},{b},{np.sin(a)},{np.sin(b)}\n" for a, b in points))
+    assert main(["predict", "--model", str(tmp_path / "model.npz"), "--data", str(tmp_path / "four.csv")]) == 0
+    assert capsys.readouterr().out.count("sample ") == 2
+
+
+def test_predict_hints_at_a_label_column_left_in_a_table(tmp_path, capsys):
+    """785 columns for a 784-pixel model: the label column of a training file is still there."""
+    save_model(Sequential([Linear(784, 10, rng=np.random.default_rng(0))]), tmp_path / "model.npz",
+               {"loss": "cross_entropy"})
+    (tmp_path / "train.csv").write_text("label," + ",".join(f"pixel{i}" for i in range(784)) + "\n"
+                                        + ",".join(["3"] + ["0"] * 784) + "\n")
+    assert main(["predict", "--model", str(tmp_path / "model.npz"), "--data", str(tmp_path / "train.csv")]) == 2
+    error = capsys.readouterr().err
+    assert "has 785 columns, the model takes 784 features; if one column is the label, drop it" in error
 
 
 def test_only_the_cli_imports_the_playground():
@@ -424,9 +473,87 @@ def test_the_train_command_parses_and_carries_the_set_up(settings):
         assert any("no regression data set" in note for note in notes)
 
 
-def test_the_train_command_runs(tmp_path, capsys):
+# What the page's controls offer besides the registries' choices: the ends of app.js's lists
+# (LR, REG_RATE, POINTS, DROPOUT, TARGETS) and of index.html's sliders (ratio, noise, batch).
+PAGE_VALUES = {"lr": [1e-5, 10], "reg_rate": [0.001, 10], "points": [50, 2000], "dropout": [0.1, 0.5],
+               "target_accuracy": [0.9, 1.0], "ratio": [10, 90], "noise": [0, 50], "batch": [1, 50],
+               "budget": [0, 100], "target_loss": [0.01], "classes": [3, 6]}
+
+
+def page_setups():
+    """One set-up per choice the page offers (each alone, from the defaults), and every data set
+    at the smallest and largest training sets with the largest and smallest batches."""
+    setups = []
+    for name, values in choices().items():
+        for value in values:
+            if name == "features":
+                setups.append({"features": [value]})
+            elif name == "activation":
+                setups.append({"activation": [value, value]})
+            elif name == "problem":
+                setups.append({"problem": value, "loss": "mse" if value == "regression" else "bce"})
+            elif name == "dataset":
+                regression = {"problem": "regression", "loss": "mse"} if value in ("plane", "gauss-mix") else {}
+                for size in ({}, {"points": 50, "ratio": 10, "batch": 50}, {"points": 2000, "ratio": 90, "batch": 1},
+                             {"classes": 3, "loss": "cross_entropy"}):
+                    setups.append({"dataset": value, **regression, **size})
+            else:
+                setups.append({name: value})
+    for name, values in PAGE_VALUES.items():
+        setups += [{name: value, **({"loss": "cross_entropy"} if name == "classes" else {})} for value in values]
+    setups += [{"regularization": r, "reg_rate": 0.01} for r in ("l1", "l2")]
+    setups += [{"schedule": name, "budget": 10} for name in choices()["schedule"]]
+    setups += [{"hidden": [], "activation": []}, {"hidden": [32] * 8, "activation": ["relu"] * 8}]
+    return setups
+
+
+def page_session(settings, points_csv):
+    """The page's session for ``settings``; the csv data set trains on the file ``points_csv``, uploaded."""
+    if settings.get("dataset") != "csv":
+        return Session(settings)
+    session = Session()
+    session.upload(points_csv.read_bytes())
+    session.apply({**session.settings, **settings})
+    return session
+
+
+def test_every_command_the_page_shows_is_accepted_by_backproplab_train(tmp_path, monkeypatch):
+    """For every choice the page offers, its command parses, makes a valid RunConfig and prepares
+    (data drawn or read, network built), as ``backproplab train`` would."""
+    monkeypatch.chdir(tmp_path)  # the csv command reads points.csv, the uploaded file
+    rng = np.random.default_rng(0)
+    rows = rng.uniform(-3, 3, (60, 2))
+    points_csv = tmp_path / "points.csv"
+    points_csv.write_text("x1,x2,label\n" + "".join(f"{a:.3f},{b:.3f},{int(a > b)}\n" for a, b in rows))
+    options = [f.name for f in dataclasses.fields(RunConfig)]
+    rejected, shown = [], 0
+    for settings in page_setups():
+        try:
+            session = page_session(settings, points_csv)
+        except ConfigError:
+            continue  # the page refuses this set-up itself, and so shows no command for it
+        text = session.frame(-1, 0)["command"]
+        (command,) = [line for line in text.splitlines() if not line.startswith("#")]
+        words = shlex.split(command)
+        shown += 1
+        try:
+            args = build_parser().parse_args(words[1:])
+            given = {name: getattr(args, name) for name in options if getattr(args, name, None) is not None}
+            given.update({k: tuple(v) for k, v in given.items() if isinstance(v, list)})
+            prepare(RunConfig.for_dataset(**given))
+        except SystemExit:
+            rejected.append(f"{settings}: the parser refuses {command}")
+        except ConfigError as e:
+            rejected.append(f"{settings}: {e}\n    {command}")
+    assert shown > 100
+    assert not rejected, "\n".join(rejected)
+
+
+@pytest.mark.parametrize("settings", [TRAIN_SETUPS[1], {"dataset": "gauss", "points": 50, "ratio": 10, "batch": 50},
+                                      {"dataset": "xor", "batch": 50, "activation": ["leaky_relu", "identity"]}])
+def test_the_train_command_runs(settings, tmp_path, capsys):
     """The command, with --epochs 1 and a folder to write to, trains in backproplab train."""
-    text = Session(TRAIN_SETUPS[1]).frame(-1, 0)["command"]
+    text = Session(settings).frame(-1, 0)["command"]
     (command,) = [line for line in text.splitlines() if not line.startswith("#")]
     words = shlex.split(command)[2:] + ["--epochs", "1", "--out", str(tmp_path / "run")]
     assert main(["train", *words]) == 0

@@ -158,6 +158,9 @@ def test_a_regression_csv_of_float_targets_trains(browser, server, tmp_path):
     wait_for(browser, "window.playground.last.epoch === 1")
     assert browser.execute_script("return window.playground.last.map.kind") == "regression"
     assert browser.execute_script("return isFinite(window.playground.losses.at(-1).train_loss)")
+    assert [b.text for b in browser.find_elements("css selector", ".losses > div") if b.is_displayed()] == [
+        f"Training loss\n{browser.execute_script('return window.playground.losses.at(-1).train_loss'):.3f}",
+        f"Test loss\n{browser.execute_script('return window.playground.losses.at(-1).test_loss'):.3f}"]
     assert errors(browser) == []
 
 
@@ -205,3 +208,47 @@ def test_the_page_shows_the_train_command(browser, server):
     args = build_parser().parse_args(shlex.split(command)[1:])
     assert (args.dataset, args.weight_decay) == ("chessboard", 0.01)
     assert "# the command line feeds the network x1 and x2 only" in text
+
+
+def test_each_accuracy_says_which_points_it_counts_and_the_stop_rule_watches_the_shown_one(browser, server):
+    """Training and test accuracy are shown and labelled, the confusion matrix names its points,
+    and "Stop at training accuracy" stops where the training accuracy shown has reached it."""
+    open_page(browser, server, "dataset=spiral&optimizer=adam&lr=0.03&hidden=8,6&activation=tanh,tanh"
+                               "&target_accuracy=0.9&ratio=30")
+    label = browser.execute_script("return document.getElementById('target_accuracy').parentElement.textContent")
+    assert "Stop at training accuracy" in label
+    browser.find_element("id", "play").click()
+    wait_for(browser, "window.playground.last.stopped", timeout=60)
+    status = browser.find_element("id", "status").text
+    assert "training accuracy reached 90%" in status
+    last = browser.execute_script("return window.playground.losses.at(-1)")
+    boxes = {b.text.split("\n")[0]: b.text.split("\n")[1]
+             for b in browser.find_elements("css selector", ".losses > div")}
+    assert boxes["Training accuracy"] == f"{100 * last['train_accuracy']:.1f}%"
+    assert boxes["Test accuracy"] == f"{100 * last['test_accuracy']:.1f}%"
+    assert last["train_accuracy"] >= 0.9 and float(boxes["Training accuracy"].rstrip("%")) >= 90
+    caption = browser.find_element("css selector", "#confusion caption").text
+    n_test = browser.execute_script("return points.test.length")
+    assert caption == f"Confusion matrix, {n_test} test points"
+    counts = browser.execute_script("return window.playground.last.confusion.counts")
+    correct = sum(counts[i][i] for i in range(len(counts)))
+    assert correct / n_test == pytest.approx(last["test_accuracy"])
+    assert errors(browser) == []
+
+
+def test_the_map_shows_its_coordinates(browser, server):
+    """Tick labels at the map's edges give the square x1 and x2 run over, [-6, 6]."""
+    open_page(browser, server)
+    rect = "arguments[0].getBoundingClientRect()"
+    canvas = browser.execute_script(f"return {rect}", browser.find_element("id", "map"))
+    for axis, texts in (("x", ["-6", "x1", "6"]), ("y", ["6", "x2", "-6"])):
+        ticks = browser.find_elements("css selector", f".ticks.{axis} span")
+        assert [t.text for t in ticks] == texts
+        first, last = (browser.execute_script(f"return {rect}", t) for t in (ticks[0], ticks[-1]))
+        if axis == "x":  # under the map, from its left edge to its right edge
+            assert first["top"] >= canvas["bottom"] - 1 and abs(first["left"] - canvas["left"]) <= 2
+            assert abs(last["right"] - canvas["right"]) <= 2
+        else:  # left of the map, from its top to its bottom
+            assert first["right"] <= canvas["left"] + 1 and abs(first["top"] - canvas["top"]) <= 3
+            assert abs(last["bottom"] - canvas["bottom"]) <= 3
+    assert errors(browser) == []

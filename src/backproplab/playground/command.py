@@ -8,6 +8,7 @@ import inspect
 import shlex
 
 from ..data import DATASETS
+from ..run import datasets as cli_datasets
 from .datasets import REGRESSION
 
 # The page's own 2-D shapes and the command line's nearest data set.
@@ -21,19 +22,30 @@ def _split(points, ratio):
     return n_train, points - n_train
 
 
+def _cli_points(dataset, n_train):
+    """Training points the command line draws: ``n_train`` when the command gives --n, else its data set's own."""
+    if n_train is not None:
+        return n_train
+    src = cli_datasets.source(dataset)
+    return src.default_n if src.default_n is not None else len(cli_datasets.fixed_points(dataset)[1])
+
+
 def train_command(settings, n_points=None):
     """(comment lines, the command) for ``settings``; ``n_points`` is the size of an uploaded set."""
     s = settings
     notes, args = [], ["backproplab", "train"]
     name = s["dataset"]
+    cli_dataset, n_train = "xor", None  # the command line's data set and its --n (None: not given)
     if name == "csv":
         n_train, n_test = _split(n_points or s["points"], s["ratio"])
+        cli_dataset = "csv"
         args += ["--dataset", "csv", "--data", "points.csv", "--test-size", str(n_test), "--val-size", "0"]
         notes.append("points.csv is your uploaded file; the page scales each feature column into [-5, 5], "
                      "the command line standardises it")
     elif name.startswith(_LAB_PREFIX):
         lab = name[len(_LAB_PREFIX):]
         params = inspect.signature(DATASETS.get(lab)).parameters
+        cli_dataset = lab
         args += ["--dataset", lab]
         if "n" in params:
             n_train, n_test = _split(s["points"], s["ratio"])
@@ -48,7 +60,7 @@ def train_command(settings, n_points=None):
         notes.append(f"the command line has no regression data set like the page's {name!r} "
                      "(its 2-D data sets are labelled classes); it trains on its default data here")
     else:
-        nearest = _NEAREST[name]
+        nearest = cli_dataset = _NEAREST[name]
         args += ["--dataset", nearest]
         if nearest != "xor":  # the command line's xor is a fixed set
             n_train, n_test = _split(s["points"], s["ratio"])
@@ -73,7 +85,13 @@ def train_command(settings, n_points=None):
         args += ["--patience", "10"]
     elif s["schedule"] == "cosine":
         args += ["--t-max", str(epochs)]
-    args += ["--batch-size", str(s["batch"])]
+    # backproplab train refuses a batch larger than its training set; the page trains on all of it at once.
+    n_cli = _cli_points(cli_dataset, n_train)
+    batch = min(s["batch"], n_cli)
+    if batch < s["batch"]:
+        notes.append(f"the page's batch size {s['batch']} is more than the command line's {n_cli} training points; "
+                     f"--batch-size {n_cli} trains on all of them at once")
+    args += ["--batch-size", str(batch)]
     if s["dropout"]:
         args += ["--dropout", f"{s['dropout']:g}"]
     if s["regularization"] == "l2" and s["reg_rate"]:

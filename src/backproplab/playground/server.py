@@ -3,7 +3,7 @@
 Standard library only (``http.server.ThreadingHTTPServer``). Routes:
 
 - ``GET /`` and ``GET /static/<file>``: the page, from the package's ``static`` folder;
-- ``GET /api/options``: the choices, defaults and limits;
+- ``GET /api/options``: the choices, defaults and limits, and the half-width of the square the map covers;
 - ``POST /api/sessions``: a new session from settings, returns its id;
 - ``POST /api/sessions/<id>/<settings|control|inspect|weight|upload|close>``;
 - ``GET /api/sessions/<id>/events``: Server-Sent Events, one JSON frame per event, while
@@ -33,7 +33,7 @@ from importlib import resources
 
 from ..errors import BackproplabError, ConfigError
 from ..validation import check_int, check_number
-from .datasets import dataset_names, takes_classes
+from .datasets import SQUARE, dataset_names, takes_classes
 from .script import python_script
 from .session import Session
 from .settings import DEFAULTS, MAX_UPLOAD_BYTES, choices, limits
@@ -232,7 +232,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._reply(HTTPStatus.OK, _static(parts[1]), STATIC[parts[1]])
         if parts == ["api", "options"]:
             return self._reply(HTTPStatus.OK, {"choices": choices(), "defaults": DEFAULTS, "limits": limits(),
-                                               "takes_classes": [n for n in dataset_names() if takes_classes(n)]})
+                                               "takes_classes": [n for n in dataset_names() if takes_classes(n)],
+                                               "square": SQUARE})
         if len(parts) == 4 and parts[:2] == ["api", "sessions"]:
             if parts[3] == "events":
                 return self._events(parts[2])

@@ -324,14 +324,16 @@ class Session:
         return self.linears[index]
 
     def confusion(self):
-        """Counts [true class][predicted class] on the test points (training points when there are none)."""
-        inputs, y = (self.inputs_test, self.y_test) if len(self.y_test) else (self.inputs_train, self.y_train)
+        """Counts [true class][predicted class] on the test points (training points when there are none),
+        and which points those are: {"points": "test" or "training", "counts": [[...], ...]}."""
         if not self.n_classes:
             return None
+        points = "test" if len(self.y_test) else "training"
+        inputs, y = (self.inputs_test, self.y_test) if points == "test" else (self.inputs_train, self.y_train)
         predicted = self.loss_fn.predict(self._predict(inputs))
         matrix = np.zeros((self.n_classes, self.n_classes), dtype=np.int64)
         np.add.at(matrix, (y.astype(np.int64), np.clip(predicted, 0, self.n_classes - 1)), 1)
-        return matrix.tolist()
+        return {"points": points, "counts": matrix.tolist()}
 
     def points(self):
         def rows(X, y):

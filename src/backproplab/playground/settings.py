@@ -4,12 +4,14 @@ A page sends its whole set-up as one JSON object (the same fields it keeps in
 its URL). ``check_settings`` returns a complete, validated copy or raises a
 ConfigError that names the field, the rule and the fix; unknown fields are
 refused. The choices of activation, loss, optimizer and schedule are read from
-the engine's registries when asked, so a newly registered one appears on the page.
+the engine's registries when asked, so a newly registered one appears on the page
+(activations: those a hidden layer may use, as for ``backproplab train``; not softmax).
 """
 
 from ..errors import ConfigError
-from ..nn import ACTIVATIONS, LOSSES
+from ..nn import LOSSES
 from ..optim import OPTIMIZERS, SCHEDULES
+from ..run.config import hidden_activation_names
 from ..validation import check_choice, check_int, check_number
 from .datasets import FEATURES, dataset_names
 
@@ -36,7 +38,7 @@ def choices():
     """What the page may choose from, read from the registries now."""
     return {
         "dataset": dataset_names(), "problem": list(PROBLEMS), "features": list(FEATURES),
-        "activation": list(ACTIVATIONS.names()), "loss": list(LOSSES.names()),
+        "activation": list(hidden_activation_names()), "loss": list(LOSSES.names()),
         "optimizer": list(OPTIMIZERS.names()), "schedule": list(SCHEDULES.names()),
         "regularization": list(REGULARIZATIONS),
     }

@@ -18,6 +18,28 @@ def feature_statistics_metadata(data):
     return {"feature_mean": data.feature_mean.tolist(), "feature_std": data.feature_std.tolist()}
 
 
+def _wrong_columns(message, got, wanted, metadata):
+    """The error for rows of ``got`` columns given to a model of ``wanted`` inputs, with what would fix it.
+
+    A playground model records its input ``features`` (x1, x2 and any computed from them, such
+    as sin(x1)) and the square its x1 and x2 come from; predict reads each feature as a column
+    and computes none of them.
+    """
+    features = metadata.get("features") or []
+    if len(features) == wanted:
+        message += f": {', '.join(features)}, one column each, in this order"
+        computed = [name for name in features if name not in ("x1", "x2")]
+        if computed:
+            message += (f"; predict does not compute {', '.join(computed)}: work them out from each row's x1 "
+                        "and x2 and add them as columns")
+        if "input_square" in metadata:
+            low, high = metadata["input_square"]
+            message += f" (x1 and x2 are the playground map's coordinates, {low:g} to {high:g})"
+    if got == wanted + 1:
+        message += "; if one column is the label, drop it: predict reads features only"
+    return BackproplabError(message)
+
+
 def prepare_inputs(model, metadata, X, source="the data"):
     """``X`` (rows of raw features, as in the training file) scaled and shaped for ``model``.
 
@@ -35,12 +57,13 @@ def prepare_inputs(model, metadata, X, source="the data"):
     if isinstance(first, Conv2d):
         height, width = metadata.get("image_shape") or (0, 0)
         if X.shape[1] != height * width:
-            raise BackproplabError(f"{source!r} has {X.shape[1]} columns, the model takes {height}x{width} = "
-                                   f"{height * width} pixels per row")
+            raise _wrong_columns(f"{source!r} has {X.shape[1]} columns, the model takes {height}x{width} = "
+                                 f"{height * width} pixels per row", X.shape[1], height * width, metadata)
     else:
         n_in = model.parameters()[0].shape[1]
         if X.shape[1] != n_in:
-            raise BackproplabError(f"{source!r} has {X.shape[1]} columns, the model takes {n_in} features")
+            raise _wrong_columns(f"{source!r} has {X.shape[1]} columns, the model takes {n_in} features",
+                                 X.shape[1], n_in, metadata)
     inputs = X / metadata.get("input_scale", 1.0)
     if metadata.get("feature_mean") is not None:
         inputs = (inputs - np.asarray(metadata["feature_mean"])) / np.asarray(metadata["feature_std"])

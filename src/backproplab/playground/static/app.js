@@ -127,6 +127,8 @@ function buildControls() {
     fill($(id), c[id]);
     $(id).addEventListener("change", () => changeChoice(id, $(id).value));
   }
+  for (const [kind, value] of [["low", -options.square], ["high", options.square]])  // the map's axes
+    for (const tick of document.querySelectorAll(`.ticks .${kind}`)) tick.textContent = String(value);
   fill($("activation"), c.activation);
   $("activation").addEventListener("change", () =>
     send({activation: settings.hidden.map(() => $("activation").value)}));
@@ -264,12 +266,12 @@ function drawMap(frame) {
     return DIVERGING_PALE[discrete ? (value[i] >= 128 ? 255 : 0) : value[i]];
   });
   if (!points) return;
-  const ctx = canvas.getContext("2d"), scale = canvas.width / 12;
+  const ctx = canvas.getContext("2d"), half = options.square, scale = canvas.width / (2 * half);
   const draw = (rows, test) => {
     for (const [x1, x2, y] of rows) {
       const color = points.classes ? COLORS[y % COLORS.length] : diverging(Math.round((y + 1) * 127.5));
       ctx.beginPath();
-      ctx.arc((x1 + 6) * scale, (6 - x2) * scale, 3.2, 0, 2 * Math.PI);
+      ctx.arc((x1 + half) * scale, (half - x2) * scale, 3.2, 0, 2 * Math.PI);
       ctx.fillStyle = `rgb(${color.join(",")})`;
       ctx.fill();
       ctx.lineWidth = test ? 1.5 : 0.8;
@@ -282,7 +284,7 @@ function drawMap(frame) {
   const inspected = frame.inspect && points.train[frame.inspect.point];
   if (inspected) {  // the training point the inspector follows
     ctx.beginPath();
-    ctx.arc((inspected[0] + 6) * scale, (6 - inspected[1]) * scale, 8, 0, 2 * Math.PI);
+    ctx.arc((inspected[0] + half) * scale, (half - inspected[1]) * scale, 8, 0, 2 * Math.PI);
     ctx.lineWidth = 2.5;
     ctx.strokeStyle = "#183d4e";
     ctx.stroke();
@@ -314,6 +316,10 @@ function drawChart() {  // every epoch's losses; a long run is drawn through at 
 
 function format(v, digits = 3) {
   return v === null || v === undefined ? "-" : Number(v).toFixed(digits);
+}
+
+function percent(v) {  // an accuracy (a fraction) as the page shows it; "-" for none (regression)
+  return v === null || v === undefined ? "-" : `${(100 * v).toFixed(1)}%`;
 }
 
 // The network: one column per layer (inputs, hidden layers, output), lines for the weights.
@@ -518,10 +524,12 @@ function button(id, text, title, onClick) {
   return b;
 }
 
-function drawConfusion(matrix) {
+function drawConfusion(confusion) {  // {points: "test" or "training", counts: [true class][predicted class]}
   const table = $("confusion");
-  if (!matrix) { table.replaceChildren(); return; }
-  const rows = [`<tr><th>true \\ predicted</th>${matrix.map((_, j) => `<th>${j}</th>`).join("")}</tr>`];
+  if (!confusion) { table.replaceChildren(); return; }
+  const matrix = confusion.counts, total = matrix.flat().reduce((a, b) => a + b, 0);
+  const rows = [`<caption>Confusion matrix, ${total} ${confusion.points} points</caption>`,
+                `<tr><th>true \\ predicted</th>${matrix.map((_, j) => `<th>${j}</th>`).join("")}</tr>`];
   matrix.forEach((row, i) => rows.push(`<tr><th>${i}</th>${row.map(v => `<td>${v}</td>`).join("")}</tr>`));
   table.innerHTML = rows.join("");
 }
@@ -540,8 +548,10 @@ function render(frame) {
   const now = losses[losses.length - 1] || {};
   $("train-loss").textContent = format(now.train_loss);
   $("test-loss").textContent = format(now.test_loss);
-  $("accuracy").textContent = now.test_accuracy === null || now.test_accuracy === undefined ? "-"
-    : `${(100 * now.test_accuracy).toFixed(1)}%`;
+  for (const id of ["train-accuracy", "test-accuracy"]) {  // a regression has no accuracy: not shown
+    $(id).parentElement.hidden = frame.settings.problem === "regression";
+    $(id).textContent = percent(now[id.replace("-", "_")]);
+  }
   if (frame.stopped) showStatus(`Stopped: ${frame.stopped}.`);
   drawChart();
   drawMap(frame);
