@@ -119,7 +119,7 @@ def table(setups, results, seeds):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], allow_abbrev=False)
     parser.add_argument("--seeds", type=int, default=5, help="seeds 0..N-1 per set-up (default 5)")
     parser.add_argument("--only", default="", help="only the set-ups whose file name contains this")
     parser.add_argument("--epochs-scale", type=float, default=1.0, help="multiply every set-up's epochs by this")

@@ -301,3 +301,22 @@ def test_a_class_absent_from_the_test_set_has_no_accuracy_rather_than_zero(tmp_p
     absent = [name for name, accuracy in per_class.items() if accuracy is None]
     printed = capsys.readouterr().out
     assert absent and all(f"{name} (not in the test set)" in printed for name in absent)
+
+
+def _subparsers(parser):
+    found = [parser]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                found += _subparsers(sub)
+    return found
+
+
+def test_an_abbreviated_option_is_refused_not_guessed(tmp_path, capsys):
+    assert all(not p.allow_abbrev for p in _subparsers(build_parser()))
+    with pytest.raises(SystemExit) as stopped:
+        main(["train", "--epoch", "5", "--out", str(tmp_path / "run")])  # --epochs, cut short
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert "unrecognized arguments: --epoch 5" in err and err.count("\n") == 1
+    assert not (tmp_path / "run").exists()

@@ -62,7 +62,15 @@ def _stopped(e):
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse with a one-line error and exit status 2."""
+    """argparse with a one-line error and exit status 2, and no abbreviated options.
+
+    With abbreviations, an option a command lacks can silently become another one
+    (``trace --out x`` was read as ``--output-activation x``).
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
 
     def error(self, message):
         self.exit(2, f"error: {message} (see '{self.prog} --help')\n")
