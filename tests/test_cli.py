@@ -320,3 +320,15 @@ def test_an_abbreviated_option_is_refused_not_guessed(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "unrecognized arguments: --epoch 5" in err and err.count("\n") == 1
     assert not (tmp_path / "run").exists()
+
+
+def test_the_help_of_n_says_validation_comes_out_of_it(tmp_path):
+    """--n 6000 on a table trains on fewer than 6,000 rows, and the help says on how many."""
+    stated = re.search(r"--n (\d+) trains on ([\d,]+)", _option_helps("train")["n"])
+    assert stated, _option_helps("train")["n"]
+    n, trained = int(stated.group(1)), int(stated.group(2).replace(",", ""))
+    table = tmp_path / "table.csv"
+    table.write_text("a,b,label\n" + "".join(f"{i % 7},{i % 5},{i % 2}\n" for i in range(n + 1000)))
+    config = RunConfig.for_dataset(dataset="csv", data=str(table), n=n, test_size=1000)
+    assert len(datasets.make_data(config, {"train data": np.random.default_rng(0),
+                                           "test data": np.random.default_rng(1)}).y_train) == trained < n

@@ -72,7 +72,8 @@ class RunConfig:
 
     dataset: str = _field("xor", "data", "data set: {choices}", choices=datasets.names)
     n: int | None = _field(
-        None, "data", "training samples: points to draw, or a random subset of the images or CSV rows",
+        None, "data", "samples: points to draw, or a random subset of the images or CSV rows, from which "
+        f"--val-size are then held out for validation (--n 6000 trains on {6000 - datasets.default_val_size(6000):,})",
         type=int, low=2, default_text=_n_defaults)
     noise: float = _field(
         0.0, "data", "standard deviation of the jitter on the points (the generators that take it)",
