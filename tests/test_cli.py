@@ -332,3 +332,20 @@ def test_the_help_of_n_says_validation_comes_out_of_it(tmp_path):
     config = RunConfig.for_dataset(dataset="csv", data=str(table), n=n, test_size=1000)
     assert len(datasets.make_data(config, {"train data": np.random.default_rng(0),
                                            "test data": np.random.default_rng(1)}).y_train) == trained < n
+
+
+def test_every_argument_of_every_command_has_help():
+    for parser in _subparsers(build_parser()):
+        for action in parser._actions:
+            if not isinstance(action, argparse._SubParsersAction):
+                assert action.help, f"{parser.prog} {action.dest}"
+
+
+def test_lab_help_speaks_of_the_lab_only_and_report_help_names_lab_folders(capsys):
+    lab = _option_helps("lab")
+    assert not [name for name, text in lab.items() if "image" in text or "CSV" in text], lab
+    assert "progress bar" in _option_helps("train")["print_every"]  # where it applies
+    with pytest.raises(SystemExit):
+        main(["report", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "'lab'" in text and "lab --report" in text

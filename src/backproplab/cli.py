@@ -160,8 +160,13 @@ def build_parser():
                    description="The shipped sweep files, by the name backproplab sweep takes: "
                                "backproplab sweep learning-rate.")
     report = sub.add_parser("report", help="write report.html and report.md for a run, a sweep or a lab folder",
-                            description="One self-contained HTML page (figures embedded) and a Markdown version.")
-    report.add_argument("folder", metavar="RUN_OR_SWEEP_DIR")
+                            description="Write report.html, one self-contained page (figures embedded), and "
+                                        "report.md, the same in Markdown, into a folder of 'train', 'sweep' or "
+                                        "'lab': every run and sweep in it, with its set-up, results and figures. "
+                                        "A lab folder gets the page a teacher hands out: the set-up, both data sets, "
+                                        "and the lab's questions when 'lab --report' answered them.")
+    report.add_argument("folder", metavar="DIR",
+                        help="a folder written by 'train', 'sweep' or 'lab', or one holding such folders")
     report.add_argument("--debug", action="store_true", help="show a traceback on errors")
     _add_trace_parser(sub)
     sub.add_parser("bench", help="time backproplab against PyTorch and scikit-learn (see 'backproplab bench --help')",
