@@ -62,7 +62,7 @@ def run_seed(task):
         return {"skipped": str(e)}
     with np.errstate(all="ignore"):
         _, accuracy = evaluate(run.model, run.loss_fn, run.data.X_test.astype(config.dtype), run.data.y_test)
-        # The reports measured their figures on the training points; this is the number to set beside theirs.
+        # The lab write-ups measured their figures on the training points; this is the number to set beside theirs.
         _, train_accuracy = evaluate(run.model, run.loss_fn, run.data.X_train.astype(config.dtype), run.data.y_train)
     return {"accuracy": accuracy, "train_accuracy": train_accuracy,
             "diagnosis": run.diagnosis.kind if run.diagnosis else None}
