@@ -36,6 +36,8 @@ KERNEL_VARIABLES = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
 # A case whose samples spread more than this (max / min, or median / min) ran on a noisy machine.
 NOISY_SPREAD, NOISY_MEDIAN = 1.5, 1.15
 _CHILD_MARK = "BACKPROPLAB_BENCH_CHILD"
+# How the command that ran this script is spelled in usage lines: 'backproplab bench' sets it.
+PROG_VARIABLE = "BACKPROPLAB_BENCH_PROG"
 SCRIPT = os.path.abspath(__file__)  # re-run in fresh processes (thread variables, memory children)
 CASES = ("xor-step", "xor-to-100", "mlp-epoch", "cnn-epoch", "predict", "memory")
 PEERS = ("backproplab", "pytorch", "sklearn")
@@ -673,8 +675,9 @@ def run_bench(quick=False, threads=2, names=CASES, write=print):
 
 
 def build_parser():
-    parser = argparse.ArgumentParser(prog="python benchmarks/bench.py",
-                                     description="Time backproplab against PyTorch and scikit-learn, side by side.")
+    parser = argparse.ArgumentParser(prog=os.environ.get(PROG_VARIABLE, "python benchmarks/bench.py"),
+                                     description="Time backproplab against PyTorch and scikit-learn, side by side.",
+                                     allow_abbrev=False)
     parser.add_argument("--quick", action="store_true", help="fewer repeats and smaller cases (under two minutes)")
     parser.add_argument("--threads", type=int, default=2, help="threads for every implementation (default: 2)")
     parser.add_argument("--cases", default=",".join(CASES), help=f"comma-separated subset of {', '.join(CASES)}")

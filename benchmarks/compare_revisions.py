@@ -93,7 +93,8 @@ def measure(src, case, threads):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python benchmarks/compare_revisions.py", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python benchmarks/compare_revisions.py", description=__doc__.split("\n\n")[0],
+                                     allow_abbrev=False)
     parser.add_argument("other_src", nargs="?", help="the src folder of the other checkout")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--threads", type=int, default=2)

@@ -62,7 +62,7 @@ def run_seed(task):
         return {"skipped": str(e)}
     with np.errstate(all="ignore"):
         _, accuracy = evaluate(run.model, run.loss_fn, run.data.X_test.astype(config.dtype), run.data.y_test)
-        # The reports measured their figures on the training points; this is the number to set beside theirs.
+        # The lab write-ups measured their figures on the training points; this is the number to set beside theirs.
         _, train_accuracy = evaluate(run.model, run.loss_fn, run.data.X_train.astype(config.dtype), run.data.y_train)
     return {"accuracy": accuracy, "train_accuracy": train_accuracy,
             "diagnosis": run.diagnosis.kind if run.diagnosis else None}
@@ -119,7 +119,7 @@ def table(setups, results, seeds):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], allow_abbrev=False)
     parser.add_argument("--seeds", type=int, default=5, help="seeds 0..N-1 per set-up (default 5)")
     parser.add_argument("--only", default="", help="only the set-ups whose file name contains this")
     parser.add_argument("--epochs-scale", type=float, default=1.0, help="multiply every set-up's epochs by this")

@@ -56,7 +56,7 @@ def compare(name, seeds):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0], allow_abbrev=False)
     parser.add_argument("--seeds", type=int, default=5, help="seeds 0..N-1 (default 5)")
     parser.add_argument("--threads", type=int, default=1, help="BLAS threads for both (default 1)")
     args = parser.parse_args(argv)

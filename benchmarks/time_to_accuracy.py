@@ -171,7 +171,7 @@ def summarise(runs, target, budget):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], allow_abbrev=False)
     parser.add_argument("--seeds", type=int, default=3, help="backproplab seeds 0..N-1 (default 3)")
     parser.add_argument("--pytorch-seeds", type=int, default=1, help="PyTorch seeds 0..N-1 (default 1)")
     parser.add_argument("--only", default=",".join(CASES), help="comma-separated subset of " + ", ".join(CASES))

@@ -94,3 +94,11 @@ def test_noisy_samples_are_flagged_and_their_ratios_marked():
               "versions": {}, "cases": [case]}
     text = bench.format_table(report)
     assert "(unreliable)" in text and "too noisy for demo" in text
+
+
+def test_bench_help_names_the_command_it_was_run_as(monkeypatch, capfd):
+    monkeypatch.setattr(bench_command, "source_checkout", lambda: os.path.dirname(os.path.dirname(SCRIPT)))
+    assert cli_main(["bench", "--help"]) == 0
+    out = capfd.readouterr().out
+    assert out.startswith("usage: backproplab bench ") and "benchmarks/bench.py" not in out
+    assert not bench.build_parser().allow_abbrev

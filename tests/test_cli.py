@@ -301,3 +301,51 @@ def test_a_class_absent_from_the_test_set_has_no_accuracy_rather_than_zero(tmp_p
     absent = [name for name, accuracy in per_class.items() if accuracy is None]
     printed = capsys.readouterr().out
     assert absent and all(f"{name} (not in the test set)" in printed for name in absent)
+
+
+def _subparsers(parser):
+    found = [parser]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                found += _subparsers(sub)
+    return found
+
+
+def test_an_abbreviated_option_is_refused_not_guessed(tmp_path, capsys):
+    assert all(not p.allow_abbrev for p in _subparsers(build_parser()))
+    with pytest.raises(SystemExit) as stopped:
+        main(["train", "--epoch", "5", "--out", str(tmp_path / "run")])  # --epochs, cut short
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert "unrecognized arguments: --epoch 5" in err and err.count("\n") == 1
+    assert not (tmp_path / "run").exists()
+
+
+def test_the_help_of_n_says_validation_comes_out_of_it(tmp_path):
+    """--n 6000 on a table trains on fewer than 6,000 rows, and the help says on how many."""
+    stated = re.search(r"--n (\d+) trains on ([\d,]+)", _option_helps("train")["n"])
+    assert stated, _option_helps("train")["n"]
+    n, trained = int(stated.group(1)), int(stated.group(2).replace(",", ""))
+    table = tmp_path / "table.csv"
+    table.write_text("a,b,label\n" + "".join(f"{i % 7},{i % 5},{i % 2}\n" for i in range(n + 1000)))
+    config = RunConfig.for_dataset(dataset="csv", data=str(table), n=n, test_size=1000)
+    assert len(datasets.make_data(config, {"train data": np.random.default_rng(0),
+                                           "test data": np.random.default_rng(1)}).y_train) == trained < n
+
+
+def test_every_argument_of_every_command_has_help():
+    for parser in _subparsers(build_parser()):
+        for action in parser._actions:
+            if not isinstance(action, argparse._SubParsersAction):
+                assert action.help, f"{parser.prog} {action.dest}"
+
+
+def test_lab_help_speaks_of_the_lab_only_and_report_help_names_lab_folders(capsys):
+    lab = _option_helps("lab")
+    assert not [name for name, text in lab.items() if "image" in text or "CSV" in text], lab
+    assert "progress bar" in _option_helps("train")["print_every"]  # where it applies
+    with pytest.raises(SystemExit):
+        main(["report", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "'lab'" in text and "lab --report" in text

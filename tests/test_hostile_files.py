@@ -217,6 +217,59 @@ def test_a_second_run_into_a_folder_in_use_is_refused(tmp_path):
     assert sorted(p.name for p in folder.iterdir()) == [".backproplab-lock"]  # nothing written by the second
 
 
+def test_a_finished_run_leaves_no_lock_file_and_its_folder_can_be_run_into_again(tmp_path, capsys):
+    from backproplab.cli import main
+
+    folder = tmp_path / "run"
+    argv = ["train", "--dataset", "linear", "--epochs", "5", "--print-every", "0", "--out", str(folder)]
+    assert main(argv) == 0
+    assert "metrics.json" in os.listdir(folder) and ".backproplab-lock" not in os.listdir(folder)
+    assert main([*argv, "--force"]) == 0  # nothing of the first run holds it
+    assert ".backproplab-lock" not in os.listdir(folder)
+
+
+def test_a_released_lock_file_is_removed_only_while_it_is_ours(tmp_path):
+    from backproplab.outputs import lock_folder, release_folders
+
+    lock = tmp_path / ".backproplab-lock"
+    lock_folder(str(tmp_path))
+    assert lock.exists()
+    release_folders()
+    assert not lock.exists()
+    lock_folder(str(tmp_path))
+    lock.unlink()
+    lock.write_text("")  # the file is another's now (a run that found ours gone and made its own)
+    release_folders()
+    assert lock.exists()
+
+
+def test_a_lock_file_removed_before_it_was_locked_is_taken_anew(tmp_path, monkeypatch):
+    import fcntl
+
+    from backproplab.outputs import folders
+
+    lock, real_flock, calls = tmp_path / ".backproplab-lock", fcntl.flock, []
+
+    def flock_after_the_holder_left(f, operation):
+        if not calls:  # the run that held the folder removes its lock file between our open and our lock
+            lock.unlink()
+            lock.write_text("")
+        calls.append(operation)
+        return real_flock(f, operation)
+
+    monkeypatch.setattr(folders.fcntl, "flock", flock_after_the_holder_left)
+    folders.lock_folder(str(tmp_path))
+    monkeypatch.undo()
+    try:
+        assert len(calls) == 2  # the first lock was on the removed file, so a second one is taken
+        with open(lock, "a") as other:  # a second run opening the file there now is refused
+            with pytest.raises(BlockingIOError):
+                fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    finally:
+        folders.release_folders()
+    assert not lock.exists()
+
+
 @pytest.mark.parametrize("moment", ["while the workers start", "while they train"])
 def test_ctrl_c_on_a_two_worker_sweep_is_one_line_and_the_resume_command(tmp_path, moment):
     import signal

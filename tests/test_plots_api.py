@@ -151,6 +151,20 @@ def test_comparison_rings_each_misclassified_point_and_counts_them():
     assert "misclassified (3)" in [t.get_text() for t in fig.legends[0].get_texts()]
 
 
+def test_misclassified_images_share_one_grey_scale_with_the_background_white_and_are_counted_with_commas():
+    images = np.zeros((10_000, 4, 4))  # as the image files store them, scaled: 0 is the background
+    images[0, 1:3, 1:3] = 1.0  # ink, or the darkest part of a garment's photo
+    images[1, 1:3, 1:3] = 0.3  # a faint image
+    y_true = np.zeros(10_000, dtype=int)
+    y_pred = (np.arange(10_000) < 1218).astype(int)
+    fig = plots.misclassified_grid(images, y_true, y_pred, ["shirt", "coat"])
+    assert "1,218 wrong of 10,000" in fig.get_suptitle()
+    dark, faint = [ax.images[0].to_rgba(ax.images[0].get_array())[..., :3] for ax in fig.axes[:2]]
+    assert np.allclose(dark[0, 0], 1) and np.allclose(faint[0, 0], 1)  # the background white in both
+    assert np.allclose(dark[1, 1], 0)  # the largest value black
+    assert np.allclose(faint[1, 1], 0.7, atol=0.01)  # a faint image light grey, not stretched to black
+
+
 def test_learning_curve_draws_the_test_curve_or_says_the_test_set_is_the_training_set():
     h = _history()
     fig = plots.learning_curve(h, test={"loss": [0.9, 0.6, 0.5, 0.4, 0.35], "accuracy": [0.5, 0.6, 0.7, 0.8, 0.8]})

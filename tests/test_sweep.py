@@ -3,10 +3,12 @@
 import glob
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
+import tomllib
 
 import pytest
 
@@ -74,6 +76,25 @@ def test_a_killed_sweep_resumes_to_the_same_results(tmp_path):
 def test_every_shipped_experiment_file_is_a_valid_sweep(path):
     spec = SweepSpec.from_toml(path)
     assert spec.title and len(spec.runs()) >= 3
+
+
+def test_experiments_lists_the_questions_first_in_reading_order(capsys):
+    assert main(["experiments"]) == 0
+    names = [line.split(":")[0] for line in capsys.readouterr().out.splitlines() if not line.startswith(" ")]
+    assert names.index("learning-rate") == names.index("learning-rate-adam") - 1
+    assert names.index("setups/linear-2-5-5-1-mse-sgd") < names.index("setups/linear-2-10-10-1-no-bias")
+    top = [name for name in names if "/" not in name]
+    assert names[:len(top)] == top == sorted(top, key=lambda name: name.split("-"))  # then setups/
+
+
+@pytest.mark.parametrize("path", sorted(glob.glob(os.path.join(ROOT, "experiments", "**", "*.toml"), recursive=True)))
+def test_shipped_texts_ask_their_question_and_never_call_the_lab_write_up_a_report(path):
+    with open(path, "rb") as f:
+        data = tomllib.load(f)
+    if os.path.basename(os.path.dirname(path)) == "experiments":
+        assert data["title"].endswith("?"), data["title"]
+    words = " ".join([data["title"], data.get("question", ""), data.get("expect", {}).get("reported", "")])
+    assert not re.search(r"\breport\b", words, re.I), path  # 'backproplab report' is a command: say write-up
 
 
 @pytest.mark.parametrize("argv, message", [

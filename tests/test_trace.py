@@ -177,6 +177,9 @@ def test_a_trace_from_a_saved_model_file(tmp_path, capsys):
     (["--steps", "-1"], "--steps must be an integer >= 0, got -1"),
     (["--format", "htm"], "unknown trace format 'htm' (did you mean 'html'?)"),
     (["--sample", "1", "--x", "0", "0", "--y", "1"], "either --sample I or --x"),
+    (["--epochs", "5"], "trace takes --steps N, not --epochs"),
+    (["--print-every", "1", "--schedule", "cosine"], "--print-every, --schedule do not apply to trace"),
+    (["--early-stopping", "3"], "--early-stopping does not apply to trace"),
 ])
 def test_bad_input_is_one_line_and_status_2(argv, message, capsys):
     assert main(["trace", *argv]) == 2
@@ -232,3 +235,32 @@ def test_the_readmes_trace_is_what_the_command_prints(capsys):
         starts = [i for i, line in enumerate(printed) if line == lines[0]]
         assert any(printed[i:i + len(lines)] == lines for i in starts), f"README shows lines the trace does not print:\n{block[:300]}"
     assert blocks[-1].split("\n") == printed  # the folded-away block is the whole trace
+
+
+def test_trace_offers_only_the_options_it_uses(capsys):
+    with pytest.raises(SystemExit):
+        main(["trace", "--help"])
+    text = capsys.readouterr().out
+    for unused in ("--epochs", "--print-every", "--early-stopping", "--target-accuracy", "--monitor", "--schedule",
+                   "--t-max", "--threads"):
+        assert unused not in text, unused
+    assert "--steps" in text and "--no-shuffle" in text
+
+
+def test_an_option_trace_lacks_is_not_read_as_another(capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(["trace", "--out", "x"])  # once an abbreviation of --output-activation
+    err = capsys.readouterr().err
+    assert stopped.value.code == 2 and err.count("\n") == 1
+    assert "unrecognized arguments: --out x" in err and "backproplab trace --help" in err
+
+
+def _traced_loss(capsys, *options):
+    assert main(["trace", "--format", "json", "--steps", "3", "--batch-size", "4", *options]) == 0
+    return json.loads(capsys.readouterr().out)["loss"]["value"]
+
+
+def test_the_steps_before_a_trace_follow_no_shuffle(capsys):
+    shuffled, in_order = _traced_loss(capsys), _traced_loss(capsys, "--no-shuffle")
+    assert shuffled != in_order
+    assert _traced_loss(capsys, "--no-shuffle") == in_order  # the data's order, the same every time

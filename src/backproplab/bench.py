@@ -17,6 +17,7 @@ from urllib.parse import unquote, urlparse
 from urllib.request import url2pathname
 
 SCRIPT = os.path.join("benchmarks", "bench.py")
+PROG_VARIABLE = "BACKPROPLAB_BENCH_PROG"  # the script's usage lines then say 'backproplab bench', not its path
 NOT_IN_PACKAGE = ("error: the benchmark ships with the source repository, not with the installed package; "
                   "clone the backproplab repository, install it with pip install -e '.[bench]' and run "
                   "backproplab bench (or python benchmarks/bench.py) there")
@@ -54,4 +55,5 @@ def main(argv=None):
     if root is None:
         print(NOT_IN_PACKAGE, file=sys.stderr)
         return 2
-    return subprocess.run([sys.executable, os.path.join(root, SCRIPT), *argv]).returncode
+    env = dict(os.environ, **{PROG_VARIABLE: "backproplab bench"})
+    return subprocess.run([sys.executable, os.path.join(root, SCRIPT), *argv], env=env).returncode

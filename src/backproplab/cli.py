@@ -33,7 +33,7 @@ from .run import RunConfig, describe, option, prepare, prepare_inputs
 from .run.bars import terminal_bar
 from .run.predict import write_predictions
 from .run.config import GROUPS, help_text
-from .run.trace_sample import trace_input
+from .run.trace_sample import NOT_TRACED, trace_input
 from .tracing import FORMATS, trace
 from .training import predict_output, read_checkpoint
 from .validation import check_choice, check_int
@@ -62,16 +62,25 @@ def _stopped(e):
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse with a one-line error and exit status 2."""
+    """argparse with a one-line error and exit status 2, and no abbreviated options.
+
+    With abbreviations, an option a command lacks can silently become another one
+    (``trace --out x`` was read as ``--output-activation x``).
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
 
     def error(self, message):
         self.exit(2, f"error: {message} (see '{self.prog} --help')\n")
 
 
-def _add_config_option(group, f, default=None, lab_only=False):
-    """One RunConfig field as an option, as its metadata declares it."""
+def _add_config_option(group, f, default=None, lab_only=False, hidden=False):
+    """One RunConfig field as an option, as its metadata declares it (``hidden``: left out of --help)."""
     meta = f.metadata
-    kwargs = {"help": help_text(f, lab_only).replace("%", "%%"), "default": default, "dest": f.name}
+    shown = argparse.SUPPRESS if hidden else help_text(f, lab_only).replace("%", "%%")
+    kwargs = {"help": shown, "default": default, "dest": f.name}
     if meta.get("type") is bool:
         if "flag" in meta:  # an option that turns a default-on setting off, such as --no-download
             kwargs.update(action="store_false", dest=f.name)
@@ -82,16 +91,18 @@ def _add_config_option(group, f, default=None, lab_only=False):
     return group.add_argument(option(f.name), **kwargs)
 
 
-def _add_config_options(parser, names=None, defaults=False):
+def _add_config_options(parser, names=None, defaults=False, hidden=()):
     """Argument groups of RunConfig fields (all, or ``names``), built from the fields' metadata.
 
     Options default to None, so that each data set can bring its own defaults
-    (RunConfig.for_dataset); with ``defaults`` they take RunConfig's (the lab's).
+    (RunConfig.for_dataset); with ``defaults`` they take RunConfig's (the lab's). Those
+    named in ``hidden`` are parsed but left out of --help (the command refuses them in its own words).
     """
     groups = {name: parser.add_argument_group(name) for name in GROUPS}
     for f in fields(RunConfig):
         if names is None or f.name in names:
-            _add_config_option(groups[f.metadata["group"]], f, f.default if defaults else None, lab_only=defaults)
+            _add_config_option(groups[f.metadata["group"]], f, f.default if defaults else None, lab_only=defaults,
+                               hidden=f.name in hidden)
     return groups
 
 
@@ -149,8 +160,13 @@ def build_parser():
                    description="The shipped sweep files, by the name backproplab sweep takes: "
                                "backproplab sweep learning-rate.")
     report = sub.add_parser("report", help="write report.html and report.md for a run, a sweep or a lab folder",
-                            description="One self-contained HTML page (figures embedded) and a Markdown version.")
-    report.add_argument("folder", metavar="RUN_OR_SWEEP_DIR")
+                            description="Write report.html, one self-contained page (figures embedded), and "
+                                        "report.md, the same in Markdown, into a folder of 'train', 'sweep' or "
+                                        "'lab': every run and sweep in it, with its set-up, results and figures. "
+                                        "A lab folder gets the page a teacher hands out: the set-up, both data sets, "
+                                        "and the lab's questions when 'lab --report' answered them.")
+    report.add_argument("folder", metavar="DIR",
+                        help="a folder written by 'train', 'sweep' or 'lab', or one holding such folders")
     report.add_argument("--debug", action="store_true", help="show a traceback on errors")
     _add_trace_parser(sub)
     sub.add_parser("bench", help="time backproplab against PyTorch and scikit-learn (see 'backproplab bench --help')",
@@ -171,6 +187,7 @@ def build_parser():
                             help="address to listen on (default: 127.0.0.1, this computer only)")
     playground.add_argument("--no-browser", action="store_true", help="print the address without opening a browser")
     playground.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    parser.commands = sub.choices  # each command's parser, by name
     return parser
 
 
@@ -342,7 +359,8 @@ def _add_trace_parser(sub):
         "trace", help="show backpropagation on one sample: forward values, gradients, the update, all checked",
         description="Trace one sample through a network: every layer's forward values, the loss, every gradient "
                     "from the loss down (each compared with central differences) and the optimizer's update. "
-                    "The network is the lab's (or any 'train' options), or a saved model.npz.")
+                    "The network is the lab's, the one the options below describe, or a saved model.npz; "
+                    "--steps N trains it first.")
     what = trace_parser.add_argument_group("what to trace")
     what.add_argument("--model-file", metavar="FILE",
                       help="a model.npz written by 'lab' or 'train' (default: build the network the options describe)")
@@ -354,7 +372,7 @@ def _add_trace_parser(sub):
     what.add_argument("--format", default="text", help=f"{', '.join(FORMATS)} (default: text)")
     what.add_argument("--full", action="store_true", help="print every entry of large arrays, not a summary")
     what.add_argument("--debug", action="store_true", help="show a traceback on errors")
-    _add_config_options(trace_parser)
+    _add_config_options(trace_parser, hidden=NOT_TRACED)  # those given are refused, --epochs naming --steps
 
 
 def _run_trace(args, write):
@@ -417,7 +435,9 @@ def main(argv=None):
     if argv[:1] == ["bench"]:  # the benchmark has its own parser (and re-runs itself with thread settings)
         return bench_main(argv[1:])
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # said by the command's own parser, so that the line names its --help
+        (parser.commands.get(args.command) or parser).error(f"unrecognized arguments: {' '.join(unknown)}")
     if args.command is None:
         parser.print_help()
         return 0

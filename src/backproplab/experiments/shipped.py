@@ -8,6 +8,7 @@ folder into the package), so ``backproplab sweep learning-rate`` works after a p
 
 import os
 import pathlib
+import re
 from importlib import resources
 
 from ..errors import ConfigError, did_you_mean
@@ -27,11 +28,22 @@ def shipped_folder():
 
 
 def shipped_sweeps():
-    """{name: path} of every shipped sweep file, sorted; the name is its path without .toml."""
+    """{name: path} of every shipped sweep file; the name is its path without .toml.
+
+    Sorted by name as a person reads it, the top folder's before those of sub-folders (setups/):
+    learning-rate before learning-rate-adam (which paths, with their '.toml', would swap), and
+    linear-2-5-5-1 before linear-2-10-10-1 (numbers by their value).
+    """
     folder = shipped_folder()
     if folder is None:
         return {}
-    return {path.relative_to(folder).with_suffix("").as_posix(): path for path in sorted(folder.rglob("*.toml"))}
+    found = {path.relative_to(folder).with_suffix("").as_posix(): path for path in folder.rglob("*.toml")}
+    return {name: found[name] for name in sorted(found, key=_reading_order)}
+
+
+def _reading_order(name):
+    """Sort key: sub-folder depth, then the name with each run of digits compared as a number."""
+    return name.count("/"), [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
 
 
 def find_sweep_file(name):

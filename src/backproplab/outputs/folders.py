@@ -7,32 +7,64 @@ import os
 from ..errors import ConfigError
 
 LOCK_FILE = ".backproplab-lock"
-_held = {}  # folder -> open lock file, kept open (and so locked) until the process ends
+_held = {}  # folder -> open lock file, kept open (and so locked) until the command releases it or the process ends
 
 
 def lock_folder(path):
     """Take the output folder ``path`` for this process, or refuse when another run holds it.
 
     An exclusive lock on ``path/.backproplab-lock``; the operating system
-    releases it when the process ends, however it ends.
+    releases it when the process ends, however it ends, and ``release_folders``
+    removes the file once the command is done with the folder.
     """
     key = os.path.abspath(path)
     if key in _held:
         return
-    f = open(os.path.join(path, LOCK_FILE), "a")
-    try:
-        fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
+    lock_path = os.path.join(key, LOCK_FILE)  # absolute: _release finds it from any working directory
+    while True:
+        f = open(lock_path, "a")
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            f.close()
+            raise ConfigError(f"another backproplab run is writing to {path!r}; wait for it to finish or choose "
+                              "another --out") from None
+        if _is_file_at(f, lock_path):
+            break
+        # The run that held it removed the file between our open and our lock: lock the one there now.
         f.close()
-        raise ConfigError(f"another backproplab run is writing to {path!r}; wait for it to finish or choose "
-                          "another --out") from None
     _held[key] = f
+
+
+def _is_file_at(f, path):
+    """True when the open file ``f`` is the file at ``path`` (not one removed, or replaced, since)."""
+    try:
+        there = os.stat(path)
+    except FileNotFoundError:
+        return False
+    mine = os.fstat(f.fileno())
+    return (there.st_dev, there.st_ino) == (mine.st_dev, mine.st_ino)
+
+
+def _release(f):
+    """Remove the lock file ``f`` while still holding its lock, if it is still the one at its path, then unlock.
+
+    A run that opened the file before it was removed can lock it only after this; it then
+    sees the file gone (``_is_file_at``) and locks the one at the path instead.
+    """
+    try:
+        if _is_file_at(f, f.name):
+            os.remove(f.name)
+    except OSError:
+        pass  # a folder removed or made read-only meanwhile: the file stays, unlocked, as before
+    finally:
+        f.close()
 
 
 def release_folders():
     """Give back every folder this process took (the end of a command, for long-lived processes)."""
     while _held:
-        _held.popitem()[1].close()
+        _release(_held.popitem()[1])
 
 
 def check_run_folder(out, force=False):
@@ -84,7 +116,9 @@ def remove_if_empty(path):
     """Undo ``new_run_folder`` for a run that failed before writing anything."""
     try:
         if os.listdir(path) == [LOCK_FILE]:
-            os.remove(os.path.join(path, LOCK_FILE))
+            held = _held.pop(os.path.abspath(path), None)
+            if held is not None:
+                _release(held)
         os.rmdir(path)  # only ever removes an empty folder
     except OSError:
         pass

@@ -61,7 +61,8 @@ def _field(default, group, help, **meta):  # noqa: A002 (help, as argparse names
     ``meta`` may hold its type (int, float, str, bool), range (low, high, low_open,
     high_open), choices (a function returning the names, read when asked), what it
     configures (part: "optimizer" or "schedule"), how the CLI spells it (nargs, metavar,
-    flag) and how the help shows its default (default_text, or none: the text for None).
+    flag), how the help shows its default (default_text, or none: the text for None) and
+    help that holds for image and CSV runs only (tables), left out of the lab's.
     """
     return field(default=default, metadata={"group": group, "help": help, **meta})
 
@@ -72,7 +73,8 @@ class RunConfig:
 
     dataset: str = _field("xor", "data", "data set: {choices}", choices=datasets.names)
     n: int | None = _field(
-        None, "data", "training samples: points to draw, or a random subset of the images or CSV rows",
+        None, "data", "samples: points to draw, or a random subset of the images or CSV rows, from which "
+        f"--val-size are then held out for validation (--n 6000 trains on {6000 - datasets.default_val_size(6000):,})",
         type=int, low=2, default_text=_n_defaults)
     noise: float = _field(
         0.0, "data", "standard deviation of the jitter on the points (the generators that take it)",
@@ -144,9 +146,8 @@ class RunConfig:
         flag="--no-shuffle", default_text="")
     seed: int = _field(0, "training", "seed of every random choice", type=int, low=0)
     print_every: int = _field(
-        200, "output",
-        "log loss and accuracy every N epochs; 0 for none (images and CSV tables: a progress bar every epoch)",
-        type=int, low=0, metavar="N")
+        200, "output", "log loss and accuracy every N epochs; 0 for none",
+        tables="images and CSV tables: a progress bar every epoch", type=int, low=0, metavar="N")
     target_accuracy: float | None = _field(
         None, "training", "stop once accuracy reaches this, e.g. 1.0: validation accuracy when a validation set "
         "is held out (images, CSV tables), else training accuracy",
@@ -351,11 +352,13 @@ def _default_text(f, lab_only=False):
 
 def help_text(f, lab_only=False):
     """The help of field ``f``: its text, its choices and its default (the lab's, and the
-    images' and CSV tables' where they differ, unless ``lab_only``)."""
+    images' and CSV tables' where they differ and what holds for them alone, unless ``lab_only``)."""
     meta = f.metadata
     text = meta["help"]
     if "choices" in meta:
         text = text.format(choices=", ".join(meta["choices"]()))
+    if "tables" in meta and not lab_only:
+        text += f" ({meta['tables']})"
     default = _default_text(f, lab_only)
     return f"{text} (default: {default})" if default else text
 

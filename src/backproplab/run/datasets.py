@@ -253,13 +253,18 @@ def _split_csv(src, config, streams):
                         table_standardize(config, n_features))
 
 
+def default_val_size(n):
+    """Validation samples held out of ``n`` training images or rows when --val-size is not given."""
+    return min(DEFAULT_VAL_SIZE, n // 10)
+
+
 def _table_split(config, streams, X_train, y_train, X_test, y_test, test_source, classes, image_shape, scale,
                  standardize=False):
     """``--n`` draws a random subset of the training rows; ``--val-size`` rows (default 5,000, or 10%
     of smaller sets) are held out for validation; inputs are divided by ``scale``, with ``standardize``
     standardised by the mean and standard deviation of the training rows, and shaped for the model."""
     X_train, y_train = _subset(X_train, y_train, config.n, streams["train data"], "--n")
-    n_val = config.val_size if config.val_size is not None else min(DEFAULT_VAL_SIZE, len(X_train) // 10)
+    n_val = config.val_size if config.val_size is not None else default_val_size(len(X_train))
     if n_val >= len(X_train):
         raise ConfigError(f"--val-size {n_val} leaves no training samples of {len(X_train)}; use a smaller one")
     order = streams["train data"].permutation(len(X_train))

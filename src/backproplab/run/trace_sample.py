@@ -14,6 +14,11 @@ from .build import build_model, build_optimizer, choose_head
 from .config import FIELDS, RunConfig, option
 from .train import make_data, random_streams
 
+# RunConfig options of a whole training run that a trace has no use for: it trains --steps epochs
+# (at the optimizer's constant rate, with no log, stopping rule or schedule) and traces one update.
+NOT_TRACED = ("epochs", "print_every", "target_accuracy", "early_stopping", "monitor", "threads", "schedule",
+              "step_size", "gamma", "t_max", "patience", "factor")
+
 
 @dataclass
 class TraceInput:
@@ -35,6 +40,7 @@ def trace_input(options, model_path=None, sample=None, x=None, y=None, steps=0):
     come first (with the default full batch, one step each).
     """
     steps = check_int("--steps", steps, 0)
+    _refuse_untraced(options)
     if x is not None and sample is not None:
         raise ConfigError("give either --sample I or --x ... --y ..., not both")
     if (x is None) != (y is None):
@@ -62,7 +68,7 @@ def trace_input(options, model_path=None, sample=None, x=None, y=None, steps=0):
     optimizer = build_optimizer(config, model.parameters())
     if steps:
         fit(model, copy.deepcopy(loss), optimizer, data.X_train.astype(config.dtype), data.y_train, epochs=steps,
-            batch_size=config.batch_size, seed=streams["shuffling"])
+            batch_size=config.batch_size, shuffle=config.shuffle, seed=streams["shuffling"])
         source += f", after {steps} epochs of training"
     if x is None:
         index = check_int("--sample", 0 if sample is None else sample, 0, len(data.X_train) - 1,
@@ -73,3 +79,14 @@ def trace_input(options, model_path=None, sample=None, x=None, y=None, steps=0):
         y = int(y) if float(y).is_integer() else y
         source += "; the sample given with --x and --y"
     return TraceInput(model, np.asarray(x, dtype=np.float64), y, loss, optimizer, source)
+
+
+def _refuse_untraced(options):
+    """One line for options of NOT_TRACED, which would otherwise change nothing."""
+    if "epochs" in options:
+        raise ConfigError("trace takes --steps N, not --epochs: the epochs of training before the trace (default 0)")
+    given = [option(name) for name in NOT_TRACED if name in options]
+    if given:
+        verb, pronoun = ("does", "it") if len(given) == 1 else ("do", "them")
+        raise ConfigError(f"{', '.join(given)} {verb} not apply to trace, which trains --steps N epochs at a "
+                          f"constant rate and traces the next update; drop {pronoun}")
