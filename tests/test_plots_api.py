@@ -233,3 +233,11 @@ def test_sweep_curves_give_each_panel_its_own_loss_scale():
     assert xor.get_ylim()[0] < 1e-3 and chess.get_ylim()[0] > 0.4  # the flat loss fills its panel
     labels = [t.get_text() for t in chess.yaxis.get_minorticklabels() if t.get_text()]
     assert labels and all("10" not in label and "e" not in label for label in labels)  # "0.6", not "6 x 10^-1"
+
+
+def test_a_learning_curve_can_say_how_its_training_scores_were_measured():
+    h = History(epoch=[1, 2], loss=[1.1, 0.5], accuracy=[0.6, 0.8], val_loss=[0.4, 0.3], val_accuracy=[0.88, 0.9])
+    fig = plots.learning_curve(h, during="each batch before its update, with dropout")
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == [
+        "training set, during each epoch (each batch before its update, with dropout)",
+        "validation set, after each epoch"]

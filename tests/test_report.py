@@ -309,3 +309,19 @@ def test_an_image_runs_set_up_says_its_sizes_so_it_can_be_run_again(image_run):
         assert row in report, row
     assert not any(words in " ".join(row[0] for row in setup_rows(RunConfig().as_dict()))
                    for words in ("training samples", "test samples", "validation samples"))  # not given: not shown
+
+
+def test_an_image_run_says_how_its_training_scores_were_measured(image_run):
+    out, printed, report = image_run
+    metrics = json.loads((out / "metrics.json").read_text())
+    how = "each batch before its update, with dropout"
+    assert metrics["train_measured"] == f"during the last epoch ({how})"
+    assert (f"last epoch: training loss {metrics['final_loss']:.4f}, accuracy {100 * metrics['train_accuracy']:.2f}% "
+            f"during it ({how}); validation loss {metrics['history']['val_loss'][-1]:.4f}, accuracy "
+            f"{100 * metrics['val_accuracy']:.2f}% after it") in printed
+    assert f"| training accuracy during the last epoch | {100 * metrics['train_accuracy']:.2f}% ({how}) |" in report
+    assert f"| validation accuracy after the last epoch | {100 * metrics['val_accuracy']:.2f}% (on 40 samples" in report
+    assert f"on the training set (blue) during each epoch ({how}), on the validation set (orange) after it" in report
+    assert "after every epoch, on the training set" not in report
+    test_set = "50 of the 200 images of the mnist test files, drawn at random with seed 0"
+    assert metrics["test_set"] == test_set and f"| test set | {test_set} |" in report and test_set in printed

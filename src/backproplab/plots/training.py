@@ -8,12 +8,14 @@ from .style import epoch_axis, figure, legend_outside, save, set_suptitle, short
 _COLOURS = {"training": "C0", "validation": "C1", "test": "C2"}
 
 
-def learning_curve(history, path=None, title="", ax=None, test=None, test_is_training=False):
+def learning_curve(history, path=None, title="", ax=None, test=None, test_is_training=False, during=None):
     """Loss (log scale) and accuracy against epoch: training, and validation or test where measured.
 
     ``test``: a dict of per-epoch ``loss`` and ``accuracy`` on the test set, drawn beside the
     training curve. ``test_is_training``: the test set is the training set itself (the lab's XOR
-    points), so one curve serves both and the legend says so. A run of one epoch is drawn as points.
+    points), so one curve serves both and the legend says so. ``during``: how the training scores were
+    measured during each epoch ('each batch before its update, with dropout'), for the legend to say,
+    beside validation or test scores measured after it. A run of one epoch is drawn as points.
     """
     fig, (ax_loss, ax_acc) = figure(1, 2, figsize=(10, 4.4), ax=ax, layout="constrained")
     epochs = np.asarray(history.epoch)
@@ -40,6 +42,9 @@ def learning_curve(history, path=None, title="", ax=None, test=None, test_is_tra
         epoch_axis(ax, len(epochs))
     names = {"training": "training set = test set (the same points)" if test_is_training else "training set",
              "validation": "validation set", "test": "test set"}
+    if during:
+        names = {"training": f"training set, during each epoch ({during})",
+                 "validation": "validation set, after each epoch", "test": "test set, after each epoch"}
     handles = [Line2D([], [], color=_COLOURS[name], lw=2, **short_series(len(epochs))) for name in series]
     legend_outside(fig, [ax_loss, ax_acc], handles, [names[name] for name in series], ncol=len(series))
     set_suptitle(fig, title, fontsize=12)
