@@ -42,6 +42,9 @@ def run_images_to_folder(config, folder, write=print, resume=False, prepared=Non
                     progress_stream=sys.stdout, prepared=prepared)
     config = run.config  # what ran: written into the model file and metrics as such
     data, model, loss_fn, history = run.data, run.model, run.loss_fn, run.history
+    during = how_training_measured(len(data.y_train), config.batch_size, config.dropout)
+    if history.epochs:
+        write(last_epoch_line(history, during))
     write_ending(run, write)
     if history.best_epoch is not None:
         write(f"kept the weights of epoch {history.best_epoch} (best {config.monitor})")
@@ -53,9 +56,6 @@ def run_images_to_folder(config, folder, write=print, resume=False, prepared=Non
     # a class absent from the test set has no accuracy (None), not 0%
     per_class = {name: float(matrix[k, k] / matrix[k].sum()) if matrix[k].sum() else None
                  for k, name in enumerate(names)}
-    during = how_training_measured(len(data.y_train), config.batch_size, config.dropout)
-    if history.epochs:
-        write(last_epoch_line(history, during))
     write(f"test accuracy {100 * test_accuracy:.2f}%  test loss {test_loss:.4f}  "
           f"({len(data.y_test):,} test samples: {data.test_source})")
     write("per class: " + "  ".join(f"{name} {100 * acc:.1f}%" if acc is not None else f"{name} (not in the test set)"
