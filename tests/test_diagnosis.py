@@ -148,6 +148,24 @@ def test_a_validation_loss_flat_far_below_a_decent_accuracy_is_a_plateau():
     assert "validation loss no lower since epoch 3 (1.45)" in found.seen and "plateau" in found.cause
 
 
+def test_a_network_that_fits_its_training_set_better_than_new_data_is_not_on_a_plateau():
+    # a small table: the training loss keeps falling, the validation loss has been flat at twice it since epoch 6
+    y = np.repeat([0, 1], 50)  # chance 50%, decent from 87.5%
+    history = _validated(list(np.geomspace(0.6, 0.15, 10)), [0.5, 0.4, 0.35, 0.33, 0.315] + [0.31] * 5, [0.85] * 10)
+    assert diagnose(history, y=y) is None
+
+
+def test_a_flat_validation_loss_once_the_schedule_ran_down_asks_for_more_epochs():
+    # ten epochs of a cosine decay on a table: loss and accuracy alike on both sets, the rate almost 0 at the end
+    y = np.repeat([0, 1], 50)
+    history = _validated([0.69, 0.62, 0.58, 0.56, 0.55, 0.545, 0.54, 0.538, 0.537, 0.536],
+                         [0.66, 0.6, 0.57, 0.556, 0.55, 0.547, 0.546, 0.5455, 0.5455, 0.5455], [0.71] * 10,
+                         lr=list(1e-3 * (1 + np.cos(np.pi * np.arange(10) / 10)) / 2))
+    found = diagnose(history, y=y)
+    assert found.kind == "not_converged" and "once the learning rate had run down to 2.4e-05" in found.seen
+    assert "local minimum" not in found.cause and found.fix.startswith("more --epochs")
+
+
 def test_an_early_stopped_run_is_judged_on_the_epoch_it_kept():
     history = _validated([1.0, 0.5, 0.3, 0.2, 0.1, 0.05], [0.6, 0.4, 0.35, 0.36, 0.4, 0.45],
                          [0.8, 0.88, 0.9, 0.9, 0.89, 0.7], best_epoch=3, stop_reason="early stopping")

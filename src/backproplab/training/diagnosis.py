@@ -17,8 +17,10 @@ Diagnosis naming the first of these that fits, with its likely cause and a fix:
 A run without validation data (the lab's 2-D points) went well at a training accuracy of
 ``good_accuracy``. A run with it (images, CSV tables) is judged on its validation numbers: it went
 well at a validation accuracy of ``good_accuracy``, or once its validation loss stopped falling at a
-decent accuracy (DECENT_SHARE of the way from chance to 100%). Its training loss, a mean over each
-epoch with dropout on, may still creep down then: no sign that more epochs would help on new data.
+decent accuracy (DECENT_SHARE of the way from chance to 100%) or well above its training loss
+(GAP_RATIO). Its training loss, a mean over each epoch with dropout on, may still creep down then: no
+sign that more epochs would help on new data. A validation loss that went flat only once the schedule
+had run the learning rate down is a schedule too short, not a plateau.
 """
 
 from dataclasses import asdict, dataclass
@@ -41,6 +43,10 @@ MIN_TREND_EPOCHS = 3
 # A validation accuracy this share of the way from chance (always the commonest class) to 100% is decent:
 # 77.5% for ten balanced classes. Fashion-MNIST's MLP stops near 90%, well past it; a plateau far below.
 DECENT_SHARE = 0.75
+# A validation loss this many times the training loss: the network fits its training samples better than
+# new ones, so what holds it back is how far that carries over, which no more epochs fix: not a plateau.
+GAP_RATIO = 1.5
+DECAYED = 0.1  # a last learning rate below this share of the run's highest: the schedule has run down
 
 
 @dataclass(frozen=True)
@@ -174,8 +180,16 @@ def _judge_validation(history, val_losses, kept, accuracy, inside, y, settings):
                          "a learning rate 10-100x larger or more --epochs")
     if not trend:
         return _too_short(len(val_losses), "validation accuracy", accuracy)
+    if val_losses[kept] >= GAP_RATIO * history.loss[kept]:
+        return None  # learnt what carries over to new samples; see GAP_RATIO
     flat = (f"flat at {val_losses[-1]:.3g}" if best == len(val_losses) - 1 else
             f"no lower since epoch {history.epoch[best]} ({val_losses[best]:.3g})")
+    rates = [rate for rate in history.lr if rate is not None]
+    if rates and rates[-1] < DECAYED * max(rates):
+        return Diagnosis("not_converged", f"validation accuracy {accuracy:.0%}, the validation loss {flat} once "
+                         f"the learning rate had run down to {rates[-1]:.2g} (from {max(rates):.2g})",
+                         "a schedule too short for this data: its rate ran down before the network had learnt",
+                         "more --epochs (the schedule stretches over them) or a larger learning rate")
     return Diagnosis("not_converged", f"validation accuracy {accuracy:.0%}, the validation loss {flat}",
                      "a plateau or a local minimum the optimizer does not leave, or a network too small for the data",
                      "another seed, more hidden units, or another optimizer or learning rate")
