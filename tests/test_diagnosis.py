@@ -137,7 +137,9 @@ def test_a_validation_loss_still_falling_is_not_converged():
     history = _validated([1.0, 0.6, 0.5, 0.45, 0.42], [0.8, 0.5, 0.4, 0.33, 0.28], [0.7, 0.8, 0.85, 0.88, 0.9])
     found = diagnose(history)
     assert found.kind == "not_converged" and "validation loss still falling (0.33 -> 0.28)" in found.seen
-    assert "more --epochs" in found.fix
+    assert "more --epochs" in found.fix and found.cause == "too few epochs for this learning rate"
+    history.lr = [1e-3, 8e-4, 4e-4, 1e-4, 1e-6]  # one cycle, run down to almost 0
+    assert diagnose(history).cause == "too few epochs: the schedule ran its rate down while the loss still fell"
 
 
 def test_a_validation_loss_flat_far_below_a_decent_accuracy_is_a_plateau():

@@ -159,9 +159,12 @@ def _judge_validation(history, val_losses, kept, accuracy, inside, y, settings):
     best = int(np.argmin(val_losses))
     # still falling: the last loss 1% below the best before the last epochs, so one noisy epoch is no trend
     before = val_losses[:len(val_losses) - window + 1].min() if trend else None
+    rates = [rate for rate in history.lr if rate is not None]
+    decayed = bool(rates) and rates[-1] < DECAYED * max(rates)
     if trend and val_losses[-1] < 0.99 * before:
         return Diagnosis("not_converged", f"validation accuracy {accuracy:.0%} and the validation loss still "
                          f"falling ({before:.3g} -> {val_losses[-1]:.3g}) when the {len(val_losses)} epochs ran out",
+                         "too few epochs: the schedule ran its rate down while the loss still fell" if decayed else
                          "too few epochs for this learning rate",
                          "more --epochs (a schedule stretches over them) or a larger learning rate")
     if accuracy >= _decent_accuracy(y):
@@ -184,8 +187,7 @@ def _judge_validation(history, val_losses, kept, accuracy, inside, y, settings):
         return None  # learnt what carries over to new samples; see GAP_RATIO
     flat = (f"flat at {val_losses[-1]:.3g}" if best == len(val_losses) - 1 else
             f"no lower since epoch {history.epoch[best]} ({val_losses[best]:.3g})")
-    rates = [rate for rate in history.lr if rate is not None]
-    if rates and rates[-1] < DECAYED * max(rates):
+    if decayed:
         return Diagnosis("not_converged", f"validation accuracy {accuracy:.0%}, the validation loss {flat} once "
                          f"the learning rate had run down to {rates[-1]:.2g} (from {max(rates):.2g})",
                          "a schedule too short for this data: its rate ran down before the network had learnt",
