@@ -9,7 +9,7 @@ from matplotlib.ticker import FixedLocator, MaxNLocator
 from .style import PlainMinorLabels, epoch_axis, figure, legend_outside, save, set_suptitle, short_series
 
 _COLOURS = {"training": "C0", "validation": "C1", "test": "C2"}
-ACCURACY_MIN_SPAN = 5.0  # percentage points: values closer than this are not spread over the whole panel
+ACCURACY_MIN_SPAN = 10.0  # percentage points: values closer than this are not spread over the whole panel
 # A loss may pass the labelled tick at either end of its axis by this factor (a hair on a log axis)
 # rather than stretch the axis to the next one, a doubling away: 0.197 ends on 0.2, not 0.1.
 LOG_END_SLACK = 1.05
