@@ -6,6 +6,8 @@ import warnings
 import numpy as np
 
 from backproplab.cli import main
+from backproplab.nn import Sequential, get_loss
+from backproplab.nn.linear import Linear
 from backproplab.run import RunConfig, train
 from backproplab.training import DivergenceWarning, History, diagnose
 
@@ -99,3 +101,103 @@ def test_a_fix_never_suggests_what_the_run_already_does():
     again = diagnose(run.history, run.model, run.loss_fn, run.data.X_train, run.data.y_train,
                      settings={"init": "normal", "optimizer": "sgd"})
     assert "--init xavier" in again.fix and "adam" in again.fix
+
+
+# --- too few epochs for a trend; runs with validation data (images, CSV tables) ---
+
+def test_a_run_too_short_for_a_trend_gets_no_verdict_on_one():
+    one = diagnose(History(epoch=[1], loss=[1.14], accuracy=[0.63]))  # one epoch: nothing to compare it with
+    assert one.kind == "not_converged" and "only 1 epoch" in one.seen
+    assert "flat" not in one.seen and "local minimum" not in one.cause and "more --epochs" in one.fix
+    two = diagnose(History(epoch=[1, 2], loss=[0.7, 0.5], accuracy=[0.5, 0.6]))
+    assert "still falling" not in two.seen and "only 2 epochs" in two.seen
+
+
+def _validated(loss, val_loss, val_accuracy, **more):
+    n = len(loss)
+    return History(epoch=list(range(1, n + 1)), loss=loss, accuracy=[0.6] * n, val_loss=val_loss,
+                   val_accuracy=val_accuracy, **more)
+
+
+def test_one_epoch_judged_on_its_validation_set_went_well():
+    # MNIST's MLP after one epoch: 63% running training accuracy with dropout, 88% on the validation images
+    assert diagnose(_validated([1.14], [0.42], [0.88])) is None
+
+
+def test_a_validation_loss_that_stopped_falling_at_a_decent_accuracy_is_converged():
+    # Fashion-MNIST's 20-epoch MLP: one cycle has taken the rate to ~0, the training loss (dropout on) still
+    # creeps down, the validation loss is flat at 90%
+    loss = list(np.geomspace(1.0, 0.197, 20))
+    val = list(np.geomspace(0.56, 0.2725, 18)) + [0.2715, 0.2711]
+    history = _validated(loss, val, [0.81] + [0.88] * 18 + [0.9018], lr=list(np.geomspace(2e-3, 1e-8, 20)))
+    assert diagnose(history) is None
+
+
+def test_a_validation_loss_still_falling_is_not_converged():
+    history = _validated([1.0, 0.6, 0.5, 0.45, 0.42], [0.8, 0.5, 0.4, 0.33, 0.28], [0.7, 0.8, 0.85, 0.88, 0.9])
+    found = diagnose(history)
+    assert found.kind == "not_converged" and "validation loss still falling (0.33 -> 0.28)" in found.seen
+    assert "more --epochs" in found.fix and found.cause == "too few epochs for this learning rate"
+    history.lr = [1e-3, 8e-4, 4e-4, 1e-4, 1e-6]  # one cycle, run down to almost 0
+    assert diagnose(history).cause == "too few epochs: the schedule ran its rate down while the loss still fell"
+
+
+def test_a_validation_loss_flat_far_below_a_decent_accuracy_is_a_plateau():
+    y = np.repeat(np.arange(10), 20)  # ten balanced classes: chance 10%, decent from 77.5%
+    history = _validated(list(np.geomspace(2.0, 1.0, 10)), [1.6, 1.5] + [1.45] * 8, [0.4] + [0.45] * 9)
+    found = diagnose(history, y=y)
+    assert found.kind == "not_converged" and "validation accuracy 45%" in found.seen
+    assert "validation loss no lower since epoch 3 (1.45)" in found.seen and "plateau" in found.cause
+
+
+def test_a_network_that_fits_its_training_set_better_than_new_data_is_not_on_a_plateau():
+    # a small table: the training loss keeps falling, the validation loss has been flat at twice it since epoch 6
+    y = np.repeat([0, 1], 50)  # chance 50%, decent from 87.5%
+    history = _validated(list(np.geomspace(0.6, 0.15, 10)), [0.5, 0.4, 0.35, 0.33, 0.315] + [0.31] * 5, [0.85] * 10)
+    assert diagnose(history, y=y) is None
+
+
+def test_a_flat_validation_loss_once_the_schedule_ran_down_asks_for_more_epochs():
+    # ten epochs of a cosine decay on a table: loss and accuracy alike on both sets, the rate almost 0 at the end
+    y = np.repeat([0, 1], 50)
+    history = _validated([0.69, 0.62, 0.58, 0.56, 0.55, 0.545, 0.54, 0.538, 0.537, 0.536],
+                         [0.66, 0.6, 0.57, 0.556, 0.55, 0.547, 0.546, 0.5455, 0.5455, 0.5455], [0.71] * 10,
+                         lr=list(1e-3 * (1 + np.cos(np.pi * np.arange(10) / 10)) / 2))
+    found = diagnose(history, y=y)
+    assert found.kind == "not_converged" and "once the learning rate had run down to 2.4e-05" in found.seen
+    assert "local minimum" not in found.cause and found.fix.startswith("more --epochs")
+
+
+def test_an_early_stopped_run_is_judged_on_the_epoch_it_kept():
+    history = _validated([1.0, 0.5, 0.3, 0.2, 0.1, 0.05], [0.6, 0.4, 0.35, 0.36, 0.4, 0.45],
+                         [0.8, 0.88, 0.9, 0.9, 0.89, 0.7], best_epoch=3, stop_reason="early stopping")
+    assert diagnose(history) is None
+
+
+def test_a_confident_network_of_ten_classes_is_not_saturated():
+    # every logit 50 for the right class: P(class 9) is ~0 or ~1 on every point, as in a well-trained MNIST MLP
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 10, 300)
+    X = 50.0 * np.eye(10)[y]
+    layer = Linear(10, 10, rng=0)
+    layer.weight.data[...], layer.bias.data[...] = np.eye(10), 0.0
+    history = _validated([0.5, 0.3, 0.25, 0.24], [0.32, 0.3, 0.29, 0.29], [0.9, 0.91, 0.92, 0.92])
+    assert diagnose(history, Sequential(layer), get_loss("cross_entropy"), X, y) is None
+
+
+def _tiny_run(tiny_mnist, **changes):
+    return _run(**{"dataset": "mnist", "data_dir": str(tiny_mnist), "download": False, "val_size": 100,
+                   "batch_size": 32, **changes})
+
+
+def test_one_epoch_on_images_that_went_well_has_no_diagnosis(tiny_mnist):
+    run = _tiny_run(tiny_mnist, epochs=1)
+    assert run.history.accuracy[-1] < 0.9 and run.history.val_accuracy[-1] > 0.9  # a mean over the first epoch
+    assert run.diagnosis is None
+
+
+def test_an_image_run_that_learnt_nothing_is_told_its_learning_rate(tiny_mnist):
+    run = _tiny_run(tiny_mnist, epochs=2, lr=1e-6)
+    assert run.diagnosis.kind == "stuck" and "no lower than the class prior's" in run.diagnosis.seen
+    assert "too small a learning rate" in run.diagnosis.cause and "learning rate 10-100x larger" in run.diagnosis.fix
+    assert _tiny_run(tiny_mnist, epochs=1, lr=10.0).diagnosis.kind == "dead_relu"

@@ -7,7 +7,7 @@ import pytest
 
 from backproplab.run import train
 from backproplab.cli import main
-from backproplab.run import RunConfig
+from backproplab.run import RunConfig, make_data
 from backproplab.training import Checkpoint, evaluate
 
 FILES = ("learning_curve.png", "confusion_matrix.png", "misclassified.png", "model.npz", "metrics.json",
@@ -169,3 +169,11 @@ def test_cnn_batch_norm_is_an_option(tiny_mnist, tmp_path):
     assert sum(isinstance(layer, BatchNorm2d) for layer in layers) == 1  # one conv block here
     assert train(_config(tiny_mnist, batch_norm=True, epochs=2)).history.accuracy[-1] > 0.3
     assert main(["train", "--dataset", "xor", "--batch-norm", "--out", str(tmp_path / "x")]) == 2
+
+
+def test_a_test_subset_says_it_is_a_random_draw_and_of_which_seed(tiny_mnist):
+    whole = make_data(_config(tiny_mnist))
+    assert whole.test_source == "the 200 images of the mnist test files"
+    drawn = make_data(_config(tiny_mnist, test_size=50, seed=7))
+    assert len(drawn.y_test) == 50
+    assert drawn.test_source == "50 of the 200 images of the mnist test files, drawn at random with seed 7"

@@ -247,3 +247,51 @@ def test_sweep_curves_give_each_panel_its_own_loss_scale():
     assert xor.get_ylim()[0] < 1e-3 and chess.get_ylim()[0] > 0.4  # the flat loss fills its panel
     labels = [t.get_text() for t in chess.yaxis.get_minorticklabels() if t.get_text()]
     assert labels and all("10" not in label and "e" not in label for label in labels)  # "0.6", not "6 x 10^-1"
+
+
+def _labels(axis):
+    """(value, text) of every labelled tick inside the axis's limits, major and minor."""
+    low, high = axis.get_view_interval()
+    ticks = [(loc, t.get_text()) for locs, texts in ((axis.get_majorticklocs(), axis.get_majorticklabels()),
+                                                     (axis.get_minorticklocs(), axis.get_minorticklabels()))
+             for loc, t in zip(locs, texts)]
+    return sorted((loc, text) for loc, text in ticks if text and low <= loc <= high)
+
+
+def test_a_learning_curves_log_loss_axis_is_read_in_plain_numbers_from_end_to_end():
+    # one epoch of an image run: 1.14 during it, 0.42 on the validation set after it
+    one = History(epoch=[1], loss=[1.14], accuracy=[0.63], val_loss=[0.42], val_accuracy=[0.88])
+    # twenty: from 1.02 down to 0.197 (training) and 0.271 (validation)
+    twenty = History(epoch=list(range(1, 21)), loss=list(np.geomspace(1.02, 0.197, 20)), accuracy=[0.8] * 20,
+                     val_loss=list(np.geomspace(0.56, 0.271, 20)), val_accuracy=[0.85] * 20)
+    for h in (one, twenty):
+        ax = plots.learning_curve(h).axes[0]
+        assert ax.get_yscale() == "log" and ax.get_ylabel() == "loss (log scale)"
+        labels = _labels(ax.yaxis)
+        assert all(text == f"{value:g}" for value, text in labels), labels  # "0.6", never "6 x 10^-1"
+        losses = h.loss + h.val_loss  # a labelled tick at or just past each end
+        assert labels[0][0] <= 1.05 * min(losses) and labels[-1][0] >= max(losses) / 1.05, labels
+    assert [text for _, text in _labels(plots.learning_curve(one).axes[0].yaxis)][-1] == "2"
+
+
+def test_a_learning_curves_accuracy_axis_fits_the_accuracies_with_100_on_top_once_reached():
+    # Fashion-MNIST: 65% to 92% (training), 81% to 90% (validation)
+    fashion = History(epoch=list(range(1, 21)), loss=[0.5] * 20, accuracy=list(np.linspace(0.65, 0.924, 20)),
+                      val_loss=[0.4] * 20, val_accuracy=list(np.linspace(0.81, 0.902, 20)))
+    ax = plots.learning_curve(fashion).axes[1]
+    low, high = ax.get_ylim()
+    assert 60 <= low < 65 and 92.4 < high <= 96  # not 0-100, where 80-92% is a flat line at the top
+    assert _labels(ax.yaxis)[0][0] <= 65 and _labels(ax.yaxis)[-1][0] >= 92.4
+    ax = plots.learning_curve(_history()).axes[1]  # 55% to 75%
+    assert _labels(ax.yaxis)[-1][0] < 100
+    reached = History(epoch=[1, 2, 3], loss=[0.6, 0.3, 0.1], accuracy=[0.5, 0.8, 1.0])
+    ax = plots.learning_curve(reached).axes[1]
+    assert _labels(ax.yaxis)[-1] == (100, "100") and ax.get_ylim()[1] < 101.5
+
+
+def test_a_learning_curve_can_say_how_its_training_scores_were_measured():
+    h = History(epoch=[1, 2], loss=[1.1, 0.5], accuracy=[0.6, 0.8], val_loss=[0.4, 0.3], val_accuracy=[0.88, 0.9])
+    fig = plots.learning_curve(h, during="each batch before its update, with dropout")
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == [
+        "training set, during each epoch (each batch before its update, with dropout)",
+        "validation set, after each epoch"]

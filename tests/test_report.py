@@ -7,6 +7,7 @@ where they are missing. Its screenshot is kept in test-artifacts/.
 """
 
 import base64
+import contextlib
 import html
 import io
 import json
@@ -22,6 +23,8 @@ from backproplab.cli import main
 from backproplab.experiments import read_spec
 from backproplab.experiments.lab_questions import GOING_FURTHER, LAB_QUESTIONS, answer
 from backproplab.report import write_report
+from backproplab.report.setup import setup_rows
+from backproplab.run import RunConfig
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LAB_ORDER = ["set-up", "data-sets", "data-linear", "data-xor", "questions"] + \
@@ -283,3 +286,42 @@ def test_a_question_says_each_thing_once(lab):
         findings = re.findall(r'<ul class="findings">(.*?)</ul>', section, flags=re.S)
         assert findings and "<li>With " not in findings[0]  # no sentence per setting repeating its table row
         assert "<li>On xor" not in findings[0] and "<li>On linear" not in findings[0]  # named as the report does
+
+
+@pytest.fixture(scope="module")
+def image_run(tiny_mnist, tmp_path_factory):
+    """A short image run on a subset of the training and test images: (folder, what it printed, report.md)."""
+    out = tmp_path_factory.mktemp("images") / "run"
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        assert main(["train", "--dataset", "mnist", "--data-dir", str(tiny_mnist), "--no-download", "--n", "300",
+                     "--test-size", "50", "--val-size", "40", "--epochs", "2", "--out", str(out)]) == 0
+        assert main(["report", str(out)]) == 0
+    return out, printed.getvalue(), (out / "report.md").read_text()
+
+
+def test_an_image_runs_set_up_says_its_sizes_so_it_can_be_run_again(image_run):
+    _, printed, report = image_run
+    header = next(line for line in printed.splitlines() if line.startswith("== mnist: "))
+    assert header.endswith(", n 300, test size 50, val size 40 ==")
+    for row in ("| training samples | 300 | --n 300 |", "| test samples | 50 | --test-size 50 |",
+                "| validation samples (of the training ones) | 40 | --val-size 40 |"):
+        assert row in report, row
+    assert not any(words in " ".join(row[0] for row in setup_rows(RunConfig().as_dict()))
+                   for words in ("training samples", "test samples", "validation samples"))  # not given: not shown
+
+
+def test_an_image_run_says_how_its_training_scores_were_measured(image_run):
+    out, printed, report = image_run
+    metrics = json.loads((out / "metrics.json").read_text())
+    how = "each batch before its update, with dropout"
+    assert metrics["train_measured"] == f"during the last epoch ({how})"
+    assert (f"last epoch: training loss {metrics['final_loss']:.4f}, accuracy {100 * metrics['train_accuracy']:.2f}% "
+            f"during it ({how}); validation loss {metrics['history']['val_loss'][-1]:.4f}, accuracy "
+            f"{100 * metrics['val_accuracy']:.2f}% after it") in printed
+    assert f"| training accuracy during the last epoch | {100 * metrics['train_accuracy']:.2f}% ({how}) |" in report
+    assert f"| validation accuracy after the last epoch | {100 * metrics['val_accuracy']:.2f}% (on 40 samples" in report
+    assert f"on the training set (blue) during each epoch ({how}), on the validation set (orange) after it" in report
+    assert "after every epoch, on the training set" not in report
+    test_set = "50 of the 200 images of the mnist test files, drawn at random with seed 0"
+    assert metrics["test_set"] == test_set and f"| test set | {test_set} |" in report and test_set in printed

@@ -16,10 +16,21 @@ from ..model_file import save_model
 from ..run import train
 from ..run.predict import feature_statistics_metadata
 from ..training import DivergenceWarning, evaluate, predict_output
-from .metrics import run_metrics, write_ending, write_metrics
+from .metrics import how_training_measured, run_metrics, write_ending, write_metrics
 from .predictions import confusion
 
 CHECKPOINT = "checkpoint.npz"
+
+
+def last_epoch_line(history, during):
+    """The last epoch's training loss and accuracy, saying how they were measured (``during``, see
+    ``how_training_measured``), and its validation loss and accuracy where measured."""
+    line = (f"last epoch: training loss {history.last('loss'):.4f}, accuracy {100 * history.last('accuracy'):.2f}% "
+            f"during it ({during})")
+    if history.val_loss:
+        line += (f"; validation loss {history.last('val_loss'):.4f}, accuracy "
+                 f"{100 * history.last('val_accuracy'):.2f}% after it")
+    return line
 
 
 def run_images_to_folder(config, folder, write=print, resume=False, prepared=None):
@@ -31,6 +42,9 @@ def run_images_to_folder(config, folder, write=print, resume=False, prepared=Non
                     progress_stream=sys.stdout, prepared=prepared)
     config = run.config  # what ran: written into the model file and metrics as such
     data, model, loss_fn, history = run.data, run.model, run.loss_fn, run.history
+    during = how_training_measured(len(data.y_train), config.batch_size, config.dropout)
+    if history.epochs:
+        write(last_epoch_line(history, during))
     write_ending(run, write)
     if history.best_epoch is not None:
         write(f"kept the weights of epoch {history.best_epoch} (best {config.monitor})")
@@ -64,7 +78,8 @@ def run_images_to_folder(config, folder, write=print, resume=False, prepared=Non
     write_metrics(folder, metrics)
 
     title = config.dataset
-    plots.learning_curve(history, os.path.join(folder, "learning_curve.png"), title=f"{title}: learning curve")
+    plots.learning_curve(history, os.path.join(folder, "learning_curve.png"), title=f"{title}: learning curve",
+                         during=during)
     plots.confusion_matrix(matrix, names, os.path.join(folder, "confusion_matrix.png"), title=f"{title}: test set")
     if data.image_shape is not None:
         images = data.X_test.reshape(len(data.X_test), *data.image_shape)

@@ -9,6 +9,7 @@ import matplotlib
 import numpy as np
 
 from ..atomic import write_json
+from ..data import count_batches
 from ..version import __version__
 
 
@@ -16,6 +17,16 @@ def versions():
     """The versions of backproplab, NumPy, matplotlib and Python that made a run."""
     return {"backproplab": __version__, "numpy": np.__version__, "matplotlib": matplotlib.__version__,
             "python": platform.python_version()}
+
+
+def how_training_measured(n_train, batch_size, dropout):
+    """How a run's training loss and accuracy were measured during an epoch: 'each batch before its
+    update, with dropout' (mean over the batches), or 'before its update' for one full batch.
+
+    Not the network at the end of the epoch: its first batches were scored by earlier weights, and
+    dropout silences units that a test leaves on, so on images these lag the validation numbers."""
+    before = "before its update" if count_batches(n_train, batch_size) == 1 else "each batch before its update"
+    return before + (", with dropout" if dropout else "")
 
 
 def write_ending(run, write):
@@ -41,6 +52,9 @@ def run_metrics(config, data, history, test_loss, test_accuracy, diagnosis=None)
         "n_test": int(len(data.y_test)),
         "final_loss": history.last("loss"),
         "train_accuracy": history.last("accuracy"),
+        # what those two are: the last epoch's means, not the trained network's scores
+        "train_measured": "during the last epoch (" + how_training_measured(
+            len(data.y_train), config.batch_size, config.dropout) + ")",
         "epochs": history.epochs,
         "seconds": history.last("seconds") or 0.0,
         "seed": config.seed,

@@ -6,12 +6,11 @@ import warnings
 import numpy as np
 
 from .. import plots
-from ..data import count_batches
 from ..model_file import save_model
 from ..nn import get_loss
 from ..run import choose_head, make_data, train
 from ..training import Callback, DivergenceWarning, GradientNorms, evaluate
-from .metrics import run_metrics, write_ending, write_metrics
+from .metrics import how_training_measured, run_metrics, write_ending, write_metrics
 from .network_figures import write_network_figures
 from .predictions import positive_class_scores, sample_lines
 from .sample_trace import write_sample_trace
@@ -54,9 +53,7 @@ def final_line(config, history, n_train, test_loss, test_accuracy, test_is_train
     if not test_is_training:
         return (f"final training loss {training_loss:.5f}  test loss {test_loss:.5f}  "
                 f"test accuracy {100 * test_accuracy:.2f}%")
-    before = "before its update" if count_batches(n_train, config.batch_size) == 1 else "each batch before its update"
-    if config.dropout:
-        before += ", with dropout"
+    before = how_training_measured(n_train, config.batch_size, config.dropout)
     return (f"final loss on the {n_train} training points: {training_loss:.5f} during the last epoch ({before}), "
             f"{test_loss:.5f} after training; accuracy {100 * test_accuracy:.2f}%")
 

@@ -12,7 +12,7 @@ import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import ConstrainedLayoutEngine
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import LogFormatter, MaxNLocator
 
 from ..atomic import replace_atomically
 from ..errors import ConfigError
@@ -36,6 +36,14 @@ def line_colours(n):
         return [f"C{k}" for k in range(n)]
     cmap = matplotlib.colormaps["viridis"]
     return [cmap(v) for v in np.linspace(0.0, 0.92, n)]
+
+
+class PlainMinorLabels(LogFormatter):
+    """Minor ticks of a log axis labelled where matplotlib would label them (a loss within about one
+    decade), as plain numbers: "0.6" rather than "6 x 10^-1"."""
+
+    def __call__(self, x, pos=None):
+        return f"{x:g}" if super().__call__(x, pos) else ""
 
 
 def short_series(n):

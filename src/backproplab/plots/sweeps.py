@@ -10,9 +10,10 @@ import warnings
 import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.ticker import LogFormatter
 
-from .style import epoch_axis, figure, legend_outside, line_colours, save, set_suptitle, short_series
+from .style import (
+    PlainMinorLabels, epoch_axis, figure, legend_outside, line_colours, save, set_suptitle, short_series,
+)
 
 
 def _grid(n, columns):
@@ -25,14 +26,6 @@ def _colours(panels):
     """One colour per label, the same in every panel, in the order labels first appear."""
     labels = list(dict.fromkeys(label for _, items, *_ in panels for label, *_ in items))
     return dict(zip(labels, line_colours(len(labels))))
-
-
-class _PlainMinorLabels(LogFormatter):
-    """Minor ticks of a log axis labelled where matplotlib would label them (a loss within about one
-    decade), as plain numbers: "0.6" rather than "6 x 10^-1"."""
-
-    def __call__(self, x, pos=None):
-        return f"{x:g}" if super().__call__(x, pos) else ""
 
 
 def _hide_unused(axes, n):
@@ -73,7 +66,7 @@ def sweep_curves(panels, path=None, title="", ax=None, columns=None, option=None
                 ax.plot(epochs, median, color=colours[label], linewidth=1.5, **short_series(length))
                 ax.fill_between(epochs, low, high, color=colours[label], alpha=0.15)
         ax.set_yscale("log")
-        ax.yaxis.set_minor_formatter(_PlainMinorLabels(labelOnlyBase=False))
+        ax.yaxis.set_minor_formatter(PlainMinorLabels(labelOnlyBase=False))
         epoch_axis(ax, longest)
         ax.set_title(panel_title, fontsize=10)
         ax.grid(alpha=0.3)

@@ -1,19 +1,80 @@
 """The learning curve of one run: loss and accuracy against epoch."""
 
+import math
+
 import numpy as np
 from matplotlib.lines import Line2D
+from matplotlib.ticker import FixedLocator, MaxNLocator
 
-from .style import epoch_axis, figure, legend_outside, save, set_suptitle, short_series
+from .style import PlainMinorLabels, epoch_axis, figure, legend_outside, save, set_suptitle, short_series
 
 _COLOURS = {"training": "C0", "validation": "C1", "test": "C2"}
+ACCURACY_MIN_SPAN = 10.0  # percentage points: values closer than this are not spread over the whole panel
+# A loss may pass the labelled tick at either end of its axis by this factor (a hair on a log axis)
+# rather than stretch the axis to the next one, a doubling away: 0.197 ends on 0.2, not 0.1.
+LOG_END_SLACK = 1.05
+END_LABEL_ROOM = 0.07  # of a log axis's height, kept free of other labels around each end's label
 
 
-def learning_curve(history, path=None, title="", ax=None, test=None, test_is_training=False):
+class _EndsLabelled(PlainMinorLabels):
+    """Plain labels of a log axis (see PlainMinorLabels), with the ticks at ``ends`` labelled too,
+    and no other label so close to one of them that the two would overlap."""
+
+    def __init__(self, ends, **options):
+        super().__init__(**options)
+        self.ends = ends
+
+    def __call__(self, x, pos=None):
+        if any(math.isclose(x, end, rel_tol=1e-9) for end in self.ends):
+            return f"{x:g}"
+        low, high = self.axis.get_view_interval()
+        room = END_LABEL_ROOM * math.log10(high / low)
+        if any(abs(math.log10(x / end)) < room for end in self.ends):
+            return ""
+        return super().__call__(x, pos)
+
+
+def _log_loss_axis(ax, values):
+    """A log axis for the losses ``values`` (all > 0) that begins and ends on a labelled tick (a whole
+    multiple of a power of 10, within LOG_END_SLACK of the values), its labels plain numbers: the first
+    and the last points can be read off it, one epoch's points too."""
+    low, high = min(values), max(values)
+    ticks = [m * 10.0 ** k for k in range(math.floor(math.log10(low)) - 1, math.ceil(math.log10(high)) + 2)
+             for m in range(1, 10)]
+    bottom = max(t for t in ticks if t <= low * LOG_END_SLACK)
+    top = min(t for t in ticks if t >= high / LOG_END_SLACK)
+    if top <= bottom:  # every value within a hair of one tick: the ticks either side
+        bottom, top = max(t for t in ticks if t < bottom), min(t for t in ticks if t > top)
+    ax.set_yscale("log")
+    ax.set_ylim(min(bottom, low) / 1.01, max(top, high) * 1.01)  # room for a marker on an end tick
+    for axis_formatter in (ax.yaxis.set_major_formatter, ax.yaxis.set_minor_formatter):
+        axis_formatter(_EndsLabelled((bottom, top), labelOnlyBase=False))
+
+
+def _accuracy_axis(ax, values):
+    """Fit the accuracy axis to ``values`` (percentages): it ends on the labelled ticks just outside them,
+    within 0-100, so 100 is the top tick once reached and 80-92% fills the panel."""
+    low, high = min(values), max(values)
+    if high - low < ACCURACY_MIN_SPAN:  # widen around the values, inside 0-100
+        low = max(0.0, min(low, (low + high - ACCURACY_MIN_SPAN) / 2))
+        high = min(100.0, max(high, low + ACCURACY_MIN_SPAN))
+        low = min(low, high - ACCURACY_MIN_SPAN)
+    ticks = MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]).tick_values(low, high)
+    bottom = max(0.0, max((t for t in ticks if t <= low), default=low))
+    top = min(100.0, min((t for t in ticks if t >= high), default=high))
+    margin = 0.015 * (top - bottom)  # room for a marker on an end tick
+    ax.yaxis.set_major_locator(FixedLocator([t for t in ticks if bottom <= t <= top]))
+    ax.set_ylim(bottom - margin, top + margin)
+
+
+def learning_curve(history, path=None, title="", ax=None, test=None, test_is_training=False, during=None):
     """Loss (log scale) and accuracy against epoch: training, and validation or test where measured.
 
     ``test``: a dict of per-epoch ``loss`` and ``accuracy`` on the test set, drawn beside the
     training curve. ``test_is_training``: the test set is the training set itself (the lab's XOR
-    points), so one curve serves both and the legend says so. A run of one epoch is drawn as points.
+    points), so one curve serves both and the legend says so. ``during``: how the training scores were
+    measured during each epoch ('each batch before its update, with dropout'), for the legend to say,
+    beside validation or test scores measured after it. A run of one epoch is drawn as points.
     """
     fig, (ax_loss, ax_acc) = figure(1, 2, figsize=(10, 4.4), ax=ax, layout="constrained")
     epochs = np.asarray(history.epoch)
@@ -26,13 +87,17 @@ def learning_curve(history, path=None, title="", ax=None, test=None, test_is_tra
         style = {"color": _COLOURS[name], **short_series(len(epochs))}
         ax_loss.plot(epochs, [np.nan if v is None else v for v in loss], **style)
         ax_acc.plot(epochs, 100 * np.asarray(accuracy, dtype=float), **style)
-    losses = [v for loss, _ in series.values() for v in loss if v is not None]
+    losses = [v for loss, _ in series.values() for v in loss if v is not None and np.isfinite(v)]
     if losses and min(losses) > 0:
-        ax_loss.set_yscale("log")
-    ax_loss.set_ylabel("loss")
+        _log_loss_axis(ax_loss, losses)
+        ax_loss.set_ylabel("loss (log scale)")
+    else:
+        ax_loss.set_ylabel("loss")
     ax_loss.set_title("Loss")
-    lowest = 100 * min((a for _, accuracy in series.values() for a in accuracy), default=0)
-    ax_acc.set_ylim((lowest - 2, 100.5) if lowest > 80 else (-2, 102))  # zoom in when all is high
+    # the accuracy axis fits the values: 80-92% on Fashion-MNIST is not a flat line at the top of 0-100%
+    accuracies = [100 * a for _, accuracy in series.values() for a in accuracy if a is not None and np.isfinite(a)]
+    if accuracies:
+        _accuracy_axis(ax_acc, accuracies)
     ax_acc.set_ylabel("accuracy (%)")
     ax_acc.set_title("Accuracy")
     for ax in (ax_loss, ax_acc):
@@ -40,6 +105,9 @@ def learning_curve(history, path=None, title="", ax=None, test=None, test_is_tra
         epoch_axis(ax, len(epochs))
     names = {"training": "training set = test set (the same points)" if test_is_training else "training set",
              "validation": "validation set", "test": "test set"}
+    if during:
+        names = {"training": f"training set, during each epoch ({during})",
+                 "validation": "validation set, after each epoch", "test": "test set, after each epoch"}
     handles = [Line2D([], [], color=_COLOURS[name], lw=2, **short_series(len(epochs))) for name in series]
     legend_outside(fig, [ax_loss, ax_acc], handles, [names[name] for name in series], ncol=len(series))
     set_suptitle(fig, title, fontsize=12)

@@ -11,6 +11,7 @@ from ..errors import ConfigError
 from ..experiments import point_label, read_results, read_spec, sentences, table, write_sweep_outputs
 from ..experiments.lab_questions import DATA_NAMES
 from ..limits import check_regular_file
+from ..outputs.metrics import how_training_measured
 from ..tracing import Trace
 from .setup import SETUP_HEADER, setup_rows
 
@@ -87,22 +88,43 @@ def _percent(value):
     return "-" if value is None else f"{100 * value:.2f}%"
 
 
+def _loss(value):
+    return "-" if value is None else f"{value:.5f}"
+
+
+def _during(m):
+    """How the run's training scores were measured: 'each batch before its update, with dropout'."""
+    config = m.get("config", {})
+    return how_training_measured(m.get("n_train", 0), config.get("batch_size"), config.get("dropout"))
+
+
 def results_rows(m):
-    return [("test accuracy", _percent(m["test_accuracy"])),
-            ("test loss", "-" if m.get("test_loss") is None else f"{m['test_loss']:.5f}"),
-            ("final training loss", "-" if m.get("final_loss") is None else f"{m['final_loss']:.5f}"),
-            ("training accuracy", _percent(m.get("train_accuracy"))),
-            ("epochs", f"{m['epochs']:,}"), ("training time", f"{m['seconds']:.2f} s"),
-            ("test set", m.get("test_set", "")), ("how it ended", m.get("stop_reason", "")),
-            ("diagnosis", m["diagnosis"]["message"] if m.get("diagnosis") else "none: training went well")]
+    # The training scores are the last epoch's means, taken as it ran: say so, or they pass for the
+    # trained network's (on images, with dropout, they trail the validation and test scores).
+    during = f"({_during(m)})"
+    rows = [("test accuracy", _percent(m["test_accuracy"])), ("test loss", _loss(m.get("test_loss")))]
+    val_loss = (m.get("history") or {}).get("val_loss")
+    if m.get("n_val") and val_loss:
+        rows += [("validation accuracy after the last epoch",
+                  f"{_percent(m.get('val_accuracy'))} (on {m['n_val']:,} samples held out of the training set)"),
+                 ("validation loss after the last epoch", _loss(val_loss[-1]))]
+    rows += [("training loss during the last epoch",
+              "-" if m.get("final_loss") is None else f"{m['final_loss']:.5f} {during}"),
+             ("training accuracy during the last epoch",
+              "-" if m.get("train_accuracy") is None else f"{_percent(m['train_accuracy'])} {during}"),
+             ("epochs", f"{m['epochs']:,}"), ("training time", f"{m['seconds']:.2f} s"),
+             ("test set", m.get("test_set", "")), ("how it ended", m.get("stop_reason", "")),
+             ("diagnosis", m["diagnosis"]["message"] if m.get("diagnosis") else "none: training went well")]
+    return rows
 
 
 def _learning_curve_caption(m):
     """Which curves the learning curve holds, read from what the run measured."""
     history = m.get("history", {})
     if history.get("val_loss"):
-        where = "on the training set (blue) and on the validation set (orange)"
-    elif history.get("test_loss"):
+        return (f"Loss (log scale) and accuracy per epoch: on the training set (blue) during each epoch "
+                f"({_during(m)}), on the validation set (orange) after it.")
+    if history.get("test_loss"):
         where = "on the training points (blue) and on the test points (green)"
     elif m.get("test_is_training"):
         where = "on the training points; they are the test points too, so one curve serves both"

@@ -16,13 +16,14 @@ def value_text(key, value):
         return "full batch"
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, int) and key in ("epochs", "n"):
+    if isinstance(value, int) and key in ("epochs", "n", "test_size", "val_size"):
         return f"{value:,}"
     return "-" if value is None else str(value)
 
 
 # How the set-up names an option, and its values, in words (the command-line option follows in brackets).
-OPTION_WORDS = {"dataset": "data set", "model": "model", "hidden": "hidden layers (units in each)",
+OPTION_WORDS = {"dataset": "data set", "n": "training samples", "test_size": "test samples",
+                "val_size": "validation samples (of the training ones)", "model": "model", "hidden": "hidden layers (units in each)",
                 "conv": "convolution channels", "activation": "hidden activation",
                 "output_activation": "output activation", "dropout": "dropout", "loss": "loss",
                 "init": "initial weights", "optimizer": "optimizer", "lr": "learning rate",
@@ -62,8 +63,9 @@ def value_words(key, config):
     return value_text(key, value)
 
 
-SETUP_KEYS = ("dataset", "model", "hidden", "conv", "activation", "output_activation", "dropout", "loss", "init",
-              "optimizer", "lr", "schedule", "epochs", "batch_size", "dtype", "seed")
+SETUP_KEYS = ("dataset", "n", "test_size", "val_size", "model", "hidden", "conv", "activation", "output_activation",
+              "dropout", "loss", "init", "optimizer", "lr", "schedule", "epochs", "batch_size", "dtype", "seed")
+SIZES = ("n", "test_size", "val_size")  # shown when given: without them, the data set's own sizes
 
 
 def option_typed(key, value):
@@ -81,7 +83,8 @@ def setup_rows(config, keys=SETUP_KEYS):
     """(option in words, its value in words, the command-line option as typed) of each of ``keys``."""
     return [(OPTION_WORDS.get(key, key.replace("_", " ")), value_words(key, config), option_typed(key, config.get(key)))
             for key in keys if not (key == "conv" and config.get("model") != "cnn")
-            and not (key == "dropout" and not config.get("dropout"))]
+            and not (key == "dropout" and not config.get("dropout"))
+            and not (key in SIZES and config.get(key) is None)]
 
 
 SETUP_HEADER = ("setting", "value", "command-line option")

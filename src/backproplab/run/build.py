@@ -83,6 +83,10 @@ def describe(config):
         text += f", schedule {config.schedule}"
     if config.dtype != "float64":
         text += f", {config.dtype}"
+    # the sizes asked for, so that the line is enough to run it again (None: the data set's own)
+    for name, words in (("n", "n"), ("test_size", "test size"), ("val_size", "val size")):
+        if getattr(config, name) is not None:
+            text += f", {words} {getattr(config, name):,}"
     return text + (f" ({why})" if why else "")
 
 

@@ -202,8 +202,11 @@ def _subset(X, y, size, rng, option):
 def _split_images(src, config, streams):
     """MNIST-style sets keep their own test files; ``--test-size`` draws a random subset of them."""
     X_train, y_train, X_test, y_test = load_image_set(src.name, config.data_dir, config.download)
+    files = len(y_test)
     X_test, y_test = _subset(X_test, y_test, config.test_size, streams["test data"], "--test-size")
-    test_source = f"the {len(y_test):,} images of the {src.name} test files"
+    test_source = (f"the {files:,} images of the {src.name} test files" if len(y_test) == files else
+                   f"{len(y_test):,} of the {files:,} images of the {src.name} test files, drawn at random with "
+                   f"seed {config.seed}")
     return _table_split(config, streams, X_train, y_train, X_test, y_test, test_source,
                         IMAGE_SETS[src.name].classes, X_train.shape[1:], 255.0)
 
