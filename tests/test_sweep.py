@@ -105,6 +105,7 @@ def test_shipped_texts_ask_their_question_and_never_call_the_lab_write_up_a_repo
     (["--vary", "lr=-1"], "--lr must be a number > 0, got -1.0"),
     ([], "sweep needs a CONFIG.toml or at least one --vary"),
     (["missing.toml"], "sweep file 'missing.toml' does not exist"),
+    (["--vary", "lr=0.1", "--print-every", "10"], "a sweep prints one progress line for its runs, not their epochs"),
     (["--dataset", "csv", "--data", "missing.csv", "--vary", "lr=0.1,1"], "data file 'missing.csv' does not exist"),
     (["--vary", "lr=0.1", "--seed", "3"], "give their number with --seeds N instead of --seed"),
     (["--vary", "lr=0.1", "--seeds", "2", "--show-seed", "2"], "--show-seed must be an integer >= 0 and <= 1, got 2; the sweep's seeds are 0..1"),

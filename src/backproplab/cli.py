@@ -155,7 +155,7 @@ def build_parser():
     sweep.add_argument("--report", action="store_true", help="also write report.html and report.md")
     sweep.add_argument("--show-seed", type=int, default=0, metavar="S",
                        help="draw the decision boundaries of the networks trained with this seed (default: 0)")
-    _add_output_options(_add_config_options(sweep)["output"], "sweep")
+    _add_output_options(_add_config_options(sweep, hidden=("print_every",))["output"], "sweep")
     sub.add_parser("experiments", help="list the sweeps that come with backproplab, with their questions",
                    description="The shipped sweep files, by the name backproplab sweep takes: "
                                "backproplab sweep learning-rate.")
@@ -217,7 +217,7 @@ def _run_lab(args, write):
     write("\nsummary")
     for name, m in results.items():
         write(f"  {name:7s} final loss {m['final_loss']:.5f}  test accuracy {100 * m['test_accuracy']:.2f}%  "
-              f"({m['epochs']} epochs, {m['seconds']:.2f} s)")
+              f"({m['epochs']:,} epochs, {m['seconds']:.2f} s)")
     write(f"figures, models and metrics in {root}")
     if args.report:
         for name, spec in lab_sweeps(args.epochs).items():
@@ -304,7 +304,9 @@ def _run_experiments(args, write):
 def _run_sweep(args, write):
     if args.seed is not None:
         raise ConfigError("a sweep runs seeds 0 .. N-1; give their number with --seeds N instead of --seed")
-    options = {k: v for k, v in _config_options(args).items() if k != "print_every"}
+    options = _config_options(args)
+    if "print_every" in options:  # a sweep's runs log nothing per epoch: one progress line counts the runs
+        raise ConfigError("a sweep prints one progress line for its runs, not their epochs; drop --print-every")
     if args.resume:
         extra = sorted(set(options) | {n for n in ("file", "seeds", "target") if getattr(args, n) is not None}
                        | ({"vary"} if args.vary else set()) | ({"out"} if args.out else set()))
