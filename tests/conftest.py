@@ -9,6 +9,18 @@ def rng():
     return np.random.default_rng(1234)
 
 
+@pytest.fixture
+def help_of(capsys):
+    """``help_of("train")``: what ``backproplab train --help`` prints."""
+    from backproplab.cli import main
+
+    def printed(command):
+        with pytest.raises(SystemExit):
+            main([command, "--help"])
+        return capsys.readouterr().out
+    return printed
+
+
 def _pattern_images(n, rng):
     """28x28 uint8 images whose class (0-9) is where a bright 6x6 block sits, plus noise."""
     labels = rng.integers(0, 10, n)

@@ -99,10 +99,8 @@ def test_existing_output_folder_is_never_overwritten(tmp_path, capsys):
     assert main(["train", "--out", str(out), "--epochs", "5", "--force", "--print-every", "0"]) == 0
 
 
-def test_help_reads_well(capsys):
-    with pytest.raises(SystemExit):
-        main(["train", "--help"])
-    text = capsys.readouterr().out
+def test_help_reads_well(capsys, help_of):
+    text = help_of("train")
     for option in ("--dataset", "--hidden", "--activation", "--optimizer", "--schedule", "--batch-size",
                    "--init", "--target-accuracy"):
         assert option in text
@@ -341,11 +339,9 @@ def test_every_argument_of_every_command_has_help():
                 assert action.help, f"{parser.prog} {action.dest}"
 
 
-def test_lab_help_speaks_of_the_lab_only_and_report_help_names_lab_folders(capsys):
+def test_lab_help_speaks_of_the_lab_only_and_report_help_names_lab_folders(help_of):
     lab = _option_helps("lab")
     assert not [name for name, text in lab.items() if "image" in text or "CSV" in text], lab
     assert "progress bar" in _option_helps("train")["print_every"]  # where it applies
-    with pytest.raises(SystemExit):
-        main(["report", "--help"])
-    text = " ".join(capsys.readouterr().out.split())
+    text = " ".join(help_of("report").split())
     assert "'lab'" in text and "lab --report" in text

@@ -56,15 +56,13 @@ def cube():
         LAYERS.unregister("Cube")
 
 
-def test_a_registered_activation_is_everywhere(cube, tmp_path, capsys):
+def test_a_registered_activation_is_everywhere(cube, tmp_path, capsys, help_of):
     # the Python API
     assert isinstance(get_activation(THROWAWAY), cube)
 
     # the CLI: a choice, in the help, and a run that trains and writes its files
     assert THROWAWAY in hidden_activation_names()
-    with pytest.raises(SystemExit):
-        main(["train", "--help"])
-    assert THROWAWAY in capsys.readouterr().out
+    assert THROWAWAY in help_of("train")
     out = tmp_path / "run"
     assert main(["train", "--activation", THROWAWAY, "--epochs", "3", "--print-every", "0", "--out", str(out)]) == 0
     assert json.loads((out / "metrics.json").read_text())["config"]["activation"] == [THROWAWAY]
@@ -123,10 +121,8 @@ def test_package_exports_cover_the_registries():
         assert name in data.__all__ and hasattr(data, name), name
 
 
-def test_cli_choices_and_help_cover_the_registries(capsys):
-    with pytest.raises(SystemExit):
-        main(["train", "--help"])
-    text = " ".join(capsys.readouterr().out.split())
+def test_cli_choices_and_help_cover_the_registries(help_of):
+    text = " ".join(help_of("train").split())
     for registry in (LOSSES, OPTIMIZERS, SCHEDULES, INITIALIZERS, data.DATASETS):
         for name in registry:
             assert name in text, (registry, name)
@@ -158,10 +154,8 @@ def test_readme_option_table_names_every_registered_choice(option, names):
     assert not missing, f"README.md's row for {option} misses {missing}"
 
 
-def test_every_config_option_is_a_cli_option(capsys):
-    with pytest.raises(SystemExit):
-        main(["train", "--help"])
-    text = capsys.readouterr().out
+def test_every_config_option_is_a_cli_option(help_of):
+    text = help_of("train")
     for name, field in RunConfig.__dataclass_fields__.items():
         assert field.metadata.get("flag", "--" + name.replace("_", "-")) in text, name
 

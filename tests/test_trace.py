@@ -237,10 +237,8 @@ def test_the_readmes_trace_is_what_the_command_prints(capsys):
     assert blocks[-1].split("\n") == printed  # the folded-away block is the whole trace
 
 
-def test_trace_offers_only_the_options_it_uses(capsys):
-    with pytest.raises(SystemExit):
-        main(["trace", "--help"])
-    text = capsys.readouterr().out
+def test_trace_offers_only_the_options_it_uses(help_of):
+    text = help_of("trace")
     for unused in ("--epochs", "--print-every", "--early-stopping", "--target-accuracy", "--monitor", "--schedule",
                    "--t-max", "--threads"):
         assert unused not in text, unused
