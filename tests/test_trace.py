@@ -227,7 +227,7 @@ def test_a_layer_is_named_without_its_python_repr(layer, title):
 TRACE_PAGE, TRACE_SECTION = Path(__file__).resolve().parents[1] / "README.md", "## Backpropagation by hand"
 
 
-def test_the_documented_trace_is_what_the_command_prints(capsys):
+def test_the_documented_trace_is_what_the_command_prints(capsys, monkeypatch):
     """Every block of trace output the documentation shows is a run of lines the command prints.
 
     Words must match exactly; numbers as numbers (see printed_text): the rel. error column is
@@ -236,6 +236,7 @@ def test_the_documented_trace_is_what_the_command_prints(capsys):
     section = TRACE_PAGE.read_text(encoding="utf-8").split(TRACE_SECTION)[1].split("</details>")[0]
     blocks = [body for lang, body in re.findall(r"```(\w*)\n(.*?)\n```", section, re.S) if lang != "bash"]
     assert len(blocks) == 3  # the loss and top of the backward pass, Adam's first step, the whole trace
+    monkeypatch.setenv("COLUMNS", "100")  # the trace wraps its notes to the terminal; the page shows 100 columns
     assert main(["trace", "--x", "0.3", "0.7", "--y", "1"]) == 0
     printed = capsys.readouterr().out.rstrip("\n").split("\n")
     for block in blocks:
