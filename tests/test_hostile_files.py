@@ -132,7 +132,7 @@ def test_idx_dimensions_whose_product_overflows_are_refused(tmp_path):
     path = tmp_path / "labels.idx"
     # 2^32-1 per axis, four axes: the product overflows int64 to a small number
     path.write_bytes(bytes([0, 0, 0x08, 4]) + struct.pack(">4I", *[2**32 - 1] * 4) + b"\0" * 16)
-    with pytest.raises(ConfigError, match="truncated"):
+    with pytest.raises(ConfigError, match=r"340,282,366,\S+ bytes .* over the limit"):
         read_idx(path)
 
 
@@ -141,7 +141,7 @@ def test_a_gzip_that_inflates_past_the_limit_is_stopped(tmp_path, monkeypatch):
     path = tmp_path / "bomb.idx.gz"
     path.write_bytes(gzip.compress(bytes([0, 0, 0x08, 1]) + struct.pack(">I", 8 * 2**20) + b"\0" * (8 * 2**20)))
     assert path.stat().st_size < 2**16  # small on disk
-    with pytest.raises(ConfigError, match="unpacked: .* over the limit of 1,048,576"):
+    with pytest.raises(ConfigError, match=r"header announces shape \(8388608,\)\): .* over the limit of 1,048,576"):
         read_idx(path)
 
 
