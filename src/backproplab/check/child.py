@@ -57,7 +57,8 @@ PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 def _last_student_line(error):
     """' (file.py:12)': the innermost frame of the student's code, to point at its line."""
     frames = [f for f in traceback.extract_tb(error.__traceback__)
-              if not os.path.abspath(f.filename).startswith(PACKAGE_DIR) and "numpy" not in f.filename]
+              if not f.filename.startswith("<") and not os.path.abspath(f.filename).startswith(PACKAGE_DIR)
+              and "numpy" not in f.filename]
     return f" ({os.path.basename(frames[-1].filename)}:{frames[-1].lineno})" if frames else ""
 
 

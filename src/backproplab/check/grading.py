@@ -171,6 +171,8 @@ def grade(outcome, path):
             row.own = compare(grader.student("batch", 1, item.key), own)
         if engine.problem == "not shown" and not item.required:
             row.verdict = "not shown"
+        elif engine.problem == "not shown" and result.crash:
+            row.engine, row.verdict, row.note = Comparison(False, problem="not reached"), "FAIL", "the code stopped before"
         elif not engine.ok:
             roots = [failed[k] for k in failed if k in ancestors_of[item.key]]
             if roots:
@@ -199,5 +201,5 @@ def grade(outcome, path):
 def explained(result):
     """(row, mistake text) of every failing item that starts a chain, first first."""
     return [(row, result.mistakes.get(row.key, "")) for row in result.rows
-            if row.verdict == "FAIL" and not row.note.startswith("follows")]
+            if row.verdict == "FAIL" and not row.note]
 

@@ -34,12 +34,12 @@ def text(result):
         engine = _cell(row.engine) + (f" ({row.case})" if row.case else "")
         verdict = row.verdict + (f": {row.note}" if row.note else "")
         lines.append(f"  {row.label:<{width}}  {engine:<40}  {_cell(row.own):<10}  {verdict}")
+    if result.crash:
+        lines.append(f"stopped: the code {result.crash}")
     for i, (row, mistake) in enumerate(explained(result)):
         lines.append(f"{'first difference' if i == 0 else 'also differs'}: {row.label}: {row.engine.describe()}"
                      + (f" ({row.case})" if row.case else ""))
         lines.append(f"  likely mistake: {mistake}" if mistake else "  no classic mistake gives these numbers")
-    if result.crash:
-        lines.append(f"stopped: the code {result.crash}")
     for note in result.notes:
         lines.append(f"note: {note}")
     status = "PASS" if result.passed else "FAIL"
@@ -79,6 +79,18 @@ def grading_results(result):
     if result.error:
         tests = [{"name": "the code runs", "score": 0, "max_score": 1, "output": result.error}]
     chains = explained(result)
-    output = f"first difference: {chains[0][0].label}" + (f"; likely mistake: {chains[0][1]}" if chains[0][1] else "") \
-        if chains else ("the code " + result.error if result.error else "every item passes")
+    output = summary(result)
     return {"score": result.score, "max_score": result.total, "output": output, "tests": tests}
+
+
+def summary(result):
+    """One line: what failed first and why, or that everything passes."""
+    if result.error:
+        return f"the code {result.error}"
+    chains = explained(result)
+    if chains:
+        row, mistake = chains[0]
+        return f"{row.label}: {row.engine.describe()}" + (f"; likely mistake: {mistake}" if mistake else "")
+    if result.crash:
+        return f"the code {result.crash}"
+    return "every item passes"
