@@ -149,6 +149,7 @@ def _touches(mistake, targets, layers):
     names = {"update": ("W", "b", "step")}.get(mistake.quantity, (mistake.quantity,))
     layers_hit = range(1, layers + 1) if mistake.layer is None else (mistake.layer,)
     keys = {f"{n}{l}" for n in names for l in layers_hit} | ({"step2"} if mistake.quantity == "update" else set())
+    keys |= {"loss"} if mistake.quantity == "loss" else set()
     return bool(keys & targets)
 
 

@@ -68,7 +68,7 @@ def simulate(weights, biases, X, y, activation, loss, reduction, lr, mistake=Non
                     ctx.z[l] = made("z", l, z, ctx, f"{step}/z{l}")
                     ctx.a[l] = made("a", l, apply_activation(activation, ctx.z[l]), ctx, f"{step}/a{l}")
                 loss_fn = get_loss(loss, reduction)
-                values[f"{step}/loss"] = np.array(loss_fn.forward(ctx.a[L], y))
+                made("loss", L, np.array(loss_fn.forward(ctx.a[L], y)), ctx, f"{step}/loss")
                 da = made("da", L, loss_fn.backward(), ctx, f"{step}/da{L}")
                 for l in range(L, 0, -1):
                     ctx.da = da
@@ -118,6 +118,11 @@ def catalogue(sizes, activation, loss, reduction, has_biases):
                          (lambda c: 2.0, "an extra factor 2 in dL/da{L}"),
                          (lambda c: 0.5, "a missing factor 2 in dL/da{L}")):
         add(text.format(L=L), "da", L, lambda v, c, k=factor: k(c) * v)
+    for factor, text in ((lambda c: c.N, "the loss is summed over the batch where it should be averaged"),
+                         (lambda c: 1.0 / c.N, "the loss is averaged over the batch where it should be summed"),
+                         (lambda c: 1.0 / np.log(2.0), "the loss uses log base 2 where the natural log belongs"),
+                         (lambda c: c.N / np.log(2.0), "the loss is summed, and in log base 2")):
+        add(text, "loss", L, lambda v, c, k=factor: k(c) * v)
     for other in LOSSES:
         for how in REDUCTIONS:
             if (other, how) != (loss, reduction):
@@ -174,12 +179,12 @@ def _backward_mistakes(add, l, L, activation, others):
     add(f"a wrong broadcast: db{l} is summed over the units (axis 1), not over the batch (axis 0)", "db", l,
         lambda v, c: c.delta.sum(axis=1))
     add(f"an extra 1/N in db{l} (averaged over the batch)", "db", l, lambda v, c: v / c.N)
+    add(f"a cached array changed in place: dL/da{l} was overwritten by δ{l}", "da", l,
+        lambda v, c, l=l: v * derivative(activation, c.z[l]), shown=True)
     if l > 1:
         add(f"W{l} used untransposed in dL/da{l - 1}", "da", l - 1, lambda v, c, l=l: _square_product(c.delta, c.W[l - 1]))
         add(f"W{l} was already updated when dL/da{l - 1} was computed (changed in place before backward finished)",
             "da", l - 1, lambda v, c, l=l: c.delta @ (c.W[l - 1] - c.lr * c.dW[l]))
-        add(f"a cached array changed in place: dL/da{l - 1} was overwritten by δ{l - 1}", "da", l - 1,
-            lambda v, c, l=l: v * derivative(activation, c.z[l - 1]), shown=True)
 
 
 def _square_product(delta, w):

@@ -9,13 +9,13 @@ A file that ``backproplab check`` can grade defines, at module level::
     REDUCTION = "mean"      # "mean": the loss is averaged over the batch; "sum": summed
     SIZES = (2, 4, 4, 1)    # input, two hidden layers, output
 
-    def build(weights, biases):   # three arrays each, in the layouts above (biases None if "none")
-        return network           # anything: it is handed back to the functions below
+    def build(weights, biases, lr):  # three arrays each, in the layouts above (biases None if "none")
+        return network               # anything: it is handed back to the functions below
     def forward(network, X):      # X (N, in) -> the output (N, out), or a dict
         return {"z": [z1, z2, z3], "a": [a1, a2, a3]}
     def backward(network, X, y):  # y (N, 1); after forward on the same X
         return {"da": [...], "delta": [...], "dW": [...], "db": [...]}
-    def update(network, lr):      # one step of plain gradient descent
+    def update(network, lr):      # one step of plain gradient descent, with the lr build was given
         ...
     def parameters(network):      # the weights and biases now, as build received them
         return weights, biases

@@ -29,11 +29,13 @@ def text(result):
         lines.append("score 0/1: nothing could be checked")
         return "\n".join(lines)
     width = max(len(row.label) for row in result.rows)
-    lines.append(f"  {'item':<{width}}  {'vs engine':<40}  {'vs own Δ':<10}  verdict")
-    for row in result.rows:
-        engine = _cell(row.engine) + (f" ({row.case})" if row.case else "")
+    engine = [_cell(row.engine) + (f" ({row.case})" if row.case else "") for row in result.rows]
+    own = [_cell(row.own) for row in result.rows]
+    ew, ow = max(len("vs engine"), *map(len, engine)), max(len("vs own Δ"), *map(len, own))
+    lines.append(f"  {'item':<{width}}  {'vs engine':<{ew}}  {'vs own Δ':<{ow}}  verdict")
+    for row, e, o in zip(result.rows, engine, own):
         verdict = row.verdict + (f": {row.note}" if row.note else "")
-        lines.append(f"  {row.label:<{width}}  {engine:<40}  {_cell(row.own):<10}  {verdict}")
+        lines.append(f"  {row.label:<{width}}  {e:<{ew}}  {o:<{ow}}  {verdict}")
     if result.crash:
         lines.append(f"stopped: the code {result.crash}")
     for i, (row, mistake) in enumerate(explained(result)):

@@ -49,7 +49,7 @@ class Recorder:
         student_w = [to_student_weight(w, d.weights).copy() for w in weights]
         student_b = None if d.biases == "none" else [to_student_bias(b, d.biases).copy() for b in biases]
         self.stage("build")
-        return self.module.build(student_w, student_b)
+        return self.module.build(student_w, student_b, inputs.LEARNING_RATE)
 
     def parameters(self, net, prefix):
         self.stage("parameters")
