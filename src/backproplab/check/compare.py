@@ -32,7 +32,8 @@ def aligned(student, expected):
     return None
 
 
-def compare(student, expected):
+def compare(student, expected, strict=False):
+    """How far ``student`` is from ``expected``; ``strict``: the shapes must be equal, not only alike."""
     if student is None:
         return Comparison(False, problem="not shown")
     if not np.all(np.isfinite(student)):
@@ -40,7 +41,7 @@ def compare(student, expected):
         return Comparison(False, problem=f"holds NaN or inf (first at {list(map(int, bad))})")
     if expected is None:
         return Comparison(False, problem="shown, but this network has none")
-    fitted = aligned(student, expected)
+    fitted = student if student.shape == expected.shape else None if strict else aligned(student, expected)
     if fitted is None:
         return Comparison(False, problem=f"shape {student.shape} where {expected.shape} belongs")
     diff = np.abs(fitted - expected)
@@ -51,8 +52,8 @@ def compare(student, expected):
     return Comparison(relative <= TOLERANCE or largest <= TINY, relative, largest, where)
 
 
-def same(a, b):
-    """True when arrays a and b hold the same numbers (up to length-1 axes), for testing hypotheses."""
+def same(a, b, strict=False):
+    """True when arrays a and b hold the same numbers (up to length-1 axes unless ``strict``)."""
     if a is None or b is None or not np.all(np.isfinite(a)):
         return False
-    return compare(a, b).ok
+    return compare(a, b, strict).ok

@@ -1,5 +1,6 @@
 """Grade a submission's numbers: compare every item with the engine, find the first difference, name the mistake."""
 
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -113,7 +114,8 @@ class Grader:
         if item.key != "step2":  # a case the code stopped in is judged on the other
             pairs = [pair for pair in pairs if self.student(*pair) is not None]
         for case, step, key in pairs:
-            found = compare(self.student(case, step, key), self.expected(self.reference[case], step, key))
+            found = compare(self.student(case, step, key), self.expected(self.reference[case], step, key),
+                            strict=key.startswith(("W", "dW")))  # a transposed vector is a transposed matrix
             if not found.ok:
                 label = f"{case}, {key}" if item.key == "step2" else case
                 return found, label
@@ -135,7 +137,8 @@ class Grader:
                 if mine is None:
                     continue
                 matched = matched and same(mine, predicted)
-                changed = changed or not same(predicted, self.expected(self.reference[case], step, key))
+                strict = key.startswith(("W", "dW"))
+                changed = changed or not same(predicted, self.expected(self.reference[case], step, key), strict)
             if matched and changed:
                 score = sum(same(self.arrays[name], self.expected(runs[name.split("/")[0]], int(name.split("/")[1]),
                                                                   name.split("/")[2]))
@@ -146,11 +149,16 @@ class Grader:
 
 
 def _touches(mistake, targets, layers):
-    names = {"update": ("W", "b", "step")}.get(mistake.quantity, (mistake.quantity,))
+    names = {"update": ("W", "b"), "update W": ("W",), "update b": ("b",)}.get(mistake.quantity, (mistake.quantity,))
     layers_hit = range(1, layers + 1) if mistake.layer is None else (mistake.layer,)
-    keys = {f"{n}{l}" for n in names for l in layers_hit} | ({"step2"} if mistake.quantity == "update" else set())
+    keys = {f"{n}{l}" for n in names for l in layers_hit} | ({"step2"} if mistake.quantity.startswith("update") else set())
     keys |= {"loss"} if mistake.quantity == "loss" else set()
     return bool(keys & targets)
+
+
+def _kind(mistake):
+    """A mistake's words without its layer numbers: the same line of code may make it in every layer."""
+    return re.sub(r"\d", "#", mistake)
 
 
 def grade(outcome, path):
@@ -170,6 +178,8 @@ def grade(outcome, path):
         own = outcome.arrays.get(f"own/{item.key}")
         if own is not None:
             row.own = compare(grader.student("batch", 1, item.key), own)
+        if engine.ok and row.own is not None and not row.own.ok:
+            row.note = "but not the gradient of your own loss (see vs own Δ)"
         if engine.problem == "not shown" and not item.required:
             row.verdict = "not shown"
         elif engine.problem == "not shown" and result.crash:
@@ -189,8 +199,9 @@ def grade(outcome, path):
                 failed[item.key] = row
                 with np.errstate(all="ignore"):
                     mistake = grader.explain(item, ancestors_of)
-                same_as = next((r for r in result.rows if mistake and result.mistakes.get(r.key) == mistake), None)
-                if same_as is not None:  # one mistake made in every layer (an update going uphill)
+                same_as = next((r for r in result.rows if mistake and _kind(result.mistakes.get(r.key, "")) == _kind(mistake)),
+                               None)
+                if same_as is not None:  # one line of code makes it in every layer (a class used for each)
                     row.note = f"follows from the same mistake as {same_as.label}"
                 elif mistake:
                     result.mistakes[item.key] = mistake

@@ -53,7 +53,8 @@ def simulate(weights, biases, X, y, activation, loss, reduction, lr, mistake=Non
     values = {}
 
     def made(quantity, layer, value, ctx, key):
-        hit = mistake is not None and mistake.quantity == quantity and mistake.layer in (None, layer)
+        quantities = {"W": ("update", "update W"), "b": ("update", "update b")}.get(quantity, (quantity,))
+        hit = mistake is not None and mistake.quantity in quantities and mistake.layer in (None, layer)
         changed = mistake.change(value, ctx) if hit else value
         values[key] = changed
         return value if hit and mistake.shown else changed
@@ -80,10 +81,10 @@ def simulate(weights, biases, X, y, activation, loss, reduction, lr, mistake=Non
                         da = made("da", l - 1, delta @ W[l - 1], ctx, f"{step}/da{l - 1}")
                 for l in range(1, L + 1):
                     ctx.param, ctx.grad, ctx.old_grad = W[l - 1], ctx.dW[l], previous.dW[l - 1]
-                    W[l - 1] = made("update", l, W[l - 1] - lr * ctx.dW[l], ctx, f"{step}/W{l}")
+                    W[l - 1] = made("W", l, W[l - 1] - lr * ctx.dW[l], ctx, f"{step}/W{l}")
                     if b[l - 1] is not None:
                         ctx.param, ctx.grad, ctx.old_grad = b[l - 1], ctx.db[l], previous.db[l - 1]
-                        b[l - 1] = made("update", l, b[l - 1] - lr * ctx.db[l], ctx, f"{step}/b{l}")
+                        b[l - 1] = made("b", l, b[l - 1] - lr * ctx.db[l], ctx, f"{step}/b{l}")
                 previous = SimpleNamespace(dW=ctx.dW[1:], db=ctx.db[1:])
         except (ValueError, IndexError):
             pass  # the mistake breaks a shape: what was computed before stands
@@ -138,6 +139,9 @@ def catalogue(sizes, activation, loss, reduction, has_biases):
                           lambda v, c: c.param - c.lr * (c.grad + c.old_grad)),
                          ("the update leaves out the learning rate: W - dW", lambda v, c: c.param - c.grad)):
         add(text, "update", None, change)
+        if has_biases:
+            add(f"{text}, in the weights only", "update W", None, change)
+            add(f"{text}, in the biases only", "update b", None, change)
     return found
 
 
@@ -154,14 +158,14 @@ def _backward_mistakes(add, l, L, activation, others):
         lambda v, c, l=l: c.da * derivative(activation, c.a[l]))
     if form is not None:
         add(f"{activation}' written in terms of a, but given z{l}", "delta", l, lambda v, c, l=l: c.da * form(c.z[l]))
-    for other in others:
+    add(f"δ{l} leaves out the activation's derivative: δ{l} = dL/da{l}", "delta", l, lambda v, c: c.da)
+    for other in (o for o in others if o != "identity"):  # identity's derivative is leaving it out
         add(f"δ{l} uses the derivative of {other}, not of {activation}", "delta", l,
             lambda v, c, l=l, o=other: c.da * derivative(o, c.z[l]))
         other_form = OUTPUT_FORM.get(type(ACTIVATIONS.get(other)()))
         if other_form is not None:
             add(f"δ{l} uses the derivative of {other} (in terms of a), not of {activation}", "delta", l,
                 lambda v, c, l=l, f=other_form: c.da * f(c.a[l]))
-    add(f"δ{l} leaves out the activation's derivative: δ{l} = dL/da{l}", "delta", l, lambda v, c: c.da)
     add(f"a sign error in δ{l}", "delta", l, lambda v, c: -v)
     add(f"dW{l} is transposed", "dW", l, lambda v, c: v.T)
     add(f"dW{l} is built from no input: the sum of δ{l} over the batch where {prev}ᵀ·δ{l} belongs", "dW", l,
