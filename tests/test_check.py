@@ -134,7 +134,7 @@ def test_compare_names_shapes_nan_and_the_worst_entry():
     wrong[1, 0] += 0.5
     found = compare(wrong, expected)
     assert not found.ok and found.where == (1, 0) and found.largest == pytest.approx(0.5)
-    assert compare(np.ones((1, 2)), expected).problem == "shape (1, 2) where (2, 2) belongs"
+    assert compare(np.ones((1, 2)), expected).problem == "shape (1, 2), not (2, 2)"
     assert "NaN" in compare(np.array([[np.nan, 1.0], [1.0, 1.0]]), expected).problem
     assert compare(np.array([1.0, 2.0]), np.array([[1.0], [2.0]])).ok  # (N,) for (N, 1) is the same numbers
 
@@ -168,7 +168,7 @@ def test_a_classic_mistake_is_found_where_it_is_made_and_named(tmp_path, name):
 def test_the_backward_pass_of_report_004_is_caught_at_dW1(tmp_path):
     result = check_file(str(submission(tmp_path / "004", "plain_functions", BUGS["004-dW1-no-input"][1])), TIME_LIMIT)
     first = result.first
-    assert (first.key, first.engine.problem) == ("dW1", "shape (1, 4) where (2, 4) belongs")
+    assert (first.key, first.engine.problem) == ("dW1", "shape (1, 4), not (2, 4)")
     assert result.mistakes["dW1"].startswith("dW1 is built from no input")
     assert [row.key for row in result.rows if row.verdict == "FAIL"] == ["dW1", "W1", "step2"]
 
@@ -191,7 +191,7 @@ HOSTILE = {
     "megabytes-printed": ("def update(params, grads, lr):\n",
                           "def update(params, grads, lr):\n    print('x' * 3_000_000)\n", "printed 12,000,004 characters"),
     "NaN-output": ("    A3 = sigmoid(Z3)\n", "    A3 = sigmoid(Z3) * np.nan\n", "output a: holds NaN"),
-    "wrong-shapes": ("    dW3 = A2.T @ dZ3\n", "    dW3 = np.zeros((7, 7))\n", "layer 3 dW: shape (7, 7) where (4, 1) belongs"),
+    "wrong-shapes": ("    dW3 = A2.T @ dZ3\n", "    dW3 = np.zeros((7, 7))\n", "layer 3 dW: shape (7, 7), not (4, 1)"),
 }
 
 
@@ -261,3 +261,34 @@ def test_grading_results_of_code_that_never_ran():
 
     graded = grading_results(Result(path="x.py", error="raised SyntaxError"))
     assert graded["score"] == 0 and graded["tests"][0]["output"] == "raised SyntaxError"
+
+
+@pytest.mark.slow
+def test_the_exercise_is_stubs_its_check_says_so_and_its_solution_passes(tmp_path, capsys):
+    folder = tmp_path / "lab"
+    assert main(["exercise", str(folder)]) == 0
+    printed = capsys.readouterr().out
+    assert f"backproplab check {folder}" in printed
+    assert main(["check", str(folder), "--time-limit", str(TIME_LIMIT)]) == 1
+    said = capsys.readouterr().out
+    assert "raised NotImplementedError: forward" in said and said.count("\n") == 3  # the file, the line, the score
+    shutil.copy(EXAMPLES / "plain_functions" / "network.py", folder / "network.py")  # the API the stubs describe
+    assert main(["check", str(folder), "--time-limit", str(TIME_LIMIT)]) == 0
+    capsys.readouterr()
+    assert main(["exercise", str(folder)]) == 2  # never over a file that exists
+    assert "already exists" in capsys.readouterr().err
+
+
+def test_the_exercise_adapter_is_the_worked_example_of_plain_functions():
+    from backproplab.check.exercise import ADAPTER
+
+    assert (EXAMPLES / "plain_functions" / "check_adapter.py").read_text(encoding="utf-8") == ADAPTER
+
+
+def test_the_exercise_gives_no_solution(tmp_path):
+    from backproplab.check.exercise import write_exercise
+
+    network = pathlib.Path(write_exercise(str(tmp_path / "lab"))[0]).read_text(encoding="utf-8")
+    for solution in (".T @", "np.sum(", "* (1 - A", "-= lr", "- lr *"):
+        assert solution not in network
+    assert network.count("raise NotImplementedError") == 3 and network.count("# %%") >= 4

@@ -194,6 +194,10 @@ def build_parser():
                     "process, compare every forward value, gradient and update with the engine's and with central "
                     "differences of its own forward pass, and name the first place they part and the likely mistake. "
                     "Given a folder, grade every submission in it."))
+    check_command.add_exercise_arguments(sub.add_parser(
+        "exercise", help="write the lab's network as an exercise to fill in, with its check",
+        description="Write network.py, the lab's network with stub forward, backward and update to fill in, and "
+                    "the check_adapter.py that 'backproplab check DIR' grades it with. Nothing is overwritten."))
     parser.commands = sub.choices  # each command's parser, by name
     return parser
 
@@ -453,7 +457,7 @@ def main(argv=None):
     write = print
     commands = {"lab": _run_lab, "train": _run_train, "predict": _run_predict, "sweep": _run_sweep,
                 "report": _run_report, "experiments": _run_experiments, "trace": _run_trace, "playground": _run_playground,
-                "check": check_command.run}
+                "check": check_command.run, "exercise": check_command.run_exercise}
     previous_bars = set_bar_factory(terminal_bar)  # tqdm where a person watches, one line in a log
     in_main_thread = threading.current_thread() is threading.main_thread()  # only it may set handlers
     previous_term = signal.signal(signal.SIGTERM, _terminate) if in_main_thread else None

@@ -1,4 +1,4 @@
-"""Where backproplab check finds the pieces of network.py's functions (see docs/check.md)."""
+"""Where backproplab check finds the pieces of network.py (the check protocol: docs/check.md)."""
 import network
 
 LOSS = "bce"

@@ -8,6 +8,7 @@ import os
 from ..atomic import write_text
 from ..errors import ConfigError
 from .api import check_file, check_folder, is_class_folder
+from .exercise import write_exercise
 from .report import as_dict, as_json, grading_results, summary, text
 from .sandbox import TIME_LIMIT
 
@@ -105,3 +106,17 @@ def grades_csv(results):
     for r in results:
         rows.writerow([os.path.basename(r.path.rstrip("/")), r.score, r.total, _first_label(r), summary(r)])
     return out.getvalue()
+
+
+def add_exercise_arguments(parser):
+    parser.add_argument("folder", metavar="DIR", help="folder to write network.py and check_adapter.py into")
+    parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
+
+
+def run_exercise(args, write=print):
+    """Write the exercise into ``args.folder`` and say how to check it."""
+    for path in write_exercise(args.folder):
+        write(f"wrote {path}")
+    write(f"fill in forward, backward and update in {os.path.join(args.folder, 'network.py')}, then run:")
+    write(f"  backproplab check {args.folder}")
+    return 0

@@ -43,7 +43,7 @@ def compare(student, expected, strict=False):
         return Comparison(False, problem="shown, but this network has none")
     fitted = student if student.shape == expected.shape else None if strict else aligned(student, expected)
     if fitted is None:
-        return Comparison(False, problem=f"shape {student.shape} where {expected.shape} belongs")
+        return Comparison(False, problem=f"shape {student.shape}, not {expected.shape}")
     diff = np.abs(fitted - expected)
     norm = np.linalg.norm(fitted) + np.linalg.norm(expected)
     relative = 0.0 if norm == 0 else float(np.linalg.norm(fitted - expected) / norm)

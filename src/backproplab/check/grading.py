@@ -165,7 +165,8 @@ def grade(outcome, path):
     """The Result of a submission from its sandbox Outcome."""
     result = Result(path=str(path), declared=dict(outcome.declared), notes=list(outcome.notes),
                     error=outcome.error, seconds=outcome.seconds)
-    if outcome.error and not outcome.arrays:
+    reached = [key for key in outcome.arrays if key.split("/")[1] not in ("0",)]
+    if outcome.error and not reached:  # it stopped before its first number: nothing to grade
         return result
     result.error, result.crash = "", outcome.error  # what ran before the error is graded
     grader = Grader(outcome)
