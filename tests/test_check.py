@@ -292,3 +292,16 @@ def test_the_exercise_gives_no_solution(tmp_path):
     for solution in (".T @", "np.sum(", "* (1 - A", "-= lr", "- lr *"):
         assert solution not in network
     assert network.count("raise NotImplementedError") == 3 and network.count("# %%") >= 4
+
+
+@pytest.mark.slow
+def test_the_session_of_docs_check_md_prints_what_the_page_shows(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["exercise", "my_lab"]) == 0
+    page = (pathlib.Path(__file__).resolve().parents[1] / "docs" / "check.md").read_text(encoding="utf-8")
+    assert capsys.readouterr().out in page
+    network = (EXAMPLES / "plain_functions" / "network.py").read_text(encoding="utf-8")
+    (tmp_path / "my_lab" / "network.py").write_text(network.replace("    dW1 = X.T @ dZ1", REPORT_004_DW1),
+                                                    encoding="utf-8")
+    assert main(["check", "my_lab"]) == 1
+    assert capsys.readouterr().out in page
