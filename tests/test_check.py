@@ -83,16 +83,33 @@ BUGS = {
 }
 
 
-def submission(folder, shape, edits=()):
+def submission(folder, shape, edits=(), adapter_edits=()):
     """A copy of the worked example of ``shape`` in ``folder``, with ``edits`` made to its network.py."""
     shutil.copytree(EXAMPLES / shape, folder)
-    network = folder / "network.py"
-    text = network.read_text(encoding="utf-8")
-    for old, new in edits:
-        assert text.count(old) == 1, f"the edit {old!r} must match network.py of {shape} exactly once"
-        text = text.replace(old, new)
-    network.write_text(text, encoding="utf-8")
+    for name, changes in (("network.py", edits), ("check_adapter.py", adapter_edits)):
+        text = (folder / name).read_text(encoding="utf-8")
+        for old, new in changes:
+            assert text.count(old) == 1, f"the edit {old!r} must match {name} of {shape} exactly once"
+            text = text.replace(old, new)
+        (folder / name).write_text(text, encoding="utf-8")
     return folder
+
+
+# Tanh in the hidden layers, a sigmoid output for the cross-entropy: the adapter says so.
+TANH_HIDDEN = [("    A1 = sigmoid(Z1)", "    A1 = np.tanh(Z1)"), ("    A2 = sigmoid(Z2)", "    A2 = np.tanh(Z2)"),
+               ("dZ2 = dA2 * sigmoid_derivative(A2)", "dZ2 = dA2 * (1 - A2 ** 2)"),
+               ("dZ1 = dA1 * sigmoid_derivative(A1)", "dZ1 = dA1 * (1 - A1 ** 2)")]
+TANH_ADAPTER = [('LOSS = "bce"', 'LOSS, ACTIVATION, OUTPUT_ACTIVATION = "bce", "tanh", "sigmoid"')]
+
+
+@pytest.mark.slow
+def test_tanh_hidden_layers_with_a_sigmoid_output_pass_and_a_sigmoid_derivative_among_them_is_named(tmp_path):
+    result = check_file(str(submission(tmp_path / "tanh", "plain_functions", TANH_HIDDEN, TANH_ADAPTER)), TIME_LIMIT)
+    assert result.passed, result.first and result.first.label
+    wrong = TANH_HIDDEN[:2] + TANH_HIDDEN[3:]  # layer 2 keeps the sigmoid's derivative
+    result = check_file(str(submission(tmp_path / "mixed", "plain_functions", wrong, TANH_ADAPTER)), TIME_LIMIT)
+    assert result.first.key == "delta2"
+    assert result.mistakes["delta2"] == "δ2 uses the derivative of sigmoid (in terms of a), not of tanh"
 
 
 def test_the_mistakes_model_without_a_mistake_is_the_engine():
@@ -100,9 +117,10 @@ def test_the_mistakes_model_without_a_mistake_is_the_engine():
     weights, biases = initial_parameters(sizes, True)
     for X, y in cases(2, 1).values():
         for activation, loss, reduction in (("tanh", "mse", "mean"), ("relu", "half_sse", "sum"),
-                                            ("sigmoid", "bce", "mean"), ("sigmoid", "bce", "sum")):
-            engine = reference_values(weights, biases, X, y, activation, loss, reduction, 0.1)
-            model = simulate(weights, biases, X, y, activation, loss, reduction, 0.1)
+                                            ("sigmoid", "bce", "mean"), ("tanh", "bce", "sum")):
+            layers = (activation, activation, "sigmoid" if loss == "bce" else activation)
+            engine = reference_values(weights, biases, X, y, layers, loss, reduction, 0.1)
+            model = simulate(weights, biases, X, y, layers, loss, reduction, 0.1)
             assert engine.keys() == model.keys()
             for key in engine:
                 np.testing.assert_allclose(model[key], engine[key], rtol=1e-12, atol=1e-15, err_msg=key)
@@ -113,9 +131,10 @@ def test_every_mistake_changes_some_number():
     declared = Declared(sizes=(2, 4, 4, 1))
     weights, biases = initial_parameters(declared.sizes, True)
     X, y = cases(2, 1)["batch"]
-    correct = simulate(weights, biases, X, y, "sigmoid", "bce", "mean", 0.1)
-    for mistake in catalogue(declared.sizes, "sigmoid", "bce", "mean", True):
-        made = simulate(weights, biases, X, y, "sigmoid", "bce", "mean", 0.1, mistake)
+    layers = declared.layer_activations()
+    correct = simulate(weights, biases, X, y, layers, "bce", "mean", 0.1)
+    for mistake in catalogue(declared.sizes, layers, "bce", "mean", True):
+        made = simulate(weights, biases, X, y, layers, "bce", "mean", 0.1, mistake)
         differs = any(k not in made or made[k].shape != v.shape or not np.allclose(made[k], v) for k, v in correct.items())
         assert differs or "relu" in mistake.text or "leaky" in mistake.text, mistake.text
 

@@ -90,9 +90,9 @@ class Grader:
         X, y = self.cases[case]
         d = self.declared
         if mistake is None:
-            return reference_values(self.weights, self.biases, X, y, d.activation, d.loss, d.reduction,
+            return reference_values(self.weights, self.biases, X, y, d.layer_activations(), d.loss, d.reduction,
                                     inputs.LEARNING_RATE)
-        return simulate(self.weights, self.biases, X, y, d.activation, d.loss, d.reduction, inputs.LEARNING_RATE,
+        return simulate(self.weights, self.biases, X, y, d.layer_activations(), d.loss, d.reduction, inputs.LEARNING_RATE,
                         mistake)
 
     def student(self, case, step, key):
@@ -126,7 +126,7 @@ class Grader:
         d = self.declared
         targets = {item.key} | ancestors_of[item.key]
         best, best_score = "", -1
-        for mistake in catalogue(d.sizes, d.activation, d.loss, d.reduction, self.has_biases):
+        for mistake in catalogue(d.sizes, d.layer_activations(), d.loss, d.reduction, self.has_biases):
             if not _touches(mistake, targets, self.layers):
                 continue
             runs = {case: self.run(case, mistake) for case in CASES}

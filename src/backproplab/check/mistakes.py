@@ -44,8 +44,11 @@ def apply_activation(activation, x):
     return ACTIVATIONS.get(activation)().forward(x)
 
 
-def simulate(weights, biases, X, y, activation, loss, reduction, lr, mistake=None, steps=2):
-    """The network's values with ``mistake`` made (none: the correct ones), keyed as the reference's."""
+def simulate(weights, biases, X, y, activations, loss, reduction, lr, mistake=None, steps=2):
+    """The network's values with ``mistake`` made (none: the correct ones), keyed as the reference's.
+
+    ``activations`` names each layer's activation, first layer first.
+    """
     W = [w.copy() for w in weights]
     b = [None if v is None else v.copy() for v in biases]
     L = len(W)
@@ -63,17 +66,19 @@ def simulate(weights, biases, X, y, activation, loss, reduction, lr, mistake=Non
         try:
             for step in range(1, steps + 1):
                 ctx = SimpleNamespace(step=step, z=[None] * (L + 1), a=[X] + [None] * L, W=W, b=b, y=y, N=len(X), lr=lr,
-                                      activation=activation, previous=previous, dW=[None] * (L + 1), db=[None] * (L + 1))
+                                      previous=previous, dW=[None] * (L + 1), db=[None] * (L + 1))
                 for l in range(1, L + 1):
                     z = ctx.a[l - 1] @ W[l - 1].T + (0.0 if b[l - 1] is None else b[l - 1])
                     ctx.z[l] = made("z", l, z, ctx, f"{step}/z{l}")
-                    ctx.a[l] = made("a", l, apply_activation(activation, ctx.z[l]), ctx, f"{step}/a{l}")
+                    ctx.a[l] = made("a", l, apply_activation(activations[l - 1], ctx.z[l]), ctx,
+                                     f"{step}/a{l}")
                 loss_fn = get_loss(loss, reduction)
                 made("loss", L, np.array(loss_fn.forward(ctx.a[L], y)), ctx, f"{step}/loss")
                 da = made("da", L, loss_fn.backward(), ctx, f"{step}/da{L}")
                 for l in range(L, 0, -1):
                     ctx.da = da
-                    ctx.delta = delta = made("delta", l, da * derivative(activation, ctx.z[l]), ctx, f"{step}/delta{l}")
+                    ctx.delta = delta = made("delta", l, da * derivative(activations[l - 1], ctx.z[l]), ctx,
+                                             f"{step}/delta{l}")
                     ctx.dW[l] = made("dW", l, delta.T @ ctx.a[l - 1], ctx, f"{step}/dW{l}")
                     if b[l - 1] is not None:
                         ctx.db[l] = made("db", l, delta.sum(axis=0), ctx, f"{step}/db{l}")
@@ -95,16 +100,17 @@ def _square(w):
     return w.shape[0] == w.shape[1]
 
 
-def catalogue(sizes, activation, loss, reduction, has_biases):
-    """Every mistake tried, for a network of ``sizes`` (input, hidden..., output)."""
+def catalogue(sizes, activations, loss, reduction, has_biases):
+    """Every mistake tried, for a network of ``sizes`` (input, hidden..., output) and each layer's activation."""
     L = len(sizes) - 1
-    others = [n for n in ACTIVATIONS if n not in (activation, "softmax")]
     found = []
 
     def add(text, quantity, layer, change, shown=False):
         found.append(Mistake(text, quantity, layer, change, shown))
 
     for l in range(1, L + 1):
+        activation = activations[l - 1]
+        others = [n for n in ACTIVATIONS if n not in (activation, "softmax")]
         add(f"layer {l} applies no activation: a{l} = z{l}", "a", l, lambda v, c, l=l: c.z[l])
         for other in others:
             add(f"layer {l} applies {other} where {activation} belongs", "a", l,
@@ -130,7 +136,8 @@ def catalogue(sizes, activation, loss, reduction, has_biases):
                 add(f"dL/da{L} is the gradient of {other} ({how}), not of {loss} ({reduction})", "da", L,
                     lambda v, c, o=other, h=how: _loss_gradient(o, h, c.a[L], c.y))
     for l in range(L, 0, -1):
-        _backward_mistakes(add, l, L, activation, others)
+        activation = activations[l - 1]
+        _backward_mistakes(add, l, L, activation, [n for n in ACTIVATIONS if n not in (activation, "softmax")])
     for text, change in (("the update goes uphill: W + lr·dW where W - lr·dW belongs",
                           lambda v, c: c.param + c.lr * c.grad),
                          ("the update uses the previous step's gradient (the first step moves nothing)",

@@ -4,7 +4,8 @@ A file that ``backproplab check`` can grade defines, at module level::
 
     WEIGHTS = "in_out"      # W of shape (in, out), used as x @ W; or "out_in": (out, in), x @ W.T
     BIASES = "row"          # b of shape (1, n); "flat": (n,); "column": (n, 1); "none": no biases
-    ACTIVATION = "sigmoid"  # any registered activation, the same in every layer
+    ACTIVATION = "sigmoid"  # any registered activation, in the hidden layers
+    OUTPUT_ACTIVATION = None  # the output layer's, when it differs (e.g. "sigmoid" after "tanh" for bce)
     LOSS = "bce"            # "mse", "half_sse" or "bce"
     REDUCTION = "mean"      # "mean": the loss is averaged over the batch; "sum": summed
     SIZES = (2, 4, 4, 1)    # input, two hidden layers, output
@@ -47,6 +48,7 @@ class Declared:
     weights: str = "in_out"
     biases: str = "row"
     activation: str = "sigmoid"
+    output_activation: str | None = None
     loss: str = "bce"
     reduction: str = "mean"
     sizes: tuple = (2, 4, 4, 1)
@@ -56,6 +58,7 @@ class Declared:
         found = []
         for name, value, choices in (("WEIGHTS", self.weights, WEIGHT_LAYOUTS), ("BIASES", self.biases, BIAS_LAYOUTS),
                                      ("ACTIVATION", self.activation, activations), ("LOSS", self.loss, LOSSES),
+                                     ("OUTPUT_ACTIVATION", self.output_activation, (None, *activations)),
                                      ("REDUCTION", self.reduction, REDUCTIONS)):
             if value not in choices:
                 found.append(f"{name} = {value!r} is not one of {', '.join(map(repr, choices))}")
@@ -63,6 +66,11 @@ class Declared:
         if not (isinstance(sizes, tuple) and len(sizes) == 4 and all(isinstance(n, int) and 1 <= n <= 64 for n in sizes)):
             found.append(f"SIZES = {sizes!r} must be four whole numbers from 1 to 64: input, two hidden, output")
         return found
+
+    def layer_activations(self):
+        """Each layer's activation, first layer first."""
+        layers = len(self.sizes) - 1
+        return (self.activation,) * (layers - 1) + (self.output_activation or self.activation,)
 
     def as_dict(self):
         return asdict(self)

@@ -14,10 +14,13 @@ from ..nn.losses import get_loss
 from ..optim.sgd import SGD
 
 
-def reference_values(weights, biases, X, y, activation, loss, reduction, lr, steps=2):
-    """Forward values, loss, dL/da, dL/dz, dW, db and the parameters after each of ``steps`` updates."""
+def reference_values(weights, biases, X, y, activation_names, loss, reduction, lr, steps=2):
+    """Forward values, loss, dL/da, dL/dz, dW, db and the parameters after each of ``steps`` updates.
+
+    ``activation_names`` names each layer's activation, first layer first.
+    """
     linears, activations = [], []
-    for w, b in zip(weights, biases):
+    for w, b, activation in zip(weights, biases, activation_names):
         layer = Linear(w.shape[1], w.shape[0], bias=b is not None)
         layer.weight.data[...] = w
         if b is not None:

@@ -9,7 +9,8 @@ def _declared(d):
     if not d:
         return ""
     sizes = "-".join(map(str, d["sizes"]))
-    return (f"{sizes} {d['activation']}, {d['loss']} ({d['reduction']}), W {d['weights']}, "
+    output = f"/{d['output_activation']}" if d.get("output_activation") else ""
+    return (f"{sizes} {d['activation']}{output}, {d['loss']} ({d['reduction']}), W {d['weights']}, "
             f"b {d['biases']}")
 
 

@@ -81,10 +81,11 @@ def run_submission(path, time_limit=TIME_LIMIT, memory_limit=MEMORY_LIMIT):
         request, result, stage = (os.path.join(work, name) for name in ("request.json", "result.npz", "stage.txt"))
         with open(request, "w", encoding="utf-8") as f:
             json.dump({"path": os.path.abspath(path)}, f)
+        # The submission's folder is the working directory, so that a file it opens by name is found.
         env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", MPLBACKEND="Agg", **{v: "1" for v in THREAD_VARIABLES})
         started = time.perf_counter()
         child = subprocess.Popen([sys.executable, "-m", "backproplab.check.child", request, result, stage],
-                                 cwd=work, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                 cwd=os.path.dirname(os.path.abspath(path)), env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                  stderr=subprocess.DEVNULL, start_new_session=True,
                                  preexec_fn=_limit(memory_limit, time_limit) if resource else None)
         try:
