@@ -324,3 +324,11 @@ def test_the_session_of_docs_check_md_prints_what_the_page_shows(tmp_path, monke
                                                     encoding="utf-8")
     assert main(["check", "my_lab"]) == 1
     assert capsys.readouterr().out in page
+
+
+@pytest.mark.slow
+def test_an_adapter_listing_layers_last_first_is_told_so(tmp_path):
+    reverse = [('"dW": [g["w1"], g["w2"], g["w3"]]', '"dW": [g["w3"], g["w2"], g["w1"]]')]
+    result = check_file(str(submission(tmp_path / "reversed", "one_class", adapter_edits=reverse)), TIME_LIMIT)
+    assert result.first.key == "dW3"
+    assert "the list 'dW' runs from the last layer to the first; give the first layer first" in result.notes

@@ -85,6 +85,9 @@ class Grader:
         self.weights, self.biases = inputs.initial_parameters(self.declared.sizes, self.has_biases)
         self.cases = inputs.cases(self.declared.sizes[0], self.declared.sizes[-1])
         self.reference = {case: self.run(case) for case in CASES}
+        d = self.declared
+        self.mistakes = catalogue(d.sizes, d.layer_activations(), d.loss, d.reduction, self.has_biases)
+        self._runs = {}  # index of a mistake -> its values in each case, computed once for every item it may explain
 
     def run(self, case, mistake=None):
         X, y = self.cases[case]
@@ -100,6 +103,19 @@ class Grader:
 
     def expected(self, values, step, key):
         return in_student_layout(key, values.get(f"{step}/{key}"), self.declared)
+
+    def order_hints(self):
+        """A sentence for each list given last layer first (the order the backward pass computes them in)."""
+        hints = []
+        for name in ("z", "a", "da", "delta", "dW", "db"):
+            keys = [f"{name}{l}" for l in range(1, self.layers + 1)]
+            mine = [self.student("batch", 1, key) for key in keys]
+            expected = [self.expected(self.reference["batch"], 1, key) for key in keys]
+            shown = [i for i, value in enumerate(mine) if value is not None]
+            if len(shown) > 1 and not all(same(mine[i], expected[i]) for i in shown) \
+                    and all(same(mine[i], expected[self.layers - 1 - i]) for i in shown):
+                hints.append(f"the list {name!r} runs from the last layer to the first; give the first layer first")
+        return hints
 
     def _pairs(self, key):
         """(case, step, key) of every number the item ``key`` compares."""
@@ -123,13 +139,14 @@ class Grader:
 
     def explain(self, item, ancestors_of):
         """The mistake whose numbers are the student's at ``item`` (and most often elsewhere), or ''."""
-        d = self.declared
         targets = {item.key} | ancestors_of[item.key]
         best, best_score = "", -1
-        for mistake in catalogue(d.sizes, d.layer_activations(), d.loss, d.reduction, self.has_biases):
+        for i, mistake in enumerate(self.mistakes):
             if not _touches(mistake, targets, self.layers):
                 continue
-            runs = {case: self.run(case, mistake) for case in CASES}
+            if i not in self._runs:
+                self._runs[i] = {case: self.run(case, mistake) for case in CASES}
+            runs = self._runs[i]
             changed, matched = False, True
             for case, step, key in self._pairs(item.key):
                 mine = self.student(case, step, key)
@@ -170,6 +187,7 @@ def grade(outcome, path):
         return result
     result.error, result.crash = "", outcome.error  # what ran before the error is graded
     grader = Grader(outcome)
+    result.notes += grader.order_hints()
     items = graded_items(grader.layers, grader.has_biases)
     ancestors_of = ancestors(items)
     failed = {}

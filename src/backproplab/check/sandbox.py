@@ -23,7 +23,7 @@ except ImportError:  # Windows: the time limit alone holds
     resource = None
 
 TIME_LIMIT = 10.0  # seconds of wall time for one submission
-MEMORY_LIMIT = 1 << 30  # bytes of address space: NumPy and a small network need far less
+MEMORY_LIMIT = 2 << 30  # bytes of address space: NumPy (or matplotlib) and a small network need far less
 FILE_LIMIT = 64 << 20  # bytes any file the child writes may reach
 # One BLAS thread: the arrays are tiny, and each thread would reserve address space of its own.
 THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
