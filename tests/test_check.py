@@ -209,6 +209,9 @@ HOSTILE = {
                 "ended the checking process with exit status 4 in update"),
     "megabytes-printed": ("def update(params, grads, lr):\n",
                           "def update(params, grads, lr):\n    print('x' * 3_000_000)\n", "printed 12,000,004 characters"),
+    "thread-left-running": ("def update(params, grads, lr):\n",
+                            "import threading, time\nthreading.Thread(target=time.sleep, args=(1000,)).start()\n\n\n"
+                            "def update(params, grads, lr):\n", "score 26/26 (100%)  PASS"),
     "NaN-output": ("    A3 = sigmoid(Z3)\n", "    A3 = sigmoid(Z3) * np.nan\n", "output a: holds NaN"),
     "wrong-shapes": ("    dW3 = A2.T @ dZ3\n", "    dW3 = np.zeros((7, 7))\n", "layer 3 dW: shape (7, 7), not (4, 1)"),
 }
@@ -223,8 +226,8 @@ def test_hostile_code_gets_one_line_and_no_traceback(tmp_path, name):
     result = check_file(str(submission(tmp_path / name, "plain_functions", [(old, new)])), TIME_LIMIT)
     said = text(result)
     assert words in said and "Traceback" not in said
-    if name == "megabytes-printed":
-        assert result.passed  # printing is no mistake; it is noted and thrown away
+    if name in ("megabytes-printed", "thread-left-running"):
+        assert result.passed  # neither is a mistake: printing is noted and thrown away, the thread is ended
     else:
         assert not result.passed and words.split(":")[0] in summary(result) + said
 

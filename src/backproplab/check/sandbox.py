@@ -91,18 +91,26 @@ def run_submission(path, time_limit=TIME_LIMIT, memory_limit=MEMORY_LIMIT):
         try:
             code = child.wait(timeout=time_limit)
         except subprocess.TimeoutExpired:
-            os.killpg(child.pid, signal.SIGKILL)  # the whole group: a process the student started dies too
-            child.wait()
+            _kill_group(child)
             return Outcome(error=f"did not finish within {time_limit:g} s {_where(stage)} (an endless loop?)",
                            seconds=time.perf_counter() - started)
+        except BaseException:  # Ctrl-C: the child has a session of its own and would not hear it
+            _kill_group(child)
+            raise
         seconds = time.perf_counter() - started
-        try:
-            os.killpg(child.pid, signal.SIGKILL)  # anything the student left running
-        except ProcessLookupError:
-            pass
+        _kill_group(child)  # anything the student left running
         if not os.path.isfile(result):
             return Outcome(error=_vanished(code, stage, time_limit), seconds=seconds)
         return _read_result(result, seconds)
+
+
+def _kill_group(child):
+    """Kill the child and every process it started (they share its process group), and reap it."""
+    try:
+        os.killpg(child.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    child.wait()
 
 
 def _read_result(result, seconds):
