@@ -129,7 +129,11 @@ def record_student(rec):
         rec.notes.append("the network computes in float32: its own central differences need float64, so "
                          "vs own Δ is left out")
     else:
-        own_gradients(module, declared, rec, weights, biases)
+        try:
+            own_gradients(module, declared, rec, weights, biases)
+        except Exception as error:  # the comparisons with the engine stand without this column
+            rec.notes.append(f"no central differences of its own forward pass: {type(error).__name__}: "
+                             f"{str(error)[:120]}")
 
 
 def _record_case(rec, case, X, y, weights, biases):
