@@ -335,3 +335,13 @@ def test_an_adapter_listing_layers_last_first_is_told_so(tmp_path):
     result = check_file(str(submission(tmp_path / "reversed", "one_class", adapter_edits=reverse)), TIME_LIMIT)
     assert result.first.key == "dW3"
     assert "the list 'dW' runs from the last layer to the first; give the first layer first" in result.notes
+
+
+@pytest.mark.slow
+def test_a_loss_in_log_base_2_is_named_and_the_backward_pass_is_checked_against_it_too(tmp_path):
+    log2 = [("np.sum(y * np.log(p) + (1 - y) * np.log(1 - p))", "np.sum(y * np.log2(p) + (1 - y) * np.log2(1 - p))")]
+    result = check_file(str(submission(tmp_path / "log2", "layers_model", log2)), TIME_LIMIT)
+    assert result.first.key == "loss" and "log base 2" in result.mistakes["loss"]
+    dW1 = next(row for row in result.rows if row.key == "dW1")
+    assert dW1.passed and not dW1.own.ok  # the engine's gradient, not the gradient of the student's own loss
+    assert dW1.own.relative == pytest.approx((1 / np.log(2) - 1) / (1 / np.log(2) + 1), rel=1e-4)

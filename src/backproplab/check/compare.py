@@ -19,7 +19,8 @@ class Comparison:
     def describe(self):
         if self.problem:
             return self.problem
-        return f"relative error {self.relative:.1e}, largest difference {self.largest:.2g} at {list(self.where)}"
+        where = f" at {list(self.where)}" if self.where else ""
+        return f"relative error {self.relative:.1e}, largest difference {self.largest:.2g}{where}"
 
 
 def aligned(student, expected):

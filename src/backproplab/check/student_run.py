@@ -201,5 +201,21 @@ def own_gradients(module, declared, rec, weights, biases, h=1e-6):
             gflat[i] = (plus - minus) / (2 * h)
         student = to_student_weight(grad, declared.weights) if name == "dW" else to_student_bias(grad, declared.biases)
         rec.arrays[f"own/{name}{counts[name]}"] = student
+    layers = len(declared.sizes) - 1
+    output = rec.arrays.get(f"batch/1/a{layers}")
+    if callable(getattr(module, "loss", None)) and output is not None and output.size == y.size:
+        rec.arrays[f"own/da{layers}"] = _loss_slope(module, rec.build(weights, biases), output.reshape(y.shape), y, h)
     rec.stage("done")
+
+
+def _loss_slope(module, net, output, y, h):
+    """Central differences of the student's own loss by each entry of the output: its dL/da of the last layer."""
+    slope = np.zeros_like(output)
+    for i in np.ndindex(output.shape):
+        moved = output.copy()
+        moved[i] += h
+        plus = float(module.loss(net, moved, y.copy()))
+        moved[i] -= 2 * h
+        slope[i] = (plus - float(module.loss(net, moved, y.copy()))) / (2 * h)
+    return slope
 
