@@ -91,8 +91,8 @@ def simulate(weights, biases, X, y, activations, loss, reduction, lr, mistake=No
                         ctx.param, ctx.grad, ctx.old_grad = b[l - 1], ctx.db[l], previous.db[l - 1]
                         b[l - 1] = made("b", l, b[l - 1] - lr * ctx.db[l], ctx, f"{step}/b{l}")
                 previous = SimpleNamespace(dW=ctx.dW[1:], db=ctx.db[1:])
-        except (ValueError, IndexError):
-            pass  # the mistake breaks a shape: what was computed before stands
+        except Exception:  # noqa: BLE001 (a mistake that breaks a shape ends its run: what was computed stands)
+            pass
     return values
 
 
@@ -144,7 +144,9 @@ def catalogue(sizes, activations, loss, reduction, has_biases):
                           lambda v, c: c.param - c.lr * c.old_grad),
                          ("gradients add up over steps: they are never set back to zero",
                           lambda v, c: c.param - c.lr * (c.grad + c.old_grad)),
-                         ("the update leaves out the learning rate: W - dW", lambda v, c: c.param - c.grad)):
+                         ("the update leaves out the learning rate: W - dW", lambda v, c: c.param - c.grad),
+                         ("the step is taken twice (in backward and again in update)",
+                          lambda v, c: c.param - 2 * c.lr * c.grad)):
         add(text, "update", None, change)
         if has_biases:
             add(f"{text}, in the weights only", "update W", None, change)
@@ -174,6 +176,13 @@ def _backward_mistakes(add, l, L, activation, others):
             add(f"δ{l} uses the derivative of {other} (in terms of a), not of {activation}", "delta", l,
                 lambda v, c, l=l, f=other_form: c.da * f(c.a[l]))
     add(f"a sign error in δ{l}", "delta", l, lambda v, c: -v)
+    for k in range(1, L + 1):  # another layer's values, of the same width
+        if k != l:
+            add(f"δ{l} takes {activation}' of layer {k} instead of layer {l}", "delta", l,
+                lambda v, c, k=k: c.da * derivative(activation, c.z[k]))
+            if form is not None:
+                add(f"δ{l} takes {activation}' of layer {k} (from a{k}) instead of layer {l}", "delta", l,
+                    lambda v, c, k=k: c.da * form(c.a[k]))
     add(f"dW{l} is transposed", "dW", l, lambda v, c: v.T)
     add(f"dW{l} is built from no input: the sum of δ{l} over the batch where {prev}ᵀ·δ{l} belongs", "dW", l,
         lambda v, c: c.delta.sum(axis=0)[:, None])
@@ -190,6 +199,7 @@ def _backward_mistakes(add, l, L, activation, others):
     add(f"a wrong broadcast: db{l} is summed over the units (axis 1), not over the batch (axis 0)", "db", l,
         lambda v, c: c.delta.sum(axis=1))
     add(f"an extra 1/N in db{l} (averaged over the batch)", "db", l, lambda v, c: v / c.N)
+    add(f"a wrong broadcast: db{l} is summed over everything, a single number", "db", l, lambda v, c: c.delta.sum())
     add(f"a cached array changed in place: dL/da{l} was overwritten by δ{l}", "da", l,
         lambda v, c, l=l: v * derivative(activation, c.z[l]), shown=True)
     if l > 1:
