@@ -252,18 +252,26 @@ def test_a_class_folder_is_graded_in_one_command_sorted_by_first_failing_item(tm
         old, new, _ = HOSTILE[name]
         submission(folder / name, "plain_functions", [(old, new)])
     (folder / "not-a-network.py").write_text("print('hello')\n", encoding="utf-8")
+    # The protocol written into the student's own file: the layer classes and the adapter in one.
+    adapter = (EXAMPLES / "layers_model" / "check_adapter.py").read_text(encoding="utf-8")
+    network = (EXAMPLES / "layers_model" / "network.py").read_text(encoding="utf-8")
+    (folder / "single-file.py").write_text(network + adapter.replace("from network import Model\n", ""),
+                                           encoding="utf-8")
+    (folder / "two-files").mkdir()
+    for name in ("a.py", "b.py"):
+        (folder / "two-files" / name).write_text("x = 1\n", encoding="utf-8")
     grades = tmp_path / "grades.csv"
     status = main(["check", str(folder), "--time-limit", str(TIME_LIMIT), "--results", str(grades)])
     lines = capsys.readouterr().out.splitlines()
     assert status == 1
     names = [line.split()[0] for line in lines[1:-1]]
     assert sorted(names) == sorted(p.name for p in folder.iterdir())
-    assert names[-3:] == sorted(f"correct-{shape}" for shape in SHAPES)  # passes last
-    assert set(names[:3]) == {"endless-loop", "os-exit", "not-a-network.py"}  # code that never ran first
+    assert names[-4:] == sorted(f"correct-{shape}" for shape in SHAPES) + ["single-file.py"]  # passes last
+    assert set(names[:4]) == {"endless-loop", "os-exit", "not-a-network.py", "two-files"}  # never ran: first
     assert names.index("NaN-output") < names.index("missing-1N") < names.index("tanh-derivative") \
         < names.index("004-dW1-no-input") < names.index("update-uphill")
-    assert lines[-1].startswith("3 of 11 submissions pass")
-    assert len(grades.read_text(encoding="utf-8").splitlines()) == 12
+    assert lines[-1].startswith("4 of 13 submissions pass")
+    assert len(grades.read_text(encoding="utf-8").splitlines()) == 14
 
 
 @pytest.mark.slow

@@ -95,12 +95,12 @@ def main(request_path, result_path, stage_path):
                 module = load(adapter, "student_adapter")
         missing = missing_functions(module)
         if missing:
-            raise StudentError(f"no check protocol: define {', '.join(missing)} in the file or in a {ADAPTER_NAME} "
-                               "beside it (see docs/check.md)")
+            raise StudentError(f"has no check protocol: define {', '.join(missing)} in the file or in a "
+                               f"{ADAPTER_NAME} beside it (see docs/check.md)")
         declared = declared_by(module)
         problems = declared.problems(tuple(n for n in ACTIVATIONS if n != "softmax"))
         if problems:
-            raise StudentError("; ".join(problems))
+            raise StudentError("declares " + "; ".join(problems))
         meta["declared"] = declared.as_dict()
         rec = Recorder(module, declared, stage)
         record_student(rec)

@@ -61,10 +61,10 @@ class Declared:
                                      ("OUTPUT_ACTIVATION", self.output_activation, (None, *activations)),
                                      ("REDUCTION", self.reduction, REDUCTIONS)):
             if value not in choices:
-                found.append(f"{name} = {value!r} is not one of {', '.join(map(repr, choices))}")
+                found.append(f"{name} = {value!r}, not one of {', '.join(map(repr, choices))}")
         sizes = self.sizes
         if not (isinstance(sizes, tuple) and len(sizes) == 4 and all(isinstance(n, int) and 1 <= n <= 64 for n in sizes)):
-            found.append(f"SIZES = {sizes!r} must be four whole numbers from 1 to 64: input, two hidden, output")
+            found.append(f"SIZES = {sizes!r}, not four whole numbers from 1 to 64 (input, two hidden, output)")
         return found
 
     def layer_activations(self):

@@ -41,9 +41,10 @@ class Recorder:
         try:
             array = np.array(value, dtype=np.float64)
         except (TypeError, ValueError) as e:
-            raise StudentError(f"{key} is not an array of numbers ({type(value).__name__}: {e})") from None
+            raise StudentError(f"returned {_named(key)} that is not an array of numbers "
+                               f"({type(value).__name__}: {e})") from None
         if array.size > MAX_VALUES:
-            raise StudentError(f"{key} has {array.size:,} entries, more than {MAX_VALUES:,}")
+            raise StudentError(f"returned {_named(key)} with {array.size:,} entries, more than {MAX_VALUES:,}")
         self.arrays[key] = array
         return array
 
@@ -58,7 +59,7 @@ class Recorder:
         self.stage("parameters")
         found = self.module.parameters(net)
         if not (isinstance(found, (tuple, list)) and len(found) == 2):
-            raise StudentError("parameters(network) must return (weights, biases)")
+            raise StudentError("returned from parameters(network) something other than (weights, biases)")
         weights, biases = found
         for l, w in enumerate(weights, 1):
             self.keep(f"{prefix}/W{l}", w)
@@ -81,7 +82,8 @@ class Recorder:
         if found is None:
             found = {}
         if not isinstance(found, dict):
-            raise StudentError(f"backward must return a dict of lists (da, delta, dW, db), got {type(found).__name__}")
+            raise StudentError(f"returned from backward a {type(found).__name__}, not a dict of lists "
+                               "(da, delta, dW, db)")
         return self._lists(found, ("da", "delta", "dW", "db"), "backward")
 
     def _lists(self, record, names, function):
@@ -92,7 +94,8 @@ class Recorder:
             if values is None:
                 continue
             if not isinstance(values, (list, tuple)) or len(values) != layers:
-                raise StudentError(f"{function} must give {name!r} as a list of {layers} entries, one per layer")
+                raise StudentError(f"gave {name!r} from {function} as something other than a list of {layers} "
+                                   "entries, one per layer")
             shown[name] = values
         return shown
 
@@ -109,6 +112,12 @@ class Recorder:
                 if isinstance(v, np.ndarray) and kept is not None and v.shape == kept.shape \
                         and not np.array_equal(v, kept, equal_nan=True):
                     self.notes.append(f"{name}{l} was changed in place during {during}")
+
+
+def _named(key):
+    """'batch/1/dW2' -> 'dW2 (batch, step 1)'."""
+    case, step, name = key.split("/")
+    return f"{name} ({case}, step {step})"
 
 
 def record_student(rec):
@@ -160,7 +169,7 @@ def _output(shown, rec, prefix):
     layers = len(rec.declared.sizes) - 1
     out = rec.arrays.get(f"{prefix}/a{layers}")
     if out is None:
-        raise StudentError("forward must return the network's output (or a dict whose 'a' ends with it)")
+        raise StudentError("returned no output from forward (return it, or a dict whose 'a' ends with it)")
     return out.copy()
 
 
