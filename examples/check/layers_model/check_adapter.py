@@ -15,8 +15,7 @@ def forward(model, X):
 
 def backward(model, X, y):
     model.backprop(model.layers[-1].out, y)
-    dense, act = model.layers[::2], model.layers[1::2]
-    return {"da": [s.upstream for s in act], "delta": [d.delta for d in dense],
-            "dW": [d.grad_weight for d in dense], "db": [d.grad_bias for d in dense]}
+    return {"da": [s.upstream for s in model.layers[1::2]], "delta": [d.delta for d in model.layers[::2]],
+            "dW": [d.grad_weight for d in model.layers[::2]], "db": [d.grad_bias for d in model.layers[::2]]}
 
 def parameters(model): return [d.weight for d in model.layers[::2]], [d.bias for d in model.layers[::2]]

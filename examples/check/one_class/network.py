@@ -2,7 +2,7 @@
 
 Weights are (in, out) and biases (1, n). ``train`` runs forward and backward
 over the data; ``backward`` works out every gradient, keeps them in
-``self.grads`` and takes the gradient descent step on the weights itself. The
+``self.grads`` (and returns them) and takes the gradient descent step on the weights itself. The
 loss is half the sum of squared errors, and the sigmoid's derivative is
 written in terms of its output.
 """
@@ -45,6 +45,7 @@ class TwoHiddenNet:
                       "w1": self.inputs.T @ d1, "b1": d1.sum(axis=0, keepdims=True)}
         for name in ("w1", "b1", "w2", "b2", "w3", "b3"):
             setattr(self, name, getattr(self, name) - self.learning_rate * self.grads[name])
+        return self.grads
 
     def train(self, inputs, labels, epochs=1000):
         for _ in range(epochs):
