@@ -4,7 +4,8 @@ Layers, lowest first (a module imports from its own layer or lower ones):
 
 - engine: ``nn``, ``optim``, ``data``, ``training``, ``gradcheck``, ``model_file`` and
   the small modules they share; it imports nothing but NumPy and the standard library;
-- run: ``run`` (a RunConfig and building and training a run from it);
+- run: ``run`` (a RunConfig and building and training a run from it) and ``check`` (a student's
+  network graded against the engine's numbers);
 - upper: ``plots`` <- ``outputs`` <- ``experiments`` <- ``report`` <- ``playground`` (the live
   page, on the engine and the run layer, imported only by the cli), in that order;
 - cli: the command line.
@@ -28,7 +29,7 @@ SRC = pathlib.Path(__file__).resolve().parents[1] / "src" / PACKAGE
 LAYERS = {
     "engine": ("__init__", "nn", "optim", "data", "training", "gradcheck", "model_file", "validation", "registry",
                "errors", "rng", "progress", "version", "limits", "tracing", "atomic"),
-    "run": ("run",),
+    "run": ("run", "check"),
     "upper": ("plots", "outputs", "experiments", "report", "playground"),  # also in this order among themselves
     "estimators": ("sklearn",),  # backproplab.sklearn: on the engine and the run layer, imported by no module
     "cli": ("cli", "__main__", "bench"),

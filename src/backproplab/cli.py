@@ -12,6 +12,7 @@ import traceback
 from dataclasses import fields
 
 from .bench import main as bench_main
+from .check import command as check_command
 from .data.csv_table import read_points
 from .atomic import write_text
 from .errors import BackproplabError, ConfigError, WriteError
@@ -187,6 +188,16 @@ def build_parser():
                             help="address to listen on (default: 127.0.0.1, this computer only)")
     playground.add_argument("--no-browser", action="store_true", help="print the address without opening a browser")
     playground.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    check_command.add_arguments(sub.add_parser(
+        "check", help="check a student's own backprop against the engine: the first wrong number, and why",
+        description="Run a student's network (a file with the check protocol, see docs/check.md) in a child "
+                    "process, compare every forward value, gradient and update with the engine's and with central "
+                    "differences of its own forward pass, and name the first place they part and the likely mistake. "
+                    "Given a folder, grade every submission in it."))
+    check_command.add_exercise_arguments(sub.add_parser(
+        "exercise", help="write the lab's network as an exercise to fill in, with its check",
+        description="Write network.py, the lab's network with stub forward, backward and update to fill in, and "
+                    "the check_adapter.py that 'backproplab check DIR' grades it with. Nothing is overwritten."))
     parser.commands = sub.choices  # each command's parser, by name
     return parser
 
@@ -445,7 +456,8 @@ def main(argv=None):
         return 0
     write = print
     commands = {"lab": _run_lab, "train": _run_train, "predict": _run_predict, "sweep": _run_sweep,
-                "report": _run_report, "experiments": _run_experiments, "trace": _run_trace, "playground": _run_playground}
+                "report": _run_report, "experiments": _run_experiments, "trace": _run_trace, "playground": _run_playground,
+                "check": check_command.run, "exercise": check_command.run_exercise}
     previous_bars = set_bar_factory(terminal_bar)  # tqdm where a person watches, one line in a log
     in_main_thread = threading.current_thread() is threading.main_thread()  # only it may set handlers
     previous_term = signal.signal(signal.SIGTERM, _terminate) if in_main_thread else None
