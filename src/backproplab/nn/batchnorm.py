@@ -26,6 +26,13 @@ class _BatchNorm(Module):
     buffers = ("running_mean", "running_var")
     _axes = None    # axes reduced over
     _ndim = None    # input dimensions expected
+    # The trace's symbol for its output, and its forward and backward formulas ({o} output, {i} input, {l} layer).
+    symbol = "n"
+    formula = "{o} = gamma{l} ({i} - running_mean) / sqrt(running_var + eps) + beta{l}"
+    derivative = ("dL/dgamma{l} = dL/d{o} * normalised {i};  dL/dbeta{l} = dL/d{o};  "
+                  "dL/d{i} = dL/d{o} * gamma{l} / sqrt(running_var + eps)")
+    parameter_symbols = {"weight": "gamma", "bias": "beta"}
+    starts_layer = False  # its gamma and beta belong to the layer before
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, *, dtype=np.float64):
         self.num_features = check_int("num_features", num_features, 1)

@@ -12,6 +12,11 @@ class Flatten(Module):
     like x was (e.g. channels-last), so the layer before works on matching layouts.
     """
 
+    # The trace's symbol for its output, and its forward and backward formulas ({o} output, {i} input, {l} layer).
+    symbol = "f"
+    formula = "{o} = {i} laid out as one vector"
+    derivative = "dL/d{i} = dL/d{o} laid out as {i}"
+
     def __init__(self):
         self._x = None
 

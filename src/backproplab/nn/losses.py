@@ -47,8 +47,24 @@ def _binary_predict(scores, threshold):
 
 
 class Loss:
-    """Base class: a loss remembers what backward needs from its forward."""
+    """Base class: a loss remembers what backward needs from its forward.
 
+    Each loss declares what the rest of the toolkit needs to know about it:
+    ``formula`` and ``derivative`` (L and dL/d{p} of the network's output ``{p}``, for the trace;
+    ``mean(`` and `` / n`` are what reduction='sum' drops), ``words`` (its name in a report),
+    ``takes_logits`` (it turns raw outputs into probabilities itself, so the network ends in no
+    activation), ``takes_probabilities`` (it needs each output squashed into (0, 1), by an
+    elementwise activation that outputs probabilities), ``binary_only`` (two classes, one output)
+    and ``one_output_per_class`` (it reads one output per class, even of two classes).
+    """
+
+    formula = None
+    derivative = None
+    words = None
+    takes_logits = False
+    takes_probabilities = False
+    binary_only = False
+    one_output_per_class = False
     _cache = None
 
     def __init__(self, reduction="mean"):
@@ -63,6 +79,13 @@ class Loss:
 
     def _cached(self):
         return saved_by_forward(self, self._cache)
+
+    def constant_loss(self, frequencies, n_outputs):
+        """The loss of the best constant output for classes of these ``frequencies`` (None: not known).
+
+        What a network that learnt nothing about the inputs would reach; diagnosis compares a run with it.
+        """
+        return None
 
     def probabilities(self, output):
         """The output read as probabilities (or scores for MSE)."""
@@ -86,6 +109,10 @@ class MSELoss(Loss):
     one-hot encoded, so MSE can train a multi-class network too.
     """
 
+    formula = "L = mean(({p} - y)^2)"
+    derivative = "dL/d{p} = 2 ({p} - y) / n"
+    words = "mean squared error"
+
     def _difference(self, output, target):
         """y_hat - y, with class labels one-hot encoded for several outputs; kept for backward."""
         target = np.asarray(target)
@@ -104,6 +131,11 @@ class MSELoss(Loss):
         diff = self._cached()
         return (2.0 / self._terms(diff.size)) * diff
 
+    def constant_loss(self, frequencies, n_outputs):
+        """Of two classes on one output: the variance of the labels, p (1 - p)."""
+        return float(frequencies.prod()) if n_outputs == 1 and len(frequencies) == 2 else None
+
+
 
 @LOSSES.register("half_sse")
 class HalfSSELoss(MSELoss):
@@ -116,6 +148,10 @@ class HalfSSELoss(MSELoss):
     mean over every element, 'mean' here divides by samples, not outputs.
     """
 
+    formula = "L = mean(sum_j ({p}_j - y_j)^2 / 2)"
+    derivative = "dL/d{p} = ({p} - y) / n"
+    words = "half the sum of squared errors"
+
     def forward(self, output, target):
         diff, squares = self._difference(output, target)
         return 0.5 * squares / self._terms(len(diff))
@@ -123,6 +159,11 @@ class HalfSSELoss(MSELoss):
     def backward(self):
         diff = self._cached()
         return diff / self._terms(len(diff))
+
+    def constant_loss(self, frequencies, n_outputs):
+        """Not known: this loss's terms are per sample, and the samples' reduction differs."""
+        return None
+
 
 
 @LOSSES.register("bce")
@@ -134,6 +175,14 @@ class BCELoss(Loss):
     Prefer BCEWithLogitsLoss on logits: it cannot saturate.
     """
 
+    formula = "L = -(y log {p} + (1 - y) log(1 - {p}))"
+    derivative = "dL/d{p} = ({p} - y) / ({p} (1 - {p}))"
+    words = "binary cross-entropy"
+    takes_probabilities = True
+    binary_only = True
+
+    def constant_loss(self, frequencies, n_outputs):
+        return _entropy(frequencies)
 
     def forward(self, output, target):
         target = _as_column(target, output, "BCELoss")
@@ -156,6 +205,14 @@ class BCEWithLogitsLoss(Loss):
     dL/dz = (sigmoid(z) - y) / size.
     """
 
+    formula = "L = log(1 + exp({p})) - y {p}"
+    derivative = "dL/d{p} = sigmoid({p}) - y"
+    words = "binary cross-entropy on logits"
+    takes_logits = True
+    binary_only = True
+
+    def constant_loss(self, frequencies, n_outputs):
+        return _entropy(frequencies)
 
     def forward(self, output, target):
         target = _as_column(target, output, "BCEWithLogitsLoss")
@@ -168,6 +225,11 @@ class BCEWithLogitsLoss(Loss):
 
     def probabilities(self, output):
         return F.sigmoid(output)
+
+
+def _entropy(frequencies):
+    """-sum p log p: cross-entropy's value for the best constant output, the class frequencies."""
+    return float(-(frequencies * np.log(frequencies)).sum())
 
 
 def _class_labels(labels, n_classes, loss_name):
@@ -200,6 +262,14 @@ class CrossEntropyLoss(Loss):
     dL/dz = (softmax(z) - onehot(y)) / N.
     """
 
+    formula = "L = -log softmax({p})[y]"
+    derivative = "dL/d{p} = softmax({p}) - onehot(y)"
+    words = "cross-entropy"
+    takes_logits = True
+    one_output_per_class = True
+
+    def constant_loss(self, frequencies, n_outputs):
+        return _entropy(frequencies)
 
     def forward(self, output, target):
         if output.ndim != 2 or output.shape[1] < 2:

@@ -280,7 +280,7 @@ class Sequential(Module):
             self.train(was_training)
         if out.ndim == 1 or out.shape[1] == 1:
             out = out.reshape(-1, 1)
-        ends_in_probabilities = type(self.layers[-1]).__name__ in ("Sigmoid", "Softmax") if self.layers else False
+        ends_in_probabilities = bool(self.layers) and getattr(type(self.layers[-1]), "outputs_probabilities", False)
         if not ends_in_probabilities:
             out = F.sigmoid(out) if out.shape[1] == 1 else F.softmax(out)
         return np.hstack([1 - out, out]) if out.shape[1] == 1 else out

@@ -51,6 +51,11 @@ class MaxPool2d(_Pool2d):
     channels-last).
     """
 
+    # The trace's symbol for its output, and its forward and backward formulas ({o} output, {i} input, {l} layer).
+    symbol = "p"
+    formula = "{o} = the maximum of each window of {i}"
+    derivative = "dL/d{i} = dL/d{o} routed to the maximum of each window, 0 elsewhere"
+
     def forward(self, x):
         out_size = self._geometry(x)
         xp = pad(x, self.padding, value=-np.inf)
@@ -89,6 +94,11 @@ class AvgPool2d(_Pool2d):
 
     Backward: each input of the window receives dout[n, c, y, x] / (kh*kw).
     """
+
+    # The trace's symbol for its output, and its forward and backward formulas ({o} output, {i} input, {l} layer).
+    symbol = "p"
+    formula = "{o} = the mean of each window of {i}"
+    derivative = "dL/d{i} = dL/d{o} / (window size), spread over each window"
 
     def forward(self, x):
         out_size = self._geometry(x)

@@ -1,6 +1,5 @@
 """Build what a RunConfig describes: the head and loss, the network, the optimizer and the schedule."""
 
-import inspect
 from dataclasses import dataclass
 
 import numpy as np
@@ -151,14 +150,8 @@ def build_model(config, input_shape, n_outputs, output_activation, rng, dropout_
 
 
 def _parameters(factory, registry):
-    """The keyword parameters ``factory`` takes. A factory function that passes ``**kwargs`` on
-    (such as ``momentum_sgd``) takes those of the registered classes defined beside it."""
-    params = dict(inspect.signature(factory).parameters)
-    if any(p.kind is p.VAR_KEYWORD for p in params.values()):
-        for sibling in registry.values():
-            if isinstance(sibling, type) and sibling.__module__ == factory.__module__:
-                params = {**inspect.signature(sibling).parameters, **params}
-    return {name: p for name, p in params.items() if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)}
+    """The keyword parameters ``factory`` takes (see ``Registry.parameters``)."""
+    return registry.parameters(factory)
 
 
 def constructor_arguments(factory, registry, config, values, steps_per_epoch=1):

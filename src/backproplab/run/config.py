@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 
 from ..errors import ConfigError
 from ..nn import ACTIVATIONS, BIAS_INITIALIZERS, INITIALIZERS, LOSSES
-from ..nn.losses import REDUCTIONS, Loss
+from ..nn.losses import REDUCTIONS
 from ..optim import OPTIMIZERS, SCHEDULES
 from ..validation import check_bool, check_choice, check_int, check_number
 from . import datasets
@@ -40,9 +40,8 @@ def option(name):
 
 
 def loss_takes_logits(name):
-    """True for a loss that reads logits: its class turns outputs into probabilities itself
-    (overrides ``Loss.probabilities``), as bce_logits and cross_entropy do."""
-    return LOSSES.get(name).probabilities is not Loss.probabilities
+    """True for a loss that reads logits (its class's ``takes_logits``)."""
+    return LOSSES.get(name).takes_logits
 
 
 def _n_defaults():
@@ -104,39 +103,39 @@ class RunConfig:
     optimizer: str = _field("adam", "optimisation", "{choices}", choices=OPTIMIZERS.names)
     lr: float = _field(0.01, "optimisation", "learning rate", part="optimizer", type=float, low=0.0, low_open=True)
     momentum: float | None = _field(
-        None, "optimisation", "momentum of sgd, rmsprop, momentum and nesterov", part="optimizer",
+        None, "optimisation", "momentum", part="optimizer",
         type=float, low=0.0, high=1.0, high_open=True, default_text=OWN_DEFAULT)
     weight_decay: float = _field(
-        0.0, "optimisation", "L2 penalty; decoupled for adamw", part="optimizer", type=float, low=0.0)
+        0.0, "optimisation", "L2 penalty", part="optimizer", type=float, low=0.0)
     beta1: float | None = _field(
-        None, "optimisation", "Adam's first-moment decay", part="optimizer",
+        None, "optimisation", "first-moment decay", part="optimizer",
         type=float, low=0.0, high=1.0, high_open=True, default_text=OWN_DEFAULT)
     beta2: float | None = _field(
-        None, "optimisation", "Adam's second-moment decay", part="optimizer",
+        None, "optimisation", "second-moment decay", part="optimizer",
         type=float, low=0.0, high=1.0, high_open=True, default_text=OWN_DEFAULT)
     eps: float | None = _field(
-        None, "optimisation", "denominator term of Adam, AdamW, RMSprop and AdaGrad", part="optimizer",
+        None, "optimisation", "denominator term", part="optimizer",
         type=float, low=0.0, default_text=OWN_DEFAULT)
     alpha: float | None = _field(
-        None, "optimisation", "RMSprop's smoothing constant", part="optimizer",
+        None, "optimisation", "smoothing constant", part="optimizer",
         type=float, low=0.0, high=1.0, high_open=True, default_text=OWN_DEFAULT)
     initial_accumulator_value: float | None = _field(
-        None, "optimisation", "AdaGrad's starting sum of squared gradients", part="optimizer",
+        None, "optimisation", "starting sum of squared gradients", part="optimizer",
         type=float, low=0.0, flag="--initial-accumulator", metavar="SUM", default_text=OWN_DEFAULT)
     schedule: str = _field("constant", "optimisation", "learning-rate schedule: {choices}", choices=SCHEDULES.names)
     step_size: int = _field(
-        500, "optimisation", "step: multiply the rate by --gamma every this many epochs", part="schedule",
+        500, "optimisation", "multiply the rate by --gamma every this many epochs", part="schedule",
         type=int, low=1)
     gamma: float = _field(
-        0.5, "optimisation", "step/exponential decay factor", part="schedule",
+        0.5, "optimisation", "decay factor", part="schedule",
         type=float, low=0.0, high=1.0, low_open=True)
     t_max: int | None = _field(
-        None, "optimisation", "cosine: epochs to reach the minimum", part="schedule",
+        None, "optimisation", "epochs to reach the minimum", part="schedule",
         type=int, low=1, default_text="--epochs")
     patience: int = _field(
-        50, "optimisation", "plateau: epochs without improvement before cutting", part="schedule", type=int, low=0)
+        50, "optimisation", "epochs without improvement before cutting", part="schedule", type=int, low=0)
     factor: float = _field(
-        0.5, "optimisation", "plateau: factor the rate is cut by", part="schedule",
+        0.5, "optimisation", "factor the rate is cut by", part="schedule",
         type=float, low=0.0, high=1.0, low_open=True, high_open=True)
     epochs: int = _field(2000, "training", "passes over the data", type=int, low=1, high=10_000_000)
     batch_size: int | None = _field(
@@ -350,13 +349,37 @@ def _default_text(f, lab_only=False):
     return "; ".join(dict.fromkeys(clauses))
 
 
+# A setting's name in the constructors, where the flat config names it otherwise (see run.build).
+CONSTRUCTOR_NAMES = {"beta1": "betas", "beta2": "betas", "t_max": "T_max"}
+PARTS = {"optimizer": OPTIMIZERS, "schedule": SCHEDULES}
+
+
+def takers(f):
+    """The names of the optimizers (or schedules) whose constructor takes field ``f``."""
+    return PARTS[f.metadata["part"]].takers(CONSTRUCTOR_NAMES.get(f.name, f.name))
+
+
+def _for_takers(f, text):
+    """'adam, adamw: first-moment decay': ``text`` after the entries that take the setting, read from their
+    constructors (none when all do). Weight decay also says which optimizers decouple it (``decoupled``)."""
+    registry, names = PARTS[f.metadata["part"]], takers(f)
+    if set(names) != set(registry.names()):
+        text = f"{', '.join(names)}: {text}"
+    decoupled = [name for name in names if getattr(registry[name], "decoupled", False)]
+    if f.name == "weight_decay" and decoupled:
+        text += f"; decoupled from the gradient, w <- w (1 - lr weight_decay), for {_names(decoupled)}"
+    return text
+
+
 def help_text(f, lab_only=False):
-    """The help of field ``f``: its text, its choices and its default (the lab's, and the
-    images' and CSV tables' where they differ and what holds for them alone, unless ``lab_only``)."""
+    """The help of field ``f``: its text, its choices, the entries that take it, and its default (the lab's,
+    and the images' and CSV tables' where they differ and what holds for them alone, unless ``lab_only``)."""
     meta = f.metadata
     text = meta["help"]
     if "choices" in meta:
         text = text.format(choices=", ".join(meta["choices"]()))
+    if "part" in meta:
+        text = _for_takers(f, text)
     if "tables" in meta and not lab_only:
         text += f" ({meta['tables']})"
     default = _default_text(f, lab_only)
@@ -409,6 +432,32 @@ def _check_data_options(cfg):
         raise ConfigError("--dataset csv needs --data FILE.csv, a table with a label column")
 
 
+def _check_loss(cfg):
+    """The loss fits the output activation and the number of classes, as its class declares."""
+    loss, output = LOSSES.get(cfg.loss), cfg.output_activation
+    linear = [name for name, a in ACTIVATIONS.items() if getattr(a, "linear", False)]
+    if loss.takes_logits and output != "auto" and output not in linear:
+        raise ConfigError(
+            f"--loss {cfg.loss} takes logits and turns them into probabilities itself; drop "
+            f"--output-activation {output} (or set it to {_names(linear)})"
+        )
+    squashing = [name for name, a in ACTIVATIONS.items()
+                 if getattr(a, "outputs_probabilities", False) and getattr(a, "hidden_layer", True)]
+    if loss.takes_probabilities and output not in ("auto", *squashing, *linear):
+        raise ConfigError(
+            f"--loss {cfg.loss} needs probabilities (--output-activation {' or '.join(squashing)}) or logits "
+            f"({' or '.join(linear)}), got --output-activation {output}"
+        )
+    if loss.binary_only:
+        many = [name for name, other in LOSSES.items() if other.one_output_per_class]
+        if cfg.classes > 2:
+            raise ConfigError(f"--loss {cfg.loss} is for 2 classes, the data has {cfg.classes}; "
+                              f"use --loss {' or '.join(many)}")
+        if cfg.source.kind == "images":
+            raise ConfigError(f"--loss {cfg.loss} is for 2 classes; {cfg.dataset} has 10: "
+                              f"use --loss {' or '.join(many)}")
+
+
 def validate(cfg):
     """Raise a one-line ConfigError for the first value that breaks a rule."""
     for f in fields(cfg):
@@ -423,22 +472,7 @@ def validate(cfg):
         raise ConfigError("--batch-norm applies to --model cnn (after each convolution)")
     if cfg.model == "cnn" and not cfg.is_table:
         raise ConfigError(f"--model cnn needs images; --dataset {cfg.dataset} is 2-D points (use --model mlp)")
-    if loss_takes_logits(cfg.loss) and cfg.output_activation not in ("auto", "identity"):
-        raise ConfigError(
-            f"--loss {cfg.loss} takes logits and turns them into probabilities itself; drop "
-            f"--output-activation {cfg.output_activation} (or set it to identity)"
-        )
-    if cfg.loss == "bce" and cfg.output_activation not in ("auto", "sigmoid", "identity"):
-        raise ConfigError(
-            f"--loss bce needs probabilities (--output-activation sigmoid) or logits "
-            f"(identity), got --output-activation {cfg.output_activation}"
-        )
-    if cfg.classes > 2 and cfg.loss in ("bce", "bce_logits"):
-        raise ConfigError(
-            f"--loss {cfg.loss} is for 2 classes, the data has {cfg.classes}; use --loss cross_entropy"
-        )
-    if cfg.source.kind == "images" and cfg.loss in ("bce", "bce_logits"):
-        raise ConfigError(f"--loss {cfg.loss} is for 2 classes; {cfg.dataset} has 10: use --loss cross_entropy")
+    _check_loss(cfg)
     if cfg.is_table:
         return  # sizes of image and CSV data are only known once the files are read
     if cfg.batch_size is not None and cfg.batch_size > cfg.n_points:
