@@ -90,8 +90,10 @@ class _BatchNorm(Module):
 class BatchNorm1d(_BatchNorm):
     __doc__ = "Batch norm of features (N, C), per feature over the batch.\n\n" + _BatchNorm.__doc__
     _axes, _ndim = (0,), 2
+    example_arguments, example_input_shape = (4,), (6, 4)
 
 
 class BatchNorm2d(_BatchNorm):
     __doc__ = "Batch norm of images (N, C, H, W), per channel over N, H and W.\n\n" + _BatchNorm.__doc__
     _axes, _ndim = (0, 2, 3), 4
+    example_arguments, example_input_shape = (3,), (4, 3, 5, 5)

@@ -16,6 +16,7 @@ class Flatten(Module):
     symbol = "f"
     formula = "{o} = {i} laid out as one vector"
     derivative = "dL/d{i} = dL/d{o} laid out as {i}"
+    example_input_shape = (2, 3, 4, 5)
 
     def __init__(self):
         self._x = None

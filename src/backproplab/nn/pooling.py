@@ -55,6 +55,7 @@ class MaxPool2d(_Pool2d):
     symbol = "p"
     formula = "{o} = the maximum of each window of {i}"
     derivative = "dL/d{i} = dL/d{o} routed to the maximum of each window, 0 elsewhere"
+    example_arguments, example_input_shape = (2,), (2, 3, 7, 6)  # odd sizes: a row and a column left over
 
     def forward(self, x):
         out_size = self._geometry(x)
@@ -99,6 +100,7 @@ class AvgPool2d(_Pool2d):
     symbol = "p"
     formula = "{o} = the mean of each window of {i}"
     derivative = "dL/d{i} = dL/d{o} / (window size), spread over each window"
+    example_arguments, example_input_shape = (3, 2, 1), (2, 3, 7, 6)  # overlapping, padded windows
 
     def forward(self, x):
         out_size = self._geometry(x)
