@@ -220,11 +220,11 @@ def test_engine_imports_only_numpy_and_the_standard_library():
     ("async def g():\n    if True:\n        from .nn.module import Module\n", "backproplab.nn.module"),
 ])
 def test_the_walk_finds_imports_inside_functions(source, expected):
-    found = [imp for imp in _imports_of("backproplab.cli", source) if imp.in_function]
+    found = [imp for imp in _imports_of("backproplab.gradcheck", source) if imp.in_function]
     assert [imp.target or imp.top for imp in found] == [expected]
 
 
 def test_the_walk_counts_imports_under_if_and_try_as_module_level():
     source = "try:\n    import json\nexcept ImportError:\n    pass\nif True:\n    from .errors import ConfigError\n"
-    found = _imports_of("backproplab.cli", source)
+    found = _imports_of("backproplab.gradcheck", source)
     assert [(imp.target or imp.top, imp.in_function) for imp in found] == [("json", False), ("backproplab.errors", False)]

@@ -88,6 +88,14 @@ class SweepSpec:
         """(key, point, seed) of every run, in a fixed order."""
         return [(run_key(point, seed), point, seed) for point in self.points() for seed in range(self.seeds)]
 
+    def with_overrides(self, base=None, vary=None, seeds=None, target_accuracy=None):
+        """This sweep with what the command line gives put over its own: ``base`` options over its [base],
+        ``vary`` lists over its [vary] (name by name), and ``seeds`` and ``target_accuracy`` where not None."""
+        return SweepSpec(base={**self.base, **(base or {})}, vary={**self.vary, **(vary or {})},
+                         seeds=self.seeds if seeds is None else seeds,
+                         target_accuracy=self.target_accuracy if target_accuracy is None else target_accuracy,
+                         title=self.title, question=self.question)
+
     def as_dict(self):
         return {"base": _jsonable(self.base), "vary": {k: [_jsonable(v) for v in vs] for k, vs in self.vary.items()},
                 "seeds": self.seeds, "target_accuracy": self.target_accuracy, "title": self.title,
