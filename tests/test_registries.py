@@ -24,7 +24,8 @@ from backproplab.model_file import load_model, save_model
 from backproplab.nn import ACTIVATIONS, INITIALIZERS, LAYERS, LOSSES, Linear, Module, Sequential, get_activation
 from backproplab.optim import OPTIMIZERS, SCHEDULES
 from backproplab.run import RunConfig, build_optimizer, build_schedule, datasets
-from backproplab.run.config import FIELDS, help_text, hidden_activation_names
+from backproplab.run.config import FIELDS, hidden_activation_names
+from backproplab.run.help import help_text
 
 README = pathlib.Path(__file__).resolve().parents[1] / "README.md"
 THROWAWAY = "cube"

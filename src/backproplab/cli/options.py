@@ -4,7 +4,8 @@ import argparse
 from dataclasses import fields
 
 from ..run import RunConfig, option
-from ..run.config import GROUPS, help_text
+from ..run.config import GROUPS
+from ..run.help import help_text
 
 
 class Parser(argparse.ArgumentParser):

@@ -1,23 +1,22 @@
-"""RunConfig: every choice of one training run, grouped, described and validated in one place.
+"""RunConfig: every choice of one training run, grouped and declared in one place.
 
 Each field declares its group (data, model, optimisation, training, output), its help
 text, its type and range, or where its choices come from (a registry, read when asked,
 so that a new registration is a new choice). The CLI builds its options and help from
-these declarations, the sweeps type their values by them, and ``validate`` checks
-them, so a new option is one field here. Names stay flat (``lr``, ``hidden``) as
+these declarations (``help``), the sweeps type their values by them, and ``validate``
+checks them, so a new option is one field here. Names stay flat (``lr``, ``hidden``) as
 metrics.json, checkpoints and sweeps store them. Errors name the option as the CLI
 spells it (``--lr must be a number > 0, got -0.1``).
 """
 
-from collections import Counter
 from dataclasses import asdict, dataclass, field, fields, replace
 
 from ..errors import ConfigError
 from ..nn import ACTIVATIONS, BIAS_INITIALIZERS, INITIALIZERS, LOSSES
 from ..nn.losses import REDUCTIONS
 from ..optim import OPTIMIZERS, SCHEDULES
-from ..validation import check_bool, check_choice, check_int, check_number
 from . import datasets
+from .validate import flag, names_text, validate
 
 GROUPS = ("data", "model", "optimisation", "training", "output")
 OWN_DEFAULT = "the optimizer's own"
@@ -36,7 +35,7 @@ def output_activations():
 def option(name):
     """The CLI spelling of a field: ``t_max`` -> ``--t-max`` (``download`` -> ``--no-download``)."""
     f = FIELDS.get(name)
-    return f.metadata["flag"] if f is not None and "flag" in f.metadata else "--" + name.replace("_", "-")
+    return flag(f) if f is not None else "--" + name.replace("_", "-")
 
 
 def loss_takes_logits(name):
@@ -47,11 +46,6 @@ def loss_takes_logits(name):
 def _n_defaults():
     found = [f"{s.name} {s.default_n}" for s in datasets.sources().values() if s.default_n is not None]
     return "per data set: " + ", ".join(found) + "; all the images or rows"
-
-
-def _names(items):
-    items = list(items)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _field(default, group, help, **meta):  # noqa: A002 (help, as argparse names it)
@@ -217,7 +211,7 @@ class RunConfig:
         for name in given:
             if name in datasets.DATA_OPTIONS and name not in config.source.options:
                 takers = [s.name for s in datasets.sources().values() if name in s.options]
-                raise ConfigError(f"{option(name)} applies to {_names(takers)}, not {config.dataset}; drop it")
+                raise ConfigError(f"{option(name)} applies to {names_text(takers)}, not {config.dataset}; drop it")
         if "conv" in given and config.model != "cnn":
             raise ConfigError(f"--conv applies to --model cnn, not {config.model}; drop it or add --model cnn")
         return config
@@ -264,219 +258,3 @@ def dataset_defaults(dataset, model="mlp"):
     """The defaults that differ from RunConfig's (the lab's) for this data set and model."""
     found = datasets.sources().get(dataset)
     return dict(found.defaults.get(model, {})) if found is not None else {}
-
-
-# --- help ----------------------------------------------------------------------------------------
-
-def _shown(value, none="none"):
-    if value is None:
-        return none
-    if isinstance(value, bool):
-        return "on" if value else "off"
-    if isinstance(value, tuple):
-        return " ".join(map(str, value))
-    return f"{value:g}" if isinstance(value, float) else str(value)
-
-
-# How the help names the table data sets: a whole kind, and a kind before a model ("the CSV mlp").
-_KIND_WORDS = {"images": ("images", "images"), "csv": ("CSV tables", "CSV")}
-
-
-def _table_defaults(name):
-    """Field ``name``'s default per (kind, model) of the image and CSV sets, read from each source's own
-    defaults as RunConfig.for_dataset reads them, and the (image set, model, value) that differ from
-    their kind's."""
-    models = FIELDS["model"].metadata["choices"]()
-    cells, exceptions = {}, []
-    for kind in _KIND_WORDS:
-        for model in models:
-            own = {s.name: s.defaults.get(model, {}).get(name, DEFAULTS[name])
-                   for s in datasets.sources().values() if s.kind == kind}
-            common = Counter(own.values()).most_common(1)[0][0]  # ties: the first set's
-            cells[kind, model] = common
-            exceptions += [(image_set, model, value) for image_set, value in own.items() if value != common]
-    return cells, exceptions
-
-
-def _where(group, cells):
-    """Words for ``group``, some of the (kind, model) ``cells``: whole kinds ("images"), then one model on
-    every kind ("the images and CSV cnn"), then single cells ("the CSV mlp"), joined by "and"."""
-    kinds, models = list(dict.fromkeys(k for k, _ in cells)), list(dict.fromkeys(m for _, m in cells))
-    parts, left = [], set(group)
-    for kind in kinds:
-        whole = {(kind, model) for model in models}
-        if whole <= left:
-            parts.append(_KIND_WORDS[kind][0])
-            left -= whole
-    for model in models:
-        across = {(kind, model) for kind in kinds}
-        if across <= left:
-            parts.append(f"the {' and '.join(_KIND_WORDS[kind][1] for kind in kinds)} {model}")
-            left -= across
-    parts += [f"the {_KIND_WORDS[kind][1]} {model}" for kind, model in cells if (kind, model) in left]
-    return " and ".join(parts)
-
-
-def _default_text(f, lab_only=False):
-    """The lab's default of field ``f`` and (unless ``lab_only``) every image and CSV default that differs
-    from it, e.g. ``8 8; 256 128 for the images mlp; 128 for the images and CSV cnn; 64 32 for the CSV mlp``.
-    An image set with its own default follows its kind's: ``5 for ... cnn (9 on fashion-mnist)``."""
-    meta = f.metadata
-    if "default_text" in meta:
-        text = meta["default_text"]
-        return text() if callable(text) else text
-    none = meta.get("none", "none")
-    if lab_only:
-        return _shown(f.default, none)
-    cells, exceptions = _table_defaults(f.name)
-    clauses, placed = [_shown(f.default, none)], set()
-    for value in dict.fromkeys(cells.values()):  # each value once, in the order of the cells
-        if value == f.default:
-            continue
-        group = {cell for cell, v in cells.items() if v == value}
-        own_defaults = {}  # phrase -> None: each once, in order
-        for image_set, model, own in exceptions:
-            if ("images", model) in group:
-                same = {m for s, m, v in exceptions if s == image_set and v == own}
-                whole = same >= {m for k, m in group if k == "images"}
-                phrase = f"on {image_set}" if whole else f"for the {image_set} {model}"
-                own_defaults[f" ({_shown(own, none)} {phrase})"] = None
-                placed.add((image_set, model))
-        clauses.append(f"{_shown(value, none)} for {_where(group, cells)}" + "".join(own_defaults))
-    # an image set's own default where its kind keeps the lab's
-    clauses += [f"{_shown(own, none)} for the {image_set} {model}" for image_set, model, own in exceptions
-                if (image_set, model) not in placed]
-    return "; ".join(dict.fromkeys(clauses))
-
-
-# A setting's name in the constructors, where the flat config names it otherwise (see run.build).
-CONSTRUCTOR_NAMES = {"beta1": "betas", "beta2": "betas", "t_max": "T_max"}
-PARTS = {"optimizer": OPTIMIZERS, "schedule": SCHEDULES}
-
-
-def takers(f):
-    """The names of the optimizers (or schedules) whose constructor takes field ``f``."""
-    return PARTS[f.metadata["part"]].takers(CONSTRUCTOR_NAMES.get(f.name, f.name))
-
-
-def _for_takers(f, text):
-    """'adam, adamw: first-moment decay': ``text`` after the entries that take the setting, read from their
-    constructors (none when all do). Weight decay also says which optimizers decouple it (``decoupled``)."""
-    registry, names = PARTS[f.metadata["part"]], takers(f)
-    if set(names) != set(registry.names()):
-        text = f"{', '.join(names)}: {text}"
-    decoupled = [name for name in names if getattr(registry[name], "decoupled", False)]
-    if f.name == "weight_decay" and decoupled:
-        text += f"; decoupled from the gradient, w <- w (1 - lr weight_decay), for {_names(decoupled)}"
-    return text
-
-
-def help_text(f, lab_only=False):
-    """The help of field ``f``: its text, its choices, the entries that take it, and its default (the lab's,
-    and the images' and CSV tables' where they differ and what holds for them alone, unless ``lab_only``)."""
-    meta = f.metadata
-    text = meta["help"]
-    if "choices" in meta:
-        text = text.format(choices=", ".join(meta["choices"]()))
-    if "part" in meta:
-        text = _for_takers(f, text)
-    if "tables" in meta and not lab_only:
-        text += f" ({meta['tables']})"
-    default = _default_text(f, lab_only)
-    return f"{text} (default: {default})" if default else text
-
-
-# --- validation ----------------------------------------------------------------------------------
-
-def _check_field(cfg, f):
-    """The rule a field declares: its choices, its type and its range."""
-    meta, value, name = f.metadata, getattr(cfg, f.name), option(f.name)
-    if "choices" in meta:
-        choices = meta["choices"]()
-        kind = f.name.replace("_", " ")
-        if meta.get("nargs"):
-            if not isinstance(value, tuple) or not value:
-                raise ConfigError(f"{name} takes one or more names, got {value!r}")
-            for item in value:
-                check_choice(kind, item, choices)
-        else:
-            check_choice(kind, value, choices)
-    elif meta.get("nargs"):  # widths and channel counts
-        example = " ".join(map(str, f.default))
-        if not isinstance(value, tuple) or not value or any(
-                isinstance(v, bool) or not isinstance(v, int) or v < 1 for v in value):
-            what = "integer widths" if f.name == "hidden" else "channel counts"
-            raise ConfigError(f"{name} takes positive {what} such as '{example}', got {value!r}")
-    elif meta.get("type") is bool:
-        if not (value is None and f.default is None):  # None: the data set decides
-            check_bool(name, value)
-    elif meta.get("type") in (int, float):
-        check = check_int if meta["type"] is int else check_number
-        extra = {k: meta[k] for k in ("low_open", "high_open") if k in meta} if check is check_number else {}
-        check(name, value, meta.get("low"), meta.get("high"), allow_none=f.default is None, **extra)
-
-
-def _check_data_options(cfg):
-    """Options that only some data sets take: a value other than the default must fit the data set."""
-    src = cfg.source
-    for name in datasets.DATA_OPTIONS:
-        if name in src.options or getattr(cfg, name) == DEFAULTS[name]:
-            continue
-        takers = [s.name for s in datasets.sources().values() if name in s.options]
-        if name in ("n", "test_size") and src.kind == "points":
-            size = len(datasets.fixed_points(cfg.dataset)[1])
-            raise ConfigError(f"--dataset {cfg.dataset} is a fixed set of {size} points, tested on themselves; "
-                              "drop --n and --test-size")
-        raise ConfigError(f"{option(name)} applies to {_names(takers)}, not {cfg.dataset}")
-    if cfg.dataset == "csv" and not cfg.data:
-        raise ConfigError("--dataset csv needs --data FILE.csv, a table with a label column")
-
-
-def _check_loss(cfg):
-    """The loss fits the output activation and the number of classes, as its class declares."""
-    loss, output = LOSSES.get(cfg.loss), cfg.output_activation
-    linear = [name for name, a in ACTIVATIONS.items() if getattr(a, "linear", False)]
-    if loss.takes_logits and output != "auto" and output not in linear:
-        raise ConfigError(
-            f"--loss {cfg.loss} takes logits and turns them into probabilities itself; drop "
-            f"--output-activation {output} (or set it to {_names(linear)})"
-        )
-    squashing = [name for name, a in ACTIVATIONS.items()
-                 if getattr(a, "outputs_probabilities", False) and getattr(a, "hidden_layer", True)]
-    if loss.takes_probabilities and output not in ("auto", *squashing, *linear):
-        raise ConfigError(
-            f"--loss {cfg.loss} needs probabilities (--output-activation {' or '.join(squashing)}) or logits "
-            f"({' or '.join(linear)}), got --output-activation {output}"
-        )
-    if loss.binary_only:
-        many = [name for name, other in LOSSES.items() if other.one_output_per_class]
-        if cfg.classes > 2:
-            raise ConfigError(f"--loss {cfg.loss} is for 2 classes, the data has {cfg.classes}; "
-                              f"use --loss {' or '.join(many)}")
-        if cfg.source.kind == "images":
-            raise ConfigError(f"--loss {cfg.loss} is for 2 classes; {cfg.dataset} has 10: "
-                              f"use --loss {' or '.join(many)}")
-
-
-def validate(cfg):
-    """Raise a one-line ConfigError for the first value that breaks a rule."""
-    for f in fields(cfg):
-        _check_field(cfg, f)
-    if len(cfg.activation) not in (1, len(cfg.hidden)):
-        raise ConfigError(
-            f"--activation got {len(cfg.activation)} names for {len(cfg.hidden)} hidden layers; "
-            "give one name for all, or one per hidden layer"
-        )
-    _check_data_options(cfg)
-    if cfg.batch_norm and cfg.model != "cnn":
-        raise ConfigError("--batch-norm applies to --model cnn (after each convolution)")
-    if cfg.model == "cnn" and not cfg.is_table:
-        raise ConfigError(f"--model cnn needs images; --dataset {cfg.dataset} is 2-D points (use --model mlp)")
-    _check_loss(cfg)
-    if cfg.is_table:
-        return  # sizes of image and CSV data are only known once the files are read
-    if cfg.batch_size is not None and cfg.batch_size > cfg.n_points:
-        raise ConfigError(
-            f"--batch-size {cfg.batch_size} is larger than the {cfg.n_points} training points; "
-            f"use at most {cfg.n_points} (or leave it unset for full batch)"
-        )
