@@ -3,8 +3,9 @@
 import argparse
 from dataclasses import fields
 
+from ..nn import LOSSES
 from ..run import RunConfig, option
-from ..run.config import GROUPS
+from ..run.config import GROUPS, loss_options
 from ..run.help import help_text
 
 
@@ -23,9 +24,23 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"error: {message} (see '{self.prog} --help')\n")
 
 
+def _add_loss_settings(group, hidden=False):
+    """One option per setting of the registered losses (``--loss-delta``), typed by its default, with the
+    losses that take it and what it means (their ``settings_help``)."""
+    for key, (setting, default, takers) in loss_options().items():
+        meaning = next((LOSSES[name].settings_help[setting] for name in takers
+                        if setting in LOSSES[name].settings_help), "a setting of the loss")
+        shown = argparse.SUPPRESS if hidden else f"{', '.join(takers)}: {meaning} (default: the loss's own, {default!r})"
+        kind = type(default) if isinstance(default, (int, float, str)) and not isinstance(default, bool) else None
+        group.add_argument(option(key), dest=key, default=None, help=shown.replace("%", "%%"),
+                           **({"type": kind} if kind else {}))
+
+
 def _add_config_option(group, f, default=None, lab_only=False, hidden=False):
     """One RunConfig field as an option, as its metadata declares it (``hidden``: left out of --help)."""
     meta = f.metadata
+    if meta.get("loss_settings"):
+        return _add_loss_settings(group, hidden)
     shown = argparse.SUPPRESS if hidden else help_text(f, lab_only).replace("%", "%%")
     kwargs = {"help": shown, "default": default, "dest": f.name}
     if meta.get("type") is bool:
@@ -63,8 +78,10 @@ _CONFIG_OPTIONS = [f.name for f in fields(RunConfig)]
 
 
 def config_options(args):
-    """The RunConfig options given on the command line (None means not given)."""
-    given = {name: getattr(args, name) for name in _CONFIG_OPTIONS if getattr(args, name, None) is not None}
+    """The RunConfig options given on the command line (None means not given), a loss's settings as
+    ``loss_delta`` (``RunConfig.for_dataset`` takes them so)."""
+    names = [*_CONFIG_OPTIONS, *loss_options()]
+    given = {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
     for name in ("hidden", "activation", "conv"):
         if name in given:
             given[name] = tuple(given[name])

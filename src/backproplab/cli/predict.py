@@ -5,10 +5,9 @@ import os
 from ..data.csv_table import read_points
 from ..errors import ConfigError
 from ..model_file import load_model
-from ..nn import LOSSES, MSELoss, get_loss
 from ..outputs import positive_class_scores
 from ..run import prepare_inputs
-from ..run.predict import prediction_lines, write_predictions, write_submission
+from ..run.predict import prediction_lines, saved_loss, write_predictions, write_submission
 from ..training import predict_output
 
 
@@ -30,7 +29,7 @@ def run(args, write):
             raise ConfigError(f"{flag} {path!r} already exists; choose another name or add --force to replace it")
     X = read_points(args.data)
     inputs = prepare_inputs(model, metadata, X, args.data)
-    loss_fn = get_loss(metadata.get("loss", LOSSES.name_of(MSELoss)))
+    loss_fn = saved_loss(metadata)
     output = predict_output(model, inputs)
     labels = loss_fn.predict(output)
     if args.kaggle:

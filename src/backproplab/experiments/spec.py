@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from ..errors import ConfigError, unknown_name
 from ..limits import check_regular_file, check_size, product
 from ..run import RunConfig, check_sizes
-from ..run.config import FIELDS
+from ..run.config import FIELDS, loss_options
 from ..validation import check_int, check_number
 
 SPEC_FILE = "sweep.json"
@@ -34,8 +34,8 @@ class SweepSpec:
     def __post_init__(self):
         self._check_shape()
         for name in list(self.base) + list(self.vary):
-            if name not in FIELDS or name == "seed":
-                known = sorted(set(FIELDS) - {"seed"})
+            if name not in _option_types() or name == "seed":
+                known = sorted(set(_option_types()) - {"seed", "loss_args"})
                 raise unknown_name("sweep option", name, known) if name != "seed" else ConfigError(
                     "vary the seed with --seeds N, not as an option")
         self.base = {k: coerce(k, v, where="[base]") for k, v in self.base.items()}
@@ -136,6 +136,13 @@ def _jsonable(value):
     return list(value) if isinstance(value, tuple) else value
 
 
+def _option_types():
+    """Every option a sweep takes -> how it is typed: RunConfig's fields, and each loss setting
+    (``loss_delta``) typed as its default is."""
+    settings = {key: {"type": type(default)} for key, (_, default, _) in loss_options().items()}
+    return {**{name: f.metadata for name, f in FIELDS.items()}, **settings}
+
+
 def coerce(name, value, where="--vary"):
     """A value for option ``name`` from text or TOML, typed as RunConfig's field declares it.
 
@@ -144,7 +151,7 @@ def coerce(name, value, where="--vary"):
     ``train --hidden 360`` is: ``hidden=360`` is one hidden layer of 360. ``where`` names the
     value's place in errors ('--vary' or '[base]').
     """
-    declared = FIELDS[name].metadata
+    declared = _option_types()[name]
     kind = declared.get("type", str)
     if "nargs" in declared:
         if isinstance(value, (list, tuple)):

@@ -56,6 +56,10 @@ class Loss:
     activation), ``takes_probabilities`` (it needs each output squashed into (0, 1), by an
     elementwise activation that outputs probabilities), ``binary_only`` (two classes, one output)
     and ``one_output_per_class`` (it reads one output per class, even of two classes).
+
+    Settings beyond ``reduction`` (Huber's ``delta``) are keyword arguments of ``__init__``, kept
+    under their own names; ``config()`` returns them and ``settings_help`` says what each means.
+    From that signature they reach the CLI (``--loss-delta``), sweeps, model files and the page.
     """
 
     formula = None
@@ -65,6 +69,7 @@ class Loss:
     takes_probabilities = False
     binary_only = False
     one_output_per_class = False
+    settings_help = {}
     _cache = None
 
     def __init__(self, reduction="mean"):
@@ -95,9 +100,13 @@ class Loss:
         """Class labels: threshold 0.5 for one output, argmax for several."""
         return _binary_predict(self.probabilities(output), 0.5)
 
+    def config(self):
+        """The settings this loss was built with beyond ``reduction``, by their constructor names."""
+        return {name: getattr(self, name) for name in loss_settings(type(self))}
+
     def __repr__(self):
-        return f"{type(self).__name__}(reduction={self.reduction!r})" if self.reduction != "mean" \
-            else f"{type(self).__name__}()"
+        shown = {**({"reduction": self.reduction} if self.reduction != "mean" else {}), **self.config()}
+        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in shown.items())})"
 
 
 @LOSSES.register("mse")
@@ -301,6 +310,12 @@ class CrossEntropyLoss(Loss):
         return output.argmax(axis=1)  # softmax is increasing: the largest logit wins
 
 
-def get_loss(name, reduction="mean"):
-    """A new loss from its registry name, e.g. ``'cross_entropy'``, with its ``reduction``."""
-    return LOSSES.get(name)(reduction=reduction)
+def loss_settings(loss):
+    """The settings a loss (a registered name or a class) takes beyond ``reduction``, with their
+    defaults: ``{'delta': 1.0}``, read from its constructor's signature."""
+    return {name: p.default for name, p in LOSSES.parameters(loss).items() if name != "reduction"}
+
+
+def get_loss(name, reduction="mean", **settings):
+    """A new loss from its registry name, e.g. ``'cross_entropy'``, with its ``reduction`` and settings."""
+    return LOSSES.get(name)(reduction=reduction, **settings)

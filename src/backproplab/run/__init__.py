@@ -10,14 +10,14 @@ and what uses runs (``experiments``, ``lab``, the CLI): it imports the engine, n
 - ``predict``: raw features prepared for a saved model.
 """
 
-from .build import build_model, build_optimizer, build_schedule, check_sizes, choose_head, describe, trained_loss
+from .build import build_loss, build_model, build_optimizer, build_schedule, check_sizes, choose_head, describe, trained_loss
 from .config import RunConfig, dataset_defaults, option
 from .datasets import DEFAULT_VAL_SIZE, Split
 from .predict import prepare_inputs
 from .train import Prepared, TrainedRun, make_data, prepare, random_streams, train
 
 __all__ = [
-    "DEFAULT_VAL_SIZE", "Prepared", "RunConfig", "Split", "TrainedRun", "build_model", "build_optimizer",
+    "DEFAULT_VAL_SIZE", "Prepared", "RunConfig", "Split", "TrainedRun", "build_loss", "build_model", "build_optimizer",
     "build_schedule", "check_sizes", "choose_head", "dataset_defaults", "describe", "make_data", "option",
     "prepare", "prepare_inputs", "random_streams", "train", "trained_loss",
 ]

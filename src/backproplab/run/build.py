@@ -6,7 +6,8 @@ import numpy as np
 
 from ..errors import ConfigError
 from ..limits import check_size
-from ..nn import BatchNorm2d, Conv2d, Dropout, Flatten, Linear, MaxPool2d, ReLU, Sequential, get_activation
+from ..nn import BatchNorm2d, Conv2d, Dropout, Flatten, Linear, MaxPool2d, ReLU, Sequential, get_activation, get_loss
+from ..nn.losses import loss_settings
 from ..optim import OPTIMIZERS, SCHEDULES
 from . import datasets
 from .config import FIELDS, loss_takes_logits
@@ -51,6 +52,13 @@ def choose_head(config, n_classes):
     if loss == "cross_entropy":
         return Head(loss, n_classes, "identity")
     return Head(loss, 1 if n_classes == 2 else n_classes, output_activation(config))
+
+
+def build_loss(config, name=None):
+    """The loss ``name`` (by default ``--loss``) with ``--loss-reduction`` and the ``--loss-*`` settings it takes."""
+    name = config.loss if name is None else name
+    takes = loss_settings(name)
+    return get_loss(name, config.loss_reduction, **{k: v for k, v in config.loss_args if k in takes})
 
 
 def describe(config):

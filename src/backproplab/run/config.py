@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 
 from ..errors import ConfigError
 from ..nn import ACTIVATIONS, BIAS_INITIALIZERS, INITIALIZERS, LOSSES
-from ..nn.losses import REDUCTIONS
+from ..nn.losses import REDUCTIONS, loss_settings
 from ..optim import OPTIMIZERS, SCHEDULES
 from . import datasets
 from .validate import flag, names_text, validate
@@ -46,6 +46,28 @@ def loss_takes_logits(name):
 def _n_defaults():
     found = [f"{s.name} {s.default_n}" for s in datasets.sources().values() if s.default_n is not None]
     return "per data set: " + ", ".join(found) + "; all the images or rows"
+
+
+def loss_options():
+    """Every setting of a registered loss beyond its reduction, by its flat option name, as the option
+    ``--loss-reduction`` is named: ``{'loss_delta': ('delta', 1.0, ('huber',))}``, (setting, default, the
+    losses that take it), read from the losses' constructors when asked."""
+    found = {}
+    for name in LOSSES:
+        for setting, default in loss_settings(name).items():
+            _, first_default, takers = found.get("loss_" + setting, (setting, default, ()))
+            found["loss_" + setting] = (setting, first_default, (*takers, name))
+    return found
+
+
+def _setting_pairs(settings):
+    """A loss's settings as sorted (name, value) pairs, from a dict or pairs (a frozen RunConfig holds no dict)."""
+    try:
+        pairs = dict(settings).items()
+    except (TypeError, ValueError):
+        raise ConfigError(f"loss_args must map setting names to values, such as {{'delta': 0.5}}, "
+                          f"got {settings!r}") from None
+    return tuple(sorted((str(name), value) for name, value in pairs))
 
 
 def _field(default, group, help, **meta):  # noqa: A002 (help, as argparse names it)
@@ -88,6 +110,10 @@ class RunConfig:
     loss_reduction: str = _field(
         "mean", "model", "how the loss adds up its terms: {choices} (PyTorch's reduction)",
         choices=lambda: REDUCTIONS)
+    # The loss's own settings (Huber's delta), given as --loss-delta: one option per setting of the
+    # registered losses, read from their constructors (loss_options).
+    loss_args: tuple = _field((), "model", "the loss's settings beyond its reduction, (name, value) pairs",
+                              loss_settings=True, default_text="")
     init: str = _field("xavier", "model", "weight initialiser: {choices}", choices=INITIALIZERS.names)
     bias: bool = _field(
         True, "model", "layers without biases (out = x W^T)", type=bool, flag="--no-bias", default_text="")
@@ -187,6 +213,7 @@ class RunConfig:
         "val_loss", "training", "what early stopping watches: {choices}", choices=lambda: ("val_loss", "val_accuracy"))
 
     def __post_init__(self):
+        object.__setattr__(self, "loss_args", _setting_pairs(self.loss_args))
         validate(self)
 
     def replace(self, **changes):
@@ -195,6 +222,7 @@ class RunConfig:
     def as_dict(self):
         d = asdict(self)
         d["hidden"], d["activation"], d["conv"] = list(self.hidden), list(self.activation), list(self.conv)
+        d["loss_args"] = dict(self.loss_args)
         return d
 
     @classmethod
@@ -206,6 +234,10 @@ class RunConfig:
         for images and CSV tables (see ``datasets.TABLE_DEFAULTS``).
         """
         given = {k: v for k, v in options.items() if v is not None}
+        settings = {key: given.pop(key) for key in list(given) if key in loss_options()}
+        if settings:  # --loss-delta 0.5 is the loss's setting delta
+            given["loss_args"] = {**dict(_setting_pairs(given.get("loss_args", ()))),
+                                  **{loss_options()[key][0]: value for key, value in settings.items()}}
         config = cls(**{**dataset_defaults(given.get("dataset", "xor"), given.get("model", "mlp")), **given})
         # Options given explicitly must apply, even when their value happens to be the default.
         for name in given:

@@ -8,7 +8,17 @@ import numpy as np
 
 from ..atomic import write_text
 from ..errors import BackproplabError
-from ..nn import Conv2d, Sequential
+from ..nn import LOSSES, Conv2d, MSELoss, Sequential, get_loss
+from ..nn.losses import loss_settings
+
+
+def saved_loss(metadata):
+    """The loss a model file's run trained (mse for a file that names none), with the settings its
+    config recorded (``loss_args``) that this loss takes."""
+    name = metadata.get("loss", LOSSES.name_of(MSELoss))
+    recorded = dict(metadata.get("config", {}).get("loss_args", {}))
+    takes = loss_settings(name)
+    return get_loss(name, **{k: v for k, v in recorded.items() if k in takes})
 
 
 def feature_statistics_metadata(data):

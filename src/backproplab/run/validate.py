@@ -10,6 +10,7 @@ from dataclasses import fields
 
 from ..errors import ConfigError
 from ..nn import ACTIVATIONS, LOSSES
+from ..nn.losses import loss_settings
 from ..validation import check_bool, check_choice, check_int, check_number
 from . import datasets
 
@@ -69,8 +70,20 @@ def _check_data_options(cfg):
         raise ConfigError("--dataset csv needs --data FILE.csv, a table with a label column")
 
 
+def _check_loss_settings(cfg):
+    """Each of --loss-* is a setting of the loss, and the loss takes its value (its own checks say why not)."""
+    takes = loss_settings(cfg.loss)
+    for name, _ in cfg.loss_args:
+        if name not in takes:
+            takers = [loss for loss in LOSSES if name in loss_settings(loss)] or ["no registered loss"]
+            raise ConfigError(f"--loss-{name.replace('_', '-')} is a setting of {names_text(takers)}, "
+                              f"not of --loss {cfg.loss}; drop it")
+    LOSSES.get(cfg.loss)(reduction=cfg.loss_reduction, **dict(cfg.loss_args))
+
+
 def _check_loss(cfg):
     """The loss fits the output activation and the number of classes, as its class declares."""
+    _check_loss_settings(cfg)
     loss, output = LOSSES.get(cfg.loss), cfg.output_activation
     linear = [name for name, a in ACTIVATIONS.items() if getattr(a, "linear", False)]
     if loss.takes_logits and output != "auto" and output not in linear:
