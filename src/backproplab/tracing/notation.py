@@ -99,7 +99,8 @@ def loss_formulas(loss_fn, out="p"):
     if reduction != "mean":  # one sample: only the mean over several outputs (MSE's) changes
         loss = loss.replace("mean(", f"{reduction}(")
         grad = grad.replace(" / n", "") if reduction == "sum" else grad + f"   (reduction '{reduction}')"
-    return loss.format(p=out), grad.format(p=out)
+    settings = loss_fn.config() if hasattr(loss_fn, "config") else {}  # Huber's {delta:g}
+    return loss.format(p=out, **settings), grad.format(p=out, **settings)
 
 
 def optimizer_formula(opt):
