@@ -37,8 +37,8 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .data.batching import batches
-from .nn import (ACTIVATIONS, INITIALIZERS, LOSSES, BCEWithLogitsLoss, CrossEntropyLoss, Linear, MSELoss,
-                 Sequential, get_activation, get_loss)
+from .nn import (ACTIVATIONS, INITIALIZERS, LOSSES, BCEWithLogitsLoss, CrossEntropyLoss, Identity, Linear, MSELoss,
+                 Sequential, Sigmoid, Softmax, get_activation, get_loss)
 from .optim import OPTIMIZERS, SCHEDULES
 from .training import predict_output
 from .validation import check_bool, check_choice, check_int, check_number
@@ -46,7 +46,7 @@ from .validation import check_bool, check_choice, check_int, check_number
 __all__ = ["BackpropClassifier", "BackpropRegressor"]
 
 # scikit-learn's activation names that backproplab spells differently.
-_ACTIVATION_ALIASES = {"logistic": "sigmoid"}
+_ACTIVATION_ALIASES = {"logistic": ACTIVATIONS.name_of(Sigmoid)}
 _DTYPES = ("float64", "float32")
 
 
@@ -260,7 +260,8 @@ class BackpropClassifier(ClassifierMixin, _BaseBackprop):
         loss = self._loss_name()
         takes = LOSSES.get(loss)
         n_outputs = len(self.classes_) if takes.one_output_per_class or not binary else 1
-        output = "identity" if takes.takes_logits else ("sigmoid" if n_outputs == 1 else "softmax")
+        squash = Sigmoid if n_outputs == 1 else Softmax
+        output = ACTIVATIONS.name_of(Identity if takes.takes_logits else squash)
         return self._fit(X, encoded.astype(np.int64), n_outputs, output)
 
     def _score_network(self, X, y):
@@ -304,7 +305,7 @@ class BackpropRegressor(RegressorMixin, _BaseBackprop):
         X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], multi_output=True, y_numeric=True)
         self._y_ndim = y.ndim
         targets = (y.reshape(-1, 1) if y.ndim == 1 else y).astype(self.dtype)
-        return self._fit(X, targets, targets.shape[1], "identity")
+        return self._fit(X, targets, targets.shape[1], ACTIVATIONS.name_of(Identity))
 
     def _score_network(self, X, y):
         out = predict_output(self.model_, X)

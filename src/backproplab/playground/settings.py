@@ -9,9 +9,9 @@ the engine's registries when asked, so a newly registered one appears on the pag
 """
 
 from ..errors import ConfigError
-from ..nn import LOSSES
+from ..nn import ACTIVATIONS, LOSSES, BCELoss, MSELoss, Tanh
 from ..nn.losses import loss_settings
-from ..optim import OPTIMIZERS, SCHEDULES
+from ..optim import OPTIMIZERS, SCHEDULES, SGD
 from ..run.config import hidden_activation_names
 from ..validation import check_choice, check_int, check_number
 from .datasets import FEATURES, dataset_names
@@ -29,8 +29,8 @@ REGULARIZATIONS = ("none", "l1", "l2")
 
 DEFAULTS = {
     "dataset": "circle", "problem": "classification", "noise": 0, "ratio": 50, "points": 400, "classes": 2,
-    "batch": 10, "seed": 0, "features": ["x1", "x2"], "hidden": [4, 2], "activation": ["tanh", "tanh"],
-    "loss": "bce", "optimizer": "sgd", "lr": 0.03, "schedule": "constant", "regularization": "none",
+    "batch": 10, "seed": 0, "features": ["x1", "x2"], "hidden": [4, 2], "activation": [ACTIVATIONS.name_of(Tanh)] * 2,
+    "loss": LOSSES.name_of(BCELoss), "optimizer": OPTIMIZERS.name_of(SGD), "lr": 0.03, "schedule": "constant", "regularization": "none",
     "reg_rate": 0.0, "dropout": 0.0, "budget": 0, "target_accuracy": 0.0, "target_loss": 0.0, "loss_args": {},
 }
 
@@ -106,6 +106,7 @@ def check_settings(given):
     s["target_accuracy"] = check_number("target_accuracy", s["target_accuracy"], 0.0, 1.0)
     s["target_loss"] = check_number("target_loss", s["target_loss"], 0.0)
     s["loss_args"] = _check_loss_args(s["loss"], s["loss_args"], options["loss_settings"][s["loss"]])
-    if s["problem"] == "regression" and s["loss"] != "mse":
-        raise ConfigError(f"regression trains with the mse loss, got loss {s['loss']!r}; choose mse")
+    mse = LOSSES.name_of(MSELoss)
+    if s["problem"] == "regression" and s["loss"] != mse:
+        raise ConfigError(f"regression trains with the {mse} loss, got loss {s['loss']!r}; choose {mse}")
     return s

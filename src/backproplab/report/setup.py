@@ -5,7 +5,7 @@ binary cross-entropy)', and never a Python list or None.
 """
 
 from ..experiments.lab_questions import DATA_NAMES
-from ..nn import ACTIVATIONS, LOSSES
+from ..nn import ACTIVATIONS, LOSSES, Sigmoid
 from ..optim import OPTIMIZERS
 from ..tracing.notation import loss_words
 
@@ -51,7 +51,7 @@ def value_words(key, config):
         return loss_words(value)
     if key == "output_activation" and value == "auto":
         loss = config.get("loss")
-        chosen = "none (logits)" if LOSSES.get(loss).takes_logits else "sigmoid"
+        chosen = "none (logits)" if LOSSES.get(loss).takes_logits else ACTIVATIONS.name_of(Sigmoid)
         return f"{chosen} (chosen for {loss_words(loss)})"
     if key == "batch_size" and value is None:
         return "full batch (every training point in each update)"

@@ -12,9 +12,9 @@ spells it (``--lr must be a number > 0, got -0.1``).
 from dataclasses import asdict, dataclass, field, fields, replace
 
 from ..errors import ConfigError
-from ..nn import ACTIVATIONS, BIAS_INITIALIZERS, INITIALIZERS, LOSSES
+from ..nn import ACTIVATIONS, BIAS_INITIALIZERS, INITIALIZERS, LOSSES, BCELoss, Sigmoid
 from ..nn.losses import REDUCTIONS, loss_settings
-from ..optim import OPTIMIZERS, SCHEDULES
+from ..optim import OPTIMIZERS, SCHEDULES, Adam
 from . import datasets
 from .validate import flag, names_text, validate
 
@@ -101,12 +101,12 @@ class RunConfig:
     hidden: tuple = _field(
         (8, 8), "model", "width of each hidden layer, e.g. --hidden 8 8", type=int, nargs="+", metavar="WIDTH")
     activation: tuple = _field(
-        ("sigmoid",), "model", "hidden activation, one for all or one per layer: {choices}; identity means none",
+        (ACTIVATIONS.name_of(Sigmoid),), "model", "hidden activation, one for all or one per layer: {choices}; identity means none",
         nargs="+", metavar="NAME", choices=hidden_activation_names)
     output_activation: str = _field(
         "auto", "model", "{choices}; auto is sigmoid, or identity (logits) for a loss that takes logits; "
         "bce with identity trains bce_logits", choices=output_activations)
-    loss: str = _field("bce", "model", "loss: {choices}", choices=LOSSES.names)
+    loss: str = _field(LOSSES.name_of(BCELoss), "model", "loss: {choices}", choices=LOSSES.names)
     loss_reduction: str = _field(
         "mean", "model", "how the loss adds up its terms: {choices} (PyTorch's reduction)",
         choices=lambda: REDUCTIONS)
@@ -120,7 +120,7 @@ class RunConfig:
     bias_init: str = _field("zeros", "model", "bias initialiser: {choices}", choices=BIAS_INITIALIZERS.names)
     # part="optimizer" / "schedule": given to the optimizer's / schedule's constructor where it has
     # a parameter of that name (run.build); None means the constructor's own default.
-    optimizer: str = _field("adam", "optimisation", "{choices}", choices=OPTIMIZERS.names)
+    optimizer: str = _field(OPTIMIZERS.name_of(Adam), "optimisation", "{choices}", choices=OPTIMIZERS.names)
     lr: float = _field(0.01, "optimisation", "learning rate", part="optimizer", type=float, low=0.0, low_open=True)
     momentum: float | None = _field(
         None, "optimisation", "momentum", part="optimizer",

@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 
 from ..nn import ACTIVATIONS, Sequential
+from ..optim import OPTIMIZERS, Adam
 
 GROWTH = 10.0          # a final loss this many times the first epoch's: diverged
 DEAD_FRACTION = 0.5    # ReLU units silent on every training point, of all ReLU units
@@ -266,12 +267,13 @@ def _look_inside(model, loss_fn, X, y):
     binary = probabilities.ndim == 1 or probabilities.shape[1] <= 2
     pinned_output = float(np.mean((column < PINNED) | (column > 1 - PINNED))) if in_unit and binary else 0.0
     spread = float(np.ptp(column[finite])) if finite.any() else 0.0
+    adam = OPTIMIZERS.name_of(Adam)
     stuck_cause, stuck_fix = (
         ("no hidden activation: the network is one linear function, which cannot separate this data",
          ["a hidden activation such as tanh or sigmoid"]) if linear_only else
         ("gradients too small to break away from the average answer (vanishing through saturated units, "
          "or too small a learning rate)", ["more --epochs", "a larger learning rate", ("--init xavier", "init", "xavier"),
-                                           ("another optimizer such as adam", "optimizer", "adam")]))
+                                           (f"another optimizer such as {adam}", "optimizer", adam)]))
     return {
         "dead": dead / (dead + alive) if dead + alive else None,
         "pinned_hidden": pinned / values if values else None,
