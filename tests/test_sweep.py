@@ -128,6 +128,16 @@ def test_bad_sweeps_get_one_line(argv, message, tmp_path, capsys, monkeypatch):
     assert not (tmp_path / "runs").exists()  # nothing written
 
 
+def test_options_given_with_a_sweep_file_are_put_over_its_own():
+    spec = SweepSpec(base={"epochs": 50, "lr": 0.1}, vary={"hidden": [[4], [8]], "lr": [0.1, 0.5]}, seeds=3,
+                     title="t", question="q")
+    merged = spec.with_overrides({"epochs": 20}, {"lr": [0.01]}, seeds=2)
+    assert merged.base == {"epochs": 20, "lr": 0.1}
+    assert merged.vary == {"hidden": [(4,), (8,)], "lr": [0.01]}
+    assert (merged.seeds, merged.target_accuracy, merged.title, merged.question) == (2, 1.0, "t", "q")
+    assert spec.with_overrides().as_dict() == spec.as_dict()
+
+
 def test_hidden_means_the_same_in_sweeps_and_train():
     spec = SweepSpec(base={"dataset": "chessboard", "hidden": "100-50-10"}, vary={"hidden": ["360", "3-3", 4]})
     assert [p["hidden"] for p in spec.points()] == [(360,), (3, 3), (4,)]  # one width: one layer

@@ -27,7 +27,8 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from ..nn import ReLU, Sequential, Sigmoid, Tanh
+from ..nn import ACTIVATIONS, Sequential
+from ..optim import OPTIMIZERS, Adam
 
 GROWTH = 10.0          # a final loss this many times the first epoch's: diverged
 DEAD_FRACTION = 0.5    # ReLU units silent on every training point, of all ReLU units
@@ -228,16 +229,9 @@ def _oscillating(losses):
 
 
 def _prior_loss(loss_fn, y, n_outputs):
-    """The loss of the best constant output: the entropy of the class frequencies (BCE, cross-entropy),
-    or their variance (squared errors); None for another loss."""
+    """The loss of the best constant output, as the loss declares it (``Loss.constant_loss``); None when it does not."""
     counts = np.bincount(np.asarray(y, dtype=np.int64))
-    p = counts[counts > 0] / len(y)
-    name = type(loss_fn).__name__
-    if name in ("BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss"):
-        return float(-(p * np.log(p)).sum())
-    if name == "MSELoss" and n_outputs == 1:
-        return float(p.prod()) if len(p) == 2 else None
-    return None
+    return loss_fn.constant_loss(counts[counts > 0] / len(y), n_outputs)
 
 
 def _look_inside(model, loss_fn, X, y):
@@ -252,14 +246,16 @@ def _look_inside(model, loss_fn, X, y):
             for i, layer in enumerate(layers):
                 out = layer.forward(out)
                 last = i == len(layers) - 1
-                if isinstance(layer, ReLU) and not last:
-                    fires = (out.reshape(len(out), -1) > 0).any(axis=0)
+                kind = type(layer)
+                dies_below, saturates_at = getattr(kind, "dies_below", None), getattr(kind, "saturates_at", None)
+                if dies_below is not None and not last:
+                    fires = (out.reshape(len(out), -1) > dies_below).any(axis=0)
                     dead, alive = dead + int((~fires).sum()), alive + int(fires.sum())
-                if isinstance(layer, (Sigmoid, Tanh, ReLU)) and not last:
+                if kind in ACTIVATIONS.values() and not getattr(kind, "linear", False) and not last:
                     linear_only = False
-                if isinstance(layer, (Sigmoid, Tanh)) and not last:
-                    low = 0.0 if isinstance(layer, Sigmoid) else -1.0
-                    pinned += int(((out - low < PINNED) | (1.0 - out < PINNED)).sum())
+                if saturates_at is not None and not last:
+                    low, high = saturates_at
+                    pinned += int(((out - low < PINNED) | (high - out < PINNED)).sum())
                     values += out.size
     finally:
         model.train(was_training)
@@ -271,12 +267,13 @@ def _look_inside(model, loss_fn, X, y):
     binary = probabilities.ndim == 1 or probabilities.shape[1] <= 2
     pinned_output = float(np.mean((column < PINNED) | (column > 1 - PINNED))) if in_unit and binary else 0.0
     spread = float(np.ptp(column[finite])) if finite.any() else 0.0
+    adam = OPTIMIZERS.name_of(Adam)
     stuck_cause, stuck_fix = (
         ("no hidden activation: the network is one linear function, which cannot separate this data",
          ["a hidden activation such as tanh or sigmoid"]) if linear_only else
         ("gradients too small to break away from the average answer (vanishing through saturated units, "
          "or too small a learning rate)", ["more --epochs", "a larger learning rate", ("--init xavier", "init", "xavier"),
-                                           ("another optimizer such as adam", "optimizer", "adam")]))
+                                           (f"another optimizer such as {adam}", "optimizer", adam)]))
     return {
         "dead": dead / (dead + alive) if dead + alive else None,
         "pinned_hidden": pinned / values if values else None,
