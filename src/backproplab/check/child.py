@@ -98,7 +98,7 @@ def main(request_path, result_path, stage_path):
             raise StudentError(f"has no check protocol: define {', '.join(missing)} in the file or in a "
                                f"{ADAPTER_NAME} beside it (see docs/check.md)")
         declared = declared_by(module)
-        problems = declared.problems(tuple(n for n in ACTIVATIONS if n != "softmax"))
+        problems = declared.problems(tuple(n for n in ACTIVATIONS if ACTIVATIONS[n].hidden_layer))
         if problems:
             raise StudentError("declares " + "; ".join(problems))
         meta["declared"] = declared.as_dict()

@@ -110,7 +110,7 @@ def catalogue(sizes, activations, loss, reduction, has_biases):
 
     for l in range(1, L + 1):
         activation = activations[l - 1]
-        others = [n for n in ACTIVATIONS if n not in (activation, "softmax")]
+        others = [n for n in ACTIVATIONS if n != activation and ACTIVATIONS[n].hidden_layer]
         add(f"layer {l} applies no activation: a{l} = z{l}", "a", l, lambda v, c, l=l: c.z[l])
         for other in others:
             add(f"layer {l} applies {other} where {activation} belongs", "a", l,
@@ -137,7 +137,7 @@ def catalogue(sizes, activations, loss, reduction, has_biases):
                     lambda v, c, o=other, h=how: _loss_gradient(o, h, c.a[L], c.y))
     for l in range(L, 0, -1):
         activation = activations[l - 1]
-        _backward_mistakes(add, l, L, activation, [n for n in ACTIVATIONS if n not in (activation, "softmax")])
+        _backward_mistakes(add, l, L, activation, [n for n in ACTIVATIONS if n != activation and ACTIVATIONS[n].hidden_layer])
     for text, change in (("the update goes uphill: W + lr·dW where W - lr·dW belongs",
                           lambda v, c: c.param + c.lr * c.grad),
                          ("the update uses the previous step's gradient (the first step moves nothing)",
@@ -168,7 +168,7 @@ def _backward_mistakes(add, l, L, activation, others):
     if form is not None:
         add(f"{activation}' written in terms of a, but given z{l}", "delta", l, lambda v, c, l=l: c.da * form(c.z[l]))
     add(f"δ{l} leaves out the activation's derivative: δ{l} = dL/da{l}", "delta", l, lambda v, c: c.da)
-    for other in (o for o in others if o != "identity"):  # identity's derivative is leaving it out
+    for other in (o for o in others if not ACTIVATIONS[o].linear):  # identity's derivative is leaving it out
         add(f"δ{l} uses the derivative of {other}, not of {activation}", "delta", l,
             lambda v, c, l=l, o=other: c.da * derivative(o, c.z[l]))
         other_form = OUTPUT_FORM.get(type(ACTIVATIONS.get(other)()))

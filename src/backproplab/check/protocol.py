@@ -32,9 +32,13 @@ defaults above need be written.
 
 from dataclasses import asdict, dataclass
 
+from ..nn.activations import ACTIVATIONS, Sigmoid
+from ..nn.losses import LOSSES as LOSS_ENTRIES
+from ..nn.losses import BCELoss, HalfSSELoss, MSELoss
+
 WEIGHT_LAYOUTS = ("in_out", "out_in")
 BIAS_LAYOUTS = ("row", "flat", "column", "none")
-LOSSES = ("mse", "half_sse", "bce")
+LOSSES = tuple(LOSS_ENTRIES.name_of(loss) for loss in (MSELoss, HalfSSELoss, BCELoss))  # the lab's three
 REDUCTIONS = ("mean", "sum")
 FUNCTIONS = ("build", "forward", "backward", "update", "parameters")
 # The file that holds the protocol for a student file that does not itself.
@@ -47,9 +51,9 @@ class Declared:
 
     weights: str = "in_out"
     biases: str = "row"
-    activation: str = "sigmoid"
+    activation: str = ACTIVATIONS.name_of(Sigmoid)
     output_activation: str | None = None
-    loss: str = "bce"
+    loss: str = LOSS_ENTRIES.name_of(BCELoss)
     reduction: str = "mean"
     sizes: tuple = (2, 4, 4, 1)
 
