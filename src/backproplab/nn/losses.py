@@ -56,6 +56,8 @@ class Loss:
     activation), ``takes_probabilities`` (it needs each output squashed into (0, 1), by an
     elementwise activation that outputs probabilities), ``binary_only`` (two classes, one output)
     and ``one_output_per_class`` (it reads one output per class, even of two classes).
+    ``least_squares``: a sum of squared errors, so over a linear model its minimum is ordinary least
+    squares' closed-form solution.
 
     Settings beyond ``reduction`` (Huber's ``delta``) are keyword arguments of ``__init__``, kept
     under their own names; ``config()`` returns them and ``settings_help`` says what each means.
@@ -69,6 +71,7 @@ class Loss:
     takes_probabilities = False
     binary_only = False
     one_output_per_class = False
+    least_squares = False
     settings_help = {}
     _cache = None
 
@@ -121,13 +124,18 @@ class MSELoss(Loss):
     formula = "L = mean(({p} - y)^2)"
     derivative = "dL/d{p} = 2 ({p} - y) / n"
     words = "mean squared error"
+    least_squares = True
 
-    def _difference(self, output, target):
-        """y_hat - y, with class labels one-hot encoded for several outputs; kept for backward."""
+    def compared_target(self, output, target):
+        """The target as the output is compared with it: class labels one-hot encoded for several outputs."""
         target = np.asarray(target)
         if target.ndim == 1 and output.ndim == 2 and output.shape[1] > 1:
             target = _one_hot(target, output.shape[1], type(self).__name__).astype(output.dtype)
-        diff = output - _as_column(target, output, type(self).__name__)
+        return _as_column(target, output, type(self).__name__)
+
+    def _difference(self, output, target):
+        """y_hat - y, kept for backward."""
+        diff = output - self.compared_target(output, target)
         self._cache = diff
         flat = diff.reshape(-1)
         return diff, float(np.dot(flat, flat))

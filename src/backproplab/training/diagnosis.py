@@ -4,6 +4,9 @@
 Diagnosis naming the first of these that fits, with its likely cause and a fix:
 
 - ``diverged``: the loss stopped being finite, or ended far above where it started;
+- ``linear_optimum``: a linear network (no activation between its layers) on a least-squares loss whose
+  loss equals ordinary least squares' on the same points: the best a linear model can do, which no
+  more epochs improve (``optimum.py``);
 - ``dead_relu``: most ReLU units output 0 for every training point, so no gradient reaches them;
 - ``saturated``: the output sigmoid (or most hidden sigmoid/tanh units) pinned at its bounds,
   where its derivative is 0; BCE on pinned outputs sits at its clamp of 100 per wrong point
@@ -29,6 +32,7 @@ import numpy as np
 
 from ..nn import ACTIVATIONS, Sequential
 from ..optim import OPTIMIZERS, Adam
+from .optimum import at_linear_optimum
 
 GROWTH = 10.0          # a final loss this many times the first epoch's: diverged
 DEAD_FRACTION = 0.5    # ReLU units silent on every training point, of all ReLU units
@@ -110,6 +114,14 @@ def diagnose(history, model=None, loss_fn=None, X=None, y=None, *, good_accuracy
     inside = _look_inside(model, loss_fn, X, y) if model is not None and X is not None else None
     grown = losses[-1] > GROWTH * losses[0]
     trend = len(losses) >= MIN_TREND_EPOCHS
+    optimum = at_linear_optimum(model, loss_fn, X, y) if inside is not None else None
+    if optimum is not None:
+        return Diagnosis("linear_optimum", f"the loss {optimum[0]:.6g} equals the least-squares optimum of a linear "
+                         f"model on these points ({optimum[1]:.6g}; {measure} {accuracy:.0%})",
+                         "with no activation between its layers the network is one linear function, and this is "
+                         "the best a linear function fitted by squared error can do",
+                         "a non-linear hidden activation (e.g. --activation sigmoid) to fit more than one straight "
+                         "boundary")
     if inside and inside["dead"] is not None and inside["dead"] >= DEAD_FRACTION:
         return Diagnosis("dead_relu", f"{inside['dead']:.0%} of the ReLU units output 0 for every training point",
                          "large steps or negative pre-activations pushed them below 0, where ReLU's gradient is 0",
