@@ -150,7 +150,8 @@ def test_the_repr_pattern_finds_lists_tuples_and_dicts():
     for bad in ("Linear(in_features=2, out_features=8)", "Sigmoid()", "W1 (8, 2)", "a0 (2,)", "x = [0.5, 0.5]",
                 "bias=True", "momentum None"):
         assert TRACE_REPR.search(bad), bad
-    for fine in ("Layer 0, Linear 2 -> 8:", "W1 8 x 2", "x = (0.5, 0.5)", "1 / (1 + exp(-z1))", "f'(z1) = a1 (1 - a1)",
+    for fine in ("Layer 1 (Linear 2 -> 8):", "Layer 1, its Sigmoid:", "W1 8 x 2", "x = (0.5, 0.5)",
+                 "1 / (1 + exp(-z1))", "f'(z1) = a1 (1 - a1)",
                  "(L(w + h) - L(w - h)) / 2h", "dL/dW2 (1 x 80): norm"):
         assert not TRACE_REPR.search(fine), fine
 

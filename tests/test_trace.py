@@ -200,8 +200,8 @@ def test_layers_shapes_and_settings_read_as_a_student_writes_them(capsys):
     out = capsys.readouterr().out
     assert "network, from input to output: Linear 2 -> 8, Sigmoid, Linear 8 -> 8, Sigmoid, Linear 8 -> 1, " \
            "Sigmoid" in " ".join(out.split())
-    assert "Layer 0, Linear 2 -> 8:   z1 = W1 a0 + b1   (sizes: a0 2, W1 8 x 2, b1 8, z1 8)" in out
-    assert "Layer 5, Sigmoid:   dL/dz3 = dL/da3 * f'(z3)" in out
+    assert "Layer 1 (Linear 2 -> 8):   z1 = W1 a0 + b1   (sizes: a0 2, W1 8 x 2, b1 8, z1 8)" in out
+    assert "Layer 3, its Sigmoid:   dL/dz3 = dL/da3 * f'(z3)" in out  # numbered as its symbols are
     assert "(binary cross-entropy)" in out and "sample: a0 = x = (0, 0), target y = 0" in out
     assert "Update: SGD, lr 0.01, momentum 0.9, dampening 0, weight_decay 0, nesterov no; step t = 1" in out
     for python in ("in_features=", "Sigmoid()", "(8, 2)", "(8,)", "(2,)", "(bce)", "True", "False", "["):

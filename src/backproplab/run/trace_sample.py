@@ -9,7 +9,7 @@ from ..errors import ConfigError
 from ..model_file import load_model
 from ..nn import Module
 from ..training import fit
-from ..validation import check_int
+from ..validation import check_int, check_number
 from .build import build_loss, build_model, build_optimizer, choose_head
 from .config import FIELDS, RunConfig, option
 from .train import make_data, random_streams
@@ -18,6 +18,9 @@ from .train import make_data, random_streams
 # (at the optimizer's constant rate, with no log, stopping rule or schedule) and traces one update.
 NOT_TRACED = ("epochs", "print_every", "target_accuracy", "early_stopping", "monitor", "threads", "schedule",
               "step_size", "gamma", "t_max", "patience", "factor")
+
+# Options of the model group that a saved network can still be traced with: the loss it is scored by.
+LOSS_OPTIONS = ("loss", "loss_reduction", "loss_args")
 
 
 @dataclass
@@ -28,6 +31,7 @@ class TraceInput:
     loss: object  # a Loss, with the run's reduction
     optimizer: object
     source: str  # where the network and the sample come from, in words
+    update_notes: tuple = ()  # said with the update: why the optimizer's state is fresh
 
 
 def trace_input(options, model_path=None, sample=None, x=None, y=None, steps=0):
@@ -54,7 +58,7 @@ def trace_input(options, model_path=None, sample=None, x=None, y=None, steps=0):
                             streams["weights"], streams["dropout"])
         loss, source = build_loss(config, head.loss), f"the {config.dataset} network built with seed {config.seed}"
     else:
-        built = sorted(name for name in options if FIELDS[name].metadata["group"] == "model")
+        built = sorted(name for name in options if FIELDS[name].metadata["group"] == "model" and name not in LOSS_OPTIONS)
         if built:
             verb = "describes" if len(built) == 1 else "describe"
             raise ConfigError(f"{', '.join(option(n) for n in built)} {verb} a network to build; with --model-file the "
@@ -63,9 +67,13 @@ def trace_input(options, model_path=None, sample=None, x=None, y=None, steps=0):
         config = RunConfig.from_dict({**metadata.get("config", {}), **options})
         streams = random_streams(config.seed)
         data = make_data(config, streams) if x is None or steps else None
-        loss = build_loss(config, metadata.get("loss", config.loss))
+        loss = build_loss(config, options.get("loss", metadata.get("loss", config.loss)))  # --loss before the file's
         source = f"the network in {model_path}"
     optimizer = build_optimizer(config, model.parameters())
+    notes = ()
+    if model_path is not None and not steps:
+        notes = (f"a model file stores the weights, not the optimizer's state, so this update starts a fresh "
+                 f"{type(optimizer).__name__}; trace with --optimizer sgd to see w - lr g",)
     if steps:
         fit(model, copy.deepcopy(loss), optimizer, data.X_train.astype(config.dtype), data.y_train, epochs=steps,
             batch_size=config.batch_size, shuffle=config.shuffle, seed=streams["shuffling"])
@@ -76,9 +84,19 @@ def trace_input(options, model_path=None, sample=None, x=None, y=None, steps=0):
         x, y = data.X_train[index], data.y_train[index]
         source += f"; training point {index} of {config.dataset}"
     else:
-        y = int(y) if float(y).is_integer() else y
+        y = _target(y)
         source += "; the sample given with --x and --y"
-    return TraceInput(model, np.asarray(x, dtype=np.float64), y, loss, optimizer, source)
+    return TraceInput(model, np.asarray(x, dtype=np.float64), y, loss, optimizer, source, notes)
+
+
+def _target(y):
+    """--y's values: one class label (an integer) or value, or one value per output."""
+    values = [float(v) for v in np.atleast_1d(y)]
+    for i, v in enumerate(values):
+        check_number(f"y[{i}]" if len(values) > 1 else "y", v, fix="give finite numbers")
+    if len(values) > 1:
+        return np.array(values)
+    return int(values[0]) if values[0].is_integer() else values[0]
 
 
 def _refuse_untraced(options):

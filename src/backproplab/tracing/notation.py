@@ -38,7 +38,8 @@ def _starts_layer(layer, params):
 
 
 def layer_symbols(layers):
-    """For each layer: its input and output symbols, its parameters' symbols and its two formulas."""
+    """For each layer: its input and output symbols, its parameters' symbols, its two formulas and
+    ``layer``, the number l its symbols carry (W1, z1, a1: 1), which numbers it in the trace too."""
     l, current, used, found = 0, "a0", {"a0"}, []
     for layer in layers:
         kind, name = type(layer), type(layer).__name__
@@ -57,7 +58,7 @@ def layer_symbols(layers):
             out += "'"
         used.add(out)
         names = getattr(kind, "parameter_symbols", _PARAMETERS)
-        sym = {"in": current, "out": out, **{p: f"{names.get(p, p)}{l}" for p in params}}
+        sym = {"in": current, "out": out, "layer": l, **{p: f"{names.get(p, p)}{l}" for p in params}}
         sym["formula"] = forward.format(o=out, i=current, l=l)
         sym["backward_formula"] = backward.format(o=out, i=current, l=l)
         found.append(sym)

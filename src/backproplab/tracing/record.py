@@ -23,7 +23,7 @@ from .notation import derivative_formula, layer_symbols, loss_formulas, optimize
 H = 1e-6  # central-difference step: in float64 its error is about 1e-10 in absolute terms
 
 
-def record_trace(model, x, y, loss, optimizer=None, *, check_entries=64, seed=0):
+def record_trace(model, x, y, loss, optimizer=None, *, check_entries=64, seed=0, update_notes=()):
     """One sample's forward pass, loss, backward pass and (with ``optimizer``) update, as a dict of arrays.
 
     Parameters
@@ -39,6 +39,7 @@ def record_trace(model, x, y, loss, optimizer=None, *, check_entries=64, seed=0)
     check_entries : int
         Arrays with more entries are checked against central differences on this
         many entries drawn with ``seed``; smaller ones on every entry.
+    update_notes : lines said with the update, e.g. why the optimizer's state is fresh.
     """
     check_entries = check_int("check_entries", check_entries, 1)
     net, opt = _copies(model, optimizer)
@@ -62,7 +63,8 @@ def record_trace(model, x, y, loss, optimizer=None, *, check_entries=64, seed=0)
         "model": _describe(layers),
         "loss": {"name": _loss_name(loss_fn), "value": loss_value, "output": values[-1][0], "target": target[0],
                  "gradient": grads[-1][0], "formula": formulas[0], "gradient_formula": formulas[1],
-                 "reduction": getattr(loss_fn, "reduction", "mean")},
+                 "reduction": getattr(loss_fn, "reduction", "mean"),
+                 "mean_over": _mean_over(loss_fn, values[-1], target)},
         "layers": [],
         "notes": _notes(net),
     }
@@ -73,6 +75,7 @@ def record_trace(model, x, y, loss, optimizer=None, *, check_entries=64, seed=0)
         (e["rel_error"] for entry in record["layers"] for e in entry["backward"]["check"].values()), default=0.0)
     if opt is not None:
         _update(record, layers, opt, loss_fn, x, target, rngs)
+        record["optimizer"]["notes"] = [str(note) for note in update_notes]
     return record
 
 
@@ -102,6 +105,17 @@ def _loss(loss):
 
 def _loss_name(loss_fn):
     return next((name for name, cls in LOSSES.items() if type(loss_fn) is cls), type(loss_fn).__name__)
+
+
+def _mean_over(loss_fn, output, target):
+    """n, the number of terms a 'mean' reduction divides by (of outputs, or of samples: one here),
+    measured as the summed loss over the mean; None for another reduction or a zero loss."""
+    if getattr(loss_fn, "reduction", None) != "mean":
+        return None
+    summed = copy.deepcopy(loss_fn)
+    summed.reduction = "sum"
+    mean, total = loss_fn.forward(output, target), summed.forward(output, target)
+    return int(round(total / mean)) if mean else None
 
 
 def _sample(x):
@@ -167,8 +181,9 @@ def _describe(layers):
 
 def _notes(net):
     notes = ["float64, on a copy of the model and optimizer: the originals are unchanged",
-             "numeric: central differences (L(w + h) - L(w - h)) / 2h with h = 1e-6; rel. error = "
-             "|g - numeric| / (|g| + |numeric|), per array over its checked entries"]
+             "numeric: central differences (L(w + h) - L(w - h)) / 2h with h = 1e-6, g the gradient backpropagation "
+             "gives; rel. error of an entry = |g - numeric| / (|g| + |numeric|), of a whole array = "
+             "norm(g - numeric) / (norm(g) + norm(numeric)) over its checked entries, norm the Euclidean length"]
     if any(m.buffers for m in net.modules()):
         notes.append("batch norm uses its running statistics: one sample has no batch statistics")
     if any(isinstance(getattr(m, "rng", None), np.random.Generator) for m in net.modules()):
@@ -259,6 +274,7 @@ def _update(record, layers, opt, loss_fn, x, target, rngs):
     """Run the optimizer's own step on the trace's gradients; record every parameter before and after."""
     index = {id(p): k for k, p in enumerate(opt.params)}
     before = [(layer, {name: p.data.copy() for name, p in layer.named_parameters()}) for layer in layers]
+    fresh = opt.steps == 0  # its state (Adam's moments, a momentum) starts at zero with this step
     opt.step()
     for entry, (layer, old) in zip(record["layers"], before):
         for name, p in layer.named_parameters():
@@ -267,5 +283,5 @@ def _update(record, layers, opt, loss_fn, x, target, rngs):
                 "before": old[name], "gradient": p.grad.copy(), **state, "change": p.data - old[name],
                 "after": p.data.copy()}
     record["optimizer"] = {"name": type(opt).__name__, "hyperparameters": opt.hyperparameters(),
-                           "step": opt.steps, "formula": optimizer_formula(opt)}
+                           "step": opt.steps, "fresh": fresh, "formula": optimizer_formula(opt)}
     record["loss_after_update"] = loss_fn.forward(_run(layers, x, rngs), target)
