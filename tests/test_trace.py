@@ -275,3 +275,130 @@ def test_the_steps_before_a_trace_follow_no_shuffle(capsys):
     shuffled, in_order = _traced_loss(capsys), _traced_loss(capsys, "--no-shuffle")
     assert shuffled != in_order
     assert _traced_loss(capsys, "--no-shuffle") == in_order  # the data's order, the same every time
+
+
+@pytest.mark.parametrize("loss_name", sorted(LOSSES))
+def test_every_loss_prints_its_formula_and_its_gradients(loss_name, rng):
+    outputs = 3 if loss_name == "cross_entropy" else 2
+    model = Sequential(Linear(2, 3, rng=rng), Sigmoid(), Linear(3, outputs, rng=rng), Sigmoid())
+    y = 2 if loss_name == "cross_entropy" else [0.0, 1.0]
+    result = bl.trace(model, [0.3, -0.7], y, loss_name)
+    loss = result.record["loss"]
+    assert loss["formula"] == notation.loss_formulas(get_loss(loss_name), "a2")[0]
+    assert loss["gradient_formula"].startswith("dL/da2 = ") and ".backward()" not in loss["gradient_formula"]
+    text = result.text()
+    assert f"{loss['formula']} = " in text and f"{loss['gradient_formula']} = " in text
+    assert f"({notation.loss_words(loss_name)})" in text and "docstring" not in text
+
+
+def test_a_means_n_is_said():
+    """half_sse's mean is over samples (one here), MSE's over every output: n is measured, not assumed."""
+    model = Sequential(Linear(2, 2), Sigmoid())
+    for name, n in (("half_sse", 1), ("mse", 2)):
+        text = bl.trace(model, [0.05, 0.1], [0.01, 0.99], name).text()
+        assert f"(n = {n}, the number of terms the mean is over)" in text, name
+
+
+def test_layers_are_numbered_as_their_symbols(capsys):
+    assert main(["trace", "--x", "0.3", "0.7", "--y", "1"]) == 0
+    out = capsys.readouterr().out
+    labels = re.findall(r"^(Layer \d[^:]*):", out, re.M)
+    forward = labels[:6]
+    assert forward == ["Layer 1 (Linear 2 -> 8)", "Layer 1, its Sigmoid", "Layer 2 (Linear 8 -> 8)",
+                       "Layer 2, its Sigmoid", "Layer 3 (Linear 8 -> 1)", "Layer 3, its Sigmoid"]
+    for label, formula in re.findall(r"^Layer (\d)[^:]*:\s+(\S+)", out, re.M):
+        assert formula[-1] == label or formula.startswith(("dL/d", "W", "b")), (label, formula)
+    assert "z3 = W3 a2 + b3" in out and "Layer 4" not in out and "Layer 0" not in out
+
+
+def test_the_how_to_read_paragraph_comes_first():
+    text = bl.trace(Sequential(Linear(2, 2), Sigmoid()), [0.1, 0.2], [0.0, 1.0], "mse", "sgd").text()
+    first = text.split("\n")[2]  # under the heading
+    assert first.startswith("How to read this.") and "(Forward pass)" in text.split("\n\n")[0]
+    assert text.index("How to read this.") < text.index("network, from input to output")
+
+
+def test_a_small_matrix_is_printed_in_rows_and_columns_a_wide_one_as_a_list(rng):
+    model = Sequential(Linear(11, 8, rng=rng), Sigmoid(), Linear(8, 8, rng=rng), Sigmoid(), Linear(8, 1, rng=rng))
+    result = bl.trace(model, rng.uniform(-1, 1, 11), 0.5, "mse")
+    text = result.text()
+    w2 = result.record["layers"][2]["forward"]["W2"]
+    lines = text.split("\n")
+    header = next(i for i, line in enumerate(lines) if line.split()[:2] == ["W2", "0"])
+    assert lines[header].split() == ["W2", *map(str, range(8))]
+    for i in range(8):  # row i: its number, then its 8 entries
+        row = lines[header + 1 + i].split()
+        assert row[0] == str(i) and [float(v) for v in row[1:]] == pytest.approx(w2[i], rel=1e-5)
+    assert "      0,0 " not in text.split("Layer 2 (Linear 8 -> 8)")[1].split("Layer 2, its")[0]
+    assert "dL/dW1 (8 x 11): norm" in text  # 8 x 11 is wider than a matrix is printed, and over 64 entries
+    markdown = result.markdown()
+    assert "| W2 | 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 |" in markdown
+
+
+def test_relative_errors_are_what_the_note_says(rng):
+    model = Sequential(Linear(3, 4, rng=rng), Sigmoid(), Linear(4, 1, rng=rng))
+    result = bl.trace(model, [0.2, -0.4, 0.9], 0.3, "mse")
+    text = " ".join(result.text().split())
+    assert ("rel. error of an entry = |g - numeric| / (|g| + |numeric|), of a whole array = "
+            "norm(g - numeric) / (norm(g) + norm(numeric))") in text
+    entry = result.record["layers"][0]
+    g, check = entry["backward"]["dL/dW1"].reshape(-1), entry["backward"]["check"]["dL/dW1"]
+    numeric = np.asarray(check["numeric"])
+    norms = np.linalg.norm(g) + np.linalg.norm(numeric)
+    assert check["rel_error"] == pytest.approx(np.linalg.norm(g - numeric) / norms)
+    lines = result.text().split("\n")
+    header = lines.index("    rel. error        0        1        2")  # of dL/dW1, 4 x 3
+    rows = [line.split()[1:] for line in lines[header + 1:header + 5]]
+    expected = np.abs(g - numeric) / (np.abs(g) + np.abs(numeric))
+    assert [float(v) for row in rows for v in row] == pytest.approx(expected, rel=0.06, abs=1e-15)
+
+
+def test_a_model_file_update_says_the_optimizer_starts_fresh(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    model = Sequential(Linear(2, 3, rng=rng), Sigmoid(), Linear(3, 1, rng=rng), Sigmoid())
+    bl.save_model(model, tmp_path / "m.npz", metadata={"loss": "bce"})
+    given = ["trace", "--model-file", str(tmp_path / "m.npz"), "--x", "0.1", "0.2", "--y", "0"]
+    assert main([*given, "--optimizer", "adam"]) == 0
+    update = " ".join(capsys.readouterr().out.split("Update: ")[1].split())
+    assert "a model file stores the weights, not the optimizer's state, so this update starts a fresh Adam" in update
+    assert "trace with --optimizer sgd to see w - lr g" in update
+    assert "every weight moves by about 0.01 whatever the size of its gradient" in update
+    assert main([*given, "--optimizer", "sgd"]) == 0
+    assert "fresh" not in capsys.readouterr().out  # plain SGD keeps no state to be fresh
+
+
+def test_an_optimizer_with_history_is_not_called_fresh(rng):
+    model = Sequential(Linear(2, 3, rng=rng), Sigmoid(), Linear(3, 1, rng=rng), Sigmoid())
+    opt = bl.Adam(model.parameters(), lr=0.01)
+    bl.fit(model, get_loss("bce"), opt, rng.uniform(0, 1, (6, 2)), np.array([0, 1, 0, 1, 1, 0]), epochs=3, seed=0)
+    assert "fresh" not in bl.trace(model, [0.1, 0.2], 1, "bce", opt).text()
+
+
+def test_several_targets_and_a_loss_for_a_saved_network(tmp_path, capsys):
+    model = Sequential(Linear(2, 2), Sigmoid())
+    bl.save_model(model, tmp_path / "m.npz", metadata={"loss": "bce"})
+    given = ["trace", "--model-file", str(tmp_path / "m.npz"), "--x", "0.1", "0.2", "--format", "json"]
+    assert main([*given, "--y", "0.01", "0.99", "--loss", "half_sse"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["sample"]["y"] == [0.01, 0.99] and data["loss"]["name"] == "half_sse"
+    assert main([*given, "--y", "0.01", "0.99", "0.5", "--loss", "half_sse"]) == 2
+    err = capsys.readouterr().err
+    assert "y = " in err and "does not fit the network's output" in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--x", "0.3", "0.7", "--y", "1", "inf"], "y[1] must be a finite number"),
+    (["--digits", "0"], "--digits must be an integer >= 1 and <= 17, got 0"),
+    (["--x", "0.3", "0.7", "--y", "0.5", "0.5"], "does not fit the network's output"),
+])
+def test_bad_targets_and_digits_are_one_line(argv, message, capsys):
+    assert main(["trace", *argv]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_digits_sets_the_printed_precision():
+    model = Sequential(Linear(1, 1), Sigmoid())
+    model[0].weight.data[...], model[0].bias.data[...] = 0.5, 0.0
+    result = bl.trace(model, [2.0], 1.0, "mse")
+    assert "0.731058579" in result.text(digits=9) and "0.731059" in result.text()

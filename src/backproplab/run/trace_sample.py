@@ -58,7 +58,8 @@ def trace_input(options, model_path=None, sample=None, x=None, y=None, steps=0):
                             streams["weights"], streams["dropout"])
         loss, source = build_loss(config, head.loss), f"the {config.dataset} network built with seed {config.seed}"
     else:
-        built = sorted(name for name in options if FIELDS[name].metadata["group"] == "model" and name not in LOSS_OPTIONS)
+        built = sorted(name for name in options
+                       if FIELDS[name].metadata["group"] == "model" and name not in LOSS_OPTIONS)
         if built:
             verb = "describes" if len(built) == 1 else "describe"
             raise ConfigError(f"{', '.join(option(n) for n in built)} {verb} a network to build; with --model-file the "
