@@ -1,8 +1,7 @@
 """``backproplab trace``: backpropagation on one sample, every value and gradient checked."""
 
 from ..run.trace_sample import NOT_TRACED, trace_input
-from ..tracing import FORMATS, trace
-from ..tracing.render import DIGITS
+from ..tracing import DIGITS, FORMATS, trace
 from ..validation import check_choice, check_int
 from .options import add_config_options, config_options
 

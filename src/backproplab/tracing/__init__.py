@@ -6,6 +6,7 @@ every gradient compared with central differences, readable as text, Markdown,
 HTML or JSON.
 """
 
+from .blocks import DIGITS
 from .render import FORMATS, Trace, trace
 
-__all__ = ["FORMATS", "Trace", "trace"]
+__all__ = ["DIGITS", "FORMATS", "Trace", "trace"]
