@@ -38,7 +38,7 @@ def trace_input(options, model_path=None, sample=None, x=None, y=None, steps=0):
     """The network, sample, loss and optimizer to trace.
 
     ``options`` are RunConfig options (as ``train`` takes them); with ``model_path`` (--model-file) the
-    network and its config come from that model file and only data and optimisation
+    network and its config come from that model file and only data, loss and optimisation
     options may be given. The sample is training point ``sample`` of the config's data
     set (default 0), or ``x`` with target ``y``. ``steps`` epochs of the config's training
     come first (with the default full batch, one step each).

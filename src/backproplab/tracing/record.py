@@ -53,7 +53,11 @@ def record_trace(model, x, y, loss, optimizer=None, *, check_entries=64, seed=0,
     try:
         loss_value = loss_fn.forward(values[-1], target)
     except ValueError as e:
-        raise ConfigError(f"y = {y!r} does not fit the network's output {values[-1].shape[1:]}: {e}") from None
+        given = np.asarray(y).reshape(-1).tolist()
+        shown = given[0] if len(given) == 1 else "(" + ", ".join(map(str, given)) + ")"
+        size = values[-1][0].size
+        raise ConfigError(f"y = {shown} does not fit the network's output of {size} value{'s' * (size != 1)}: "
+                          f"{e}") from None
     grads = _backward(layers, loss_fn)
     symbols = layer_symbols(layers)
     derivatives = [_local_derivative(layer, out) for layer, out in zip(layers, values[1:])]  # before any other pass
