@@ -55,12 +55,17 @@ def _how_to_read(r):
     return ("How to read this. The sample x goes forward through the network, layer by layer (Forward pass); "
             "the loss L measures how far the output is from the target y (Loss); then the gradient of L flows back "
             "from the output to the input (Backward pass), each step made from the one above it by the chain rule "
-            f"its formula states{update}. The network's {count} layers are numbered 1 to {count}, as their "
-            "symbols are: layer l takes a(l-1), the output of the layer before it (a0 = x), multiplies it by its "
+            f"its formula states{update}. {_numbered(count)}: layer l takes a(l-1), the output of the layer before it (a0 = x), multiplies it by its "
             "weights Wl and adds its biases bl to give zl, and its activation gives al from zl. dL/dv, the "
             "gradient of L with respect to v, is how much L changes per unit change of v. Every gradient is shown "
             "beside a numeric estimate of it (numeric) and their relative error (rel. error), which is tiny, "
             "about 1e-6 or less, when the backward pass is right.")
+
+
+def _numbered(count):
+    if count == 1:
+        return "The network's one layer is numbered 1, as its symbols are"
+    return f"The network's {count} layers are numbered 1 to {count}, as their symbols are"
 
 
 def trace_blocks(r, limit, digits=DIGITS):
