@@ -118,8 +118,10 @@ def _mean_over(loss_fn, output, target):
         return None
     summed = copy.deepcopy(loss_fn)
     summed.reduction = "sum"
-    mean, total = loss_fn.forward(output, target), summed.forward(output, target)
-    return int(round(total / mean)) if mean else None
+    with np.errstate(all="ignore"):  # a diverged run's output may overflow: it has no n then
+        mean, total = loss_fn.forward(output, target), summed.forward(output, target)
+        ratio = total / mean if mean else np.nan
+    return int(round(ratio)) if np.isfinite(ratio) else None
 
 
 def _sample(x):
