@@ -389,7 +389,7 @@ def _run_trace(args, write):
 
 
 def _run_report(args, write):
-    write(f"wrote {write_report(args.folder)} and report.md")
+    write(f"wrote {write_report(args.folder)} and {os.path.join(args.folder, 'report.md')}")
     return 0
 
 
