@@ -223,9 +223,9 @@ def test_a_layer_is_named_without_its_python_repr(layer, title):
 
 
 def test_the_readmes_trace_is_what_the_command_prints(capsys):
-    """Every block of trace output the README shows is a run of lines of `backproplab trace --x 0.3 0.7 --y 1`."""
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Backpropagation by hand")[1].split("</details>")[0]
+    """Every block of trace output docs/trace.md shows is a run of lines of `backproplab trace --x 0.3 0.7 --y 1`."""
+    readme = (Path(__file__).resolve().parents[1] / "docs" / "trace.md").read_text(encoding="utf-8")
+    section = readme.split("# Backpropagation by hand")[1].split("</details>")[0]
     blocks = [body for lang, body in re.findall(r"```(\w*)\n(.*?)\n```", section, re.S) if lang != "bash"]
     assert len(blocks) == 3  # the loss and top of the backward pass, Adam's first step, the whole trace
     assert main(["trace", "--x", "0.3", "0.7", "--y", "1"]) == 0
