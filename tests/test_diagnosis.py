@@ -4,6 +4,7 @@ import json
 import warnings
 
 import numpy as np
+import pytest
 
 from backproplab.cli import main
 from backproplab.nn import Sequential, get_loss
@@ -73,6 +74,7 @@ def test_history_alone_is_enough_for_a_diagnosis():
     assert diagnose(History(epoch=[1], loss=[0.1], accuracy=[1.0])) is None
 
 
+@pytest.mark.slow
 def test_train_at_lr_100_says_what_happened(tmp_path, capsys):
     assert main(["train", "--lr", "100", "--print-every", "0", "--out", str(tmp_path / "run")]) == 0
     out = capsys.readouterr().out
@@ -84,6 +86,7 @@ def test_train_at_lr_100_says_what_happened(tmp_path, capsys):
     assert json.loads((tmp_path / "good" / "metrics.json").read_text())["diagnosis"] is None
 
 
+@pytest.mark.slow
 def test_sweep_results_name_the_diagnosis(tmp_path):
     assert main(["sweep", "--dataset", "xor", "--vary", "activation=identity", "--seeds", "1", "--workers", "1",
                  "--out", str(tmp_path / "sweep")]) == 0
@@ -196,6 +199,7 @@ def test_one_epoch_on_images_that_went_well_has_no_diagnosis(tiny_mnist):
     assert run.diagnosis is None
 
 
+@pytest.mark.slow
 def test_an_image_run_that_learnt_nothing_is_told_its_learning_rate(tiny_mnist):
     run = _tiny_run(tiny_mnist, epochs=2, lr=1e-6)
     assert run.diagnosis.kind == "stuck" and "no lower than the class prior's" in run.diagnosis.seen

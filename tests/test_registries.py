@@ -56,6 +56,7 @@ def cube():
         LAYERS.unregister("Cube")
 
 
+@pytest.mark.slow
 def test_a_registered_activation_is_everywhere(cube, tmp_path, capsys, help_of):
     # the Python API
     assert isinstance(get_activation(THROWAWAY), cube)
@@ -197,6 +198,7 @@ def stripes():
         data.DATASETS.unregister("stripes")
 
 
+@pytest.mark.slow
 def test_a_registered_data_set_is_a_cli_choice_with_the_options_it_takes(stripes, tmp_path, capsys):
     out = tmp_path / "run"
     assert main(["train", "--dataset", "stripes", "--noise", "0.01", "--epochs", "3", "--print-every", "0",

@@ -27,6 +27,7 @@ def _comparable(folder):
     return {k: {f: v for f, v in r.items() if f not in TIMING} for k, r in sorted(read_results(folder).items())}
 
 
+@pytest.mark.slow
 def test_small_sweep_writes_results_summary_and_figures(tmp_path, capsys):
     out = tmp_path / "sweep"
     assert main(["sweep", "--dataset", "xor", "--vary", "lr=0.01,0.1", "--seeds", "2", "--epochs", "300",
@@ -45,6 +46,7 @@ def test_small_sweep_writes_results_summary_and_figures(tmp_path, capsys):
     assert rows[1]["reached"] == 2 and rows[1]["test_accuracy_mean"] == 1.0
 
 
+@pytest.mark.slow
 def test_parallel_and_serial_sweeps_agree(tmp_path):
     spec = SweepSpec(base={"dataset": "xor", "epochs": 100}, vary={"hidden": ["2", "4"]}, seeds=2)
     from backproplab.experiments import run_sweep
@@ -54,6 +56,7 @@ def test_parallel_and_serial_sweeps_agree(tmp_path):
     assert _comparable(tmp_path / "one") == _comparable(tmp_path / "two")
 
 
+@pytest.mark.slow
 def test_a_killed_sweep_resumes_to_the_same_results(tmp_path):
     argv = ["sweep", "--dataset", "chessboard", "--vary", "lr=0.01,0.03,0.1", "--seeds", "3", "--epochs", "300",
             "--workers", "1"]
@@ -175,6 +178,7 @@ def _drawn_figures(monkeypatch, spec, folder, results):
     return drawn, rows
 
 
+@pytest.mark.slow
 def test_a_two_option_sweep_draws_a_panel_per_value_of_the_second_option(tmp_path, monkeypatch):
     spec = SweepSpec(base={"dataset": "xor"}, vary={"lr": [0.001, 0.01, 0.1, 1.0], "hidden": [1, 2, 4, 8]}, seeds=2)
     drawn, _ = _drawn_figures(monkeypatch, spec, tmp_path, _fake_results(spec, lambda p, s: 0.5 + s / 10))
@@ -189,6 +193,7 @@ def test_a_two_option_sweep_draws_a_panel_per_value_of_the_second_option(tmp_pat
     assert [t.get_text() for t in drawn["sweep_curves"].legends[0].get_texts()] == ["0.001", "0.01", "0.1", "1"]
 
 
+@pytest.mark.slow
 def test_data_sets_and_a_second_option_make_rows_and_columns_of_panels(tmp_path, monkeypatch):
     spec = SweepSpec(vary={"dataset": ["linear", "xor"], "optimizer": ["sgd", "adam"], "lr": [0.1, 1.0]}, seeds=1)
     drawn, rows = _drawn_figures(monkeypatch, spec, tmp_path, _fake_results(spec, lambda p, s: 0.9))

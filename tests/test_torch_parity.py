@@ -207,6 +207,7 @@ def _floored(model, X):
     return int(np.count_nonzero((q > 0) & (q < 1e-12)))
 
 
+@pytest.mark.slow
 def test_fifty_sgd_steps_of_a_saturated_network_match():
     """Logits near -32, mostly labelled 1: p(1 - p) is below the floor for every sample, so the
     floor's value sets every gradient (a float64 1e-12 would be 4e-9 off, relative)."""
