@@ -193,7 +193,8 @@ def check_claims(claimed, output, where):
 
 
 def _environment():
-    env = dict(os.environ, MPLBACKEND="Agg", PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
+    # COLUMNS: the trace wraps its notes to the terminal's width, and the pages show 100 columns
+    env = dict(os.environ, MPLBACKEND="Agg", COLUMNS="100", PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
     env.pop("PYTHONWARNINGS", None)
     return env
 
