@@ -13,7 +13,8 @@ from backproplab.nn import Conv2d, MaxPool2d, ReLU, summary
 from backproplab.errors import ConfigError
 from backproplab.run import RunConfig, build_model, train
 from backproplab.run import datasets
-from backproplab.run.config import FIELDS, _shown  # the help's own value format
+from backproplab.run.config import FIELDS
+from backproplab.run.help import _shown  # the help's own value format
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 

@@ -51,7 +51,7 @@ BIN = Path(sys.executable).parent
 DATA = os.environ.get("BACKPROPLAB_DATA")
 
 # Examples the pages mark as not run, each with its reason beside it in the page.
-NOT_RUN = 21
+NOT_RUN = 22
 
 NOT_RUN_MARK = re.compile(r"<!--\s*not run in the tests:\s*(.+?)\s*-->")
 WRITES_MARK = re.compile(r"<!--\s*writes:\s*(.+?)\s*-->")

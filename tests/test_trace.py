@@ -12,7 +12,7 @@ import json
 import numpy as np
 import pytest
 from printed_text import find_lines, same_line, same_lines
-from test_gradcheck import CASES
+from test_gradcheck import example
 
 import backproplab as bl
 from backproplab.cli import main
@@ -51,11 +51,7 @@ def _assert_trace_is_the_engine(model, x, y, loss_name):
 
 @pytest.mark.parametrize("name", sorted(LAYERS))
 def test_every_layer_is_traced_with_the_engines_gradients(name, rng):
-    if name == "Sequential":
-        layer, shape = Sequential(Linear(3, 4, rng=rng), Sigmoid()), (5, 3)
-    else:
-        factory, shape = CASES.get(name, (lambda rng: LAYERS[name](), (5, 3)))
-        layer = factory(rng)
+    layer, shape = example(name, rng)
     for p in layer.parameters():  # non-trivial values (batch norm's scale and shift too)
         p.data[...] = rng.uniform(0.5, 1.5, p.shape) * rng.choice([-1, 1], p.shape)
     x = rng.uniform(0.2, 1.5, shape[1:]) * rng.choice([-1, 1], shape[1:])  # away from ReLU's kink

@@ -7,8 +7,7 @@ import numpy as np
 
 from .. import plots
 from ..model_file import save_model
-from ..nn import get_loss
-from ..run import choose_head, make_data, train
+from ..run import build_loss, choose_head, make_data, train
 from ..training import Callback, DivergenceWarning, GradientNorms, evaluate
 from .metrics import how_training_measured, run_metrics, write_ending, write_metrics
 from .network_figures import write_network_figures
@@ -37,7 +36,7 @@ def epoch_test_scores(config):
     data = make_data(config)
     if data.X_test is data.X_train:
         return None
-    loss_fn = get_loss(choose_head(config, data.n_classes).loss, config.loss_reduction)
+    loss_fn = build_loss(config, choose_head(config, data.n_classes).loss)
     return EpochTestScores(loss_fn, data.X_test.astype(config.dtype), data.y_test)
 
 
