@@ -21,6 +21,9 @@ from backproplab.cli import main
 from backproplab.experiments import SweepSpec, read_results, run_sweep
 from backproplab.model_file import load_model
 
+# The file's module-scoped set-up is built once: its tests run in one process.
+pytestmark = pytest.mark.xdist_group("test_dask_sweep")
+
 HAS_DISTRIBUTED = importlib.util.find_spec("distributed") is not None
 needs_dask = pytest.mark.skipif(not HAS_DISTRIBUTED,
                                 reason="Dask distributed is not installed (pip install 'backproplab[dask]')")

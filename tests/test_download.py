@@ -102,7 +102,8 @@ def test_no_download_names_the_folder_and_the_source(tmp_path, monkeypatch):
     _fake_set(monkeypatch)
     monkeypatch.setenv(images.ENV_VAR, str(tmp_path))
     with pytest.raises(ConfigError, match=r"f.gz is not in .*fake and downloading is off; put the four files "
-                                          r"from http://unused/ there \(or pass --data-dir FOLDER\)"):
+                                          r"from http://unused/ there \(or name their folder: --data-dir FOLDER on the command line, "
+                                          r"data_dir=FOLDER in Python\)"):
         images.locate("fake", download_missing=False)
 
 

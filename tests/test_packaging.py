@@ -16,6 +16,9 @@ import backproplab
 from backproplab.errors import ConfigError
 from backproplab.experiments.shipped import find_sweep_file, shipped_sweeps
 
+# The file's module-scoped set-up is built once: its tests run in one process.
+pytestmark = pytest.mark.xdist_group("test_packaging")
+
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SOURCES = ("pyproject.toml", "setup.py", "README.md", "LICENSE", "src", "experiments")
 

@@ -18,7 +18,7 @@ from backproplab.tracing import trace
 from test_playground import serving
 
 # Every test here drives a real browser against a real server.
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_playground_browser")]  # one process builds the file's shared set-up
 
 
 @pytest.fixture(scope="module")

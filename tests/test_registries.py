@@ -4,7 +4,7 @@ The first test registers a throwaway activation inside the test and follows it
 into every place a user meets activations: the Python API, the CLI and its help,
 the sweep options, model files, the gradient check and the PyTorch parity tests.
 The others check that every list still kept by hand (``__all__`` of a package,
-the README's option table) covers its registry.
+the option table of the ``train`` page, docs/train.md) covers its registry.
 """
 
 import importlib.util
@@ -27,7 +27,7 @@ from backproplab.run import RunConfig, build_optimizer, build_schedule, datasets
 from backproplab.run.config import FIELDS, hidden_activation_names
 from backproplab.run.help import help_text
 
-README = pathlib.Path(__file__).resolve().parents[1] / "README.md"
+TRAIN_PAGE = pathlib.Path(__file__).resolve().parents[1] / "docs" / "train.md"
 THROWAWAY = "cube"
 
 
@@ -134,10 +134,10 @@ def test_cli_choices_and_help_cover_the_registries(help_of):
     assert set(hidden_activation_names()) | {"softmax"} >= set(ACTIVATIONS)
 
 
-def _readme_row(option):
-    """The README option table's row for ``option``, e.g. '--loss'."""
-    rows = [line for line in README.read_text(encoding="utf-8").splitlines() if line.startswith(f"| `{option}`")]
-    assert rows, f"README.md has no row for {option} in its option table"
+def _option_table_row(option):
+    """The row for ``option``, e.g. '--loss', of the option table on the ``train`` page."""
+    rows = [line for line in TRAIN_PAGE.read_text(encoding="utf-8").splitlines() if line.startswith(f"| `{option}`")]
+    assert rows, f"docs/train.md has no row for {option} in its option table"
     return rows[0]
 
 
@@ -150,10 +150,10 @@ def _readme_row(option):
     ("--schedule", SCHEDULES.names),
     ("--init", INITIALIZERS.names),
 ])
-def test_readme_option_table_names_every_registered_choice(option, names):
-    listed = set(re.findall(r"`([^`]+)`", _readme_row(option)))
+def test_the_option_table_names_every_registered_choice(option, names):
+    listed = set(re.findall(r"`([^`]+)`", _option_table_row(option)))
     missing = [name for name in names() if name not in listed]
-    assert not missing, f"README.md's row for {option} misses {missing}"
+    assert not missing, f"docs/train.md's row for {option} misses {missing}"
 
 
 def test_every_config_option_is_a_cli_option(help_of):

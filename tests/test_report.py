@@ -26,6 +26,9 @@ from backproplab.report import write_report
 from backproplab.report.setup import setup_rows
 from backproplab.run import RunConfig
 
+# The file's module-scoped set-up is built once: its tests run in one process.
+pytestmark = pytest.mark.xdist_group("test_report")
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LAB_ORDER = ["set-up", "data-sets", "data-linear", "data-xor", "questions"] + \
     [f"q-{q.name}" for q in LAB_QUESTIONS] + ["going-further"]

@@ -220,7 +220,7 @@ def test_a_layer_is_named_without_its_python_repr(layer, title):
 
 
 # The page that shows `backproplab trace --x 0.3 0.7 --y 1`, and the heading of its section.
-TRACE_PAGE, TRACE_SECTION = Path(__file__).resolve().parents[1] / "README.md", "## Backpropagation by hand"
+TRACE_PAGE, TRACE_SECTION = Path(__file__).resolve().parents[1] / "docs" / "trace.md", "# Backpropagation by hand"
 
 
 def test_the_documented_trace_is_what_the_command_prints(capsys, monkeypatch):

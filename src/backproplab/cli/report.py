@@ -1,5 +1,7 @@
 """``backproplab report``: report.html and report.md for a run, a sweep or a lab folder."""
 
+import os
+
 from ..report import write_report
 
 
@@ -16,5 +18,5 @@ def add_parser(sub):
 
 
 def run(args, write):
-    write(f"wrote {write_report(args.folder)} and report.md")
+    write(f"wrote {write_report(args.folder)} and {os.path.join(args.folder, 'report.md')}")
     return 0

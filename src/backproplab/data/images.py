@@ -59,6 +59,10 @@ IMAGE_SETS = {
 }
 
 
+# The same functions serve the command line and Python callers: the hint names the option of each.
+DATA_DIR_HINT = "--data-dir FOLDER on the command line, data_dir=FOLDER in Python"
+
+
 def cache_dir():
     """The folder holding one sub-folder per data set."""
     if os.environ.get(ENV_VAR):
@@ -105,7 +109,7 @@ def locate(name, data_dir=None, download_missing=True, mirrors=None, stream=None
             if not download_missing:
                 raise ConfigError(
                     f"{name}: {filename} is not in {target} and downloading is off; put the four files "
-                    f"from {mirrors[0]} there (or pass --data-dir FOLDER)"
+                    f"from {mirrors[0]} there (or name their folder: {DATA_DIR_HINT})"
                 )
             path = _download(filename, sha256, target, mirrors, stream)
         paths[role] = path
@@ -121,7 +125,7 @@ def _download(filename, sha256, folder, mirrors, stream):
             reasons.append(str(e))
     raise DownloadError(
         f"could not download {filename} ({'; '.join(reasons)}); if this machine is offline, put the "
-        f"file there by hand: {folder} (or pass --data-dir FOLDER)"
+        f"file there by hand: {folder} (or name its folder: {DATA_DIR_HINT})"
     )
 
 
