@@ -96,8 +96,8 @@ def trace_blocks(r, limit, digits=DIGITS):
         out.append(("f", f"{labels[i]}   {layer['backward_formula']}"))
         arrays = {k: v for k, v in layer["backward"].items() if k != "check"}
         out += _tables(arrays, layer["backward"]["check"], limit, digits, apart=_input_side(layer))
-    out.append(("p", "largest relative error of a whole array against central differences, "
-                     f"norm(g - numeric) / (norm(g) + norm(numeric)): {r['gradcheck_max_rel_error']:.2e}"))
+    out.append(("p", "largest relative error of an array, norm(g - numeric) / (norm(g) + norm(numeric)): "
+                     f"{r['gradcheck_max_rel_error']:.2e}"))
     if "optimizer" in r:
         out += _update_blocks(r, labels, limit, digits)
     return out
