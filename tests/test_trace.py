@@ -121,7 +121,7 @@ def test_the_worked_one_one_example_prints_the_hand_computed_numbers():
     assert linear["backward"]["dL/db1"][0] == pytest.approx(dz, abs=1e-12)
     assert linear["update"]["W1"]["after"][0, 0] == pytest.approx(0.5 - 0.1 * dz * 2, abs=1e-12)
     assert linear["update"]["b1"]["after"][0] == pytest.approx(-0.1 * dz, abs=1e-12)
-    text = result.text()
+    text = " ".join(result.text().split())  # as read, whatever the terminal's width
     for value in (p, (p - 1) ** 2, dL_dp, dp_dz, dz, 2 * dz, 0.5 - 0.2 * dz, -0.1 * dz):
         assert f"{value:.6g}" in text, value
     assert "z1 = W1 a0 + b1" in text and "f'(z1) = a1 (1 - a1)" in text and "w <- w - lr g" in text
@@ -195,7 +195,8 @@ def test_the_losss_reduction_is_kept(rng):
     np.testing.assert_array_equal(record["layers"][0]["backward"]["dL/dW1"], net[0].weight.grad)
 
 
-def test_layers_shapes_and_settings_read_as_a_student_writes_them(capsys):
+def test_layers_shapes_and_settings_read_as_a_student_writes_them(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")  # the formula lines wrap to the terminal
     assert main(["trace", "--optimizer", "sgd", "--momentum", "0.9"]) == 0
     out = capsys.readouterr().out
     assert "network, from input to output: Linear 2 -> 8, Sigmoid, Linear 8 -> 8, Sigmoid, Linear 8 -> 1, " \
@@ -286,7 +287,7 @@ def test_every_loss_prints_its_formula_and_its_gradients(loss_name, rng):
     loss = result.record["loss"]
     assert loss["formula"] == notation.loss_formulas(get_loss(loss_name), "a2")[0]
     assert loss["gradient_formula"].startswith("dL/da2 = ") and ".backward()" not in loss["gradient_formula"]
-    text = result.text()
+    text = " ".join(result.text().split())  # as read, whatever the terminal's width
     assert f"{loss['formula']} = " in text and f"{loss['gradient_formula']} = " in text
     assert f"({notation.loss_words(loss_name)})" in text and "docstring" not in text
 
@@ -295,11 +296,12 @@ def test_a_means_n_is_said():
     """half_sse's mean is over samples (one here), MSE's over every output: n is measured, not assumed."""
     model = Sequential(Linear(2, 2), Sigmoid())
     for name, n in (("half_sse", 1), ("mse", 2)):
-        text = bl.trace(model, [0.05, 0.1], [0.01, 0.99], name).text()
+        text = " ".join(bl.trace(model, [0.05, 0.1], [0.01, 0.99], name).text().split())
         assert f"(n = {n}, the number of terms the mean is over)" in text, name
 
 
-def test_layers_are_numbered_as_their_symbols(capsys):
+def test_layers_are_numbered_as_their_symbols(capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")  # the formula lines wrap to the terminal
     assert main(["trace", "--x", "0.3", "0.7", "--y", "1"]) == 0
     out = capsys.readouterr().out
     labels = re.findall(r"^(Layer \d[^:]*):", out, re.M)

@@ -76,8 +76,9 @@ def test_the_trace_reproduces_every_published_number(model_file, capsys):
     assert record["optimizer"]["name"] == "SGD" and record["optimizer"]["hyperparameters"]["lr"] == 0.5
 
 
-def test_the_printed_trace_shows_the_published_digits(model_file, capsys):
+def test_the_printed_trace_shows_the_published_digits(model_file, capsys, monkeypatch):
     """With --digits 9 the text a reader sees holds each published number, rounded as published."""
+    monkeypatch.setenv("COLUMNS", "100")  # the loss lines wrap to the terminal
     assert main(["trace", "--model-file", model_file, *COMMAND, "--digits", "9"]) == 0
     printed = capsys.readouterr().out
     numbers = [n for line in printed.split("\n") for n in split_numbers(line)[1]]
