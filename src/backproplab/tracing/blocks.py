@@ -55,8 +55,8 @@ def _how_to_read(r):
     return ("How to read this. The sample x goes forward through the network, layer by layer (Forward pass); "
             "the loss L measures how far the output is from the target y (Loss); then the gradient of L flows back "
             "from the output to the input (Backward pass), each step made from the one above it by the chain rule "
-            f"its formula states{update}. {_numbered(count)}: layer l takes a(l-1), the output of the layer before it (a0 = x), multiplies it by its "
-            "weights Wl and adds its biases bl to give zl, and its activation gives al from zl. dL/dv, the "
+            f"its formula states{update}. {_numbered(count)}: layer l takes a(l-1), the output of the layer "
+            "before it (a0 = x), multiplies it by its weights Wl and adds its biases bl to give zl, and its activation gives al from zl. dL/dv, the "
             "gradient of L with respect to v, is how much L changes per unit change of v. Every gradient is shown "
             "beside a numeric estimate of it (numeric) and their relative error (rel. error), which is tiny, "
             "about 1e-6 or less, when the backward pass is right.")
@@ -69,8 +69,8 @@ def _numbered(count):
 
 
 def trace_blocks(r, limit, digits=DIGITS):
-    """The trace as ("h", text), ("r", prose), ("p", text), ("f", text: a layer's formula), ("table", header, rows)
-    and ("matrices", [(header, rows), ...]: matrices laid out side by side where they fit) blocks."""
+    """The trace as ("h", text), ("r", prose), ("p", text), ("f", text: a layer's formula), ("table",
+    header, rows) and ("matrices", [(header, rows), ...]: laid out side by side where they fit) blocks."""
     num = lambda v: _num(v, digits)  # noqa: E731 - every number of the trace, at its digits
     network = ", ".join(layer_title(layer) for layer in r["layers"])
     labels = _layer_labels(r["layers"])

@@ -37,12 +37,14 @@ class Trace:
     """What ``trace`` recorded: ``record`` (arrays), and ``text()``, ``markdown()``, ``html()``, ``as_json()``.
 
     The JSON form is ``{"sample": {"x", "y"}, "model": str, "loss": {"name", "value", "formula",
-    "gradient_formula", "output", "target", "gradient"}, "layers": [{"name", "type", "formula",
-    "backward_formula", "symbols", "forward": {symbol: array}, "backward": {"dL/d<symbol>": array,
-    "check": {"dL/d<symbol>": {"entries", "numeric", "checked", "of", "rel_error"}}}, "update":
-    {symbol: {"before", "gradient", <optimizer state>, "change", "after"}}}], "optimizer": {"name",
-    "hyperparameters", "step", "formula"}, "loss_after_update": float, "gradcheck_max_rel_error":
-    float, "notes": [str]}``, arrays as nested lists.
+    "gradient_formula", "output", "target", "gradient", "reduction", "mean_over"}, "layers": [{"name",
+    "type", "formula", "backward_formula", "symbols", "forward": {symbol: array}, "backward":
+    {"dL/d<symbol>": array, "check": {"dL/d<symbol>": {"entries", "numeric", "checked", "of",
+    "rel_error"}}}, "update": {symbol: {"before", "gradient", <optimizer state>, "change", "after"}}}],
+    "optimizer": {"name", "hyperparameters", "step", "fresh", "formula", "notes"}, "loss_after_update":
+    float, "gradcheck_max_rel_error": float, "notes": [str]}``, arrays as nested lists. A layer's
+    ``symbols["layer"]`` is the number its symbols carry (W1, z1: 1); ``rel_error`` is the array's,
+    norm(g - numeric) / (norm(g) + norm(numeric)); ``mean_over`` is the n a 'mean' loss divides by.
     """
 
     def __init__(self, record):
