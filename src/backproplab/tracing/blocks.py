@@ -56,8 +56,9 @@ def _how_to_read(r):
             "the loss L measures how far the output is from the target y (Loss); then the gradient of L flows back "
             "from the output to the input (Backward pass), each step made from the one above it by the chain rule "
             f"its formula states{update}. {_numbered(count)}: layer l takes a(l-1), the output of the layer "
-            "before it (a0 = x), multiplies it by its weights Wl and adds its biases bl to give zl, and its activation gives al from zl. dL/dv, the "
-            "gradient of L with respect to v, is how much L changes per unit change of v. Every gradient is shown "
+            "before it (a0 = x), multiplies it by its weights Wl and adds its biases bl to give zl, and its "
+            "activation gives al from zl. dL/dv, the gradient of L with respect to v, is how much L changes "
+            "per unit change of v. Every gradient is shown "
             "beside a numeric estimate of it (numeric) and their relative error (rel. error), which is tiny, "
             "about 1e-6 or less, when the backward pass is right.")
 
