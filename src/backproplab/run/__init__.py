@@ -4,7 +4,8 @@ It sits between the engine (``nn``, ``optim``, ``data``, ``training``, model fil
 and what uses runs (``experiments``, ``lab``, the CLI): it imports the engine, never them.
 
 - ``config``: RunConfig, its grouped, self-describing fields and their validation;
-- ``datasets``: each data set's kind, options, defaults and split;
+- ``datasets``: each data set's kind, options and split;
+- ``recipes``: how image and CSV runs train by default;
 - ``build``: the head and loss, the network, the optimizer and schedule from the registries;
 - ``train``: a config prepared (data and network, every size checked) and trained end to end;
 - ``predict``: raw features prepared for a saved model.
