@@ -24,12 +24,12 @@ from .model_file import load_model
 from .nn import get_loss
 from .outputs import (
     CHECKPOINT, check_run_folder, lock_folder, new_run_folder, positive_class_scores, release_folders, remove_if_empty,
-    run_images_to_folder, run_to_folder,
+    write_image_run, write_points_run,
 )
 from .playground import serve as serve_playground
 from .progress import set_bar_factory
 from .report import write_report
-from .run import RunConfig, describe, option, prepare, prepare_inputs
+from .run import RunConfig, describe, option, prepare, prepare_inputs, train_recorded
 from .run.bars import terminal_bar
 from .run.predict import write_predictions
 from .run.config import GROUPS, help_text
@@ -213,7 +213,7 @@ def _run_lab(args, write):
         write(f"\n== {config.dataset}: {describe(config)} ==")
         folder = os.path.join(root, config.dataset)
         os.makedirs(folder, exist_ok=True)
-        results[config.dataset] = run_to_folder(config, folder, write)
+        results[config.dataset] = write_points_run(train_recorded(config, write), folder, write)
     write("\nsummary")
     for name, m in results.items():
         write(f"  {name:7s} final loss {m['final_loss']:.5f}  test accuracy {100 * m['test_accuracy']:.2f}%  "
@@ -249,7 +249,7 @@ def _run_train(args, write):
                   f"(continue an interrupted run with: backproplab train --resume {folder})")
             metrics = _run_images(config, folder, write, prepared=prepared)
         else:
-            metrics = run_to_folder(config, folder, write, prepared=prepared)
+            metrics = write_points_run(train_recorded(config, write, prepared=prepared), folder, write)
     except BackproplabError:
         remove_if_empty(folder)  # an error before anything was written leaves no empty run folder behind
         raise
@@ -282,7 +282,7 @@ def _resume(args, write):
 def _run_images(config, folder, write, resume=False, prepared=None):
     """An image or CSV run into ``folder``; a refused write names the command that continues from the checkpoint."""
     try:
-        return run_images_to_folder(config, folder, write, resume=resume, prepared=prepared)
+        return write_image_run(train_recorded(config, write, prepared, os.path.join(folder, CHECKPOINT), resume), folder, write)
     except WriteError as e:
         raise _with_resume_command(e, folder, CHECKPOINT, "train") from None
 

@@ -9,7 +9,9 @@ from .fit import DivergenceWarning, fit
 from .gradient_norms import GradientNorms
 from .history import History
 from .step import WeightPenalty, train_step
+from .test_scores import EpochTestScores
 
-__all__ = ["BatchProgress", "Callback", "Checkpoint", "Diagnosis", "DivergenceWarning", "EarlyStopping", "GradientNorms", "History",
-           "KerasProgress", "PrintProgress", "TargetAccuracy", "diagnose", "evaluate", "fit", "format_epoch", "predict_output",
-           "read_checkpoint", "restore", "train_step", "WeightPenalty"]
+__all__ = ["BatchProgress", "Callback", "Checkpoint", "Diagnosis", "DivergenceWarning", "EarlyStopping",
+           "EpochTestScores", "GradientNorms", "History", "KerasProgress", "PrintProgress", "TargetAccuracy",
+           "WeightPenalty", "diagnose", "evaluate", "fit", "format_epoch", "predict_output", "read_checkpoint",
+           "restore", "train_step"]
