@@ -16,7 +16,7 @@ Differences from ``MLPClassifier``, by design:
   ``'lbfgs'`` does not exist here.
 - ``activation`` is any name of ``backproplab.nn.ACTIVATIONS``; ``'logistic'`` is read as ``'sigmoid'``.
 - The learning rate follows ``schedule`` (a name of ``backproplab.optim.SCHEDULES``,
-  stepped once per epoch), not ``learning_rate``.
+  over ``max_iter`` epochs: stepped once per epoch, one-cycle after every batch), not ``learning_rate``.
 - ``MSELoss`` is mean((y_hat - y)^2), without scikit-learn's factor 1/2.
 
 scikit-learn is an optional dependency (``pip install "backproplab[sklearn]"``); nothing
