@@ -9,6 +9,8 @@ import importlib.util
 import json
 import os
 
+import pytest
+
 from backproplab import bench as bench_command
 from backproplab.cli import main as cli_main
 
@@ -18,6 +20,7 @@ bench = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(bench)
 
 
+@pytest.mark.slow
 def test_quick_bench_of_the_small_cases_reports_every_peer(tmp_path):
     report = bench.run_bench(quick=True, threads=1, names=("xor-step", "predict"), write=lambda s: None)
     assert set(report) >= {"machine", "versions", "cases"}
@@ -34,6 +37,7 @@ def test_quick_bench_of_the_small_cases_reports_every_peer(tmp_path):
     assert "xor-step" in text and "faster" in text and "samples/s" in text
 
 
+@pytest.mark.slow
 def test_bench_script_writes_json_in_a_fresh_process(tmp_path, capsys):
     path = tmp_path / "bench.json"
     assert bench.main(["--quick", "--threads", "1", "--cases", "xor-step", "--json", str(path)]) == 0
@@ -61,6 +65,7 @@ def test_bench_command_outside_a_checkout_says_where_the_benchmark_is(monkeypatc
     assert err.count("\n") == 1 and "ships with the source repository" in err and "benchmarks/bench.py" in err
 
 
+@pytest.mark.slow
 def test_the_report_names_every_blas_library_and_its_kernel(tmp_path):
     report = bench.run_bench(quick=True, threads=1, names=("xor-step",), write=lambda s: None)
     owners = {lib["owner"] for lib in report["blas"]}

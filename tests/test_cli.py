@@ -13,7 +13,8 @@ from backproplab.nn import Conv2d, MaxPool2d, ReLU, summary
 from backproplab.errors import ConfigError
 from backproplab.run import RunConfig, build_model, train
 from backproplab.run import datasets, recipes
-from backproplab.run.config import FIELDS, _shown  # the help's own value format
+from backproplab.run.config import FIELDS
+from backproplab.run.help import _shown  # the help's own value format
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -25,6 +26,7 @@ def _png_size(path):
     return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
 
 
+@pytest.mark.slow
 def test_lab_trains_both_sets_and_writes_every_file(tmp_path, capsys):
     out = tmp_path / "lab"
     assert main(["lab", "--out", str(out)]) == 0
@@ -46,6 +48,7 @@ def test_lab_trains_both_sets_and_writes_every_file(tmp_path, capsys):
     assert "fresh" in json.loads((out / "linear" / "metrics.json").read_text())["test_set"]
 
 
+@pytest.mark.slow
 def test_default_folder_is_new_each_time(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     args = ["train", "--epochs", "5", "--print-every", "0"]
@@ -54,6 +57,7 @@ def test_default_folder_is_new_each_time(tmp_path, monkeypatch, capsys):
     assert len(folders) == 2 and all(f.endswith("xor") or "-xor-" in f for f in folders)
 
 
+@pytest.mark.slow
 def test_train_exposes_the_choices(tmp_path, capsys):
     out = tmp_path / "run"
     code = main(["train", "--dataset", "spiral", "--classes", "3", "--n", "150", "--noise", "0.02",
@@ -68,6 +72,7 @@ def test_train_exposes_the_choices(tmp_path, capsys):
     assert "class" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_predict_reads_a_model_and_a_csv(tmp_path, capsys):
     out = tmp_path / "run"
     assert main(["train", "--out", str(out), "--print-every", "0"]) == 0
@@ -79,6 +84,7 @@ def test_predict_reads_a_model_and_a_csv(tmp_path, capsys):
     assert "class 0" in lines[0] and "class 1" in lines[1]
 
 
+@pytest.mark.slow
 def test_diverging_run_writes_what_it_has_and_fails(tmp_path, capsys):
     out = tmp_path / "run"
     code = main(["train", "--dataset", "linear", "--activation", "identity", "--loss", "mse",
@@ -89,6 +95,7 @@ def test_diverging_run_writes_what_it_has_and_fails(tmp_path, capsys):
     assert "diverged at epoch" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_existing_output_folder_is_never_overwritten(tmp_path, capsys):
     out = tmp_path / "run"
     out.mkdir()
@@ -108,6 +115,7 @@ def test_help_reads_well(capsys, help_of):
     assert "lab" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_python_m_entry_point():
     import subprocess
     import sys
@@ -126,6 +134,7 @@ def test_the_cnn_block_runs_in_the_order_it_lists():
     assert text.index("MaxPool2d") < text.index("ReLU")
 
 
+@pytest.mark.slow
 def test_bce_on_logits_is_said_in_the_run_description(tmp_path, capsys):
     assert main(["train", "--output-activation", "identity", "--epochs", "2", "--print-every", "0",
                  "--out", str(tmp_path / "run")]) == 0
@@ -214,6 +223,7 @@ def test_help_states_the_default_of_every_data_set_kind():
                                       f"the run uses {actual} ({helps[name]!r})")
 
 
+@pytest.mark.slow
 def test_a_run_that_stops_early_says_when_and_why(tmp_path, capsys):
     out = tmp_path / "run"
     assert main(["train", "--dataset", "xor", "--target-accuracy", "1.0", "--out", str(out)]) == 0
@@ -231,6 +241,7 @@ def test_a_run_that_stops_early_says_when_and_why(tmp_path, capsys):
     assert "test loss" not in text
 
 
+@pytest.mark.slow
 def test_a_run_that_completes_logs_its_last_epoch_and_no_stop(tmp_path, capsys):
     assert main(["train", "--dataset", "linear", "--epochs", "150", "--print-every", "100",
                  "--out", str(tmp_path / "run")]) == 0
@@ -240,6 +251,7 @@ def test_a_run_that_completes_logs_its_last_epoch_and_no_stop(tmp_path, capsys):
     assert "final training loss" in text and "test loss" in text  # fresh test points: two sets
 
 
+@pytest.mark.slow
 def test_a_run_stopped_at_its_target_is_not_diagnosed(tmp_path, capsys):
     # 97% training accuracy is what was asked for, not "too few epochs"
     out = tmp_path / "run"
@@ -274,6 +286,7 @@ def test_a_table_smaller_than_the_default_batch_trains_full_batch_and_says_so(tm
         train(RunConfig.for_dataset(dataset="csv", data=str(tmp_path / "table.csv"), epochs=1))
 
 
+@pytest.mark.slow
 def test_resuming_a_run_that_stopped_early_trains_it_no_further(tmp_path, capsys):
     out = tmp_path / "run"
     assert _train_on_table(tmp_path, [(i % 7, i % 5, i % 2) for i in range(60)], "--target-accuracy", "0.01",

@@ -122,6 +122,7 @@ def _same_models(a, b):
             assert np.array_equal(p.data, q.data), (name, n)
 
 
+@pytest.mark.slow
 @needs_dask
 def test_a_cluster_sweep_equals_a_local_one_models_included(cluster, local_results, tmp_path):
     folder = tmp_path / "dask"
@@ -130,6 +131,7 @@ def test_a_cluster_sweep_equals_a_local_one_models_included(cluster, local_resul
     _same_models(folder, local_results)  # sent back by the workers and written here
 
 
+@pytest.mark.slow
 @needs_dask
 def test_resume_on_a_cluster_finishes_a_sweep(cluster, local_results, tmp_path, capsys):
     folder = tmp_path / "dask"
@@ -141,6 +143,7 @@ def test_resume_on_a_cluster_finishes_a_sweep(cluster, local_results, tmp_path, 
     assert _comparable(folder) == _comparable(local_results)
 
 
+@pytest.mark.slow
 @needs_dask
 def test_a_worker_killed_mid_sweep_loses_nothing(cluster, tmp_path):
     folder = tmp_path / "dask"
@@ -176,6 +179,7 @@ def test_a_worker_killed_mid_sweep_loses_nothing(cluster, tmp_path):
     assert _comparable(folder) == _comparable(reference)
 
 
+@pytest.mark.slow
 @needs_dask
 def test_a_local_cluster_sweep_equals_a_local_one(local_results, tmp_path):
     folder = tmp_path / "local-cluster"
@@ -212,6 +216,7 @@ def test_without_dask_a_scheduler_says_what_to_install(monkeypatch, tmp_path, ca
     assert not (tmp_path / "s").exists()
 
 
+@pytest.mark.slow
 @needs_dask
 def test_workers_are_the_clusters_own(tmp_path, capsys):
     argv = ["sweep", "--vary", "lr=0.1,0.5", "--workers", "2", "--scheduler", "tcp://127.0.0.1:8786"]

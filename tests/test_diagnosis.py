@@ -4,12 +4,14 @@ import json
 import warnings
 
 import numpy as np
+import pytest
 
 from backproplab.cli import main
-from backproplab.nn import Sequential, get_loss
+from backproplab.nn import ACTIVATIONS, Sequential, get_loss
 from backproplab.nn.linear import Linear
 from backproplab.run import RunConfig, train
 from backproplab.training import DivergenceWarning, History, diagnose
+from backproplab.training.optimum import at_linear_optimum, linear_optimum_loss
 
 
 def _run(**options):
@@ -73,6 +75,7 @@ def test_history_alone_is_enough_for_a_diagnosis():
     assert diagnose(History(epoch=[1], loss=[0.1], accuracy=[1.0])) is None
 
 
+@pytest.mark.slow
 def test_train_at_lr_100_says_what_happened(tmp_path, capsys):
     assert main(["train", "--lr", "100", "--print-every", "0", "--out", str(tmp_path / "run")]) == 0
     out = capsys.readouterr().out
@@ -84,6 +87,7 @@ def test_train_at_lr_100_says_what_happened(tmp_path, capsys):
     assert json.loads((tmp_path / "good" / "metrics.json").read_text())["diagnosis"] is None
 
 
+@pytest.mark.slow
 def test_sweep_results_name_the_diagnosis(tmp_path):
     assert main(["sweep", "--dataset", "xor", "--vary", "activation=identity", "--seeds", "1", "--workers", "1",
                  "--out", str(tmp_path / "sweep")]) == 0
@@ -196,8 +200,45 @@ def test_one_epoch_on_images_that_went_well_has_no_diagnosis(tiny_mnist):
     assert run.diagnosis is None
 
 
+@pytest.mark.slow
 def test_an_image_run_that_learnt_nothing_is_told_its_learning_rate(tiny_mnist):
     run = _tiny_run(tiny_mnist, epochs=2, lr=1e-6)
     assert run.diagnosis.kind == "stuck" and "no lower than the class prior's" in run.diagnosis.seen
     assert "too small a learning rate" in run.diagnosis.cause and "learning rate 10-100x larger" in run.diagnosis.fix
     assert _tiny_run(tiny_mnist, epochs=1, lr=10.0).diagnosis.kind == "dead_relu"
+
+
+def _no_activation_run(dataset, epochs=2000, lr=0.001):
+    """The shipped no-activation sweep's set-up: identity everywhere, MSE, gradient descent from normal weights."""
+    config = RunConfig(dataset=dataset, hidden=(8, 8), activation=("identity",), output_activation="identity",
+                       loss="mse", init="normal", optimizer="sgd", lr=lr, epochs=epochs, print_every=0)
+    return train(config)
+
+
+def _ordinary_least_squares_loss(X, y):
+    design = np.hstack([X, np.ones((len(X), 1))])
+    beta = np.linalg.lstsq(design, y.astype(np.float64), rcond=None)[0]
+    return float(np.mean((design @ beta - y) ** 2))
+
+
+def test_a_linear_network_at_the_least_squares_optimum_is_not_asked_for_more_epochs():
+    run = _no_activation_run("linear")
+    X, y = run.data.X_train, run.data.y_train
+    assert run.history.loss[-1] == pytest.approx(_ordinary_least_squares_loss(X, y), rel=1e-8)
+    assert run.diagnosis.kind == "linear_optimum"
+    assert "least-squares optimum of a linear model" in run.diagnosis.seen
+    assert "epochs" not in run.diagnosis.fix and "learning rate" not in run.diagnosis.fix
+    assert linear_optimum_loss(run.model, run.loss_fn, X, y) == pytest.approx(_ordinary_least_squares_loss(X, y),
+                                                                              rel=1e-12)
+
+
+def test_only_a_linear_model_on_squared_error_at_its_optimum_is_called_so():
+    early = _no_activation_run("linear", epochs=5)  # linear and least squares, but far from the optimum yet
+    assert early.diagnosis is None or early.diagnosis.kind != "linear_optimum"
+    X, y = early.data.X_train, early.data.y_train
+    assert at_linear_optimum(early.model, early.loss_fn, X, y) is None
+    sigmoid = Sequential(Linear(2, 8), ACTIVATIONS["sigmoid"](), Linear(8, 1))
+    assert linear_optimum_loss(sigmoid, early.loss_fn, X, y) is None  # not a linear model
+    assert linear_optimum_loss(early.model, get_loss("bce_logits"), X, y) is None  # not least squares
+    bottleneck = Sequential(Linear(2, 1), Linear(1, 2))
+    assert linear_optimum_loss(bottleneck, early.loss_fn, X, np.eye(2)[y]) is None  # rank capped at 1

@@ -78,6 +78,7 @@ def assert_every_file_whole(folder):
             read_npz(str(path))  # every member, checked against its header
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size, refused", [
     ("8k", "metrics.json"),  # room for the model only
     ("64k", ".png"),  # the model and metrics, no figure
@@ -100,6 +101,7 @@ def test_a_run_that_fills_the_disk_keeps_its_model_and_says_one_line(tmp_path, s
         assert json.loads((run / "metrics.json").read_text())["epochs"] == 20
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("size", ["8k", "12k"])  # the disk refuses a line of results.jsonl, or a model
 def test_a_sweep_that_fills_the_disk_resumes_elsewhere_to_the_same_results(tmp_path, size, capsys):
     sweep = ["sweep", "--vary", "lr=0.1,0.5", "--seeds", "2", "--epochs", "5", "--workers", "1"]
@@ -118,6 +120,7 @@ def test_a_sweep_that_fills_the_disk_resumes_elsewhere_to_the_same_results(tmp_p
     assert len(resumed) == 4 and resumed == straight  # the runs before the full disk and after it, bit for bit
 
 
+@pytest.mark.slow
 def test_a_refused_overwrite_on_a_full_disk_keeps_the_old_file(tmp_path):
     save_model(Sequential(Linear(2, 1, rng=0)), tmp_path / "model.npz")
     data = tmp_path / "points.csv"
@@ -133,6 +136,7 @@ def test_a_refused_overwrite_on_a_full_disk_keeps_the_old_file(tmp_path):
     assert os.path.getsize(disk / "filler") > 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("inodes, refused", [
     (2, "output folder"),  # the sweep's folder, and nothing in it
     (3, "sweep.json"),
@@ -151,6 +155,7 @@ def test_a_sweep_on_a_disk_with_no_file_left_is_one_line(tmp_path, inodes, refus
     assert_every_file_whole(disk)
 
 
+@pytest.mark.slow
 def test_a_disk_full_mid_training_keeps_the_last_checkpoint_and_resumes_to_the_same_weights(tmp_path, capsys):
     from backproplab.training import read_checkpoint
 

@@ -43,6 +43,7 @@ def assert_one_line_refusal(result, *fragments):
         assert fragment in line, line
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("argv, fragments", [
     (["--hidden", "100000", "100000", "100000"], ["--hidden 100000 100000 100000", "20,000,600,001 parameters",
                                                  "BACKPROPLAB_MAX_PARAMETERS"]),
@@ -56,6 +57,7 @@ def test_sizes_from_options_are_refused_before_allocation(tmp_path, argv, fragme
     assert not out.exists()  # no empty run folder left behind
 
 
+@pytest.mark.slow
 def test_a_limit_can_be_raised_and_a_bad_limit_is_named(tmp_path):
     env = dict(os.environ, BACKPROPLAB_MAX_POINTS="1000")
     result = run_capped("train", "--dataset", "linear", "--n", "2000", "--out", str(tmp_path / "a"), env=env)
@@ -84,6 +86,7 @@ def _model_file(tmp_path, edit_arch=None, edit_zip=None):
     return path
 
 
+@pytest.mark.slow
 def test_a_model_file_declaring_a_huge_layer_is_refused_before_building_it(tmp_path):
     path = _model_file(tmp_path, edit_arch=lambda a: a["layers"][0]["config"].update(
         in_features=10**9, out_features=10**9))
@@ -93,6 +96,7 @@ def test_a_model_file_declaring_a_huge_layer_is_refused_before_building_it(tmp_p
     assert_one_line_refusal(result, "declares layers of up to", "BACKPROPLAB_MAX_PARAMETERS")
 
 
+@pytest.mark.slow
 def test_an_npy_header_claiming_more_than_it_holds_is_refused(tmp_path):
     def lie(members):
         header = np.lib.format.header_data_from_array_1_0(np.zeros(3))
@@ -128,7 +132,7 @@ def test_idx_dimensions_whose_product_overflows_are_refused(tmp_path):
     path = tmp_path / "labels.idx"
     # 2^32-1 per axis, four axes: the product overflows int64 to a small number
     path.write_bytes(bytes([0, 0, 0x08, 4]) + struct.pack(">4I", *[2**32 - 1] * 4) + b"\0" * 16)
-    with pytest.raises(ConfigError, match="truncated"):
+    with pytest.raises(ConfigError, match=r"340,282,366,\S+ bytes .* over the limit"):
         read_idx(path)
 
 
@@ -137,7 +141,7 @@ def test_a_gzip_that_inflates_past_the_limit_is_stopped(tmp_path, monkeypatch):
     path = tmp_path / "bomb.idx.gz"
     path.write_bytes(gzip.compress(bytes([0, 0, 0x08, 1]) + struct.pack(">I", 8 * 2**20) + b"\0" * (8 * 2**20)))
     assert path.stat().st_size < 2**16  # small on disk
-    with pytest.raises(ConfigError, match="unpacked: .* over the limit of 1,048,576"):
+    with pytest.raises(ConfigError, match=r"header announces shape \(8388608,\)\): .* over the limit of 1,048,576"):
         read_idx(path)
 
 
@@ -149,6 +153,7 @@ def _sweep(tmp_path, *extra):
     return main(["sweep", "--vary", "lr=0.1,0.5", "--seeds", "1", "--epochs", "5", "--workers", "1", *extra])
 
 
+@pytest.mark.slow
 def test_a_torn_last_line_of_results_is_set_aside_and_its_run_redone(tmp_path, capsys):
     folder = tmp_path / "sweep"
     assert _sweep(tmp_path, "--out", str(folder)) == 0
@@ -166,6 +171,7 @@ def test_a_torn_last_line_of_results_is_set_aside_and_its_run_redone(tmp_path, c
         k: r["final_loss"] for k, r in whole.items()}  # the redone run is bit-identical
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", ["[1, 2]\n", '{"no key": 1}\n', "not json\n"])
 def test_other_damage_to_results_gets_one_line_naming_the_file_and_line(tmp_path, capsys, damage):
     folder = tmp_path / "sweep"
@@ -206,6 +212,7 @@ def test_a_refused_write_leaves_the_old_file_and_no_temporary(tmp_path):
     assert path.read_text() == "new"
 
 
+@pytest.mark.slow
 def test_a_second_run_into_a_folder_in_use_is_refused(tmp_path):
     from backproplab.outputs import lock_folder
 
@@ -217,6 +224,7 @@ def test_a_second_run_into_a_folder_in_use_is_refused(tmp_path):
     assert sorted(p.name for p in folder.iterdir()) == [".backproplab-lock"]  # nothing written by the second
 
 
+@pytest.mark.slow
 def test_a_finished_run_leaves_no_lock_file_and_its_folder_can_be_run_into_again(tmp_path, capsys):
     from backproplab.cli import main
 
@@ -270,6 +278,7 @@ def test_a_lock_file_removed_before_it_was_locked_is_taken_anew(tmp_path, monkey
     assert not lock.exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("moment", ["while the workers start", "while they train"])
 def test_ctrl_c_on_a_two_worker_sweep_is_one_line_and_the_resume_command(tmp_path, moment):
     import signal
@@ -319,6 +328,7 @@ def _alive(pid):
         return False
 
 
+@pytest.mark.slow
 def test_sigterm_on_a_sweep_stops_its_workers_and_names_the_resume_command(tmp_path):
     import signal
     import time
@@ -378,6 +388,7 @@ if __name__ == "__main__":
 """
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("moment, expected", [
     ("before", "raised"),  # before the workers are spawned
     ("after", "raised"),  # once they are spawned, before the pool is handed over
@@ -421,6 +432,7 @@ def test_a_huge_label_is_refused_before_its_classes_are_built(tmp_path):
         read_labelled(path)
 
 
+@pytest.mark.slow
 def test_special_data_files_are_refused(tmp_path):
     from backproplab.data.csv_table import read_table
 
@@ -432,6 +444,7 @@ def test_special_data_files_are_refused(tmp_path):
     assert_one_line_refusal(result, "'/dev/zero' is a device or special file")
 
 
+@pytest.mark.slow
 def test_predict_refuses_a_model_with_non_finite_weights(tmp_path):
     model = Sequential(Linear(2, 1, rng=0))
     model[0].weight.data[0, 0] = np.nan
@@ -454,6 +467,7 @@ def test_idx_labels_stored_as_floats_are_refused(tmp_path):
         load_image_set("mnist", str(folder), download_missing=False)
 
 
+@pytest.mark.slow
 def test_every_output_file_gets_the_permissions_a_plain_open_would_give(tmp_path):
     from backproplab.cli import main
 
@@ -488,6 +502,7 @@ def _rewrite_record(path, edit):
     write_npz_atomically(str(path), arrays)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage, message", [
     (lambda r: r.pop("rngs"), "has no valid 'rngs'"),
     (lambda r: r.pop("history"), "has no valid 'history'"),
@@ -507,6 +522,7 @@ def test_a_damaged_checkpoint_gets_one_line(tmp_path, capsys, damage, message):
     assert "\n" not in err and message in err and "Traceback" not in err, err
 
 
+@pytest.mark.slow
 def test_a_cnn_batch_too_large_for_memory_is_refused_before_training(tmp_path):
     rows = "\n".join(",".join(["1"] + [str((i * j) % 256) for j in range(784)]) for i in range(64))
     rows += "\n" + "\n".join(",".join(["0"] + [str((i + j) % 256) for j in range(784)]) for i in range(64))
@@ -517,6 +533,7 @@ def test_a_cnn_batch_too_large_for_memory_is_refused_before_training(tmp_path):
     assert_one_line_refusal(result, "--batch-size 100", "bytes of activations for one batch", "smaller --batch-size")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("argv, fragments", [
     (["--vary", "lr=0.1,0.2", "--seeds", "1000000000"], ["(2 settings x 1000000000 seeds): 2,000,000,000 runs",
                                                          "BACKPROPLAB_MAX_RUNS"]),
@@ -529,6 +546,7 @@ def test_sweeps_too_large_duplicated_or_special_are_refused(tmp_path, argv, frag
     assert not (tmp_path / "sweep").exists()
 
 
+@pytest.mark.slow
 def test_a_toml_grid_of_a_million_settings_is_refused_before_it_is_built(tmp_path):
     values = ", ".join(str(v) for v in range(1, 101))
     path = tmp_path / "big.toml"
@@ -537,6 +555,7 @@ def test_a_toml_grid_of_a_million_settings_is_refused_before_it_is_built(tmp_pat
     assert_one_line_refusal(result, "(100 x 100 x 100 settings x 5 seeds): 5,000,000 runs")
 
 
+@pytest.mark.slow
 def test_a_truncated_sweep_json_gets_one_line(tmp_path, capsys):
     from backproplab.cli import main
 
@@ -592,6 +611,7 @@ def _drop_config(path):
     path.write_text(json.dumps(metrics))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, damage, message", [
     ("metrics.json", lambda p: p.write_text(p.read_text()[:100]), "metrics.json' is damaged (Unterminated string"),
     ("trace.json", lambda p: p.write_text(p.read_text()[:100]), "trace.json' is damaged"),
@@ -608,6 +628,7 @@ def test_a_report_on_a_damaged_run_is_one_line(tmp_path, finished_run, name, dam
     assert not (folder / "report.html").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["fifo", "folder"])
 def test_a_results_file_that_is_not_a_file_is_refused_unread(tmp_path, kind):
     folder = tmp_path / "sweep"
@@ -623,6 +644,7 @@ def test_a_results_file_that_is_not_a_file_is_refused_unread(tmp_path, kind):
         assert_one_line_refusal(run_capped(*argv), f"results file '{results}' {expected}", "move it out of")
 
 
+@pytest.mark.slow
 def test_a_file_where_a_sweep_keeps_its_models_is_one_line(tmp_path):
     folder = tmp_path / "sweep"
     assert _sweep(tmp_path, "--out", str(folder)) == 0
@@ -656,6 +678,7 @@ def test_a_sweep_file_of_the_wrong_shape_is_one_line(tmp_path, capsys, toml, mes
     assert not (tmp_path / "sweep").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["fifo", "device"])
 def test_an_output_that_is_a_fifo_or_device_is_refused_not_replaced(tmp_path, kind):
     import stat
@@ -678,12 +701,14 @@ def test_an_output_that_is_a_fifo_or_device_is_refused_not_replaced(tmp_path, ki
     assert stat.S_ISFIFO(mode) if kind == "fifo" else stat.S_ISCHR(mode)  # still what it was
 
 
+@pytest.mark.slow
 def test_an_epoch_count_beyond_the_limit_is_refused():
     # 10^20 epochs would run until stopped, its history growing every epoch
     assert_one_line_refusal(run_capped("train", "--epochs", str(10**20)), "--epochs must be an integer >= 1 and <= 10,000,000",
                             str(10**20))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["fifo", "folder"])
 def test_a_data_file_that_is_not_a_file_is_named_unread(tmp_path, kind):
     folder = tmp_path / "mnist"
@@ -696,6 +721,7 @@ def test_a_data_file_that_is_not_a_file_is_named_unread(tmp_path, kind):
     assert_one_line_refusal(result, f"data file '{path}' {what}", "remove it and put the train-images")
 
 
+@pytest.mark.slow
 def test_a_base_value_of_the_wrong_kind_names_the_base_table(tmp_path):
     path = tmp_path / "sweep.toml"
     path.write_text("[base]\nhidden = {a = 1}\n[vary]\nlr = [0.1]\n")

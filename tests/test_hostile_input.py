@@ -114,6 +114,7 @@ CLI_CASES = [
 ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("argv, message", CLI_CASES, ids=[" ".join(a) for a, _ in CLI_CASES])
 def test_cli_rejects_bad_input_and_changes_nothing(workdir, capsys, argv, message):
     before = _snapshot(workdir)
@@ -131,6 +132,7 @@ def test_cli_rejects_bad_input_and_changes_nothing(workdir, capsys, argv, messag
     assert not (workdir / "runs").exists()
 
 
+@pytest.mark.slow
 def test_predict_rejects_bad_csv_files(workdir, capsys):
     assert main(["train", "--out", "run", "--epochs", "5", "--print-every", "0"]) == 0
     capsys.readouterr()

@@ -2,6 +2,8 @@
 
 import gzip
 import struct
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -60,3 +62,13 @@ def test_damaged_gzip_and_missing_files(tmp_path):
         read_idx(tmp_path / "nothing.idx")
     with pytest.raises(ConfigError, match="is a folder"):
         read_idx(tmp_path)
+
+
+def test_a_file_is_read_within_memory_near_its_own_size(tmp_path):
+    """Under a 1 GiB address-space cap, a small file reads: no read reserves the 4 GiB file-size limit."""
+    path = tmp_path / "labels.idx.gz"
+    path.write_bytes(gzip.compress(_header(0x08, (1000,)) + bytes(range(10)) * 100))
+    script = ("import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30)); "
+              "from backproplab.data.idx import read_idx; print(read_idx(sys.argv[1]).sum())")
+    done = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout.strip(), done.stderr) == (0, "4500", "")

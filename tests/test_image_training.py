@@ -14,6 +14,7 @@ FILES = ("learning_curve.png", "confusion_matrix.png", "misclassified.png", "mod
          "checkpoint.npz")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("model", ["mlp", "cnn"])
 def test_train_on_mnist_files_writes_every_output(tiny_mnist, tmp_path, capsys, model):
     out = tmp_path / "run"
@@ -40,6 +41,7 @@ def _config(tiny_mnist, **changes):
     return RunConfig.for_dataset(**{**base, **changes})
 
 
+@pytest.mark.slow
 def test_an_interrupted_run_resumes_to_the_same_result(tiny_mnist, tmp_path, monkeypatch):
     config = _config(tiny_mnist)
     whole = train(config, checkpoint=tmp_path / "whole.npz")
@@ -62,6 +64,7 @@ def test_an_interrupted_run_resumes_to_the_same_result(tiny_mnist, tmp_path, mon
         np.testing.assert_array_equal(a, b, err_msg=name)
 
 
+@pytest.mark.slow
 def test_early_stopping_restores_the_best_epoch(tiny_mnist):
     # 150 training images and a wide layer: the validation loss bottoms out, then rises.
     run = train(_config(tiny_mnist, model="mlp", conv=None, hidden=(256,), n=150, epochs=60, lr=0.01, early_stopping=3,
@@ -73,6 +76,7 @@ def test_early_stopping_restores_the_best_epoch(tiny_mnist):
     assert val_loss == pytest.approx(min(h.val_loss), rel=1e-6)  # the best weights, not the last
 
 
+@pytest.mark.slow
 def test_resume_from_the_cli(tiny_mnist, tmp_path, capsys):
     out = tmp_path / "run"
     argv = ["train", "--dataset", "mnist", "--data-dir", str(tiny_mnist), "--epochs", "2", "--val-size", "50",
@@ -87,6 +91,7 @@ def test_resume_from_the_cli(tiny_mnist, tmp_path, capsys):
     assert "no checkpoint.npz there" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_kaggle_csv_train_then_submission(tmp_path, capsys):
     from conftest import _pattern_images
 
@@ -142,6 +147,7 @@ def test_missing_files_without_download_say_where_to_put_them(tmp_path, capsys, 
     assert str(tmp_path / "cache" / "fashion-mnist") in err
 
 
+@pytest.mark.slow
 def test_real_mnist_slice_learns_in_three_epochs(real_data, tmp_path):
     """5,000 real training images, three epochs of the default MLP: above 90% on the 10,000 test images."""
     config = RunConfig.for_dataset(dataset="mnist", data_dir=real_data, n=5000, epochs=3, val_size=500, seed=3,
@@ -151,6 +157,7 @@ def test_real_mnist_slice_learns_in_three_epochs(real_data, tmp_path):
     assert len(run.data.y_test) == 10000 and accuracy > 0.90, accuracy
 
 
+@pytest.mark.slow
 def test_real_fashion_cnn_slice_rises_well_above_chance(real_data):
     # batches of 32: one epoch of 1,800 images is then 57 steps of its learning-rate cycle, not 15
     config = RunConfig.for_dataset(dataset="fashion-mnist", data_dir=real_data, model="cnn", conv=(8, 16),

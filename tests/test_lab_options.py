@@ -82,6 +82,7 @@ def test_no_shuffle_updates_per_sample_in_the_data_order():
     np.testing.assert_array_equal(model.state_dict()["0.weight"], _per_sample_run(False, 5))
 
 
+@pytest.mark.slow
 def test_command_line_takes_every_lab_option(tmp_path, capsys):
     out = tmp_path / "run"
     code = main(["train", "--dataset", "xor", "--hidden", "5", "5", "--no-bias", "--bias-init", "normal",

@@ -2,7 +2,7 @@
 
 import pytest
 
-from backproplab import cli
+from backproplab.cli import lab as lab_command
 from backproplab.experiments import lab_questions
 from backproplab.experiments.lab_questions import LAB_QUESTIONS, answer, lab_sweeps
 from backproplab.experiments.summary import _mean_std
@@ -16,7 +16,7 @@ def _row(label, accuracies, dataset="xor", chance=None):
 
 
 def test_the_lab_command_runs_the_questions_of_the_experiments_layer():
-    assert cli.lab_sweeps is lab_questions.lab_sweeps
+    assert lab_command.lab_sweeps is lab_questions.lab_sweeps
     specs = lab_sweeps(2000)
     assert list(specs) == ["learning-rate", "hidden-units", "without-activation"]  # the lab's order
     for question, spec in zip(LAB_QUESTIONS, specs.values()):

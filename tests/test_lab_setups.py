@@ -41,6 +41,7 @@ def test_the_setups_cover_every_report_network():
         assert any(part in name for name in names), part
 
 
+@pytest.mark.slow
 def test_a_reduced_run_meets_its_figure(capsys):
     assert lab_setups.main(["--only", "xor-2-4-4-1", "--seeds", "2", "--workers", "1"]) == 0
     out = capsys.readouterr().out

@@ -88,7 +88,7 @@ def test_the_command_line_draws_its_bars_with_terminal_bar_and_puts_the_default_
         made.append(options["desc"])
         return LineBar(**options)
 
-    monkeypatch.setattr(sys.modules["backproplab.cli"], "terminal_bar", spy)
+    monkeypatch.setattr(sys.modules["backproplab.cli.entry"], "terminal_bar", spy)
     before = bar_factory()
     assert main(["train", "--dataset", "csv", "--data", str(_table(tmp_path)), "--epochs", "2",
                  "--batch-size", "16", "--out", str(tmp_path / "run")]) == 0

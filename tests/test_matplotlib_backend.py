@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import pytest
+
 SCRIPT = """
 import importlib, pkgutil, sys
 import matplotlib
@@ -18,6 +20,7 @@ print(len(names))
 """
 
 
+@pytest.mark.slow
 def test_importing_every_module_keeps_the_users_backend_and_no_pyplot():
     result = subprocess.run([sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr

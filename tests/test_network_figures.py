@@ -14,6 +14,7 @@ from backproplab.training import GradientNorms
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.mark.slow
 def test_a_run_writes_the_three_pictures_and_its_gradient_norms(tmp_path, capsys):
     out = tmp_path / "run"
     assert main(["train", "--dataset", "xor", "--epochs", "40", "--print-every", "0", "--out", str(out)]) == 0
@@ -73,6 +74,7 @@ def test_a_deep_sigmoid_network_shows_vanishing_gradients_a_relu_one_does_not():
     assert ratios["relu"] < 100, ratios
 
 
+@pytest.mark.slow
 def test_a_2d_run_records_its_test_loss_every_epoch_unless_the_test_set_is_the_training_set(tmp_path, capsys):
     out = tmp_path / "linear"
     assert main(["train", "--dataset", "linear", "--epochs", "30", "--print-every", "0", "--out", str(out)]) == 0

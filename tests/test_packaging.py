@@ -51,6 +51,7 @@ def installed(tmp_path_factory):
     return {"wheel": wheel, "python": python, "bin": python.parent, "work": tmp / "work"}
 
 
+@pytest.mark.slow
 def test_the_wheel_carries_license_metadata_and_one_version(installed):
     code = ("import backproplab, json, importlib.metadata as m; meta = m.metadata('backproplab'); "
             "print(json.dumps([backproplab.__file__, backproplab.__version__, meta['Version'], "
@@ -68,6 +69,7 @@ def test_requires_python_matches_what_the_code_needs():
     assert (ROOT / "LICENSE").read_text().startswith("MIT License")
 
 
+@pytest.mark.slow
 def test_shipped_sweeps_run_by_name_from_a_plain_install(installed):
     work = installed["work"]
     work.mkdir()

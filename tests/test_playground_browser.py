@@ -17,6 +17,9 @@ from backproplab.cli import build_parser
 from backproplab.tracing import trace
 from test_playground import serving
 
+# Every test here drives a real browser against a real server.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def server():

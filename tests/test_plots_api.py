@@ -83,6 +83,7 @@ def _one_panel_sweep(seeds=((1.0, 0.5, 0.25),) * 3):
     return [("xor", [("0.1", [list(s) for s in seeds]), ("1", [list(s) for s in seeds])])]
 
 
+@pytest.mark.slow
 def test_a_long_title_of_a_single_panel_sweep_figure_stays_inside_it(tmp_path):
     curves = plots.sweep_curves(_one_panel_sweep(), tmp_path / "curves.png", title=LONG_TITLE)
     bars = plots.sweep_accuracy([("xor", [("0.1", [1.0, 0.9]), ("1", [0.5, 0.6])], 0.5)], tmp_path / "accuracy.png",
@@ -165,6 +166,7 @@ def test_misclassified_images_share_one_grey_scale_with_the_background_white_and
     assert np.allclose(faint[1, 1], 0.7, atol=0.01)  # a faint image light grey, not stretched to black
 
 
+@pytest.mark.slow
 def test_learning_curve_draws_the_test_curve_or_says_the_test_set_is_the_training_set():
     h = _history()
     fig = plots.learning_curve(h, test={"loss": [0.9, 0.6, 0.5, 0.4, 0.35], "accuracy": [0.5, 0.6, 0.7, 0.8, 0.8]})
@@ -186,6 +188,7 @@ def _two_class_panels():
     return [(f"lr {lr}", lambda g, lr=lr: 1 / (1 + np.exp(-lr * (g[:, 0] - g[:, 1]))), X, y) for lr in (1, 10, 100)]
 
 
+@pytest.mark.slow
 def test_a_sweeps_decision_boundaries_have_one_colour_key_off_the_panels():
     fig = plots.boundaries_grid(_two_class_panels(), title="boundaries")
     panels = [ax for ax in fig.axes if ax.get_label() != "<colorbar>"]

@@ -24,7 +24,8 @@ from backproplab.model_file import load_model, save_model
 from backproplab.nn import ACTIVATIONS, INITIALIZERS, LAYERS, LOSSES, Linear, Module, Sequential, get_activation
 from backproplab.optim import OPTIMIZERS, SCHEDULES
 from backproplab.run import RunConfig, build_optimizer, build_schedule, datasets
-from backproplab.run.config import hidden_activation_names
+from backproplab.run.config import FIELDS, hidden_activation_names
+from backproplab.run.help import help_text
 
 README = pathlib.Path(__file__).resolve().parents[1] / "README.md"
 THROWAWAY = "cube"
@@ -56,6 +57,7 @@ def cube():
         LAYERS.unregister("Cube")
 
 
+@pytest.mark.slow
 def test_a_registered_activation_is_everywhere(cube, tmp_path, capsys, help_of):
     # the Python API
     assert isinstance(get_activation(THROWAWAY), cube)
@@ -157,6 +159,8 @@ def test_readme_option_table_names_every_registered_choice(option, names):
 def test_every_config_option_is_a_cli_option(help_of):
     text = help_of("train")
     for name, field in RunConfig.__dataclass_fields__.items():
+        if field.metadata.get("loss_settings"):  # an option per setting of a loss: --loss-delta
+            continue
         assert field.metadata.get("flag", "--" + name.replace("_", "-")) in text, name
 
 
@@ -170,6 +174,16 @@ def test_every_optimizer_builds_from_a_config_with_the_options_it_takes(name):
         assert given.get(option) == (value if option in defaults else None)
     if "betas" in defaults:
         assert given["betas"] == (0.8, defaults["betas"][1])
+
+
+def test_the_help_of_a_setting_names_the_entries_whose_constructor_takes_it():
+    """--beta1 is Adam's and AdamW's, --alpha RMSprop's: the help says so from their signatures, not by hand."""
+    helps = {f.name: help_text(f, lab_only=True) for f in FIELDS.values() if "part" in f.metadata}
+    assert helps["beta1"].startswith("adam, adamw: ") and helps["alpha"].startswith("rmsprop: ")
+    assert helps["gamma"].startswith("step, exponential: ")
+    assert not helps["lr"].startswith(tuple(OPTIMIZERS))  # every optimizer takes it: no list
+    decoupled = [name for name, entry in OPTIMIZERS.items() if getattr(entry, "decoupled", False)]
+    assert decoupled and helps["weight_decay"].split("(default")[0].rstrip().endswith(" ".join(decoupled))
 
 
 @pytest.mark.parametrize("name", SCHEDULES.names())
@@ -197,6 +211,7 @@ def stripes():
         data.DATASETS.unregister("stripes")
 
 
+@pytest.mark.slow
 def test_a_registered_data_set_is_a_cli_choice_with_the_options_it_takes(stripes, tmp_path, capsys):
     out = tmp_path / "run"
     assert main(["train", "--dataset", "stripes", "--noise", "0.01", "--epochs", "3", "--print-every", "0",

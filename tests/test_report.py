@@ -70,6 +70,7 @@ def _section_ids(page):
     return re.findall(r'<h[23] id="([^"]+)"', body)
 
 
+@pytest.mark.slow
 def test_lab_report_runs_the_lab_questions_and_writes_one_page(lab):
     out, page = lab
     for question in LAB_QUESTIONS:
@@ -82,6 +83,7 @@ def test_lab_report_runs_the_lab_questions_and_writes_one_page(lab):
         assert f"backproplab sweep {question.name}" in page
 
 
+@pytest.mark.slow
 def test_lab_report_puts_set_up_then_data_then_the_questions_in_the_labs_order(lab):
     _, page = lab
     assert _section_ids(page) == LAB_ORDER
@@ -91,6 +93,7 @@ def test_lab_report_puts_set_up_then_data_then_the_questions_in_the_labs_order(l
     assert [h for h in headings if h in {q.title for q in LAB_QUESTIONS}] == [q.title for q in LAB_QUESTIONS]
 
 
+@pytest.mark.slow
 def test_table_of_contents_links_every_section(lab):
     _, page = lab
     toc = re.search(r'<nav class="toc">(.*?)</nav>', page, flags=re.S).group(1)
@@ -102,6 +105,7 @@ def test_table_of_contents_links_every_section(lab):
         assert f'<a id="{anchor}"></a>' in markdown, anchor
 
 
+@pytest.mark.slow
 def test_each_question_opens_with_its_answer_from_the_measured_results(lab):
     out, page = lab
     for question in LAB_QUESTIONS:
@@ -119,6 +123,7 @@ def test_each_question_opens_with_its_answer_from_the_measured_results(lab):
         assert any(question.names.get(label, label) in said for label in labels)  # names a setting measured
 
 
+@pytest.mark.slow
 def test_no_python_repr_in_the_lab_report(lab):
     out, page = lab
     text = _visible_text(page)
@@ -159,6 +164,7 @@ def _shares_four_words(a, b):
     return any(tuple(_words(b)[i:i + 4]) in grams for i in range(len(_words(b)) - 3))
 
 
+@pytest.mark.slow
 def test_captions_say_how_to_read_a_figure_not_its_title_again(lab):
     _, page = lab
     figures = re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)" alt="[^"]*"><figcaption>([^<]*)',
@@ -172,6 +178,7 @@ def test_captions_say_how_to_read_a_figure_not_its_title_again(lab):
         assert not _shares_four_words(title, caption), (title, caption)
 
 
+@pytest.mark.slow
 def test_report_of_a_hand_made_lab_folder(lab_folder, capsys):
     assert main(["report", str(lab_folder)]) == 0
     page = (lab_folder / "report.html").read_text()
@@ -188,6 +195,7 @@ def test_report_of_a_hand_made_lab_folder(lab_folder, capsys):
         assert (lab_folder / link).exists(), link
 
 
+@pytest.mark.slow
 def test_report_of_a_sweep_alone_has_contents_and_no_repr(lab_folder):
     folder = lab_folder / "sweeps" / "learning-rate"
     page = pathlib.Path(write_report(folder)).read_text()
@@ -203,6 +211,7 @@ def test_report_rejects_folders_without_runs(tmp_path, capsys):
     assert "holds no run (metrics.json) or sweep (sweep.json)" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_report_renders_in_headless_chromium(lab):
     browser = headless_chromium(1200, 900)
     from selenium.webdriver.support.ui import WebDriverWait  # selenium is there: headless_chromium skips otherwise
@@ -236,6 +245,7 @@ def test_report_renders_in_headless_chromium(lab):
     assert errors == []
 
 
+@pytest.mark.slow
 def test_set_up_says_each_option_in_words_and_as_typed(lab):
     _, page = lab
     setup = page.split('<h2 id="set-up">')[1].split('<h2 id="data-sets">')[0]
@@ -249,6 +259,7 @@ def test_set_up_says_each_option_in_words_and_as_typed(lab):
         assert code not in setup, code
 
 
+@pytest.mark.slow
 def test_predictions_mark_what_the_network_gets_wrong(lab):
     out, page = lab
     for name in ("linear", "xor"):
@@ -273,6 +284,7 @@ def test_sweep_losses_are_readable_however_small():
     assert _loss_text(None, None) == "diverged"
 
 
+@pytest.mark.slow
 def test_a_question_says_each_thing_once(lab):
     out, page = lab
     for question in LAB_QUESTIONS:
@@ -300,6 +312,7 @@ def image_run(tiny_mnist, tmp_path_factory):
     return out, printed.getvalue(), (out / "report.md").read_text()
 
 
+@pytest.mark.slow
 def test_an_image_runs_set_up_says_its_sizes_so_it_can_be_run_again(image_run):
     _, printed, report = image_run
     header = next(line for line in printed.splitlines() if line.startswith("== mnist: "))
@@ -311,6 +324,7 @@ def test_an_image_runs_set_up_says_its_sizes_so_it_can_be_run_again(image_run):
                    for words in ("training samples", "test samples", "validation samples"))  # not given: not shown
 
 
+@pytest.mark.slow
 def test_an_image_run_says_how_its_training_scores_were_measured(image_run):
     out, printed, report = image_run
     metrics = json.loads((out / "metrics.json").read_text())

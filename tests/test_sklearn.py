@@ -50,6 +50,7 @@ def test_pipeline_with_a_scaler_learns_the_digits():
     assert pipe.predict_proba(X[450:]).shape == (150, 10)
 
 
+@pytest.mark.slow
 def test_grid_search_in_two_processes_and_cross_val_score():
     X, y = _digits()
     pipe = make_pipeline(StandardScaler(), BackpropClassifier(max_iter=15, learning_rate_init=0.01, random_state=0))
@@ -74,6 +75,7 @@ def test_fitted_attributes_follow_mlpclassifier_and_hold_the_model():
     assert type(clf.model_[1]).__name__ == "Sigmoid"  # 'logistic' is backproplab's sigmoid
 
 
+@pytest.mark.slow
 def test_early_stopping_keeps_the_best_validation_epoch():
     X, y = _digits()
     clf = BackpropClassifier(early_stopping=True, n_iter_no_change=2, max_iter=200, random_state=0)

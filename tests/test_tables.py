@@ -52,6 +52,7 @@ def test_pixels_are_scaled_for_the_image_layout_or_when_asked(tmp_path):
     assert data.input_scale == 255.0 and data.feature_mean is None and data.X_train.max() <= 1.0
 
 
+@pytest.mark.slow
 def test_standardisation_travels_in_the_model_file_to_predict(tmp_path, capsys):
     X, y = _wine_like(400, 0)
     train, test = _write(tmp_path / "train.csv", X[:300], y[:300]), _write(tmp_path / "test.csv", X[300:], y[300:])

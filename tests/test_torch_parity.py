@@ -207,6 +207,7 @@ def _floored(model, X):
     return int(np.count_nonzero((q > 0) & (q < 1e-12)))
 
 
+@pytest.mark.slow
 def test_fifty_sgd_steps_of_a_saturated_network_match():
     """Logits near -32, mostly labelled 1: p(1 - p) is below the floor for every sample, so the
     floor's value sets every gradient (a float64 1e-12 would be 4e-9 off, relative)."""
@@ -322,40 +323,30 @@ def _sequential(of):
     return of("Sequential")(of("Linear")(3, 4), of("Tanh")(), of("Linear")(4, 2), of("Softmax")())
 
 
-# How each layer is built and fed: (constructor arguments, input shape, mode), or a function of
-# ``of(class name)`` for a container. A layer not listed is built with no arguments and fed (5, 4).
-# Dropout is compared in eval mode (masks come from different generators; test_torch_parity_images
+# Layers compared in eval mode: Dropout's masks come from different generators (test_torch_parity_images
 # compares its training rule).
-LAYER_SETUP = {
-    "Sequential": (_sequential, (5, 3), "train"),
-    "Linear": ((3, 4), (5, 3), "train"),
-    "Conv2d": ((2, 3, 3, 2, 1), (2, 2, 7, 6), "train"),
-    "MaxPool2d": ((2,), (2, 3, 6, 6), "train"),
-    "AvgPool2d": ((3, 2, 1), (2, 3, 7, 6), "train"),
-    "BatchNorm1d": ((4,), (6, 4), "train"),
-    "BatchNorm2d": ((3,), (4, 3, 5, 5), "train"),
-    "Dropout": ((0.3,), (5, 4), "eval"),
-    "Flatten": ((), (2, 3, 4, 5), "train"),
-}
+EVAL_ONLY = {"Dropout"}
 
 
 @pytest.mark.parametrize("name", parity_names("layer"))
 def test_every_layer_matches(name):
     rng = np.random.default_rng(sum(map(ord, name)))
-    build, shape, mode = LAYER_SETUP.get(name, ((), (5, 4), "train"))
-    if callable(build):
-        ours = build(lambda n: registry("layer")[n])
-        theirs = build(lambda n: torch_counterpart("layer", n)).double()
-    else:
-        ours = registry("layer")[name](*build)
-        theirs = torch_counterpart("layer", name)(*build).double()
+    if name == "Sequential":  # a container: built of other layers, the same on both sides
+        shape = (5, 3)
+        ours = _sequential(lambda n: registry("layer")[n])
+        theirs = _sequential(lambda n: torch_counterpart("layer", n)).double()
+    else:  # the layer's own example (Module.example), and PyTorch's class given the same arguments
+        cls = registry("layer")[name]
+        shape = cls.example_input_shape
+        ours = cls.example()
+        theirs = torch_counterpart("layer", name)(*cls.example_arguments).double()
     for p in ours.parameters():
         p.data[...] = rng.standard_normal(p.data.shape)
     theirs_state = theirs.state_dict()
     with torch.no_grad():
         for key, value in ours.state_dict().items():  # same names as torch's, e.g. "0.weight"
             theirs_state[key].copy_(torch.from_numpy(value))
-    if mode == "eval":
+    if name in EVAL_ONLY:
         ours.eval()
         theirs.eval()
     x = rng.standard_normal(shape)

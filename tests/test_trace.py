@@ -11,7 +11,8 @@ import json
 
 import numpy as np
 import pytest
-from test_gradcheck import CASES
+from printed_text import find_lines, same_line, same_lines
+from test_gradcheck import example
 
 import backproplab as bl
 from backproplab.cli import main
@@ -50,11 +51,7 @@ def _assert_trace_is_the_engine(model, x, y, loss_name):
 
 @pytest.mark.parametrize("name", sorted(LAYERS))
 def test_every_layer_is_traced_with_the_engines_gradients(name, rng):
-    if name == "Sequential":
-        layer, shape = Sequential(Linear(3, 4, rng=rng), Sigmoid()), (5, 3)
-    else:
-        factory, shape = CASES.get(name, (lambda rng: LAYERS[name](), (5, 3)))
-        layer = factory(rng)
+    layer, shape = example(name, rng)
     for p in layer.parameters():  # non-trivial values (batch norm's scale and shift too)
         p.data[...] = rng.uniform(0.5, 1.5, p.shape) * rng.choice([-1, 1], p.shape)
     x = rng.uniform(0.2, 1.5, shape[1:]) * rng.choice([-1, 1], shape[1:])  # away from ReLU's kink
@@ -222,19 +219,35 @@ def test_a_layer_is_named_without_its_python_repr(layer, title):
     assert notation.layer_title({"name": f"0: {layer!r}"}) == title
 
 
-def test_the_readmes_trace_is_what_the_command_prints(capsys):
-    """Every block of trace output the README shows is a run of lines of `backproplab trace --x 0.3 0.7 --y 1`."""
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Backpropagation by hand")[1].split("</details>")[0]
+# The page that shows `backproplab trace --x 0.3 0.7 --y 1`, and the heading of its section.
+TRACE_PAGE, TRACE_SECTION = Path(__file__).resolve().parents[1] / "README.md", "## Backpropagation by hand"
+
+
+def test_the_documented_trace_is_what_the_command_prints(capsys, monkeypatch):
+    """Every block of trace output the documentation shows is a run of lines the command prints.
+
+    Words must match exactly; numbers as numbers (see printed_text): the rel. error column is
+    round-off whose digits depend on the CPU's BLAS kernel, so only its size is portable.
+    """
+    section = TRACE_PAGE.read_text(encoding="utf-8").split(TRACE_SECTION)[1].split("</details>")[0]
     blocks = [body for lang, body in re.findall(r"```(\w*)\n(.*?)\n```", section, re.S) if lang != "bash"]
     assert len(blocks) == 3  # the loss and top of the backward pass, Adam's first step, the whole trace
+    monkeypatch.setenv("COLUMNS", "100")  # the trace wraps its notes to the terminal; the page shows 100 columns
     assert main(["trace", "--x", "0.3", "0.7", "--y", "1"]) == 0
     printed = capsys.readouterr().out.rstrip("\n").split("\n")
     for block in blocks:
-        lines = block.split("\n")
-        starts = [i for i, line in enumerate(printed) if line == lines[0]]
-        assert any(printed[i:i + len(lines)] == lines for i in starts), f"README shows lines the trace does not print:\n{block[:300]}"
-    assert blocks[-1].split("\n") == printed  # the folded-away block is the whole trace
+        assert find_lines(printed, block.split("\n")) is not None, \
+            f"the documentation shows lines the trace does not print:\n{block[:300]}"
+    assert same_lines(printed, blocks[-1].split("\n"))  # the folded-away block is the whole trace
+
+
+def test_printed_numbers_are_compared_as_numbers():
+    """The comparison tolerates kernel round-off, and nothing more."""
+    line = "      0,1  -0.150847  -0.150847     5.3e-11"
+    assert same_line(line, "      0,1  -0.150847  -0.150847     2.2e-10")  # another kernel's round-off
+    assert not same_line(line, "      0,1  -0.150847  -0.150857     5.3e-11")  # a wrong gradient
+    assert not same_line(line, "      0,1  -0.150847  -0.150847     5.3e-05")  # a failed check
+    assert not same_line("Layer 5, Sigmoid: 0.5", "Layer 5, ReLU: 0.5")
 
 
 def test_trace_offers_only_the_options_it_uses(help_of):

@@ -54,6 +54,7 @@ def test_mini_batches_and_per_sample_sgd_are_seeded():
     assert runs[0].loss == runs[1].loss
 
 
+@pytest.mark.slow
 def test_same_seed_same_run_bit_for_bit():
     config = RunConfig(dataset="linear", epochs=200, batch_size=10, print_every=0, seed=4)
     a, b = train(config), train(config)
@@ -107,6 +108,7 @@ print(h.hexdigest())
 """
 
 
+@pytest.mark.slow
 def test_same_seed_same_bits_in_two_processes():
     import subprocess
     import sys

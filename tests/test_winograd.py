@@ -85,6 +85,7 @@ def test_a_first_layer_computes_the_same_parameter_gradients_without_dx(rng):
     np.testing.assert_allclose(fast.bias.grad, im2col.bias.grad, rtol=1e-11)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("dtype, rtol", [(np.float64, 1e-10), (np.float32, 2e-4)])
 @pytest.mark.parametrize("geometry", [(3, 4, 9, 8, 0), (8, 6, 8, 11, 1)])
 def test_winograd_matches_pytorch(geometry, dtype, rtol, rng):

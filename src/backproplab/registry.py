@@ -12,6 +12,8 @@ options, model files, the gradient checks and the PyTorch parity tests, which
 all read the registries instead of keeping lists of their own.
 """
 
+import inspect
+
 from .errors import lookup
 
 
@@ -44,6 +46,31 @@ class Registry:
     def get(self, name):
         """The entry called ``name``, or a ConfigError that lists the choices and the closest."""
         return lookup(self.kind, name, self._entries)
+
+    def parameters(self, entry):
+        """The keyword parameters ``entry`` (a name or the registered object) takes, by name.
+
+        A factory function that passes ``**kwargs`` on (such as ``momentum_sgd``) takes
+        those of the registered classes defined beside it.
+        """
+        factory = self.get(entry) if isinstance(entry, str) else entry
+        params = dict(inspect.signature(factory).parameters)
+        if any(p.kind is p.VAR_KEYWORD for p in params.values()):
+            for sibling in self.values():
+                if isinstance(sibling, type) and sibling.__module__ == factory.__module__:
+                    params = {**inspect.signature(sibling).parameters, **params}
+        return {name: p for name, p in params.items() if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)}
+
+    def takers(self, parameter):
+        """The names of the entries whose constructor takes ``parameter``."""
+        return tuple(name for name in self if parameter in self.parameters(name))
+
+    def name_of(self, entry):
+        """The name ``entry`` (a class or function) is registered under, so code names it from its definition."""
+        found = [name for name, obj in self._entries.items() if obj is entry]
+        if not found:
+            raise ValueError(f"{entry!r} is not a registered {self.kind}")
+        return found[0]
 
     def names(self):
         return tuple(self._entries)

@@ -36,18 +36,18 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .data.batching import batches, count_batches
-from .nn import ACTIVATIONS, INITIALIZERS, LOSSES, Linear, get_loss
+from .nn import (ACTIVATIONS, INITIALIZERS, LOSSES, BCEWithLogitsLoss, CrossEntropyLoss, Identity, Linear, MSELoss,
+                 Sigmoid, Softmax, get_loss)
 from .nn.mlp import mlp
 from .optim import OPTIMIZERS, SCHEDULES
 from .optim.schedules import make_schedule
-from .run.config import loss_takes_logits
 from .training import WeightPenalty, predict_output, train_step
 from .validation import check_bool, check_choice, check_int, check_number
 
 __all__ = ["BackpropClassifier", "BackpropRegressor"]
 
 # scikit-learn's activation names that backproplab spells differently.
-_ACTIVATION_ALIASES = {"logistic": "sigmoid"}
+_ACTIVATION_ALIASES = {"logistic": ACTIVATIONS.name_of(Sigmoid)}
 _DTYPES = ("float64", "float32")
 
 
@@ -223,7 +223,11 @@ class BackpropClassifier(ClassifierMixin, _BaseBackprop):
     """
 
     _auto_loss = None  # chosen in fit from the number of classes
-    _losses = ("bce", "bce_logits", "cross_entropy", "mse")
+
+    @property
+    def _losses(self):
+        """Every registered loss: each reads class labels from the network's output."""
+        return LOSSES.names()
 
     def fit(self, X, y):
         X, y = validate_data(self, X, y, dtype=[np.float64, np.float32])
@@ -233,10 +237,12 @@ class BackpropClassifier(ClassifierMixin, _BaseBackprop):
             raise ValueError(f"y holds one class ({self.classes_[0]!r}); a classifier needs at least two "
                              "classes to tell apart")
         binary = len(self.classes_) == 2
-        self._auto_loss = "bce_logits" if binary else "cross_entropy"
+        self._auto_loss = LOSSES.name_of(BCEWithLogitsLoss if binary else CrossEntropyLoss)
         loss = self._loss_name()
-        n_outputs = len(self.classes_) if loss == "cross_entropy" or not binary else 1
-        output = "identity" if loss_takes_logits(loss) else ("sigmoid" if n_outputs == 1 else "softmax")
+        takes = LOSSES.get(loss)
+        n_outputs = len(self.classes_) if takes.one_output_per_class or not binary else 1
+        squash = Sigmoid if n_outputs == 1 else Softmax
+        output = ACTIVATIONS.name_of(Identity if takes.takes_logits else squash)
         return self._fit(X, encoded.astype(np.int64), n_outputs, output)
 
     def _score_network(self, X, y):
@@ -267,14 +273,20 @@ class BackpropRegressor(RegressorMixin, _BaseBackprop):
     without ``classes_``; ``validation_scores_`` are R^2 scores.
     """
 
-    _auto_loss = "mse"
-    _losses = ("mse",)
+    @property
+    def _auto_loss(self):
+        return LOSSES.name_of(MSELoss)
+
+    @property
+    def _losses(self):
+        """The registered losses that compare the outputs with the targets as they are: no logits, no probabilities."""
+        return tuple(name for name, loss in LOSSES.items() if not (loss.takes_logits or loss.takes_probabilities))
 
     def fit(self, X, y):
         X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], multi_output=True, y_numeric=True)
         self._y_ndim = y.ndim
         targets = (y.reshape(-1, 1) if y.ndim == 1 else y).astype(self.dtype)
-        return self._fit(X, targets, targets.shape[1], "identity")
+        return self._fit(X, targets, targets.shape[1], ACTIVATIONS.name_of(Identity))
 
     def _score_network(self, X, y):
         out = predict_output(self.model_, X)

@@ -19,63 +19,98 @@ TYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: 
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
-def _read_bytes(path):
-    """The file's bytes, decompressed if it is gzip, never more than the size limit."""
-    check_regular_file(path, "IDX file", "give the path of an IDX file")
-    most = limit("file_bytes")
-    with open(path, "rb") as f:
-        raw = f.read(most + 1)
-    check_size("file_bytes", len(raw), f"IDX file {path!r}", "give the data set's own files")
-    if raw[:2] == _GZIP_MAGIC:
+class _Plain:
+    """The bytes of an uncompressed file, read as asked."""
+
+    def __init__(self, f):
+        self._f = f
+
+    def read(self, n):
+        return self._f.read(n)
+
+
+class _Gunzip:
+    """The inflated bytes of a gzip file, inflated only as far as asked: memory follows what is read."""
+
+    _CHUNK = 1 << 20
+
+    def __init__(self, f, path):
+        self._f, self._path = f, path
+        self._inflater = zlib.decompressobj(wbits=31)  # wbits 31: the gzip format
+
+    def read(self, n):
+        out = bytearray()
         try:
-            # wbits 31: the gzip format. max_length stops a small file that inflates without end.
-            inflater = zlib.decompressobj(wbits=31)
-            out = inflater.decompress(raw, most + 1)
-            if not inflater.eof and len(out) <= most:
-                raise EOFError("the compressed data ends early")
+            while len(out) < n and not self._inflater.eof:
+                pending = self._inflater.unconsumed_tail or self._f.read(self._CHUNK)
+                if not pending:
+                    raise EOFError("the compressed data ends early")
+                out += self._inflater.decompress(pending, n - len(out))  # bounded: never more than asked
         except (EOFError, zlib.error) as e:
-            raise ConfigError(f"IDX file {path!r} is a damaged gzip file ({e}); download it again") from None
-        check_size("file_bytes", len(out), f"IDX file {path!r} unpacked", "give the data set's own files")
-        return out
-    return raw
+            raise ConfigError(f"IDX file {self._path!r} is a damaged gzip file ({e}); download it again") from None
+        return bytes(out)
+
+
+
+def _open_body(f, path):
+    """A reader of the file's IDX bytes, inflating it if it is gzip (by its first two bytes, not its name)."""
+    if f.read(2) == _GZIP_MAGIC:
+        f.seek(0)
+        return _Gunzip(f, path)
+    f.seek(0)
+    return _Plain(f)
 
 
 def read_idx(path):
     """The array stored in the IDX file at ``path`` (gzip-compressed or not).
 
-    Raises a one-line ConfigError naming the problem for a missing, truncated
-    or malformed file.
+    The header is read and judged first; only then is the body read, in exactly
+    the size the header announces, so memory follows the data, not the limit.
+    Raises a one-line ConfigError naming the problem for a missing, truncated,
+    oversized or malformed file.
     """
     path = os.fspath(path)
+    check_regular_file(path, "IDX file", "give the path of an IDX file")
     try:
-        raw = _read_bytes(path)
+        with open(path, "rb") as f:
+            check_size("file_bytes", os.fstat(f.fileno()).st_size, f"IDX file {path!r}", "give the data set's own files")
+            return _read(_open_body(f, path), path)
     except FileNotFoundError:
         raise ConfigError(f"IDX file {path!r} does not exist; check the path") from None
     except IsADirectoryError:
         raise ConfigError(f"IDX file {path!r} is a folder; give the file inside it") from None
     except OSError as e:
         raise ConfigError(f"cannot read IDX file {path!r}: {e}") from None
-    if len(raw) < 4:
-        raise ConfigError(f"IDX file {path!r} is {len(raw)} bytes long, too short for the 4-byte magic number")
-    zeros, code, ndim = raw[:2], raw[2], raw[3]
+
+
+def _read(body, path):
+    magic = body.read(4)
+    if len(magic) < 4:
+        raise ConfigError(f"IDX file {path!r} is {len(magic)} bytes long, too short for the 4-byte magic number")
+    zeros, code, ndim = magic[:2], magic[2], magic[3]
     if zeros != b"\x00\x00" or code not in TYPES or ndim == 0:
         raise ConfigError(
-            f"{path!r} is not an IDX file: its magic number is 0x{raw[:4].hex()}, expected 0x0000 then a "
+            f"{path!r} is not an IDX file: its magic number is 0x{magic.hex()}, expected 0x0000 then a "
             f"type code ({', '.join(f'0x{c:02x}' for c in TYPES)}) and a dimension count >= 1"
         )
+    sizes = body.read(4 * ndim)
     header = 4 + 4 * ndim
-    if len(raw) < header:
-        raise ConfigError(f"IDX file {path!r} is truncated inside its header ({len(raw)} of {header} bytes)")
-    shape = struct.unpack(f">{ndim}I", raw[4:header])
+    if len(sizes) < 4 * ndim:
+        raise ConfigError(f"IDX file {path!r} is truncated inside its header ({4 + len(sizes)} of {header} bytes)")
+    shape = struct.unpack(f">{ndim}I", sizes)
     dtype = np.dtype(TYPES[code])
     expected = header + product(shape) * dtype.itemsize  # exact: dimensions may multiply past 2^63
-    if len(raw) != expected:
-        state = "truncated" if len(raw) < expected else "longer than its header says"
+    check_size("file_bytes", expected, f"IDX file {path!r} (its header announces shape {shape})",
+               "give the data set's own files")
+    values = body.read(expected - header)
+    if len(values) < expected - header or body.read(1):
+        state = "truncated" if len(values) < expected - header else "longer than its header says"
+        held = f"{header + len(values):,} bytes" if state == "truncated" else "more"
         raise ConfigError(
             f"IDX file {path!r} is {state}: the header announces shape {shape} of {dtype.name} "
-            f"({expected:,} bytes in all), the file holds {len(raw):,} bytes; download it again"
+            f"({expected:,} bytes in all), the file holds {held}; download it again"
         )
-    return np.frombuffer(raw, dtype=dtype, offset=header).reshape(shape).astype(dtype.newbyteorder("="))
+    return np.frombuffer(values, dtype=dtype).reshape(shape).astype(dtype.newbyteorder("="))
 
 
 def write_idx(path, array):

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from ..errors import ConfigError, unknown_name
 from ..limits import check_regular_file, check_size, product
 from ..run import RunConfig, check_sizes
-from ..run.config import FIELDS
+from ..run.config import FIELDS, loss_options
 from ..validation import check_int, check_number
 
 SPEC_FILE = "sweep.json"
@@ -34,8 +34,8 @@ class SweepSpec:
     def __post_init__(self):
         self._check_shape()
         for name in list(self.base) + list(self.vary):
-            if name not in FIELDS or name == "seed":
-                known = sorted(set(FIELDS) - {"seed"})
+            if name not in _option_types() or name == "seed":
+                known = sorted(set(_option_types()) - {"seed", "loss_args"})
                 raise unknown_name("sweep option", name, known) if name != "seed" else ConfigError(
                     "vary the seed with --seeds N, not as an option")
         self.base = {k: coerce(k, v, where="[base]") for k, v in self.base.items()}
@@ -88,6 +88,14 @@ class SweepSpec:
         """(key, point, seed) of every run, in a fixed order."""
         return [(run_key(point, seed), point, seed) for point in self.points() for seed in range(self.seeds)]
 
+    def with_overrides(self, base=None, vary=None, seeds=None, target_accuracy=None):
+        """This sweep with what the command line gives put over its own: ``base`` options over its [base],
+        ``vary`` lists over its [vary] (name by name), and ``seeds`` and ``target_accuracy`` where not None."""
+        return SweepSpec(base={**self.base, **(base or {})}, vary={**self.vary, **(vary or {})},
+                         seeds=self.seeds if seeds is None else seeds,
+                         target_accuracy=self.target_accuracy if target_accuracy is None else target_accuracy,
+                         title=self.title, question=self.question)
+
     def as_dict(self):
         return {"base": _jsonable(self.base), "vary": {k: [_jsonable(v) for v in vs] for k, vs in self.vary.items()},
                 "seeds": self.seeds, "target_accuracy": self.target_accuracy, "title": self.title,
@@ -128,6 +136,13 @@ def _jsonable(value):
     return list(value) if isinstance(value, tuple) else value
 
 
+def _option_types():
+    """Every option a sweep takes -> how it is typed: RunConfig's fields, and each loss setting
+    (``loss_delta``) typed as its default is."""
+    settings = {key: {"type": type(default)} for key, (_, default, _) in loss_options().items()}
+    return {**{name: f.metadata for name, f in FIELDS.items()}, **settings}
+
+
 def coerce(name, value, where="--vary"):
     """A value for option ``name`` from text or TOML, typed as RunConfig's field declares it.
 
@@ -136,7 +151,7 @@ def coerce(name, value, where="--vary"):
     ``train --hidden 360`` is: ``hidden=360`` is one hidden layer of 360. ``where`` names the
     value's place in errors ('--vary' or '[base]').
     """
-    declared = FIELDS[name].metadata
+    declared = _option_types()[name]
     kind = declared.get("type", str)
     if "nargs" in declared:
         if isinstance(value, (list, tuple)):

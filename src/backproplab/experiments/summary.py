@@ -37,6 +37,8 @@ def summarize(spec, results):
         acc_mean, acc_std = _mean_std([r["test_accuracy"] for r in runs])
         loss_mean, loss_std = _mean_std([r["test_loss"] for r in runs])
         reached = [r for r in runs if r["epochs_to_target"] is not None]
+        # Reached the target once, then ended below it: (the epoch it left the target, its final training accuracy).
+        collapses = sorted((r["left_target_at"], r["train_accuracy"]) for r in reached if r.get("left_target_at"))
         epochs_mean, epochs_std = _mean_std([r["epochs_to_target"] for r in reached])
         diagnoses = {}
         for r in runs:
@@ -49,6 +51,9 @@ def summarize(spec, results):
             "test_accuracy_mean": acc_mean, "test_accuracy_std": acc_std,
             "test_loss_mean": loss_mean, "test_loss_std": loss_std,
             "reached": len(reached),
+            "ended": len(reached) - len(collapses),  # seeds at the target when training ended
+            "collapses": collapses,
+            "loss_seeds": sum(r["test_loss"] is not None for r in runs),  # seeds the mean test loss covers
             "epochs_to_target_median": statistics.median([r["epochs_to_target"] for r in reached]) if reached else None,
             "epochs_to_target_mean": epochs_mean, "epochs_to_target_std": epochs_std,
             "seconds_to_target_median": statistics.median([r["seconds_to_target"] for r in reached]) if reached else None,
@@ -88,15 +93,20 @@ def _majority_share(config):
 def table(spec, rows):
     """The summary as Markdown table lines."""
     target = f"{100 * spec.target_accuracy:g}%"
-    lines = [f"| setting | test accuracy (mean ± sd) | test loss (mean ± sd) | seeds reaching {target} | "
+    lines = [f"| setting | test accuracy (mean ± sd) | test loss (mean ± sd) | seeds reaching {target} (ending there) | "
              f"epochs to {target} (median) | seconds to {target} (median) |",
              "| --- | --- | --- | --- | --- | --- |"]
     for r in rows:
         acc = f"{100 * r['test_accuracy_mean']:.1f}% ± {100 * r['test_accuracy_std']:.1f}"
         loss = "diverged" if r["test_loss_mean"] is None else f"{r['test_loss_mean']:.4f} ± {r['test_loss_std']:.4f}"
+        if r["test_loss_mean"] is not None and _loss_seeds(r) < r["seeds"]:
+            loss += f" ({_loss_seeds(r)} of {r['seeds']} seeds; the rest diverged)"
         epochs = "-" if r["epochs_to_target_median"] is None else f"{r['epochs_to_target_median']:g}"
         seconds = "-" if r["seconds_to_target_median"] is None else f"{r['seconds_to_target_median']:.3f}"
-        lines.append(f"| {r['label']} | {acc} | {loss} | {r['reached']} of {r['seeds']} | {epochs} | {seconds} |")
+        reached = f"{r['reached']} of {r['seeds']}"
+        if _ended(r) < r["reached"]:
+            reached += f" ({_ended(r)} end there)"
+        lines.append(f"| {r['label']} | {acc} | {loss} | {reached} | {epochs} | {seconds} |")
     return lines
 
 
@@ -114,6 +124,8 @@ def sentences(spec, rows):
                f"{r['epochs']:,} epochs"
         if r["epochs_to_target_median"] is not None:
             text += f" (median {r['epochs_to_target_median']:,.0f} epochs)"
+        if _ended(r) < r["reached"]:
+            text += f"; {_collapse_clause(r)}"
         text += f"; mean test accuracy {100 * r['test_accuracy_mean']:.1f}%"
         if r.get("diagnoses"):
             text += "; diagnosed " + ", ".join(f"{kind.replace('_', ' ')} in {n}" for kind, n in r["diagnoses"].items())
@@ -134,11 +146,17 @@ class Verdict:
     ranked: list  # summary rows, highest mean test accuracy first
     tied: list    # the best and every setting within the spread over seeds of it, in grid order
     fastest: dict | None  # among tied settings that all reached the target, one clearly the fastest
+    settings: list = None  # every setting, in grid order
 
     @property
     def clear(self):
         """True when one setting leads beyond the spread over seeds."""
         return len(self.tied) == 1
+
+    @property
+    def all_at_chance(self):
+        """True when no setting does better than chance (or every run diverged): a finding, not a tie."""
+        return all(_at_chance(r) for r in self.ranked)
 
     @property
     def behind(self):
@@ -152,11 +170,13 @@ def verdicts(spec, rows):
         if len(group) < 2:
             continue
         ranked = sorted(group, key=lambda r: -r["test_accuracy_mean"])
-        tied = [r for r in group if _tied(ranked[0], r, "test_accuracy")]  # in the order of the grid
+        # A setting at chance ties only with a best at chance: a wide spread must not lift it into a tie.
+        tied = [r for r in group if _tied(ranked[0], r, "test_accuracy")
+                and (not _at_chance(r) or _at_chance(ranked[0]))]  # in the order of the grid
         fast = sorted((r for r in tied if r["reached"] == r["seeds"]), key=lambda r: r["epochs_to_target_mean"])
         fastest = fast[0] if len(tied) > 1 and len(fast) >= 2 and not _tied(fast[0], fast[1], "epochs_to_target") \
             else None
-        found.append(Verdict(dataset, where, ranked, tied, fastest))
+        found.append(Verdict(dataset, where, ranked, tied, fastest, group))
     return found
 
 
@@ -216,6 +236,8 @@ def _percent(row):
 def _comparison(verdict, target):
     """One sentence on a Verdict: the winner beyond the spread, or the tie; then the failing settings."""
     best, tied = verdict.ranked[0], verdict.tied
+    if verdict.all_at_chance:
+        return f"{verdict.where}: {_chance_clause(verdict)}."
     if verdict.clear:
         runner_up = verdict.ranked[1]
         text = (f"{verdict.where}: {best['label']} has the highest mean test accuracy ({_percent(best)}"
@@ -248,11 +270,37 @@ def _diagnosis_counts(row):
     return ", ".join(f"{kind.replace('_', ' ')} in {n} of {row['seeds']} seeds" for kind, n in row["diagnoses"].items())
 
 
+def _ended(row):
+    """Seeds at the target when training ended (rows written before this was counted: those that reached it)."""
+    return row.get("ended", row["reached"])
+
+
+def _loss_seeds(row):
+    return row.get("loss_seeds", row["seeds"])
+
+
+def _collapse_clause(row):
+    """'2 of 3 end there, one falls to 47.6% at epoch 900': a run is judged where it ends, not at its best."""
+    falls = [f"{100 * accuracy:.1f}% at epoch {epoch:,}" for epoch, accuracy in row.get("collapses", [])]
+    who = "one falls" if len(falls) == 1 else f"{len(falls)} fall"
+    return f"{_ended(row)} of {row['seeds']} end there, {who} to " + (falls[0] if len(falls) == 1 else
+                                                                     ", ".join(falls[:-1]) + " and " + falls[-1])
+
+
+def _at_chance(row):
+    """True when a setting's runs all diverged, or its mean test accuracy is no better than chance."""
+    if row["diverged"] == row["seeds"]:
+        return True
+    return row.get("chance") is not None and row["test_accuracy_mean"] <= row["chance"] + NEAR_CHANCE
+
+
 def verdict_phrase(verdict, target):
     """A Verdict as a clause for a one-sentence answer, e.g. 'lr 0.1 does best (100.0% mean test accuracy),
     ahead of lr 0.01 (65.1%) by more than the spread over seeds; lr 1 (52.4%, no better than chance) falls behind'.
     """
     best, tied = verdict.ranked[0], verdict.tied
+    if verdict.all_at_chance:
+        return _chance_clause(verdict)
     if verdict.clear:
         runner_up = verdict.ranked[1]
         text = (f"{best['label']} does best ({_percent(best)} mean test accuracy), ahead of {runner_up['label']} "
@@ -275,11 +323,23 @@ def verdict_phrase(verdict, target):
     return text
 
 
+def _chance_clause(verdict):
+    """'lr 10 and lr 100 all stay at chance (52.4% at best)', or '... all diverge on every seed'."""
+    rows = verdict.settings or verdict.ranked
+    if all(r["diverged"] == r["seeds"] for r in rows):
+        return f"{_names(rows)} all diverge on every seed"
+    return f"{_names(rows)} all stay at chance ({_percent(verdict.ranked[0])} mean test accuracy at best)"
+
+
 def _short(row):
     """'52.4%', with 'no better than chance' or the commonest diagnosis when there is one."""
     text = _percent(row)
-    if row.get("chance") is not None and row["test_accuracy_mean"] <= row["chance"] + NEAR_CHANCE:
+    if row["diverged"] == row["seeds"]:
+        text += ", diverged on every seed"
+    elif _at_chance(row):
         text += ", no better than chance"
+    elif _ended(row) < row["reached"]:
+        text += f", {_ended(row)} of {row['seeds']} seeds end at the target"
     elif row.get("diagnoses"):
         kind, n = max(row["diagnoses"].items(), key=lambda item: item[1])
         text += f", {kind.replace('_', ' ')} on {n} of {row['seeds']} seeds"

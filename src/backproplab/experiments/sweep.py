@@ -44,6 +44,9 @@ def run_one(task):
     with np.errstate(all="ignore"):
         test_loss, test_accuracy = evaluate(run.model, run.loss_fn, run.data.X_test.astype(config.dtype), run.data.y_test)
     reached = next((i for i, a in enumerate(h.accuracy) if a >= spec.target_accuracy), None)
+    # A run is judged where it ends too: one that reached the target and fell off it says when it left.
+    last_at = max((i for i, a in enumerate(h.accuracy) if a >= spec.target_accuracy), default=None)
+    left_target_at = h.epoch[last_at + 1] if last_at is not None and last_at + 1 < len(h.accuracy) else None
     model = _model_bytes(run.model, {"config": config.as_dict(), "loss": run.loss_name}) if keep_model else None
     finite = lambda v: v if v is not None and math.isfinite(v) else None  # noqa: E731
     return {
@@ -54,6 +57,7 @@ def run_one(task):
         "diagnosis": run.diagnosis.kind if run.diagnosis is not None else None,
         "epochs_to_target": None if reached is None else h.epoch[reached],
         "seconds_to_target": None if reached is None else h.seconds[reached],
+        "left_target_at": left_target_at,
         "loss": [finite(v) for v in h.loss], "accuracy": h.accuracy,
         "gradient_norms": compact_norms(norms.norms),
     }, model

@@ -16,6 +16,25 @@ ACTIVATIONS = Registry("activation")
 
 
 class _Activation(Module):
+    """What every activation declares about itself, read by the trace, the report, predict_proba and diagnosis.
+
+    ``formula``: a = f(z), and ``derivative``: f'(z) in terms of a and z, written with ``{z}`` and ``{a}``
+    and the layer's ``config()`` (``{negative_slope:g}``); ``words``: its name in a report;
+    ``outputs_probabilities``: its outputs read as probabilities (predict_proba takes them as they are);
+    ``saturates_at``: the (low, high) values its output flattens at, where its gradient vanishes
+    (diagnosis counts units pinned there); ``dies_below``: the input below which its gradient is 0
+    (diagnosis counts units that never rise above it, 'dead'); ``linear``: it leaves z as it is
+    (a network of only these is one linear function); ``hidden_layer = False``: an output only.
+    """
+
+    formula = None
+    derivative = None
+    words = None
+    outputs_probabilities = False
+    saturates_at = None
+    dies_below = None
+    linear = False
+    hidden_layer = True
     _cache = None
 
     def _cached(self):
@@ -25,6 +44,12 @@ class _Activation(Module):
 @ACTIVATIONS.register("sigmoid")
 class Sigmoid(_Activation):
     """out = 1 / (1 + e^-x).   Backward: dx = dout * out * (1 - out)."""
+
+    formula = "1 / (1 + exp(-{z}))"
+    derivative = "{a} (1 - {a})"
+    words = "sigmoid"
+    outputs_probabilities = True
+    saturates_at = (0.0, 1.0)
 
     def forward(self, x):
         self._cache = out = F.sigmoid(x)
@@ -42,6 +67,11 @@ class Sigmoid(_Activation):
 class Tanh(_Activation):
     """out = tanh(x).   Backward: dx = dout * (1 - out^2)."""
 
+    formula = "tanh({z})"
+    derivative = "1 - {a}^2"
+    words = "tanh"
+    saturates_at = (-1.0, 1.0)
+
     def forward(self, x):
         self._cache = out = np.tanh(x)
         return out
@@ -55,6 +85,11 @@ class Tanh(_Activation):
 class ReLU(_Activation):
     """out = max(x, 0).   Backward: dx = dout * [x > 0] (0 at x = 0, as in PyTorch)."""
 
+    formula = "max({z}, 0)"
+    derivative = "1 if {z} > 0 else 0"
+    words = "ReLU"
+    dies_below = 0.0
+
     def forward(self, x):
         self._cache = x > 0
         return np.maximum(x, 0)
@@ -66,6 +101,10 @@ class ReLU(_Activation):
 @ACTIVATIONS.register("leaky_relu")
 class LeakyReLU(_Activation):
     """out = x if x > 0 else slope * x.   Backward: dx = dout * (1 if x > 0 else slope)."""
+
+    formula = "{z} if {z} > 0 else {negative_slope:g} {z}"
+    derivative = "1 if {z} > 0 else {negative_slope:g}"
+    words = "leaky ReLU"
 
     def __init__(self, negative_slope=0.01):
         self.negative_slope = check_number("negative_slope", negative_slope, 0.0, 1.0, high_open=True)
@@ -85,6 +124,11 @@ class LeakyReLU(_Activation):
 class Identity(_Activation):
     """out = x ("no activation").   Backward: dx = dout."""
 
+    formula = "{z}"
+    derivative = "1"
+    words = "none (identity)"
+    linear = True
+
     def forward(self, x):
         self._cache = True
         return x
@@ -103,6 +147,10 @@ class Softmax(_Activation):
     For training a classifier prefer CrossEntropyLoss on logits, which fuses
     the two and is more stable; Softmax is here for probabilities.
     """
+
+    formula = "exp({z}_i) / sum_j exp({z}_j)"
+    words = "softmax"
+    outputs_probabilities = True
 
     hidden_layer = False  # it mixes a layer's units into one distribution: an output, not a hidden layer
 

@@ -26,6 +26,13 @@ class _BatchNorm(Module):
     buffers = ("running_mean", "running_var")
     _axes = None    # axes reduced over
     _ndim = None    # input dimensions expected
+    # The trace's symbol for its output, and its forward and backward formulas ({o} output, {i} input, {l} layer).
+    symbol = "n"
+    formula = "{o} = gamma{l} ({i} - running_mean) / sqrt(running_var + eps) + beta{l}"
+    derivative = ("dL/dgamma{l} = dL/d{o} * normalised {i};  dL/dbeta{l} = dL/d{o};  "
+                  "dL/d{i} = dL/d{o} * gamma{l} / sqrt(running_var + eps)")
+    parameter_symbols = {"weight": "gamma", "bias": "beta"}
+    starts_layer = False  # its gamma and beta belong to the layer before
 
     def __init__(self, num_features, eps=1e-5, momentum=0.1, *, dtype=np.float64):
         self.num_features = check_int("num_features", num_features, 1)
@@ -83,8 +90,10 @@ class _BatchNorm(Module):
 class BatchNorm1d(_BatchNorm):
     __doc__ = "Batch norm of features (N, C), per feature over the batch.\n\n" + _BatchNorm.__doc__
     _axes, _ndim = (0,), 2
+    example_arguments, example_input_shape = (4,), (6, 4)
 
 
 class BatchNorm2d(_BatchNorm):
     __doc__ = "Batch norm of images (N, C, H, W), per channel over N, H and W.\n\n" + _BatchNorm.__doc__
     _axes, _ndim = (0, 2, 3), 4
+    example_arguments, example_input_shape = (3,), (4, 3, 5, 5)

@@ -56,6 +56,14 @@ class Conv2d(Module):
     output pixels (Ho * Wo). ``algorithm_for`` says which one runs.
     """
 
+    # The trace's symbol for its output, and its forward and backward formulas ({o} output, {i} input, {l} layer).
+    symbol = "z"
+    formula = "{o} = W{l} (cross-correlated with) {i} + b{l}"
+    derivative = ("dL/dW{l} = dL/d{o} correlated with {i};  dL/db{l} = dL/d{o} summed over positions;  "
+                  "dL/d{i} = dL/d{o} fully convolved with W{l}")
+    starts_layer = True  # numbers a new layer: W1, b1, z1 ...
+    example_arguments, example_input_shape = (2, 3, 3, 2, 1), (2, 2, 7, 6)  # stride 2, padding 1: odd sizes
+
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, *,
                  init="he", rng=None, dtype=np.float64, algorithm="auto"):
         self.in_channels = pair("in_channels", in_channels)[0]

@@ -16,6 +16,12 @@ class Dropout(Module):
     drops the same units every time.
     """
 
+    # The trace's symbol for its output, and its forward and backward formulas ({o} output, {i} input, {l} layer).
+    symbol = "h"
+    formula = "{o} = {i} * m / (1 - p), mask m ~ Bernoulli(1 - p)"
+    derivative = "dL/d{i} = dL/d{o} * m / (1 - p)"
+    example_arguments = (0.3,)
+
     def __init__(self, p=0.5, *, rng=None):
         self.p = check_number("dropout probability p", p, 0.0, 1.0, high_open=True)
         self.rng = as_generator(rng)

@@ -12,6 +12,12 @@ class Flatten(Module):
     like x was (e.g. channels-last), so the layer before works on matching layouts.
     """
 
+    # The trace's symbol for its output, and its forward and backward formulas ({o} output, {i} input, {l} layer).
+    symbol = "f"
+    formula = "{o} = {i} laid out as one vector"
+    derivative = "dL/d{i} = dL/d{o} laid out as {i}"
+    example_input_shape = (2, 3, 4, 5)
+
     def __init__(self):
         self._x = None
 

@@ -23,6 +23,13 @@ class Linear(Module):
     ``ones``, ``normal`` or ``uniform`` (see ``init.BIAS_INITIALIZERS``).
     """
 
+    # The trace's symbol for its output, and its forward and backward formulas ({o} output, {i} input, {l} layer).
+    symbol = "z"
+    formula = "{o} = W{l} {i} + b{l}"
+    derivative = "dL/dW{l} = dL/d{o} {i}^T;  dL/db{l} = dL/d{o};  dL/d{i} = W{l}^T dL/d{o}"
+    starts_layer = True  # numbers a new layer: W1, b1, z1 ...
+    example_arguments, example_input_shape = (3, 4), (5, 3)
+
     def __init__(self, in_features, out_features, bias=True, *, init="xavier", bias_init="zeros", rng=None,
                  dtype=np.float64):
         self.in_features = check_int("in_features", in_features, 1)

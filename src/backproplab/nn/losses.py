@@ -47,8 +47,32 @@ def _binary_predict(scores, threshold):
 
 
 class Loss:
-    """Base class: a loss remembers what backward needs from its forward."""
+    """Base class: a loss remembers what backward needs from its forward.
 
+    Each loss declares what the rest of the toolkit needs to know about it:
+    ``formula`` and ``derivative`` (L and dL/d{p} of the network's output ``{p}``, for the trace;
+    ``mean(`` and `` / n`` are what reduction='sum' drops), ``words`` (its name in a report),
+    ``takes_logits`` (it turns raw outputs into probabilities itself, so the network ends in no
+    activation), ``takes_probabilities`` (it needs each output squashed into (0, 1), by an
+    elementwise activation that outputs probabilities), ``binary_only`` (two classes, one output)
+    and ``one_output_per_class`` (it reads one output per class, even of two classes).
+    ``least_squares``: a sum of squared errors, so over a linear model its minimum is ordinary least
+    squares' closed-form solution.
+
+    Settings beyond ``reduction`` (Huber's ``delta``) are keyword arguments of ``__init__``, kept
+    under their own names; ``config()`` returns them and ``settings_help`` says what each means.
+    From that signature they reach the CLI (``--loss-delta``), sweeps, model files and the page.
+    """
+
+    formula = None
+    derivative = None
+    words = None
+    takes_logits = False
+    takes_probabilities = False
+    binary_only = False
+    one_output_per_class = False
+    least_squares = False
+    settings_help = {}
     _cache = None
 
     def __init__(self, reduction="mean"):
@@ -64,6 +88,13 @@ class Loss:
     def _cached(self):
         return saved_by_forward(self, self._cache)
 
+    def constant_loss(self, frequencies, n_outputs):
+        """The loss of the best constant output for classes of these ``frequencies`` (None: not known).
+
+        What a network that learnt nothing about the inputs would reach; diagnosis compares a run with it.
+        """
+        return None
+
     def probabilities(self, output):
         """The output read as probabilities (or scores for MSE)."""
         return output
@@ -72,9 +103,13 @@ class Loss:
         """Class labels: threshold 0.5 for one output, argmax for several."""
         return _binary_predict(self.probabilities(output), 0.5)
 
+    def config(self):
+        """The settings this loss was built with beyond ``reduction``, by their constructor names."""
+        return {name: getattr(self, name) for name in loss_settings(type(self))}
+
     def __repr__(self):
-        return f"{type(self).__name__}(reduction={self.reduction!r})" if self.reduction != "mean" \
-            else f"{type(self).__name__}()"
+        shown = {**({"reduction": self.reduction} if self.reduction != "mean" else {}), **self.config()}
+        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in shown.items())})"
 
 
 @LOSSES.register("mse")
@@ -86,12 +121,21 @@ class MSELoss(Loss):
     one-hot encoded, so MSE can train a multi-class network too.
     """
 
-    def _difference(self, output, target):
-        """y_hat - y, with class labels one-hot encoded for several outputs; kept for backward."""
+    formula = "L = mean(({p} - y)^2)"
+    derivative = "dL/d{p} = 2 ({p} - y) / n"
+    words = "mean squared error"
+    least_squares = True
+
+    def compared_target(self, output, target):
+        """The target as the output is compared with it: class labels one-hot encoded for several outputs."""
         target = np.asarray(target)
         if target.ndim == 1 and output.ndim == 2 and output.shape[1] > 1:
             target = _one_hot(target, output.shape[1], type(self).__name__).astype(output.dtype)
-        diff = output - _as_column(target, output, type(self).__name__)
+        return _as_column(target, output, type(self).__name__)
+
+    def _difference(self, output, target):
+        """y_hat - y, kept for backward."""
+        diff = output - self.compared_target(output, target)
         self._cache = diff
         flat = diff.reshape(-1)
         return diff, float(np.dot(flat, flat))
@@ -103,6 +147,11 @@ class MSELoss(Loss):
     def backward(self):
         diff = self._cached()
         return (2.0 / self._terms(diff.size)) * diff
+
+    def constant_loss(self, frequencies, n_outputs):
+        """Of two classes on one output: the variance of the labels, p (1 - p)."""
+        return float(frequencies.prod()) if n_outputs == 1 and len(frequencies) == 2 else None
+
 
 
 @LOSSES.register("half_sse")
@@ -116,6 +165,10 @@ class HalfSSELoss(MSELoss):
     mean over every element, 'mean' here divides by samples, not outputs.
     """
 
+    formula = "L = mean(sum_j ({p}_j - y_j)^2 / 2)"
+    derivative = "dL/d{p} = ({p} - y) / n"
+    words = "half the sum of squared errors"
+
     def forward(self, output, target):
         diff, squares = self._difference(output, target)
         return 0.5 * squares / self._terms(len(diff))
@@ -123,6 +176,11 @@ class HalfSSELoss(MSELoss):
     def backward(self):
         diff = self._cached()
         return diff / self._terms(len(diff))
+
+    def constant_loss(self, frequencies, n_outputs):
+        """Not known: this loss's terms are per sample, and the samples' reduction differs."""
+        return None
+
 
 
 @LOSSES.register("bce")
@@ -134,6 +192,14 @@ class BCELoss(Loss):
     Prefer BCEWithLogitsLoss on logits: it cannot saturate.
     """
 
+    formula = "L = -(y log {p} + (1 - y) log(1 - {p}))"
+    derivative = "dL/d{p} = ({p} - y) / ({p} (1 - {p}))"
+    words = "binary cross-entropy"
+    takes_probabilities = True
+    binary_only = True
+
+    def constant_loss(self, frequencies, n_outputs):
+        return _entropy(frequencies)
 
     def forward(self, output, target):
         target = _as_column(target, output, "BCELoss")
@@ -156,6 +222,14 @@ class BCEWithLogitsLoss(Loss):
     dL/dz = (sigmoid(z) - y) / size.
     """
 
+    formula = "L = log(1 + exp({p})) - y {p}"
+    derivative = "dL/d{p} = sigmoid({p}) - y"
+    words = "binary cross-entropy on logits"
+    takes_logits = True
+    binary_only = True
+
+    def constant_loss(self, frequencies, n_outputs):
+        return _entropy(frequencies)
 
     def forward(self, output, target):
         target = _as_column(target, output, "BCEWithLogitsLoss")
@@ -168,6 +242,11 @@ class BCEWithLogitsLoss(Loss):
 
     def probabilities(self, output):
         return F.sigmoid(output)
+
+
+def _entropy(frequencies):
+    """-sum p log p: cross-entropy's value for the best constant output, the class frequencies."""
+    return float(-(frequencies * np.log(frequencies)).sum())
 
 
 def _class_labels(labels, n_classes, loss_name):
@@ -200,6 +279,14 @@ class CrossEntropyLoss(Loss):
     dL/dz = (softmax(z) - onehot(y)) / N.
     """
 
+    formula = "L = -log softmax({p})[y]"
+    derivative = "dL/d{p} = softmax({p}) - onehot(y)"
+    words = "cross-entropy"
+    takes_logits = True
+    one_output_per_class = True
+
+    def constant_loss(self, frequencies, n_outputs):
+        return _entropy(frequencies)
 
     def forward(self, output, target):
         if output.ndim != 2 or output.shape[1] < 2:
@@ -231,6 +318,12 @@ class CrossEntropyLoss(Loss):
         return output.argmax(axis=1)  # softmax is increasing: the largest logit wins
 
 
-def get_loss(name, reduction="mean"):
-    """A new loss from its registry name, e.g. ``'cross_entropy'``, with its ``reduction``."""
-    return LOSSES.get(name)(reduction=reduction)
+def loss_settings(loss):
+    """The settings a loss (a registered name or a class) takes beyond ``reduction``, with their
+    defaults: ``{'delta': 1.0}``, read from its constructor's signature."""
+    return {name: p.default for name, p in LOSSES.parameters(loss).items() if name != "reduction"}
+
+
+def get_loss(name, reduction="mean", **settings):
+    """A new loss from its registry name, e.g. ``'cross_entropy'``, with its ``reduction`` and settings."""
+    return LOSSES.get(name)(reduction=reduction, **settings)

@@ -8,6 +8,7 @@ the gradient with respect to its input.
 Sequential packs its parameters into one array for speed (``packing``).
 """
 
+import inspect
 from collections import OrderedDict
 
 import numpy as np
@@ -170,6 +171,18 @@ class Module:
                 setattr(module, name, getattr(module, name).astype(dtype))
         return self
 
+    # --- an example of itself, for the tests ------------------------------
+    # Constructor arguments of a small example (PyTorch's, in PyTorch's order) and the shape of an input for it.
+    example_arguments = ()
+    example_input_shape = (5, 4)
+
+    @classmethod
+    def example(cls, rng=None):
+        """A small example of this layer, from ``example_arguments`` (and ``rng``, where it takes one): one recipe
+        for the gradient checks, the PyTorch parity tests and the trace tests. Its input: ``example_input_shape``."""
+        takes_rng = "rng" in inspect.signature(cls).parameters
+        return cls(*cls.example_arguments, **({"rng": rng} if takes_rng else {}))
+
     # --- description ----------------------------------------------------
     def config(self):
         """The constructor arguments that rebuild this module (for model files)."""
@@ -256,7 +269,7 @@ class Sequential(Module):
             self.train(was_training)
         if out.ndim == 1 or out.shape[1] == 1:
             out = out.reshape(-1, 1)
-        ends_in_probabilities = type(self.layers[-1]).__name__ in ("Sigmoid", "Softmax") if self.layers else False
+        ends_in_probabilities = bool(self.layers) and getattr(type(self.layers[-1]), "outputs_probabilities", False)
         if not ends_in_probabilities:
             out = F.sigmoid(out) if out.shape[1] == 1 else F.softmax(out)
         return np.hstack([1 - out, out]) if out.shape[1] == 1 else out

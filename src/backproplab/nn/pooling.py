@@ -51,6 +51,12 @@ class MaxPool2d(_Pool2d):
     channels-last).
     """
 
+    # The trace's symbol for its output, and its forward and backward formulas ({o} output, {i} input, {l} layer).
+    symbol = "p"
+    formula = "{o} = the maximum of each window of {i}"
+    derivative = "dL/d{i} = dL/d{o} routed to the maximum of each window, 0 elsewhere"
+    example_arguments, example_input_shape = (2,), (2, 3, 7, 6)  # odd sizes: a row and a column left over
+
     def forward(self, x):
         out_size = self._geometry(x)
         xp = pad(x, self.padding, value=-np.inf)
@@ -89,6 +95,12 @@ class AvgPool2d(_Pool2d):
 
     Backward: each input of the window receives dout[n, c, y, x] / (kh*kw).
     """
+
+    # The trace's symbol for its output, and its forward and backward formulas ({o} output, {i} input, {l} layer).
+    symbol = "p"
+    formula = "{o} = the mean of each window of {i}"
+    derivative = "dL/d{i} = dL/d{o} / (window size), spread over each window"
+    example_arguments, example_input_shape = (3, 2, 1), (2, 3, 7, 6)  # overlapping, padded windows
 
     def forward(self, x):
         out_size = self._geometry(x)

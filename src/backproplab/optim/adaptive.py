@@ -23,6 +23,8 @@ class Adagrad(Optimizer):
     """
 
     state_names = ("sum",)
+    formula = "sum <- sum + g^2;  w <- w - lr g / (sqrt(sum) + eps)"
+    words = "AdaGrad"
 
     def __init__(self, params, lr=0.01, lr_decay=0.0, weight_decay=0.0,
                  initial_accumulator_value=0.0, eps=1e-10):
@@ -62,6 +64,9 @@ class RMSprop(Optimizer):
         else:             w <- w - lr * g / d
     """
 
+    formula = "square_avg <- alpha square_avg + (1 - alpha) g^2;  w <- w - lr g / (sqrt(square_avg) + eps)"
+    words = "RMSprop"
+
     def __init__(self, params, lr=0.01, alpha=0.99, eps=1e-8, weight_decay=0.0,
                  momentum=0.0, centered=False):
         self.alpha = check_number("alpha", alpha, 0.0, 1.0, high_open=True)
@@ -94,6 +99,11 @@ class RMSprop(Optimizer):
         else:
             w -= self.lr * g / denom
 
+    def update_formula(self):
+        if self.centered or self.momentum:
+            return self.formula + "  (centered and/or with momentum: see RMSprop's docstring)"
+        return self.formula
+
     def hyperparameters(self):
         return {"lr": self.lr, "alpha": self.alpha, "eps": self.eps, "weight_decay": self.weight_decay,
                 "momentum": self.momentum, "centered": self.centered}
@@ -113,7 +123,9 @@ class Adam(Optimizer):
     replaces it in v_hat.
     """
 
-    decoupled = False
+    formula = ("exp_avg <- beta1 exp_avg + (1 - beta1) g;  exp_avg_sq <- beta2 exp_avg_sq + (1 - beta2) g^2;  "
+               "w <- w - lr (exp_avg / (1 - beta1^t)) / (sqrt(exp_avg_sq / (1 - beta2^t)) + eps)")
+    words = "Adam"
 
     def __init__(self, params, lr=0.001, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False):
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
@@ -168,6 +180,7 @@ class AdamW(Adam):
     weight_decay defaults to 0.01, as in PyTorch.
     """
 
+    words = "AdamW"
     decoupled = True
 
     def __init__(self, params, lr=0.001, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01, amsgrad=False):

@@ -28,9 +28,18 @@ class Optimizer:
     (the same formulas, elementwise, so the same numbers; a few NumPy calls
     per step instead of a few dozen on the lab's networks). Otherwise it
     runs per parameter. ``tests/test_optim.py`` checks the two agree.
+
+    What a subclass declares about itself, read by the trace and the report:
+    ``formula``, its update in the names of its state (``update_formula()`` when it
+    depends on the settings); ``words``, its name in a report; ``decoupled``, True
+    when weight decay shrinks the weights directly (w <- w (1 - lr weight_decay))
+    instead of adding weight_decay w to the gradient.
     """
 
     state_names = ()
+    formula = None
+    words = None
+    decoupled = False
 
     def __init__(self, params, lr):
         self.params = list({id(p): p for p in params}.values())
@@ -124,6 +133,10 @@ class Optimizer:
         """True while the parameters are still the views they were (``Module.to`` makes new arrays)."""
         return self._flat is not None and all(
             p.data is data and p.grad is grad for p, (data, grad) in zip(self.params, self._views))
+
+    def update_formula(self):
+        """The update rule in words of its state, as the trace shows it (None: its docstring's first line)."""
+        return self.formula
 
     def update(self, w, g, state):
         """w <- the update rule applied to w, given its gradient g; state arrays change in place."""

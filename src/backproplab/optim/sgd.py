@@ -23,6 +23,8 @@ class SGD(Optimizer):
     inside it.
     """
 
+    words = "SGD (plain gradient descent)"
+
     def __init__(self, params, lr=0.1, momentum=0.0, dampening=0.0, weight_decay=0.0, nesterov=False):
         self.momentum = check_number("momentum", momentum, 0.0, 1.0, high_open=True)
         self.dampening = check_number("dampening", dampening, 0.0, 1.0)
@@ -49,6 +51,12 @@ class SGD(Optimizer):
             g = g + self.momentum * b if self.nesterov else b
         w -= self.lr * g
 
+    def update_formula(self):
+        if not self.momentum:
+            return "w <- w - lr g"
+        step = "w <- w - lr (g + momentum momentum_buffer)" if self.nesterov else "w <- w - lr momentum_buffer"
+        return "momentum_buffer <- g at step 1, then momentum momentum_buffer + (1 - dampening) g;  " + step
+
     def hyperparameters(self):
         return {"lr": self.lr, "momentum": self.momentum, "dampening": self.dampening,
                 "weight_decay": self.weight_decay, "nesterov": self.nesterov}
@@ -60,7 +68,13 @@ def momentum_sgd(params, lr=0.1, momentum=0.9, **kwargs):
     return SGD(params, lr=lr, momentum=momentum, **kwargs)
 
 
+momentum_sgd.words = "SGD with momentum"
+
+
 @OPTIMIZERS.register("nesterov")
 def nesterov_sgd(params, lr=0.1, momentum=0.9, **kwargs):
     """SGD with Nesterov momentum, 0.9 by default."""
     return SGD(params, lr=lr, momentum=momentum, nesterov=True, **kwargs)
+
+
+nesterov_sgd.words = "SGD with Nesterov momentum"

@@ -17,7 +17,7 @@ import numpy as np
 from ..data.batching import batches, count_batches
 from ..errors import ConfigError
 from ..model_file import save_model
-from ..nn import Linear
+from ..nn import LOSSES, CrossEntropyLoss, Linear
 from ..optim.schedules import resize
 from ..rng import spawn
 from ..run import build_optimizer, build_schedule
@@ -121,7 +121,7 @@ class Session:
         problem = self.settings["problem"]
         self.uploaded = read_upload(body, MAX_POINTS, MAX_CLASSES, regression=problem == "regression")
         classes = int(self.uploaded[1].max()) + 1
-        loss = self.settings["loss"] if classes <= 2 or problem == "regression" else "cross_entropy"
+        loss = self.settings["loss"] if classes <= 2 or problem == "regression" else LOSSES.name_of(CrossEntropyLoss)
         self.apply({**self.settings, "dataset": "csv", "loss": loss})
         self.data_version += 1
 

@@ -9,8 +9,9 @@ the engine's registries when asked, so a newly registered one appears on the pag
 """
 
 from ..errors import ConfigError
-from ..nn import LOSSES
-from ..optim import OPTIMIZERS, SCHEDULES
+from ..nn import ACTIVATIONS, LOSSES, BCELoss, MSELoss, Tanh
+from ..nn.losses import loss_settings
+from ..optim import OPTIMIZERS, SCHEDULES, SGD
 from ..run.config import hidden_activation_names
 from ..validation import check_choice, check_int, check_number
 from .datasets import FEATURES, dataset_names
@@ -28,9 +29,9 @@ REGULARIZATIONS = ("none", "l1", "l2")
 
 DEFAULTS = {
     "dataset": "circle", "problem": "classification", "noise": 0, "ratio": 50, "points": 400, "classes": 2,
-    "batch": 10, "seed": 0, "features": ["x1", "x2"], "hidden": [4, 2], "activation": ["tanh", "tanh"],
-    "loss": "bce", "optimizer": "sgd", "lr": 0.03, "schedule": "constant", "regularization": "none",
-    "reg_rate": 0.0, "dropout": 0.0, "budget": 0, "target_accuracy": 0.0, "target_loss": 0.0,
+    "batch": 10, "seed": 0, "features": ["x1", "x2"], "hidden": [4, 2], "activation": [ACTIVATIONS.name_of(Tanh)] * 2,
+    "loss": LOSSES.name_of(BCELoss), "optimizer": OPTIMIZERS.name_of(SGD), "lr": 0.03, "schedule": "constant", "regularization": "none",
+    "reg_rate": 0.0, "dropout": 0.0, "budget": 0, "target_accuracy": 0.0, "target_loss": 0.0, "loss_args": {},
 }
 
 
@@ -41,6 +42,8 @@ def choices():
         "activation": list(hidden_activation_names()), "loss": list(LOSSES.names()),
         "optimizer": list(OPTIMIZERS.names()), "schedule": list(SCHEDULES.names()),
         "regularization": list(REGULARIZATIONS),
+        # each loss's settings beyond its reduction, with their defaults (Huber's delta), from its constructor
+        "loss_settings": {name: loss_settings(name) for name in LOSSES},
     }
 
 
@@ -53,6 +56,17 @@ def _check_list(name, value, low, high):
     if not isinstance(value, list) or not low <= len(value) <= high:
         raise ConfigError(f"{name} must be a list of {low} to {high} entries, got {value!r}")
     return value
+
+
+def _check_loss_args(loss, given, takes):
+    """The settings of ``loss`` the page gives (``{"delta": 0.5}``): each one it takes, each value as its own checks allow."""
+    if not isinstance(given, dict):
+        raise ConfigError(f"loss_args must be an object of the loss's settings, got {given!r}")
+    unknown = sorted(set(given) - set(takes))
+    if unknown:
+        raise ConfigError(f"loss {loss!r} takes no setting {unknown[0]!r}; its settings: {sorted(takes) or 'none'}")
+    LOSSES.get(loss)(**given)  # its own checks: a clear error for a value out of range
+    return dict(given)
 
 
 def check_settings(given):
@@ -91,6 +105,8 @@ def check_settings(given):
     s["budget"] = check_int("budget", s["budget"], 0, MAX_EPOCHS, fix="0 trains until paused")
     s["target_accuracy"] = check_number("target_accuracy", s["target_accuracy"], 0.0, 1.0)
     s["target_loss"] = check_number("target_loss", s["target_loss"], 0.0)
-    if s["problem"] == "regression" and s["loss"] != "mse":
-        raise ConfigError(f"regression trains with the mse loss, got loss {s['loss']!r}; choose mse")
+    s["loss_args"] = _check_loss_args(s["loss"], s["loss_args"], options["loss_settings"][s["loss"]])
+    mse = LOSSES.name_of(MSELoss)
+    if s["problem"] == "regression" and s["loss"] != mse:
+        raise ConfigError(f"regression trains with the {mse} loss, got loss {s['loss']!r}; choose {mse}")
     return s

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import numpy as np
 
 from ..errors import ConfigError
-from ..nn import get_loss
+from ..nn import ACTIVATIONS, LOSSES, CrossEntropyLoss, Identity, MSELoss, get_loss
 from ..nn.mlp import mlp
 from ..rng import spawn
 from ..run import RunConfig, choose_head
@@ -82,10 +82,11 @@ class Network:
 
 def make_network(s, n_classes, weights_rng, dropout_rng):
     """The MLP of the settings ``s`` for ``n_classes`` classes (0: regression), and the loss it trains with."""
-    if n_classes > 2 and s["loss"] != "cross_entropy":
-        raise ConfigError(f"{n_classes} classes train with the cross_entropy loss, got {s['loss']!r}")
+    cross_entropy = LOSSES.name_of(CrossEntropyLoss)
+    if n_classes > 2 and s["loss"] != cross_entropy:
+        raise ConfigError(f"{n_classes} classes train with the {cross_entropy} loss, got {s['loss']!r}")
     if s["problem"] == "regression":
-        loss_name, n_out, output_activation = "mse", 1, "identity"
+        loss_name, n_out, output_activation = LOSSES.name_of(MSELoss), 1, ACTIVATIONS.name_of(Identity)
     else:
         head = choose_head(SimpleNamespace(loss=s["loss"], output_activation="auto"), n_classes)
         loss_name, n_out, output_activation = head.loss, head.outputs, head.output_activation

@@ -5,8 +5,10 @@ binary cross-entropy)', and never a Python list or None.
 """
 
 from ..experiments.lab_questions import DATA_NAMES
-from ..run.config import loss_takes_logits
+from ..nn import ACTIVATIONS, LOSSES, Sigmoid
+from ..optim import OPTIMIZERS
 from ..tracing.notation import loss_words
+
 
 def value_text(key, value):
     """An option's value as a reader writes it: '8-8', 'sigmoid', 'full batch', never a Python list."""
@@ -29,14 +31,12 @@ OPTION_WORDS = {"dataset": "data set", "n": "training samples", "test_size": "te
                 "init": "initial weights", "optimizer": "optimizer", "lr": "learning rate",
                 "schedule": "learning-rate schedule", "epochs": "epochs", "batch_size": "batch size",
                 "dtype": "number type", "seed": "random seed"}
+# Options whose values are registered entries that name themselves in words (their class's ``words``).
+ENTRY_WORDS = {"optimizer": OPTIMIZERS, "activation": ACTIVATIONS}
 VALUE_WORDS = {
-    "optimizer": {"sgd": "SGD (plain gradient descent)", "momentum": "SGD with momentum",
-                  "nesterov": "SGD with Nesterov momentum", "adagrad": "AdaGrad", "rmsprop": "RMSprop",
-                  "adam": "Adam", "adamw": "AdamW"},
     "init": {"xavier": "Xavier (uniform, scaled by the layer's inputs and outputs)",
              "he": "He (normal, scaled by the layer's inputs)", "normal": "standard normal",
              "zeros": "all zero", "ones": "all one"},
-    "activation": {"identity": "none (identity)", "relu": "ReLU", "leaky_relu": "leaky ReLU"},
     "schedule": {"constant": "constant"},
     "model": {"mlp": "fully connected network", "cnn": "convolutional network"},
     "dataset": DATA_NAMES,
@@ -51,16 +51,23 @@ def value_words(key, config):
         return loss_words(value)
     if key == "output_activation" and value == "auto":
         loss = config.get("loss")
-        chosen = "none (logits)" if loss_takes_logits(loss) else "sigmoid"
+        chosen = "none (logits)" if LOSSES.get(loss).takes_logits else ACTIVATIONS.name_of(Sigmoid)
         return f"{chosen} (chosen for {loss_words(loss)})"
     if key == "batch_size" and value is None:
         return "full batch (every training point in each update)"
-    words = VALUE_WORDS.get(key, {})
+    words = VALUE_WORDS.get(key) or _entry_words(ENTRY_WORDS.get(key))
     if isinstance(value, (list, tuple)) and key not in ("hidden", "conv"):
         return "/".join(words.get(v, v) for v in value)
     if isinstance(value, str):
         return words.get(value, value)
     return value_text(key, value)
+
+
+def _entry_words(registry):
+    """Name -> words of each entry of ``registry`` that has its own ``words`` (none: {})."""
+    if registry is None:
+        return {}
+    return {name: entry.words for name, entry in registry.items() if getattr(entry, "words", None)}
 
 
 SETUP_KEYS = ("dataset", "n", "test_size", "val_size", "model", "hidden", "conv", "activation", "output_activation",

@@ -1,13 +1,13 @@
 """Build what a RunConfig describes: the head and loss, the network, the optimizer and the schedule."""
 
-import inspect
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..errors import ConfigError
 from ..limits import check_size
-from ..nn import BatchNorm2d, Conv2d, Flatten, MaxPool2d, ReLU, Sequential
+from ..nn import BatchNorm2d, Conv2d, Flatten, MaxPool2d, ReLU, Sequential, get_loss
+from ..nn.losses import loss_settings
 from ..nn.mlp import mlp_layers
 from ..optim import OPTIMIZERS, SCHEDULES
 from ..optim.schedules import make_schedule
@@ -54,6 +54,13 @@ def choose_head(config, n_classes):
     if loss == "cross_entropy":
         return Head(loss, n_classes, "identity")
     return Head(loss, 1 if n_classes == 2 else n_classes, output_activation(config))
+
+
+def build_loss(config, name=None):
+    """The loss ``name`` (by default ``--loss``) with ``--loss-reduction`` and the ``--loss-*`` settings it takes."""
+    name = config.loss if name is None else name
+    takes = loss_settings(name)
+    return get_loss(name, config.loss_reduction, **{k: v for k, v in config.loss_args if k in takes})
 
 
 def describe(config):
@@ -145,14 +152,8 @@ def build_model(config, input_shape, n_outputs, output_activation, rng, dropout_
 
 
 def _parameters(factory, registry):
-    """The keyword parameters ``factory`` takes. A factory function that passes ``**kwargs`` on
-    (such as ``momentum_sgd``) takes those of the registered classes defined beside it."""
-    params = dict(inspect.signature(factory).parameters)
-    if any(p.kind is p.VAR_KEYWORD for p in params.values()):
-        for sibling in registry.values():
-            if isinstance(sibling, type) and sibling.__module__ == factory.__module__:
-                params = {**inspect.signature(sibling).parameters, **params}
-    return {name: p for name, p in params.items() if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)}
+    """The keyword parameters ``factory`` takes (see ``Registry.parameters``)."""
+    return registry.parameters(factory)
 
 
 def constructor_arguments(factory, registry, config, values):

@@ -1,23 +1,22 @@
-"""RunConfig: every choice of one training run, grouped, described and validated in one place.
+"""RunConfig: every choice of one training run, grouped and declared in one place.
 
 Each field declares its group (data, model, optimisation, training, output), its help
 text, its type and range, or where its choices come from (a registry, read when asked,
 so that a new registration is a new choice). The CLI builds its options and help from
-these declarations, the sweeps type their values by them, and ``validate`` checks
-them, so a new option is one field here. Names stay flat (``lr``, ``hidden``) as
+these declarations (``help``), the sweeps type their values by them, and ``validate``
+checks them, so a new option is one field here. Names stay flat (``lr``, ``hidden``) as
 metrics.json, checkpoints and sweeps store them. Errors name the option as the CLI
 spells it (``--lr must be a number > 0, got -0.1``).
 """
 
-from collections import Counter
 from dataclasses import asdict, dataclass, field, fields, replace
 
 from ..errors import ConfigError
-from ..nn import ACTIVATIONS, BIAS_INITIALIZERS, INITIALIZERS, LOSSES
-from ..nn.losses import REDUCTIONS, Loss
-from ..optim import OPTIMIZERS, SCHEDULES
-from ..validation import check_bool, check_choice, check_int, check_number
+from ..nn import ACTIVATIONS, BIAS_INITIALIZERS, INITIALIZERS, LOSSES, BCELoss, Sigmoid
+from ..nn.losses import REDUCTIONS, loss_settings
+from ..optim import OPTIMIZERS, SCHEDULES, Adam
 from . import datasets
+from .validate import flag, names_text, validate
 
 GROUPS = ("data", "model", "optimisation", "training", "output")
 OWN_DEFAULT = "the optimizer's own"
@@ -36,13 +35,12 @@ def output_activations():
 def option(name):
     """The CLI spelling of a field: ``t_max`` -> ``--t-max`` (``download`` -> ``--no-download``)."""
     f = FIELDS.get(name)
-    return f.metadata["flag"] if f is not None and "flag" in f.metadata else "--" + name.replace("_", "-")
+    return flag(f) if f is not None else "--" + name.replace("_", "-")
 
 
 def loss_takes_logits(name):
-    """True for a loss that reads logits: its class turns outputs into probabilities itself
-    (overrides ``Loss.probabilities``), as bce_logits and cross_entropy do."""
-    return LOSSES.get(name).probabilities is not Loss.probabilities
+    """True for a loss that reads logits (its class's ``takes_logits``)."""
+    return LOSSES.get(name).takes_logits
 
 
 def _n_defaults():
@@ -50,9 +48,26 @@ def _n_defaults():
     return "per data set: " + ", ".join(found) + "; all the images or rows"
 
 
-def _names(items):
-    items = list(items)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+def loss_options():
+    """Every setting of a registered loss beyond its reduction, by its flat option name, as the option
+    ``--loss-reduction`` is named: ``{'loss_delta': ('delta', 1.0, ('huber',))}``, (setting, default, the
+    losses that take it), read from the losses' constructors when asked."""
+    found = {}
+    for name in LOSSES:
+        for setting, default in loss_settings(name).items():
+            _, first_default, takers = found.get("loss_" + setting, (setting, default, ()))
+            found["loss_" + setting] = (setting, first_default, (*takers, name))
+    return found
+
+
+def _setting_pairs(settings):
+    """A loss's settings as sorted (name, value) pairs, from a dict or pairs (a frozen RunConfig holds no dict)."""
+    try:
+        pairs = dict(settings).items()
+    except (TypeError, ValueError):
+        raise ConfigError(f"loss_args must map setting names to values, such as {{'delta': 0.5}}, "
+                          f"got {settings!r}") from None
+    return tuple(sorted((str(name), value) for name, value in pairs))
 
 
 def _field(default, group, help, **meta):  # noqa: A002 (help, as argparse names it)
@@ -86,57 +101,61 @@ class RunConfig:
     hidden: tuple = _field(
         (8, 8), "model", "width of each hidden layer, e.g. --hidden 8 8", type=int, nargs="+", metavar="WIDTH")
     activation: tuple = _field(
-        ("sigmoid",), "model", "hidden activation, one for all or one per layer: {choices}; identity means none",
+        (ACTIVATIONS.name_of(Sigmoid),), "model", "hidden activation, one for all or one per layer: {choices}; identity means none",
         nargs="+", metavar="NAME", choices=hidden_activation_names)
     output_activation: str = _field(
         "auto", "model", "{choices}; auto is sigmoid, or identity (logits) for a loss that takes logits; "
         "bce with identity trains bce_logits", choices=output_activations)
-    loss: str = _field("bce", "model", "loss: {choices}", choices=LOSSES.names)
+    loss: str = _field(LOSSES.name_of(BCELoss), "model", "loss: {choices}", choices=LOSSES.names)
     loss_reduction: str = _field(
         "mean", "model", "how the loss adds up its terms: {choices} (PyTorch's reduction)",
         choices=lambda: REDUCTIONS)
+    # The loss's own settings (Huber's delta), given as --loss-delta: one option per setting of the
+    # registered losses, read from their constructors (loss_options).
+    loss_args: tuple = _field((), "model", "the loss's settings beyond its reduction, (name, value) pairs",
+                              loss_settings=True, default_text="")
     init: str = _field("xavier", "model", "weight initialiser: {choices}", choices=INITIALIZERS.names)
     bias: bool = _field(
         True, "model", "layers without biases (out = x W^T)", type=bool, flag="--no-bias", default_text="")
     bias_init: str = _field("zeros", "model", "bias initialiser: {choices}", choices=BIAS_INITIALIZERS.names)
     # part="optimizer" / "schedule": given to the optimizer's / schedule's constructor where it has
     # a parameter of that name (run.build); None means the constructor's own default.
-    optimizer: str = _field("adam", "optimisation", "{choices}", choices=OPTIMIZERS.names)
+    optimizer: str = _field(OPTIMIZERS.name_of(Adam), "optimisation", "{choices}", choices=OPTIMIZERS.names)
     lr: float = _field(0.01, "optimisation", "learning rate", part="optimizer", type=float, low=0.0, low_open=True)
     momentum: float | None = _field(
-        None, "optimisation", "momentum of sgd, rmsprop, momentum and nesterov", part="optimizer",
+        None, "optimisation", "momentum", part="optimizer",
         type=float, low=0.0, high=1.0, high_open=True, default_text=OWN_DEFAULT)
     weight_decay: float = _field(
-        0.0, "optimisation", "L2 penalty; decoupled for adamw", part="optimizer", type=float, low=0.0)
+        0.0, "optimisation", "L2 penalty", part="optimizer", type=float, low=0.0)
     beta1: float | None = _field(
-        None, "optimisation", "Adam's first-moment decay", part="optimizer",
+        None, "optimisation", "first-moment decay", part="optimizer",
         type=float, low=0.0, high=1.0, high_open=True, default_text=OWN_DEFAULT)
     beta2: float | None = _field(
-        None, "optimisation", "Adam's second-moment decay", part="optimizer",
+        None, "optimisation", "second-moment decay", part="optimizer",
         type=float, low=0.0, high=1.0, high_open=True, default_text=OWN_DEFAULT)
     eps: float | None = _field(
-        None, "optimisation", "denominator term of Adam, AdamW, RMSprop and AdaGrad", part="optimizer",
+        None, "optimisation", "denominator term", part="optimizer",
         type=float, low=0.0, default_text=OWN_DEFAULT)
     alpha: float | None = _field(
-        None, "optimisation", "RMSprop's smoothing constant", part="optimizer",
+        None, "optimisation", "smoothing constant", part="optimizer",
         type=float, low=0.0, high=1.0, high_open=True, default_text=OWN_DEFAULT)
     initial_accumulator_value: float | None = _field(
-        None, "optimisation", "AdaGrad's starting sum of squared gradients", part="optimizer",
+        None, "optimisation", "starting sum of squared gradients", part="optimizer",
         type=float, low=0.0, flag="--initial-accumulator", metavar="SUM", default_text=OWN_DEFAULT)
     schedule: str = _field("constant", "optimisation", "learning-rate schedule: {choices}", choices=SCHEDULES.names)
     step_size: int = _field(
-        500, "optimisation", "step: multiply the rate by --gamma every this many epochs", part="schedule",
+        500, "optimisation", "multiply the rate by --gamma every this many epochs", part="schedule",
         type=int, low=1)
     gamma: float = _field(
-        0.5, "optimisation", "step/exponential decay factor", part="schedule",
+        0.5, "optimisation", "decay factor", part="schedule",
         type=float, low=0.0, high=1.0, low_open=True)
     t_max: int | None = _field(
-        None, "optimisation", "cosine: epochs to reach the minimum", part="schedule",
+        None, "optimisation", "epochs to reach the minimum", part="schedule",
         type=int, low=1, default_text="--epochs")
     patience: int = _field(
-        50, "optimisation", "plateau: epochs without improvement before cutting", part="schedule", type=int, low=0)
+        50, "optimisation", "epochs without improvement before cutting", part="schedule", type=int, low=0)
     factor: float = _field(
-        0.5, "optimisation", "plateau: factor the rate is cut by", part="schedule",
+        0.5, "optimisation", "factor the rate is cut by", part="schedule",
         type=float, low=0.0, high=1.0, low_open=True, high_open=True)
     epochs: int = _field(2000, "training", "passes over the data", type=int, low=1, high=10_000_000)
     batch_size: int | None = _field(
@@ -194,6 +213,7 @@ class RunConfig:
         "val_loss", "training", "what early stopping watches: {choices}", choices=lambda: ("val_loss", "val_accuracy"))
 
     def __post_init__(self):
+        object.__setattr__(self, "loss_args", _setting_pairs(self.loss_args))
         validate(self)
 
     def replace(self, **changes):
@@ -202,6 +222,7 @@ class RunConfig:
     def as_dict(self):
         d = asdict(self)
         d["hidden"], d["activation"], d["conv"] = list(self.hidden), list(self.activation), list(self.conv)
+        d["loss_args"] = dict(self.loss_args)
         return d
 
     @classmethod
@@ -213,12 +234,16 @@ class RunConfig:
         for images and CSV tables (see ``datasets.TABLE_DEFAULTS``).
         """
         given = {k: v for k, v in options.items() if v is not None}
+        settings = {key: given.pop(key) for key in list(given) if key in loss_options()}
+        if settings:  # --loss-delta 0.5 is the loss's setting delta
+            given["loss_args"] = {**dict(_setting_pairs(given.get("loss_args", ()))),
+                                  **{loss_options()[key][0]: value for key, value in settings.items()}}
         config = cls(**{**dataset_defaults(given.get("dataset", "xor"), given.get("model", "mlp")), **given})
         # Options given explicitly must apply, even when their value happens to be the default.
         for name in given:
             if name in datasets.DATA_OPTIONS and name not in config.source.options:
                 takers = [s.name for s in datasets.sources().values() if name in s.options]
-                raise ConfigError(f"{option(name)} applies to {_names(takers)}, not {config.dataset}; drop it")
+                raise ConfigError(f"{option(name)} applies to {names_text(takers)}, not {config.dataset}; drop it")
         if "conv" in given and config.model != "cnn":
             raise ConfigError(f"--conv applies to --model cnn, not {config.model}; drop it or add --model cnn")
         return config
@@ -265,184 +290,3 @@ def dataset_defaults(dataset, model="mlp"):
     """The defaults that differ from RunConfig's (the lab's) for this data set and model."""
     found = datasets.sources().get(dataset)
     return dict(found.defaults.get(model, {})) if found is not None else {}
-
-
-# --- help ----------------------------------------------------------------------------------------
-
-def _shown(value, none="none"):
-    if value is None:
-        return none
-    if isinstance(value, bool):
-        return "on" if value else "off"
-    if isinstance(value, tuple):
-        return " ".join(map(str, value))
-    return f"{value:g}" if isinstance(value, float) else str(value)
-
-
-# How the help names the table data sets: a whole kind, and a kind before a model ("the CSV mlp").
-_KIND_WORDS = {"images": ("images", "images"), "csv": ("CSV tables", "CSV")}
-
-
-def _table_defaults(name):
-    """Field ``name``'s default per (kind, model) of the image and CSV sets, read from each source's own
-    defaults as RunConfig.for_dataset reads them, and the (image set, model, value) that differ from
-    their kind's."""
-    models = FIELDS["model"].metadata["choices"]()
-    cells, exceptions = {}, []
-    for kind in _KIND_WORDS:
-        for model in models:
-            own = {s.name: s.defaults.get(model, {}).get(name, DEFAULTS[name])
-                   for s in datasets.sources().values() if s.kind == kind}
-            common = Counter(own.values()).most_common(1)[0][0]  # ties: the first set's
-            cells[kind, model] = common
-            exceptions += [(image_set, model, value) for image_set, value in own.items() if value != common]
-    return cells, exceptions
-
-
-def _where(group, cells):
-    """Words for ``group``, some of the (kind, model) ``cells``: whole kinds ("images"), then one model on
-    every kind ("the images and CSV cnn"), then single cells ("the CSV mlp"), joined by "and"."""
-    kinds, models = list(dict.fromkeys(k for k, _ in cells)), list(dict.fromkeys(m for _, m in cells))
-    parts, left = [], set(group)
-    for kind in kinds:
-        whole = {(kind, model) for model in models}
-        if whole <= left:
-            parts.append(_KIND_WORDS[kind][0])
-            left -= whole
-    for model in models:
-        across = {(kind, model) for kind in kinds}
-        if across <= left:
-            parts.append(f"the {' and '.join(_KIND_WORDS[kind][1] for kind in kinds)} {model}")
-            left -= across
-    parts += [f"the {_KIND_WORDS[kind][1]} {model}" for kind, model in cells if (kind, model) in left]
-    return " and ".join(parts)
-
-
-def _default_text(f, lab_only=False):
-    """The lab's default of field ``f`` and (unless ``lab_only``) every image and CSV default that differs
-    from it, e.g. ``8 8; 256 128 for the images mlp; 128 for the images and CSV cnn; 64 32 for the CSV mlp``.
-    An image set with its own default follows its kind's: ``5 for ... cnn (9 on fashion-mnist)``."""
-    meta = f.metadata
-    if "default_text" in meta:
-        text = meta["default_text"]
-        return text() if callable(text) else text
-    none = meta.get("none", "none")
-    if lab_only:
-        return _shown(f.default, none)
-    cells, exceptions = _table_defaults(f.name)
-    clauses, placed = [_shown(f.default, none)], set()
-    for value in dict.fromkeys(cells.values()):  # each value once, in the order of the cells
-        if value == f.default:
-            continue
-        group = {cell for cell, v in cells.items() if v == value}
-        own_defaults = {}  # phrase -> None: each once, in order
-        for image_set, model, own in exceptions:
-            if ("images", model) in group:
-                same = {m for s, m, v in exceptions if s == image_set and v == own}
-                whole = same >= {m for k, m in group if k == "images"}
-                phrase = f"on {image_set}" if whole else f"for the {image_set} {model}"
-                own_defaults[f" ({_shown(own, none)} {phrase})"] = None
-                placed.add((image_set, model))
-        clauses.append(f"{_shown(value, none)} for {_where(group, cells)}" + "".join(own_defaults))
-    # an image set's own default where its kind keeps the lab's
-    clauses += [f"{_shown(own, none)} for the {image_set} {model}" for image_set, model, own in exceptions
-                if (image_set, model) not in placed]
-    return "; ".join(dict.fromkeys(clauses))
-
-
-def help_text(f, lab_only=False):
-    """The help of field ``f``: its text, its choices and its default (the lab's, and the
-    images' and CSV tables' where they differ and what holds for them alone, unless ``lab_only``)."""
-    meta = f.metadata
-    text = meta["help"]
-    if "choices" in meta:
-        text = text.format(choices=", ".join(meta["choices"]()))
-    if "tables" in meta and not lab_only:
-        text += f" ({meta['tables']})"
-    default = _default_text(f, lab_only)
-    return f"{text} (default: {default})" if default else text
-
-
-# --- validation ----------------------------------------------------------------------------------
-
-def _check_field(cfg, f):
-    """The rule a field declares: its choices, its type and its range."""
-    meta, value, name = f.metadata, getattr(cfg, f.name), option(f.name)
-    if "choices" in meta:
-        choices = meta["choices"]()
-        kind = f.name.replace("_", " ")
-        if meta.get("nargs"):
-            if not isinstance(value, tuple) or not value:
-                raise ConfigError(f"{name} takes one or more names, got {value!r}")
-            for item in value:
-                check_choice(kind, item, choices)
-        else:
-            check_choice(kind, value, choices)
-    elif meta.get("nargs"):  # widths and channel counts
-        example = " ".join(map(str, f.default))
-        if not isinstance(value, tuple) or not value or any(
-                isinstance(v, bool) or not isinstance(v, int) or v < 1 for v in value):
-            what = "integer widths" if f.name == "hidden" else "channel counts"
-            raise ConfigError(f"{name} takes positive {what} such as '{example}', got {value!r}")
-    elif meta.get("type") is bool:
-        if not (value is None and f.default is None):  # None: the data set decides
-            check_bool(name, value)
-    elif meta.get("type") in (int, float):
-        check = check_int if meta["type"] is int else check_number
-        extra = {k: meta[k] for k in ("low_open", "high_open") if k in meta} if check is check_number else {}
-        check(name, value, meta.get("low"), meta.get("high"), allow_none=f.default is None, **extra)
-
-
-def _check_data_options(cfg):
-    """Options that only some data sets take: a value other than the default must fit the data set."""
-    src = cfg.source
-    for name in datasets.DATA_OPTIONS:
-        if name in src.options or getattr(cfg, name) == DEFAULTS[name]:
-            continue
-        takers = [s.name for s in datasets.sources().values() if name in s.options]
-        if name in ("n", "test_size") and src.kind == "points":
-            size = len(datasets.fixed_points(cfg.dataset)[1])
-            raise ConfigError(f"--dataset {cfg.dataset} is a fixed set of {size} points, tested on themselves; "
-                              "drop --n and --test-size")
-        raise ConfigError(f"{option(name)} applies to {_names(takers)}, not {cfg.dataset}")
-    if cfg.dataset == "csv" and not cfg.data:
-        raise ConfigError("--dataset csv needs --data FILE.csv, a table with a label column")
-
-
-def validate(cfg):
-    """Raise a one-line ConfigError for the first value that breaks a rule."""
-    for f in fields(cfg):
-        _check_field(cfg, f)
-    if len(cfg.activation) not in (1, len(cfg.hidden)):
-        raise ConfigError(
-            f"--activation got {len(cfg.activation)} names for {len(cfg.hidden)} hidden layers; "
-            "give one name for all, or one per hidden layer"
-        )
-    _check_data_options(cfg)
-    if cfg.batch_norm and cfg.model != "cnn":
-        raise ConfigError("--batch-norm applies to --model cnn (after each convolution)")
-    if cfg.model == "cnn" and not cfg.is_table:
-        raise ConfigError(f"--model cnn needs images; --dataset {cfg.dataset} is 2-D points (use --model mlp)")
-    if loss_takes_logits(cfg.loss) and cfg.output_activation not in ("auto", "identity"):
-        raise ConfigError(
-            f"--loss {cfg.loss} takes logits and turns them into probabilities itself; drop "
-            f"--output-activation {cfg.output_activation} (or set it to identity)"
-        )
-    if cfg.loss == "bce" and cfg.output_activation not in ("auto", "sigmoid", "identity"):
-        raise ConfigError(
-            f"--loss bce needs probabilities (--output-activation sigmoid) or logits "
-            f"(identity), got --output-activation {cfg.output_activation}"
-        )
-    if cfg.classes > 2 and cfg.loss in ("bce", "bce_logits"):
-        raise ConfigError(
-            f"--loss {cfg.loss} is for 2 classes, the data has {cfg.classes}; use --loss cross_entropy"
-        )
-    if cfg.source.kind == "images" and cfg.loss in ("bce", "bce_logits"):
-        raise ConfigError(f"--loss {cfg.loss} is for 2 classes; {cfg.dataset} has 10: use --loss cross_entropy")
-    if cfg.is_table:
-        return  # sizes of image and CSV data are only known once the files are read
-    if cfg.batch_size is not None and cfg.batch_size > cfg.n_points:
-        raise ConfigError(
-            f"--batch-size {cfg.batch_size} is larger than the {cfg.n_points} training points; "
-            f"use at most {cfg.n_points} (or leave it unset for full batch)"
-        )

@@ -8,7 +8,17 @@ import numpy as np
 
 from ..atomic import write_text
 from ..errors import BackproplabError
-from ..nn import Conv2d, Sequential
+from ..nn import LOSSES, Conv2d, MSELoss, Sequential, get_loss
+from ..nn.losses import loss_settings
+
+
+def saved_loss(metadata):
+    """The loss a model file's run trained (mse for a file that names none), with the settings its
+    config recorded (``loss_args``) that this loss takes."""
+    name = metadata.get("loss", LOSSES.name_of(MSELoss))
+    recorded = dict(metadata.get("config", {}).get("loss_args", {}))
+    takes = loss_settings(name)
+    return get_loss(name, **{k: v for k, v in recorded.items() if k in takes})
 
 
 def feature_statistics_metadata(data):
@@ -84,3 +94,20 @@ def write_predictions(path, labels, scores, class_names=None):
     lines = [f"{i},{int(label)},{score:.6g}" + (f",{class_names[int(label)]}" if named else "")
              for i, (label, score) in enumerate(zip(labels, best))]
     write_text(path, "\n".join([header, *lines]) + "\n")
+
+
+def write_submission(path, labels):
+    """Kaggle's digit-recognizer format: a header, then ImageId (from 1) and Label; written atomically."""
+    write_text(path, "ImageId,Label\n" + "".join(f"{i},{int(label)}\n" for i, label in enumerate(labels, start=1)))
+
+
+def prediction_lines(X, labels, scores, class_names=None):
+    """``sample 0 | 0.3, 0.7 | class 1 (cat) | score 0.98765`` for every row of ``X``: its first 8 features,
+    its class (and name, when the classes have names) and the score of ``write_predictions``."""
+    lines = []
+    for i, (row, label) in enumerate(zip(X, labels)):
+        score = f"{scores[i]:.5f}" if scores.ndim == 1 else f"{scores[i].max():.5f}"
+        shown = ", ".join(f"{v:g}" for v in row[:8]) + (", ..." if len(row) > 8 else "")
+        name = f" ({class_names[int(label)]})" if class_names and class_names[int(label)] != str(int(label)) else ""
+        lines.append(f"sample {i} | {shown} | class {int(label)}{name} | score {score}")
+    return lines

@@ -5,8 +5,12 @@ sets train a ReLU network with Adam in float32, per model (``mlp`` or ``cnn``); 
 ``Source.defaults`` reads its recipe from here.
 """
 
+from ..nn import ACTIVATIONS, LOSSES, CrossEntropyLoss, ReLU
+from ..optim import OPTIMIZERS, Adam
+
 # What image and CSV runs use where the lab's RunConfig defaults do not fit, per model.
-_TABLE_COMMON = {"activation": ("relu",), "loss": "cross_entropy", "init": "he", "optimizer": "adam",
+_TABLE_COMMON = {"activation": (ACTIVATIONS.name_of(ReLU),), "loss": LOSSES.name_of(CrossEntropyLoss), "init": "he",
+                 "optimizer": OPTIMIZERS.name_of(Adam),
                  "lr": 0.001, "schedule": "cosine", "print_every": 1, "dtype": "float32"}
 # Images train with one cycle of the learning rate (up to lr, then down to almost 0, every batch):
 # it reaches a given test accuracy in about a third of the epochs of a cosine decay stepped per epoch.

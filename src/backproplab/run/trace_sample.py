@@ -7,10 +7,10 @@ import numpy as np
 
 from ..errors import ConfigError
 from ..model_file import load_model
-from ..nn import Module, get_loss
+from ..nn import Module
 from ..training import fit
 from ..validation import check_int
-from .build import build_model, build_optimizer, choose_head
+from .build import build_loss, build_model, build_optimizer, choose_head
 from .config import FIELDS, RunConfig, option
 from .train import make_data, random_streams
 
@@ -52,7 +52,7 @@ def trace_input(options, model_path=None, sample=None, x=None, y=None, steps=0):
         head = choose_head(config, data.n_classes)
         model = build_model(config, data.X_train.shape[1:], head.outputs, head.output_activation,
                             streams["weights"], streams["dropout"])
-        loss, source = get_loss(head.loss, config.loss_reduction), f"the {config.dataset} network built with seed {config.seed}"
+        loss, source = build_loss(config, head.loss), f"the {config.dataset} network built with seed {config.seed}"
     else:
         built = sorted(name for name in options if FIELDS[name].metadata["group"] == "model")
         if built:
@@ -63,7 +63,7 @@ def trace_input(options, model_path=None, sample=None, x=None, y=None, steps=0):
         config = RunConfig.from_dict({**metadata.get("config", {}), **options})
         streams = random_streams(config.seed)
         data = make_data(config, streams) if x is None or steps else None
-        loss = get_loss(metadata.get("loss", config.loss), config.loss_reduction)
+        loss = build_loss(config, metadata.get("loss", config.loss))
         source = f"the network in {model_path}"
     optimizer = build_optimizer(config, model.parameters())
     if steps:

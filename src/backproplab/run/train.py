@@ -9,14 +9,14 @@ import numpy as np
 from ..data import count_batches
 from ..errors import ConfigError
 from ..limits import check_size
-from ..nn import Sequential, get_loss
+from ..nn import Sequential
 from ..rng import spawn
 from ..training import (
     BatchProgress, Checkpoint, DivergenceWarning, EarlyStopping, EpochTestScores, GradientNorms, PrintProgress,
     TargetAccuracy, diagnose, fit, read_checkpoint, restore,
 )
 from . import datasets
-from .build import Head, build_model, build_optimizer, build_schedule, check_sizes, choose_head
+from .build import Head, build_loss, build_model, build_optimizer, build_schedule, check_sizes, choose_head
 from .config import RunConfig, dataset_defaults
 from .datasets import Split
 from .threads import auto_threads, blas_threads
@@ -131,7 +131,7 @@ def train(config, write=None, checkpoint=None, resume=False, progress_stream=Non
         raise ValueError("train: prepared is for another config; give what prepare(config) returned")
     config = prepared.config
     data, head, model, streams = prepared.data, prepared.head, prepared.model, prepared.streams
-    loss_fn = get_loss(head.loss, config.loss_reduction)
+    loss_fn = build_loss(config, head.loss)
     optimizer = build_optimizer(config, model.parameters())
     schedule = build_schedule(config, optimizer, count_batches(len(data.X_train), config.batch_size))
     callbacks = list(callbacks)  # the caller's (e.g. GradientNorms) come first
@@ -185,7 +185,7 @@ def epoch_test_scores(config, data):
     itself (a fixed set such as the lab's XOR points), whose curve the training curve already is."""
     if data.X_test is data.X_train:
         return None
-    loss_fn = get_loss(choose_head(config, data.n_classes).loss, config.loss_reduction)
+    loss_fn = build_loss(config, choose_head(config, data.n_classes).loss)
     return EpochTestScores(loss_fn, data.X_test.astype(config.dtype), data.y_test)
 
 

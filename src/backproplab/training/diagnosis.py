@@ -4,6 +4,9 @@
 Diagnosis naming the first of these that fits, with its likely cause and a fix:
 
 - ``diverged``: the loss stopped being finite, or ended far above where it started;
+- ``linear_optimum``: a linear network (no activation between its layers) on a least-squares loss whose
+  loss equals ordinary least squares' on the same points: the best a linear model can do, which no
+  more epochs improve (``optimum.py``);
 - ``dead_relu``: most ReLU units output 0 for every training point, so no gradient reaches them;
 - ``saturated``: the output sigmoid (or most hidden sigmoid/tanh units) pinned at its bounds,
   where its derivative is 0; BCE on pinned outputs sits at its clamp of 100 per wrong point
@@ -27,7 +30,9 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from ..nn import ReLU, Sequential, Sigmoid, Tanh
+from ..nn import ACTIVATIONS, Sequential
+from ..optim import OPTIMIZERS, Adam
+from .optimum import at_linear_optimum
 
 GROWTH = 10.0          # a final loss this many times the first epoch's: diverged
 DEAD_FRACTION = 0.5    # ReLU units silent on every training point, of all ReLU units
@@ -109,6 +114,14 @@ def diagnose(history, model=None, loss_fn=None, X=None, y=None, *, good_accuracy
     inside = _look_inside(model, loss_fn, X, y) if model is not None and X is not None else None
     grown = losses[-1] > GROWTH * losses[0]
     trend = len(losses) >= MIN_TREND_EPOCHS
+    optimum = at_linear_optimum(model, loss_fn, X, y) if inside is not None else None
+    if optimum is not None:
+        return Diagnosis("linear_optimum", f"the loss {optimum[0]:.6g} equals the least-squares optimum of a linear "
+                         f"model on these points ({optimum[1]:.6g}; {measure} {accuracy:.0%})",
+                         "with no activation between its layers the network is one linear function, and this is "
+                         "the best a linear function fitted by squared error can do",
+                         "a non-linear hidden activation (e.g. --activation sigmoid) to fit more than one straight "
+                         "boundary")
     if inside and inside["dead"] is not None and inside["dead"] >= DEAD_FRACTION:
         return Diagnosis("dead_relu", f"{inside['dead']:.0%} of the ReLU units output 0 for every training point",
                          "large steps or negative pre-activations pushed them below 0, where ReLU's gradient is 0",
@@ -228,16 +241,9 @@ def _oscillating(losses):
 
 
 def _prior_loss(loss_fn, y, n_outputs):
-    """The loss of the best constant output: the entropy of the class frequencies (BCE, cross-entropy),
-    or their variance (squared errors); None for another loss."""
+    """The loss of the best constant output, as the loss declares it (``Loss.constant_loss``); None when it does not."""
     counts = np.bincount(np.asarray(y, dtype=np.int64))
-    p = counts[counts > 0] / len(y)
-    name = type(loss_fn).__name__
-    if name in ("BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss"):
-        return float(-(p * np.log(p)).sum())
-    if name == "MSELoss" and n_outputs == 1:
-        return float(p.prod()) if len(p) == 2 else None
-    return None
+    return loss_fn.constant_loss(counts[counts > 0] / len(y), n_outputs)
 
 
 def _look_inside(model, loss_fn, X, y):
@@ -252,14 +258,16 @@ def _look_inside(model, loss_fn, X, y):
             for i, layer in enumerate(layers):
                 out = layer.forward(out)
                 last = i == len(layers) - 1
-                if isinstance(layer, ReLU) and not last:
-                    fires = (out.reshape(len(out), -1) > 0).any(axis=0)
+                kind = type(layer)
+                dies_below, saturates_at = getattr(kind, "dies_below", None), getattr(kind, "saturates_at", None)
+                if dies_below is not None and not last:
+                    fires = (out.reshape(len(out), -1) > dies_below).any(axis=0)
                     dead, alive = dead + int((~fires).sum()), alive + int(fires.sum())
-                if isinstance(layer, (Sigmoid, Tanh, ReLU)) and not last:
+                if kind in ACTIVATIONS.values() and not getattr(kind, "linear", False) and not last:
                     linear_only = False
-                if isinstance(layer, (Sigmoid, Tanh)) and not last:
-                    low = 0.0 if isinstance(layer, Sigmoid) else -1.0
-                    pinned += int(((out - low < PINNED) | (1.0 - out < PINNED)).sum())
+                if saturates_at is not None and not last:
+                    low, high = saturates_at
+                    pinned += int(((out - low < PINNED) | (high - out < PINNED)).sum())
                     values += out.size
     finally:
         model.train(was_training)
@@ -271,12 +279,13 @@ def _look_inside(model, loss_fn, X, y):
     binary = probabilities.ndim == 1 or probabilities.shape[1] <= 2
     pinned_output = float(np.mean((column < PINNED) | (column > 1 - PINNED))) if in_unit and binary else 0.0
     spread = float(np.ptp(column[finite])) if finite.any() else 0.0
+    adam = OPTIMIZERS.name_of(Adam)
     stuck_cause, stuck_fix = (
         ("no hidden activation: the network is one linear function, which cannot separate this data",
          ["a hidden activation such as tanh or sigmoid"]) if linear_only else
         ("gradients too small to break away from the average answer (vanishing through saturated units, "
          "or too small a learning rate)", ["more --epochs", "a larger learning rate", ("--init xavier", "init", "xavier"),
-                                           ("another optimizer such as adam", "optimizer", "adam")]))
+                                           (f"another optimizer such as {adam}", "optimizer", adam)]))
     return {
         "dead": dead / (dead + alive) if dead + alive else None,
         "pinned_hidden": pinned / values if values else None,

@@ -1,0 +1,14 @@
+"""Check your own backprop: grade a student's network against the engine and name the first mistake.
+
+``check_file(path)`` runs the student's file in a child process (see
+``sandbox``), compares every forward value, gradient and update with the
+engine's (``reference``) and with central differences of the student's own
+forward pass, and names the classic mistake (``mistakes``) whose numbers are
+the student's. ``protocol`` says what the student's file declares.
+"""
+
+from .api import check_file, check_folder
+from .grading import Result
+from .report import as_dict, as_json, grading_results, text
+
+__all__ = ["Result", "as_dict", "as_json", "check_file", "check_folder", "grading_results", "text"]

@@ -1,0 +1,49 @@
+"""``backproplab lab``: the lab's network on the linear and XOR data, and (--report) its questions."""
+
+import os
+import sys
+
+from ..experiments import run_sweep, write_sweep_outputs
+from ..experiments.lab_questions import SWEEPS_FOLDER, lab_sweeps
+from ..outputs import new_run_folder, write_points_run
+from ..report import write_report
+from ..run import RunConfig, describe, train_recorded
+from .options import add_config_options, add_output_options
+
+LAB_DATASETS = ("linear", "xor")
+
+
+def add_parser(sub):
+    lab = sub.add_parser("lab", help="train the lab's network on the linear and XOR data, write figures",
+                         description="Train the lab's network (two sigmoid hidden layers) on the lab's two data sets, "
+                                     "print the training log and every test prediction, and write figures, "
+                                     "metrics and models to one folder per data set.")
+    add_output_options(add_config_options(lab, ("epochs", "seed", "print_every"), defaults=True)["output"], "lab")
+    lab.add_argument("--report", action="store_true",
+                     help="also run the lab's questions as short sweeps (learning rate, hidden units, no activation) "
+                          "and write report.html")
+
+
+def run(args, write):
+    configs = [RunConfig(dataset=name, seed=args.seed, epochs=args.epochs, print_every=args.print_every)
+               for name in LAB_DATASETS]
+    root = new_run_folder(args.out, "lab", args.force)
+    write(f"writing to {root}")
+    results = {}
+    for config in configs:
+        write(f"\n== {config.dataset}: {describe(config)} ==")
+        folder = os.path.join(root, config.dataset)
+        os.makedirs(folder, exist_ok=True)
+        results[config.dataset] = write_points_run(train_recorded(config, write), folder, write)
+    write("\nsummary")
+    for name, m in results.items():
+        write(f"  {name:7s} final loss {m['final_loss']:.5f}  test accuracy {100 * m['test_accuracy']:.2f}%  "
+              f"({m['epochs']:,} epochs, {m['seconds']:.2f} s)")
+    write(f"figures, models and metrics in {root}")
+    if args.report:
+        for name, spec in lab_sweeps(args.epochs).items():
+            write(f"\n== sweep: {spec.title} ==")
+            folder = os.path.join(root, SWEEPS_FOLDER, name)
+            write_sweep_outputs(spec, folder, run_sweep(spec, folder, write=write, progress_stream=sys.stdout))
+        write(f"report: {write_report(root)}")
+    return 1 if any(m["diverged"] for m in results.values()) else 0

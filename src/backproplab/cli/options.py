@@ -1,0 +1,88 @@
+"""What every command's parser shares: one-line errors, RunConfig fields as options, the output options."""
+
+import argparse
+from dataclasses import fields
+
+from ..nn import LOSSES
+from ..run import RunConfig, option
+from ..run.config import GROUPS, loss_options
+from ..run.help import help_text
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with a one-line error and exit status 2, and no abbreviated options.
+
+    With abbreviations, an option a command lacks can silently become another one
+    (``trace --out x`` was read as ``--output-activation x``).
+    """
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message):
+        self.exit(2, f"error: {message} (see '{self.prog} --help')\n")
+
+
+def _add_loss_settings(group, hidden=False):
+    """One option per setting of the registered losses (``--loss-delta``), typed by its default, with the
+    losses that take it and what it means (their ``settings_help``)."""
+    for key, (setting, default, takers) in loss_options().items():
+        meaning = next((LOSSES[name].settings_help[setting] for name in takers
+                        if setting in LOSSES[name].settings_help), "a setting of the loss")
+        shown = argparse.SUPPRESS if hidden else f"{', '.join(takers)}: {meaning} (default: the loss's own, {default!r})"
+        kind = type(default) if isinstance(default, (int, float, str)) and not isinstance(default, bool) else None
+        group.add_argument(option(key), dest=key, default=None, help=shown.replace("%", "%%"),
+                           **({"type": kind} if kind else {}))
+
+
+def _add_config_option(group, f, default=None, lab_only=False, hidden=False):
+    """One RunConfig field as an option, as its metadata declares it (``hidden``: left out of --help)."""
+    meta = f.metadata
+    if meta.get("loss_settings"):
+        return _add_loss_settings(group, hidden)
+    shown = argparse.SUPPRESS if hidden else help_text(f, lab_only).replace("%", "%%")
+    kwargs = {"help": shown, "default": default, "dest": f.name}
+    if meta.get("type") is bool:
+        if "flag" in meta:  # an option that turns a default-on setting off, such as --no-download
+            kwargs.update(action="store_false", dest=f.name)
+            return group.add_argument(meta["flag"], **kwargs)
+        kwargs["action"] = argparse.BooleanOptionalAction
+    else:
+        kwargs.update({k: meta[k] for k in ("type", "nargs", "metavar") if k in meta})
+    return group.add_argument(option(f.name), **kwargs)
+
+
+def add_config_options(parser, names=None, defaults=False, hidden=()):
+    """Argument groups of RunConfig fields (all, or ``names``), built from the fields' metadata.
+
+    Options default to None, so that each data set can bring its own defaults
+    (RunConfig.for_dataset); with ``defaults`` they take RunConfig's (the lab's). Those
+    named in ``hidden`` are parsed but left out of --help (the command refuses them in its own words).
+    """
+    groups = {name: parser.add_argument_group(name) for name in GROUPS}
+    for f in fields(RunConfig):
+        if names is None or f.name in names:
+            _add_config_option(groups[f.metadata["group"]], f, f.default if defaults else None, lab_only=defaults,
+                               hidden=f.name in hidden)
+    return groups
+
+
+def add_output_options(group, label):
+    group.add_argument("--out", metavar="DIR", help=f"folder to write to (default: runs/<timestamp>-{label}/)")
+    group.add_argument("--force", action="store_true", help="allow --out to name a folder that already holds files")
+    group.add_argument("--debug", action="store_true", help="show a traceback on errors")
+
+
+_CONFIG_OPTIONS = [f.name for f in fields(RunConfig)]
+
+
+def config_options(args):
+    """The RunConfig options given on the command line (None means not given), a loss's settings as
+    ``loss_delta`` (``RunConfig.for_dataset`` takes them so)."""
+    names = [*_CONFIG_OPTIONS, *loss_options()]
+    given = {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
+    for name in ("hidden", "activation", "conv"):
+        if name in given:
+            given[name] = tuple(given[name])
+    return given
