@@ -6,9 +6,11 @@ import numpy as np
 
 from ..errors import ConfigError
 from ..limits import check_size
-from ..nn import BatchNorm2d, Conv2d, Dropout, Flatten, Linear, MaxPool2d, ReLU, Sequential, get_activation, get_loss
+from ..nn import BatchNorm2d, Conv2d, Flatten, MaxPool2d, ReLU, Sequential, get_loss
 from ..nn.losses import loss_settings
+from ..nn.mlp import mlp_layers
 from ..optim import OPTIMIZERS, SCHEDULES
+from ..optim.schedules import make_schedule
 from . import datasets
 from .config import FIELDS, loss_takes_logits
 
@@ -143,17 +145,9 @@ def build_model(config, input_shape, n_outputs, output_activation, rng, dropout_
     else:
         n_features = int(np.prod(input_shape))
     check_parameters(config, n_features, n_outputs)
-    widths = [n_features, *config.hidden, n_outputs]
-    for i, activation in enumerate(config.hidden_activations()):
-        layers += [Linear(widths[i], widths[i + 1], config.bias, init=config.init, bias_init=config.bias_init,
-                          rng=rng, dtype=dtype),
-                   get_activation(activation)]
-        if config.dropout:
-            layers.append(Dropout(config.dropout, rng=dropout_rng))
-    layers.append(Linear(widths[-2], widths[-1], config.bias, init=config.init, bias_init=config.bias_init,
-                         rng=rng, dtype=dtype))
-    if output_activation != "identity":
-        layers.append(get_activation(output_activation))
+    layers += mlp_layers([n_features, *config.hidden, n_outputs], config.hidden_activations(), output_activation,
+                         bias=config.bias, init=config.init, bias_init=config.bias_init, dropout=config.dropout,
+                         rng=rng, dropout_rng=dropout_rng, dtype=dtype)
     return Sequential(layers)
 
 
@@ -162,12 +156,11 @@ def _parameters(factory, registry):
     return registry.parameters(factory)
 
 
-def constructor_arguments(factory, registry, config, values, steps_per_epoch=1):
+def constructor_arguments(factory, registry, config, values):
     """The entries of ``values`` (config names -> value) that ``factory`` takes, None meaning its default.
 
     The names are the constructor's own, except for this mapping from the flat config:
-    ``beta1``/``beta2`` -> ``betas``, ``t_max`` -> ``T_max`` (default: ``--epochs``) and, for
-    schedules stepped every batch, ``total_steps`` = ``--epochs`` x ``steps_per_epoch``.
+    ``beta1``/``beta2`` -> ``betas`` and ``t_max`` -> ``T_max``.
     """
     params = _parameters(factory, registry)
     values = dict(values)
@@ -176,9 +169,7 @@ def constructor_arguments(factory, registry, config, values, steps_per_epoch=1):
         values["betas"] = (default[0] if values["beta1"] is None else values["beta1"],
                            default[1] if values["beta2"] is None else values["beta2"])
     if "T_max" in params:
-        values["T_max"] = values.get("t_max") or config.epochs
-    if "total_steps" in params:
-        values["total_steps"] = config.epochs * steps_per_epoch
+        values["T_max"] = values.get("t_max")
     return {name: value for name, value in values.items() if name in params and value is not None}
 
 
@@ -194,10 +185,8 @@ def build_optimizer(config, params):
 
 
 def build_schedule(config, optimizer, steps_per_epoch=1):
-    """The registered schedule ``config.schedule``, given every optimisation option its constructor takes.
-
-    ``steps_per_epoch``, the batches in one epoch, sizes the schedules stepped every batch.
-    """
+    """The registered schedule ``config.schedule``, given every optimisation option its constructor takes,
+    over ``config.epochs`` epochs of ``steps_per_epoch`` batches (which size the schedules stepped every batch)."""
     factory = SCHEDULES.get(config.schedule)
-    values = _config_values(config, "schedule")
-    return factory(optimizer, **constructor_arguments(factory, SCHEDULES, config, values, steps_per_epoch))
+    options = constructor_arguments(factory, SCHEDULES, config, _config_values(config, "schedule"))
+    return make_schedule(config.schedule, optimizer, config.epochs, steps_per_epoch, **options)
