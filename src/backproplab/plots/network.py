@@ -5,6 +5,7 @@ of the input square (``outputs`` computes them from a model).
 """
 
 import numpy as np
+from matplotlib.collections import LineCollection
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.patches import Circle
 
@@ -25,50 +26,69 @@ def _norm(values):
     return (lo, hi) if hi > lo else (lo - 0.5, hi + 0.5)
 
 
-def network_diagram(weights, maps, extent, path=None, title="", layer_names=None, ax=None):
+def network_diagram(weights, maps, extent, path=None, title="", layer_names=None, ax=None, biases=None):
     """Inputs, hidden neurons and outputs as circles, each filled with its output map; weights as lines.
 
     ``weights``: the (out, in) weight matrix of each layer; ``maps``: for the inputs and each
     layer, an array (units, R, R) of every unit's output over the grid spanning ``extent``
     (x0, x1, y0, y1). A line's width follows |w| (relative to the largest), its colour the sign.
+    ``biases``: each layer's bias vector (or None for a layer without), written beside its units.
+    Units are numbered from 0 in each layer and layer k's values are a_k, W_k and b_k, as the trace
+    numbers them: entry i,j of W_k joins unit j of a_(k-1) to unit i of a_k.
     """
     n_cols, gap, radius = len(maps), 2.6, 0.4
     shown = [min(m.shape[0], MAX_UNITS) for m in maps]
     height = max(shown)
-    fig, ax = figure(figsize=(0.8 * (gap * (n_cols - 1) + 1.8), 0.8 * (height + 2.0)), ax=ax)
-    ax.set_xlim(-0.9, gap * (n_cols - 1) + 0.9)
-    ax.set_ylim(-2.1, height + 0.1)
-    ax.set_aspect("equal")
-    ax.set_axis_off()
+    fig, ax = figure(figsize=(0.8 * (gap * (n_cols - 1) + 1.8), 0.8 * (height + 2.4)), ax=ax)
     ys = [np.arange(k)[::-1] + (height - k) / 2 for k in shown]
     largest = max(float(np.abs(w).max()) for w in weights) or 1.0
     for col, w in enumerate(weights):
-        for j in range(shown[col + 1]):
-            for i in range(shown[col]):
-                v = w[j, i]
-                ax.plot([gap * col, gap * (col + 1)], [ys[col][i], ys[col + 1][j]], color=_SIGN[v >= 0],
-                        linewidth=0.3 + 4.0 * abs(v) / largest, alpha=0.7, zorder=1)
+        # one collection per layer: hundreds of separate lines cost a separate draw each
+        pairs = [(j, i) for j in range(shown[col + 1]) for i in range(shown[col])]
+        ax.add_collection(LineCollection(
+            [[(gap * col, ys[col][i]), (gap * (col + 1), ys[col + 1][j])] for j, i in pairs],
+            colors=[_SIGN[bool(w[j, i] >= 0)] for j, i in pairs],
+            linewidths=[0.3 + 4.0 * abs(w[j, i]) / largest for j, i in pairs], alpha=0.7, zorder=1))
+        ax.text(gap * (col + 0.5), height - 0.35, f"W{col + 1}" + (f", b{col + 1}" if _has(biases, col) else ""),
+                ha="center", va="bottom", fontsize=8, color="#444444")
     names = layer_names or (["inputs"] + [f"layer {k}" for k in range(1, n_cols - 1)] + ["output"])
     for col, m in enumerate(maps):
         for i in range(shown[col]):
             lo, hi = _norm(m[i])  # each neuron on its own scale: the shape of what it computes
             x, y = gap * col, ys[col][i]
-            inset = ax.inset_axes([x - radius, y - radius, 2 * radius, 2 * radius], transform=ax.transData, zorder=3)
-            image = inset.imshow(m[i], origin="lower", extent=extent, cmap=_MAP, vmin=lo, vmax=hi, aspect="auto")
-            circle = Circle((0.5, 0.5), 0.5, transform=inset.transAxes, facecolor="none", edgecolor="black", lw=1)
-            inset.add_patch(circle)
+            # the map drawn into the diagram's own axes, clipped to the circle: no axes per neuron
+            image = ax.imshow(m[i], origin="lower", extent=(x - radius, x + radius, y - radius, y + radius),
+                              cmap=_MAP, vmin=lo, vmax=hi, zorder=3, interpolation="bilinear")
+            circle = Circle((x, y), radius, facecolor="none", edgecolor="black", lw=1, zorder=4)
+            ax.add_patch(circle)
             image.set_clip_path(circle)
-            inset.set_axis_off()
-        label = names[col] + (f"\n(first {shown[col]} of {m.shape[0]})" if m.shape[0] > shown[col] else "")
+            ax.text(x - radius * 0.78, y + radius * 0.78, str(i), ha="center", va="center", fontsize=7, zorder=5,
+                    bbox={"boxstyle": "circle,pad=0.15", "facecolor": "white", "edgecolor": "0.4", "lw": 0.5})
+            if col and _has(biases, col - 1):
+                ax.text(x + radius * 0.2, y - radius - 0.04, f"b {float(biases[col - 1][i]):+.2f}", ha="left",
+                        va="top", fontsize=6.5, zorder=5, bbox={"facecolor": "white", "alpha": 0.8,
+                                                                "edgecolor": "none", "pad": 0.5})
+        label = f"{names[col]}\na{col}, units 0-{m.shape[0] - 1}" if m.shape[0] > 1 else f"{names[col]}\na{col}, unit 0"
+        label += f"\n(first {shown[col]} of {m.shape[0]})" if m.shape[0] > shown[col] else ""
         ax.text(gap * col, -0.75, label, ha="center", va="top", fontsize=9)
-    ax.text(gap * (n_cols - 1) / 2, -2.05, "neuron colour: its output over the input square, blue low, red high\n"
-            "(each neuron on its own colour scale; the neuron maps give the values)", ha="center", va="bottom", fontsize=8,
-            color="#444444")
+    ax.set_xlim(-0.9, gap * (n_cols - 1) + 0.9)
+    ax.set_ylim(-2.4, height + 0.1)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    ax.text(gap * (n_cols - 1) / 2, -2.35, "neuron colour: its output over the input square, blue low, red high\n"
+            "(each neuron on its own colour scale; the neuron maps give the values)\n"
+            "number: the unit, counted from 0 in each layer as in the trace; b: its bias", ha="center", va="bottom",
+            fontsize=8, color="#444444")
     ax.plot([], [], color=_SIGN[True], lw=2, label="weight > 0")
     ax.plot([], [], color=_SIGN[False], lw=2, label="weight < 0")
     ax.legend(loc="upper left", fontsize=8, framealpha=0.9, title="line width: |weight|", title_fontsize=8)
     ax.set_title(title or "The network: each neuron's output over the input square", fontsize=10)
     return save(fig, path)
+
+
+def _has(biases, k):
+    """Whether layer ``k`` has biases to write."""
+    return biases is not None and k < len(biases) and biases[k] is not None
 
 
 def neuron_maps(maps, extent, path=None, title="", layer_names=None, X=None, ax=None):
@@ -156,6 +176,17 @@ def _layer_colours(n):
     """From dark (first layer) to bright (output layer); one layer alone is dark."""
     cmap = _depth_cmap()
     return [cmap(v) for v in np.linspace(0.0, 0.9, n)] if n > 1 else [cmap(0.0)]
+
+
+MIN_GRADIENT_LAYERS = 3  # weight layers a gradients figure needs to show something
+
+
+def gradients_worth_drawing(norms):
+    """Whether a figure of the gradient norms ``norms`` (one entry per weight layer, besides an optional
+    ``epoch``) teaches anything: only with at least MIN_GRADIENT_LAYERS weight layers. The gradient
+    reaching W1 then has passed at least two activations on its way down, and whether it shrinks from
+    layer to layer (vanishing gradients) can be seen; with one or two layers there is no such path."""
+    return sum(1 for name in norms if name != "epoch") >= MIN_GRADIENT_LAYERS
 
 
 def gradient_norms(norms, path=None, title="", ax=None):

@@ -7,10 +7,24 @@ from matplotlib.lines import Line2D
 from .style import CLASS_COLOURS, MISTAKE_COLOUR, class_colours, figure, legend_outside, save, set_suptitle
 
 
-def comparison(X, y_true, y_pred, path=None, title="", ax=None):
+# The line a generated data set's labels change on, where there is one: (its equation, two of its points).
+# The linear set is labelled 0 where x1 > x2, else 1. XOR's two diagonals cross and no one line parts them.
+TRUE_BOUNDARIES = {"linear": ("x2 = x1", ((0.0, 0.0), (1.0, 1.0)))}
+
+
+def true_boundary(dataset):
+    """The true boundary of the data set named ``dataset`` as (equation, (point, point)), else None."""
+    return TRUE_BOUNDARIES.get(dataset)
+
+TRUE_LINE = {"color": "0.3", "linestyle": "--", "linewidth": 1.2, "zorder": 0.5}
+
+
+def comparison(X, y_true, y_pred, path=None, title="", ax=None, dataset=None):
     """The lab's two panels: ground truth beside prediction, same class colours.
 
     Each misclassified point is ringed in both panels, and the title and legend say how many there are.
+    ``dataset``: the name of the generated set the points come from; where its labels follow one line
+    (see TRUE_BOUNDARIES), that line is drawn dashed in both panels.
     """
     fig, axes = figure(1, 2, figsize=(10, 5.2), sharex=True, sharey=True, ax=ax, layout="constrained")
     classes = sorted(set(np.unique(y_true)) | set(np.unique(y_pred)))
@@ -27,6 +41,13 @@ def comparison(X, y_true, y_pred, path=None, title="", ax=None):
     handles.append(Line2D([], [], ls="", marker="o", markersize=12, markerfacecolor="none",
                           markeredgecolor=MISTAKE_COLOUR, markeredgewidth=1.6))
     labels = [f"class {k}" for k in classes] + [f"misclassified ({n_wrong})"]
+    known = true_boundary(dataset)
+    if known:
+        equation, (start, end) = known
+        for ax in axes:
+            ax.plot([start[0], end[0]], [start[1], end[1]], **TRUE_LINE)
+        handles.append(Line2D([], [], **TRUE_LINE))
+        labels.append(f"true boundary: {equation}")
     legend_outside(fig, axes, handles, labels, ncol=len(labels))
     set_suptitle(fig, f"{title}  ({n_wrong} of {len(y_true)} misclassified, ringed)".strip(), fontsize=12)
     return save(fig, path)
