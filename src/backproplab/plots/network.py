@@ -7,9 +7,10 @@ of the input square (``outputs`` computes them from a model).
 import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
 
-from .style import epoch_axis, figure, save, set_suptitle, short_series
+from .style import PanelsLayout, epoch_axis, figure, legend_outside, own_layout, save, set_suptitle, short_series
 
 MAX_UNITS = 12  # neurons drawn per layer; wider layers show their first ones and say how many more
 _SIGN = {True: "#ff7f0e", False: "#7b4ea3"}  # positive weights orange, negative purple
@@ -39,7 +40,9 @@ def network_diagram(weights, maps, extent, path=None, title="", layer_names=None
     n_cols, gap, radius = len(maps), 2.6, 0.4
     shown = [min(m.shape[0], MAX_UNITS) for m in maps]
     height = max(shown)
-    fig, ax = figure(figsize=(0.8 * (gap * (n_cols - 1) + 1.8), 0.8 * (height + 2.4)), ax=ax)
+    fig, ax = figure(figsize=(0.8 * (gap * (n_cols - 1) + 1.8), 0.8 * (height + 2.4)), ax=ax, layout="panels")
+    if own_layout(fig):
+        own_layout(fig).set(left=0.05, right=0.05, bottom=0.05)
     ys = [np.arange(k)[::-1] + (height - k) / 2 for k in shown]
     largest = max(float(np.abs(w).max()) for w in weights) or 1.0
     for col, w in enumerate(weights):
@@ -77,7 +80,8 @@ def network_diagram(weights, maps, extent, path=None, title="", layer_names=None
     ax.set_axis_off()
     ax.text(gap * (n_cols - 1) / 2, -2.35, "neuron colour: its output over the input square, blue low, red high\n"
             "(each neuron on its own colour scale; the neuron maps give the values)\n"
-            "number: the unit, counted from 0 in each layer as in the trace; b: its bias", ha="center", va="bottom",
+            "number: the unit, counted from 0 in each layer as in the trace" + ("; b: its bias" if biases else ""),
+            ha="center", va="bottom",
             fontsize=8, color="#444444")
     ax.plot([], [], color=_SIGN[True], lw=2, label="weight > 0")
     ax.plot([], [], color=_SIGN[False], lw=2, label="weight < 0")
@@ -100,6 +104,13 @@ def neuron_maps(maps, extent, path=None, title="", layer_names=None, X=None, ax=
     rows = len(maps)
     fig, axes = figure(rows, cols, figsize=(1.55 * cols + 1.2, 1.6 * rows + 0.6), squeeze=False, ax=ax)
     names = layer_names or [f"layer {k}" for k in range(1, rows + 1)]
+    more = f" (the first {cols} units of each layer)" if max(m.shape[0] for m in maps) > cols else ""
+    set_suptitle(fig, (title or "Each hidden neuron's output over the input square") + more, fontsize=10)
+    if ax is None:  # laid out once, here, before each row's colour bar takes its room from the row
+        layout = PanelsLayout(left=0.35, right=0.5, bottom=0.1, top=0.35, wspace=0.12, hspace=0.32)
+        fig.set_layout_engine(layout)
+        layout.execute(fig)
+        fig.set_layout_engine("none")
     for r, m in enumerate(maps):
         lo, hi = _norm(m[:cols])
         image = None
@@ -116,10 +127,7 @@ def neuron_maps(maps, extent, path=None, title="", layer_names=None, X=None, ax=
             ax.set_title(f"unit {c}", fontsize=8)
         axes[r, 0].set_ylabel(names[r], fontsize=8)
         fig.colorbar(image, ax=list(axes[r]), fraction=0.02, pad=0.01)
-    widest = max(m.shape[0] for m in maps)
-    more = f" (the first {cols} units of each layer)" if widest > cols else ""
-    set_suptitle(fig, (title or "Each hidden neuron's output over the input square") + more, fontsize=10)
-    return save(fig, path, dpi=110, tight_layout=False, bbox_inches="tight")
+    return save(fig, path, dpi=110, tight_layout=False)
 
 
 def draw_gradient_norms(ax, norms, legend=True, epochs=None):
@@ -191,7 +199,7 @@ def gradients_worth_drawing(norms):
 
 def gradient_norms(norms, path=None, title="", ax=None):
     """The norm of each layer's weight gradient per epoch (log scale); W1 is the first layer."""
-    fig, ax = figure(figsize=(7, 4.4), ax=ax)
+    fig, ax = figure(figsize=(7, 4.4), ax=ax, layout="panels")
     draw_gradient_norms(ax, norms)
     ax.set_ylabel("||dL/dW||  (RMS over the epoch's batches)")
     ax.set_title(title or "Weight-gradient norm of each layer", fontsize=10)
@@ -203,7 +211,10 @@ def gradient_norms_grid(panels, path=None, title="", columns=None, ax=None):
     ``norms`` may hold the ``epoch`` of each value (a sweep keeps every k-th epoch)."""
     cols = columns or min(4, len(panels))
     rows = -(-len(panels) // cols)
-    fig, axes = figure(rows, cols, figsize=(3.4 * cols, 2.8 * rows + 0.5), squeeze=False, sharey=True, ax=ax)
+    fig, axes = figure(rows, cols, figsize=(3.4 * cols, 2.8 * rows + 0.5), squeeze=False, sharey=True, ax=ax,
+                       layout="panels")
+    if own_layout(fig):
+        own_layout(fig).set(left=0.75, wspace=0.25, hspace=0.85)
     for ax in axes.ravel():
         ax.set_axis_off()
     for ax, (label, norms) in zip(axes.ravel(), panels):
@@ -215,9 +226,8 @@ def gradient_norms_grid(panels, path=None, title="", columns=None, ax=None):
     for ax in axes[:, 0]:
         ax.set_ylabel("||dL/dW||", fontsize=8)
     cmap = _depth_cmap()
-    handles = [axes.ravel()[0].plot([], [], color=cmap(v), lw=2)[0] for v in (0.0, 0.45, 0.9)]
-    fig.legend(handles, ["first layer (W1)", "layers between", "output layer"], loc="lower center", ncol=3,
-               fontsize=8, title="line colour: a layer's depth", title_fontsize=8)
+    handles = [Line2D([], [], color=cmap(v), lw=2) for v in (0.0, 0.45, 0.9)]
+    legend_outside(fig, axes, handles, ["first layer (W1)", "layers between", "output layer"],
+                   title="line colour: a layer's depth", ncol=3)
     set_suptitle(fig, title, fontsize=10)
-    fig.tight_layout(rect=(0, 0.1 if rows == 1 else 0.06, 1, 1))
     return save(fig, path, dpi=100, tight_layout=False)

@@ -4,7 +4,9 @@ import numpy as np
 from matplotlib.colors import LinearSegmentedColormap, ListedColormap
 from matplotlib.lines import Line2D
 
-from .style import CLASS_COLOURS, MISTAKE_COLOUR, class_colours, figure, legend_outside, save, set_suptitle
+from .style import (
+    CLASS_COLOURS, MISTAKE_COLOUR, class_colours, colour_bar, figure, legend_outside, own_layout, save, set_suptitle,
+)
 
 
 # The line a generated data set's labels change on, where there is one: (its equation, two of its points).
@@ -26,7 +28,7 @@ def comparison(X, y_true, y_pred, path=None, title="", ax=None, dataset=None):
     ``dataset``: the name of the generated set the points come from; where its labels follow one line
     (see TRUE_BOUNDARIES), that line is drawn dashed in both panels.
     """
-    fig, axes = figure(1, 2, figsize=(10, 5.2), sharex=True, sharey=True, ax=ax, layout="constrained")
+    fig, axes = figure(1, 2, figsize=(10, 5.2), sharex=True, sharey=True, ax=ax, layout="panels")
     classes = sorted(set(np.unique(y_true)) | set(np.unique(y_pred)))
     wrong = y_true != y_pred
     n_wrong = int(np.count_nonzero(wrong))
@@ -59,7 +61,7 @@ def decision_boundary(predict_proba, X, y, path=None, title="", resolution=200, 
     ``predict_proba(grid)`` returns P(class 1) of shape (M,) for two classes,
     or class probabilities (M, C) for more, where the most likely class is shown.
     """
-    fig, ax = figure(figsize=(5.6, 5.4), ax=ax, layout="constrained")
+    fig, ax = figure(figsize=(5.6, 5.4), ax=ax, layout="panels")
     image = draw_boundary(ax, predict_proba, X, y, resolution)
     boundary_key(fig, [ax], image, np.unique(y))
     ax.set_title(title or "Decision boundary")
@@ -73,8 +75,7 @@ def boundary_key(fig, axes, image, classes):
     Without ``image`` (more than two classes) the shading is the most likely class, as the legend says.
     """
     if image is not None:
-        bar = fig.colorbar(image, ax=list(axes), label="P(class 1)", ticks=np.linspace(0, 1, 5),
-                           fraction=0.04, aspect=30, pad=0.02)
+        bar = colour_bar(fig, axes, image, label="P(class 1)", ticks=np.linspace(0, 1, 5))
         bar.ax.axhline(0.5, color="black", linewidth=1)  # the level the panels' black line is drawn at
     handles = [Line2D([], [], ls="", marker="o", markerfacecolor=CLASS_COLOURS[int(k) % len(CLASS_COLOURS)],
                       markeredgecolor="black", markeredgewidth=0.5) for k in classes]
@@ -99,15 +100,16 @@ def draw_boundary(ax, predict_proba, X, y, resolution=200):
     grid = np.column_stack([gx.ravel(), gy.ravel()])
     proba = np.asarray(predict_proba(grid))
     image = None
+    # the grid drawn as one image (its pixels are the grid's cells), not as filled contours: one artist
+    shading = {"origin": "lower", "extent": (lo[0], hi[0], lo[1], hi[1]), "interpolation": "nearest", "zorder": 0}
     if proba.ndim == 1:
         cmap = LinearSegmentedColormap.from_list("classes", [CLASS_COLOURS[0], "white", CLASS_COLOURS[1]])
-        image = ax.contourf(gx, gy, proba.reshape(gx.shape), levels=np.linspace(0, 1, 21), cmap=cmap, alpha=0.8)
+        image = ax.imshow(proba.reshape(gx.shape), cmap=cmap, vmin=0.0, vmax=1.0, alpha=0.8, **shading)
         ax.contour(gx, gy, proba.reshape(gx.shape), levels=[0.5], colors="black", linewidths=1)
     else:
         n = proba.shape[1]
         cmap = ListedColormap([CLASS_COLOURS[k % len(CLASS_COLOURS)] for k in range(n)])
-        ax.contourf(gx, gy, proba.argmax(axis=1).reshape(gx.shape), levels=np.arange(n + 1) - 0.5,
-                    cmap=cmap, alpha=0.35)
+        ax.imshow(proba.argmax(axis=1).reshape(gx.shape), cmap=cmap, vmin=-0.5, vmax=n - 0.5, alpha=0.35, **shading)
     ax.scatter(X[:, 0], X[:, 1], c=class_colours(y), s=18, edgecolors="black", linewidths=0.5)
     ax.set_xlim(lo[0], hi[0])
     ax.set_ylim(lo[1], hi[1])
@@ -122,7 +124,9 @@ def boundaries_grid(panels, path=None, title="", ax=None):
     cols = min(4, len(panels))
     rows = -(-len(panels) // cols)
     fig, axes = figure(rows, cols, figsize=(3.3 * cols + 0.9, 3.3 * rows + 0.9), squeeze=False, ax=ax,
-                       layout="constrained")
+                       layout="panels")
+    if own_layout(fig):
+        own_layout(fig).set(left=0.65, right=0.2, wspace=0.6, hspace=0.75)
     for ax in axes.ravel():
         ax.axis("off")
     images = []

@@ -83,7 +83,7 @@ def learning_curve(history, path=None, title="", ax=None, test=None, test_is_tra
     ``loss``: the registry name of the loss ('bce'), which the loss axis names; for binary
     cross-entropy a dotted line marks ln 2 = 0.693, the loss of answering 0.5 everywhere.
     """
-    fig, (ax_loss, ax_acc) = figure(1, 2, figsize=(10, 4.4), ax=ax, layout="constrained")
+    fig, (ax_loss, ax_acc) = figure(1, 2, figsize=(10, 4.4), ax=ax, layout="panels")
     epochs = np.asarray(history.epoch)
     series = {"training": (history.loss, history.accuracy)}
     if history.val_loss:
@@ -104,9 +104,12 @@ def learning_curve(history, path=None, title="", ax=None, test=None, test_is_tra
         ax_loss.set_ylabel(name)
     if chance:
         ax_loss.axhline(chance, color="0.35", linestyle=":", linewidth=1.2, zorder=1.5)
+        low, high = ax_loss.get_ylim()
+        below = ax_loss.get_yscale() == "log" and math.log(chance / low) > 0.5 * math.log(high / low) \
+            or ax_loss.get_yscale() != "log" and chance > (low + high) / 2  # in the upper half: the note under it
         ax_loss.annotate("ln 2 = 0.693: answering 0.5 everywhere", (1.0, chance), xycoords=("axes fraction", "data"),
-                         xytext=(-3, 3), textcoords="offset points", ha="right", va="bottom", fontsize=7,
-                         color="0.3")
+                         xytext=(-3, -3 if below else 3), textcoords="offset points", ha="right",
+                         va="top" if below else "bottom", fontsize=7, color="0.3")
     ax_loss.set_title("Loss")
     # the accuracy axis fits the values: 80-92% on Fashion-MNIST is not a flat line at the top of 0-100%
     accuracies = [100 * a for _, accuracy in series.values() for a in accuracy if a is not None and np.isfinite(a)]
