@@ -86,3 +86,69 @@ def test_a_sweep_draws_its_gradient_grid_only_where_a_network_is_deep_enough(tmp
     assert not (tmp_path / "gradients.png").exists()
     assert write_gradient_grid(spec, str(tmp_path), results(3)) == str(tmp_path / "gradients.png")
     assert (tmp_path / "gradients.png").read_bytes().startswith(b"\x89PNG")
+
+
+# --- laid out once, from what a figure holds: nothing cut off at the edges, no key over a panel ----------
+
+def _every_figure_kind(tmp_path):
+    from backproplab.plots.network import gradient_norms_grid, neuron_maps
+    rng = np.random.default_rng(4)
+    X = rng.random((30, 2))
+    y = (X[:, 0] > X[:, 1]).astype(int)
+    panels = [(f"lr {lr}", lambda g, lr=lr: 1 / (1 + np.exp(-lr * (g[:, 0] - g[:, 1]))), X, y) for lr in (1, 10, 100)]
+    curves = [(name, [("0.1", [[1.0, 0.5, 0.25]] * 2), ("1", [[0.9, 0.3, 0.01]] * 2)]) for name in ("linear", "xor")]
+    bars = [("xor", [("a long setting name", [1.0, 0.9]), ("another long name", [0.5, 0.6])], 0.5)]
+    norms = {"epoch": [1, 2, 3], "W1": [1e-4, 1e-3, 1e-3], "W2": [1e-2, 1e-2, 1e-3], "W3": [1.0, 0.1, 0.2]}
+    maps = [rng.random((n, 8, 8)) for n in (2, 4, 4, 1)]
+    weights = [rng.normal(size=(4, 2)), rng.normal(size=(4, 4)), rng.normal(size=(1, 4))]
+    title = "What does the learning rate do to gradient descent on the lab's network? A title long enough to wrap"
+    path = str(tmp_path / "figure.png")
+    yield plots.learning_curve(_history([0.7, 0.5, 0.2]), path, title=title, loss="bce")
+    yield plots.comparison(X, y, y[::-1], path, title=title, dataset="linear")
+    yield plots.decision_boundary(panels[0][1], X, y, path, title="linear: network output")
+    yield plots.boundaries_grid(panels * 2, path, title=title)
+    yield plots.sweep_curves(curves, path, title=title, option="lr")
+    yield plots.sweep_accuracy(bars, path, title=title, option="setting")
+    yield gradient_norms_grid([("a", norms), ("b", norms), ("c", norms), ("d", norms), ("e", norms)], path, title=title)
+    yield network_diagram(weights, maps, (0, 1, 0, 1), path, biases=[w[:, 0] for w in weights], title=title)
+    yield neuron_maps(maps[1:-1], (0, 1, 0, 1), path, X=X, title=title)
+
+
+def _drawn_texts(fig):
+    """Every text the figure draws: titles, labels, notes, legends, and the tick labels inside each axis's view."""
+    texts = list(fig.texts) + ([fig._suptitle] if fig._suptitle else [])
+    for legend in fig.legends + [ax.get_legend() for ax in fig.axes if ax.get_legend()]:
+        texts += legend.get_texts() + [legend.get_title()]
+    for ax in fig.axes:
+        texts += [ax.title] + list(ax.texts)
+        for axis in (ax.xaxis, ax.yaxis) if ax.axison else ():
+            texts.append(axis.label)
+            low, high = sorted(axis.get_view_interval())
+            for locs, labels in ((axis.get_majorticklocs(), axis.get_majorticklabels()),
+                                 (axis.get_minorticklocs(), axis.get_minorticklabels())):
+                texts += [t for loc, t in zip(locs, labels) if low <= loc <= high]
+    return texts
+
+
+def test_every_figure_kind_keeps_its_texts_inside_and_its_keys_off_the_panels(tmp_path):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    for fig in _every_figure_kind(tmp_path):
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        renderer = canvas.get_renderer()
+        width, height = fig.bbox.width, fig.bbox.height
+        panels = [ax for ax in fig.axes if ax.get_label() != "<colorbar>" and ax.axison]
+        for text in _drawn_texts(fig):
+            if text.get_visible() and text.get_text().strip():
+                box = text.get_window_extent(renderer)
+                assert box.x0 >= -1 and box.y0 >= -1 and box.x1 <= width + 1 and box.y1 <= height + 1, \
+                    (fig.get_suptitle(), text.get_text())
+        keys = list(fig.legends) + ([fig._suptitle] if fig._suptitle else [])
+        keys += [ax for ax in fig.axes if ax.get_label() == "<colorbar>"]
+        for key in keys:
+            box = key.get_window_extent(renderer)
+            for ax in panels:
+                assert not box.overlaps(ax.get_window_extent(renderer)), (fig.get_suptitle(), key)
+                title = ax.title.get_window_extent(renderer) if ax.get_title() else None
+                assert key is not fig._suptitle or title is None or not box.overlaps(title)

@@ -9,6 +9,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
+from matplotlib.ticker import LogLocator
 
 from .style import PanelsLayout, epoch_axis, figure, legend_outside, own_layout, save, set_suptitle, short_series
 
@@ -86,7 +87,7 @@ def network_diagram(weights, maps, extent, path=None, title="", layer_names=None
     ax.plot([], [], color=_SIGN[True], lw=2, label="weight > 0")
     ax.plot([], [], color=_SIGN[False], lw=2, label="weight < 0")
     ax.legend(loc="upper left", fontsize=8, framealpha=0.9, title="line width: |weight|", title_fontsize=8)
-    ax.set_title(title or "The network: each neuron's output over the input square", fontsize=10)
+    ax.set_title(title or "The network: each neuron's output over the input square", fontsize=10, y=1.0)
     return save(fig, path)
 
 
@@ -110,7 +111,7 @@ def neuron_maps(maps, extent, path=None, title="", layer_names=None, X=None, ax=
         layout = PanelsLayout(left=0.35, right=0.5, bottom=0.1, top=0.35, wspace=0.12, hspace=0.32)
         fig.set_layout_engine(layout)
         layout.execute(fig)
-        fig.set_layout_engine("none")
+        fig.set_layout_engine(None)
     for r, m in enumerate(maps):
         lo, hi = _norm(m[:cols])
         image = None
@@ -124,7 +125,7 @@ def neuron_maps(maps, extent, path=None, title="", layer_names=None, X=None, ax=
             image = ax.imshow(m[c], origin="lower", extent=extent, cmap=_MAP, vmin=lo, vmax=hi)
             if X is not None:
                 ax.scatter(X[:, 0], X[:, 1], s=1, c="black", alpha=0.25, linewidths=0)
-            ax.set_title(f"unit {c}", fontsize=8)
+            ax.set_title(f"unit {c}", fontsize=8, y=1.0)
         axes[r, 0].set_ylabel(names[r], fontsize=8)
         fig.colorbar(image, ax=list(axes[r]), fraction=0.02, pad=0.01)
     return save(fig, path, dpi=110, tight_layout=False)
@@ -147,6 +148,9 @@ def draw_gradient_norms(ax, norms, legend=True, epochs=None):
         drawn = int(np.count_nonzero(np.isfinite(values)))
         ax.plot(x, values, color=colour, lw=1.2, label=name + where, **short_series(drawn))
     ax.set_yscale("log")
+    # minor ticks at 2 and 5 of each decade: gradients span many decades, and 2 .. 9 would be a tick
+    # (and a grid line) more to draw per decade than a reader can tell apart
+    ax.yaxis.set_minor_locator(LogLocator(subs=(2.0, 5.0)))
     if not names or not len(x):
         ax.set_xlabel("epoch")
     else:
@@ -202,7 +206,7 @@ def gradient_norms(norms, path=None, title="", ax=None):
     fig, ax = figure(figsize=(7, 4.4), ax=ax, layout="panels")
     draw_gradient_norms(ax, norms)
     ax.set_ylabel("||dL/dW||  (RMS over the epoch's batches)")
-    ax.set_title(title or "Weight-gradient norm of each layer", fontsize=10)
+    ax.set_title(title or "Weight-gradient norm of each layer", fontsize=10, y=1.0)
     return save(fig, path)
 
 
@@ -222,7 +226,7 @@ def gradient_norms_grid(panels, path=None, title="", columns=None, ax=None):
         norms = dict(norms)
         epochs = norms.pop("epoch", None)
         draw_gradient_norms(ax, norms, legend=False, epochs=epochs)
-        ax.set_title(label, fontsize=9)
+        ax.set_title(label, fontsize=9, y=1.0)
     for ax in axes[:, 0]:
         ax.set_ylabel("||dL/dW||", fontsize=8)
     cmap = _depth_cmap()

@@ -3,6 +3,7 @@
 import numpy as np
 from matplotlib.colors import LinearSegmentedColormap, ListedColormap
 from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
 
 from .style import (
     CLASS_COLOURS, MISTAKE_COLOUR, class_colours, colour_bar, figure, legend_outside, own_layout, save, set_suptitle,
@@ -35,7 +36,7 @@ def comparison(X, y_true, y_pred, path=None, title="", ax=None, dataset=None):
     for ax, labels, name in ((axes[0], y_true, "Ground truth"), (axes[1], y_pred, "Prediction")):
         ax.scatter(X[:, 0], X[:, 1], c=class_colours(labels), s=28, edgecolors="white", linewidths=0.5)
         ax.scatter(X[wrong, 0], X[wrong, 1], s=150, facecolors="none", edgecolors=MISTAKE_COLOUR, linewidths=1.6)
-        ax.set_title(name)
+        ax.set_title(name, y=1.0)
         ax.set_xlabel("x1")
         ax.set_aspect("equal", adjustable="box")
     axes[0].set_ylabel("x2")
@@ -64,7 +65,7 @@ def decision_boundary(predict_proba, X, y, path=None, title="", resolution=200, 
     fig, ax = figure(figsize=(5.6, 5.4), ax=ax, layout="panels")
     image = draw_boundary(ax, predict_proba, X, y, resolution)
     boundary_key(fig, [ax], image, np.unique(y))
-    ax.set_title(title or "Decision boundary")
+    ax.set_title(title or "Decision boundary", y=1.0)
     return save(fig, path)
 
 
@@ -126,14 +127,16 @@ def boundaries_grid(panels, path=None, title="", ax=None):
     fig, axes = figure(rows, cols, figsize=(3.3 * cols + 0.9, 3.3 * rows + 0.9), squeeze=False, ax=ax,
                        layout="panels")
     if own_layout(fig):
-        own_layout(fig).set(left=0.65, right=0.2, wspace=0.6, hspace=0.75)
+        own_layout(fig).set(left=0.65, right=0.2, wspace=0.6, hspace=0.85)
     for ax in axes.ravel():
         ax.axis("off")
     images = []
     for ax, (label, predict_proba, X, y) in zip(axes.ravel(), panels):
         ax.axis("on")
         images.append(draw_boundary(ax, predict_proba, X, y, resolution=120))
-        ax.set_title(label, fontsize=9)
+        ax.set_title(label, fontsize=9, y=1.0)
+        for axis in (ax.xaxis, ax.yaxis):  # two or three ticks read a small panel, and draw quicker
+            axis.set_major_locator(MaxNLocator(nbins=2, steps=[5, 10]))
     # every two-class panel shades P(class 1) on the same 0 to 1 levels, so one colour bar serves them all
     image = next((im for im in images if im is not None), None)
     classes = np.unique(np.concatenate([np.asarray(y) for *_, y in panels]))

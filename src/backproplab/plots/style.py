@@ -87,7 +87,9 @@ class PanelsLayout(LayoutEngine):
 
     Nothing is measured, so a figure is drawn once: a measured layout (constrained, or a tight bounding
     box) lays out every text and tick of the figure again before drawing it. The margins leave room
-    for tick labels of up to about six characters and one line of axis label on each side.
+    for tick labels of up to about six characters and one line of axis label on each side. Panel
+    titles are set at a fixed height (``set_title(..., y=1.0)``) for the same reason: left to itself,
+    matplotlib measures every tick label at each draw to lift a title above them.
     """
 
     _adjust_compatible = True
@@ -204,7 +206,10 @@ def save(fig, path, dpi=110, tight_layout=True, **savefig):
     """
     if path is None:
         return fig
-    if tight_layout and fig.get_layout_engine() is None:
+    if own_layout(fig):  # laid out here, once: savefig draws a figure with a layout engine twice
+        own_layout(fig).execute(fig)
+        fig.set_layout_engine(None)
+    elif tight_layout and fig.get_layout_engine() is None:
         fig.tight_layout()
     fmt = os.path.splitext(path)[1][1:] or "png"
     if fmt == "png":

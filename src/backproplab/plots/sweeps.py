@@ -69,7 +69,7 @@ def sweep_curves(panels, path=None, title="", ax=None, columns=None, option=None
         ax.set_yscale("log")
         ax.yaxis.set_minor_formatter(PlainMinorLabels(labelOnlyBase=False))
         epoch_axis(ax, longest)
-        ax.set_title(panel_title, fontsize=10)
+        ax.set_title(panel_title, fontsize=10, y=1.0)
         ax.grid(alpha=0.3)
     for ax in axes[:, 0]:
         ax.set_ylabel("training loss")
@@ -119,7 +119,7 @@ def sweep_accuracy(panels, path=None, title="", ax=None, columns=None, option=No
         ax.set_ylim(0, 104)
         ax.set_yticks(range(0, 101, 20))
         ax.set_xlabel(option or "")
-        ax.set_title(panel_title, fontsize=10)
+        ax.set_title(panel_title, fontsize=10, y=1.0)
         ax.grid(axis="y", alpha=0.3)
     for ax in axes[:, 0]:
         ax.set_ylabel("test accuracy (%)")

@@ -110,13 +110,13 @@ def learning_curve(history, path=None, title="", ax=None, test=None, test_is_tra
         ax_loss.annotate("ln 2 = 0.693: answering 0.5 everywhere", (1.0, chance), xycoords=("axes fraction", "data"),
                          xytext=(-3, -3 if below else 3), textcoords="offset points", ha="right",
                          va="top" if below else "bottom", fontsize=7, color="0.3")
-    ax_loss.set_title("Loss")
+    ax_loss.set_title("Loss", y=1.0)
     # the accuracy axis fits the values: 80-92% on Fashion-MNIST is not a flat line at the top of 0-100%
     accuracies = [100 * a for _, accuracy in series.values() for a in accuracy if a is not None and np.isfinite(a)]
     if accuracies:
         _accuracy_axis(ax_acc, accuracies)
     ax_acc.set_ylabel("accuracy (%)")
-    ax_acc.set_title("Accuracy")
+    ax_acc.set_title("Accuracy", y=1.0)
     for ax in (ax_loss, ax_acc):
         ax.grid(alpha=0.3)
         epoch_axis(ax, len(epochs))
