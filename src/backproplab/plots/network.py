@@ -9,9 +9,10 @@ from matplotlib.collections import LineCollection
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
-from matplotlib.ticker import LogLocator
 
-from .style import PanelsLayout, epoch_axis, figure, legend_outside, own_layout, save, set_suptitle, short_series
+from .style import (
+    FewMinorTicks, PanelsLayout, epoch_axis, figure, legend_outside, own_layout, save, set_suptitle, short_series,
+)
 
 MAX_UNITS = 12  # neurons drawn per layer; wider layers show their first ones and say how many more
 _SIGN = {True: "#ff7f0e", False: "#7b4ea3"}  # positive weights orange, negative purple
@@ -148,9 +149,7 @@ def draw_gradient_norms(ax, norms, legend=True, epochs=None):
         drawn = int(np.count_nonzero(np.isfinite(values)))
         ax.plot(x, values, color=colour, lw=1.2, label=name + where, **short_series(drawn))
     ax.set_yscale("log")
-    # minor ticks at 2 and 5 of each decade: gradients span many decades, and 2 .. 9 would be a tick
-    # (and a grid line) more to draw per decade than a reader can tell apart
-    ax.yaxis.set_minor_locator(LogLocator(subs=(2.0, 5.0)))
+    ax.yaxis.set_minor_locator(FewMinorTicks())
     if not names or not len(x):
         ax.set_xlabel("epoch")
     else:

@@ -5,6 +5,7 @@ no pyplot, so no global figure list to close and no GUI backend to choose.
 Importing this package leaves matplotlib's backend as the user set it.
 """
 
+import math
 import os
 import textwrap
 
@@ -12,7 +13,7 @@ import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.layout_engine import LayoutEngine
-from matplotlib.ticker import LogFormatter, MaxNLocator
+from matplotlib.ticker import LogFormatter, LogLocator, MaxNLocator
 
 from ..atomic import replace_atomically
 from ..errors import ConfigError
@@ -44,6 +45,20 @@ class PlainMinorLabels(LogFormatter):
 
     def __call__(self, x, pos=None):
         return f"{x:g}" if super().__call__(x, pos) else ""
+
+
+class FewMinorTicks(LogLocator):
+    """Minor ticks of a log axis: at 2 .. 9 of each decade where the axis spans little more than one
+    (there they carry the plain labels), at 2 and 5 only where it spans more: marks a reader cannot
+    tell apart are artists to draw all the same."""
+
+    def __init__(self):
+        super().__init__(subs=np.arange(2.0, 10.0))
+
+    def tick_values(self, vmin, vmax):
+        span = abs(math.log10(vmax / vmin)) if vmin > 0 and vmax > 0 else 0.0
+        self._subs = np.arange(2.0, 10.0) if span <= 1.5 else np.array([2.0, 5.0])
+        return super().tick_values(vmin, vmax)
 
 
 def short_series(n):
