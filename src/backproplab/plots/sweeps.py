@@ -94,6 +94,8 @@ def sweep_accuracy(panels, path=None, title="", ax=None, columns=None, option=No
     widest = max(len(bars) for _, bars, _ in panels)
     fig, axes = figure(rows, cols, figsize=(max(6.4, cols * max(3.2, 0.8 * widest + 1.2)), 3.4 * rows + 1.4),
                        squeeze=False, ax=ax, layout="panels", sharey=True)
+    if own_layout(fig):  # one accuracy axis, labelled on the left only: narrow gaps
+        own_layout(fig).set(wspace=0.35)
     colours = _colours(panels)
     for ax, (panel_title, bars, chance) in zip(axes.ravel(), panels):
         values = [100 * np.asarray([v for v in seeds if v is not None], dtype=float) for _, seeds in bars]
