@@ -152,3 +152,15 @@ def test_every_figure_kind_keeps_its_texts_inside_and_its_keys_off_the_panels(tm
                 assert not box.overlaps(ax.get_window_extent(renderer)), (fig.get_suptitle(), key)
                 title = ax.title.get_window_extent(renderer) if ax.get_title() else None
                 assert key is not fig._suptitle or title is None or not box.overlaps(title)
+
+
+def test_log_axis_labels_read_as_powers_of_ten_in_plain_text():
+    from backproplab.plots.style import PowerLabels
+
+    labels = PowerLabels(labelOnlyBase=False)
+    assert [labels(v) for v in (1e-3, 1.0, 100.0)] == ["10⁻³", "10⁰", "10²"]
+    fig = plots.sweep_curves([("xor", [("0.1", [[1.0, 0.1, 0.001]])])])
+    ax = fig.axes[0]
+    low, high = ax.get_ylim()
+    shown = [t.get_text() for loc, t in zip(ax.get_yticks(), ax.get_yticklabels()) if low <= loc <= high]
+    assert shown == ["10⁻³", "10⁻²", "10⁻¹", "10⁰"] and not any("$" in text for text in shown)

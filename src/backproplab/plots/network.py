@@ -11,7 +11,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
 
 from .style import (
-    FewMinorTicks, PanelsLayout, epoch_axis, figure, legend_outside, own_layout, save, set_suptitle, short_series,
+    FewMinorTicks, PanelsLayout, PowerLabels, epoch_axis, figure, legend_outside, own_layout, save, set_suptitle,
+    short_series,
 )
 
 MAX_UNITS = 12  # neurons drawn per layer; wider layers show their first ones and say how many more
@@ -149,6 +150,7 @@ def draw_gradient_norms(ax, norms, legend=True, epochs=None):
         drawn = int(np.count_nonzero(np.isfinite(values)))
         ax.plot(x, values, color=colour, lw=1.2, label=name + where, **short_series(drawn))
     ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(PowerLabels())
     ax.yaxis.set_minor_locator(FewMinorTicks())
     if not names or not len(x):
         ax.set_xlabel("epoch")

@@ -12,8 +12,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from .style import (
-    LINE, FewMinorTicks, PlainMinorLabels, epoch_axis, figure, legend_outside, line_colours, own_layout, save,
-    set_suptitle, short_series,
+    LINE, FewMinorTicks, PlainMinorLabels, PowerLabels, epoch_axis, figure, legend_outside, line_colours, own_layout,
+    save, set_suptitle, short_series,
 )
 
 
@@ -67,6 +67,7 @@ def sweep_curves(panels, path=None, title="", ax=None, columns=None, option=None
                 ax.plot(epochs, median, color=colours[label], linewidth=1.5, **short_series(length))
                 ax.fill_between(epochs, low, high, color=colours[label], alpha=0.15)
         ax.set_yscale("log")
+        ax.yaxis.set_major_formatter(PowerLabels())
         ax.yaxis.set_minor_locator(FewMinorTicks())
         ax.yaxis.set_minor_formatter(PlainMinorLabels(labelOnlyBase=False))
         epoch_axis(ax, longest)
