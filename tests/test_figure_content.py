@@ -52,6 +52,8 @@ def test_the_loss_axis_names_its_loss_and_marks_ln_2_for_binary_cross_entropy_on
     assert ax.get_ylabel() == "mean squared error (log scale)"
     assert not any(np.allclose(line.get_ydata(), math.log(2)) for line in ax.lines)
     assert not any("ln 2" in t.get_text() for t in ax.texts)
+    ax = plots.learning_curve(h, loss="cross_entropy").axes[0]  # classes of any number: no one level for all
+    assert ax.get_ylabel() == "cross-entropy (log scale)" and not ax.texts
 
 
 def test_the_network_diagram_numbers_units_from_0_and_writes_each_bias():

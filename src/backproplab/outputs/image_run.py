@@ -72,7 +72,7 @@ def write_image_run(run, folder, write=print):
 
     title = config.dataset
     plots.learning_curve(history, os.path.join(folder, "learning_curve.png"), title=f"{title}: learning curve",
-                         during=during)
+                         during=during, loss=run.loss_name)
     plots.confusion_matrix(matrix, names, os.path.join(folder, "confusion_matrix.png"), title=f"{title}: test set")
     if data.image_shape is not None:
         images = data.X_test.reshape(len(data.X_test), *data.image_shape)

@@ -73,9 +73,9 @@ def write_points_run(run, folder, write=print, show_samples=True):
     write_metrics(folder, metrics)
 
     plots.comparison(data.X_test, data.y_test, y_pred, os.path.join(folder, "comparison.png"),
-                     title=f"{name}: test set")
+                     title=f"{name}: test set", dataset=config.dataset)
     plots.learning_curve(history, os.path.join(folder, "learning_curve.png"), title=f"{name}: learning curve",
-                         test=test_curve, test_is_training=fixed)
+                         test=test_curve, test_is_training=fixed, loss=run.loss_name)
 
     def predict_proba(grid):
         with np.errstate(over="ignore", invalid="ignore"):

@@ -6,6 +6,7 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, MaxNLocator
 
+from ..nn import LOSSES
 from .style import PlainMinorLabels, epoch_axis, figure, legend_outside, save, set_suptitle, short_series
 
 _COLOURS = {"training": "C0", "validation": "C1", "test": "C2"}
@@ -14,11 +15,6 @@ ACCURACY_MIN_SPAN = 10.0  # percentage points: values closer than this are not s
 # rather than stretch the axis to the next one, a doubling away: 0.197 ends on 0.2, not 0.1.
 LOG_END_SLACK = 1.05
 END_LABEL_ROOM = 0.07  # of a log axis's height, kept free of other labels around each end's label
-# The loss axis's name for each registered loss.
-LOSS_NAMES = {"mse": "mean squared error", "half_sse": "half the sum of squared errors",
-              "bce": "binary cross-entropy", "bce_logits": "binary cross-entropy", "cross_entropy": "cross-entropy"}
-# ln 2: the binary cross-entropy of a network that answers 0.5 for every point, where a stuck sigmoid network sits
-CHANCE_LOSSES = {"bce": math.log(2), "bce_logits": math.log(2)}
 
 
 class _EndsLabelled(PlainMinorLabels):
@@ -80,8 +76,9 @@ def learning_curve(history, path=None, title="", ax=None, test=None, test_is_tra
     points), so one curve serves both and the legend says so. ``during``: how the training scores were
     measured during each epoch ('each batch before its update, with dropout'), for the legend to say,
     beside validation or test scores measured after it. A run of one epoch is drawn as points.
-    ``loss``: the registry name of the loss ('bce'), which the loss axis names; for binary
-    cross-entropy a dotted line marks ln 2 = 0.693, the loss of answering 0.5 everywhere.
+    ``loss``: the registry name of the loss ('bce'), which the loss axis names in the loss's own words; a
+    dotted line marks, for a loss of two classes only, its loss of answering 0.5 everywhere (ln 2 = 0.693 for
+    binary cross-entropy): the plateau a stuck sigmoid network sits on.
     """
     fig, (ax_loss, ax_acc) = figure(1, 2, figsize=(10, 4.4), ax=ax, layout="panels")
     epochs = np.asarray(history.epoch)
@@ -95,8 +92,7 @@ def learning_curve(history, path=None, title="", ax=None, test=None, test_is_tra
         ax_loss.plot(epochs, [np.nan if v is None else v for v in values], **style)
         ax_acc.plot(epochs, 100 * np.asarray(accuracy, dtype=float), **style)
     losses = [v for values, _ in series.values() for v in values if v is not None and np.isfinite(v)]
-    chance = CHANCE_LOSSES.get(loss)
-    name = LOSS_NAMES.get(loss, loss or "loss")
+    name, chance = _loss_words(loss), _chance_loss(loss)
     if losses and min(losses) > 0:
         _log_loss_axis(ax_loss, losses + ([chance] if chance else []))
         ax_loss.set_ylabel(f"{name} (log scale)")
@@ -107,7 +103,8 @@ def learning_curve(history, path=None, title="", ax=None, test=None, test_is_tra
         low, high = ax_loss.get_ylim()
         below = ax_loss.get_yscale() == "log" and math.log(chance / low) > 0.5 * math.log(high / low) \
             or ax_loss.get_yscale() != "log" and chance > (low + high) / 2  # in the upper half: the note under it
-        ax_loss.annotate("ln 2 = 0.693: answering 0.5 everywhere", (1.0, chance), xycoords=("axes fraction", "data"),
+        said = "ln 2 = 0.693" if math.isclose(chance, math.log(2)) else f"{chance:.3g}"
+        ax_loss.annotate(f"{said}: answering 0.5 everywhere", (1.0, chance), xycoords=("axes fraction", "data"),
                          xytext=(-3, -3 if below else 3), textcoords="offset points", ha="right",
                          va="top" if below else "bottom", fontsize=7, color="0.3")
     ax_loss.set_title("Loss", y=1.0)
@@ -129,3 +126,16 @@ def learning_curve(history, path=None, title="", ax=None, test=None, test_is_tra
     legend_outside(fig, [ax_loss, ax_acc], handles, [names[name] for name in series], ncol=len(series))
     set_suptitle(fig, title, fontsize=12)
     return save(fig, path)
+
+
+def _loss_words(loss):
+    """The loss axis's name: the registered loss's own words ('binary cross-entropy')."""
+    entry = LOSSES[loss] if loss in LOSSES else None
+    return (entry.words if entry is not None else None) or loss or "loss"
+
+
+def _chance_loss(loss):
+    """For a loss of two classes only, the loss of answering 0.5 for every point of two balanced classes, else
+    None: a loss that also takes more classes would mark a level that holds for two of them only."""
+    entry = LOSSES[loss] if loss in LOSSES else None
+    return None if entry is None or not entry.binary_only else entry().constant_loss(np.array([0.5, 0.5]), 1)
