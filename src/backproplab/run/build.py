@@ -6,13 +6,17 @@ import numpy as np
 
 from ..errors import ConfigError
 from ..limits import check_size
-from ..nn import BatchNorm2d, Conv2d, Flatten, MaxPool2d, ReLU, Sequential, get_loss
-from ..nn.losses import loss_settings
+from ..nn import ACTIVATIONS, LOSSES, BatchNorm2d, Conv2d, Flatten, MaxPool2d, ReLU, Sequential, get_loss
+from ..nn.activations import Identity, Sigmoid, Softmax
+from ..nn.losses import BCELoss, BCEWithLogitsLoss, loss_settings
 from ..nn.mlp import mlp_layers
 from ..optim import OPTIMIZERS, SCHEDULES
 from ..optim.schedules import make_schedule
 from . import datasets
 from .config import FIELDS, loss_takes_logits
+
+
+IDENTITY, SIGMOID = ACTIVATIONS.name_of(Identity), ACTIVATIONS.name_of(Sigmoid)
 
 
 @dataclass(frozen=True)
@@ -21,7 +25,7 @@ class Head:
 
     loss: str               # the loss actually trained (see trained_loss)
     outputs: int            # units of the last Linear layer
-    output_activation: str  # the activation after it ("identity" for logits)
+    output_activation: str  # the activation after it (identity for logits)
 
 
 def output_activation(config):
@@ -29,7 +33,7 @@ def output_activation(config):
     logits (bce_logits, cross_entropy) and sigmoid for the others."""
     if config.output_activation != "auto":
         return config.output_activation
-    return "identity" if loss_takes_logits(config.loss) else "sigmoid"
+    return IDENTITY if loss_takes_logits(config.loss) else SIGMOID
 
 
 def trained_loss(config):
@@ -38,21 +42,22 @@ def trained_loss(config):
     bce with ``--output-activation identity`` trains bce_logits: BCE on the sigmoid of the
     logits, the same loss computed stably. ``describe`` prints the reason.
     """
-    if config.loss == "bce" and output_activation(config) == "identity":
-        return "bce_logits", ("bce on logits (--output-activation identity) trains bce_logits, "
-                               "BCE with the sigmoid folded in")
+    bce, on_logits = LOSSES.name_of(BCELoss), LOSSES.name_of(BCEWithLogitsLoss)
+    if config.loss == bce and ACTIVATIONS[output_activation(config)].linear:
+        return on_logits, (f"{bce} on logits (--output-activation {output_activation(config)}) trains {on_logits}, "
+                           "BCE with the sigmoid folded in")
     return config.loss, ""
 
 
 def choose_head(config, n_classes):
     """The loss, number of outputs and output activation for ``config`` on ``n_classes`` classes.
 
-    cross_entropy reads logits of one output per class; the other losses use one output
-    for 2 classes, else one per class.
+    A loss that reads one output per class (cross-entropy) gets one per class, on logits when it
+    takes them; the other losses use one output for 2 classes, else one per class.
     """
     loss, _ = trained_loss(config)
-    if loss == "cross_entropy":
-        return Head(loss, n_classes, "identity")
+    if LOSSES[loss].one_output_per_class:
+        return Head(loss, n_classes, IDENTITY if LOSSES[loss].takes_logits else output_activation(config))
     return Head(loss, 1 if n_classes == 2 else n_classes, output_activation(config))
 
 
@@ -68,8 +73,11 @@ def describe(config):
     activations = config.hidden_activations()
     shown = activations[0] if len(set(activations)) == 1 else "/".join(activations)  # one per layer when they differ
     loss, why = trained_loss(config)
-    in_loss = {"cross_entropy": "logits (softmax in the loss)", "bce_logits": "logits (sigmoid in the loss)"}
-    output = in_loss.get(loss, output_activation(config))
+    if LOSSES[loss].takes_logits:
+        folded = Softmax if LOSSES[loss].one_output_per_class else Sigmoid
+        output = f"logits ({folded.words} in the loss)"
+    else:
+        output = output_activation(config)
     network = f"hidden {'-'.join(map(str, config.hidden))} {shown}, output {output}"
     if config.model == "cnn":
         norm = " batch-norm" if config.batch_norm else ""
