@@ -12,7 +12,7 @@ from backproplab.cli import build_parser, main
 from backproplab.nn import Conv2d, MaxPool2d, ReLU, summary
 from backproplab.errors import ConfigError
 from backproplab.run import RunConfig, build_model, train
-from backproplab.run import datasets
+from backproplab.run import datasets, recipes
 from backproplab.run.config import FIELDS
 from backproplab.run.help import _shown  # the help's own value format
 
@@ -178,7 +178,7 @@ def _stated_defaults(help_text):
     stated = help_text[help_text.index("(default: ") + len("(default: "):-1]
     lab, *clauses = stated.split("; ")
     words, cells = _cell_words(), {}
-    for image_set in datasets.IMAGE_SET_DEFAULTS:
+    for image_set in recipes.IMAGE_SET_DEFAULTS:
         for model in ("mlp", "cnn"):
             words[f"the {image_set} {model}"] = {(image_set, model)}
     for clause in clauses:

@@ -21,7 +21,8 @@ from backproplab.cli import main
 from backproplab.experiments import SweepSpec, read_results, run_sweep
 from backproplab.model_file import load_model
 
-# The file's module-scoped set-up is built once: its tests run in one process.
+# One process runs the file, so its costly set-up (session-scoped: kept while other files' tests
+# run in between) is built once.
 pytestmark = pytest.mark.xdist_group("test_dask_sweep")
 
 HAS_DISTRIBUTED = importlib.util.find_spec("distributed") is not None
@@ -90,7 +91,7 @@ class Cluster:
         self.log.close()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def cluster(tmp_path_factory):
     if not HAS_DISTRIBUTED:
         pytest.skip("Dask distributed is not installed (pip install 'backproplab[dask]')")
@@ -103,7 +104,7 @@ def cluster(tmp_path_factory):
         cluster.stop()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def local_results(tmp_path_factory):
     """The same sweep on this machine's processes: what the cluster must reproduce."""
     folder = tmp_path_factory.mktemp("local")

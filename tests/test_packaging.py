@@ -16,7 +16,8 @@ import backproplab
 from backproplab.errors import ConfigError
 from backproplab.experiments.shipped import find_sweep_file, shipped_sweeps
 
-# The file's module-scoped set-up is built once: its tests run in one process.
+# One process runs the file, so its costly set-up (session-scoped: kept while other files' tests
+# run in between) is built once.
 pytestmark = pytest.mark.xdist_group("test_packaging")
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -29,7 +30,7 @@ def _run(*args, cwd=None):
     return done.stdout
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def installed(tmp_path_factory):
     """A fresh venv holding the wheel; its dependencies are this environment's (no network)."""
     tmp = tmp_path_factory.mktemp("wheel")

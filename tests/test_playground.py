@@ -246,6 +246,21 @@ def test_stop_rules_pause_training():
     assert "accuracy reached" in session.stopped
 
 
+@pytest.mark.parametrize("schedule", ["cosine", "onecycle"])
+def test_a_budget_set_after_building_stretches_the_schedule_to_it(schedule):
+    settings = {"dataset": "circle", "points": 100, "batch": 25, "schedule": schedule, "optimizer": "sgd", "lr": 0.03}
+    built = Session({**settings, "budget": 300})
+    changed = Session(settings)  # built for the default 1,000 epochs, then given a budget of 300
+    for _ in range(10):
+        changed.train_epoch()
+    changed.apply({**changed.settings, "budget": 300})
+    for session in (built, changed):
+        while not session.stopped:
+            session.train_epoch()
+    assert changed.epoch == built.epoch == 300
+    assert changed.optimizer.lr == pytest.approx(built.optimizer.lr, abs=1e-12) and built.optimizer.lr < 1e-6
+
+
 def test_the_confusion_matrix_names_its_points_and_agrees_with_the_test_accuracy():
     session = Session({"dataset": "spiral", "classes": 3, "loss": "cross_entropy", "ratio": 30})
     for _ in range(5):

@@ -18,16 +18,16 @@ from backproplab.tracing import trace
 from test_playground import serving
 
 # Every test here drives a real browser against a real server.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_playground_browser")]  # one process builds the file's shared set-up
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_playground_browser")]  # one process, one browser and server
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def server():
     with serving() as srv:
         yield srv
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
     driver = headless_chromium(1280, 900)
     driver.set_script_timeout(10)

@@ -26,7 +26,8 @@ from backproplab.report import write_report
 from backproplab.report.setup import setup_rows
 from backproplab.run import RunConfig
 
-# The file's module-scoped set-up is built once: its tests run in one process.
+# One process runs the file, so its costly set-up (session-scoped: kept while other files' tests
+# run in between) is built once.
 pytestmark = pytest.mark.xdist_group("test_report")
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -42,7 +43,7 @@ TRACE_REPR = re.compile(r"[\[\]{}]|\(\s*['\"]|\b[A-Z]\w+\(|\w\(\)|\(\s*\d+\s*,\s
                         r"|\b(?:None|True|False)\b")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def lab(tmp_path_factory):
     """What 'backproplab lab --report' writes, briefly trained: (folder, report.html's text)."""
     out = tmp_path_factory.mktemp("lab") / "lab"
@@ -50,7 +51,7 @@ def lab(tmp_path_factory):
     return out, (out / "report.html").read_text()
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def lab_folder(tmp_path_factory):
     """A folder like 'lab --report' writes, made by hand: two runs and one question's sweep, trained briefly."""
     root = tmp_path_factory.mktemp("lab")
@@ -304,7 +305,7 @@ def test_a_question_says_each_thing_once(lab):
         assert "<li>On xor" not in findings[0] and "<li>On linear" not in findings[0]  # named as the report does
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def image_run(tiny_mnist, tmp_path_factory):
     """A short image run on a subset of the training and test images: (folder, what it printed, report.md)."""
     out = tmp_path_factory.mktemp("images") / "run"

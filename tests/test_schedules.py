@@ -5,7 +5,8 @@ import pytest
 
 from backproplab.data import count_batches
 from backproplab.nn import BCELoss, Linear, Parameter, Sequential, Sigmoid
-from backproplab.optim import SGD, CosineAnnealingLR, ExponentialLR, OneCycleLR, ReduceLROnPlateau, StepLR
+from backproplab.optim import SGD, ConstantLR, CosineAnnealingLR, ExponentialLR, OneCycleLR, ReduceLROnPlateau, StepLR
+from backproplab.optim.schedules import make_schedule, resize
 from backproplab.training import fit
 
 
@@ -61,3 +62,20 @@ def test_fit_steps_a_per_batch_schedule_after_every_batch():
     assert schedule.epoch == 9  # 3 epochs of 3 batches
     assert history.lr[-1] == pytest.approx(0.5 / 25 / 1e4)
     assert history.lr[0] > 0.5 / 25  # well up the rise after the first epoch's three updates
+
+
+def test_make_schedule_sizes_cosine_in_epochs_and_one_cycle_in_batches():
+    cosine = make_schedule("cosine", _opt(), epochs=30, steps_per_epoch=7)
+    cycle = make_schedule("onecycle", _opt(), epochs=30, steps_per_epoch=7)
+    assert cosine.T_max == 30 and cycle.total_steps == 210
+    assert make_schedule("cosine", _opt(), epochs=30, T_max=5).T_max == 5  # a length given wins
+
+
+def test_resize_continues_from_the_step_reached_and_ends_on_the_new_last_epoch():
+    schedule = CosineAnnealingLR(_opt(), T_max=1000)
+    _rates(schedule, 10)
+    resize(schedule, 20)
+    assert schedule.optimizer.lr == pytest.approx(0.5)  # epoch 10 of 20: half way down
+    assert _rates(schedule, 10)[-1] == pytest.approx(0.0, abs=1e-15)
+    constant = ConstantLR(_opt(0.1))
+    assert resize(constant, 20).optimizer.lr == 0.1 and not hasattr(constant, "T_max")

@@ -5,7 +5,8 @@ from backproplab import SGD, Adam, BCELoss, Linear, Sequential, Sigmoid, fit
 from backproplab.run import RunConfig, train
 from backproplab.data import xor_easy
 from backproplab.optim import SCHEDULES
-from backproplab.training import DivergenceWarning, TargetAccuracy
+from backproplab.nn import MSELoss
+from backproplab.training import DivergenceWarning, TargetAccuracy, WeightPenalty, train_step
 
 
 def _net(seed=0):
@@ -150,3 +151,26 @@ def test_validation_metrics_are_recorded_each_epoch():
                   validation_data=(Xv, yv), seed=0)
     assert len(history.val_loss) == len(history.val_accuracy) == 300
     assert history.val_accuracy[-1] > 0.9 and history.val_loss[-1] < history.val_loss[0]
+
+
+@pytest.mark.parametrize("kind", ["l1", "l2"])
+def test_one_step_adds_the_penalty_to_the_weights_gradient_and_not_the_biases(kind):
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
+    model = Sequential(Linear(3, 2, rng=rng))
+    W0, b0 = model[0].weight.data.copy(), model[0].bias.data.copy()
+    lr, rate = 0.1, 0.3
+    train_step(model, MSELoss(), SGD(model.parameters(), lr=lr), x, y, penalty=WeightPenalty(model, kind, rate))
+    residual = 2 * (x @ W0.T + b0 - y) / y.size  # dL/dout of the mean squared error
+    penalty_gradient = rate * (W0 if kind == "l2" else np.sign(W0))
+    np.testing.assert_allclose(model[0].weight.data, W0 - lr * (residual.T @ x + penalty_gradient), rtol=1e-12)
+    np.testing.assert_allclose(model[0].bias.data, b0 - lr * residual.sum(axis=0), rtol=1e-12)
+
+
+def test_a_step_whose_loss_is_not_finite_changes_nothing():
+    model = Sequential(Linear(2, 1, rng=0))
+    before = model.state_dict()
+    _, loss = train_step(model, MSELoss(), SGD(model.parameters(), lr=0.1), np.array([[np.inf, 1.0]]), np.zeros((1, 1)))
+    assert not np.isfinite(loss)
+    for name, value in model.state_dict().items():
+        np.testing.assert_array_equal(value, before[name])

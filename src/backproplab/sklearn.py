@@ -16,14 +16,13 @@ Differences from ``MLPClassifier``, by design:
   ``'lbfgs'`` does not exist here.
 - ``activation`` is any name of ``backproplab.nn.ACTIVATIONS``; ``'logistic'`` is read as ``'sigmoid'``.
 - The learning rate follows ``schedule`` (a name of ``backproplab.optim.SCHEDULES``,
-  stepped once per epoch), not ``learning_rate``.
+  over ``max_iter`` epochs: stepped once per epoch, one-cycle after every batch), not ``learning_rate``.
 - ``MSELoss`` is mean((y_hat - y)^2), without scikit-learn's factor 1/2.
 
 scikit-learn is an optional dependency (``pip install "backproplab[sklearn]"``); nothing
 else in backproplab imports this module.
 """
 
-import inspect
 import math
 import time
 import warnings
@@ -36,11 +35,13 @@ from sklearn.utils import check_random_state
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .data.batching import batches
+from .data.batching import batches, count_batches
 from .nn import (ACTIVATIONS, INITIALIZERS, LOSSES, BCEWithLogitsLoss, CrossEntropyLoss, Identity, Linear, MSELoss,
-                 Sequential, Sigmoid, Softmax, get_activation, get_loss)
+                 Sigmoid, Softmax, get_loss)
+from .nn.mlp import mlp
 from .optim import OPTIMIZERS, SCHEDULES
-from .training import predict_output
+from .optim.schedules import make_schedule
+from .training import WeightPenalty, predict_output, train_step
 from .validation import check_bool, check_choice, check_int, check_number
 
 __all__ = ["BackpropClassifier", "BackpropRegressor"]
@@ -48,13 +49,6 @@ __all__ = ["BackpropClassifier", "BackpropRegressor"]
 # scikit-learn's activation names that backproplab spells differently.
 _ACTIVATION_ALIASES = {"logistic": ACTIVATIONS.name_of(Sigmoid)}
 _DTYPES = ("float64", "float32")
-
-
-def _build_schedule(name, optimizer, max_iter):
-    """The schedule ``name`` on ``optimizer``; cosine decays over the ``max_iter`` epochs."""
-    factory = SCHEDULES.get(name)
-    takes = inspect.signature(factory).parameters
-    return factory(optimizer, T_max=max_iter) if "T_max" in takes else factory(optimizer)
 
 
 class _BaseBackprop(BaseEstimator):
@@ -132,15 +126,8 @@ class _BaseBackprop(BaseEstimator):
 
     # --- building and training ---------------------------------------------------------
     def _build(self, n_features, n_outputs, hidden, activation, output_activation, rng):
-        dtype = np.dtype(self.dtype)
-        widths = [n_features, *hidden]
-        layers = []
-        for fan_in, fan_out in zip(widths, widths[1:]):
-            layers += [Linear(fan_in, fan_out, init=self.init, rng=rng, dtype=dtype), get_activation(activation)]
-        layers.append(Linear(widths[-1], n_outputs, init=self.init, rng=rng, dtype=dtype))
-        if output_activation != "identity":
-            layers.append(get_activation(output_activation))
-        return Sequential(layers)
+        return mlp([n_features, *hidden, n_outputs], [activation] * len(hidden), output_activation, init=self.init,
+                   rng=rng, dtype=np.dtype(self.dtype))
 
     def _fit(self, X, targets, n_outputs, output_activation):
         """Train a fresh network on (X, targets): the loop of MLPClassifier's stochastic solvers."""
@@ -160,8 +147,10 @@ class _BaseBackprop(BaseEstimator):
         self.loss_ = loss_name
         loss_fn = get_loss(loss_name)
         optimizer = OPTIMIZERS.get(self.solver)(self.model_.parameters(), lr=self.learning_rate_init)
-        schedule = _build_schedule(self.schedule, optimizer, self.max_iter)
-        weights = [layer.weight for layer in self.model_ if isinstance(layer, Linear)]
+        n_batches = count_batches(n, batch_size)
+        schedule = make_schedule(self.schedule, optimizer, self.max_iter, n_batches)
+        # L2 penalty alpha/2 |W|^2 per batch: dW += alpha W / batch (biases exempt)
+        penalty = WeightPenalty(self.model_, "l2", self.alpha, per_sample=True) if self.alpha else None
         self.loss_curve_, self.validation_scores_ = [], [] if self.early_stopping else None
         self.best_loss_ = self.best_validation_score_ = None
         best, best_state, no_improvement = math.inf, None, 0
@@ -171,24 +160,16 @@ class _BaseBackprop(BaseEstimator):
             total = 0.0
             for idx in batches(n, batch_size, rng):
                 xb, yb = X[idx], targets[idx]
-                out = self.model_.forward(xb)
-                loss = loss_fn.forward(out, yb)
+                _, loss = train_step(self.model_, loss_fn, optimizer, xb, yb, penalty=penalty, schedule=schedule)
                 if not math.isfinite(loss):
                     raise ValueError(f"training diverged at epoch {epoch}: the loss became {loss}; lower "
                                      f"learning_rate_init (it was {self.learning_rate_init:g}) or scale the "
                                      "inputs, e.g. with StandardScaler in a Pipeline")
-                optimizer.zero_grad()
-                self.model_.backward(loss_fn.backward(), input_grad=False)
-                if self.alpha:  # L2 penalty alpha/2 |W|^2 / batch: dW += alpha W / batch (biases exempt)
-                    for w in weights:
-                        w.grad += (self.alpha / len(xb)) * w.data
-                optimizer.step()
                 total += loss * len(xb)
-            n_batches = -(-n // batch_size)
-            penalty = 0.5 * self.alpha * n_batches * sum(float(np.vdot(w.data, w.data)) for w in weights)
-            self.loss_curve_.append((total + penalty) / n)
+            self.loss_curve_.append((total + (n_batches * penalty.value() if penalty else 0.0)) / n)
             self.n_iter_ = epoch
-            schedule.step(self.loss_curve_[-1])
+            if not schedule.per_batch:
+                schedule.step(self.loss_curve_[-1])
             if self.early_stopping:
                 score = self._score_network(X_val, y_val)
                 self.validation_scores_.append(score)

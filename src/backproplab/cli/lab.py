@@ -5,9 +5,9 @@ import sys
 
 from ..experiments import run_sweep, write_sweep_outputs
 from ..experiments.lab_questions import SWEEPS_FOLDER, lab_sweeps
-from ..outputs import new_run_folder, run_to_folder
+from ..outputs import new_run_folder, write_points_run
 from ..report import write_report
-from ..run import RunConfig, describe
+from ..run import RunConfig, describe, train_recorded
 from .options import add_config_options, add_output_options
 
 LAB_DATASETS = ("linear", "xor")
@@ -34,7 +34,7 @@ def run(args, write):
         write(f"\n== {config.dataset}: {describe(config)} ==")
         folder = os.path.join(root, config.dataset)
         os.makedirs(folder, exist_ok=True)
-        results[config.dataset] = run_to_folder(config, folder, write)
+        results[config.dataset] = write_points_run(train_recorded(config, write), folder, write)
     write("\nsummary")
     for name, m in results.items():
         write(f"  {name:7s} final loss {m['final_loss']:.5f}  test accuracy {100 * m['test_accuracy']:.2f}%  "

@@ -4,9 +4,9 @@ import os
 
 from ..errors import BackproplabError, ConfigError, WriteError
 from ..outputs import (
-    CHECKPOINT, check_run_folder, lock_folder, new_run_folder, remove_if_empty, run_images_to_folder, run_to_folder,
+    CHECKPOINT, check_run_folder, lock_folder, new_run_folder, remove_if_empty, write_image_run, write_points_run,
 )
-from ..run import RunConfig, describe, option, prepare
+from ..run import RunConfig, describe, option, prepare, train_recorded
 from ..training import read_checkpoint
 from .options import add_config_options, add_output_options, config_options
 
@@ -42,7 +42,7 @@ def run(args, write):
                   f"(continue an interrupted run with: backproplab train --resume {folder})")
             metrics = _run_images(config, folder, write, prepared=prepared)
         else:
-            metrics = run_to_folder(config, folder, write, prepared=prepared)
+            metrics = write_points_run(train_recorded(config, write, prepared=prepared), folder, write)
     except BackproplabError:
         remove_if_empty(folder)  # an error before anything was written leaves no empty run folder behind
         raise
@@ -75,7 +75,7 @@ def _resume(args, write):
 def _run_images(config, folder, write, resume=False, prepared=None):
     """An image or CSV run into ``folder``; a refused write names the command that continues from the checkpoint."""
     try:
-        return run_images_to_folder(config, folder, write, resume=resume, prepared=prepared)
+        return write_image_run(train_recorded(config, write, prepared, os.path.join(folder, CHECKPOINT), resume), folder, write)
     except WriteError as e:
         raise with_resume_command(e, folder, CHECKPOINT, "train") from None
 

@@ -4,7 +4,7 @@ import math
 import os
 import statistics
 
-from ..plots.network import gradient_norms_grid
+from ..plots.network import gradient_norms_grid, gradients_worth_drawing
 from .spec import point_label, point_record
 
 MAX_POINTS = 200  # epochs kept per run and layer (every k-th): enough for a log-scale curve
@@ -51,13 +51,16 @@ def vanishing_sentence(rows):
 
 
 def write_gradient_grid(spec, folder, results, seed=0):
-    """gradients.png: each setting's gradient norms (the run with ``seed``) side by side; None without any."""
+    """gradients.png: each setting's gradient norms (the run with ``seed``) side by side; None without any,
+    or where no setting's network is deep enough for them to show something (see gradients_worth_drawing)."""
     panels = []
     for point in spec.points():
         run = next((r for r in results if r["point"] == point_record(point) and r["seed"] == seed), None)
         if not run or not run.get("gradient_norms"):
             return None
         panels.append((point_label(point), run["gradient_norms"]))
+    if not any(gradients_worth_drawing(norms) for _, norms in panels):
+        return None
     path = os.path.join(folder, "gradients.png")
     columns = len(spec.vary[list(spec.vary)[-1]]) if len(spec.vary) == 2 else None
     gradient_norms_grid(panels, path, title=f"{spec.title or 'sweep'} (weight-gradient norm of each layer, seed {seed})",

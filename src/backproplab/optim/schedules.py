@@ -4,6 +4,7 @@ Each holds the optimizer and sets ``optimizer.lr`` from the count of steps taken
 (``base_lr`` is the rate the optimizer had when the schedule was made).
 """
 
+import inspect
 import math
 
 from ..errors import ConfigError
@@ -181,3 +182,34 @@ class ReduceLROnPlateau(Schedule):
 def get_schedule(name, optimizer, **kwargs):
     """A schedule from its registry name, bound to ``optimizer``."""
     return SCHEDULES.get(name)(optimizer, **kwargs)
+
+
+def _lengths(factory, epochs, steps_per_epoch):
+    """The lengths ``factory`` takes, for a run of ``epochs`` epochs of ``steps_per_epoch`` batches:
+    T_max in epochs (cosine), total_steps in batches (one-cycle)."""
+    takes = inspect.signature(factory).parameters
+    lengths = {"T_max": epochs, "total_steps": epochs * steps_per_epoch}
+    return {name: value for name, value in lengths.items() if name in takes}
+
+
+def make_schedule(name, optimizer, epochs, steps_per_epoch=1, **options):
+    """The schedule ``name`` on ``optimizer`` for a run of ``epochs`` epochs of ``steps_per_epoch`` batches.
+
+    Its length is the run's unless ``options`` give one: a cosine decays over the epochs,
+    a one-cycle over every batch of them. The other ``options`` go to its constructor.
+    """
+    factory = SCHEDULES.get(name)
+    return factory(optimizer, **{**_lengths(factory, epochs, steps_per_epoch), **options})
+
+
+def resize(schedule, epochs, steps_per_epoch=1):
+    """Stretch ``schedule`` over a run of a new length (a budget changed mid-run), from the step it reached.
+
+    A cosine then ends at eta_min on the new last epoch; a one-cycle on the new last batch.
+    Schedules without a length are left as they are.
+    """
+    lengths = _lengths(type(schedule), epochs, steps_per_epoch)
+    if lengths:
+        vars(schedule).update(lengths)
+        schedule.optimizer.lr = schedule.lr_at(schedule.epoch)
+    return schedule

@@ -1,4 +1,4 @@
-"""One image (or CSV) run to a folder: what a student wants to look at, and a checkpoint to resume from.
+"""A trained image (or CSV) run written to a folder: what a student wants to look at, and a checkpoint to resume from.
 
 Files: learning_curve.png (training and validation), confusion_matrix.png,
 misclassified.png (for images), model.npz, metrics.json, and checkpoint.npz,
@@ -6,16 +6,13 @@ rewritten after every epoch so that ``--resume`` can continue the run.
 """
 
 import os
-import sys
-import warnings
 
 import numpy as np
 
 from .. import plots
 from ..model_file import save_model
-from ..run import train
 from ..run.predict import feature_statistics_metadata
-from ..training import DivergenceWarning, evaluate, predict_output
+from ..training import evaluate, predict_output
 from .metrics import how_training_measured, run_metrics, write_ending, write_metrics
 from .predictions import confusion
 
@@ -33,13 +30,9 @@ def last_epoch_line(history, during):
     return line
 
 
-def run_images_to_folder(config, folder, write=print, resume=False, prepared=None):
-    """Train ``config`` (image or CSV data; or ``prepared``, what ``run.prepare(config)`` returned), write
-    its files into ``folder``, return the metrics dict."""
-    with warnings.catch_warnings():  # a divergence is reported below and in metrics.json
-        warnings.simplefilter("ignore", DivergenceWarning)
-        run = train(config, write=write, checkpoint=os.path.join(folder, CHECKPOINT), resume=resume,
-                    progress_stream=sys.stdout, prepared=prepared)
+def write_image_run(run, folder, write=print):
+    """Write the files of ``run``, a TrainedRun on image or CSV data (``run.train_recorded``, with its
+    checkpoint in ``folder``), into ``folder``; return the metrics dict."""
     config = run.config  # what ran: written into the model file and metrics as such
     data, model, loss_fn, history = run.data, run.model, run.loss_fn, run.history
     during = how_training_measured(len(data.y_train), config.batch_size, config.dropout)
@@ -79,7 +72,7 @@ def run_images_to_folder(config, folder, write=print, resume=False, prepared=Non
 
     title = config.dataset
     plots.learning_curve(history, os.path.join(folder, "learning_curve.png"), title=f"{title}: learning curve",
-                         during=during)
+                         during=during, loss=run.loss_name)
     plots.confusion_matrix(matrix, names, os.path.join(folder, "confusion_matrix.png"), title=f"{title}: test set")
     if data.image_shape is not None:
         images = data.X_test.reshape(len(data.X_test), *data.image_shape)

@@ -5,7 +5,7 @@ import os
 import numpy as np
 
 from ..nn import Linear, Sequential
-from ..plots.network import gradient_norms, network_diagram, neuron_maps
+from ..plots.network import gradient_norms, gradients_worth_drawing, network_diagram, neuron_maps
 
 RESOLUTION = 60  # grid points per side of each neuron's map
 
@@ -24,7 +24,8 @@ def unit_outputs(model, grid):
 
 
 def write_network_figures(model, loss_fn, X, gradient_norm_history, folder, name):
-    """network.png, neurons.png (2-D inputs only) and gradients.png into ``folder``; returns the paths."""
+    """network.png, neurons.png (2-D inputs only) and gradients.png (networks of three weight layers or more,
+    where a gradient can be seen to shrink on its way down) into ``folder``; returns the paths."""
     written = []
     if X.shape[1] == 2:
         lo = np.minimum(X.min(axis=0), 0.0) - 0.05
@@ -32,8 +33,10 @@ def write_network_figures(model, loss_fn, X, gradient_norm_history, folder, name
         xs, ys = np.linspace(lo[0], hi[0], RESOLUTION), np.linspace(lo[1], hi[1], RESOLUTION)
         gx, gy = np.meshgrid(xs, ys)
         grid = np.column_stack([gx.ravel(), gy.ravel()])
-        weights = [layer.weight.data for layer in (model.layers if isinstance(model, Sequential) else [model])
-                   if isinstance(layer, Linear)]
+        linear = [layer for layer in (model.layers if isinstance(model, Sequential) else [model])
+                  if isinstance(layer, Linear)]
+        weights = [layer.weight.data for layer in linear]
+        biases = [None if layer.bias is None else layer.bias.data for layer in linear]
         model.eval()
         with np.errstate(over="ignore", invalid="ignore"):
             outputs = unit_outputs(model, grid.astype(weights[0].dtype))
@@ -42,13 +45,13 @@ def write_network_figures(model, loss_fn, X, gradient_norm_history, folder, name
         extent = (lo[0], hi[0], lo[1], hi[1])
         names = ["inputs x1, x2"] + [f"hidden layer {k}" for k in range(1, len(maps) - 1)] + ["output"]
         written.append(os.path.join(folder, "network.png"))
-        network_diagram(weights, maps, extent, written[-1], layer_names=names,
+        network_diagram(weights, maps, extent, written[-1], layer_names=names, biases=biases,
                         title=f"{name}: the trained network, each neuron filled with its output over the inputs")
         if len(maps) > 2:
             written.append(os.path.join(folder, "neurons.png"))
             neuron_maps(maps[1:-1], extent, written[-1], layer_names=names[1:-1], X=X,
                         title=f"{name}: each hidden neuron's output at the end of training")
-    if gradient_norm_history:
+    if gradient_norm_history and gradients_worth_drawing(gradient_norm_history):
         written.append(os.path.join(folder, "gradients.png"))
         gradient_norms(gradient_norm_history, written[-1],
                        title=f"{name}: weight-gradient norm of each layer (W1 first)")

@@ -1,43 +1,16 @@
-"""One run on 2-D points to a folder: comparison, learning curve, decision boundary, model, metrics."""
+"""A trained run on 2-D points written to a folder: comparison, learning curve, decision boundary, model, metrics."""
 
 import os
-import warnings
 
 import numpy as np
 
 from .. import plots
 from ..model_file import save_model
-from ..run import build_loss, choose_head, make_data, train
-from ..training import Callback, DivergenceWarning, GradientNorms, evaluate
+from ..training import evaluate
 from .metrics import how_training_measured, run_metrics, write_ending, write_metrics
 from .network_figures import write_network_figures
 from .predictions import positive_class_scores, sample_lines
 from .sample_trace import write_sample_trace
-
-
-class EpochTestScores(Callback):
-    """Loss and accuracy on a test set after every epoch (in eval mode): the test curve beside the training one."""
-
-    def __init__(self, loss_fn, X, y):
-        self.loss_fn, self.X, self.y = loss_fn, X, y
-        self.loss, self.accuracy = [], []
-
-    def on_epoch_end(self, history, model):
-        with np.errstate(all="ignore"):  # a diverging run is reported by fit
-            loss, accuracy = evaluate(model, self.loss_fn, self.X, self.y)
-        self.loss.append(float(loss) if np.isfinite(loss) else None)
-        self.accuracy.append(accuracy)
-        return False
-
-
-def epoch_test_scores(config):
-    """An EpochTestScores on the test set of ``config``, or None when the test set is the training set
-    itself (a fixed set such as the lab's XOR points), whose curve the training curve already is."""
-    data = make_data(config)
-    if data.X_test is data.X_train:
-        return None
-    loss_fn = build_loss(config, choose_head(config, data.n_classes).loss)
-    return EpochTestScores(loss_fn, data.X_test.astype(config.dtype), data.y_test)
 
 
 def final_line(config, history, n_train, test_loss, test_accuracy, test_is_training):
@@ -57,20 +30,15 @@ def final_line(config, history, n_train, test_loss, test_accuracy, test_is_train
             f"{test_loss:.5f} after training; accuracy {100 * test_accuracy:.2f}%")
 
 
-def run_to_folder(config, folder, write=print, show_samples=True, prepared=None):
-    """Train ``config`` (or ``prepared``, what ``run.prepare(config)`` returned), write its files into
-    ``folder`` and return the metrics dict.
+def write_points_run(run, folder, write=print, show_samples=True):
+    """Write the files of ``run``, a TrainedRun on 2-D points (``run.train_recorded``), into ``folder``;
+    return the metrics dict.
 
     Files, in the order written: model.npz, metrics.json, comparison.png, learning_curve.png,
-    decision_boundary.png, network.png, neurons.png, gradients.png and trace.json.
-    The test loss and accuracy are measured after every epoch too (unless the test set is the
-    training set), for the learning curve and metrics.json's history.
+    decision_boundary.png, network.png, neurons.png, gradients.png and trace.json. The test
+    curve (metrics.json's history and the learning curve) is the one recorded during training,
+    absent when the test set is the training set.
     """
-    norms, test_scores = GradientNorms(), epoch_test_scores(config)
-    with warnings.catch_warnings():  # a divergence is reported below and in metrics.json
-        warnings.simplefilter("ignore", DivergenceWarning)
-        run = train(config, write=write, callbacks=[norms] + ([test_scores] if test_scores else []),
-                    prepared=prepared)
     config = run.config  # what ran: written into the model file and metrics as such
     data, model, loss_fn, history = run.data, run.model, run.loss_fn, run.history
     name = config.dataset
@@ -82,7 +50,7 @@ def run_to_folder(config, folder, write=print, show_samples=True, prepared=None)
         output = model.forward(X_test)
         y_pred = loss_fn.predict(output)
         scores = positive_class_scores(loss_fn, output)
-    fixed = test_scores is None  # a fixed set (XOR) is its own test set
+    fixed = run.test_curve is None  # a fixed set (XOR) is its own test set
     if show_samples:
         where = (f", which for {name} is the {len(data.y_test)} training points themselves (the set is fixed)"
                  if fixed else f" ({data.test_source})")
@@ -97,17 +65,17 @@ def run_to_folder(config, folder, write=print, show_samples=True, prepared=None)
     metrics["predictions"] = [{"sample": i, "truth": int(t),
                                "prediction": round(float(sc), 5) if scores.ndim == 1 else int(np.argmax(sc))}
                               for i, (t, sc) in enumerate(zip(data.y_test, scores))]
-    metrics["gradient_norms"] = norms.norms  # per layer, per epoch: what gradients.png draws
-    metrics["test_is_training"] = test_scores is None  # a fixed set (XOR) is its own test set
-    test_curve = {"loss": test_scores.loss, "accuracy": test_scores.accuracy} if test_scores else None
+    metrics["gradient_norms"] = run.gradient_norms  # per layer, per epoch: what gradients.png draws
+    metrics["test_is_training"] = fixed
+    test_curve = run.test_curve
     if test_curve:
         metrics["history"].update(test_loss=test_curve["loss"], test_accuracy=test_curve["accuracy"])
     write_metrics(folder, metrics)
 
     plots.comparison(data.X_test, data.y_test, y_pred, os.path.join(folder, "comparison.png"),
-                     title=f"{name}: test set")
+                     title=f"{name}: test set", dataset=config.dataset)
     plots.learning_curve(history, os.path.join(folder, "learning_curve.png"), title=f"{name}: learning curve",
-                         test=test_curve, test_is_training=test_scores is None)
+                         test=test_curve, test_is_training=fixed, loss=run.loss_name)
 
     def predict_proba(grid):
         with np.errstate(over="ignore", invalid="ignore"):
@@ -117,6 +85,6 @@ def run_to_folder(config, folder, write=print, show_samples=True, prepared=None)
     plots.decision_boundary(predict_proba, data.X_train, data.y_train,
                             os.path.join(folder, "decision_boundary.png"),
                             title=f"{name}: network output, training points")
-    write_network_figures(model, loss_fn, data.X_train.astype(config.dtype), norms.norms, folder, name)
+    write_network_figures(model, loss_fn, data.X_train.astype(config.dtype), run.gradient_norms, folder, name)
     write_sample_trace(model, loss_fn, run.loss_name, data.X_train, data.y_train, folder)
     return metrics

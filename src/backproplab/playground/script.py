@@ -1,14 +1,16 @@
 """The page's set-up as a Python script that builds and trains the same network with backproplab."""
 
-from .session import optimisation_config
+from ..data.batching import count_batches
+from .state import optimisation_config
 
 _HEADER = '''"""{title}"""
 
-from backproplab.nn import Dropout, Linear, Sequential, get_activation, get_loss
+from backproplab.nn import get_loss
+from backproplab.nn.mlp import mlp
 from backproplab.playground.datasets import features, generate
 from backproplab.rng import spawn
 from backproplab.run import RunConfig, build_optimizer, build_schedule
-from backproplab.training import fit
+from backproplab.training import WeightPenalty, fit
 
 '''
 
@@ -22,28 +24,20 @@ def _data(s):
             f"classes={s['classes']}, rng=data_rng)\n")
 
 
-def _layers(s, n_out, out_activation):
+def _model(s, n_out, out_activation):
     widths = [len(s["features"]), *s["hidden"], n_out]
-    lines = []
-    for i, name in enumerate(s["activation"]):
-        lines.append(f"    Linear({widths[i]}, {widths[i + 1]}, rng=weights_rng), get_activation({name!r}),")
-        if s["dropout"]:
-            lines.append(f"    Dropout({s['dropout']}, rng=dropout_rng),")
-    lines.append(f"    Linear({widths[-2]}, {widths[-1]}, rng=weights_rng),")
-    if out_activation != "identity":
-        lines.append(f"    get_activation({out_activation!r}),")
-    return "\n".join(lines)
+    dropout = f", dropout={s['dropout']}" if s["dropout"] else ""
+    return (f"model = mlp({widths}, {s['activation']!r}, {out_activation!r}{dropout}, rng=weights_rng, "
+            "dropout_rng=dropout_rng)\n")
 
 
 def python_script(session):
     """A script that trains ``session``'s network (its settings, data and losses) from scratch."""
     s = session.settings
     config = optimisation_config(s)
-    epochs = s["budget"] or 1000
-    regularization = ""
+    penalty = "None"
     if s["regularization"] != "none" and s["reg_rate"]:
-        regularization = (f"# The page adds {s['regularization'].upper()} regularisation (rate {s['reg_rate']:g}) to each "
-                          "weight's gradient; fit has no such hook.\n")
+        penalty = f"WeightPenalty(model, {s['regularization']!r}, {s['reg_rate']!r})"
     return _HEADER.format(title="The backproplab playground's set-up, trained by a script.") + _data(s) + (
         f"order = split_rng.permutation(len(y))\n"
         f"n_train = max(1, min(len(y) - 1, round(len(y) * {s['ratio']} / 100)))\n"
@@ -51,13 +45,14 @@ def python_script(session):
         f"X_train, y_train = features(X[order[:n_train]], inputs), y[order[:n_train]]\n"
         f"X_test, y_test = features(X[order[n_train:]], inputs), y[order[n_train:]]\n\n"
         f"weights_rng, dropout_rng, _ = spawn({s['seed'] + 1}, 3)\n"
-        f"model = Sequential(\n{_layers(s, session.linears[-1].out_features, session.output_activation)}\n)\n"
+        + _model(s, session.linears[-1].out_features, session.output_activation) +
         f"loss_fn = get_loss({session.loss_name!r})\n"
         f"config = RunConfig(optimizer={config.optimizer!r}, lr={config.lr!r}, schedule={config.schedule!r}, "
         f"epochs={config.epochs}, step_size={config.step_size}, patience={config.patience})\n"
         f"optimizer = build_optimizer(config, model.parameters())\n"
-        f"schedule = build_schedule(config, optimizer)\n" + regularization +
-        f"history = fit(model, loss_fn, optimizer, X_train, y_train, epochs={epochs}, batch_size={s['batch']}, "
-        f"schedule=schedule, validation_data=(X_test, y_test), seed={s['seed'] + 1})\n"
+        f"schedule = build_schedule(config, optimizer, {count_batches(len(session.y_train), s['batch'])})"
+        "  # batches per epoch\n"
+        f"history = fit(model, loss_fn, optimizer, X_train, y_train, epochs={config.epochs}, batch_size={s['batch']}, "
+        f"schedule=schedule, validation_data=(X_test, y_test), seed={s['seed'] + 1}, penalty={penalty})\n"
         f"print(f\"training loss {{history.loss[-1]:.4f}}, test loss {{history.val_loss[-1]:.4f}}\")\n"
     )

@@ -7,8 +7,8 @@ Standard library only (``http.server.ThreadingHTTPServer``). Routes:
 - ``POST /api/sessions``: a new session from settings, returns its id;
 - ``POST /api/sessions/<id>/<settings|control|inspect|weight|upload|close>``;
 - ``GET /api/sessions/<id>/events``: Server-Sent Events, one JSON frame per event, while
-  the tab is open; the thread serving it also trains the session, so a closed tab stops
-  its training, and the session is freed;
+  the tab is open (``stream``); the thread serving it also trains the session, so a closed
+  tab stops its training, and the session is freed (``sessions``);
 - ``GET /api/sessions/<id>/model.npz``: the trained network for ``backproplab predict``;
 - ``GET /api/sessions/<id>/train.py``: a script that builds and trains the same network.
 
@@ -18,14 +18,9 @@ and any error becomes a 4xx reply with a one-line message; nothing a client send
 
 import json
 import os
-import secrets
-import select
-import socket
 import tempfile
 import threading
-import time
 import traceback
-import warnings
 import webbrowser
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -35,84 +30,13 @@ from ..errors import BackproplabError, ConfigError
 from ..validation import check_int, check_number
 from .datasets import SQUARE, dataset_names, takes_classes
 from .script import python_script
-from .session import Session
+from .sessions import HTTPError, Sessions
 from .settings import DEFAULTS, MAX_UPLOAD_BYTES, choices, limits
+from .stream import stream_frames
 
-MAX_SESSIONS = 64
 MAX_JSON_BYTES = 64 * 1024
-IDLE_SECONDS = 120       # a session whose page never opened its stream (or left) is freed after this
-FRAME_SECONDS = 1 / 30   # a frame's period while playing: training fills what building and sending it leave
-MIN_TRAIN_SECONDS = 0.01  # but trains at least this long (and at least one epoch) per frame
-KEEPALIVE_SECONDS = 10
-IDLE_CHECK_SECONDS = 0.5  # how often a paused stream looks whether its tab has closed
 STATIC = {"index.html": "text/html; charset=utf-8", "app.js": "text/javascript; charset=utf-8",
           "style.css": "text/css; charset=utf-8"}
-
-
-class HTTPError(Exception):
-    def __init__(self, status, message):
-        super().__init__(message)
-        self.status = status
-
-
-class Sessions:
-    """Every open session by id, with a cap and the freeing of abandoned ones."""
-
-    def __init__(self, limit=MAX_SESSIONS):
-        self.limit = limit
-        self._lock = threading.Lock()
-        self._sessions = {}
-        self._streaming = set()
-
-    def create(self, settings):
-        self._free_idle()
-        session = Session(settings)
-        with self._lock:
-            if len(self._sessions) >= self.limit:
-                raise HTTPError(HTTPStatus.SERVICE_UNAVAILABLE,
-                                f"the server holds its limit of {self.limit} sessions; close a tab and retry")
-            key = secrets.token_urlsafe(12)
-            self._sessions[key] = session
-        return key, session
-
-    def get(self, key):
-        with self._lock:
-            session = self._sessions.get(key)
-        if session is None:
-            raise HTTPError(HTTPStatus.NOT_FOUND, f"no session {key!r}: it was closed or the server restarted; reload")
-        session.touched = time.monotonic()
-        return session
-
-    def close(self, key):
-        with self._lock:
-            session = self._sessions.pop(key, None)
-        if session is not None:
-            with session.lock:
-                session.playing = False
-                session.closed = True
-                session.changed.notify_all()
-
-    def close_all(self):
-        with self._lock:
-            keys = list(self._sessions)
-        for key in keys:
-            self.close(key)
-
-    def stream(self, key, streaming):
-        with self._lock:
-            (self._streaming.add if streaming else self._streaming.discard)(key)
-
-    def _free_idle(self):
-        now = time.monotonic()
-        with self._lock:
-            idle = [k for k, s in self._sessions.items()
-                    if k not in self._streaming and now - s.touched > IDLE_SECONDS]
-        for key in idle:
-            self.close(key)
-
-    def __len__(self):
-        with self._lock:
-            return len(self._sessions)
 
 
 class PlaygroundServer(ThreadingHTTPServer):
@@ -305,69 +229,8 @@ class Handler(BaseHTTPRequestHandler):
         self._reply(HTTPStatus.OK, body, "application/octet-stream",
                     [("Content-Disposition", 'attachment; filename="model.npz"')])
 
-    # --- the stream ---------------------------------------------------------------
-    def _client_gone(self):
-        return _socket_closed(self.connection)
-
     def _events(self, key):
-        sessions = self.server.sessions
-        session = sessions.get(key)
-        self.send_response(HTTPStatus.OK)
-        self.send_header("Content-Type", "text/event-stream")
-        self.send_header("Cache-Control", "no-store")
-        self.end_headers()
-        self.close_connection = True
-        sessions.stream(key, True)
-        since, version, generation, revision, sent, cost = -1, 0, 0, -1, 0.0, 0.0
-        try:
-            while not self.server.stopping.is_set() and not session.closed:
-                with session.lock:
-                    if session.playing:
-                        session.train_for(max(MIN_TRAIN_SECONDS, FRAME_SECONDS - cost))
-                    elif revision == session.revision and since == session.epoch:
-                        session.changed.wait(IDLE_CHECK_SECONDS)
-                        quiet = revision == session.revision and since == session.epoch
-                        if quiet and time.monotonic() - sent < KEEPALIVE_SECONDS:
-                            if self._client_gone():
-                                break
-                            continue
-                    building = time.monotonic()
-                    if generation != session.generation:
-                        since = -1
-                    with warnings.catch_warnings():
-                        warnings.simplefilter("ignore")
-                        frame = session.frame(since, version)
-                    since, version, generation = session.epoch, session.data_version, session.generation
-                    revision = session.revision
-                    session.touched = time.monotonic()
-                self.wfile.write(b"data: " + _json_text(frame).encode("utf-8") + b"\n\n")
-                self.wfile.flush()
-                sent = time.monotonic()
-                time.sleep(0.002 if frame["playing"] and not session.waiting else 0.01)
-                cost = time.monotonic() - building  # building, sending and the pause: the rest of the period
-        except (BrokenPipeError, ConnectionResetError, TimeoutError, OSError):
-            pass  # the tab closed: its training stops with this thread
-        finally:
-            sessions.stream(key, False)
-            sessions.close(key)
-
-
-def _socket_closed(sock):
-    """True when the peer has closed ``sock`` (readable, and a peek reads nothing)."""
-    try:
-        readable, _, _ = select.select([sock], [], [], 0)
-        return bool(readable) and not sock.recv(1, socket.MSG_PEEK)
-    except (OSError, ValueError):
-        return True
-
-
-def _json_text(frame):
-    """JSON the browser parses: a diverged network's NaN and inf become null and +-1e308."""
-    try:
-        return json.dumps(frame, allow_nan=False)
-    except ValueError:
-        text = json.dumps(frame)
-        return text.replace("-Infinity", "-1e308").replace("Infinity", "1e308").replace("NaN", "null")
+        stream_frames(self, self.server.sessions, key)
 
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")

@@ -20,7 +20,7 @@ def confusion_matrix(matrix, class_names, path=None, title="", ax=None):
     ax.set_xlabel("predicted class")
     ax.set_ylabel("true class")
     accuracy = np.trace(matrix) / max(1, matrix.sum())
-    ax.set_title(f"{title}  (accuracy {100 * accuracy:.2f}%)".strip(), fontsize=10)
+    ax.set_title(f"{title}  (accuracy {100 * accuracy:.2f}%)".strip(), fontsize=10, y=1.0)
     fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="log(1 + count)")
     return save(fig, path)
 
@@ -41,7 +41,7 @@ def misclassified_grid(images, y_true, y_pred, class_names, path=None, title="",
     low, high = (min(float(np.min(images)), 0.0), float(np.max(images))) if len(images) else (0.0, 1.0)
     for ax, i in zip(axes.ravel(), wrong):
         ax.imshow(images[i], cmap="gray_r", vmin=low, vmax=max(high, low + 1e-12))
-        ax.set_title(f"{class_names[y_true[i]]} -> {class_names[y_pred[i]]}", fontsize=7, color="#b22222")
+        ax.set_title(f"{class_names[y_true[i]]} -> {class_names[y_pred[i]]}", fontsize=7, color="#b22222", y=1.0)
     if not len(wrong):
         axes[0, 0].text(0, 0.5, "no misclassified images", fontsize=10)
     n_wrong = np.count_nonzero(y_true != y_pred)

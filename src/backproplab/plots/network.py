@@ -5,10 +5,15 @@ of the input square (``outputs`` computes them from a model).
 """
 
 import numpy as np
+from matplotlib.collections import LineCollection
 from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
 
-from .style import epoch_axis, figure, save, set_suptitle, short_series
+from .style import (
+    FewMinorTicks, PanelsLayout, PowerLabels, epoch_axis, figure, legend_outside, own_layout, save, set_suptitle,
+    short_series,
+)
 
 MAX_UNITS = 12  # neurons drawn per layer; wider layers show their first ones and say how many more
 _SIGN = {True: "#ff7f0e", False: "#7b4ea3"}  # positive weights orange, negative purple
@@ -25,50 +30,72 @@ def _norm(values):
     return (lo, hi) if hi > lo else (lo - 0.5, hi + 0.5)
 
 
-def network_diagram(weights, maps, extent, path=None, title="", layer_names=None, ax=None):
+def network_diagram(weights, maps, extent, path=None, title="", layer_names=None, ax=None, biases=None):
     """Inputs, hidden neurons and outputs as circles, each filled with its output map; weights as lines.
 
     ``weights``: the (out, in) weight matrix of each layer; ``maps``: for the inputs and each
     layer, an array (units, R, R) of every unit's output over the grid spanning ``extent``
     (x0, x1, y0, y1). A line's width follows |w| (relative to the largest), its colour the sign.
+    ``biases``: each layer's bias vector (or None for a layer without), written beside its units.
+    Units are numbered from 0 in each layer and layer k's values are a_k, W_k and b_k, as the trace
+    numbers them: entry i,j of W_k joins unit j of a_(k-1) to unit i of a_k.
     """
     n_cols, gap, radius = len(maps), 2.6, 0.4
     shown = [min(m.shape[0], MAX_UNITS) for m in maps]
     height = max(shown)
-    fig, ax = figure(figsize=(0.8 * (gap * (n_cols - 1) + 1.8), 0.8 * (height + 2.0)), ax=ax)
-    ax.set_xlim(-0.9, gap * (n_cols - 1) + 0.9)
-    ax.set_ylim(-2.1, height + 0.1)
-    ax.set_aspect("equal")
-    ax.set_axis_off()
+    fig, ax = figure(figsize=(0.8 * (gap * (n_cols - 1) + 1.8), 0.8 * (height + 2.4)), ax=ax, layout="panels")
+    if own_layout(fig):
+        own_layout(fig).set(left=0.05, right=0.05, bottom=0.05)
     ys = [np.arange(k)[::-1] + (height - k) / 2 for k in shown]
     largest = max(float(np.abs(w).max()) for w in weights) or 1.0
     for col, w in enumerate(weights):
-        for j in range(shown[col + 1]):
-            for i in range(shown[col]):
-                v = w[j, i]
-                ax.plot([gap * col, gap * (col + 1)], [ys[col][i], ys[col + 1][j]], color=_SIGN[v >= 0],
-                        linewidth=0.3 + 4.0 * abs(v) / largest, alpha=0.7, zorder=1)
+        # one collection per layer: hundreds of separate lines cost a separate draw each
+        pairs = [(j, i) for j in range(shown[col + 1]) for i in range(shown[col])]
+        ax.add_collection(LineCollection(
+            [[(gap * col, ys[col][i]), (gap * (col + 1), ys[col + 1][j])] for j, i in pairs],
+            colors=[_SIGN[bool(w[j, i] >= 0)] for j, i in pairs],
+            linewidths=[0.3 + 4.0 * abs(w[j, i]) / largest for j, i in pairs], alpha=0.7, zorder=1))
+        ax.text(gap * (col + 0.5), height - 0.35, f"W{col + 1}" + (f", b{col + 1}" if _has(biases, col) else ""),
+                ha="center", va="bottom", fontsize=8, color="#444444")
     names = layer_names or (["inputs"] + [f"layer {k}" for k in range(1, n_cols - 1)] + ["output"])
     for col, m in enumerate(maps):
         for i in range(shown[col]):
             lo, hi = _norm(m[i])  # each neuron on its own scale: the shape of what it computes
             x, y = gap * col, ys[col][i]
-            inset = ax.inset_axes([x - radius, y - radius, 2 * radius, 2 * radius], transform=ax.transData, zorder=3)
-            image = inset.imshow(m[i], origin="lower", extent=extent, cmap=_MAP, vmin=lo, vmax=hi, aspect="auto")
-            circle = Circle((0.5, 0.5), 0.5, transform=inset.transAxes, facecolor="none", edgecolor="black", lw=1)
-            inset.add_patch(circle)
+            # the map drawn into the diagram's own axes, clipped to the circle: no axes per neuron
+            image = ax.imshow(m[i], origin="lower", extent=(x - radius, x + radius, y - radius, y + radius),
+                              cmap=_MAP, vmin=lo, vmax=hi, zorder=3, interpolation="bilinear")
+            circle = Circle((x, y), radius, facecolor="none", edgecolor="black", lw=1, zorder=4)
+            ax.add_patch(circle)
             image.set_clip_path(circle)
-            inset.set_axis_off()
-        label = names[col] + (f"\n(first {shown[col]} of {m.shape[0]})" if m.shape[0] > shown[col] else "")
+            ax.text(x - radius * 0.78, y + radius * 0.78, str(i), ha="center", va="center", fontsize=7, zorder=5,
+                    bbox={"boxstyle": "circle,pad=0.15", "facecolor": "white", "edgecolor": "0.4", "lw": 0.5})
+            if col and _has(biases, col - 1):
+                ax.text(x + radius * 0.2, y - radius - 0.04, f"b {float(biases[col - 1][i]):+.2f}", ha="left",
+                        va="top", fontsize=6.5, zorder=5, bbox={"facecolor": "white", "alpha": 0.8,
+                                                                "edgecolor": "none", "pad": 0.5})
+        label = f"{names[col]}\na{col}, units 0-{m.shape[0] - 1}" if m.shape[0] > 1 else f"{names[col]}\na{col}, unit 0"
+        label += f"\n(first {shown[col]} of {m.shape[0]})" if m.shape[0] > shown[col] else ""
         ax.text(gap * col, -0.75, label, ha="center", va="top", fontsize=9)
-    ax.text(gap * (n_cols - 1) / 2, -2.05, "neuron colour: its output over the input square, blue low, red high\n"
-            "(each neuron on its own colour scale; the neuron maps give the values)", ha="center", va="bottom", fontsize=8,
-            color="#444444")
+    ax.set_xlim(-0.9, gap * (n_cols - 1) + 0.9)
+    ax.set_ylim(-2.4, height + 0.1)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    ax.text(gap * (n_cols - 1) / 2, -2.35, "neuron colour: its output over the input square, blue low, red high\n"
+            "(each neuron on its own colour scale; the neuron maps give the values)\n"
+            "number: the unit, counted from 0 in each layer as in the trace" + ("; b: its bias" if biases else ""),
+            ha="center", va="bottom",
+            fontsize=8, color="#444444")
     ax.plot([], [], color=_SIGN[True], lw=2, label="weight > 0")
     ax.plot([], [], color=_SIGN[False], lw=2, label="weight < 0")
     ax.legend(loc="upper left", fontsize=8, framealpha=0.9, title="line width: |weight|", title_fontsize=8)
-    ax.set_title(title or "The network: each neuron's output over the input square", fontsize=10)
+    ax.set_title(title or "The network: each neuron's output over the input square", fontsize=10, y=1.0)
     return save(fig, path)
+
+
+def _has(biases, k):
+    """Whether layer ``k`` has biases to write."""
+    return biases is not None and k < len(biases) and biases[k] is not None
 
 
 def neuron_maps(maps, extent, path=None, title="", layer_names=None, X=None, ax=None):
@@ -80,6 +107,13 @@ def neuron_maps(maps, extent, path=None, title="", layer_names=None, X=None, ax=
     rows = len(maps)
     fig, axes = figure(rows, cols, figsize=(1.55 * cols + 1.2, 1.6 * rows + 0.6), squeeze=False, ax=ax)
     names = layer_names or [f"layer {k}" for k in range(1, rows + 1)]
+    more = f" (the first {cols} units of each layer)" if max(m.shape[0] for m in maps) > cols else ""
+    set_suptitle(fig, (title or "Each hidden neuron's output over the input square") + more, fontsize=10)
+    if ax is None:  # laid out once, here, before each row's colour bar takes its room from the row
+        layout = PanelsLayout(left=0.35, right=0.5, bottom=0.1, top=0.35, wspace=0.12, hspace=0.32)
+        fig.set_layout_engine(layout)
+        layout.execute(fig)
+        fig.set_layout_engine(None)
     for r, m in enumerate(maps):
         lo, hi = _norm(m[:cols])
         image = None
@@ -93,13 +127,10 @@ def neuron_maps(maps, extent, path=None, title="", layer_names=None, X=None, ax=
             image = ax.imshow(m[c], origin="lower", extent=extent, cmap=_MAP, vmin=lo, vmax=hi)
             if X is not None:
                 ax.scatter(X[:, 0], X[:, 1], s=1, c="black", alpha=0.25, linewidths=0)
-            ax.set_title(f"unit {c}", fontsize=8)
+            ax.set_title(f"unit {c}", fontsize=8, y=1.0)
         axes[r, 0].set_ylabel(names[r], fontsize=8)
         fig.colorbar(image, ax=list(axes[r]), fraction=0.02, pad=0.01)
-    widest = max(m.shape[0] for m in maps)
-    more = f" (the first {cols} units of each layer)" if widest > cols else ""
-    set_suptitle(fig, (title or "Each hidden neuron's output over the input square") + more, fontsize=10)
-    return save(fig, path, dpi=110, tight_layout=False, bbox_inches="tight")
+    return save(fig, path, dpi=110, tight_layout=False)
 
 
 def draw_gradient_norms(ax, norms, legend=True, epochs=None):
@@ -119,6 +150,8 @@ def draw_gradient_norms(ax, norms, legend=True, epochs=None):
         drawn = int(np.count_nonzero(np.isfinite(values)))
         ax.plot(x, values, color=colour, lw=1.2, label=name + where, **short_series(drawn))
     ax.set_yscale("log")
+    ax.yaxis.set_major_formatter(PowerLabels())
+    ax.yaxis.set_minor_locator(FewMinorTicks())
     if not names or not len(x):
         ax.set_xlabel("epoch")
     else:
@@ -158,12 +191,23 @@ def _layer_colours(n):
     return [cmap(v) for v in np.linspace(0.0, 0.9, n)] if n > 1 else [cmap(0.0)]
 
 
+MIN_GRADIENT_LAYERS = 3  # weight layers a gradients figure needs to show something
+
+
+def gradients_worth_drawing(norms):
+    """Whether a figure of the gradient norms ``norms`` (one entry per weight layer, besides an optional
+    ``epoch``) teaches anything: only with at least MIN_GRADIENT_LAYERS weight layers. The gradient
+    reaching W1 then has passed at least two activations on its way down, and whether it shrinks from
+    layer to layer (vanishing gradients) can be seen; with one or two layers there is no such path."""
+    return sum(1 for name in norms if name != "epoch") >= MIN_GRADIENT_LAYERS
+
+
 def gradient_norms(norms, path=None, title="", ax=None):
     """The norm of each layer's weight gradient per epoch (log scale); W1 is the first layer."""
-    fig, ax = figure(figsize=(7, 4.4), ax=ax)
+    fig, ax = figure(figsize=(7, 4.4), ax=ax, layout="panels")
     draw_gradient_norms(ax, norms)
     ax.set_ylabel("||dL/dW||  (RMS over the epoch's batches)")
-    ax.set_title(title or "Weight-gradient norm of each layer", fontsize=10)
+    ax.set_title(title or "Weight-gradient norm of each layer", fontsize=10, y=1.0)
     return save(fig, path)
 
 
@@ -172,7 +216,10 @@ def gradient_norms_grid(panels, path=None, title="", columns=None, ax=None):
     ``norms`` may hold the ``epoch`` of each value (a sweep keeps every k-th epoch)."""
     cols = columns or min(4, len(panels))
     rows = -(-len(panels) // cols)
-    fig, axes = figure(rows, cols, figsize=(3.4 * cols, 2.8 * rows + 0.5), squeeze=False, sharey=True, ax=ax)
+    fig, axes = figure(rows, cols, figsize=(3.4 * cols, 2.8 * rows + 0.5), squeeze=False, sharey=True, ax=ax,
+                       layout="panels")
+    if own_layout(fig):
+        own_layout(fig).set(left=0.75, wspace=0.25, hspace=0.85)
     for ax in axes.ravel():
         ax.set_axis_off()
     for ax, (label, norms) in zip(axes.ravel(), panels):
@@ -180,13 +227,12 @@ def gradient_norms_grid(panels, path=None, title="", columns=None, ax=None):
         norms = dict(norms)
         epochs = norms.pop("epoch", None)
         draw_gradient_norms(ax, norms, legend=False, epochs=epochs)
-        ax.set_title(label, fontsize=9)
+        ax.set_title(label, fontsize=9, y=1.0)
     for ax in axes[:, 0]:
         ax.set_ylabel("||dL/dW||", fontsize=8)
     cmap = _depth_cmap()
-    handles = [axes.ravel()[0].plot([], [], color=cmap(v), lw=2)[0] for v in (0.0, 0.45, 0.9)]
-    fig.legend(handles, ["first layer (W1)", "layers between", "output layer"], loc="lower center", ncol=3,
-               fontsize=8, title="line colour: a layer's depth", title_fontsize=8)
+    handles = [Line2D([], [], color=cmap(v), lw=2) for v in (0.0, 0.45, 0.9)]
+    legend_outside(fig, axes, handles, ["first layer (W1)", "layers between", "output layer"],
+                   title="line colour: a layer's depth", ncol=3)
     set_suptitle(fig, title, fontsize=10)
-    fig.tight_layout(rect=(0, 0.1 if rows == 1 else 0.06, 1, 1))
     return save(fig, path, dpi=100, tight_layout=False)

@@ -3,23 +3,40 @@
 import numpy as np
 from matplotlib.colors import LinearSegmentedColormap, ListedColormap
 from matplotlib.lines import Line2D
+from matplotlib.ticker import MaxNLocator
 
-from .style import CLASS_COLOURS, MISTAKE_COLOUR, class_colours, figure, legend_outside, save, set_suptitle
+from .style import (
+    CLASS_COLOURS, MISTAKE_COLOUR, class_colours, colour_bar, figure, legend_outside, own_layout, save, set_suptitle,
+)
 
 
-def comparison(X, y_true, y_pred, path=None, title="", ax=None):
+# The line a generated data set's labels change on, where there is one: (its equation, two of its points).
+# The linear set is labelled 0 where x1 > x2, else 1. XOR's two diagonals cross and no one line parts them.
+TRUE_BOUNDARIES = {"linear": ("x2 = x1", ((0.0, 0.0), (1.0, 1.0)))}
+
+
+def true_boundary(dataset):
+    """The true boundary of the data set named ``dataset`` as (equation, (point, point)), else None."""
+    return TRUE_BOUNDARIES.get(dataset)
+
+TRUE_LINE = {"color": "0.3", "linestyle": "--", "linewidth": 1.2, "zorder": 0.5}
+
+
+def comparison(X, y_true, y_pred, path=None, title="", ax=None, dataset=None):
     """The lab's two panels: ground truth beside prediction, same class colours.
 
     Each misclassified point is ringed in both panels, and the title and legend say how many there are.
+    ``dataset``: the name of the generated set the points come from; where its labels follow one line
+    (see TRUE_BOUNDARIES), that line is drawn dashed in both panels.
     """
-    fig, axes = figure(1, 2, figsize=(10, 5.2), sharex=True, sharey=True, ax=ax, layout="constrained")
+    fig, axes = figure(1, 2, figsize=(10, 5.2), sharex=True, sharey=True, ax=ax, layout="panels")
     classes = sorted(set(np.unique(y_true)) | set(np.unique(y_pred)))
     wrong = y_true != y_pred
     n_wrong = int(np.count_nonzero(wrong))
     for ax, labels, name in ((axes[0], y_true, "Ground truth"), (axes[1], y_pred, "Prediction")):
         ax.scatter(X[:, 0], X[:, 1], c=class_colours(labels), s=28, edgecolors="white", linewidths=0.5)
         ax.scatter(X[wrong, 0], X[wrong, 1], s=150, facecolors="none", edgecolors=MISTAKE_COLOUR, linewidths=1.6)
-        ax.set_title(name)
+        ax.set_title(name, y=1.0)
         ax.set_xlabel("x1")
         ax.set_aspect("equal", adjustable="box")
     axes[0].set_ylabel("x2")
@@ -27,6 +44,13 @@ def comparison(X, y_true, y_pred, path=None, title="", ax=None):
     handles.append(Line2D([], [], ls="", marker="o", markersize=12, markerfacecolor="none",
                           markeredgecolor=MISTAKE_COLOUR, markeredgewidth=1.6))
     labels = [f"class {k}" for k in classes] + [f"misclassified ({n_wrong})"]
+    known = true_boundary(dataset)
+    if known:
+        equation, (start, end) = known
+        for ax in axes:
+            ax.plot([start[0], end[0]], [start[1], end[1]], **TRUE_LINE)
+        handles.append(Line2D([], [], **TRUE_LINE))
+        labels.append(f"true boundary: {equation}")
     legend_outside(fig, axes, handles, labels, ncol=len(labels))
     set_suptitle(fig, f"{title}  ({n_wrong} of {len(y_true)} misclassified, ringed)".strip(), fontsize=12)
     return save(fig, path)
@@ -38,10 +62,10 @@ def decision_boundary(predict_proba, X, y, path=None, title="", resolution=200, 
     ``predict_proba(grid)`` returns P(class 1) of shape (M,) for two classes,
     or class probabilities (M, C) for more, where the most likely class is shown.
     """
-    fig, ax = figure(figsize=(5.6, 5.4), ax=ax, layout="constrained")
+    fig, ax = figure(figsize=(5.6, 5.4), ax=ax, layout="panels")
     image = draw_boundary(ax, predict_proba, X, y, resolution)
     boundary_key(fig, [ax], image, np.unique(y))
-    ax.set_title(title or "Decision boundary")
+    ax.set_title(title or "Decision boundary", y=1.0)
     return save(fig, path)
 
 
@@ -52,8 +76,7 @@ def boundary_key(fig, axes, image, classes):
     Without ``image`` (more than two classes) the shading is the most likely class, as the legend says.
     """
     if image is not None:
-        bar = fig.colorbar(image, ax=list(axes), label="P(class 1)", ticks=np.linspace(0, 1, 5),
-                           fraction=0.04, aspect=30, pad=0.02)
+        bar = colour_bar(fig, axes, image, label="P(class 1)", ticks=np.linspace(0, 1, 5))
         bar.ax.axhline(0.5, color="black", linewidth=1)  # the level the panels' black line is drawn at
     handles = [Line2D([], [], ls="", marker="o", markerfacecolor=CLASS_COLOURS[int(k) % len(CLASS_COLOURS)],
                       markeredgecolor="black", markeredgewidth=0.5) for k in classes]
@@ -78,15 +101,16 @@ def draw_boundary(ax, predict_proba, X, y, resolution=200):
     grid = np.column_stack([gx.ravel(), gy.ravel()])
     proba = np.asarray(predict_proba(grid))
     image = None
+    # the grid drawn as one image (its pixels are the grid's cells), not as filled contours: one artist
+    shading = {"origin": "lower", "extent": (lo[0], hi[0], lo[1], hi[1]), "interpolation": "nearest", "zorder": 0}
     if proba.ndim == 1:
         cmap = LinearSegmentedColormap.from_list("classes", [CLASS_COLOURS[0], "white", CLASS_COLOURS[1]])
-        image = ax.contourf(gx, gy, proba.reshape(gx.shape), levels=np.linspace(0, 1, 21), cmap=cmap, alpha=0.8)
+        image = ax.imshow(proba.reshape(gx.shape), cmap=cmap, vmin=0.0, vmax=1.0, alpha=0.8, **shading)
         ax.contour(gx, gy, proba.reshape(gx.shape), levels=[0.5], colors="black", linewidths=1)
     else:
         n = proba.shape[1]
         cmap = ListedColormap([CLASS_COLOURS[k % len(CLASS_COLOURS)] for k in range(n)])
-        ax.contourf(gx, gy, proba.argmax(axis=1).reshape(gx.shape), levels=np.arange(n + 1) - 0.5,
-                    cmap=cmap, alpha=0.35)
+        ax.imshow(proba.argmax(axis=1).reshape(gx.shape), cmap=cmap, vmin=-0.5, vmax=n - 0.5, alpha=0.35, **shading)
     ax.scatter(X[:, 0], X[:, 1], c=class_colours(y), s=18, edgecolors="black", linewidths=0.5)
     ax.set_xlim(lo[0], hi[0])
     ax.set_ylim(lo[1], hi[1])
@@ -101,14 +125,18 @@ def boundaries_grid(panels, path=None, title="", ax=None):
     cols = min(4, len(panels))
     rows = -(-len(panels) // cols)
     fig, axes = figure(rows, cols, figsize=(3.3 * cols + 0.9, 3.3 * rows + 0.9), squeeze=False, ax=ax,
-                       layout="constrained")
+                       layout="panels")
+    if own_layout(fig):
+        own_layout(fig).set(left=0.65, right=0.2, wspace=0.6, hspace=0.85)
     for ax in axes.ravel():
         ax.axis("off")
     images = []
     for ax, (label, predict_proba, X, y) in zip(axes.ravel(), panels):
         ax.axis("on")
         images.append(draw_boundary(ax, predict_proba, X, y, resolution=120))
-        ax.set_title(label, fontsize=9)
+        ax.set_title(label, fontsize=9, y=1.0)
+        for axis in (ax.xaxis, ax.yaxis):  # two or three ticks read a small panel, and draw quicker
+            axis.set_major_locator(MaxNLocator(nbins=2, steps=[5, 10]))
     # every two-class panel shades P(class 1) on the same 0 to 1 levels, so one colour bar serves them all
     image = next((im for im in images if im is not None), None)
     classes = np.unique(np.concatenate([np.asarray(y) for *_, y in panels]))

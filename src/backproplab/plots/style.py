@@ -5,14 +5,16 @@ no pyplot, so no global figure list to close and no GUI backend to choose.
 Importing this package leaves matplotlib's backend as the user set it.
 """
 
+import math
 import os
+import re
 import textwrap
 
 import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.layout_engine import ConstrainedLayoutEngine
-from matplotlib.ticker import LogFormatter, MaxNLocator
+from matplotlib.layout_engine import LayoutEngine
+from matplotlib.ticker import LogFormatter, LogFormatterSciNotation, LogLocator, MaxNLocator
 
 from ..atomic import replace_atomically
 from ..errors import ConfigError
@@ -44,6 +46,35 @@ class PlainMinorLabels(LogFormatter):
 
     def __call__(self, x, pos=None):
         return f"{x:g}" if super().__call__(x, pos) else ""
+
+
+class PowerLabels(LogFormatterSciNotation):
+    """Labels of a log axis as matplotlib writes them (10⁻³, 2×10⁻³), in plain text with superscript
+    characters: the same look, without a mathtext parse for every label of every figure."""
+
+    SUPERSCRIPT = str.maketrans("-−0123456789", "⁻⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+    def __call__(self, x, pos=None):
+        label = super().__call__(x, pos)
+        math = re.fullmatch(r"\$\\mathdefault\{(.*)\}\$", label)
+        if not math:
+            return label
+        body = math.group(1).replace(r"\times", "×")
+        return re.sub(r"\^\{?([-−]?\d+)\}?", lambda power: power.group(1).translate(self.SUPERSCRIPT), body)
+
+
+class FewMinorTicks(LogLocator):
+    """Minor ticks of a log axis: at 2 .. 9 of each decade where the axis spans little more than one
+    (there they carry the plain labels), at 2 and 5 only where it spans more: marks a reader cannot
+    tell apart are artists to draw all the same."""
+
+    def __init__(self):
+        super().__init__(subs=np.arange(2.0, 10.0))
+
+    def tick_values(self, vmin, vmax):
+        span = abs(math.log10(vmax / vmin)) if vmin > 0 and vmax > 0 else 0.0
+        self._subs = np.arange(2.0, 10.0) if span <= 1.5 else np.array([2.0, 5.0])
+        return super().tick_values(vmin, vmax)
 
 
 def short_series(n):
@@ -78,18 +109,91 @@ def set_suptitle(fig, text, fontsize=11):
         fig.suptitle(wrap_title(fig, text, fontsize), fontsize=fontsize)
 
 
+LINE = 1.3 / 72  # inches a line of text takes per point of its size
+
+
+class PanelsLayout(LayoutEngine):
+    """The layout of a figure of its own: margins in inches, reckoned from what the figure holds (its
+    title's lines, the rows of the legend below the panels, a colour bar on the right) when it is drawn.
+
+    Nothing is measured, so a figure is drawn once: a measured layout (constrained, or a tight bounding
+    box) lays out every text and tick of the figure again before drawing it. The margins leave room
+    for tick labels of up to about six characters and one line of axis label on each side. Panel
+    titles are set at a fixed height (``set_title(..., y=1.0)``) for the same reason: left to itself,
+    matplotlib measures every tick label at each draw to lift a title above them.
+    """
+
+    _adjust_compatible = True
+    _colorbar_gridspec = False
+
+    def __init__(self, left=0.85, right=0.3, bottom=0.6, top=0.12, wspace=0.9, hspace=1.0):
+        super().__init__()
+        self.margins = {"left": left, "right": right, "bottom": bottom, "top": top, "wspace": wspace,
+                        "hspace": hspace}
+        self.colorbar = None  # the colour bar's axes, placed right of the panels
+
+    def set(self, **margins):
+        """Change margins (inches), e.g. ``bottom=1.2`` for tilted tick labels."""
+        self.margins.update(margins)
+
+    def execute(self, fig):
+        m = self.margins
+        width, height = fig.get_size_inches()
+        top = m["top"]
+        if fig.get_suptitle():
+            top += (fig.get_suptitle().count("\n") + 1) * fig._suptitle.get_fontsize() * LINE + 0.08
+        panels = [ax for ax in fig.axes if ax is not self.colorbar and ax.get_subplotspec() is not None]
+        if any(ax.get_title() for ax in panels):
+            top += 0.26
+        bottom = m["bottom"]
+        for legend in fig.legends:
+            rows = -(-len(legend.get_texts()) // legend._ncols)
+            bottom += rows * 0.22 + (0.2 if legend.get_title().get_text() else 0.0) + 0.12
+        right = m["right"] + (0.95 if self.colorbar is not None else 0.0)
+        if not panels:
+            return
+        grid = panels[0].get_subplotspec().get_gridspec()
+        rows, cols = grid.get_geometry()
+        panel_width = (width - m["left"] - right - (cols - 1) * m["wspace"]) / cols
+        panel_height = (height - top - bottom - (rows - 1) * m["hspace"]) / rows
+        fig.subplots_adjust(left=m["left"] / width, right=1 - right / width, bottom=bottom / height,
+                            top=1 - top / height, wspace=m["wspace"] / max(panel_width, 0.1),
+                            hspace=m["hspace"] / max(panel_height, 0.1))
+        if self.colorbar is not None:  # as tall as the panels are drawn (a square panel may be less than its slot)
+            for ax in panels:
+                ax.apply_aspect()
+            boxes = [ax.get_position(original=False) for ax in panels if ax.axison]
+            low, high = min(b.y0 for b in boxes), max(b.y1 for b in boxes)
+            self.colorbar.set_position([max(b.x1 for b in boxes) + 0.2 / width, low, 0.14 / width, high - low])
+
+
+def own_layout(fig):
+    """The PanelsLayout of a figure of its own, else None (the caller's figure keeps its own layout)."""
+    engine = fig.get_layout_engine()
+    return engine if isinstance(engine, PanelsLayout) else None
+
+
+def colour_bar(fig, axes, image, **options):
+    """A colour bar of ``image`` for the panels ``axes``: right of them in a figure of its own."""
+    engine = own_layout(fig)
+    if engine is None:
+        return fig.colorbar(image, ax=list(axes), fraction=0.04, aspect=30, pad=0.02, **options)
+    engine.colorbar = fig.add_axes([0.9, 0.1, 0.02, 0.8], label="<colorbar>")
+    return fig.colorbar(image, cax=engine.colorbar, **options)
+
+
 def legend_outside(fig, axes, handles, labels, title=None, ncol=None):
     """One legend for every panel, below them, off the data.
 
-    In a figure of its own (constrained layout) the legend gets room under the panels;
+    In a figure of its own (PanelsLayout) the legend gets room under the panels;
     drawn into the caller's axes, it goes on the first of them.
     """
     if ncol is None:  # rows of at most six, as even as can be
         rows = -(-len(labels) // 6)
         ncol = -(-len(labels) // rows)
-    if isinstance(fig.get_layout_engine(), ConstrainedLayoutEngine):
-        return fig.legend(handles, labels, loc="outside lower center", ncol=ncol, fontsize=8, title=title,
-                          title_fontsize=8, frameon=False)
+    if own_layout(fig):
+        return fig.legend(handles, labels, loc="lower center", bbox_to_anchor=(0.5, 0.01), ncol=ncol, fontsize=8,
+                          title=title, title_fontsize=8, frameon=False)
     return np.asarray(axes, dtype=object).flat[0].legend(handles, labels, fontsize=8, title=title, title_fontsize=8,
                                                            loc="best", framealpha=0.8)
 
@@ -106,10 +210,11 @@ def figure(nrows=1, ncols=1, figsize=None, ax=None, layout=None, **subplots):
     Given ``ax`` (the caller's own Axes, e.g. in a notebook: one, or a sequence of
     nrows * ncols for a figure of several panels), draws there instead: returns the
     figure those axes belong to and the axes, shaped as ``subplots`` would shape them.
-    ``layout`` ("constrained") is that of a new figure; the caller's figure keeps its own.
+    ``layout`` ("panels", see PanelsLayout, or a matplotlib layout) is that of a new figure; the
+    caller's figure keeps its own.
     """
     if ax is None:
-        fig = Figure(figsize=figsize, layout=layout)
+        fig = Figure(figsize=figsize, layout=PanelsLayout() if layout == "panels" else layout)
         return fig, fig.subplots(nrows, ncols, **subplots)
     axes = np.empty(np.size(np.asarray(ax, dtype=object)), dtype=object)
     axes[:] = list(np.asarray(ax, dtype=object).flat)
@@ -128,14 +233,19 @@ def save(fig, path, dpi=110, tight_layout=True, **savefig):
 
     With ``path`` None nothing is written: the caller keeps the figure (to show it in a notebook).
     A PNG carries the figure's title as its ``Title`` text, so a report can tell it from a caption.
-    A figure with a layout engine of its own (constrained) is laid out by it, not by ``tight_layout``.
+    A figure with a layout engine of its own (PanelsLayout) is laid out by it, not by ``tight_layout``.
     """
     if path is None:
         return fig
-    if tight_layout and fig.get_layout_engine() is None:
+    if own_layout(fig):  # laid out here, once: savefig draws a figure with a layout engine twice
+        own_layout(fig).execute(fig)
+        fig.set_layout_engine(None)
+    elif tight_layout and fig.get_layout_engine() is None:
         fig.tight_layout()
     fmt = os.path.splitext(path)[1][1:] or "png"
     if fmt == "png":
         savefig.setdefault("metadata", {"Title": title_of(fig)})
+    if fmt == "png":  # a quick compression: the files are drawn often and read locally
+        savefig.setdefault("pil_kwargs", {"compress_level": 3})
     replace_atomically(path, lambda f: fig.savefig(f, format=fmt, dpi=dpi, **savefig), binary=True)
     return fig

@@ -12,7 +12,8 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from .style import (
-    PlainMinorLabels, epoch_axis, figure, legend_outside, line_colours, save, set_suptitle, short_series,
+    LINE, FewMinorTicks, PlainMinorLabels, PowerLabels, epoch_axis, figure, legend_outside, line_colours, own_layout,
+    save, set_suptitle, short_series,
 )
 
 
@@ -45,7 +46,7 @@ def sweep_curves(panels, path=None, title="", ax=None, columns=None, option=None
     # Each panel on its own loss scale: the chessboard's loss stays near ln 2 for long while XOR's falls to
     # 1e-4, and one shared axis would flatten the chessboard's curves into a single line.
     fig, axes = figure(rows, cols, figsize=(max(6.4, 4.2 * cols), 3.2 * rows + 1.5), squeeze=False, ax=ax,
-                       layout="constrained")
+                       layout="panels")
     colours = _colours(panels)
     for ax, (panel_title, groups) in zip(axes.ravel(), panels):
         longest = 0
@@ -66,9 +67,11 @@ def sweep_curves(panels, path=None, title="", ax=None, columns=None, option=None
                 ax.plot(epochs, median, color=colours[label], linewidth=1.5, **short_series(length))
                 ax.fill_between(epochs, low, high, color=colours[label], alpha=0.15)
         ax.set_yscale("log")
+        ax.yaxis.set_major_formatter(PowerLabels())
+        ax.yaxis.set_minor_locator(FewMinorTicks())
         ax.yaxis.set_minor_formatter(PlainMinorLabels(labelOnlyBase=False))
         epoch_axis(ax, longest)
-        ax.set_title(panel_title, fontsize=10)
+        ax.set_title(panel_title, fontsize=10, y=1.0)
         ax.grid(alpha=0.3)
     for ax in axes[:, 0]:
         ax.set_ylabel("training loss")
@@ -91,7 +94,9 @@ def sweep_accuracy(panels, path=None, title="", ax=None, columns=None, option=No
     rows, cols = _grid(len(panels), columns)
     widest = max(len(bars) for _, bars, _ in panels)
     fig, axes = figure(rows, cols, figsize=(max(6.4, cols * max(3.2, 0.8 * widest + 1.2)), 3.4 * rows + 1.4),
-                       squeeze=False, ax=ax, layout="constrained", sharey=True)
+                       squeeze=False, ax=ax, layout="panels", sharey=True)
+    if own_layout(fig):  # one accuracy axis, labelled on the left only: narrow gaps
+        own_layout(fig).set(wspace=0.35)
     colours = _colours(panels)
     for ax, (panel_title, bars, chance) in zip(axes.ravel(), panels):
         values = [100 * np.asarray([v for v in seeds if v is not None], dtype=float) for _, seeds in bars]
@@ -105,6 +110,11 @@ def sweep_accuracy(panels, path=None, title="", ax=None, columns=None, option=No
         tilt = max(len(label) for label, _ in bars) > 10
         names = [f"{label} ({m:.1f}%)" if tilt else f"{label}\n{m:.1f}%" for (label, _), m in zip(bars, means)]
         ax.set_xticks(positions, names, rotation=30 if tilt else 0, ha="right" if tilt else "center", fontsize=8)
+        if own_layout(fig):  # room under the panels for the labels: two lines, or tilted ones (sin 30 = 0.5)
+            longest = max(len(name) for name in names)
+            tick_height = 0.5 * longest * 8 * 0.6 / 72 + 0.15 if tilt else 2 * 8 * LINE
+            own_layout(fig).set(bottom=max(own_layout(fig).margins["bottom"], tick_height + 0.45),
+                                hspace=max(own_layout(fig).margins["hspace"], tick_height + 0.75))
         if chance is not None:
             ax.axhline(100 * chance, color="0.25", linestyle="--", linewidth=1)
             panel_title += f" (chance {100 * chance:.1f}%)"
@@ -113,7 +123,7 @@ def sweep_accuracy(panels, path=None, title="", ax=None, columns=None, option=No
         ax.set_ylim(0, 104)
         ax.set_yticks(range(0, 101, 20))
         ax.set_xlabel(option or "")
-        ax.set_title(panel_title, fontsize=10)
+        ax.set_title(panel_title, fontsize=10, y=1.0)
         ax.grid(axis="y", alpha=0.3)
     for ax in axes[:, 0]:
         ax.set_ylabel("test accuracy (%)")

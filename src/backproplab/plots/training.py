@@ -6,6 +6,7 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FixedLocator, MaxNLocator
 
+from ..nn import LOSSES
 from .style import PlainMinorLabels, epoch_axis, figure, legend_outside, save, set_suptitle, short_series
 
 _COLOURS = {"training": "C0", "validation": "C1", "test": "C2"}
@@ -67,7 +68,7 @@ def _accuracy_axis(ax, values):
     ax.set_ylim(bottom - margin, top + margin)
 
 
-def learning_curve(history, path=None, title="", ax=None, test=None, test_is_training=False, during=None):
+def learning_curve(history, path=None, title="", ax=None, test=None, test_is_training=False, during=None, loss=None):
     """Loss (log scale) and accuracy against epoch: training, and validation or test where measured.
 
     ``test``: a dict of per-epoch ``loss`` and ``accuracy`` on the test set, drawn beside the
@@ -75,31 +76,44 @@ def learning_curve(history, path=None, title="", ax=None, test=None, test_is_tra
     points), so one curve serves both and the legend says so. ``during``: how the training scores were
     measured during each epoch ('each batch before its update, with dropout'), for the legend to say,
     beside validation or test scores measured after it. A run of one epoch is drawn as points.
+    ``loss``: the registry name of the loss ('bce'), which the loss axis names in the loss's own words; a
+    dotted line marks, for a loss of two classes only, its loss of answering 0.5 everywhere (ln 2 = 0.693 for
+    binary cross-entropy): the plateau a stuck sigmoid network sits on.
     """
-    fig, (ax_loss, ax_acc) = figure(1, 2, figsize=(10, 4.4), ax=ax, layout="constrained")
+    fig, (ax_loss, ax_acc) = figure(1, 2, figsize=(10, 4.4), ax=ax, layout="panels")
     epochs = np.asarray(history.epoch)
     series = {"training": (history.loss, history.accuracy)}
     if history.val_loss:
         series["validation"] = (history.val_loss, history.val_accuracy)
     if test:
         series["test"] = (test["loss"], test["accuracy"])
-    for name, (loss, accuracy) in series.items():
+    for name, (values, accuracy) in series.items():
         style = {"color": _COLOURS[name], **short_series(len(epochs))}
-        ax_loss.plot(epochs, [np.nan if v is None else v for v in loss], **style)
+        ax_loss.plot(epochs, [np.nan if v is None else v for v in values], **style)
         ax_acc.plot(epochs, 100 * np.asarray(accuracy, dtype=float), **style)
-    losses = [v for loss, _ in series.values() for v in loss if v is not None and np.isfinite(v)]
+    losses = [v for values, _ in series.values() for v in values if v is not None and np.isfinite(v)]
+    name, chance = _loss_words(loss), _chance_loss(loss)
     if losses and min(losses) > 0:
-        _log_loss_axis(ax_loss, losses)
-        ax_loss.set_ylabel("loss (log scale)")
+        _log_loss_axis(ax_loss, losses + ([chance] if chance else []))
+        ax_loss.set_ylabel(f"{name} (log scale)")
     else:
-        ax_loss.set_ylabel("loss")
-    ax_loss.set_title("Loss")
+        ax_loss.set_ylabel(name)
+    if chance:
+        ax_loss.axhline(chance, color="0.35", linestyle=":", linewidth=1.2, zorder=1.5)
+        low, high = ax_loss.get_ylim()
+        below = ax_loss.get_yscale() == "log" and math.log(chance / low) > 0.5 * math.log(high / low) \
+            or ax_loss.get_yscale() != "log" and chance > (low + high) / 2  # in the upper half: the note under it
+        said = "ln 2 = 0.693" if math.isclose(chance, math.log(2)) else f"{chance:.3g}"
+        ax_loss.annotate(f"{said}: answering 0.5 everywhere", (1.0, chance), xycoords=("axes fraction", "data"),
+                         xytext=(-3, -3 if below else 3), textcoords="offset points", ha="right",
+                         va="top" if below else "bottom", fontsize=7, color="0.3")
+    ax_loss.set_title("Loss", y=1.0)
     # the accuracy axis fits the values: 80-92% on Fashion-MNIST is not a flat line at the top of 0-100%
     accuracies = [100 * a for _, accuracy in series.values() for a in accuracy if a is not None and np.isfinite(a)]
     if accuracies:
         _accuracy_axis(ax_acc, accuracies)
     ax_acc.set_ylabel("accuracy (%)")
-    ax_acc.set_title("Accuracy")
+    ax_acc.set_title("Accuracy", y=1.0)
     for ax in (ax_loss, ax_acc):
         ax.grid(alpha=0.3)
         epoch_axis(ax, len(epochs))
@@ -112,3 +126,16 @@ def learning_curve(history, path=None, title="", ax=None, test=None, test_is_tra
     legend_outside(fig, [ax_loss, ax_acc], handles, [names[name] for name in series], ncol=len(series))
     set_suptitle(fig, title, fontsize=12)
     return save(fig, path)
+
+
+def _loss_words(loss):
+    """The loss axis's name: the registered loss's own words ('binary cross-entropy')."""
+    entry = LOSSES[loss] if loss in LOSSES else None
+    return (entry.words if entry is not None else None) or loss or "loss"
+
+
+def _chance_loss(loss):
+    """For a loss of two classes only, the loss of answering 0.5 for every point of two balanced classes, else
+    None: a loss that also takes more classes would mark a level that holds for two of them only."""
+    entry = LOSSES[loss] if loss in LOSSES else None
+    return None if entry is None or not entry.binary_only else entry().constant_loss(np.array([0.5, 0.5]), 1)

@@ -6,11 +6,17 @@ import numpy as np
 
 from ..errors import ConfigError
 from ..limits import check_size
-from ..nn import BatchNorm2d, Conv2d, Dropout, Flatten, Linear, MaxPool2d, ReLU, Sequential, get_activation, get_loss
-from ..nn.losses import loss_settings
+from ..nn import ACTIVATIONS, LOSSES, BatchNorm2d, Conv2d, Flatten, MaxPool2d, ReLU, Sequential, get_loss
+from ..nn.activations import Identity, Sigmoid, Softmax
+from ..nn.losses import BCELoss, BCEWithLogitsLoss, loss_settings
+from ..nn.mlp import mlp_layers
 from ..optim import OPTIMIZERS, SCHEDULES
+from ..optim.schedules import make_schedule
 from . import datasets
 from .config import FIELDS, loss_takes_logits
+
+
+IDENTITY, SIGMOID = ACTIVATIONS.name_of(Identity), ACTIVATIONS.name_of(Sigmoid)
 
 
 @dataclass(frozen=True)
@@ -19,7 +25,7 @@ class Head:
 
     loss: str               # the loss actually trained (see trained_loss)
     outputs: int            # units of the last Linear layer
-    output_activation: str  # the activation after it ("identity" for logits)
+    output_activation: str  # the activation after it (identity for logits)
 
 
 def output_activation(config):
@@ -27,7 +33,7 @@ def output_activation(config):
     logits (bce_logits, cross_entropy) and sigmoid for the others."""
     if config.output_activation != "auto":
         return config.output_activation
-    return "identity" if loss_takes_logits(config.loss) else "sigmoid"
+    return IDENTITY if loss_takes_logits(config.loss) else SIGMOID
 
 
 def trained_loss(config):
@@ -36,21 +42,22 @@ def trained_loss(config):
     bce with ``--output-activation identity`` trains bce_logits: BCE on the sigmoid of the
     logits, the same loss computed stably. ``describe`` prints the reason.
     """
-    if config.loss == "bce" and output_activation(config) == "identity":
-        return "bce_logits", ("bce on logits (--output-activation identity) trains bce_logits, "
-                               "BCE with the sigmoid folded in")
+    bce, on_logits = LOSSES.name_of(BCELoss), LOSSES.name_of(BCEWithLogitsLoss)
+    if config.loss == bce and ACTIVATIONS[output_activation(config)].linear:
+        return on_logits, (f"{bce} on logits (--output-activation {output_activation(config)}) trains {on_logits}, "
+                           "BCE with the sigmoid folded in")
     return config.loss, ""
 
 
 def choose_head(config, n_classes):
     """The loss, number of outputs and output activation for ``config`` on ``n_classes`` classes.
 
-    cross_entropy reads logits of one output per class; the other losses use one output
-    for 2 classes, else one per class.
+    A loss that reads one output per class (cross-entropy) gets one per class, on logits when it
+    takes them; the other losses use one output for 2 classes, else one per class.
     """
     loss, _ = trained_loss(config)
-    if loss == "cross_entropy":
-        return Head(loss, n_classes, "identity")
+    if LOSSES[loss].one_output_per_class:
+        return Head(loss, n_classes, IDENTITY if LOSSES[loss].takes_logits else output_activation(config))
     return Head(loss, 1 if n_classes == 2 else n_classes, output_activation(config))
 
 
@@ -66,8 +73,11 @@ def describe(config):
     activations = config.hidden_activations()
     shown = activations[0] if len(set(activations)) == 1 else "/".join(activations)  # one per layer when they differ
     loss, why = trained_loss(config)
-    in_loss = {"cross_entropy": "logits (softmax in the loss)", "bce_logits": "logits (sigmoid in the loss)"}
-    output = in_loss.get(loss, output_activation(config))
+    if LOSSES[loss].takes_logits:
+        folded = Softmax if LOSSES[loss].one_output_per_class else Sigmoid
+        output = f"logits ({folded.words} in the loss)"
+    else:
+        output = output_activation(config)
     network = f"hidden {'-'.join(map(str, config.hidden))} {shown}, output {output}"
     if config.model == "cnn":
         norm = " batch-norm" if config.batch_norm else ""
@@ -143,17 +153,9 @@ def build_model(config, input_shape, n_outputs, output_activation, rng, dropout_
     else:
         n_features = int(np.prod(input_shape))
     check_parameters(config, n_features, n_outputs)
-    widths = [n_features, *config.hidden, n_outputs]
-    for i, activation in enumerate(config.hidden_activations()):
-        layers += [Linear(widths[i], widths[i + 1], config.bias, init=config.init, bias_init=config.bias_init,
-                          rng=rng, dtype=dtype),
-                   get_activation(activation)]
-        if config.dropout:
-            layers.append(Dropout(config.dropout, rng=dropout_rng))
-    layers.append(Linear(widths[-2], widths[-1], config.bias, init=config.init, bias_init=config.bias_init,
-                         rng=rng, dtype=dtype))
-    if output_activation != "identity":
-        layers.append(get_activation(output_activation))
+    layers += mlp_layers([n_features, *config.hidden, n_outputs], config.hidden_activations(), output_activation,
+                         bias=config.bias, init=config.init, bias_init=config.bias_init, dropout=config.dropout,
+                         rng=rng, dropout_rng=dropout_rng, dtype=dtype)
     return Sequential(layers)
 
 
@@ -162,12 +164,11 @@ def _parameters(factory, registry):
     return registry.parameters(factory)
 
 
-def constructor_arguments(factory, registry, config, values, steps_per_epoch=1):
+def constructor_arguments(factory, registry, config, values):
     """The entries of ``values`` (config names -> value) that ``factory`` takes, None meaning its default.
 
     The names are the constructor's own, except for this mapping from the flat config:
-    ``beta1``/``beta2`` -> ``betas``, ``t_max`` -> ``T_max`` (default: ``--epochs``) and, for
-    schedules stepped every batch, ``total_steps`` = ``--epochs`` x ``steps_per_epoch``.
+    ``beta1``/``beta2`` -> ``betas`` and ``t_max`` -> ``T_max``.
     """
     params = _parameters(factory, registry)
     values = dict(values)
@@ -176,9 +177,7 @@ def constructor_arguments(factory, registry, config, values, steps_per_epoch=1):
         values["betas"] = (default[0] if values["beta1"] is None else values["beta1"],
                            default[1] if values["beta2"] is None else values["beta2"])
     if "T_max" in params:
-        values["T_max"] = values.get("t_max") or config.epochs
-    if "total_steps" in params:
-        values["total_steps"] = config.epochs * steps_per_epoch
+        values["T_max"] = values.get("t_max")
     return {name: value for name, value in values.items() if name in params and value is not None}
 
 
@@ -194,10 +193,8 @@ def build_optimizer(config, params):
 
 
 def build_schedule(config, optimizer, steps_per_epoch=1):
-    """The registered schedule ``config.schedule``, given every optimisation option its constructor takes.
-
-    ``steps_per_epoch``, the batches in one epoch, sizes the schedules stepped every batch.
-    """
+    """The registered schedule ``config.schedule``, given every optimisation option its constructor takes,
+    over ``config.epochs`` epochs of ``steps_per_epoch`` batches (which size the schedules stepped every batch)."""
     factory = SCHEDULES.get(config.schedule)
-    values = _config_values(config, "schedule")
-    return factory(optimizer, **constructor_arguments(factory, SCHEDULES, config, values, steps_per_epoch))
+    options = constructor_arguments(factory, SCHEDULES, config, _config_values(config, "schedule"))
+    return make_schedule(config.schedule, optimizer, config.epochs, steps_per_epoch, **options)

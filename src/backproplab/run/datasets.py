@@ -15,8 +15,8 @@ Three kinds of source:
   value; other tables are standardised (``--standardize``, statistics of the training rows,
   kept in the model file).
 
-Image and CSV sets (``table`` sources) train a ReLU network with Adam in float32 by
-default (``TABLE_DEFAULTS``), hold out validation rows and write checkpoints.
+Image and CSV sets (``table`` sources) hold out validation rows and write checkpoints;
+how they train by default is their recipe (``recipes``).
 """
 
 import inspect
@@ -29,28 +29,10 @@ from ..data.csv_table import read_labelled
 from ..data.images import IMAGE_SETS, load_image_set
 from ..errors import ConfigError, lookup
 from ..limits import check_size
+from .recipes import recipe
 
 DEFAULT_VAL_SIZE = 5000  # images held out of MNIST's 60,000 for validation
 
-# What image and CSV runs use where the lab's RunConfig defaults do not fit, per model.
-_TABLE_COMMON = {"activation": ("relu",), "loss": "cross_entropy", "init": "he", "optimizer": "adam",
-                 "lr": 0.001, "schedule": "cosine", "print_every": 1, "dtype": "float32"}
-# Images train with one cycle of the learning rate (up to lr, then down to almost 0, every batch):
-# it reaches a given test accuracy in about a third of the epochs of a cosine decay stepped per epoch.
-_IMAGE_RECIPE = {"schedule": "onecycle", "batch_size": 128}
-TABLE_DEFAULTS = {
-    "mlp": {**_TABLE_COMMON, **_IMAGE_RECIPE, "hidden": (256, 128), "dropout": 0.2, "epochs": 20, "lr": 0.002},
-    "cnn": {**_TABLE_COMMON, **_IMAGE_RECIPE, "hidden": (128,), "dropout": 0.25, "epochs": 5, "lr": 0.004},
-}
-# Where an image set needs more than TABLE_DEFAULTS: clothes are harder to tell apart than digits, and
-# Fashion-MNIST's CNN needs a longer cycle: 9 epochs reach 91.97% where 7 reach 91.26% (seed 0).
-IMAGE_SET_DEFAULTS = {"fashion-mnist": {"cnn": {"epochs": 9}}}
-# A CSV table is most often a few features and a few hundred rows: a small MLP without dropout.
-# (--model cnn on a table of 28x28 images takes the images' defaults.)
-CSV_DEFAULTS = {
-    "mlp": {**_TABLE_COMMON, "hidden": (64, 32), "dropout": 0.0, "epochs": 100, "batch_size": 32},
-    "cnn": TABLE_DEFAULTS["cnn"],
-}
 # Options that only some data sets take; a value other than RunConfig's default is an error elsewhere.
 DATA_OPTIONS = ("n", "test_size", "noise", "classes", "val_size", "data_dir", "download", "data", "label_column",
                 "test_data", "scale", "standardize")
@@ -101,11 +83,8 @@ class Source:
 
     @property
     def defaults(self):
-        """Per model, the RunConfig defaults this source changes."""
-        if self.kind == "images":
-            own = IMAGE_SET_DEFAULTS.get(self.name, {})
-            return {model: {**defaults, **own.get(model, {})} for model, defaults in TABLE_DEFAULTS.items()}
-        return {"points": {}, "csv": CSV_DEFAULTS}[self.kind]
+        """Per model, the RunConfig defaults this source changes (its recipe)."""
+        return recipe(self.kind, self.name)
 
     def split(self, config, streams):
         """The Split of ``config``, drawing from the named random ``streams``."""

@@ -1,5 +1,7 @@
 """Train a RunConfig end to end: data, network, loss, optimizer, schedule, callbacks, fit."""
 
+import sys
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -10,7 +12,8 @@ from ..limits import check_size
 from ..nn import Sequential
 from ..rng import spawn
 from ..training import (
-    BatchProgress, Checkpoint, EarlyStopping, PrintProgress, TargetAccuracy, diagnose, fit, read_checkpoint, restore,
+    BatchProgress, Checkpoint, DivergenceWarning, EarlyStopping, EpochTestScores, GradientNorms, PrintProgress,
+    TargetAccuracy, diagnose, fit, read_checkpoint, restore,
 )
 from . import datasets
 from .build import Head, build_loss, build_model, build_optimizer, build_schedule, check_sizes, choose_head
@@ -34,6 +37,8 @@ class TrainedRun:
     history: object
     loss_name: str = ""  # the registry name of loss_fn (see build.trained_loss)
     diagnosis: object = None  # a training.Diagnosis of what went wrong, None when training went well
+    gradient_norms: dict = None  # per layer, per epoch (see train_recorded)
+    test_curve: dict = None  # {"loss": [...], "accuracy": [...]} on the test set after every epoch, or None
 
 
 def check_batch_memory(model, X, batch_size):
@@ -173,3 +178,37 @@ def train(config, write=None, checkpoint=None, resume=False, progress_stream=Non
         history, model, loss_fn, data.X_train[sample].astype(dtype, copy=False), data.y_train[sample],
         settings={"init": config.init, "optimizer": config.optimizer})
     return TrainedRun(config, data, model, loss_fn, history, head.loss, diagnosis)
+
+
+def epoch_test_scores(config, data):
+    """An EpochTestScores on the test set of ``data``, or None when the test set is the training set
+    itself (a fixed set such as the lab's XOR points), whose curve the training curve already is."""
+    if data.X_test is data.X_train:
+        return None
+    loss_fn = build_loss(config, choose_head(config, data.n_classes).loss)
+    return EpochTestScores(loss_fn, data.X_test.astype(config.dtype), data.y_test)
+
+
+def train_recorded(config, write=print, prepared=None, checkpoint=None, resume=False):
+    """Train ``config`` (or ``prepared``) as ``train`` does, for a run whose files are written next.
+
+    A run on 2-D points also records every layer's gradient norms and, unless its test set is
+    its training set, the test loss and accuracy after every epoch: the figures' curves, in the
+    result's ``gradient_norms`` and ``test_curve``. Image and CSV runs show a bar per epoch on
+    stdout. A divergence is not warned about: the result's history says so, for the outputs to report.
+    """
+    if prepared is None:
+        prepared = prepare(config)
+    norms = test_scores = None
+    if not prepared.config.is_table:
+        norms, test_scores = GradientNorms(), epoch_test_scores(prepared.config, prepared.data)
+    recorders = [callback for callback in (norms, test_scores) if callback is not None]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DivergenceWarning)
+        run = train(config, write=write, checkpoint=checkpoint, resume=resume, progress_stream=sys.stdout,
+                    callbacks=recorders, prepared=prepared)
+    if norms is not None:
+        run.gradient_norms = norms.norms
+    if test_scores is not None:
+        run.test_curve = {"loss": test_scores.loss, "accuracy": test_scores.accuracy}
+    return run

@@ -1,4 +1,4 @@
-"""Training: the fit loop, its History, callbacks and checkpoints."""
+"""Training: one step, the fit loop over it, its History, callbacks and checkpoints."""
 
 from .callbacks import (BatchProgress, Callback, EarlyStopping, KerasProgress, PrintProgress, TargetAccuracy,
                         format_epoch)
@@ -8,7 +8,10 @@ from .diagnosis import Diagnosis, diagnose
 from .fit import DivergenceWarning, fit
 from .gradient_norms import GradientNorms
 from .history import History
+from .step import WeightPenalty, train_step
+from .test_scores import EpochTestScores
 
-__all__ = ["BatchProgress", "Callback", "Checkpoint", "Diagnosis", "DivergenceWarning", "EarlyStopping", "GradientNorms", "History",
-           "KerasProgress", "PrintProgress", "TargetAccuracy", "diagnose", "evaluate", "fit", "format_epoch", "predict_output",
-           "read_checkpoint", "restore"]
+__all__ = ["BatchProgress", "Callback", "Checkpoint", "Diagnosis", "DivergenceWarning", "EarlyStopping",
+           "EpochTestScores", "GradientNorms", "History", "KerasProgress", "PrintProgress", "TargetAccuracy",
+           "WeightPenalty", "diagnose", "evaluate", "fit", "format_epoch", "predict_output", "read_checkpoint",
+           "restore", "train_step"]

@@ -8,12 +8,12 @@ import numpy as np
 
 from ..data.batching import batches, check_dataset, count_batches
 from ..errors import ConfigError
-from ..nn import Sequential
 from ..rng import as_generator
 from ..validation import check_bool, check_int
 from .callbacks import KerasProgress
 from .evaluate import evaluate, summed_over_samples
 from .history import History
+from .step import train_step
 
 
 class DivergenceWarning(UserWarning):
@@ -30,17 +30,19 @@ def divergence_message(epoch, loss, lr):
 
 @np.errstate(over="ignore", invalid="ignore")  # a diverging run is caught by its loss instead
 def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size=None, shuffle=True, schedule=None,
-        validation_data=None, callbacks=(), seed=None, history=None, verbose=0):
+        validation_data=None, callbacks=(), seed=None, history=None, verbose=0, penalty=None):
     """Train ``model`` on (X, y) and return its History.
 
     Each epoch walks the data once in mini-batches of ``batch_size`` (None:
     one full batch; 1: per-sample SGD), shuffled by a Generator from ``seed``
     (``shuffle=False``: in the data's own order, the same every epoch).
-    For every batch: out = model(x); L = loss(out, y); the gradient dL/dout
-    flows back through ``model.backward``; ``optimizer.step()`` updates.
+    For every batch, one ``train_step``: out = model(x); L = loss(out, y); the
+    gradient dL/dout flows back through ``model.backward``; ``optimizer.step()`` updates.
 
     ``verbose=1`` prints Keras-like progress on stdout (``Epoch 3/10``, then a bar with
     the loss and accuracy); ``verbose=2`` one line per epoch; 0 (default) nothing.
+
+    ``penalty``, a WeightPenalty, adds its gradient (L1 or L2 on the weights) in every step.
 
     ``history``, a History of earlier epochs (e.g. from a checkpoint),
     continues that run up to ``epochs`` in total instead of starting anew.
@@ -78,7 +80,7 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size=None, shuffle=Tru
     # an allocation and first-touch page faults every step.
     batched = batch_size is not None and batch_size < len(X)
     buffer = np.empty((batch_size, *X.shape[1:]), dtype=X.dtype) if batched else None
-    per_batch_schedule = getattr(schedule, "per_batch", False)  # e.g. one-cycle: a new rate every batch
+    per_batch_schedule = getattr(schedule, "per_batch", False)  # e.g. one-cycle: stepped by train_step
     for epoch in range(history.epochs + 1, epochs + 1):
         for cb in callbacks:
             cb.on_epoch_begin(epoch, n_batches)
@@ -89,22 +91,13 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size=None, shuffle=Tru
             else:
                 # mode='clip' skips a bounds check per index: they come from a permutation
                 xb, yb = np.take(X, idx, axis=0, out=buffer[:len(idx)], mode="clip"), y[idx]
-            out = model.forward(xb)
-            loss = loss_fn.forward(out, yb)
+            out, loss = train_step(model, loss_fn, optimizer, xb, yb, penalty=penalty, schedule=schedule)
             if not math.isfinite(loss):
                 history.diverged = True
                 history.stop_reason = "diverged"
                 history.message = divergence_message(epoch, loss, optimizer.lr)
                 warnings.warn(history.message, DivergenceWarning, stacklevel=3)  # 3: past the errstate wrapper
                 return history
-            optimizer.zero_grad()
-            if isinstance(model, Sequential):
-                model.backward(loss_fn.backward(), input_grad=False)  # dL/dX is not needed
-            else:
-                model.backward(loss_fn.backward())
-            optimizer.step()
-            if per_batch_schedule:
-                schedule.step()
             batch_correct = int(np.count_nonzero(loss_fn.predict(out) == yb))
             total_loss += summed_over_samples(loss_fn, loss, len(yb))
             correct += batch_correct

@@ -1,0 +1,108 @@
+"""What the page draws from a session, as one JSON-ready frame: maps, weights, points and scores.
+
+Maps are sent as base64 bytes (0..255 over a known range), which keeps a frame small.
+"""
+
+import base64
+import math
+
+import numpy as np
+
+from ..nn import Dropout, Linear
+from .command import command_text
+from .datasets import SQUARE, features
+from .inspector import inspection
+
+MAP_SIZE = 64     # the output map is MAP_SIZE x MAP_SIZE pixels
+NEURON_SIZE = 16  # each neuron's map
+
+
+def grid(size):
+    """Points of a size x size grid over the square, row by row from the top (x2 = +SQUARE) down."""
+    axis = np.linspace(-SQUARE, SQUARE, size)
+    x1, x2 = np.meshgrid(axis, axis[::-1])
+    return np.column_stack([x1.ravel(), x2.ravel()])
+
+
+def as_bytes(values, low, high):
+    """values scaled from [low, high] to 0..255, as base64 text (compact for the page)."""
+    scaled = np.clip((np.asarray(values, dtype=np.float64) - low) / (high - low), 0, 1)
+    return base64.b64encode(np.round(scaled * 255).astype(np.uint8).tobytes()).decode("ascii")
+
+
+def finite(x):
+    """``x`` as a float, or None (JSON's null) when it is not finite."""
+    return float(x) if math.isfinite(x) else None
+
+
+def output_map(session, size=MAP_SIZE):
+    """The output over the square: P(class 1), the regression value, or class and confidence."""
+    out = session.predict(features(grid(size), session.settings["features"]))
+    if not session.n_classes:
+        return {"kind": "regression", "value": as_bytes(out[:, 0], -1, 1)}
+    probabilities = session.loss_fn.probabilities(out)
+    if probabilities.shape[1] == 1:
+        return {"kind": "binary", "value": as_bytes(probabilities[:, 0], 0, 1)}
+    return {"kind": "classes", "label": as_bytes(probabilities.argmax(1), 0, 255),
+            "value": as_bytes(probabilities.max(1), 0, 1)}
+
+
+def neuron_maps(session):
+    """Every input feature's and hidden neuron's output over the square, each scaled to [-1, 1]."""
+    x = features(grid(NEURON_SIZE), session.settings["features"])
+    layers = [x]
+    session.model.eval()
+    with np.errstate(all="ignore"):
+        for layer in session.model.layers:
+            x = layer.forward(x)
+            if not isinstance(layer, (Linear, Dropout)):
+                layers.append(x)
+    maps = []
+    for values in layers[:-1] if len(layers) > 1 else layers:
+        scale = np.nanmax(np.abs(values), axis=0)
+        scale = np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
+        maps.append([as_bytes(np.nan_to_num(values[:, j] / scale[j]), -1, 1) for j in range(values.shape[1])])
+    return maps
+
+
+def weights(session):
+    return [{"weight": np.round(layer.weight.data, 4).tolist(), "bias": np.round(layer.bias.data, 4).tolist()}
+            for layer in session.linears]
+
+
+def confusion(session):
+    """Counts [true class][predicted class] on the test points (training points when there are none),
+    and which points those are: {"points": "test" or "training", "counts": [[...], ...]}."""
+    if not session.n_classes:
+        return None
+    points = "test" if len(session.y_test) else "training"
+    inputs, y = (session.inputs_test, session.y_test) if points == "test" else (session.inputs_train, session.y_train)
+    predicted = session.loss_fn.predict(session.predict(inputs))
+    matrix = np.zeros((session.n_classes, session.n_classes), dtype=np.int64)
+    np.add.at(matrix, (y.astype(np.int64), np.clip(predicted, 0, session.n_classes - 1)), 1)
+    return {"points": points, "counts": matrix.tolist()}
+
+
+def points(session):
+    def rows(X, y):
+        return [[round(float(a), 3), round(float(b), 3), round(float(t), 3)] for (a, b), t in zip(X, y)]
+    return {"train": rows(session.X_train, session.y_train), "test": rows(session.X_test, session.y_test),
+            "classes": session.n_classes}
+
+
+def frame(session, since_epoch, data_version):
+    """Everything the page needs now: history since ``since_epoch``, maps, weights, points if new."""
+    s = session.settings
+    result = {
+        "generation": session.generation, "epoch": session.epoch, "playing": session.playing,
+        "stopped": session.stopped, "lr": session.optimizer.lr, "loss": session.loss_name, "settings": s,
+        "history": ([h for h in session.history if h["epoch"] > since_epoch] if since_epoch >= 0
+                    else session.history),
+        "map": output_map(session), "neurons": neuron_maps(session), "weights": weights(session),
+        "confusion": confusion(session), "inspect": inspection(session),
+        "command": command_text(s, None if session.uploaded is None else len(session.uploaded[1])),
+    }
+    if data_version != session.data_version:
+        result["points"] = points(session)
+        result["data_version"] = session.data_version
+    return result

@@ -1,0 +1,79 @@
+"""The open sessions of one playground server, by id: a cap on their number and the freeing of abandoned ones."""
+
+import secrets
+import threading
+import time
+from http import HTTPStatus
+
+from .session import Session
+
+MAX_SESSIONS = 64
+IDLE_SECONDS = 120  # a session whose page never opened its stream (or left) is freed after this
+
+
+class HTTPError(Exception):
+    """A request refused with an HTTP status and a one-line message."""
+
+    def __init__(self, status, message):
+        super().__init__(message)
+        self.status = status
+
+
+class Sessions:
+    """Every open session by id, with a cap and the freeing of abandoned ones."""
+
+    def __init__(self, limit=MAX_SESSIONS):
+        self.limit = limit
+        self._lock = threading.Lock()
+        self._sessions = {}
+        self._streaming = set()
+
+    def create(self, settings):
+        self._free_idle()
+        session = Session(settings)
+        with self._lock:
+            if len(self._sessions) >= self.limit:
+                raise HTTPError(HTTPStatus.SERVICE_UNAVAILABLE,
+                                f"the server holds its limit of {self.limit} sessions; close a tab and retry")
+            key = secrets.token_urlsafe(12)
+            self._sessions[key] = session
+        return key, session
+
+    def get(self, key):
+        with self._lock:
+            session = self._sessions.get(key)
+        if session is None:
+            raise HTTPError(HTTPStatus.NOT_FOUND, f"no session {key!r}: it was closed or the server restarted; reload")
+        session.touched = time.monotonic()
+        return session
+
+    def close(self, key):
+        with self._lock:
+            session = self._sessions.pop(key, None)
+        if session is not None:
+            with session.lock:
+                session.playing = False
+                session.closed = True
+                session.changed.notify_all()
+
+    def close_all(self):
+        with self._lock:
+            keys = list(self._sessions)
+        for key in keys:
+            self.close(key)
+
+    def stream(self, key, streaming):
+        with self._lock:
+            (self._streaming.add if streaming else self._streaming.discard)(key)
+
+    def _free_idle(self):
+        now = time.monotonic()
+        with self._lock:
+            idle = [k for k, s in self._sessions.items()
+                    if k not in self._streaming and now - s.touched > IDLE_SECONDS]
+        for key in idle:
+            self.close(key)
+
+    def __len__(self):
+        with self._lock:
+            return len(self._sessions)
