@@ -13,6 +13,8 @@ import http.client
 import json
 import pathlib
 import shlex
+import subprocess
+import sys
 import threading
 
 import numpy as np
@@ -438,21 +440,52 @@ def test_only_the_cli_imports_the_playground():
     assert importers == ["cli/playground.py"]
 
 
-def test_the_python_script_builds_the_same_data_and_network(server):
-    key = new_session(server, dataset="spiral", classes=3, loss="cross_entropy", hidden=[5], activation=["relu"],
-                      features=["x1", "sin(x2)"], optimizer="adam", schedule="step", dropout=0.1, budget=3)
+def page_run(session):
+    """The page's (training loss, test loss) after each epoch, trained until its budget stops it."""
+    while not session.stopped:
+        session.train_epoch()
+    return [(h["train_loss"], h["test_loss"]) for h in session.history[1:]]
+
+
+@pytest.mark.parametrize("settings", [
+    {"dataset": "spiral", "classes": 3, "loss": "cross_entropy", "hidden": [5], "activation": ["relu"],
+     "features": ["x1", "sin(x2)"], "optimizer": "adam", "schedule": "step", "dropout": 0.1, "budget": 3},
+    {"dataset": "circle", "noise": 20, "hidden": [4, 3], "activation": ["tanh", "relu"], "batch": 7, "ratio": 70,
+     "regularization": "l2", "reg_rate": 0.01, "schedule": "cosine", "budget": 4, "seed": 5},
+    {"dataset": "plane", "hidden": [3], "activation": ["tanh"], "budget": 2},  # its sign as two classes
+])
+def test_the_python_script_reproduces_the_page_epoch_by_epoch(server, settings):
+    """The exported script's data, network and each epoch's training and test loss are the page's."""
+    key = new_session(server, **settings)
     status, text = request(server, "GET", f"/api/sessions/{key}/train.py")
     assert status == 200
-    session = Session({"dataset": "spiral", "classes": 3, "loss": "cross_entropy", "hidden": [5],
-                       "activation": ["relu"], "features": ["x1", "sin(x2)"], "optimizer": "adam",
-                       "schedule": "step", "dropout": 0.1, "budget": 3})
+    session = Session(settings)
     assert text.decode() == python_script(session)
     scope = {}
-    exec(compile(text, "train.py", "exec"), scope)  # trains 3 epochs and prints its losses
+    exec(compile(text, "train.py", "exec"), scope)  # trains the budget's epochs and prints its losses
     assert np.array_equal(scope["X_train"], session.inputs_train)
     assert [type(layer).__name__ for layer in scope["model"].layers] == [
         type(layer).__name__ for layer in session.model.layers]
-    assert len(scope["history"].loss) == 3
+    page = page_run(session)
+    assert len(scope["history"]) == len(page) == settings["budget"]
+    assert np.allclose(scope["history"], page, rtol=0, atol=1e-9)
+
+
+@pytest.mark.slow
+def test_the_python_script_of_an_upload_runs_on_the_file_and_ends_where_the_page_does(tmp_path):
+    rng = np.random.default_rng(3)
+    rows = rng.uniform(-2, 7, (30, 2))
+    text = "x1,x2,label\n" + "".join(f"{a:.3f},{b:.3f},{int(a + b > 5) + int(a > 4)}\n" for a, b in rows)
+    (tmp_path / "points.csv").write_text(text)
+    session = Session({"hidden": [4], "activation": ["tanh"], "budget": 3, "batch": 5})
+    session.upload(text.encode())
+    (tmp_path / "train.py").write_text(python_script(session))
+    done = subprocess.run([sys.executable, "train.py"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    final = done.stdout.strip().splitlines()[-1]
+    train_loss, test_loss = (float(word.strip(",")) for word in final.split()[3::3])
+    assert np.allclose((train_loss, test_loss), page_run(session)[-1], rtol=0, atol=1e-9)
+    assert session.n_classes == 3 and done.stdout.count("epoch ") == 3
 
 
 @pytest.mark.parametrize("settings", [
