@@ -255,3 +255,29 @@ def test_the_map_shows_its_coordinates(browser, server):
             assert first["right"] <= canvas["left"] + 1 and abs(first["top"] - canvas["top"]) <= 3
             assert abs(last["bottom"] - canvas["bottom"]) <= 3
     assert errors(browser) == []
+
+
+def test_more_tabs_than_a_browser_keeps_streams_for_all_show_the_page(browser, server):
+    """A browser keeps at most 6 streams per host: a hidden tab closes its stream, so a 9th tab
+    draws too, and a tab shown again streams and trains again."""
+    first = browser.current_window_handle
+    open_page(browser, server)
+    tabs = []
+    try:
+        for _ in range(8):
+            browser.switch_to.new_window("tab")
+            tabs.append(browser.current_window_handle)
+            open_page(browser, server)
+        assert len(server.sessions._streaming) <= 2  # the tab in front, and perhaps one still closing
+        browser.switch_to.window(first)
+        browser.execute_script("window.focus()")
+        frames = wait_for(browser, "document.visibilityState === 'visible' && window.playground.frames")
+        browser.find_element("id", "play").click()
+        wait_for(browser, f"window.playground.frames > {frames} && window.playground.last.epoch > 5")
+        browser.find_element("id", "play").click()
+        assert errors(browser) == []
+    finally:
+        for tab in tabs:
+            browser.switch_to.window(tab)
+            browser.close()
+        browser.switch_to.window(first)
