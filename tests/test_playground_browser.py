@@ -281,3 +281,20 @@ def test_more_tabs_than_a_browser_keeps_streams_for_all_show_the_page(browser, s
             browser.switch_to.window(tab)
             browser.close()
         browser.switch_to.window(first)
+
+
+def test_the_output_boxes_of_a_six_class_network_show_its_answer(browser, server):
+    open_page(browser, server, "dataset=gauss&classes=6&loss=cross_entropy&hidden=8&activation=tanh"
+                               "&optimizer=adam&lr=0.03")
+    browser.find_element("id", "play").click()
+    wait_for(browser, "window.playground.last.epoch >= 30")
+    browser.find_element("id", "play").click()
+    wait_for(browser, "!window.playground.last.playing")
+    last = max(int(n.get_attribute("data-layer")) for n in browser.find_elements("css selector", ".node"))
+    spreads = browser.execute_script(
+        "return [...document.querySelectorAll(`.node[data-layer='${arguments[0]}'] canvas`)].map(c => {"
+        "  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+        "  let low = 255, high = 0; for (let i = 0; i < d.length; i += 4) { low = Math.min(low, d[i]); high = Math.max(high, d[i]); }"
+        "  return high - low; })", last)
+    assert len(spreads) == 6 and all(spread > 10 for spread in spreads)  # six boxes, none one flat colour
+    assert errors(browser) == []
