@@ -294,7 +294,8 @@ def test_the_output_boxes_of_a_six_class_network_show_its_answer(browser, server
     spreads = browser.execute_script(
         "return [...document.querySelectorAll(`.node[data-layer='${arguments[0]}'] canvas`)].map(c => {"
         "  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
-        "  let low = 255, high = 0; for (let i = 0; i < d.length; i += 4) { low = Math.min(low, d[i]); high = Math.max(high, d[i]); }"
-        "  return high - low; })", last)
+        "  let low = 255, high = 0;"
+        "  for (let i = 0; i < d.length; i += 4) { low = Math.min(low, d[i]); high = Math.max(high, d[i]); }"
+        "  return high - low; })", last)  # the red channel's spread over each output box
     assert len(spreads) == 6 and all(spread > 10 for spread in spreads)  # six boxes, none one flat colour
     assert errors(browser) == []
