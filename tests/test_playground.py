@@ -13,6 +13,8 @@ import http.client
 import json
 import pathlib
 import shlex
+import subprocess
+import sys
 import threading
 
 import numpy as np
@@ -183,18 +185,94 @@ def test_a_stream_trains_while_playing_and_reports_falling_loss(server):
     losses = [h["train_loss"] for f in frames for h in f["history"]]
     assert losses[-1] < losses[0]
     assert {"map", "neurons", "weights", "confusion"} <= set(frames[-1])
-    assert len(frames[-1]["neurons"]) == 2 and len(frames[-1]["neurons"][1]) == 4  # inputs, one hidden layer
+    assert [len(m) for m in frames[-1]["neurons"]] == [2, 4, 1]  # inputs, one hidden layer, the output
 
 
-def test_a_closed_stream_frees_its_session(server):
-    key = new_session(server)
-    first_frames(server, key, 1)
-    for _ in range(100):
-        if len(server.sessions) == 0:
-            break
+def decoded(maps):
+    """The page's maps as arrays of 0..1 (one row per unit), decoded as the page decodes them."""
+    return [np.array([np.frombuffer(base64.b64decode(m), np.uint8) / 255 for m in layer]) for layer in maps]
+
+
+@pytest.mark.parametrize("settings, widths", [
+    ({"dataset": "plane", "problem": "regression", "loss": "mse", "hidden": [5, 3], "activation": ["tanh", "relu"]},
+     [2, 5, 3, 1]),
+    ({"dataset": "xor", "loss": "bce_logits", "hidden": [4, 3], "activation": ["tanh", "tanh"]}, [2, 4, 3, 1]),
+    ({"dataset": "spiral", "classes": 6, "loss": "cross_entropy", "hidden": [6, 4], "activation": ["relu", "tanh"],
+      "features": ["x1", "x2", "x1*x2"]}, [3, 6, 4, 6]),
+])
+def test_every_layer_shows_its_own_units_and_the_output_shows_the_answer(settings, widths):
+    """Each hidden unit's map is that unit's activation; the output units' maps are the network's
+    answer (each class's probability, P(class 1) or the regression value), whatever the head."""
+    from backproplab.nn import Linear as LinearLayer
+    from backproplab.playground.datasets import features
+    from backproplab.playground.frames import NEURON_SIZE, grid
+
+    session = Session(settings)
+    for _ in range(3):
+        session.train_epoch()
+    maps = decoded(session.frame(-1, 0)["neurons"])
+    assert [len(layer) for layer in maps] == widths
+    assert all(layer.shape[1] == NEURON_SIZE ** 2 for layer in maps)
+    x = features(grid(NEURON_SIZE), session.settings["features"])
+    session.model.eval()
+    activations, linears = [], 0
+    for layer in session.model.layers:
+        if isinstance(layer, LinearLayer) and linears:
+            activations.append(x)
+        linears += isinstance(layer, LinearLayer)
+        x = layer.forward(x)
+    for values, shown in zip(activations, maps[1:-1]):  # each hidden unit scaled by its largest size
+        scale = np.abs(values).max(0)
+        assert np.allclose(shown, (values / np.where(scale > 0, scale, 1)).T / 2 + 0.5, atol=0.5 / 255 + 1e-12)
+    answer = session.loss_fn.probabilities(x) if session.n_classes else np.clip(x, -1, 1)
+    expected = answer.T if session.n_classes else (answer.T + 1) / 2
+    assert np.allclose(maps[-1], expected, atol=0.5 / 255 + 1e-12)
+    assert all(np.ptp(unit) > 0.05 for unit in maps[-1])  # no blank or constant output box
+    assert not any(np.array_equal(maps[-1][0], hidden) for hidden in maps[-2])  # not a copy of the output
+
+
+def until(condition, seconds=5):
+    """Wait (at most ``seconds``) until ``condition()`` holds; its last value."""
+    for _ in range(int(seconds / 0.02)):
+        if condition():
+            return True
         threading.Event().wait(0.02)
+    return condition()
+
+
+def test_a_stream_closed_by_its_tab_frees_its_connection_and_keeps_the_session(server):
+    """A hidden tab closes its stream: the server's thread for it ends, the session stays, trains
+    again when the tab streams again, and is freed when the page closes it."""
+    key = new_session(server, hidden=[3], activation=["tanh"])
+    assert request(server, "POST", f"/api/sessions/{key}/control", {"action": "play"})[0] == 200
+    epoch = first_frames(server, key, 2)[-1]["epoch"]
+    assert until(lambda: not server.sessions._streaming)
+    session = server.sessions.get(key)
+    assert until(lambda: session.lock.acquire(timeout=0.1) and not session.lock.release())
+    paused_at = session.epoch
+    threading.Event().wait(0.2)
+    assert session.epoch == paused_at >= epoch  # no stream, no training
+    assert request(server, "POST", f"/api/sessions/{key}/alive", "")[0] == 200
+    frames = first_frames(server, key, 2)  # shown again: the whole history, then training on
+    assert frames[0]["history"][0]["epoch"] == 0 and frames[-1]["epoch"] > paused_at
+    assert request(server, "POST", f"/api/sessions/{key}/close", "")[0] == 200
     assert len(server.sessions) == 0
-    assert request(server, "POST", f"/api/sessions/{key}/control", {"action": "play"})[0] == 404
+    for action in ("alive", "control"):
+        assert request(server, "POST", f"/api/sessions/{key}/{action}", {"action": "play"})[0] == 404
+
+
+def test_a_session_neither_streamed_nor_kept_alive_is_freed(server):
+    from backproplab.playground.sessions import IDLE_SECONDS
+
+    kept, left = new_session(server), new_session(server)
+    first_frames(server, left, 1)
+    assert until(lambda: not server.sessions._streaming)
+    for key in (kept, left):  # both as if last heard of longer ago than the server waits
+        server.sessions.get(key).touched -= 2 * IDLE_SECONDS
+    assert request(server, "POST", f"/api/sessions/{kept}/alive", "")[0] == 200
+    new_session(server)  # a new session frees the idle ones
+    assert request(server, "POST", f"/api/sessions/{left}/alive", "")[0] == 404
+    assert request(server, "POST", f"/api/sessions/{kept}/alive", "")[0] == 200
 
 
 @pytest.mark.slow
@@ -362,21 +440,52 @@ def test_only_the_cli_imports_the_playground():
     assert importers == ["cli/playground.py"]
 
 
-def test_the_python_script_builds_the_same_data_and_network(server):
-    key = new_session(server, dataset="spiral", classes=3, loss="cross_entropy", hidden=[5], activation=["relu"],
-                      features=["x1", "sin(x2)"], optimizer="adam", schedule="step", dropout=0.1, budget=3)
+def page_run(session):
+    """The page's (training loss, test loss) after each epoch, trained until its budget stops it."""
+    while not session.stopped:
+        session.train_epoch()
+    return [(h["train_loss"], h["test_loss"]) for h in session.history[1:]]
+
+
+@pytest.mark.parametrize("settings", [
+    {"dataset": "spiral", "classes": 3, "loss": "cross_entropy", "hidden": [5], "activation": ["relu"],
+     "features": ["x1", "sin(x2)"], "optimizer": "adam", "schedule": "step", "dropout": 0.1, "budget": 3},
+    {"dataset": "circle", "noise": 20, "hidden": [4, 3], "activation": ["tanh", "relu"], "batch": 7, "ratio": 70,
+     "regularization": "l2", "reg_rate": 0.01, "schedule": "cosine", "budget": 4, "seed": 5},
+    {"dataset": "plane", "hidden": [3], "activation": ["tanh"], "budget": 2},  # its sign as two classes
+])
+def test_the_python_script_reproduces_the_page_epoch_by_epoch(server, settings):
+    """The exported script's data, network and each epoch's training and test loss are the page's."""
+    key = new_session(server, **settings)
     status, text = request(server, "GET", f"/api/sessions/{key}/train.py")
     assert status == 200
-    session = Session({"dataset": "spiral", "classes": 3, "loss": "cross_entropy", "hidden": [5],
-                       "activation": ["relu"], "features": ["x1", "sin(x2)"], "optimizer": "adam",
-                       "schedule": "step", "dropout": 0.1, "budget": 3})
+    session = Session(settings)
     assert text.decode() == python_script(session)
     scope = {}
-    exec(compile(text, "train.py", "exec"), scope)  # trains 3 epochs and prints its losses
+    exec(compile(text, "train.py", "exec"), scope)  # trains the budget's epochs and prints its losses
     assert np.array_equal(scope["X_train"], session.inputs_train)
     assert [type(layer).__name__ for layer in scope["model"].layers] == [
         type(layer).__name__ for layer in session.model.layers]
-    assert len(scope["history"].loss) == 3
+    page = page_run(session)
+    assert len(scope["history"]) == len(page) == settings["budget"]
+    assert np.allclose(scope["history"], page, rtol=0, atol=1e-9)
+
+
+@pytest.mark.slow
+def test_the_python_script_of_an_upload_runs_on_the_file_and_ends_where_the_page_does(tmp_path):
+    rng = np.random.default_rng(3)
+    rows = rng.uniform(-2, 7, (30, 2))
+    text = "x1,x2,label\n" + "".join(f"{a:.3f},{b:.3f},{int(a + b > 5) + int(a > 4)}\n" for a, b in rows)
+    (tmp_path / "points.csv").write_text(text)
+    session = Session({"hidden": [4], "activation": ["tanh"], "budget": 3, "batch": 5})
+    session.upload(text.encode())
+    (tmp_path / "train.py").write_text(python_script(session))
+    done = subprocess.run([sys.executable, "train.py"], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    final = done.stdout.strip().splitlines()[-1]
+    train_loss, test_loss = (float(word.strip(",")) for word in final.split()[3::3])
+    assert np.allclose((train_loss, test_loss), page_run(session)[-1], rtol=0, atol=1e-9)
+    assert session.n_classes == 3 and done.stdout.count("epoch ") == 3
 
 
 @pytest.mark.parametrize("settings", [
@@ -609,3 +718,22 @@ def test_a_regression_csv_trains_on_its_float_targets(server):
     args = build_parser().parse_args(shlex.split(command)[1:])
     assert (args.dataset, args.data, args.loss, args.test_size, args.val_size) == ("csv", "points.csv", "mse", 17, 0)
     assert "uploaded file" in text
+
+
+def test_a_second_upload_trains_on_the_second_file(server):
+    """Each upload brings its own points, network and confusion matrix, even after an upload."""
+    key = new_session(server, hidden=[3], activation=["tanh"])
+    one = "x1,x2,label\n" + "".join(f"{x},{y},{int(x > y)}\n" for x in range(-3, 4) for y in range(-3, 4))
+    two = "x1,x2,label\n" + "".join(f"{x / 2},{y},{(x + y) % 3}\n" for x in range(-4, 5) for y in range(-2, 3))
+    session = server.sessions.get(key)
+    answers = []
+    for body in (one, two):
+        status, data = request(server, "POST", f"/api/sessions/{key}/upload", body)
+        assert status == 200 and data["settings"]["dataset"] == "csv"
+        frame = first_frames(server, key, 1)[0]  # what the page gets
+        answers.append((len(frame["points"]["train"]) + len(frame["points"]["test"]), frame["points"]["classes"],
+                        len(frame["weights"][-1]["bias"]), len(frame["confusion"]["counts"])))
+    assert answers == [(49, 2, 1, 2), (45, 3, 3, 3)]
+    labels = np.concatenate([session.y_train, session.y_test])
+    assert sorted(np.bincount(labels).tolist()) == sorted(np.bincount([(x + y) % 3 for x in range(-4, 5)
+                                                                      for y in range(-2, 3)]).tolist())

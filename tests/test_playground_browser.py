@@ -255,3 +255,47 @@ def test_the_map_shows_its_coordinates(browser, server):
             assert first["right"] <= canvas["left"] + 1 and abs(first["top"] - canvas["top"]) <= 3
             assert abs(last["bottom"] - canvas["bottom"]) <= 3
     assert errors(browser) == []
+
+
+def test_more_tabs_than_a_browser_keeps_streams_for_all_show_the_page(browser, server):
+    """A browser keeps at most 6 streams per host: a hidden tab closes its stream, so a 9th tab
+    draws too, and a tab shown again streams and trains again."""
+    first = browser.current_window_handle
+    open_page(browser, server)
+    tabs = []
+    try:
+        for _ in range(8):
+            browser.switch_to.new_window("tab")
+            tabs.append(browser.current_window_handle)
+            open_page(browser, server)
+        assert len(server.sessions._streaming) <= 2  # the tab in front, and perhaps one still closing
+        browser.switch_to.window(first)
+        browser.execute_script("window.focus()")
+        frames = wait_for(browser, "document.visibilityState === 'visible' && window.playground.frames")
+        browser.find_element("id", "play").click()
+        wait_for(browser, f"window.playground.frames > {frames} && window.playground.last.epoch > 5")
+        browser.find_element("id", "play").click()
+        assert errors(browser) == []
+    finally:
+        for tab in tabs:
+            browser.switch_to.window(tab)
+            browser.close()
+        browser.switch_to.window(first)
+
+
+def test_the_output_boxes_of_a_six_class_network_show_its_answer(browser, server):
+    open_page(browser, server, "dataset=gauss&classes=6&loss=cross_entropy&hidden=8&activation=tanh"
+                               "&optimizer=adam&lr=0.03")
+    browser.find_element("id", "play").click()
+    wait_for(browser, "window.playground.last.epoch >= 30")
+    browser.find_element("id", "play").click()
+    wait_for(browser, "!window.playground.last.playing")
+    last = max(int(n.get_attribute("data-layer")) for n in browser.find_elements("css selector", ".node"))
+    spreads = browser.execute_script(
+        "return [...document.querySelectorAll(`.node[data-layer='${arguments[0]}'] canvas`)].map(c => {"
+        "  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+        "  let low = 255, high = 0;"
+        "  for (let i = 0; i < d.length; i += 4) { low = Math.min(low, d[i]); high = Math.max(high, d[i]); }"
+        "  return high - low; })", last)  # the red channel's spread over each output box
+    assert len(spreads) == 6 and all(spread > 10 for spread in spreads)  # six boxes, none one flat colour
+    assert errors(browser) == []

@@ -115,5 +115,5 @@ def train_command(settings, n_points=None):
 def command_text(settings, n_points=None):
     """The command as the page shows it: the comment lines, then the command."""
     notes, command = train_command(settings, n_points)
-    return "\n".join(["# the page's set-up as a backproplab train command; what it cannot express:", *notes,
-                      command])
+    return "\n".join(["# the nearest backproplab train command to the page's set-up (train.py reproduces the "
+                      "page exactly); what this command does not carry:", *notes, command])

@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from ..nn import Dropout, Linear
+from ..nn import Linear
 from .command import command_text
 from .datasets import SQUARE, features
 from .inspector import inspection
@@ -47,21 +47,33 @@ def output_map(session, size=MAP_SIZE):
             "value": as_bytes(probabilities.max(1), 0, 1)}
 
 
+def _layer_outputs(model, x):
+    """What each Linear layer's block (the Linear and the layers after it, up to the next Linear)
+    puts out on ``x``: every hidden layer's activations, then the network's raw output."""
+    outputs = []
+    for i, layer in enumerate(model.layers):
+        if isinstance(layer, Linear) and i > 0:
+            outputs.append(x)
+        x = layer.forward(x)
+    return outputs + [x]
+
+
 def neuron_maps(session):
-    """Every input feature's and hidden neuron's output over the square, each scaled to [-1, 1]."""
-    x = features(grid(NEURON_SIZE), session.settings["features"])
-    layers = [x]
+    """A map per unit of every layer over the square: the input features and hidden units, each
+    scaled to [-1, 1] by its largest size, then the output units as the network's answer (each
+    class's probability, P(class 1), or the regression value), on the output map's scale."""
+    inputs = features(grid(NEURON_SIZE), session.settings["features"])
     session.model.eval()
     with np.errstate(all="ignore"):
-        for layer in session.model.layers:
-            x = layer.forward(x)
-            if not isinstance(layer, (Linear, Dropout)):
-                layers.append(x)
+        *hidden, out = _layer_outputs(session.model, inputs)
+        answer = session.loss_fn.probabilities(out) if session.n_classes else out
     maps = []
-    for values in layers[:-1] if len(layers) > 1 else layers:
+    for values in [inputs, *hidden]:
         scale = np.nanmax(np.abs(values), axis=0)
         scale = np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
         maps.append([as_bytes(np.nan_to_num(values[:, j] / scale[j]), -1, 1) for j in range(values.shape[1])])
+    low = 0 if session.n_classes else -1  # probabilities run over [0, 1], regression values like the output map
+    maps.append([as_bytes(np.nan_to_num(answer[:, j]), low, 1) for j in range(answer.shape[1])])
     return maps
 
 

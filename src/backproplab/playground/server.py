@@ -5,10 +5,12 @@ Standard library only (``http.server.ThreadingHTTPServer``). Routes:
 - ``GET /`` and ``GET /static/<file>``: the page, from the package's ``static`` folder;
 - ``GET /api/options``: the choices, defaults and limits, and the half-width of the square the map covers;
 - ``POST /api/sessions``: a new session from settings, returns its id;
-- ``POST /api/sessions/<id>/<settings|control|inspect|weight|upload|close>``;
+- ``POST /api/sessions/<id>/<settings|control|inspect|weight|upload|alive|close>``;
 - ``GET /api/sessions/<id>/events``: Server-Sent Events, one JSON frame per event, while
-  the tab is open (``stream``); the thread serving it also trains the session, so a closed
-  tab stops its training, and the session is freed (``sessions``);
+  the tab is shown (``stream``); the thread serving it also trains the session, so a hidden
+  or closed tab stops its training. A hidden tab closes its stream, which frees the browser's
+  connection for other tabs (a browser keeps at most 6 per host), and says ``alive`` now and
+  then; a session neither streamed nor alive for a while is freed (``sessions``);
 - ``GET /api/sessions/<id>/model.npz``: the trained network for ``backproplab predict``;
 - ``GET /api/sessions/<id>/train.py``: a script that builds and trains the same network.
 
@@ -185,6 +187,10 @@ class Handler(BaseHTTPRequestHandler):
             self._body(MAX_JSON_BYTES)
             sessions.close(key)
             return self._reply(HTTPStatus.OK, {"closed": key})
+        if action == "alive":  # a hidden tab, whose stream is closed, keeps its session
+            self._body(MAX_JSON_BYTES)
+            sessions.get(key)
+            return self._reply(HTTPStatus.OK, {"alive": key})
         session = sessions.get(key)
         handlers = {"settings": self._settings, "control": self._control, "inspect": self._inspect,
                     "weight": self._weight, "upload": self._upload}

@@ -117,13 +117,22 @@ class Session:
         self.stopped = ""
 
     def upload(self, body):
-        """Train on the points of an uploaded CSV from now on."""
+        """Train on the points of an uploaded CSV from now on: new points, a new network, even when
+        the last data set was an upload too (its settings then do not change, but its points do)."""
         problem = self.settings["problem"]
-        self.uploaded = read_upload(body, MAX_POINTS, MAX_CLASSES, regression=problem == "regression")
-        classes = int(self.uploaded[1].max()) + 1
+        uploaded = read_upload(body, MAX_POINTS, MAX_CLASSES, regression=problem == "regression")
+        classes = int(uploaded[1].max()) + 1
         loss = self.settings["loss"] if classes <= 2 or problem == "regression" else LOSSES.name_of(CrossEntropyLoss)
-        self.apply({**self.settings, "dataset": "csv", "loss": loss})
-        self.data_version += 1
+        before = self.uploaded, self.settings
+        try:
+            self.uploaded = uploaded
+            self.settings = check_settings({**self.settings, "dataset": "csv", "loss": loss})
+            self._regenerate()
+        except ConfigError:
+            self.uploaded, self.settings = before  # these built before, so this rebuild succeeds
+            self._regenerate()
+            raise
+        self.stopped = ""
 
     def control(self, action):
         """play, pause, step (one epoch), sample (one step on the inspected point), reset or regenerate."""

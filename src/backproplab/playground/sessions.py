@@ -8,7 +8,7 @@ from http import HTTPStatus
 from .session import Session
 
 MAX_SESSIONS = 64
-IDLE_SECONDS = 120  # a session whose page never opened its stream (or left) is freed after this
+IDLE_SECONDS = 120  # a session neither streamed nor kept alive by its page (hidden, or gone) is freed after this
 
 
 class HTTPError(Exception):

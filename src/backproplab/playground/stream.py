@@ -1,8 +1,9 @@
 """The stream of frames to one page (Server-Sent Events), and the training it drives.
 
 The thread that serves a session's stream also trains it: while playing, it trains for
-what is left of a frame's period, then builds and sends a frame. A closed tab ends the
-stream, and with it the session's training.
+what is left of a frame's period, then builds and sends a frame. A hidden or closed tab
+ends the stream, and with it the session's training; the session itself is closed by the
+page, or freed when left idle (``sessions``).
 """
 
 import json
@@ -56,9 +57,9 @@ def stream_frames(handler, sessions, key):
             cost = time.monotonic() - building  # building, sending and the pause: the rest of the period
     except (BrokenPipeError, ConnectionResetError, TimeoutError, OSError):
         pass  # the tab closed: its training stops with this thread
-    finally:
+    finally:  # the session stays for the tab to stream again (when shown) or close it
+        session.touched = time.monotonic()
         sessions.stream(key, False)
-        sessions.close(key)
 
 
 def socket_closed(sock):

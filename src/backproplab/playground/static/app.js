@@ -10,6 +10,7 @@ const DROPOUT = [0, 0.1, 0.2, 0.3, 0.5];
 const TARGETS = [0, 0.9, 0.95, 0.99, 1];
 const VIEW = ["showTest", "discretize"];
 const TOP = 76;  // room above the neurons for each layer's buttons and activation
+const ALIVE_MS = 30000;  // how often a hidden tab tells the server it is still open
 const MAX_HEIGHT = 520;  // the network's drawing grows to this height, then its neurons shrink  // page-only settings, kept in the URL too
 
 let options, settings, view = {showTest: false, discretize: false};
@@ -94,15 +95,32 @@ async function start() {
   writeUrl();
   $("export").href = `/api/sessions/${sessionId}/model.npz`;
   $("script").href = `/api/sessions/${sessionId}/train.py`;
+  openStream();
+  // A browser holds at most 6 streams per host: a hidden tab closes its stream (and its session
+  // stops training) and reopens it when shown, so any number of tabs can be open.
+  document.addEventListener("visibilitychange", () => document.hidden ? closeStream() : openStream());
+  setInterval(() => {  // a hidden tab's session is kept, though it has no stream
+    if (document.hidden) navigator.sendBeacon(`/api/sessions/${sessionId}/alive`, "");
+  }, ALIVE_MS);
+  window.addEventListener("pagehide", () => navigator.sendBeacon(`/api/sessions/${sessionId}/close`, ""));
+}
+
+function openStream() {
+  if (source || document.hidden) return;
+  generation = -1;  // a new stream starts with the whole history
   source = new EventSource(`/api/sessions/${sessionId}/events`);
   source.onmessage = (event) => render(JSON.parse(event.data));
   source.onerror = () => {
-    source.close();
+    closeStream();
     showStatus("The playground server has stopped (or this page's session ended). " +
                "Start it again with: backproplab playground, then reload this page.", "error");
     $("play").disabled = $("step").disabled = true;
   };
-  window.addEventListener("pagehide", () => navigator.sendBeacon(`/api/sessions/${sessionId}/close`, ""));
+}
+
+function closeStream() {
+  if (source) source.close();
+  source = null;
 }
 
 // --- controls ---------------------------------------------------------------------------
@@ -187,6 +205,7 @@ async function upload() {
   } catch (error) {
     showStatus(error.message, "error");
   }
+  $("upload").value = "";  // choosing the same file again uploads it again
   syncControls();
   writeUrl();
 }
