@@ -261,7 +261,7 @@ NAMED_ON_PURPOSE = {
 }
 # Modules that still choose the output head or the table defaults by name while they are rewritten
 # on the one training step and network builder; each is taken off when it no longer does.
-BEING_REWRITTEN = {"playground/command.py", "sklearn.py"}
+BEING_REWRITTEN = {"sklearn.py"}
 
 
 def _registered_names():

@@ -8,6 +8,8 @@ import inspect
 import shlex
 
 from ..data import DATASETS
+from ..nn import LOSSES, MSELoss
+from ..optim import OPTIMIZERS
 from ..run import datasets as cli_datasets
 from .datasets import REGRESSION
 
@@ -76,7 +78,7 @@ def train_command(settings, n_points=None):
         args += ["--hidden", *map(str, s["hidden"]), "--activation", *activations]
     else:
         notes.append("the page's network has no hidden layer; the command line's has at least one")
-    args += ["--loss", "mse" if s["problem"] == "regression" else s["loss"]]
+    args += ["--loss", LOSSES.name_of(MSELoss) if s["problem"] == "regression" else s["loss"]]
     args += ["--optimizer", s["optimizer"], "--lr", f"{s['lr']:g}", "--schedule", s["schedule"]]
     epochs = s["budget"] or 1000
     if s["schedule"] == "step":
@@ -97,7 +99,8 @@ def train_command(settings, n_points=None):
     if s["regularization"] == "l2" and s["reg_rate"]:
         args += ["--weight-decay", f"{s['reg_rate']:g}"]
         notes.append("--weight-decay is the page's L2 term, but on the biases too" +
-                     (" and, for adamw, decoupled from the gradient" if s["optimizer"] == "adamw" else ""))
+                     (f" and, for {s['optimizer']}, decoupled from the gradient"
+                      if getattr(OPTIMIZERS[s["optimizer"]], "decoupled", False) else ""))
     elif s["regularization"] == "l1" and s["reg_rate"]:
         notes.append(f"the command line has no L1 penalty; the page adds {s['reg_rate']:g} * sign(w) to each gradient")
     args += ["--epochs", str(epochs)]
