@@ -19,6 +19,12 @@ Differences from ``MLPClassifier``, by design:
   over ``max_iter`` epochs: stepped once per epoch, one-cycle after every batch), not ``learning_rate``.
 - ``MSELoss`` is mean((y_hat - y)^2), without scikit-learn's factor 1/2.
 
+As in scikit-learn, ``loss_`` is the final loss value (``loss_curve_[-1]``); the loss function
+it measures is named by ``loss_function_``. ``dtype='auto'`` (the default) computes in the
+dtype of the data given to ``fit`` (float32 stays float32, as MLPClassifier does); the
+network's weights, probabilities and predictions are then in that dtype. Sizes are checked
+against backproplab's limits (``backproplab.limits``) before the network is built.
+
 scikit-learn is an optional dependency (``pip install "backproplab[sklearn]"``); nothing
 else in backproplab imports this module.
 """
@@ -36,6 +42,8 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .data.batching import batches, count_batches
+from .errors import ConfigError
+from .limits import check_size
 from .nn import (ACTIVATIONS, INITIALIZERS, LOSSES, BCEWithLogitsLoss, CrossEntropyLoss, Identity, Linear, MSELoss,
                  Sigmoid, Softmax, get_loss)
 from .nn.mlp import mlp
@@ -48,7 +56,9 @@ __all__ = ["BackpropClassifier", "BackpropRegressor"]
 
 # scikit-learn's activation names that backproplab spells differently.
 _ACTIVATION_ALIASES = {"logistic": ACTIVATIONS.name_of(Sigmoid)}
-_DTYPES = ("float64", "float32")
+_DTYPES = ("auto", "float64", "float32")
+# Inputs beyond this size have not been scaled: a divergence on them is blamed on their scale.
+_UNSCALED = 1e3
 
 
 class _BaseBackprop(BaseEstimator):
@@ -57,7 +67,7 @@ class _BaseBackprop(BaseEstimator):
     def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, solver="adam", alpha=0.0001,
                  batch_size="auto", learning_rate_init=0.001, max_iter=200, tol=1e-4, early_stopping=False,
                  validation_fraction=0.1, n_iter_no_change=10, random_state=None, verbose=False,
-                 loss="auto", init="xavier", schedule="constant", dtype="float64"):
+                 loss="auto", init="xavier", schedule="constant", dtype="auto"):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.solver = solver
@@ -107,7 +117,6 @@ class _BaseBackprop(BaseEstimator):
         check_choice("solver", self.solver, OPTIMIZERS.names())
         check_choice("init", self.init, INITIALIZERS.names())
         check_choice("schedule", self.schedule, SCHEDULES.names())
-        check_choice("dtype", self.dtype, _DTYPES)
         check_number("alpha", self.alpha, 0)
         check_number("learning_rate_init", self.learning_rate_init, 0, low_open=True)
         check_int("max_iter", self.max_iter, 1)
@@ -125,9 +134,38 @@ class _BaseBackprop(BaseEstimator):
         return check_choice("loss", self.loss, self._losses)
 
     # --- building and training ---------------------------------------------------------
-    def _build(self, n_features, n_outputs, hidden, activation, output_activation, rng):
-        return mlp([n_features, *hidden, n_outputs], [activation] * len(hidden), output_activation, init=self.init,
-                   rng=rng, dtype=np.dtype(self.dtype))
+    def _compute_dtype(self, X):
+        """The dtype the network computes in: X's own (float32 or float64) with 'auto', else ``dtype``."""
+        return np.dtype(X.dtype if self.dtype == "auto" else check_choice("dtype", self.dtype, _DTYPES))
+
+    @staticmethod
+    def _in_range(name, array, dtype):
+        """``array`` as ``dtype``; a one-line error if a value is beyond what ``dtype`` can hold."""
+        top, largest = float(np.max(np.abs(array))) if array.size else 0.0, float(np.finfo(dtype).max)
+        if top > largest:
+            raise ConfigError(f"{name} holds values up to {top:.3g}, beyond the largest {dtype} ({largest:.3g}); "
+                              "scale it (e.g. StandardScaler) or use dtype='float64'")
+        return array.astype(dtype, copy=False)
+
+    def _check_sizes(self, n_features, n_outputs, hidden, batch_size, dtype):
+        """The CLI's limits, before anything is allocated: parameters, and a batch's activations (forward
+        and backward keep about three arrays of each layer's output, Linear and activation, per sample)."""
+        widths = [n_features, *hidden, n_outputs]
+        network = f"hidden_layer_sizes={tuple(hidden)} on {n_features} features and {n_outputs} outputs"
+        check_size("parameters", sum(a * b + b for a, b in zip(widths, widths[1:])), network,
+                   "use narrower or fewer hidden layers")
+        check_size("batch_bytes", 3 * 2 * sum(widths[1:]) * dtype.itemsize * batch_size,
+                   f"batch_size={batch_size} with {network}", "use a smaller batch_size")
+
+    def _diverged(self, epoch, loss, X, overflowed):
+        """The error for a loss that became ``loss``, naming the likely cause: the inputs' scale or the step size."""
+        scale = float(np.max(np.abs(X)))
+        what = f"the network's {X.dtype} arithmetic overflowed" if overflowed else f"the loss became {loss}"
+        if scale > _UNSCALED:
+            cause = f"the inputs reach |x| = {scale:.3g}; scale them, e.g. with StandardScaler in a Pipeline"
+        else:
+            cause = f"lower learning_rate_init (it was {self.learning_rate_init:g})"
+        return ConfigError(f"training diverged at epoch {epoch}: {what}; {cause}")
 
     def _fit(self, X, targets, n_outputs, output_activation):
         """Train a fresh network on (X, targets): the loop of MLPClassifier's stochastic solvers."""
@@ -135,7 +173,8 @@ class _BaseBackprop(BaseEstimator):
         loss_name = self._loss_name()
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         rng = np.random.default_rng(seed)
-        X = X.astype(self.dtype, copy=False)
+        dtype = self._compute_dtype(X)
+        X = self._in_range("X", X, dtype)
         X_val = y_val = None
         if self.early_stopping:
             stratify = targets if isinstance(self, ClassifierMixin) else None
@@ -143,8 +182,10 @@ class _BaseBackprop(BaseEstimator):
                                                         random_state=seed, stratify=stratify)
         n = len(X)
         batch_size = min(200, n) if self.batch_size == "auto" else min(self.batch_size, n)
-        self.model_ = self._build(X.shape[1], n_outputs, hidden, activation, output_activation, rng)
-        self.loss_ = loss_name
+        self._check_sizes(X.shape[1], n_outputs, hidden, batch_size, dtype)
+        self.model_ = mlp([X.shape[1], *hidden, n_outputs], [activation] * len(hidden), output_activation,
+                          init=self.init, rng=rng, dtype=dtype)
+        self.loss_function_ = loss_name
         loss_fn = get_loss(loss_name)
         optimizer = OPTIMIZERS.get(self.solver)(self.model_.parameters(), lr=self.learning_rate_init)
         n_batches = count_batches(n, batch_size)
@@ -156,15 +197,16 @@ class _BaseBackprop(BaseEstimator):
         best, best_state, no_improvement = math.inf, None, 0
         start = time.perf_counter()
         self.n_iter_ = 0
+        overflows = []  # NumPy's floating-point errors, recorded to name them in one line, not as raw warnings
         for epoch in range(1, self.max_iter + 1):
             total = 0.0
             for idx in batches(n, batch_size, rng):
                 xb, yb = X[idx], targets[idx]
-                _, loss = train_step(self.model_, loss_fn, optimizer, xb, yb, penalty=penalty, schedule=schedule)
-                if not math.isfinite(loss):
-                    raise ValueError(f"training diverged at epoch {epoch}: the loss became {loss}; lower "
-                                     f"learning_rate_init (it was {self.learning_rate_init:g}) or scale the "
-                                     "inputs, e.g. with StandardScaler in a Pipeline")
+                with np.errstate(over="call", invalid="call", divide="call", call=lambda *e: overflows.append(e)):
+                    _, loss = train_step(self.model_, loss_fn, optimizer, xb, yb, penalty=penalty,
+                                         schedule=schedule)
+                if not math.isfinite(loss) or overflows:
+                    raise self._diverged(epoch, loss, X, any(kind == "overflow" for kind, _ in overflows))
                 total += loss * len(xb)
             self.loss_curve_.append((total + (n_batches * penalty.value() if penalty else 0.0)) / n)
             self.n_iter_ = epoch
@@ -194,6 +236,8 @@ class _BaseBackprop(BaseEstimator):
             self.model_.load_state_dict(best_state)
         else:
             self.best_loss_ = best
+        self.loss_ = self.loss_curve_[-1]
+        self.t_ = n * self.n_iter_
         self.fit_seconds_ = time.perf_counter() - start
         self.model_.eval()
         return self
@@ -201,7 +245,7 @@ class _BaseBackprop(BaseEstimator):
     def _network_output(self, X):
         check_is_fitted(self, "model_")
         X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
-        return predict_output(self.model_, X.astype(self.dtype, copy=False))
+        return predict_output(self.model_, X.astype(self.coefs_[0].dtype, copy=False))
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -236,6 +280,7 @@ class BackpropClassifier(ClassifierMixin, _BaseBackprop):
         if len(self.classes_) < 2:
             raise ValueError(f"y holds one class ({self.classes_[0]!r}); a classifier needs at least two "
                              "classes to tell apart")
+        check_size("classes", len(self.classes_), "y", "check that y holds class labels, not measured values")
         binary = len(self.classes_) == 2
         self._auto_loss = LOSSES.name_of(BCEWithLogitsLoss if binary else CrossEntropyLoss)
         loss = self._loss_name()
@@ -246,12 +291,12 @@ class BackpropClassifier(ClassifierMixin, _BaseBackprop):
         return self._fit(X, encoded.astype(np.int64), n_outputs, output)
 
     def _score_network(self, X, y):
-        return float(np.mean(get_loss(self.loss_).predict(predict_output(self.model_, X)) == y))
+        return float(np.mean(get_loss(self.loss_function_).predict(predict_output(self.model_, X)) == y))
 
     def predict_proba(self, X):
         """Class probabilities, shape (n_samples, n_classes), columns in the order of ``classes_``."""
         out = self._network_output(X)
-        proba = get_loss(self.loss_).probabilities(out)
+        proba = get_loss(self.loss_function_).probabilities(out)
         if proba.shape[1] == 1:
             proba = np.hstack([1 - proba, proba])
         return proba
@@ -262,7 +307,7 @@ class BackpropClassifier(ClassifierMixin, _BaseBackprop):
 
     def predict(self, X):
         out = self._network_output(X)
-        labels = get_loss(self.loss_).predict(out)
+        labels = get_loss(self.loss_function_).predict(out)
         return self.classes_[labels]
 
 
@@ -285,7 +330,7 @@ class BackpropRegressor(RegressorMixin, _BaseBackprop):
     def fit(self, X, y):
         X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], multi_output=True, y_numeric=True)
         self._y_ndim = y.ndim
-        targets = (y.reshape(-1, 1) if y.ndim == 1 else y).astype(self.dtype)
+        targets = self._in_range("y", y.reshape(-1, 1) if y.ndim == 1 else y, self._compute_dtype(X))
         return self._fit(X, targets, targets.shape[1], ACTIVATIONS.name_of(Identity))
 
     def _score_network(self, X, y):
