@@ -260,8 +260,8 @@ class BackpropClassifier(ClassifierMixin, _BaseBackprop):
     per class trained with ``cross_entropy`` (``loss='auto'``). ``loss`` may
     also name any classification loss of ``backproplab.nn.LOSSES``.
 
-    Fitted attributes: ``classes_``, ``n_features_in_``, ``coefs_``,
-    ``intercepts_``, ``loss_curve_``, ``n_iter_``, ``best_loss_`` (or
+    Fitted attributes: ``classes_``, ``n_features_in_``, ``coefs_``, ``intercepts_``,
+    ``loss_`` (the last value of ``loss_curve_``), ``loss_function_``, ``n_iter_``, ``t_``, ``best_loss_`` (or
     ``validation_scores_`` and ``best_validation_score_`` with early stopping)
     and ``model_``, the backproplab ``Sequential``.
     """
