@@ -1,65 +1,31 @@
-"""scikit-learn estimators backed by backproplab's engine: BackpropClassifier and BackpropRegressor.
-
-They take ``MLPClassifier``'s parameter names where the meaning is the same
-(``hidden_layer_sizes``, ``activation``, ``solver``, ``alpha``, ``batch_size``,
-``learning_rate_init``, ``max_iter``, ``tol``, ``early_stopping``,
-``validation_fraction``, ``n_iter_no_change``, ``random_state``, ``verbose``)
-and backproplab's own (``loss``, ``init``, ``schedule``, ``dtype``), so they work in a
-``Pipeline``, ``GridSearchCV`` and ``cross_val_score``. The network is a
-backproplab ``Sequential`` (``model_`` after fitting), trained by hand-written
-backpropagation.
-
-Differences from ``MLPClassifier``, by design:
-
-- ``solver`` is any name of ``backproplab.optim.OPTIMIZERS``; ``'sgd'`` is plain SGD
-  (scikit-learn's ``'sgd'`` is Nesterov momentum 0.9: use ``'nesterov'``), and
-  ``'lbfgs'`` does not exist here.
-- ``activation`` is any name of ``backproplab.nn.ACTIVATIONS``; ``'logistic'`` is read as ``'sigmoid'``.
-- The learning rate follows ``schedule`` (a name of ``backproplab.optim.SCHEDULES``,
-  over ``max_iter`` epochs: stepped once per epoch, one-cycle after every batch), not ``learning_rate``.
-- ``MSELoss`` is mean((y_hat - y)^2), without scikit-learn's factor 1/2.
-
-As in scikit-learn, ``loss_`` is the final loss value (``loss_curve_[-1]``); the loss function
-it measures is named by ``loss_function_``. ``dtype='auto'`` (the default) computes in the
-dtype of the data given to ``fit`` (float32 stays float32, as MLPClassifier does); the
-network's weights, probabilities and predictions are then in that dtype. Sizes are checked
-against backproplab's limits (``backproplab.limits``) before the network is built.
-
-scikit-learn is an optional dependency (``pip install "backproplab[sklearn]"``); nothing
-else in backproplab imports this module.
-"""
+"""What BackpropClassifier and BackpropRegressor share: parameters, checks, the network and its training."""
 
 import math
 import time
 import warnings
 
 import numpy as np
-from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils import check_random_state
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .data.batching import batches, count_batches
-from .errors import ConfigError
-from .limits import check_size
-from .nn import (ACTIVATIONS, INITIALIZERS, LOSSES, BCEWithLogitsLoss, CrossEntropyLoss, Identity, Linear, MSELoss,
-                 Sigmoid, Softmax, get_loss)
-from .nn.mlp import mlp
-from .optim import OPTIMIZERS, SCHEDULES
-from .optim.schedules import make_schedule
-from .training import WeightPenalty, predict_output, train_step
-from .validation import check_bool, check_choice, check_int, check_number
-
-__all__ = ["BackpropClassifier", "BackpropRegressor"]
+from ..data.batching import batches, count_batches
+from ..errors import ConfigError
+from ..limits import check_size
+from ..nn import ACTIVATIONS, INITIALIZERS, Linear, Sigmoid, get_loss
+from ..nn.mlp import mlp
+from ..optim import OPTIMIZERS, SCHEDULES
+from ..optim.schedules import make_schedule
+from ..training import WeightPenalty, predict_output, train_step
+from ..validation import check_bool, check_choice, check_int, check_number
 
 # scikit-learn's activation names that backproplab spells differently.
 _ACTIVATION_ALIASES = {"logistic": ACTIVATIONS.name_of(Sigmoid)}
 _DTYPES = ("auto", "float64", "float32")
 # Inputs beyond this size have not been scaled: a divergence on them is blamed on their scale.
 _UNSCALED = 1e3
-
 
 class _BaseBackprop(BaseEstimator):
     """What the classifier and the regressor share: parameters, network and training loop."""
@@ -250,100 +216,4 @@ class _BaseBackprop(BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.allow_nan = False
-        return tags
-
-
-class BackpropClassifier(ClassifierMixin, _BaseBackprop):
-    """A multi-layer perceptron classifier trained by backproplab.
-
-    Two classes: one logit output trained with ``bce_logits``; more: one logit
-    per class trained with ``cross_entropy`` (``loss='auto'``). ``loss`` may
-    also name any classification loss of ``backproplab.nn.LOSSES``.
-
-    Fitted attributes: ``classes_``, ``n_features_in_``, ``coefs_``, ``intercepts_``,
-    ``loss_`` (the last value of ``loss_curve_``), ``loss_function_``, ``n_iter_``, ``t_``, ``best_loss_`` (or
-    ``validation_scores_`` and ``best_validation_score_`` with early stopping)
-    and ``model_``, the backproplab ``Sequential``.
-    """
-
-    _auto_loss = None  # chosen in fit from the number of classes
-
-    @property
-    def _losses(self):
-        """Every registered loss: each reads class labels from the network's output."""
-        return LOSSES.names()
-
-    def fit(self, X, y):
-        X, y = validate_data(self, X, y, dtype=[np.float64, np.float32])
-        check_classification_targets(y)
-        self.classes_, encoded = np.unique(y, return_inverse=True)
-        if len(self.classes_) < 2:
-            raise ValueError(f"y holds one class ({self.classes_[0]!r}); a classifier needs at least two "
-                             "classes to tell apart")
-        check_size("classes", len(self.classes_), "y", "check that y holds class labels, not measured values")
-        binary = len(self.classes_) == 2
-        self._auto_loss = LOSSES.name_of(BCEWithLogitsLoss if binary else CrossEntropyLoss)
-        loss = self._loss_name()
-        takes = LOSSES.get(loss)
-        n_outputs = len(self.classes_) if takes.one_output_per_class or not binary else 1
-        squash = Sigmoid if n_outputs == 1 else Softmax
-        output = ACTIVATIONS.name_of(Identity if takes.takes_logits else squash)
-        return self._fit(X, encoded.astype(np.int64), n_outputs, output)
-
-    def _score_network(self, X, y):
-        return float(np.mean(get_loss(self.loss_function_).predict(predict_output(self.model_, X)) == y))
-
-    def predict_proba(self, X):
-        """Class probabilities, shape (n_samples, n_classes), columns in the order of ``classes_``."""
-        out = self._network_output(X)
-        proba = get_loss(self.loss_function_).probabilities(out)
-        if proba.shape[1] == 1:
-            proba = np.hstack([1 - proba, proba])
-        return proba
-
-    def predict_log_proba(self, X):
-        with np.errstate(divide="ignore"):
-            return np.log(self.predict_proba(X))
-
-    def predict(self, X):
-        out = self._network_output(X)
-        labels = get_loss(self.loss_function_).predict(out)
-        return self.classes_[labels]
-
-
-class BackpropRegressor(RegressorMixin, _BaseBackprop):
-    """A multi-layer perceptron regressor trained by backproplab: linear outputs, ``mse`` loss.
-
-    ``y`` may have one column per target. Fitted attributes as BackpropClassifier's,
-    without ``classes_``; ``validation_scores_`` are R^2 scores.
-    """
-
-    @property
-    def _auto_loss(self):
-        return LOSSES.name_of(MSELoss)
-
-    @property
-    def _losses(self):
-        """The registered losses that compare the outputs with the targets as they are: no logits, no probabilities."""
-        return tuple(name for name, loss in LOSSES.items() if not (loss.takes_logits or loss.takes_probabilities))
-
-    def fit(self, X, y):
-        X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], multi_output=True, y_numeric=True)
-        self._y_ndim = y.ndim
-        targets = self._in_range("y", y.reshape(-1, 1) if y.ndim == 1 else y, self._compute_dtype(X))
-        return self._fit(X, targets, targets.shape[1], ACTIVATIONS.name_of(Identity))
-
-    def _score_network(self, X, y):
-        out = predict_output(self.model_, X)
-        residual = float(np.sum((y - out) ** 2))
-        spread = float(np.sum((y - y.mean(axis=0)) ** 2))
-        return 1.0 - residual / spread if spread else 0.0
-
-    def predict(self, X):
-        out = self._network_output(X)
-        return out.ravel() if self._y_ndim == 1 else out
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.multi_output = True
         return tags
