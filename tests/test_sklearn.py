@@ -165,3 +165,42 @@ def test_loss_is_the_final_value_and_the_input_dtype_is_followed(dtype):
     assert clf.loss_function_ == "cross_entropy"
     assert clf.coefs_[0].dtype == dtype and clf.predict_proba(X[:5] / 16).dtype == dtype
     assert clf.t_ == len(X) * clf.n_iter_
+
+
+def test_warm_start_goes_on_from_the_fitted_network():
+    X, y = _digits()
+    clf = BackpropClassifier(hidden_layer_sizes=(16,), max_iter=3, random_state=0).fit(X / 16, y)
+    first = list(clf.loss_curve_)
+    clf.set_params(warm_start=True).fit(X / 16, y)
+    assert clf.n_iter_ == 6 and clf.t_ == 6 * len(X) and clf.loss_curve_[:3] == first
+    assert clf.loss_curve_[3] < first[-1]  # it went on from there, not from a fresh network
+    with pytest.raises(ConfigError, match="the fitted network takes 64 features to 10 outputs, this data 63 to 10"):
+        clf.fit(X[:, 1:] / 16, y)
+
+
+def test_partial_fit_trains_one_epoch_a_call_and_needs_the_classes_first():
+    X, y = _digits()
+    clf = BackpropClassifier(hidden_layer_sizes=(32,), learning_rate_init=0.01, random_state=0)
+    with pytest.raises(ConfigError, match="partial_fit's first call needs classes="):
+        clf.partial_fit(X, y)
+    for _ in range(10):
+        clf.partial_fit(X[:300] / 16, y[:300], classes=np.arange(10))
+        clf.partial_fit(X[300:] / 16, y[300:])
+    assert clf.n_iter_ == 20 and len(clf.loss_curve_) == 20
+    assert clf.score(X / 16, y) > 0.9
+    with pytest.raises(ConfigError, match="y holds 10, not one of the classes"):
+        clf.partial_fit(X[:2] / 16, [0, 10])
+    reg = BackpropRegressor(hidden_layer_sizes=(8,), random_state=0)
+    reg.partial_fit(X / 16, y / 10.0)
+    reg.partial_fit(X / 16, y / 10.0)
+    assert reg.n_iter_ == 2 and reg.loss_curve_[1] < reg.loss_curve_[0]
+
+
+def test_adam_takes_beta_1_beta_2_and_epsilon():
+    X, y = _digits()
+    fits = [BackpropClassifier(hidden_layer_sizes=(8,), max_iter=2, random_state=0, **params).fit(X / 16, y)
+            for params in ({}, {"beta_1": 0.5}, {"beta_2": 0.9}, {"epsilon": 1.0})]
+    curves = [tuple(clf.loss_curve_) for clf in fits]
+    assert len(set(curves)) == 4  # each setting reaches the optimizer and changes the steps
+    with pytest.raises(ConfigError, match="beta_1 must be a number >= 0 and < 1, got 1.0"):
+        BackpropClassifier(beta_1=1.0).fit([[0.0], [1.0]], [0, 1])

@@ -3,9 +3,11 @@
 They take ``MLPClassifier``'s parameter names where the meaning is the same
 (``hidden_layer_sizes``, ``activation``, ``solver``, ``alpha``, ``batch_size``,
 ``learning_rate_init``, ``max_iter``, ``tol``, ``early_stopping``,
-``validation_fraction``, ``n_iter_no_change``, ``random_state``, ``verbose``)
-and backproplab's own (``loss``, ``init``, ``schedule``, ``dtype``), so they work in a
-``Pipeline``, ``GridSearchCV`` and ``cross_val_score``. The network is a
+``validation_fraction``, ``n_iter_no_change``, ``random_state``, ``verbose``,
+``warm_start``, and Adam's ``beta_1``, ``beta_2``, ``epsilon``, passed to any solver that takes
+them) and backproplab's own (``loss``, ``init``, ``schedule``, ``dtype``), so they work in a
+``Pipeline``, ``GridSearchCV`` and ``cross_val_score``; ``partial_fit`` trains one epoch a call.
+The network is a
 backproplab ``Sequential`` (``model_`` after fitting), trained by hand-written
 backpropagation.
 
@@ -18,6 +20,10 @@ Differences from ``MLPClassifier``, by design:
 - The learning rate follows ``schedule`` (a name of ``backproplab.optim.SCHEDULES``,
   over ``max_iter`` epochs: stepped once per epoch, one-cycle after every batch), not ``learning_rate``.
 - ``MSELoss`` is mean((y_hat - y)^2), without scikit-learn's factor 1/2.
+- ``warm_start`` and ``partial_fit`` go on from the fitted weights with a fresh optimizer state
+  (scikit-learn keeps Adam's moments): a fitted estimator holds its weights, nothing else.
+- A network fitted on float32 computes in float32 also on float64 input (MLPClassifier then
+  returns float64).
 
 As in scikit-learn, ``loss_`` is the final loss value (``loss_curve_[-1]``); the loss function
 it measures is named by ``loss_function_``. ``dtype='auto'`` (the default) computes in the

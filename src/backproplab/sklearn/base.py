@@ -32,8 +32,9 @@ class _BaseBackprop(BaseEstimator):
 
     def __init__(self, hidden_layer_sizes=(100,), activation="relu", *, solver="adam", alpha=0.0001,
                  batch_size="auto", learning_rate_init=0.001, max_iter=200, tol=1e-4, early_stopping=False,
-                 validation_fraction=0.1, n_iter_no_change=10, random_state=None, verbose=False,
-                 loss="auto", init="xavier", schedule="constant", dtype="auto"):
+                 validation_fraction=0.1, n_iter_no_change=10, random_state=None, verbose=False, warm_start=False,
+                 beta_1=0.9, beta_2=0.999, epsilon=1e-8, loss="auto", init="xavier", schedule="constant",
+                 dtype="auto"):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.solver = solver
@@ -47,6 +48,10 @@ class _BaseBackprop(BaseEstimator):
         self.n_iter_no_change = n_iter_no_change
         self.random_state = random_state
         self.verbose = verbose
+        self.warm_start = warm_start
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
         self.loss = loss
         self.init = init
         self.schedule = schedule
@@ -90,6 +95,10 @@ class _BaseBackprop(BaseEstimator):
         check_bool("early_stopping", self.early_stopping)
         check_number("validation_fraction", self.validation_fraction, 0, 1, low_open=True, high_open=True)
         check_int("n_iter_no_change", self.n_iter_no_change, 1)
+        check_bool("warm_start", self.warm_start)
+        check_number("beta_1", self.beta_1, 0, 1, high_open=True)
+        check_number("beta_2", self.beta_2, 0, 1, high_open=True)
+        check_number("epsilon", self.epsilon, 0, low_open=True)
         if self.batch_size != "auto":
             check_int("batch_size", self.batch_size, 1, fix="or 'auto' for min(200, n_samples)")
         return hidden, activation
@@ -133,38 +142,63 @@ class _BaseBackprop(BaseEstimator):
             cause = f"lower learning_rate_init (it was {self.learning_rate_init:g})"
         return ConfigError(f"training diverged at epoch {epoch}: {what}; {cause}")
 
-    def _fit(self, X, targets, n_outputs, output_activation):
-        """Train a fresh network on (X, targets): the loop of MLPClassifier's stochastic solvers."""
+    def _optimizer(self):
+        """The solver on the network's parameters; beta_1, beta_2 and epsilon go to every solver that takes them."""
+        takes = OPTIMIZERS.parameters(OPTIMIZERS.get(self.solver))
+        options = {"betas": (self.beta_1, self.beta_2), "eps": self.epsilon}
+        return OPTIMIZERS.get(self.solver)(self.model_.parameters(), lr=self.learning_rate_init,
+                                           **{name: value for name, value in options.items() if name in takes})
+
+    def _check_warm_start(self, n_features, n_outputs):
+        """A fitted network goes on training only on data of its own shape."""
+        fitted = (self.coefs_[0].shape[0], self.n_outputs_)
+        if fitted != (n_features, n_outputs):
+            raise ConfigError(f"the fitted network takes {fitted[0]} features to {fitted[1]} outputs, this data "
+                              f"{n_features} to {n_outputs}; fit with warm_start=False to start anew")
+
+    def _fit(self, X, targets, n_outputs, output_activation, incremental=False):
+        """Train on (X, targets): the loop of MLPClassifier's stochastic solvers. A fresh network, or the fitted one
+        with ``warm_start``; ``incremental`` (partial_fit): one epoch, no early stopping, no convergence check."""
         hidden, activation = self._checked_params()
         loss_name = self._loss_name()
         seed = check_random_state(self.random_state).randint(np.iinfo(np.int32).max)
         rng = np.random.default_rng(seed)
-        dtype = self._compute_dtype(X)
+        warm = (incremental or self.warm_start) and hasattr(self, "model_")
+        dtype = self.coefs_[0].dtype if warm else self._compute_dtype(X)
         X = self._in_range("X", X, dtype)
         X_val = y_val = None
-        if self.early_stopping:
+        early_stopping = self.early_stopping and not incremental
+        if early_stopping:
             stratify = targets if isinstance(self, ClassifierMixin) else None
             X, X_val, targets, y_val = train_test_split(X, targets, test_size=self.validation_fraction,
                                                         random_state=seed, stratify=stratify)
         n = len(X)
         batch_size = min(200, n) if self.batch_size == "auto" else min(self.batch_size, n)
-        self._check_sizes(X.shape[1], n_outputs, hidden, batch_size, dtype)
-        self.model_ = mlp([X.shape[1], *hidden, n_outputs], [activation] * len(hidden), output_activation,
-                          init=self.init, rng=rng, dtype=dtype)
+        if warm:
+            self._check_warm_start(X.shape[1], n_outputs)
+        else:
+            self._check_sizes(X.shape[1], n_outputs, hidden, batch_size, dtype)
+            self.model_ = mlp([X.shape[1], *hidden, n_outputs], [activation] * len(hidden), output_activation,
+                              init=self.init, rng=rng, dtype=dtype)
+            self.loss_curve_, self.validation_scores_, self.n_iter_, self.t_ = [], None, 0, 0
+        self.model_.train()
         self.loss_function_ = loss_name
         loss_fn = get_loss(loss_name)
-        optimizer = OPTIMIZERS.get(self.solver)(self.model_.parameters(), lr=self.learning_rate_init)
+        # a fresh optimizer state on every call (scikit-learn keeps Adam's moments between warm fits): a fitted
+        # estimator holds its weights only
+        optimizer = self._optimizer()
+        epochs = 1 if incremental else self.max_iter
         n_batches = count_batches(n, batch_size)
-        schedule = make_schedule(self.schedule, optimizer, self.max_iter, n_batches)
+        schedule = make_schedule(self.schedule, optimizer, epochs, n_batches)
         # L2 penalty alpha/2 |W|^2 per batch: dW += alpha W / batch (biases exempt)
         penalty = WeightPenalty(self.model_, "l2", self.alpha, per_sample=True) if self.alpha else None
-        self.loss_curve_, self.validation_scores_ = [], [] if self.early_stopping else None
+        if early_stopping and self.validation_scores_ is None:
+            self.validation_scores_ = []
         self.best_loss_ = self.best_validation_score_ = None
         best, best_state, no_improvement = math.inf, None, 0
         start = time.perf_counter()
-        self.n_iter_ = 0
         overflows = []  # NumPy's floating-point errors, recorded to name them in one line, not as raw warnings
-        for epoch in range(1, self.max_iter + 1):
+        for epoch in range(self.n_iter_ + 1, self.n_iter_ + epochs + 1):
             total = 0.0
             for idx in batches(n, batch_size, rng):
                 xb, yb = X[idx], targets[idx]
@@ -175,10 +209,10 @@ class _BaseBackprop(BaseEstimator):
                     raise self._diverged(epoch, loss, X, any(kind == "overflow" for kind, _ in overflows))
                 total += loss * len(xb)
             self.loss_curve_.append((total + (n_batches * penalty.value() if penalty else 0.0)) / n)
-            self.n_iter_ = epoch
+            self.n_iter_, self.t_ = epoch, self.t_ + n
             if not schedule.per_batch:
                 schedule.step(self.loss_curve_[-1])
-            if self.early_stopping:
+            if early_stopping:
                 score = self._score_network(X_val, y_val)
                 self.validation_scores_.append(score)
                 value = -score
@@ -187,23 +221,23 @@ class _BaseBackprop(BaseEstimator):
             no_improvement = no_improvement + 1 if value > best - self.tol else 0
             if value < best:
                 best = value
-                if self.early_stopping:
+                if early_stopping:
                     best_state = self.model_.state_dict()
             if self.verbose:
-                extra = f", validation score = {self.validation_scores_[-1]:.8f}" if self.early_stopping else ""
+                extra = f", validation score = {self.validation_scores_[-1]:.8f}" if early_stopping else ""
                 print(f"Iteration {epoch}, loss = {self.loss_curve_[-1]:.8f}{extra}")
             if no_improvement > self.n_iter_no_change:
                 break
         else:
-            warnings.warn(f"stopped at max_iter={self.max_iter} epochs before the loss settled (tol "
-                          f"{self.tol:g}); raise max_iter to train longer", ConvergenceWarning, stacklevel=3)
-        if self.early_stopping:
+            if not incremental:
+                warnings.warn(f"stopped at max_iter={self.max_iter} epochs before the loss settled (tol "
+                              f"{self.tol:g}); raise max_iter to train longer", ConvergenceWarning, stacklevel=3)
+        if early_stopping:
             self.best_validation_score_ = -best
             self.model_.load_state_dict(best_state)
         else:
             self.best_loss_ = best
         self.loss_ = self.loss_curve_[-1]
-        self.t_ = n * self.n_iter_
         self.fit_seconds_ = time.perf_counter() - start
         self.model_.eval()
         return self

@@ -5,6 +5,7 @@ from sklearn.base import ClassifierMixin
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import validate_data
 
+from ..errors import ConfigError
 from ..limits import check_size
 from ..nn import ACTIVATIONS, LOSSES, BCEWithLogitsLoss, CrossEntropyLoss, Identity, Sigmoid, Softmax, get_loss
 from ..training import predict_output
@@ -34,19 +35,41 @@ class BackpropClassifier(ClassifierMixin, _BaseBackprop):
     def fit(self, X, y):
         X, y = validate_data(self, X, y, dtype=[np.float64, np.float32])
         check_classification_targets(y)
-        self.classes_, encoded = np.unique(y, return_inverse=True)
-        if len(self.classes_) < 2:
-            raise ValueError(f"y holds one class ({self.classes_[0]!r}); a classifier needs at least two "
+        classes, encoded = np.unique(y, return_inverse=True)
+        if self.warm_start and hasattr(self, "classes_") and not np.array_equal(classes, self.classes_):
+            raise ConfigError(f"y holds the classes {classes.tolist()}, the fitted network {self.classes_.tolist()}; "
+                              "fit with warm_start=False to start anew")
+        return self._fit(X, encoded.astype(np.int64), *self._head(classes))
+
+    def partial_fit(self, X, y, classes=None):
+        """One epoch on (X, y), from the network fitted so far; the first call needs ``classes``, all of them."""
+        first = not hasattr(self, "model_")
+        X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], reset=first)
+        check_classification_targets(y)
+        if first and classes is None:
+            raise ConfigError("partial_fit's first call needs classes=, every class y will ever hold, "
+                              "e.g. np.unique(y_all)")
+        known = np.unique(classes) if first else self.classes_
+        unknown = np.setdiff1d(y, known)
+        if unknown.size:
+            raise ConfigError(f"y holds {unknown.tolist()[0]!r}, not one of the classes {known.tolist()}; "
+                              "name every class in the first call's classes=")
+        head = self._head(known) if first else (self.n_outputs_, None)
+        return self._fit(X, np.searchsorted(known, y).astype(np.int64), *head, incremental=True)
+
+    def _head(self, classes):
+        """Keep ``classes`` as ``classes_``; the network's number of outputs and its output activation for them."""
+        if len(classes) < 2:
+            raise ValueError(f"y holds one class ({classes.tolist()[0]!r}); a classifier needs at least two "
                              "classes to tell apart")
-        check_size("classes", len(self.classes_), "y", "check that y holds class labels, not measured values")
-        binary = len(self.classes_) == 2
+        check_size("classes", len(classes), "y", "check that y holds class labels, not measured values")
+        self.classes_ = classes
+        binary = len(classes) == 2
         self._auto_loss = LOSSES.name_of(BCEWithLogitsLoss if binary else CrossEntropyLoss)
-        loss = self._loss_name()
-        takes = LOSSES.get(loss)
-        n_outputs = len(self.classes_) if takes.one_output_per_class or not binary else 1
+        takes = LOSSES.get(self._loss_name())
+        n_outputs = len(classes) if takes.one_output_per_class or not binary else 1
         squash = Sigmoid if n_outputs == 1 else Softmax
-        output = ACTIVATIONS.name_of(Identity if takes.takes_logits else squash)
-        return self._fit(X, encoded.astype(np.int64), n_outputs, output)
+        return n_outputs, ACTIVATIONS.name_of(Identity if takes.takes_logits else squash)
 
     def _score_network(self, X, y):
         return float(np.mean(get_loss(self.loss_function_).predict(predict_output(self.model_, X)) == y))

@@ -27,9 +27,20 @@ class BackpropRegressor(RegressorMixin, _BaseBackprop):
 
     def fit(self, X, y):
         X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], multi_output=True, y_numeric=True)
+        return self._fit_targets(X, y, incremental=False)
+
+    def partial_fit(self, X, y):
+        """One epoch on (X, y), from the network fitted so far (a fresh one on the first call)."""
+        first = not hasattr(self, "model_")
+        X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], multi_output=True, y_numeric=True,
+                             reset=first)
+        return self._fit_targets(X, y, incremental=True)
+
+    def _fit_targets(self, X, y, incremental):
         self._y_ndim = y.ndim
-        targets = self._in_range("y", y.reshape(-1, 1) if y.ndim == 1 else y, self._compute_dtype(X))
-        return self._fit(X, targets, targets.shape[1], ACTIVATIONS.name_of(Identity))
+        dtype = self.coefs_[0].dtype if hasattr(self, "model_") and (incremental or self.warm_start) else None
+        targets = self._in_range("y", y.reshape(-1, 1) if y.ndim == 1 else y, dtype or self._compute_dtype(X))
+        return self._fit(X, targets, targets.shape[1], ACTIVATIONS.name_of(Identity), incremental=incremental)
 
     def _score_network(self, X, y):
         out = predict_output(self.model_, X)
