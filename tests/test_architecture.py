@@ -238,16 +238,13 @@ def test_the_walk_counts_imports_under_if_and_try_as_module_level():
 # --- size: a module a reader can hold in mind ------------------------------------------------------
 
 MAX_LINES = 350
-# Modules over the limit while they are being split along their seams; each is taken off when it is.
-BEING_SPLIT = set()
 
 
 def test_no_module_is_over_the_line_limit():
     sizes = {path.relative_to(SRC).as_posix(): len(path.read_text(encoding="utf-8").splitlines())
              for path in MODULES.values()}
-    long = {name: lines for name, lines in sizes.items() if lines > MAX_LINES and name not in BEING_SPLIT}
+    long = {name: lines for name, lines in sizes.items() if lines > MAX_LINES}
     assert not long, f"modules over {MAX_LINES} lines (split them along their seams): {long}"
-    assert all(sizes.get(name, 0) > MAX_LINES for name in BEING_SPLIT), "take the split modules off BEING_SPLIT"
 
 
 # --- names: an activation, loss or optimizer is named by its own class and registration only -----
@@ -256,12 +253,9 @@ def test_no_module_is_over_the_line_limit():
 NAMED_ON_PURPOSE = {
     ("experiments/lab_questions.py", "identity"): "the lab's question compares these settings, as a sweep file does",
     ("experiments/lab_questions.py", "sigmoid"): "the lab's question compares these settings, as a sweep file does",
-    ("sklearn.py", "relu"): "the estimators' defaults are scikit-learn's MLPClassifier's, as scikit-learn spells them",
-    ("sklearn.py", "adam"): "the estimators' defaults are scikit-learn's MLPClassifier's, as scikit-learn spells them",
+    ("sklearn/base.py", "relu"): "the estimators' defaults are MLPClassifier's, as scikit-learn spells them",
+    ("sklearn/base.py", "adam"): "the estimators' defaults are MLPClassifier's, as scikit-learn spells them",
 }
-# Modules that still choose the output head or the table defaults by name while they are rewritten
-# on the one training step and network builder; each is taken off when it no longer does.
-BEING_REWRITTEN = {"sklearn.py"}
 
 
 def _registered_names():
@@ -303,11 +297,10 @@ def _names_spelled_out(names):
 def test_no_activation_loss_or_optimizer_name_is_spelled_out_beyond_its_own_class():
     found = _names_spelled_out(_registered_names())
     bad = [f"{module}:{line} {name!r}" for module, name, line in found
-           if (module, name) not in NAMED_ON_PURPOSE and module not in BEING_REWRITTEN]
+           if (module, name) not in NAMED_ON_PURPOSE]
     assert not bad, ("names of registered entries written out (read them from the class, e.g. a loss's "
                      "takes_logits, or name it with LOSSES.name_of(BCELoss)):\n" + "\n".join(bad))
     still = {module for module, _, _ in found}
-    assert BEING_REWRITTEN <= still, f"take these off BEING_REWRITTEN: {sorted(BEING_REWRITTEN - still)}"
     assert {module for module, _ in NAMED_ON_PURPOSE} <= still
 
 

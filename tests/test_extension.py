@@ -217,7 +217,7 @@ def test_each_trains_in_the_scikit_learn_estimators(ext):
     y = (X[:, 0] > 0).astype(int)
     classifier = sklearn.BackpropClassifier((4,), activation="scaled_tanh", solver="lion", loss="pseudo_huber",
                                             max_iter=5, random_state=0).fit(X, y)
-    assert isinstance(classifier.model_.layers[1], ext.ScaledTanh) and classifier.loss_ == "pseudo_huber"
+    assert isinstance(classifier.model_.layers[1], ext.ScaledTanh) and classifier.loss_function_ == "pseudo_huber"
     regressor = sklearn.BackpropRegressor((4,), activation="scaled_tanh", solver="lion", loss="pseudo_huber",
                                           max_iter=5, random_state=0).fit(X, X[:, 0])
     assert regressor.predict(X).shape == (40,)

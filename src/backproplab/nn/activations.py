@@ -36,6 +36,7 @@ class _Activation(Module):
     linear = False
     hidden_layer = True
     _cache = None
+    saved_for_backward = ("_cache",)
 
     def _cached(self):
         return self.saved(self._cache)

@@ -24,6 +24,7 @@ class _BatchNorm(Module):
     """
 
     buffers = ("running_mean", "running_var")
+    saved_for_backward = ("_cache",)
     _axes = None    # axes reduced over
     _ndim = None    # input dimensions expected
     # The trace's symbol for its output, and its forward and backward formulas ({o} output, {i} input, {l} layer).

@@ -63,6 +63,7 @@ class Conv2d(Module):
                   "dL/d{i} = dL/d{o} fully convolved with W{l}")
     starts_layer = True  # numbers a new layer: W1, b1, z1 ...
     example_arguments, example_input_shape = (2, 3, 3, 2, 1), (2, 2, 7, 6)  # stride 2, padding 1: odd sizes
+    saved_for_backward = ("_cache",)
 
     def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, *,
                  init="he", rng=None, dtype=np.float64, algorithm="auto"):

@@ -21,6 +21,7 @@ class Dropout(Module):
     formula = "{o} = {i} * m / (1 - p), mask m ~ Bernoulli(1 - p)"
     derivative = "dL/d{i} = dL/d{o} * m / (1 - p)"
     example_arguments = (0.3,)
+    saved_for_backward = ("_scale",)
 
     def __init__(self, p=0.5, *, rng=None):
         self.p = check_number("dropout probability p", p, 0.0, 1.0, high_open=True)

@@ -17,6 +17,7 @@ class Flatten(Module):
     formula = "{o} = {i} laid out as one vector"
     derivative = "dL/d{i} = dL/d{o} laid out as {i}"
     example_input_shape = (2, 3, 4, 5)
+    saved_for_backward = ("_x",)
 
     def __init__(self):
         self._x = None

@@ -29,6 +29,7 @@ class Linear(Module):
     derivative = "dL/dW{l} = dL/d{o} {i}^T;  dL/db{l} = dL/d{o};  dL/d{i} = W{l}^T dL/d{o}"
     starts_layer = True  # numbers a new layer: W1, b1, z1 ...
     example_arguments, example_input_shape = (3, 4), (5, 3)
+    saved_for_backward = ("_x",)
 
     def __init__(self, in_features, out_features, bias=True, *, init="xavier", bias_init="zeros", rng=None,
                  dtype=np.float64):

@@ -52,6 +52,15 @@ class Parameter:
     def __repr__(self):
         return f"Parameter(shape={self.data.shape}, dtype={self.data.dtype})"
 
+    # A pickled or copied parameter keeps its values only: its gradient comes from the last batch, so it
+    # starts again at zero, and a saved model is the size of its weights.
+    def __getstate__(self):
+        return self.data
+
+    def __setstate__(self, data):
+        self.data = data
+        self.grad = np.zeros_like(data)
+
 
 class Module:
     """Base class of layers and networks.
@@ -64,6 +73,9 @@ class Module:
     # Names of non-trainable arrays that belong to the model's state (e.g.
     # BatchNorm's running statistics): saved and loaded with the parameters.
     buffers = ()
+    # Names of the attributes forward fills for backward (the batch's input, outputs, masks). A pickled or
+    # copied module has them reset to None, so a saved model holds weights, never training data.
+    saved_for_backward = ()
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -81,6 +93,13 @@ class Module:
 
     def __call__(self, x):
         return self.forward(x)
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        for name in self.saved_for_backward:
+            if name in state:
+                state[name] = None
+        return state
 
     # --- parameters and children ---------------------------------------
     def children(self):
@@ -222,6 +241,10 @@ class Sequential(Module):
         super().to(dtype)
         pack_parameters(self.parameters())
         return self
+
+    def __setstate__(self, state):
+        self.__dict__.update(state)
+        pack_parameters(self.parameters())  # a pickle holds each parameter on its own: one array again
 
     def children(self):
         for i, layer in enumerate(self.layers):

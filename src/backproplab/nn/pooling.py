@@ -11,6 +11,8 @@ from .windows import check_image_batch, offset_slices, output_size, pad, pair
 
 
 class _Pool2d(Module):
+    saved_for_backward = ("_cache",)
+
     def __init__(self, kernel_size, stride=None, padding=0):
         self.kernel_size = pair("kernel_size", kernel_size)
         self.stride = pair("stride", stride) if stride is not None else self.kernel_size
