@@ -39,7 +39,7 @@ _CHILD_MARK = "BACKPROPLAB_BENCH_CHILD"
 # How the command that ran this script is spelled in usage lines: 'backproplab bench' sets it.
 PROG_VARIABLE = "BACKPROPLAB_BENCH_PROG"
 SCRIPT = os.path.abspath(__file__)  # re-run in fresh processes (thread variables, memory children)
-CASES = ("xor-step", "xor-to-100", "mlp-epoch", "cnn-epoch", "predict", "memory")
+CASES = ("xor-step", "xor-to-100", "mlp-epoch", "cnn-epoch", "predict", "help-start", "memory")
 PEERS = ("backproplab", "pytorch", "sklearn")
 MLP_LAYERS = [(784, 256), (256, 128), (128, 10)]  # (in, out) of the mlp-epoch network
 
@@ -306,6 +306,12 @@ def _sklearn_predict(X):
     return run
 
 
+def _help_start():
+    """A fresh interpreter printing 'backproplab --help': how long the command line takes to start."""
+    command = [sys.executable, "-m", "backproplab", "--help"]
+    return _timed_calls(lambda: subprocess.run(command, check=True, stdout=subprocess.DEVNULL))
+
+
 def _timed_calls(fn, unit_count=1):
     """A runner for functions that do not time themselves: seconds per unit."""
     def run():
@@ -366,6 +372,8 @@ def build_cases(quick, names):
             "backproplab": lambda X=X: _ours_predict(X), "pytorch": lambda X=X: _torch_predict(X),
             "sklearn": lambda X=X: _sklearn_predict(X),
         })
+    if "help-start" in names:
+        cases["help-start"] = ("s", False, repeats_small, {"backproplab": _help_start})
     return cases
 
 

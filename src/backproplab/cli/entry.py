@@ -4,12 +4,17 @@ import sys
 import traceback
 
 from ..errors import BackproplabError
-from ..outputs import release_folders
 from ..progress import set_bar_factory
-from ..run.bars import terminal_bar
 from . import bench
 from .parser import COMMANDS, build_parser
 from .signals import stopped, terminate_as_interrupt
+
+
+def terminal_bar(*args, **options):
+    """``run.bars.terminal_bar``, imported with tqdm when the first bar is drawn, not to print --help."""
+    from ..run.bars import terminal_bar as tqdm_or_line
+
+    return tqdm_or_line(*args, **options)
 
 
 def main(argv=None):
@@ -17,13 +22,16 @@ def main(argv=None):
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["bench"]:  # the benchmark has its own parser (and re-runs itself with thread settings)
         return bench.run_argv(argv[1:])
-    parser = build_parser()
+    parser = build_parser(complete=False)
     args, unknown = parser.parse_known_args(argv)
     if unknown:  # said by the command's own parser, so that the line names its --help
         (parser.commands.get(args.command) or parser).error(f"unrecognized arguments: {' '.join(unknown)}")
     if args.command is None:
         parser.print_help()
         return 0
+    # Imported here, not above: the folders' writers import matplotlib, which --help does not need.
+    from ..outputs import release_folders
+
     previous_bars = set_bar_factory(terminal_bar)  # tqdm where a person watches, one line in a log
     try:
         with terminate_as_interrupt():

@@ -1,7 +1,5 @@
 """``backproplab experiments``: the sweeps that come with backproplab, with their questions."""
 
-from ..experiments.shipped import describe_shipped
-
 
 def add_parser(sub):
     sub.add_parser("experiments", help="list the sweeps that come with backproplab, with their questions",
@@ -10,6 +8,8 @@ def add_parser(sub):
 
 
 def run(args, write):
+    from ..experiments.shipped import describe_shipped  # here, not above: the experiments import the figures
+
     for name, title, question in describe_shipped():
         write(f"{name}: {title}")
         write(f"    {question}")

@@ -3,10 +3,6 @@
 import os
 import sys
 
-from ..experiments import run_sweep, write_sweep_outputs
-from ..experiments.lab_questions import SWEEPS_FOLDER, lab_sweeps
-from ..outputs import new_run_folder, write_points_run
-from ..report import write_report
 from ..run import RunConfig, describe, train_recorded
 from .options import add_config_options, add_output_options
 
@@ -25,6 +21,9 @@ def add_parser(sub):
 
 
 def run(args, write):
+    # Here, not above: the figures (matplotlib) and the report are not needed to print --help.
+    from ..outputs import new_run_folder, write_points_run
+
     configs = [RunConfig(dataset=name, seed=args.seed, epochs=args.epochs, print_every=args.print_every)
                for name in LAB_DATASETS]
     root = new_run_folder(args.out, "lab", args.force)
@@ -41,6 +40,10 @@ def run(args, write):
               f"({m['epochs']:,} epochs, {m['seconds']:.2f} s)")
     write(f"figures, models and metrics in {root}")
     if args.report:
+        from ..experiments import run_sweep, write_sweep_outputs
+        from ..experiments.lab_questions import SWEEPS_FOLDER, lab_sweeps
+        from ..report import write_report
+
         for name, spec in lab_sweeps(args.epochs).items():
             write(f"\n== sweep: {spec.title} ==")
             folder = os.path.join(root, SWEEPS_FOLDER, name)

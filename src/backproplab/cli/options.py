@@ -16,9 +16,30 @@ class Parser(argparse.ArgumentParser):
     (``trace --out x`` was read as ``--output-activation x``).
     """
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, arguments=None, **kwargs):
         kwargs.setdefault("allow_abbrev", False)
         super().__init__(*args, **kwargs)
+        # ``arguments(parser)`` adds a command's arguments when its parser is first used, for a command whose
+        # options live in a module that takes long to import (the checker's): 'backproplab --help' needs none.
+        self._arguments = arguments
+
+    def add_deferred_arguments(self):
+        """The command's arguments, added now if they were left to the parser's first use."""
+        add, self._arguments = self._arguments, None
+        if add is not None:
+            add(self)
+
+    def parse_known_args(self, args=None, namespace=None):
+        self.add_deferred_arguments()
+        return super().parse_known_args(args, namespace)
+
+    def format_usage(self):
+        self.add_deferred_arguments()
+        return super().format_usage()
+
+    def format_help(self):
+        self.add_deferred_arguments()
+        return super().format_help()
 
     def error(self, message):
         self.exit(2, f"error: {message} (see '{self.prog} --help')\n")

@@ -10,7 +10,9 @@ COMMANDS = {"lab": lab, "train": train, "sweep": sweep, "experiments": experimen
             "exercise": exercise}
 
 
-def build_parser():
+def build_parser(complete=True):
+    """The parser of every command; with ``complete=False``, a command's deferred arguments wait for its first
+    use (``Parser``), which ``main`` takes so that 'backproplab --help' imports nothing it does not print."""
     parser = Parser(
         prog="backproplab",
         description="Neural networks from scratch in NumPy, with backpropagation you can read.",
@@ -21,4 +23,7 @@ def build_parser():
     for command in COMMANDS.values():
         command.add_parser(sub)
     parser.commands = sub.choices  # each command's parser, by name
+    if complete:
+        for command_parser in parser.commands.values():
+            command_parser.add_deferred_arguments()
     return parser

@@ -1,7 +1,5 @@
 """``backproplab playground``: a local web page where a network trains live on 2-D data."""
 
-from ..playground import serve
-
 
 def add_parser(sub):
     playground = sub.add_parser("playground", help="a local web page where a network trains live on 2-D data",
@@ -15,4 +13,6 @@ def add_parser(sub):
 
 
 def run(args, write):
+    from ..playground import serve  # here, not above: the server is not needed to print --help
+
     return serve(args.host, args.port, open_browser=not args.no_browser, write=write)

@@ -5,7 +5,6 @@ import os
 from ..data.csv_table import read_points
 from ..errors import ConfigError
 from ..model_file import load_model
-from ..outputs import positive_class_scores
 from ..run import prepare_inputs
 from ..run.predict import prediction_lines, saved_loss, write_predictions, write_submission
 from ..training import predict_output
@@ -23,6 +22,8 @@ def add_parser(sub):
 
 
 def run(args, write):
+    from ..outputs import positive_class_scores  # here, not above: outputs imports the figures (matplotlib)
+
     model, metadata = load_model(args.model)
     for flag, path in (("--kaggle", args.kaggle), ("--out", args.out)):
         if path and os.path.exists(path) and not args.force:

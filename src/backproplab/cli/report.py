@@ -2,8 +2,6 @@
 
 import os
 
-from ..report import write_report
-
 
 def add_parser(sub):
     report = sub.add_parser("report", help="write report.html and report.md for a run, a sweep or a lab folder",
@@ -18,5 +16,7 @@ def add_parser(sub):
 
 
 def run(args, write):
+    from ..report import write_report  # here, not above: the report imports the figures (matplotlib)
+
     write(f"wrote {write_report(args.folder)} and {os.path.join(args.folder, 'report.md')}")
     return 0

@@ -4,12 +4,6 @@ import os
 import sys
 
 from ..errors import ConfigError, WriteError
-from ..experiments import SweepSpec, parse_vary, read_spec, run_sweep, sentences, table, write_sweep_outputs
-from ..experiments.executors import check_scheduler
-from ..experiments.shipped import find_sweep_file
-from ..experiments.spec import SPEC_FILE
-from ..outputs import lock_folder, new_run_folder
-from ..report import write_report
 from ..validation import check_int
 from .options import add_config_options, add_output_options, config_options
 from .signals import stopped
@@ -42,6 +36,9 @@ def add_parser(sub):
 
 def _spec(args, options):
     """The sweep the command line describes: a file's, with the options given put over it, or the --vary grid."""
+    from ..experiments import SweepSpec, parse_vary
+    from ..experiments.shipped import find_sweep_file
+
     if args.file:
         return SweepSpec.from_toml(find_sweep_file(args.file)).with_overrides(
             options, parse_vary(args.vary, options), args.seeds, args.target)
@@ -54,6 +51,13 @@ def _spec(args, options):
 
 
 def run(args, write):
+    # Here, not above: the sweeps, the figures (matplotlib) and the report are not needed to print --help.
+    from ..experiments import read_spec, run_sweep, sentences, table, write_sweep_outputs
+    from ..experiments.executors import check_scheduler
+    from ..experiments.spec import SPEC_FILE
+    from ..outputs import lock_folder, new_run_folder
+    from ..report import write_report
+
     if args.seed is not None:
         raise ConfigError("a sweep runs seeds 0 .. N-1; give their number with --seeds N instead of --seed")
     options = config_options(args)

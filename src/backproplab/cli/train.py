@@ -3,9 +3,6 @@
 import os
 
 from ..errors import BackproplabError, ConfigError, WriteError
-from ..outputs import (
-    CHECKPOINT, check_run_folder, lock_folder, new_run_folder, remove_if_empty, write_image_run, write_points_run,
-)
 from ..run import RunConfig, describe, option, prepare, train_recorded
 from ..training import read_checkpoint
 from .options import add_config_options, add_output_options, config_options
@@ -24,6 +21,9 @@ def add_parser(sub):
 def run(args, write):
     if args.resume:
         return _resume(args, write)
+    # Here and below, not at the top: the writers of a run's files import matplotlib, which --help does not need.
+    from ..outputs import CHECKPOINT, check_run_folder, new_run_folder, remove_if_empty, write_points_run
+
     config = RunConfig.for_dataset(**config_options(args))
     if args.out is not None:
         check_run_folder(args.out, args.force)  # before reading data, which can take a while
@@ -51,6 +51,8 @@ def run(args, write):
 
 
 def _resume(args, write):
+    from ..outputs import CHECKPOINT, lock_folder
+
     extra = sorted(set(config_options(args)) | ({"out"} if args.out else set()))
     if extra:
         raise ConfigError(
@@ -74,6 +76,8 @@ def _resume(args, write):
 
 def _run_images(config, folder, write, resume=False, prepared=None):
     """An image or CSV run into ``folder``; a refused write names the command that continues from the checkpoint."""
+    from ..outputs import CHECKPOINT, write_image_run
+
     try:
         return write_image_run(train_recorded(config, write, prepared, os.path.join(folder, CHECKPOINT), resume), folder, write)
     except WriteError as e:

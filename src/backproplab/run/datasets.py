@@ -19,6 +19,7 @@ Image and CSV sets (``table`` sources) hold out validation rows and write checkp
 how they train by default is their recipe (``recipes``).
 """
 
+import functools
 import inspect
 from dataclasses import dataclass
 
@@ -91,6 +92,7 @@ class Source:
         return {"points": _split_points, "images": _split_images, "csv": _split_csv}[self.kind](self, config, streams)
 
 
+@functools.cache  # a generator's signature does not change; the command line's help reads it hundreds of times
 def _points_source(name, generator):
     params = inspect.signature(generator).parameters
     options = {option for option in ("noise", "classes") if option in params}

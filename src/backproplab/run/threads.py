@@ -9,7 +9,6 @@ runs single-threaded unless ``--threads`` says otherwise.
 import contextlib
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 # Multiply-adds of the largest product per step below which one thread is faster.
 SMALL_PRODUCT = 4_000_000
@@ -29,4 +28,6 @@ def auto_threads(config, input_shape, n_samples):
 
 def blas_threads(n):
     """A context in which BLAS uses ``n`` threads (None: leave them as they are)."""
+    from threadpoolctl import threadpool_limits  # here, not above: the command line's --help does not need it
+
     return threadpool_limits(limits=n, user_api="blas") if n else contextlib.nullcontext()
