@@ -358,3 +358,22 @@ def test_lab_help_speaks_of_the_lab_only_and_report_help_names_lab_folders(help_
     assert "progress bar" in _option_helps("train")["print_every"]  # where it applies
     text = " ".join(help_of("report").split())
     assert "'lab'" in text and "lab --report" in text
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["train", "--lr", "0.1", "--lr", "0.2"], "--lr is given twice, as --lr 0.1 and --lr 0.2; give it once"),
+    (["train", "--hidden", "4", "4", "--hidden", "8"], "--hidden is given twice, as --hidden 4 4 and --hidden 8"),
+    (["trace", "--x", "0.1", "0.2", "--x=0.3"], "--x is given twice"),
+])
+def test_an_option_given_twice_with_two_values_is_one_line_naming_both(argv, message, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    err = capsys.readouterr().err
+    assert stopped.value.code == 2 and err.count("\n") == 1 and message in err, err
+
+
+def test_an_option_repeated_with_its_value_and_a_repeatable_one_are_accepted(tmp_path):
+    assert main(["train", "--lr", "0.1", "--lr=0.1", "--epochs", "1", "--print-every", "0",
+                 "--out", str(tmp_path / "run")]) == 0
+    args = build_parser().parse_args(["sweep", "--vary", "lr=0.1,1", "--vary", "hidden=4,8"])
+    assert args.vary == ["lr=0.1,1", "hidden=4,8"]

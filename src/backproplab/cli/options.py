@@ -31,7 +31,32 @@ class Parser(argparse.ArgumentParser):
 
     def parse_known_args(self, args=None, namespace=None):
         self.add_deferred_arguments()
+        if args is not None:
+            self._refuse_contradictions(list(args))
         return super().parse_known_args(args, namespace)
+
+    def _refuse_contradictions(self, args):
+        """An option given twice with different values is an error naming both: '--lr 0.1 --lr 0.2' would
+        otherwise keep the last without a word."""
+        seen = {}
+        for i, token in enumerate(args):
+            if token == "--":
+                break
+            name, _, inline = token.partition("=")
+            action = self._option_string_actions.get(name) if token.startswith("--") else None
+            if action is None or isinstance(action, (argparse._AppendAction, argparse._CountAction)):
+                continue
+            values = [inline] if inline else []
+            for following in args[i + 1:]:
+                if inline or following.startswith("--"):
+                    break
+                values.append(following)
+            key = action.dest
+            if key in seen and seen[key][1] != values:
+                first, earlier = seen[key]
+                self.error(f"{name} is given twice, as {' '.join([first, *earlier])} and "
+                           f"{' '.join([name, *values])}; give it once")
+            seen[key] = (name, values)
 
     def format_usage(self):
         self.add_deferred_arguments()
