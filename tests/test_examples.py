@@ -152,12 +152,24 @@ def substituted(command, folder, shown):
     command = " ".join(words)
     if not shown:
         if " sweep " in command and "--resume" not in command:
-            command += " --seeds 1 --epochs 20"
+            command = with_options(command, "--seeds", "1", "--epochs", "20")
         elif " lab " in command + " " and "--report" in command:
-            command += " --epochs 100"
+            command = with_options(command, "--epochs", "100")
         elif " train " in command and IMAGE_SETS.search(command):
-            command += " --n 1000 --test-size 500 --epochs 1"
+            command = with_options(command, "--n", "1000", "--test-size", "500", "--epochs", "1")
     return command
+
+
+def with_options(command, *pairs):
+    """``command`` with each option of ``pairs`` (--flag value ...) set: its value replaced where the
+    command gives it (an option is given once), else added at the end."""
+    words = command.split(" ")
+    for flag, value in zip(pairs[::2], pairs[1::2]):
+        if flag in words:
+            words[words.index(flag) + 1] = value
+        else:
+            words += [flag, value]
+    return " ".join(words)
 
 
 def lines_match(claimed, printed):
