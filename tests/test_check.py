@@ -171,8 +171,7 @@ def test_declared_values_are_checked():
     assert [p.split(" =")[0] for p in problems] == ["WEIGHTS", "LOSS", "SIZES"]
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("shape", SHAPES)
+@pytest.mark.parametrize("shape", SHAPES)  # in the fast tier: the one run of a student's code in a child process
 def test_the_correct_network_of_each_shape_passes(tmp_path, shape):
     result = check_file(str(submission(tmp_path / shape, shape)), TIME_LIMIT)
     assert result.passed, [(row.label, row.engine.describe()) for row in result.rows if not row.passed]

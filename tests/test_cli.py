@@ -115,7 +115,6 @@ def test_help_reads_well(capsys, help_of):
     assert "lab" in capsys.readouterr().out
 
 
-@pytest.mark.slow
 def test_python_m_entry_point():
     import subprocess
     import sys
