@@ -171,7 +171,7 @@ def test_a_trace_from_a_saved_model_file(tmp_path, capsys):
     (["--x", "0.3", "0.7"], "--x and --y go together"),
     (["--x", "0.3", "--y", "1"], "takes 2 values"),
     (["--x", "nan", "0", "--y", "1"], "x[0] must be a finite number"),
-    (["--steps", "-1"], "--steps must be an integer >= 0, got -1"),
+    (["--steps", "-1"], "--steps must be an integer >= 0 and <= 10,000,000, got -1"),
     (["--format", "htm"], "unknown trace format 'htm' (did you mean 'html'?)"),
     (["--sample", "1", "--x", "0", "0", "--y", "1"], "either --sample I or --x"),
     (["--epochs", "5"], "trace takes --steps N, not --epochs"),
@@ -404,3 +404,23 @@ def test_digits_sets_the_printed_precision():
     model[0].weight.data[...], model[0].bias.data[...] = 0.5, 0.0
     result = bl.trace(model, [2.0], 1.0, "mse")
     assert "0.731058579" in result.text(digits=9) and "0.731059" in result.text()
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--x", "0.3", "0.7", "--y", "7"], "--y 7 is not a target binary cross-entropy can take; give the label 0 or 1"),
+    (["--x", "0.3", "0.7", "--y", "-1"], "--y -1 is not a target binary cross-entropy can take"),
+    (["--dataset", "spiral", "--classes", "3", "--loss", "cross_entropy", "--x", "0.1", "0.2", "--y", "3"],
+     "--y 3 is not a class of this network's 3 outputs, which cross-entropy reads; give one class label from 0 to 2"),
+    (["--steps", "100000000"], "--steps must be an integer >= 0 and <= 10,000,000, got 100000000"),
+])
+def test_a_target_the_loss_cannot_take_and_endless_steps_are_one_line(argv, message, capsys):
+    assert main(["trace", *argv]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1, err
+
+
+def test_a_probability_target_and_any_regression_value_are_traced(capsys):
+    assert main(["trace", "--x", "0.3", "0.7", "--y", "0.3", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["loss"]["value"] > 0
+    assert main(["trace", "--loss", "mse", "--x", "0.3", "0.7", "--y", "7", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["loss"]["value"] > 30  # (a - 7)^2 with a in (0, 1)

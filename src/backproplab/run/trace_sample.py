@@ -43,7 +43,8 @@ def trace_input(options, model_path=None, sample=None, x=None, y=None, steps=0):
     set (default 0), or ``x`` with target ``y``. ``steps`` epochs of the config's training
     come first (with the default full batch, one step each).
     """
-    steps = check_int("--steps", steps, 0)
+    # bounded as --epochs is: the epochs of training before the trace
+    steps = check_int("--steps", steps, 0, FIELDS["epochs"].metadata["high"])
     _refuse_untraced(options)
     if x is not None and sample is not None:
         raise ConfigError("give either --sample I or --x ... --y ..., not both")
@@ -85,19 +86,36 @@ def trace_input(options, model_path=None, sample=None, x=None, y=None, steps=0):
         x, y = data.X_train[index], data.y_train[index]
         source += f"; training point {index} of {config.dataset}"
     else:
-        y = _target(y)
+        y = _target(y, loss, _outputs(model))
         source += "; the sample given with --x and --y"
     return TraceInput(model, np.asarray(x, dtype=np.float64), y, loss, optimizer, source, notes)
 
 
-def _target(y):
-    """--y's values: one class label (an integer) or value, or one value per output."""
+def _target(y, loss, outputs):
+    """--y's values: one class label (an integer) or value, or one value per output, each one the loss can
+    take: a class of the network's outputs for a loss of one output per class, 0 to 1 for a loss of two
+    classes (a label or a probability); any finite number for the others."""
     values = [float(v) for v in np.atleast_1d(y)]
     for i, v in enumerate(values):
         check_number(f"y[{i}]" if len(values) > 1 else "y", v, fix="give finite numbers")
+    shown = " ".join(f"{v:g}" for v in values)
+    if type(loss).one_output_per_class and not (len(values) == 1 and values[0].is_integer()
+                                               and 0 <= values[0] < outputs):
+        raise ConfigError(f"--y {shown} is not a class of this network's {outputs} outputs, which {loss.words} reads; "
+                          f"give one class label from 0 to {outputs - 1}")
+    if type(loss).binary_only and not all(0 <= v <= 1 for v in values):
+        raise ConfigError(f"--y {shown} is not a target {loss.words} can take; give the label 0 or 1 (or a "
+                          "probability between them)")
     if len(values) > 1:
         return np.array(values)
     return int(values[0]) if values[0].is_integer() else values[0]
+
+
+def _outputs(model):
+    """The number of the network's outputs: its last layer with weights' output size."""
+    sized = [m for m in model.modules() if getattr(m, "out_features", None) or getattr(m, "out_channels", None)]
+    last = sized[-1]
+    return getattr(last, "out_features", None) or last.out_channels
 
 
 def _refuse_untraced(options):
