@@ -256,8 +256,6 @@ def test_no_module_is_over_the_line_limit():
 
 # (module, name) -> why the module spells the name out.
 NAMED_ON_PURPOSE = {
-    ("experiments/lab_questions.py", "identity"): "the lab's question compares these settings, as a sweep file does",
-    ("experiments/lab_questions.py", "sigmoid"): "the lab's question compares these settings, as a sweep file does",
     ("sklearn/base.py", "relu"): "the estimators' defaults are MLPClassifier's, as scikit-learn spells them",
     ("sklearn/base.py", "adam"): "the estimators' defaults are MLPClassifier's, as scikit-learn spells them",
 }

@@ -19,7 +19,8 @@ nav.toc{background:#fafafa;border:1px solid #e3e3e3;padding:.2em 1.2em;margin:1e
 nav.toc h2{border:none;margin:.6em 0 .2em;font-size:1.1em}.commands td:nth-child(2){white-space:nowrap;
 font-family:ui-monospace,monospace;font-size:13px}
 table.sweep td:first-child,table.setup td:last-child{white-space:nowrap}
-.trace h4{margin:1.2em 0 .4em}"""
+.trace h4{margin:1.2em 0 .4em}p.question{font-weight:600;margin:1.2em 0 .3em}pre.formulas{background:#fafafa;border:1px solid #e3e3e3;padding:.6em .8em;
+font-size:14px;overflow-x:auto}"""
 
 
 def slug(text):
@@ -55,6 +56,17 @@ class Document:
         attribute = f' class="{css}"' if css else ""
         self.html.append(f"<p{attribute}>{html.escape(text)}</p>")
         self.md += [f"**{text}**" if css == "answer" else text, ""]
+
+    def link(self, text, targets):
+        """``text`` followed by links to this page's sections: ``targets`` is [(label, anchor)]."""
+        links = ", ".join(f'<a href="#{a}">{html.escape(label)}</a>' for label, a in targets)
+        self.html.append(f"<p>{html.escape(text)} {links}.</p>")
+        self.md += [text + " " + ", ".join(f"[{label}](#{a})" for label, a in targets) + ".", ""]
+
+    def formulas(self, lines):
+        """Lines of formulas, set in a fixed-width font so that their terms line up."""
+        self.html.append('<pre class="formulas">' + html.escape("\n".join(lines)) + "</pre>")
+        self.md += ["```text", *lines, "```", ""]
 
     def bullets(self, items, css=""):
         self.html.append(f'<ul class="{css}">' + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>")

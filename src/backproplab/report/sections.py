@@ -250,11 +250,14 @@ def read_sweep(folder):
     return spec, [finished[key] for key, _, _ in spec.runs() if key in finished]
 
 
-def sweep_section(doc, folder, heading=None, level=2, answer=None, anchor=None):
-    """One sweep: ``answer(spec, rows)`` (a sentence, or None) first, then the question, the set-up,
-    the table, the findings and the figures. Returns the summary rows (None when nothing finished)."""
+def sweep_section(doc, folder, heading=None, level=2, answer=None, anchor=None, intro=(), question=True):
+    """One sweep: ``intro`` paragraphs, ``answer(spec, rows)`` (a sentence, or None), then the question
+    (unless ``question`` is False: the caller said it), the set-up, the table, the findings and the figures.
+    Returns the summary rows (None when nothing finished)."""
     spec, results = read_sweep(folder)
     doc.heading(heading or f"Sweep: {spec.title or os.path.basename(os.path.normpath(folder))}", level, anchor)
+    for text in intro:
+        doc.para(text)
     if not results:
         doc.para("No finished runs yet.")
         return None
@@ -262,7 +265,7 @@ def sweep_section(doc, folder, heading=None, level=2, answer=None, anchor=None):
     said = answer(spec, rows) if answer else None
     if said:
         doc.para(said, css="answer")
-    if spec.question:
+    if spec.question and question:
         doc.para(spec.question)
     complete = len(results) == len(spec.runs())
     doc.para(f"Set-up: {sweep_setup(spec)}"
