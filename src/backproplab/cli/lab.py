@@ -3,6 +3,7 @@
 import os
 import sys
 
+from ..check.engine_run import StudentEngine, add_engine_arguments
 from ..run import RunConfig, describe, train_recorded
 from .options import add_config_options, add_output_options
 
@@ -18,28 +19,39 @@ def add_parser(sub):
     lab.add_argument("--report", action="store_true",
                      help="also run the lab's questions as short sweeps (learning rate, hidden units, no activation) "
                           "and write report.html")
+    add_engine_arguments(lab, "the lab")
 
 
 def run(args, write):
     # Here, not above: the figures (matplotlib) and the report are not needed to print --help.
     from ..outputs import new_run_folder, write_points_run
 
+    engine = StudentEngine(args.engine, args.time_limit) if args.engine else None  # refused while its check fails
     configs = [RunConfig(dataset=name, seed=args.seed, epochs=args.epochs, print_every=args.print_every)
+               if engine is None else engine.lab_config(name, args.seed, args.epochs, args.print_every)
                for name in LAB_DATASETS]
     root = new_run_folder(args.out, "lab", args.force)
     write(f"writing to {root}")
+    if engine is not None:
+        write(engine.introduction())
     results = {}
     for config in configs:
-        write(f"\n== {config.dataset}: {describe(config)} ==")
+        title = config.dataset if engine is None else engine.title(config.dataset)
+        write(f"\n== {title}: {describe(config)} ==")
         folder = os.path.join(root, config.dataset)
         os.makedirs(folder, exist_ok=True)
-        results[config.dataset] = write_points_run(train_recorded(config, write), folder, write)
+        trained = train_recorded(config, write) if engine is None else engine.train(config, write)
+        results[config.dataset] = write_points_run(trained, folder, write, title=title)
     write("\nsummary")
     for name, m in results.items():
         write(f"  {name:7s} final loss {m['final_loss']:.5f}  test accuracy {100 * m['test_accuracy']:.2f}%  "
               f"({m['epochs']:,} epochs, {m['seconds']:.2f} s)")
     write(f"figures, models and metrics in {root}")
-    if args.report:
+    if args.report and engine is not None:  # the questions' sweeps would train the engine, not this network
+        from ..report import write_report
+
+        write(f"report: {write_report(root)} (the lab's questions are left out: their sweeps train the engine)")
+    elif args.report:
         from ..experiments import run_sweep, write_sweep_outputs
         from ..experiments.lab_questions import SWEEPS_FOLDER, lab_sweeps
         from ..report import write_report
