@@ -79,29 +79,8 @@ class StudentEngine:
         return f"{dataset}, your network ({os.path.basename(os.path.normpath(self.path))})"
 
     def config_for(self, config, given=()):
-        """``config`` as the student's network runs it: its sizes, activations, loss and biases, and plain
-        gradient descent. An option in ``given`` (set by the user) that the network cannot follow is refused."""
-        d = self.declared
-        if config.is_table:
-            raise ConfigError(f"--engine trains the 2-D point sets, not {config.dataset}; choose one of those")
-        if d.sizes[0] != 2:
-            raise ConfigError(f"--engine: your network declares SIZES = {d.sizes}, with {d.sizes[0]} inputs; "
-                              "the point sets have 2")
-        own = {"hidden": tuple(d.sizes[1:-1]), "activation": (d.activation,),
-               "output_activation": d.output_activation or d.activation, "loss": d.loss,
-               "loss_reduction": d.reduction, "bias": d.biases != "none"}
-        for name, value in {**UNFOLLOWED, **own}.items():
-            if name in given and getattr(config, name) != value:
-                why = "your update is plain gradient descent" if name in UNFOLLOWED else "your network declares it"
-                raise ConfigError(f"--engine: {option(name)} {_shown(getattr(config, name))} cannot apply ({why}: "
-                                  f"{_shown(value)}); drop {option(name)}")
-        lr = config.lr if "lr" in given else self.learning_rate(config)
-        return config.replace(**UNFOLLOWED, **own, lr=lr)
-
-    def learning_rate(self, config):
-        """The rate of plain gradient descent on ``config``'s data set, per point for a summed loss."""
-        per_point = config.n_points if self.declared.reduction == "sum" else 1
-        return LAB_LEARNING_RATES.get(config.dataset, LEARNING_RATE) / per_point
+        """``config`` as the student's network runs it (see ``student_config``)."""
+        return student_config(self.declared, config, given)
 
     def lab_config(self, dataset, seed, epochs, print_every):
         """The lab's run of ``dataset`` with the student's network, at the lab's plain-gradient-descent rate."""
@@ -137,13 +116,14 @@ class StudentEngine:
         if diverged:
             history.diverged, history.stop_reason = True, "diverged"
             history.message = divergence_message(diverged["epoch"], float(diverged["loss"]), config.lr)
-        for l, layer in enumerate(linears, 1):
-            found = compare(a.get(f"W{l}"), layer.weight.data, strict=True)
-            if found.problem:
-                raise Refused(f"stopped: your code returned W{l} from parameters after training: {found.problem}")
-            layer.weight.data[...] = a[f"W{l}"]
-            if layer.bias is not None:
-                layer.bias.data[...] = a[f"b{l}"].reshape(layer.bias.data.shape)
+        for l, layer in enumerate(linears, 1):  # the student's final parameters into the engine's network
+            for name, param in ((f"W{l}", layer.weight), (f"b{l}", layer.bias)):
+                found = a.get(name)
+                if param is not None and (found is None or found.size != param.data.size):
+                    raise Refused(f"stopped: your parameters() gave after training {name} of shape "
+                                  f"{None if found is None else found.shape}, not {param.data.shape}")
+                if param is not None:
+                    param.data[...] = found.reshape(param.data.shape)
         if write is not None and config.print_every:
             _replay_log(history, config.print_every, write)
         loss_fn = build_loss(config, prepared.head.loss)
@@ -169,6 +149,34 @@ class StudentEngine:
                     f"network's test outputs to {found.largest:.1e}")
         return (f"warning: the engine's forward pass of your final weights differs from your network's test outputs "
                 f"({found.describe()}): the figures draw the engine's")
+
+
+def student_config(declared, config, given=()):
+    """``config`` as a network that declares ``declared`` runs it: its sizes, activations, loss and biases, and
+    plain gradient descent (at ``learning_rate`` unless --lr is given). An option in ``given`` (set by the
+    user) that the network cannot follow is refused."""
+    d = declared
+    if config.is_table:
+        raise ConfigError(f"--engine trains the 2-D point sets, not {config.dataset}; choose one of those")
+    if d.sizes[0] != 2:
+        raise ConfigError(f"--engine: your network declares SIZES = {d.sizes}, with {d.sizes[0]} inputs; "
+                          "the point sets have 2")
+    own = {"hidden": tuple(d.sizes[1:-1]), "activation": (d.activation,),
+           "output_activation": d.output_activation or d.activation, "loss": d.loss,
+           "loss_reduction": d.reduction, "bias": d.biases != "none"}
+    for name, value in {**UNFOLLOWED, **own}.items():
+        if name in given and getattr(config, name) != value:
+            why = "your update is plain gradient descent" if name in UNFOLLOWED else "your network declares it"
+            raise ConfigError(f"--engine: {option(name)} {_shown(getattr(config, name))} cannot apply ({why}: "
+                              f"{_shown(value)}); drop {option(name)}")
+    lr = config.lr if "lr" in given else learning_rate(declared, config)
+    return config.replace(**UNFOLLOWED, **own, lr=lr)
+
+
+def learning_rate(declared, config):
+    """The rate of plain gradient descent on ``config``'s data set, per point for a summed loss."""
+    per_point = config.n_points if declared.reduction == "sum" else 1
+    return LAB_LEARNING_RATES.get(config.dataset, LEARNING_RATE) / per_point
 
 
 def _shown(value):
