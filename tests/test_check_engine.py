@@ -118,3 +118,18 @@ def test_code_that_fails_while_training_ends_in_one_line_in_bounded_time(tmp_pat
     with pytest.raises(Refused, match="while training on xor"):
         engine = StudentEngine(path, time_limit=3)
         engine.train(engine.config_for(RunConfig(dataset="xor", epochs=200)))
+
+
+@pytest.mark.slow
+def test_trace_engine_shows_each_number_beside_the_engines_and_where_they_part(tmp_path, capsys):
+    right = str(submission(tmp_path / "right", "plain_functions"))
+    assert main(["trace", "--engine", right, "--dataset", "linear", "--sample", "3"]) == 0
+    out = capsys.readouterr().out
+    verdicts = [line for line in out.splitlines() if line and not line.startswith(" ")][1:-1]  # between source and check
+    assert len(verdicts) == 25 and all(line.endswith(": agree") for line in verdicts), verdicts
+    assert out.count("  engine  [") == out.count("  yours   [") == 25
+    wrong = str(submission(tmp_path / "004", "plain_functions", BUGS["004-dW1-no-input"][1]))
+    assert main(["trace", "--engine", wrong, "--dataset", "linear", "--sample", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "layer 1 δ = dL/dz: agree" in out and "layer 1 dW: DIFFER: shape (1, 4), not (2, 4)" in out
+    assert "layer 1 W after one step: DIFFER: relative error" in out and "the check: 23/26" in out

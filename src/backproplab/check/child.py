@@ -21,7 +21,7 @@ import numpy as np
 
 from ..nn.activations import ACTIVATIONS
 from .protocol import ADAPTER_NAME, declared_by, missing_functions
-from .student_run import Recorder, StudentError, record_student
+from .student_run import Recorder, StudentError, record_student, record_trace
 
 KEPT_OUTPUT = 2000  # characters of the student's printing kept for the report
 
@@ -116,6 +116,21 @@ def check_job(request, job):
         job.failed_stage = rec.failure[1] if rec.failure else None
 
 
+def trace_job(request, job):
+    """One step from the weights and on the sample the request gives (``trace --engine``), under "trace/"."""
+    module, declared = load_protocol(request["path"])
+    job.meta["declared"] = declared.as_dict()
+    with np.load(request["arrays"], allow_pickle=False) as given:
+        data = {name: given[name] for name in given.files}
+    layers = len(declared.sizes) - 1
+    weights = [data[f"W{l}"] for l in range(1, layers + 1)]
+    biases = [data.get(f"b{l}") for l in range(1, layers + 1)]
+    rec = Recorder(module, declared, job.stage)
+    rec.learning_rate = request["lr"]
+    job.arrays, job.notes = rec.arrays, rec.notes
+    record_trace(rec, data["X"], data["y"], weights, biases)
+
+
 def serve(request_path, result_path, stage_path, run_job):
     """Run ``run_job(request, job)`` with the student's printing counted, and write what it left to RESULT."""
     request = json.loads(open(request_path, encoding="utf-8").read())
@@ -145,8 +160,13 @@ def serve(request_path, result_path, stage_path, run_job):
     return 0
 
 
+JOBS = {"check": check_job, "trace": trace_job}
+
+
 def main(request_path, result_path, stage_path):
-    return serve(request_path, result_path, stage_path, check_job)
+    with open(request_path, encoding="utf-8") as f:
+        job = JOBS[json.load(f).get("job", "check")]
+    return serve(request_path, result_path, stage_path, job)
 
 
 if __name__ == "__main__":

@@ -195,7 +195,7 @@ def grade(outcome, path):
         engine, case = grader.compare_item(item)
         row = Row(item.key, item.label, engine, case)
         own = outcome.arrays.get(f"own/{item.key}")
-        if own is not None:
+        if own is not None and grader.student("batch", 1, item.key) is not None:
             row.own = compare(grader.student("batch", 1, item.key), own)
         if engine.ok and row.own is not None and not row.own.ok:
             row.note = "but not the gradient of your own loss (see vs own Δ)"
