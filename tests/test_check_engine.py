@@ -6,11 +6,15 @@ code that hangs or quits while training ends in one line, in bounded time.
 """
 
 import json
+import pathlib
+import re
+import shlex
 import time
 
 import numpy as np
 import pytest
-from test_check import BUGS, SHAPES, submission
+from printed_text import find_lines
+from test_check import BUGS, REPORT_004_DW1, SHAPES, submission
 
 from backproplab.check import StudentEngine, student_config
 from backproplab.check.engine_run import Refused
@@ -18,6 +22,8 @@ from backproplab.check.protocol import Declared
 from backproplab.cli import main
 from backproplab.errors import ConfigError
 from backproplab.run import RunConfig, train_recorded
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
 
 # The lab's XOR passes a saddle near epoch 1,100 at the rate it trains with, where differences of
 # rounding (1e-16, from sums taken in another order) grow to visible ones: compared before it.
@@ -133,3 +139,25 @@ def test_trace_engine_shows_each_number_beside_the_engines_and_where_they_part(t
     out = capsys.readouterr().out
     assert "layer 1 δ = dL/dz: agree" in out and "layer 1 dW: DIFFER: shape (1, 4), not (2, 4)" in out
     assert "layer 1 W after one step: DIFFER: relative error" in out and "the check: 23/26" in out
+
+
+@pytest.mark.slow
+def test_the_lab_on_your_own_code_in_docs_check_md_prints_what_the_page_shows(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["exercise", "my_lab"]) == 0
+    page = (ROOT / "docs" / "check.md").read_text(encoding="utf-8")
+    section = page.split("## The lab on your own code")[1].split("## From Python")[0]
+    sessions = re.findall(r"\n```\n(\$ .*?)\n```", section, re.S)
+    assert len(sessions) == 3
+    network = (ROOT / "examples" / "check" / "plain_functions" / "network.py").read_text(encoding="utf-8")
+    for i, session in enumerate(sessions):
+        fixed = i == 2  # the page shows the lab once dW1 is X.T @ dZ1
+        (tmp_path / "my_lab" / "network.py").write_text(network if fixed else network.replace(
+            "    dW1 = X.T @ dZ1", REPORT_004_DW1), encoding="utf-8")
+        command, *shown = session.split("\n")
+        capsys.readouterr()
+        assert (main(shlex.split(command)[2:]) == 0) == (not shown[0].startswith("error:"))
+        captured = capsys.readouterr()
+        printed = (captured.out + captured.err).rstrip("\n").split("\n")
+        for run in "\n".join(shown).split("\n  ...\n"):
+            assert find_lines(printed, run.split("\n")) is not None, run

@@ -13,6 +13,7 @@ from .api import check_file, check_folder
 from .engine_run import StudentEngine, student_config
 from .grading import Result
 from .report import as_dict, as_json, grading_results, text
+from .trace_beside import trace_beside
 
 __all__ = ["Result", "StudentEngine", "as_dict", "as_json", "check_file", "check_folder", "grading_results",
-           "student_config", "text"]
+           "student_config", "text", "trace_beside"]
