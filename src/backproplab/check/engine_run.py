@@ -55,7 +55,8 @@ def refusal(result, path):
 class StudentEngine:
     """A checked submission that trains 2-D point sets in place of the engine."""
 
-    def __init__(self, path, time_limit=TRAIN_TIME_LIMIT, memory_limit=MEMORY_LIMIT):
+    def __init__(self, path, time_limit=None, memory_limit=MEMORY_LIMIT):
+        time_limit = TRAIN_TIME_LIMIT if time_limit is None else time_limit
         if not os.path.exists(path) or is_class_folder(path):
             raise ConfigError(f"--engine {path!r} is not one submission; give a student's .py file, or a folder "
                               "with its check_adapter.py")
@@ -192,13 +193,3 @@ def _replay_log(history, every, write):
         progress.on_epoch_end(partial, None)
     progress.on_train_end(partial, None)
 
-
-def add_engine_arguments(parser, what):
-    """``--engine PATH`` and its ``--time-limit``, for a command that trains (``what``: 'the lab', 'the run')."""
-    parser.add_argument("--engine", metavar="PATH",
-                        help=f"run {what} with a student's own forward, backward and update (a file with the check "
-                             "protocol, or a folder with its check_adapter.py: see docs/check.md), in a child process; "
-                             "refused while 'backproplab check PATH' fails")
-    parser.add_argument("--time-limit", type=float, default=TRAIN_TIME_LIMIT, metavar="SECONDS",
-                        help=f"with --engine: wall time the student's code may take to train one data set "
-                             f"(default: {TRAIN_TIME_LIMIT:g})")

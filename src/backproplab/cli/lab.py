@@ -3,7 +3,7 @@
 import os
 import sys
 
-from ..check.engine_run import StudentEngine, add_engine_arguments
+from ..errors import ConfigError
 from ..run import RunConfig, describe, train_recorded
 from .options import add_config_options, add_output_options
 
@@ -22,11 +22,33 @@ def add_parser(sub):
     add_engine_arguments(lab, "the lab")
 
 
+def add_engine_arguments(parser, what):
+    """``--engine PATH`` and its ``--time-limit``, for a command that trains (``what``: 'the lab', 'the run')."""
+    parser.add_argument("--engine", metavar="PATH",
+                        help=f"run {what} with a student's own forward, backward and update (a file with the check "
+                             "protocol, or a folder with its check_adapter.py: see docs/check.md), in a child process; "
+                             "refused while 'backproplab check PATH' fails")
+    parser.add_argument("--time-limit", type=float, metavar="SECONDS",
+                        help="with --engine: wall time the student's code may take to train one data set "
+                             "(default: 120)")
+
+
+def engine_of(args):
+    """The student's network of --engine (refused while its check fails), or None for the engine's."""
+    if not args.engine:
+        if args.time_limit is not None:
+            raise ConfigError("--time-limit applies to --engine PATH, the student's code; drop it or add --engine")
+        return None
+    from ..check import StudentEngine  # the checker only when asked for: --help does not need it
+
+    return StudentEngine(args.engine, args.time_limit)
+
+
 def run(args, write):
     # Here, not above: the figures (matplotlib) and the report are not needed to print --help.
     from ..outputs import new_run_folder, write_points_run
 
-    engine = StudentEngine(args.engine, args.time_limit) if args.engine else None  # refused while its check fails
+    engine = engine_of(args)
     configs = [RunConfig(dataset=name, seed=args.seed, epochs=args.epochs, print_every=args.print_every)
                if engine is None else engine.lab_config(name, args.seed, args.epochs, args.print_every)
                for name in LAB_DATASETS]

@@ -2,10 +2,10 @@
 
 import os
 
-from ..check.engine_run import StudentEngine, add_engine_arguments
 from ..errors import BackproplabError, ConfigError, WriteError
 from ..run import RunConfig, describe, option, prepare, train_recorded
 from ..training import read_checkpoint
+from .lab import add_engine_arguments, engine_of
 from .options import add_config_options, add_output_options, config_options
 
 
@@ -29,7 +29,7 @@ def run(args, write):
     from ..outputs import CHECKPOINT, check_run_folder, new_run_folder, remove_if_empty, write_points_run
 
     given = config_options(args)
-    engine = StudentEngine(args.engine, args.time_limit) if args.engine else None  # refused while its check fails
+    engine = engine_of(args)
     config = RunConfig.for_dataset(**given)
     if engine is not None:
         config = engine.config_for(config, given)
