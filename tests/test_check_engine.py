@@ -70,6 +70,24 @@ def test_each_shape_trains_the_lab_as_the_engine_does_from_the_same_weights(tmp_
 
 
 @pytest.mark.slow
+def test_mini_batches_are_shuffled_as_the_engine_shuffles_them(tmp_path):
+    engine = StudentEngine(str(submission(tmp_path / "mine", "layers_model")))
+    given = {"batch_size": 16, "lr": 0.05, "epochs": 60}
+    config = engine.config_for(RunConfig.for_dataset(dataset="circles", print_every=0, **given), given)
+    mine, reference = engine.train(config), train_recorded(config, write=None)
+    assert config.shuffle and config.lr == 0.05
+    np.testing.assert_allclose(mine.history.loss, reference.history.loss, rtol=1e-9)
+    np.testing.assert_allclose(mine.test_curve["accuracy"], reference.test_curve["accuracy"])
+
+
+@pytest.mark.parametrize("argv, words", [(["train", "--engine", "x.py", "--resume", "runs/x"], "drop one"),
+                                         (["lab", "--time-limit", "3"], "--time-limit applies to --engine PATH")])
+def test_engine_options_given_where_they_cannot_apply_are_refused(capsys, argv, words):
+    assert main(argv) != 0
+    assert words in capsys.readouterr().err
+
+
+@pytest.mark.slow
 def test_lab_engine_writes_the_labs_files_and_says_whose_network_they_show(tmp_path, capsys):
     path = str(submission(tmp_path / "mine", "plain_functions"))
     assert main(["lab", "--engine", path, "--epochs", "300", "--out", str(tmp_path / "lab"), "--report"]) == 0
