@@ -18,11 +18,12 @@ from ..nn import Linear
 from ..optim import OPTIMIZERS
 from ..optim.sgd import SGD as PlainGradientDescent
 from ..run import RunConfig, TrainedRun, build_loss, option, prepare
+from ..run.train import DIAGNOSIS_SAMPLES
 from ..training import History, PrintProgress, diagnose
 from ..training.fit import divergence_message
 from .api import check_file, is_class_folder, submission_file
 from .compare import compare
-from .protocol import Declared
+from .protocol import declared_from
 from .report import summary
 from .sandbox import MEMORY_LIMIT, run_submission
 
@@ -67,8 +68,7 @@ class StudentEngine:
         self.check = check_file(path)
         if not self.check.passed:
             raise Refused(refusal(self.check, path))
-        d = dict(self.check.declared)
-        self.declared = Declared(**{**d, "sizes": tuple(d["sizes"])})
+        self.declared = declared_from(self.check.declared)
 
     def introduction(self):
         """The first line of a run on the student's code: what it is and that it passed."""
@@ -132,9 +132,9 @@ class StudentEngine:
         norms = norms if all(np.all(np.isfinite(v)) for v in norms.values()) else None  # backward showed no dW
         test_curve = None if fixed else {"loss": a["test_loss"].tolist(), "accuracy": a["test_accuracy"].tolist()}
         diagnosis = None if history.diverged else diagnose(
-            history, prepared.model, loss_fn, data.X_train[:2000], data.y_train[:2000],
+            history, prepared.model, loss_fn, data.X_train[:DIAGNOSIS_SAMPLES], data.y_train[:DIAGNOSIS_SAMPLES],
             settings={"init": config.init, "optimizer": config.optimizer})
-        if write is not None:
+        if write is not None and np.all(np.isfinite(a["test_output"])):  # a diverged run says so instead
             write(self._agreement(prepared.model, data.X_test, a["test_output"]))
         return TrainedRun(config, data, prepared.model, loss_fn, history, prepared.head.loss, diagnosis, norms,
                           test_curve)

@@ -14,14 +14,14 @@ from ..errors import ConfigError
 from ..nn import Linear
 from ..run import RunConfig
 from ..run.trace_sample import trace_input
+from .api import check_file, submission_file
 from .compare import compare
 from .engine_run import Refused, student_config
 from .grading import in_student_layout
 from .items import graded_items
-from .protocol import Declared
+from .protocol import declared_from
 from .reference import reference_values
 from .sandbox import TIME_LIMIT, run_submission
-from .api import check_file, submission_file
 
 # What a student's set-up sets in the trace's options, and of those what a saved network still takes.
 SET_UP = ("hidden", "activation", "output_activation", "loss", "loss_reduction", "bias", "optimizer", "lr")
@@ -34,8 +34,7 @@ def trace_beside(path, options, model_path=None, sample=None, x=None, y=None, st
     check = check_file(path, time_limit)
     if check.error:
         raise Refused(f"your code {check.error} (run `backproplab check {path}` for the whole report)")
-    d = dict(check.declared)
-    declared = Declared(**{**d, "sizes": tuple(d["sizes"])})
+    declared = declared_from(check.declared)
     config = student_config(declared, RunConfig.for_dataset(**options), options)
     kept = WITH_MODEL_FILE if model_path else SET_UP
     found = trace_input({**options, **{name: getattr(config, name) for name in kept}}, model_path, sample, x, y, steps)
