@@ -367,3 +367,13 @@ def test_a_loss_in_log_base_2_is_named_and_the_backward_pass_is_checked_against_
     dW1 = next(row for row in result.rows if row.key == "dW1")
     assert dW1.passed and not dW1.own.ok  # the engine's gradient, not the gradient of the student's own loss
     assert dW1.own.relative == pytest.approx((1 / np.log(2) - 1) / (1 / np.log(2) + 1), rel=1e-4)
+
+
+@pytest.mark.slow
+def test_hidden_dL_da_and_delta_are_checked_against_central_differences_of_the_students_own_forward_pass(tmp_path):
+    rows = {row.key: row for row in check_file(str(submission(tmp_path / "right", "plain_functions")), TIME_LIMIT).rows}
+    for key in ("da1", "delta1", "da2", "delta2", "delta3"):
+        assert rows[key].own is not None and rows[key].own.ok and rows[key].own.relative < 1e-6, key
+    wrong = check_file(str(submission(tmp_path / "wrong", "plain_functions", BUGS["sigmoid-prime-of-z"][1])), TIME_LIMIT)
+    rows = {row.key: row for row in wrong.rows}
+    assert not rows["delta2"].own.ok and rows["da2"].own.ok  # wrong against its own forward pass too, from δ2 on

@@ -31,6 +31,7 @@ def add_parser(sub):
                           "report.html")
     lab.add_argument("--full", action="store_true",
                      help="with --report: add an appendix on the chessboard, MNIST and a convolutional network")
+    add_engine_arguments(lab, "the lab")
 
 
 def lab_setup(args):
@@ -42,6 +43,28 @@ def lab_setup(args):
     return setup_from_file(args.setup) if args.setup else DEFAULT
 
 
+def add_engine_arguments(parser, what):
+    """``--engine PATH`` and its ``--time-limit``, for a command that trains (``what``: 'the lab', 'the run')."""
+    parser.add_argument("--engine", metavar="PATH",
+                        help=f"run {what} with a student's own forward, backward and update (a file with the check "
+                             "protocol, or a folder with its check_adapter.py: see docs/check.md), in a child process; "
+                             "refused while 'backproplab check PATH' fails")
+    parser.add_argument("--time-limit", type=float, metavar="SECONDS",
+                        help="with --engine: wall time the student's code may take to train one data set "
+                             "(default: 120)")
+
+
+def engine_of(args):
+    """The student's network of --engine (refused while its check fails), or None for the engine's."""
+    if not args.engine:
+        if args.time_limit is not None:
+            raise ConfigError("--time-limit applies to --engine PATH, the student's code; drop it or add --engine")
+        return None
+    from ..check import StudentEngine  # the checker only when asked for: --help does not need it
+
+    return StudentEngine(args.engine, args.time_limit)
+
+
 def run(args, write):
     # Here, not above: the figures (matplotlib) and the report are not needed to print --help.
     from ..experiments.lab_setup import write_lab_setup
@@ -49,23 +72,38 @@ def run(args, write):
 
     if args.full and not args.report:
         raise ConfigError("--full adds an appendix to the report; give --report too")
+    engine = engine_of(args)
+    if engine is not None and (args.classic or args.setup):
+        raise ConfigError("--engine runs your own network, whose file declares its set-up; drop "
+                          f"{'--classic' if args.classic else '--setup'}")
     setup = lab_setup(args)
-    configs = [setup.config(name, args.seed, args.epochs, args.print_every) for name in LAB_DATASETS]
+    epochs = args.epochs if args.epochs is not None else setup.value("epochs")
+    configs = [setup.config(name, args.seed, args.epochs, args.print_every) if engine is None
+               else engine.lab_config(name, args.seed, epochs, args.print_every) for name in LAB_DATASETS]
     root = new_run_folder(args.out, "lab", args.force)
-    write(f"writing to {root} (set-up: {setup.name})")
-    write_lab_setup(root, setup)
+    write(f"writing to {root}" + ("" if engine else f" (set-up: {setup.name})"))
+    if engine is None:
+        write_lab_setup(root, setup)
+    else:
+        write(engine.introduction())
     results = {}
     for config in configs:
-        write(f"\n== {config.dataset}: {describe(config)} ==")
+        title = config.dataset if engine is None else engine.title(config.dataset)
+        write(f"\n== {title}: {describe(config)} ==")
         folder = os.path.join(root, config.dataset)
         os.makedirs(folder, exist_ok=True)
-        results[config.dataset] = write_points_run(train_recorded(config, write), folder, write)
+        trained = train_recorded(config, write) if engine is None else engine.train(config, write)
+        results[config.dataset] = write_points_run(trained, folder, write, title=title)
     write("\nsummary")
     for name, m in results.items():
         write(f"  {name:7s} final loss {m['final_loss']:.5f}  test accuracy {100 * m['test_accuracy']:.2f}%  "
               f"({m['epochs']:,} epochs, {m['seconds']:.2f} s)")
     write(f"figures, models and metrics in {root}")
-    if args.report:
+    if args.report and engine is not None:  # the questions' sweeps would train the engine, not this network
+        from ..report import write_report
+
+        write(f"report: {write_report(root)} (the lab's questions are left out: their sweeps train the engine)")
+    elif args.report:
         _questions(args, setup, configs[0].epochs, root, write)
     return 1 if any(m["diverged"] for m in results.values()) else 0
 
