@@ -205,3 +205,36 @@ def test_lab_on_a_set_up_trains_it_on_both_sets_and_records_it(tmp_path):
     assert main(["lab", "--classic", "--epochs", "20", "--print-every", "0", "--out", str(out)]) == 0
     assert json.loads((out / "xor" / "metrics.json").read_text())["config"]["optimizer"] == "sgd"
     assert read_lab_setup(out)["why"].startswith("the lab hand-out's set-up")
+
+
+def test_the_appendix_asks_the_questions_on_the_chessboard_and_mnist_where_its_files_are(monkeypatch):
+    from backproplab.experiments import lab_appendix
+
+    monkeypatch.setattr(lab_appendix, "images_available", lambda: False)
+    found = lab_appendix.appendix_sweeps(DEFAULT, 2000)
+    assert set(found) == {"chessboard/hidden-units/sgd", "chessboard/hidden-units/adam", "chessboard/activation",
+                          "chessboard/depth", "chessboard/bias", "chessboard/step-decay"}
+    assert all(spec.vary["dataset"] == ["chessboard"] and spec.seeds == 5 for _, spec in found.values())
+    monkeypatch.setattr(lab_appendix, "images_available", lambda: True)
+    question, spec = lab_appendix.appendix_sweeps(DEFAULT, 2000)["mnist"]
+    assert spec.vary == {"model": ["mlp", "cnn"]} and spec.config({"model": "cnn"}, 0).dataset == "mnist"
+    assert question.asked_by == ("003",)
+
+
+@pytest.mark.slow
+def test_the_report_shows_an_appendix_sweep_with_its_answer(tmp_path):
+    import re
+
+    from backproplab.cli import main
+
+    root = tmp_path / "lab"
+    assert main(["lab", "--epochs", "30", "--print-every", "0", "--out", str(root)]) == 0
+    assert main(["sweep", "--dataset", "chessboard", "--vary", "hidden=26,8-8", "--seeds", "2", "--epochs", "30",
+                 "--out", str(root / "appendix" / "chessboard" / "depth")]) == 0
+    assert main(["report", str(root)]) == 0
+    page = (root / "report.html").read_text()
+    appendix = page.split('<h2 id="appendix">')[1]
+    assert appendix.startswith("Appendix: the chessboard, MNIST and convolution</h2>")
+    assert "On the chessboard: one, two or three hidden layers" in appendix
+    assert re.search(r'<p class="answer">At about the same number of weights, after 30 epochs: [^<]*hidden 8-8',
+                     appendix)
