@@ -12,11 +12,12 @@ from .init import BIAS_INITIALIZERS, INITIALIZERS
 from .losses import LOSSES, get_loss
 from .module import LAYERS, Module, Parameter, Sequential
 from .summary import summary
+from .weighted_loss import SampleWeightedLoss
 
 _CLASSES = {cls.__name__: cls for cls in (*LAYERS.values(), *LOSSES.values())}
 globals().update(_CLASSES)
 
 __all__ = [
     "ACTIVATIONS", "BIAS_INITIALIZERS", "INITIALIZERS", "LAYERS", "LOSSES", "Module", "Parameter", "Sequential",
-    "get_activation", "get_loss", "summary", *sorted(set(_CLASSES) - {"Sequential"}),
+    "SampleWeightedLoss", "get_activation", "get_loss", "summary", *sorted(set(_CLASSES) - {"Sequential"}),
 ]

@@ -14,6 +14,7 @@ from ..registry import Registry
 from ..validation import check_choice
 from . import functional as F
 from .module import saved_by_forward
+from .targets import _as_column, _binary_predict, _class_labels, _entropy, _one_hot
 
 # Every loss by the name the CLI, sweeps, model files and get_loss use.
 LOSSES = Registry("loss")
@@ -25,25 +26,6 @@ _LOG_FLOOR = -100.0
 _BCE_GRAD_EPS = float(np.float32(1e-12))
 
 REDUCTIONS = ("mean", "sum")
-
-
-def _as_column(target, output, loss_name):
-    """Accept targets of shape (N,) for outputs of shape (N, 1)."""
-    target = np.asarray(target)
-    if target.ndim == 1 and output.ndim == 2 and output.shape[1] == 1:
-        target = target.reshape(-1, 1)
-    if target.shape != output.shape:
-        raise ConfigError(
-            f"{loss_name}: target shape {target.shape} does not match output shape "
-            f"{output.shape}; give one target per output"
-        )
-    return target.astype(output.dtype, copy=False)
-
-
-def _binary_predict(scores, threshold):
-    if scores.shape[1] == 1:
-        return (scores[:, 0] >= threshold).astype(np.int64)
-    return scores.argmax(axis=1)
 
 
 class Loss:
@@ -99,6 +81,10 @@ class Loss:
         """The output read as probabilities (or scores for MSE)."""
         return output
 
+    def sample_losses(self, output, target):
+        """Each sample's loss L_i, shape (N,): row i's 'mean' loss alone; they average to the batch's loss."""
+        raise NotImplementedError(f"{type(self).__name__} does not give its samples' losses one by one")
+
     def predict(self, output):
         """Class labels: threshold 0.5 for one output, argmax for several."""
         return _binary_predict(self.probabilities(output), 0.5)
@@ -148,6 +134,11 @@ class MSELoss(Loss):
         diff = self._cached()
         return (2.0 / self._terms(diff.size)) * diff
 
+    def sample_losses(self, output, target):
+        """L_i = mean_j (y_hat_ij - y_ij)^2."""
+        diff = (output - self.compared_target(output, target)).reshape(len(output), -1)
+        return (diff * diff).mean(axis=1)
+
     def constant_loss(self, frequencies, n_outputs):
         """Of two classes on one output: the variance of the labels, p (1 - p)."""
         return float(frequencies.prod()) if n_outputs == 1 and len(frequencies) == 2 else None
@@ -176,6 +167,11 @@ class HalfSSELoss(MSELoss):
     def backward(self):
         diff = self._cached()
         return diff / self._terms(len(diff))
+
+    def sample_losses(self, output, target):
+        """L_i = 1/2 sum_j (y_hat_ij - y_ij)^2."""
+        diff = (output - self.compared_target(output, target)).reshape(len(output), -1)
+        return 0.5 * (diff * diff).sum(axis=1)
 
     def constant_loss(self, frequencies, n_outputs):
         """Not known: this loss's terms are per sample, and the samples' reduction differs."""
@@ -213,6 +209,14 @@ class BCELoss(Loss):
         p, y = self._cached()
         return (p - y) / np.maximum(p * (1.0 - p), _BCE_GRAD_EPS) / self._terms(p.size)
 
+    def sample_losses(self, output, target):
+        """L_i = -mean_j (y_ij log p_ij + (1 - y_ij) log(1 - p_ij)), each log clamped at -100."""
+        y = _as_column(target, output, "BCELoss")
+        with np.errstate(divide="ignore"):  # log(0) = -inf is clamped just below
+            terms = y * np.maximum(np.log(output), _LOG_FLOOR) + (1.0 - y) * np.maximum(np.log(1.0 - output),
+                                                                                        _LOG_FLOOR)
+        return -terms.reshape(len(output), -1).mean(axis=1)
+
 
 @LOSSES.register("bce_logits")
 class BCEWithLogitsLoss(Loss):
@@ -240,35 +244,13 @@ class BCEWithLogitsLoss(Loss):
         z, y = self._cached()
         return (F.sigmoid(z) - y) / self._terms(z.size)
 
+    def sample_losses(self, output, target):
+        """L_i = mean_j (log(1 + e^z_ij) - z_ij y_ij)."""
+        y = _as_column(target, output, "BCEWithLogitsLoss")
+        return (F.softplus(output) - output * y).reshape(len(output), -1).mean(axis=1)
+
     def probabilities(self, output):
         return F.sigmoid(output)
-
-
-def _entropy(frequencies):
-    """-sum p log p: cross-entropy's value for the best constant output, the class frequencies."""
-    return float(-(frequencies * np.log(frequencies)).sum())
-
-
-def _class_labels(labels, n_classes, loss_name):
-    """Integer class labels of shape (N,), each in 0..n_classes-1, or a clear error."""
-    labels = np.asarray(labels)
-    if labels.ndim != 1 or not np.issubdtype(labels.dtype, np.integer):
-        if not (labels.ndim == 1 and np.all(np.mod(labels, 1) == 0)):
-            raise ConfigError(f"{loss_name}: targets must be integer class labels of shape (N,)")
-        labels = labels.astype(np.int64)
-    if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
-        raise ConfigError(
-            f"{loss_name}: class labels must lie in 0..{n_classes - 1} for {n_classes} outputs, "
-            f"got labels {labels.min()}..{labels.max()}; give the network one output per class"
-        )
-    return labels
-
-
-def _one_hot(labels, n_classes, loss_name):
-    labels = _class_labels(labels, n_classes, loss_name)
-    out = np.zeros((labels.size, n_classes))
-    out[np.arange(labels.size), labels] = 1.0
-    return out
 
 
 @LOSSES.register("cross_entropy")
@@ -310,6 +292,11 @@ class CrossEntropyLoss(Loss):
         grad[rows, labels] -= 1.0  # minus the one-hot target, without building it
         grad /= self._terms(log_p.shape[0])
         return grad
+
+    def sample_losses(self, output, target):
+        """L_i = -log softmax(z_i)[y_i]."""
+        labels = _class_labels(target, output.shape[1], "CrossEntropyLoss")
+        return -F.log_softmax(output)[np.arange(labels.size), labels]
 
     def probabilities(self, output):
         return F.softmax(output)
