@@ -59,3 +59,24 @@ def test_weights_that_sum_to_zero_or_miscount_are_refused(rng):
         SampleWeightedLoss(get_loss("mse", "sum"), np.ones(3))
     with pytest.raises(RuntimeError, match="backward called before forward"):
         SampleWeightedLoss(get_loss("mse"), np.ones(3)).backward()
+
+
+def test_the_weighted_loss_and_its_gradient_match_pytorch(rng):
+    torch = pytest.importorskip("torch")
+    F = torch.nn.functional
+    per_sample = {  # PyTorch's losses with reduction='none', each sample's terms averaged as L_i
+        "cross_entropy": lambda z, y: F.cross_entropy(z, y.long(), reduction="none"),
+        "bce_logits": lambda z, y: F.binary_cross_entropy_with_logits(z, y, reduction="none").mean(dim=1),
+        "mse": lambda z, y: F.mse_loss(z, y, reduction="none").mean(dim=1),
+    }
+    for name, torch_loss in per_sample.items():
+        output, target = batch(name, rng)
+        weights = rng.uniform(0, 3, len(output))
+        ours = SampleWeightedLoss(get_loss(name), weights)
+        value, grad = ours(output, target), ours.backward()
+        z = torch.tensor(output, requires_grad=True)
+        w = torch.tensor(weights)
+        expected = (w * torch_loss(z, torch.tensor(target, dtype=torch.float64))).sum() / w.sum()
+        expected.backward()
+        assert value == pytest.approx(expected.item(), rel=1e-12), name
+        np.testing.assert_allclose(grad, z.grad.numpy(), rtol=1e-10, err_msg=name)
