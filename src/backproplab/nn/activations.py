@@ -27,16 +27,16 @@ class _Activation(Module):
     (a network of only these is one linear function); ``hidden_layer = False``: an output only.
     """
 
-    formula = None
-    derivative = None
-    words = None
+    formula: str | None = None
+    derivative: str | None = None
+    words: str | None = None
     outputs_probabilities = False
-    saturates_at = None
-    dies_below = None
+    saturates_at: tuple[float, float] | None = None
+    dies_below: float | None = None
     linear = False
     hidden_layer = True
-    _cache = None
-    saved_for_backward = ("_cache",)
+    _cache: object = None
+    saved_for_backward: tuple[str, ...] = ("_cache",)
 
     def _cached(self):
         return self.saved(self._cache)

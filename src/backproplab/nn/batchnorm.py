@@ -25,8 +25,8 @@ class _BatchNorm(Module):
 
     buffers = ("running_mean", "running_var")
     saved_for_backward = ("_cache",)
-    _axes = None    # axes reduced over
-    _ndim = None    # input dimensions expected
+    _axes: tuple[int, ...] = ()    # axes reduced over
+    _ndim = 0    # input dimensions expected
     # The trace's symbol for its output, and its forward and backward formulas ({o} output, {i} input, {l} layer).
     symbol = "n"
     formula = "{o} = gamma{l} ({i} - running_mean) / sqrt(running_var + eps) + beta{l}"
@@ -89,12 +89,12 @@ class _BatchNorm(Module):
 
 
 class BatchNorm1d(_BatchNorm):
-    __doc__ = "Batch norm of features (N, C), per feature over the batch.\n\n" + _BatchNorm.__doc__
+    __doc__ = "Batch norm of features (N, C), per feature over the batch.\n\n" + str(_BatchNorm.__doc__)
     _axes, _ndim = (0,), 2
     example_arguments, example_input_shape = (4,), (6, 4)
 
 
 class BatchNorm2d(_BatchNorm):
-    __doc__ = "Batch norm of images (N, C, H, W), per channel over N, H and W.\n\n" + _BatchNorm.__doc__
+    __doc__ = "Batch norm of images (N, C, H, W), per channel over N, H and W.\n\n" + str(_BatchNorm.__doc__)
     _axes, _ndim = (0, 2, 3), 4
     example_arguments, example_input_shape = (3,), (4, 3, 5, 5)

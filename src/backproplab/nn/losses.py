@@ -46,16 +46,16 @@ class Loss:
     From that signature they reach the CLI (``--loss-delta``), sweeps, model files and the page.
     """
 
-    formula = None
-    derivative = None
-    words = None
+    formula: str | None = None
+    derivative: str | None = None
+    words: str | None = None
     takes_logits = False
     takes_probabilities = False
     binary_only = False
     one_output_per_class = False
     least_squares = False
-    settings_help = {}
-    _cache = None
+    settings_help: dict[str, str] = {}
+    _cache: object = None
 
     def __init__(self, reduction="mean"):
         self.reduction = check_choice("reduction", reduction, REDUCTIONS)

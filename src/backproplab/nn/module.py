@@ -72,10 +72,10 @@ class Module:
     training = True
     # Names of non-trainable arrays that belong to the model's state (e.g.
     # BatchNorm's running statistics): saved and loaded with the parameters.
-    buffers = ()
+    buffers: tuple[str, ...] = ()
     # Names of the attributes forward fills for backward (the batch's input, outputs, masks). A pickled or
     # copied module has them reset to None, so a saved model holds weights, never training data.
-    saved_for_backward = ()
+    saved_for_backward: tuple[str, ...] = ()
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -192,8 +192,8 @@ class Module:
 
     # --- an example of itself, for the tests ------------------------------
     # Constructor arguments of a small example (PyTorch's, in PyTorch's order) and the shape of an input for it.
-    example_arguments = ()
-    example_input_shape = (5, 4)
+    example_arguments: tuple = ()
+    example_input_shape: tuple[int, ...] = (5, 4)
 
     @classmethod
     def example(cls, rng=None):

@@ -36,9 +36,9 @@ class Optimizer:
     instead of adding weight_decay w to the gradient.
     """
 
-    state_names = ()
-    formula = None
-    words = None
+    state_names: tuple[str, ...] = ()
+    formula: str | None = None
+    words: str | None = None
     decoupled = False
 
     def __init__(self, params, lr):
