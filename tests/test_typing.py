@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 import backproplab
-from backproplab import nn, optim
+from backproplab import data, nn, optim
 
 PACKAGE = Path(backproplab.__file__).parent
 
@@ -15,6 +15,7 @@ PACKAGE = Path(backproplab.__file__).parent
 @pytest.mark.parametrize("namespace, entries", [
     (nn, [*nn.LAYERS.values(), *nn.LOSSES.values()]),
     (optim, [*optim.OPTIMIZERS.values(), *optim.SCHEDULES.values()]),
+    (data, list(data.DATASETS.values())),
     (backproplab, [*nn.LAYERS.values(), *nn.LOSSES.values(),
                    *(entry for entry in (*optim.OPTIMIZERS.values(), *optim.SCHEDULES.values())
                      if isinstance(entry, type))]),
@@ -26,7 +27,7 @@ def test_every_registered_entry_is_imported_by_name(namespace, entries):
 
 
 def test_every_name_in_all_exists():
-    for namespace in (backproplab, nn, optim):
+    for namespace in (backproplab, data, nn, optim):
         assert [name for name in namespace.__all__ if not hasattr(namespace, name)] == []
 
 

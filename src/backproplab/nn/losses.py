@@ -57,15 +57,23 @@ class Loss:
     settings_help: dict[str, str] = {}
     _cache: object = None
 
-    def __init__(self, reduction="mean"):
+    def __init__(self, reduction: str = "mean") -> None:
         self.reduction = check_choice("reduction", reduction, REDUCTIONS)
 
     def _terms(self, count):
         """What the summed loss is divided by: ``count`` terms for 'mean', 1 for 'sum'."""
         return count if self.reduction == "mean" else 1
 
-    def __call__(self, output, target):
+    def __call__(self, output: np.ndarray, target: np.ndarray) -> float:
         return self.forward(output, target)
+
+    def forward(self, output: np.ndarray, target: np.ndarray) -> float:
+        """The loss of ``output`` against ``target``; keeps what backward needs."""
+        raise NotImplementedError
+
+    def backward(self) -> np.ndarray:
+        """dL/doutput of the last forward."""
+        raise NotImplementedError
 
     def _cached(self):
         return saved_by_forward(self, self._cache)
@@ -77,15 +85,15 @@ class Loss:
         """
         return None
 
-    def probabilities(self, output):
+    def probabilities(self, output: np.ndarray) -> np.ndarray:
         """The output read as probabilities (or scores for MSE)."""
         return output
 
-    def sample_losses(self, output, target):
+    def sample_losses(self, output: np.ndarray, target: np.ndarray) -> np.ndarray:
         """Each sample's loss L_i, shape (N,): row i's 'mean' loss alone; they average to the batch's loss."""
         raise NotImplementedError(f"{type(self).__name__} does not give its samples' losses one by one")
 
-    def predict(self, output):
+    def predict(self, output: np.ndarray) -> np.ndarray:
         """Class labels: threshold 0.5 for one output, argmax for several."""
         return _binary_predict(self.probabilities(output), 0.5)
 
@@ -126,15 +134,15 @@ class MSELoss(Loss):
         flat = diff.reshape(-1)
         return diff, float(np.dot(flat, flat))
 
-    def forward(self, output, target):
+    def forward(self, output: np.ndarray, target: np.ndarray) -> float:
         diff, squares = self._difference(output, target)
         return squares / self._terms(diff.size)
 
-    def backward(self):
+    def backward(self) -> np.ndarray:
         diff = self._cached()
         return (2.0 / self._terms(diff.size)) * diff
 
-    def sample_losses(self, output, target):
+    def sample_losses(self, output: np.ndarray, target: np.ndarray) -> np.ndarray:
         """L_i = mean_j (y_hat_ij - y_ij)^2."""
         diff = (output - self.compared_target(output, target)).reshape(len(output), -1)
         return (diff * diff).mean(axis=1)
@@ -160,15 +168,15 @@ class HalfSSELoss(MSELoss):
     derivative = "dL/d{p} = ({p} - y) / n"
     words = "half the sum of squared errors"
 
-    def forward(self, output, target):
+    def forward(self, output: np.ndarray, target: np.ndarray) -> float:
         diff, squares = self._difference(output, target)
         return 0.5 * squares / self._terms(len(diff))
 
-    def backward(self):
+    def backward(self) -> np.ndarray:
         diff = self._cached()
         return diff / self._terms(len(diff))
 
-    def sample_losses(self, output, target):
+    def sample_losses(self, output: np.ndarray, target: np.ndarray) -> np.ndarray:
         """L_i = 1/2 sum_j (y_hat_ij - y_ij)^2."""
         diff = (output - self.compared_target(output, target)).reshape(len(output), -1)
         return 0.5 * (diff * diff).sum(axis=1)
@@ -197,7 +205,7 @@ class BCELoss(Loss):
     def constant_loss(self, frequencies, n_outputs):
         return _entropy(frequencies)
 
-    def forward(self, output, target):
+    def forward(self, output: np.ndarray, target: np.ndarray) -> float:
         target = _as_column(target, output, "BCELoss")
         with np.errstate(divide="ignore"):  # log(0) = -inf is clamped just below
             log_p = np.maximum(np.log(output), _LOG_FLOOR)
@@ -205,11 +213,11 @@ class BCELoss(Loss):
         self._cache = (output, target)
         return float(-np.sum(target * log_p + (1.0 - target) * log_1mp)) / self._terms(output.size)
 
-    def backward(self):
+    def backward(self) -> np.ndarray:
         p, y = self._cached()
         return (p - y) / np.maximum(p * (1.0 - p), _BCE_GRAD_EPS) / self._terms(p.size)
 
-    def sample_losses(self, output, target):
+    def sample_losses(self, output: np.ndarray, target: np.ndarray) -> np.ndarray:
         """L_i = -mean_j (y_ij log p_ij + (1 - y_ij) log(1 - p_ij)), each log clamped at -100."""
         y = _as_column(target, output, "BCELoss")
         with np.errstate(divide="ignore"):  # log(0) = -inf is clamped just below
@@ -235,21 +243,21 @@ class BCEWithLogitsLoss(Loss):
     def constant_loss(self, frequencies, n_outputs):
         return _entropy(frequencies)
 
-    def forward(self, output, target):
+    def forward(self, output: np.ndarray, target: np.ndarray) -> float:
         target = _as_column(target, output, "BCEWithLogitsLoss")
         self._cache = (output, target)
         return float(np.sum(F.softplus(output) - output * target)) / self._terms(output.size)
 
-    def backward(self):
+    def backward(self) -> np.ndarray:
         z, y = self._cached()
         return (F.sigmoid(z) - y) / self._terms(z.size)
 
-    def sample_losses(self, output, target):
+    def sample_losses(self, output: np.ndarray, target: np.ndarray) -> np.ndarray:
         """L_i = mean_j (log(1 + e^z_ij) - z_ij y_ij)."""
         y = _as_column(target, output, "BCEWithLogitsLoss")
         return (F.softplus(output) - output * y).reshape(len(output), -1).mean(axis=1)
 
-    def probabilities(self, output):
+    def probabilities(self, output: np.ndarray) -> np.ndarray:
         return F.sigmoid(output)
 
 
@@ -270,7 +278,7 @@ class CrossEntropyLoss(Loss):
     def constant_loss(self, frequencies, n_outputs):
         return _entropy(frequencies)
 
-    def forward(self, output, target):
+    def forward(self, output: np.ndarray, target: np.ndarray) -> float:
         if output.ndim != 2 or output.shape[1] < 2:
             raise ConfigError(
                 f"CrossEntropyLoss needs logits of shape (N, C) with C >= 2, got {output.shape}; "
@@ -286,22 +294,22 @@ class CrossEntropyLoss(Loss):
         self._cache = (log_p, rows, labels)
         return float(-log_p[rows, labels].sum() / self._terms(output.shape[0]))
 
-    def backward(self):
+    def backward(self) -> np.ndarray:
         log_p, rows, labels = self._cached()
         grad = np.exp(log_p)  # softmax(z)
         grad[rows, labels] -= 1.0  # minus the one-hot target, without building it
         grad /= self._terms(log_p.shape[0])
         return grad
 
-    def sample_losses(self, output, target):
+    def sample_losses(self, output: np.ndarray, target: np.ndarray) -> np.ndarray:
         """L_i = -log softmax(z_i)[y_i]."""
         labels = _class_labels(target, output.shape[1], "CrossEntropyLoss")
         return -F.log_softmax(output)[np.arange(labels.size), labels]
 
-    def probabilities(self, output):
+    def probabilities(self, output: np.ndarray) -> np.ndarray:
         return F.softmax(output)
 
-    def predict(self, output):
+    def predict(self, output: np.ndarray) -> np.ndarray:
         return output.argmax(axis=1)  # softmax is increasing: the largest logit wins
 
 
@@ -311,6 +319,6 @@ def loss_settings(loss):
     return {name: p.default for name, p in LOSSES.parameters(loss).items() if name != "reduction"}
 
 
-def get_loss(name, reduction="mean", **settings):
+def get_loss(name: str, reduction: str = "mean", **settings: float) -> Loss:
     """A new loss from its registry name, e.g. ``'cross_entropy'``, with its ``reduction`` and settings."""
     return LOSSES.get(name)(reduction=reduction, **settings)

@@ -1,8 +1,10 @@
 """A loss whose samples count by their weights, as scikit-learn's ``sample_weight``."""
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from ..errors import ConfigError
+from .losses import Loss
 from .module import saved_by_forward
 
 
@@ -18,7 +20,7 @@ class SampleWeightedLoss:
     backward multiplies it back by N w_i / sum_i w_i.
     """
 
-    def __init__(self, loss, sample_weight):
+    def __init__(self, loss: Loss, sample_weight: ArrayLike) -> None:
         if loss.reduction != "mean":
             raise ConfigError(f"a weighted loss averages its samples; give {type(loss).__name__} reduction='mean'")
         self.loss = loss
@@ -27,12 +29,12 @@ class SampleWeightedLoss:
         if not total > 0:
             raise ConfigError(f"the sample weights sum to {total:g}; give at least one sample a positive weight")
         self.total = total
-        self._n = None
+        self._n: int | None = None
 
-    def __call__(self, output, target):
+    def __call__(self, output: np.ndarray, target: np.ndarray) -> float:
         return self.forward(output, target)
 
-    def forward(self, output, target):
+    def forward(self, output: np.ndarray, target: np.ndarray) -> float:
         if len(self.sample_weight) != len(output):
             raise ConfigError(f"{len(self.sample_weight)} sample weights for {len(output)} samples; "
                               "give one weight per sample")
@@ -41,7 +43,7 @@ class SampleWeightedLoss:
         w = self.sample_weight.astype(output.dtype, copy=False)
         return float(np.dot(w, self.loss.sample_losses(output, target))) / self.total
 
-    def backward(self):
+    def backward(self) -> np.ndarray:
         n = saved_by_forward(self, self._n)
         scale = (n / self.total) * self.sample_weight
         dout = self.loss.backward()

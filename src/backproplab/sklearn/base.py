@@ -1,5 +1,7 @@
 """What BackpropClassifier and BackpropRegressor share: parameters, checks, the network and its training."""
 
+from typing import Any
+
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator
@@ -16,6 +18,9 @@ from ..validation import check_bool, check_choice, check_int, check_number
 from .learning_rate import LEARNING_RATES
 from .stochastic import StochasticFit
 
+# What scikit-learn's signatures call {array-like, sparse matrix}: an array, nested lists, a pandas DataFrame, a SciPy
+# sparse matrix; validate_data makes an array of it.
+MatrixLike = Any
 # scikit-learn's activation names that backproplab spells differently.
 _ACTIVATION_ALIASES = {"logistic": ACTIVATIONS.name_of(Sigmoid)}
 
@@ -72,21 +77,21 @@ class _BaseBackprop(StochasticFit, BaseEstimator):
 
     # --- fitted attributes in scikit-learn's layout, read from the network ---------------
     @property
-    def coefs_(self):
+    def coefs_(self) -> list[np.ndarray]:
         """Weight matrices, one per layer, shaped (fan_in, fan_out) as in MLPClassifier."""
         return [layer.weight.data.T for layer in self.model_ if isinstance(layer, Linear)]
 
     @property
-    def intercepts_(self):
+    def intercepts_(self) -> list[np.ndarray]:
         """Bias vectors, one per layer."""
         return [layer.bias.data for layer in self.model_ if isinstance(layer, Linear)]
 
     @property
-    def n_layers_(self):
+    def n_layers_(self) -> int:
         return len(self.coefs_) + 1
 
     @property
-    def n_outputs_(self):
+    def n_outputs_(self) -> int:
         return self.coefs_[-1].shape[1]
 
     # --- checks ---------------------------------------------------------------------------

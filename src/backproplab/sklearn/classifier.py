@@ -10,7 +10,7 @@ from ..errors import ConfigError
 from ..limits import check_size
 from ..nn import ACTIVATIONS, LOSSES, BCEWithLogitsLoss, CrossEntropyLoss, Identity, Sigmoid, Softmax, get_loss
 from ..training import predict_output
-from .base import _BaseBackprop, sklearn_activation
+from .base import MatrixLike, _BaseBackprop, sklearn_activation
 
 # A label is predicted present when its probability reaches this.
 _THRESHOLD = 0.5
@@ -39,7 +39,7 @@ class BackpropClassifier(ClassifierMixin, _BaseBackprop):
         """Every registered loss: each reads class labels from the network's output."""
         return LOSSES.names()
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X: MatrixLike, y: MatrixLike, sample_weight: MatrixLike | None = None) -> "BackpropClassifier":
         X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], accept_sparse="csr", multi_output=True)
         y, sample_weight = _one_column_raveled(y), self._sample_weight(sample_weight, X)
         check_classification_targets(y)
@@ -47,9 +47,11 @@ class BackpropClassifier(ClassifierMixin, _BaseBackprop):
         if self.warm_start and hasattr(self, "classes_") and not np.array_equal(classes, self.classes_):
             raise ConfigError(f"y holds the classes {classes.tolist()}, the fitted network {self.classes_.tolist()}; "
                               "fit with warm_start=False to start anew")
-        return self._fit(X, targets, *self._head(classes, y.ndim == 2), sample_weight=sample_weight)
+        n_outputs, output_activation = self._head(classes, y.ndim == 2)
+        return self._fit(X, targets, n_outputs, output_activation, sample_weight=sample_weight)
 
-    def partial_fit(self, X, y, sample_weight=None, classes=None):
+    def partial_fit(self, X: MatrixLike, y: MatrixLike, sample_weight: MatrixLike | None = None,
+                    classes: MatrixLike | None = None) -> "BackpropClassifier":
         """One epoch on (X, y), from the network fitted so far; the first call needs ``classes``, all of them
         (but for a multilabel ``y``, whose columns are the labels)."""
         first = not hasattr(self, "model_")
@@ -58,10 +60,15 @@ class BackpropClassifier(ClassifierMixin, _BaseBackprop):
         y, sample_weight = _one_column_raveled(y), self._sample_weight(sample_weight, X)
         check_classification_targets(y)
         multilabel = y.ndim == 2
-        if first and classes is None and not multilabel:
+        if not first:
+            known = self.classes_
+        elif multilabel:
+            known = self._encode(y)[0]
+        elif classes is None:
             raise ConfigError("partial_fit's first call needs classes=, every class y will ever hold, "
                               "e.g. np.unique(y_all)")
-        known = (self._encode(y)[0] if multilabel else np.unique(classes)) if first else self.classes_
+        else:
+            known = np.unique(classes)
         if multilabel:
             targets = self._encode(y)[1]
         else:
@@ -70,8 +77,8 @@ class BackpropClassifier(ClassifierMixin, _BaseBackprop):
                 raise ConfigError(f"y holds {unknown.tolist()[0]!r}, not one of the classes {known.tolist()}; "
                                   "name every class in the first call's classes=")
             targets = np.searchsorted(known, y).astype(np.int64)
-        head = self._head(known, multilabel) if first else (self.n_outputs_, None)
-        return self._fit(X, targets, *head, sample_weight=sample_weight, incremental=True)
+        n_outputs, output_activation = self._head(known, multilabel) if first else (self.n_outputs_, None)
+        return self._fit(X, targets, n_outputs, output_activation, sample_weight=sample_weight, incremental=True)
 
     @staticmethod
     def _encode(y):
@@ -107,7 +114,7 @@ class BackpropClassifier(ClassifierMixin, _BaseBackprop):
         return not self.multilabel_
 
     @property
-    def out_activation_(self):
+    def out_activation_(self) -> str:
         """The output's squashing in scikit-learn's words: 'logistic' (one output, or multilabel) or 'softmax'."""
         return sklearn_activation(Sigmoid if self.n_outputs_ == 1 or self.multilabel_ else Softmax)
 
@@ -121,7 +128,7 @@ class BackpropClassifier(ClassifierMixin, _BaseBackprop):
     def _score_network(self, X, y, sample_weight=None):
         return float(accuracy_score(y, self._labels(predict_output(self.model_, X)), sample_weight=sample_weight))
 
-    def predict_proba(self, X):
+    def predict_proba(self, X: MatrixLike) -> np.ndarray:
         """Class probabilities, shape (n_samples, n_classes), columns in the order of ``classes_``
         (multilabel: each label's probability)."""
         out = self._network_output(X)
@@ -130,11 +137,11 @@ class BackpropClassifier(ClassifierMixin, _BaseBackprop):
             proba = np.hstack([1 - proba, proba])
         return proba
 
-    def predict_log_proba(self, X):
+    def predict_log_proba(self, X: MatrixLike) -> np.ndarray:
         with np.errstate(divide="ignore"):
             return np.log(self.predict_proba(X))
 
-    def predict(self, X):
+    def predict(self, X: MatrixLike) -> np.ndarray:
         labels = self._labels(self._network_output(X))
         return labels if self.multilabel_ else self.classes_[labels]
 

@@ -7,7 +7,7 @@ from sklearn.utils.validation import validate_data
 
 from ..nn import ACTIVATIONS, LOSSES, Identity, MSELoss
 from ..training import predict_output
-from .base import _BaseBackprop, sklearn_activation
+from .base import MatrixLike, _BaseBackprop, sklearn_activation
 
 
 class BackpropRegressor(RegressorMixin, _BaseBackprop):
@@ -26,12 +26,12 @@ class BackpropRegressor(RegressorMixin, _BaseBackprop):
         """The registered losses that compare the outputs with the targets as they are: no logits, no probabilities."""
         return tuple(name for name, loss in LOSSES.items() if not (loss.takes_logits or loss.takes_probabilities))
 
-    def fit(self, X, y, sample_weight=None):
+    def fit(self, X: MatrixLike, y: MatrixLike, sample_weight: MatrixLike | None = None) -> "BackpropRegressor":
         X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], accept_sparse="csr", multi_output=True,
                              y_numeric=True)
         return self._fit_targets(X, y, self._sample_weight(sample_weight, X), incremental=False)
 
-    def partial_fit(self, X, y, sample_weight=None):
+    def partial_fit(self, X: MatrixLike, y: MatrixLike, sample_weight: MatrixLike | None = None) -> "BackpropRegressor":
         """One epoch on (X, y), from the network fitted so far (a fresh one on the first call)."""
         first = not hasattr(self, "model_")
         X, y = validate_data(self, X, y, dtype=[np.float64, np.float32], accept_sparse="csr", multi_output=True,
@@ -50,14 +50,14 @@ class BackpropRegressor(RegressorMixin, _BaseBackprop):
         return False
 
     @property
-    def out_activation_(self):
+    def out_activation_(self) -> str:
         """The output's activation in scikit-learn's words: linear."""
         return sklearn_activation(Identity)
 
     def _score_network(self, X, y, sample_weight=None):
         return float(r2_score(y, predict_output(self.model_, X), sample_weight=sample_weight))
 
-    def predict(self, X):
+    def predict(self, X: MatrixLike) -> np.ndarray:
         out = self._network_output(X)
         return out.ravel() if self._y_ndim == 1 else out
 
