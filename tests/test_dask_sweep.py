@@ -185,6 +185,29 @@ def test_a_worker_killed_mid_sweep_loses_nothing(cluster, tmp_path):
 
 @pytest.mark.slow
 @needs_dask
+def test_a_client_passed_from_python_runs_the_sweep_and_stays_open(cluster, local_results, tmp_path):
+    with cluster.client() as client:
+        run_sweep(SPEC, tmp_path / "by-client", scheduler=client, write=lambda s: None)
+        assert client.status == "running"  # the caller's client: the sweep leaves it open
+    assert _comparable(tmp_path / "by-client") == _comparable(local_results)
+
+
+@pytest.mark.slow
+@needs_dask
+def test_a_scheduler_file_and_the_environment_reach_the_cluster(cluster, local_results, tmp_path, monkeypatch):
+    file = tmp_path / "scheduler.json"
+    file.write_text(f'{{"address": "{cluster.address}"}}')
+    run_sweep(SPEC, tmp_path / "by-file", scheduler_file=file, write=lambda s: None)
+    assert _comparable(tmp_path / "by-file") == _comparable(local_results)
+    monkeypatch.setenv("DASK_SCHEDULER_ADDRESS", cluster.address)
+    lines = []
+    run_sweep(SPEC, tmp_path / "by-environment", write=lines.append)
+    assert lines[0] == f"sweep: on the Dask scheduler at {cluster.address} ($DASK_SCHEDULER_ADDRESS)"
+    assert _comparable(tmp_path / "by-environment") == _comparable(local_results)
+
+
+@pytest.mark.slow
+@needs_dask
 def test_a_local_cluster_sweep_equals_a_local_one(local_results, tmp_path):
     folder = tmp_path / "local-cluster"
     run_sweep(SPEC, folder, workers=1, scheduler="local", write=lambda s: None)  # one worker process: quick to start
@@ -193,7 +216,7 @@ def test_a_local_cluster_sweep_equals_a_local_one(local_results, tmp_path):
 
 @needs_dask
 @pytest.mark.parametrize("address, message", [
-    ("127.0.0.1:8786", "is not a scheduler address; give tcp://HOST:PORT"),
+    ("127.0.0.1:8786", "is not a scheduler address; give tcp://HOST:PORT or tls://HOST:PORT"),
     ("tcp://127.0.0.1", "is not a scheduler address"),
     ("tcp://127.0.0.1:port", "is not a scheduler address"),
     ("http://127.0.0.1:8786", "is not a scheduler address"),

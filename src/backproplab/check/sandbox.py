@@ -20,7 +20,7 @@ import numpy as np
 try:
     import resource  # POSIX: the limits of the child process
 except ImportError:  # Windows: the time limit alone holds
-    resource = None
+    resource = None  # type: ignore[assignment]
 
 TIME_LIMIT = 10.0  # seconds of wall time for one submission
 MEMORY_LIMIT = 2 << 30  # bytes of address space: NumPy (or matplotlib) and a small network need far less

@@ -26,7 +26,10 @@ def add_parser(sub):
     sweep.add_argument("--workers", type=int, help="parallel processes (default: the number of cores)")
     sweep.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                        help="run on the Dask cluster of this scheduler, or on a Dask LocalCluster of --workers "
-                            "processes with 'local' (needs pip install 'backproplab[dask]')")
+                            "processes with 'local' (needs pip install 'backproplab[dask]'); tls://HOST:PORT takes "
+                            "the certificates of Dask's configuration; default: $DASK_SCHEDULER_ADDRESS if set")
+    sweep.add_argument("--scheduler-file", metavar="FILE",
+                       help="run on the Dask cluster whose scheduler wrote FILE (dask scheduler --scheduler-file)")
     sweep.add_argument("--resume", metavar="SWEEP_DIR", help="finish an interrupted sweep: run only what is missing")
     sweep.add_argument("--report", action="store_true", help="also write report.html and report.md")
     sweep.add_argument("--show-seed", type=int, default=0, metavar="S",
@@ -53,7 +56,7 @@ def _spec(args, options):
 def run(args, write):
     # Here, not above: the sweeps, the figures (matplotlib) and the report are not needed to print --help.
     from ..experiments import read_spec, run_sweep, sentences, table, write_sweep_outputs
-    from ..experiments.executors import check_scheduler
+    from ..experiments.executors import check_scheduler, resolve_scheduler
     from ..experiments.spec import SPEC_FILE
     from ..outputs import lock_folder, new_run_folder
     from ..report import write_report
@@ -73,9 +76,10 @@ def run(args, write):
     else:
         spec = _spec(args, options)
     check_int("--workers", args.workers, 1, allow_none=True)
-    if args.workers is not None and args.scheduler not in (None, "local"):
-        raise ConfigError(f"--scheduler {args.scheduler!r} runs on that cluster's workers; drop --workers")
-    check_scheduler(args.scheduler)
+    scheduler = resolve_scheduler(args.scheduler, args.scheduler_file)
+    if args.workers is not None and scheduler not in (None, "local"):
+        raise ConfigError(f"--scheduler {scheduler!r} runs on that cluster's workers; drop --workers")
+    check_scheduler(scheduler)
     check_int("--show-seed", args.show_seed, 0, spec.seeds - 1, fix=f"the sweep's seeds are 0..{spec.seeds - 1}")
     if not args.resume:
         label = os.path.splitext(os.path.basename(args.file))[0] if args.file else "sweep"
@@ -83,7 +87,7 @@ def run(args, write):
     write(f"writing to {folder}")
     try:
         results = run_sweep(spec, folder, workers=args.workers, write=write, progress_stream=sys.stdout,
-                            scheduler=args.scheduler)
+                            scheduler=args.scheduler, scheduler_file=args.scheduler_file)
         rows = write_sweep_outputs(spec, folder, results, seed=args.show_seed)
     except KeyboardInterrupt as e:
         word, status = stopped(e)

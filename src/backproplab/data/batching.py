@@ -1,5 +1,7 @@
 """Splitting data and walking it in mini-batches."""
 
+from collections.abc import Iterator
+
 import numpy as np
 
 from ..errors import ConfigError
@@ -41,7 +43,8 @@ def check_dataset(X, y, name="data"):
     return X, y
 
 
-def train_test_split(X, y, test_size=0.25, seed=None):
+def train_test_split(X: np.ndarray, y: np.ndarray, test_size: float = 0.25,
+                     seed: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Shuffle and split into (X_train, X_test, y_train, y_test).
 
     ``test_size`` is a fraction in (0, 1) or a number of samples.
@@ -60,12 +63,13 @@ def train_test_split(X, y, test_size=0.25, seed=None):
     return X[train], X[test], y[train], y[test]
 
 
-def count_batches(n, batch_size=None):
+def count_batches(n: int, batch_size: int | None = None) -> int:
     """How many mini-batches ``batches(n, batch_size)`` yields: ceil(n / batch_size), 1 for full batch."""
     return 1 if batch_size is None or batch_size >= n else -(-n // batch_size)
 
 
-def batches(n, batch_size=None, rng=None, shuffle=True):
+def batches(n: int, batch_size: int | None = None, rng: np.random.Generator | int | None = None,
+            shuffle: bool = True) -> Iterator[np.ndarray | slice]:
     """Yield index arrays covering range(n) once, in mini-batches.
 
     batch_size None means one full batch in the original order; otherwise

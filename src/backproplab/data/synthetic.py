@@ -31,7 +31,7 @@ def _check_classes(classes):
 
 
 @DATASETS.register("linear")
-def linear(n=100, seed=None):
+def linear(n: int = 100, seed: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The lab's data: n uniform points in the unit square, label 0 where x > y, else 1."""
     n = _check_n(n)
     X = as_generator(seed).uniform(0.0, 1.0, size=(n, 2))
@@ -40,7 +40,7 @@ def linear(n=100, seed=None):
 
 
 @DATASETS.register("xor")
-def xor_easy():
+def xor_easy() -> tuple[np.ndarray, np.ndarray]:
     """The lab's 21 fixed "XOR easy" points: two crossing diagonals.
 
     (0.1 i, 0.1 i) is labelled 0 for i = 0..10, and (0.1 i, 1 - 0.1 i) is
@@ -59,7 +59,8 @@ def xor_easy():
 
 
 @DATASETS.register("chessboard")
-def chessboard(n=400, squares=4, noise=0.0, seed=None):
+def chessboard(n: int = 400, squares: int = 4, noise: float = 0.0,
+               seed: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Uniform points labelled by the colour of a squares x squares chessboard cell.
 
     ``noise`` is the standard deviation of Gaussian jitter added to the points
@@ -75,7 +76,8 @@ def chessboard(n=400, squares=4, noise=0.0, seed=None):
 
 
 @DATASETS.register("circles")
-def circles(n=200, noise=0.05, factor=0.5, seed=None):
+def circles(n: int = 200, noise: float = 0.05, factor: float = 0.5,
+            seed: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Two concentric rings centred at (0.5, 0.5): outer radius 0.4 is class 0,
     inner radius 0.4 * factor is class 1, each jittered by ``noise``."""
     n, noise = _check_n(n, 2), _check_noise(noise)
@@ -89,7 +91,8 @@ def circles(n=200, noise=0.05, factor=0.5, seed=None):
 
 
 @DATASETS.register("spiral")
-def spiral(n=300, classes=2, noise=0.05, turns=1.0, seed=None):
+def spiral(n: int = 300, classes: int = 2, noise: float = 0.05, turns: float = 1.0,
+           seed: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Interleaved spiral arms (CS231n's spiral data), one arm per class.
 
     Arm k runs from the centre (0.5, 0.5) outwards to radius 0.45 while its
@@ -105,7 +108,7 @@ def spiral(n=300, classes=2, noise=0.05, turns=1.0, seed=None):
 
 
 @DATASETS.register("blobs")
-def blobs(n=300, classes=3, noise=0.1, seed=None):
+def blobs(n: int = 300, classes: int = 3, noise: float = 0.1, seed: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Gaussian blobs of standard deviation ``noise`` around centres spaced
     evenly on a circle of radius 0.3 about (0.5, 0.5)."""
     n, noise, classes = _check_n(n, 2), _check_noise(noise), _check_classes(classes)

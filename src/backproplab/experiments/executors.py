@@ -10,17 +10,26 @@ the same wherever the runs ran.
 - ``scheduler=None``: ``workers`` spawned processes (a ``multiprocessing.Pool``
   behind the Executor interface), or this process alone when ``workers`` is 1;
 - ``scheduler="local"``: a Dask ``LocalCluster`` of ``workers`` processes;
-- ``scheduler="tcp://HOST:PORT"``: the workers of a running Dask scheduler,
-  through ``Client.get_executor()``. A worker that dies mid-sweep loses nothing:
-  Dask runs its unfinished runs again on the others.
+- ``scheduler="tcp://HOST:PORT"`` or ``"tls://HOST:PORT"`` (TLS with the certificates of Dask's
+  configuration, ``distributed.comm.tls``), the address in a scheduler file
+  (``dask scheduler --scheduler-file``), or ``DASK_SCHEDULER_ADDRESS`` when neither is given:
+  the workers of a running Dask scheduler, through ``Client.get_executor()``. A worker that
+  dies mid-sweep loses nothing: Dask runs its unfinished runs again on the others;
+- a ``dask.distributed.Client`` of the caller's: its cluster, and the client stays open.
+
+Before anything is written, an address is asked who it is (``check_scheduler``): what
+does not answer as a Dask scheduler within ``PROBE_SECONDS`` (nothing listening, a
+server that never replies, or one that replies something else) is one line.
 
 Dask (``pip install "backproplab[dask]"``) is imported only when a scheduler is given.
 """
 
+import asyncio
 import concurrent.futures
 import contextlib
 import importlib.util
 import itertools
+import json
 import logging
 import multiprocessing
 import multiprocessing.resource_tracker
@@ -32,41 +41,111 @@ import urllib.parse
 
 from ..errors import ConfigError
 
-CONNECT_SECONDS = 10  # how long to wait for a Dask scheduler to answer
+CONNECT_SECONDS = 10  # how long to wait for a Dask scheduler to accept a connection
+PROBE_SECONDS = 15  # how long to wait for it to say it is one, connection included
 BLAS_THREADS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
-_ADDRESS_HELP = "give tcp://HOST:PORT (the address 'dask scheduler' prints) or local"
+SCHEMES = ("tcp", "tls")
+ADDRESS_VARIABLE = "DASK_SCHEDULER_ADDRESS"  # Dask's own: where Client() connects when given no address
+_ADDRESS_HELP = "give tcp://HOST:PORT or tls://HOST:PORT (the address 'dask scheduler' prints) or local"
+_START_HELP = "start one with 'dask scheduler' and give the address it prints"
+
+
+def resolve_scheduler(scheduler=None, scheduler_file=None):
+    """The scheduler a sweep runs on: ``scheduler`` (an address, ``"local"`` or a Client), else the address in
+    ``scheduler_file`` (the JSON file ``dask scheduler --scheduler-file`` writes), else $DASK_SCHEDULER_ADDRESS,
+    else None (local processes)."""
+    if scheduler is not None and scheduler_file is not None:
+        raise ConfigError("give either --scheduler or --scheduler-file, not both")
+    if scheduler_file is not None:
+        return _address_in_file(scheduler_file)
+    return scheduler if scheduler is not None else os.environ.get(ADDRESS_VARIABLE) or None
+
+
+def _address_in_file(path):
+    """The ``address`` of a Dask scheduler file; a ConfigError naming the file otherwise."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            address = json.load(f).get("address")
+    except OSError as e:
+        raise ConfigError(f"--scheduler-file {str(path)!r}: cannot read it ({e.strerror or e}); give the file "
+                          "'dask scheduler --scheduler-file' wrote") from None
+    except (ValueError, AttributeError):
+        address = None
+    if not isinstance(address, str):
+        raise ConfigError(f"--scheduler-file {str(path)!r} holds no scheduler address; give the file "
+                          "'dask scheduler --scheduler-file' wrote")
+    return address
 
 
 def check_scheduler(scheduler):
-    """``scheduler`` if a sweep can run on it: None, ``"local"`` or a ``tcp://HOST:PORT`` that answers.
+    """``scheduler`` if a sweep can run on it: None, ``"local"``, a Client, or an address where a Dask scheduler
+    answers.
 
-    Raises ConfigError naming the value and the fix: Dask missing, an address
-    that is not ``tcp://HOST:PORT``, or nothing listening there (within CONNECT_SECONDS).
+    Raises ConfigError naming the value and the fix: Dask missing, an address that is not
+    ``tcp://HOST:PORT`` or ``tls://HOST:PORT``, or nothing there that answers as a Dask scheduler
+    within PROBE_SECONDS.
     """
-    if scheduler is None:
-        return None
+    if scheduler is None or _is_client(scheduler):
+        return scheduler
     if importlib.util.find_spec("distributed") is None:
         raise ConfigError(f"--scheduler {scheduler!r} needs Dask distributed; install it with: "
                           "pip install 'backproplab[dask]'")
     if scheduler == "local":
         return scheduler
     host, port = _host_and_port(scheduler)
-    try:
+    try:  # nothing listening is said at once; Dask's connect would retry for CONNECT_SECONDS
         socket.create_connection((host, port), timeout=CONNECT_SECONDS).close()
     except OSError as e:
-        raise ConfigError(f"--scheduler {scheduler!r}: no scheduler answers there ({e.strerror or e}); start one "
-                          "with 'dask scheduler' and give the address it prints") from None
+        raise ConfigError(f"--scheduler {scheduler!r}: no scheduler answers there ({e.strerror or e}); "
+                          f"{_START_HELP}") from None
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:  # a loop of its own, also under a notebook's
+        thread.submit(asyncio.run, _ask_identity(scheduler)).result()
     return scheduler
 
 
+def _is_client(scheduler):
+    return hasattr(scheduler, "get_executor") and hasattr(scheduler, "scheduler_info")
+
+
+async def _ask_identity(address):
+    """Connect to ``address`` and ask who answers; a ConfigError unless a Dask scheduler does within PROBE_SECONDS."""
+    from dask.distributed import Security, rpc
+
+    where = f"--scheduler {address!r}"
+    arguments = Security().get_connection_args("client")
+    if address.startswith("tls:") and arguments.get("ssl_context") is None:
+        raise ConfigError(f"{where} needs TLS certificates; set distributed.comm.tls.ca-file, .client.cert and "
+                          ".client.key in Dask's configuration")
+
+    async def identity():
+        async with rpc(address, timeout=CONNECT_SECONDS, connection_args=arguments) as scheduler:
+            return await scheduler.identity()  # what a scheduler says of itself: {"type": "Scheduler", ...}
+
+    try:
+        reply = await asyncio.wait_for(identity(), PROBE_SECONDS)
+    except (TimeoutError, asyncio.TimeoutError):
+        raise ConfigError(f"{where}: something there took the connection but did not answer as a Dask scheduler "
+                          f"within {PROBE_SECONDS} s; check the address, or {_START_HELP}") from None
+    except OSError as e:
+        raise ConfigError(f"{where}: no scheduler answers there ({e.strerror or str(e).splitlines()[0]}); "
+                          f"{_START_HELP}") from None
+    except Exception as e:  # noqa: BLE001 - whatever a foreign server's bytes make Dask's reader raise
+        raise ConfigError(f"{where}: something answers there, but not as a Dask scheduler "
+                          f"({type(e).__name__}); check the address, or {_START_HELP}") from None
+    if not (isinstance(reply, dict) and reply.get("type") == "Scheduler"):
+        raise ConfigError(f"{where}: something answers there, but not as a Dask scheduler; check the address, "
+                          f"or {_START_HELP}")
+
+
 def _host_and_port(scheduler):
-    """(host, port) of ``tcp://HOST:PORT``; a ConfigError for anything else."""
-    parts = urllib.parse.urlsplit(scheduler)
+    """(host, port) of ``tcp://HOST:PORT`` or ``tls://HOST:PORT``; a ConfigError for anything else."""
+    parts = urllib.parse.urlsplit(scheduler) if isinstance(scheduler, str) else None
     try:
         host, port = parts.hostname, parts.port
-    except ValueError:  # a port that is not a number, or out of range
+    except (ValueError, AttributeError):  # a port that is not a number, or out of range; not a string
         host = port = None
-    if parts.scheme != "tcp" or not host or not port or parts.path or parts.query or parts.fragment:
+    if parts is None or parts.scheme not in SCHEMES or not host or not port or parts.path or parts.query \
+            or parts.fragment:
         raise ConfigError(f"--scheduler {scheduler!r} is not a scheduler address; {_ADDRESS_HELP}")
     return host, port
 
@@ -76,10 +155,11 @@ def open_executor(workers=None, scheduler=None):
     """The executor the sweep's runs go to (see the module docstring); shut down on leaving.
 
     ``workers``: local processes, or the LocalCluster's workers (default: the
-    number of cores); a running cluster brings its own workers.
+    number of cores); a running cluster brings its own workers. ``scheduler`` is one
+    ``check_scheduler`` let through.
     """
     if scheduler is not None:
-        with _dask_executor(check_scheduler(scheduler), workers) as executor:
+        with _dask_executor(scheduler, workers) as executor:
             yield executor
     elif workers == 1:
         with InProcessExecutor() as executor:
@@ -195,20 +275,24 @@ def _interrupts_held_back():
 
 @contextlib.contextmanager
 def _dask_executor(scheduler, workers):
-    """``Client.get_executor()`` on the scheduler at ``scheduler``, or on a LocalCluster for ``"local"``."""
+    """``Client.get_executor()`` on the scheduler at ``scheduler``, on a LocalCluster for ``"local"``, or on the
+    caller's own Client (left open)."""
     from dask.distributed import Client, LocalCluster
 
     with contextlib.ExitStack() as stack:
-        address = scheduler
-        if scheduler == "local":
-            # On this machine only; its scheduler's HTTP server on a free port (8787 may be taken).
-            address = stack.enter_context(LocalCluster(n_workers=workers, threads_per_worker=1, host="127.0.0.1",
-                                                       dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR))
-        try:
-            client = stack.enter_context(Client(address, timeout=CONNECT_SECONDS))
-        except (OSError, TimeoutError) as e:
-            raise ConfigError(f"--scheduler {scheduler!r}: cannot connect ({e}); start one with 'dask scheduler' "
-                              "and give the address it prints") from None
+        if _is_client(scheduler):
+            client = scheduler
+        else:
+            address = scheduler
+            if scheduler == "local":
+                # On this machine only; its scheduler's HTTP server on a free port (8787 may be taken).
+                address = stack.enter_context(LocalCluster(n_workers=workers, threads_per_worker=1,
+                                                           host="127.0.0.1", dashboard_address="127.0.0.1:0",
+                                                           silence_logs=logging.ERROR))
+            try:
+                client = stack.enter_context(Client(address, timeout=CONNECT_SECONDS))
+            except (OSError, TimeoutError) as e:
+                raise ConfigError(f"--scheduler {scheduler!r}: cannot connect ({e}); {_START_HELP}") from None
         # pure=False: every run is its own task, even when another sweep on the cluster runs the same one.
         executor = client.get_executor(pure=False)
         try:

@@ -73,7 +73,7 @@ def chance_accuracy(spec, point):
     return None if None in shares else statistics.fmean(shares)
 
 
-_MAJORITY = {}  # (seed, dataset, data options) -> share of the most common test class
+_MAJORITY: dict[tuple, float] = {}  # (seed, dataset, data options) -> share of the most common test class
 
 
 def _majority_share(config):
@@ -146,7 +146,7 @@ class Verdict:
     ranked: list  # summary rows, highest mean test accuracy first
     tied: list    # the best and every setting within the spread over seeds of it, in grid order
     fastest: dict | None  # among tied settings that all reached the target, one clearly the fastest
-    settings: list = None  # every setting, in grid order
+    settings: list | None = None  # every setting, in grid order
 
     @property
     def clear(self):

@@ -22,7 +22,7 @@ from ..model_file import save_model
 from ..progress import ProgressBar
 from ..run import train
 from ..training import DivergenceWarning, GradientNorms, evaluate
-from .executors import as_finished, open_executor
+from .executors import ADDRESS_VARIABLE, as_finished, check_scheduler, open_executor, resolve_scheduler
 from .gradients import compact_norms
 from .spec import SPEC_FILE, SweepSpec, model_file_name, point_record, read_spec
 
@@ -154,14 +154,19 @@ def read_results(folder):
     return results
 
 
-def run_sweep(spec, folder, workers=None, write=print, progress_stream=None, scheduler=None):
+def run_sweep(spec, folder, workers=None, write=print, progress_stream=None, scheduler=None, scheduler_file=None):
     """Run every missing (point, seed) of ``spec`` into ``folder``; return all results sorted by run.
 
-    ``workers`` processes train in parallel (default: the number of cores), or,
-    with ``scheduler`` (``"tcp://HOST:PORT"`` or ``"local"``), a Dask cluster's
-    workers (see ``executors``). Models of 2-D data go to ``folder/models`` (for
-    the decision-boundary figure), written here as the runs send them back.
+    ``workers`` processes train in parallel (default: the number of cores), or a Dask cluster's
+    workers: ``scheduler`` (``"tcp://HOST:PORT"``, ``"tls://HOST:PORT"``, ``"local"`` or a
+    ``dask.distributed.Client``), the address in ``scheduler_file``, or $DASK_SCHEDULER_ADDRESS
+    (see ``executors``), asked before anything is written. Models of 2-D data go to
+    ``folder/models`` (for the decision-boundary figure), written here as the runs send them back.
     """
+    from_environment = scheduler is None and scheduler_file is None and os.environ.get(ADDRESS_VARIABLE)
+    scheduler = check_scheduler(resolve_scheduler(scheduler, scheduler_file))
+    if from_environment:
+        write(f"sweep: on the Dask scheduler at {scheduler} (${ADDRESS_VARIABLE})")
     os.makedirs(folder, exist_ok=True)
     spec_path = os.path.join(folder, SPEC_FILE)
     if os.path.exists(spec_path):

@@ -1,22 +1,28 @@
 """Layers, activations, losses and containers, each with a hand-written backward.
 
-Every layer and loss is importable from here by its class name, read from the
-registries its definition joins (``LAYERS``: every public Module subclass, by
-class name; ``LOSSES``: every loss, by its CLI name), so a new class needs no
-list here. A new *module* of layers is added to the import line below.
+Every layer and loss is imported here by name, so editors and type checkers see each one;
+``tests/test_typing.py`` checks that the list below holds every entry of the registries its
+definitions join (``LAYERS``: every public Module subclass, by class name; ``LOSSES``: every
+loss, by its CLI name).
 """
 
-from . import activations, batchnorm, conv, dropout, flatten, linear, losses, pooling  # noqa: F401 (they register)
-from .activations import ACTIVATIONS, get_activation
+from .activations import ACTIVATIONS, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh, get_activation
+from .batchnorm import BatchNorm1d, BatchNorm2d
+from .conv import Conv2d
+from .dropout import Dropout
+from .flatten import Flatten
 from .init import BIAS_INITIALIZERS, INITIALIZERS
-from .losses import LOSSES, get_loss
+from .linear import Linear
+from .losses import LOSSES, BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HalfSSELoss, Loss, MSELoss, get_loss
 from .module import LAYERS, Module, Parameter, Sequential
+from .pooling import AvgPool2d, MaxPool2d
 from .summary import summary
-
-_CLASSES = {cls.__name__: cls for cls in (*LAYERS.values(), *LOSSES.values())}
-globals().update(_CLASSES)
+from .weighted_loss import SampleWeightedLoss
 
 __all__ = [
-    "ACTIVATIONS", "BIAS_INITIALIZERS", "INITIALIZERS", "LAYERS", "LOSSES", "Module", "Parameter", "Sequential",
-    "get_activation", "get_loss", "summary", *sorted(set(_CLASSES) - {"Sequential"}),
+    "ACTIVATIONS", "BIAS_INITIALIZERS", "INITIALIZERS", "LAYERS", "LOSSES",
+    "AvgPool2d", "BCELoss", "BCEWithLogitsLoss", "BatchNorm1d", "BatchNorm2d", "Conv2d", "CrossEntropyLoss",
+    "Dropout", "Flatten", "HalfSSELoss", "Identity", "LeakyReLU", "Linear", "Loss", "MSELoss", "MaxPool2d",
+    "Module", "Parameter", "ReLU", "SampleWeightedLoss", "Sequential", "Sigmoid", "Softmax", "Tanh",
+    "get_activation", "get_loss", "summary",
 ]

@@ -27,16 +27,16 @@ class _Activation(Module):
     (a network of only these is one linear function); ``hidden_layer = False``: an output only.
     """
 
-    formula = None
-    derivative = None
-    words = None
+    formula: str | None = None
+    derivative: str | None = None
+    words: str | None = None
     outputs_probabilities = False
-    saturates_at = None
-    dies_below = None
+    saturates_at: tuple[float, float] | None = None
+    dies_below: float | None = None
     linear = False
     hidden_layer = True
-    _cache = None
-    saved_for_backward = ("_cache",)
+    _cache: object = None
+    saved_for_backward: tuple[str, ...] = ("_cache",)
 
     def _cached(self):
         return self.saved(self._cache)
@@ -52,11 +52,11 @@ class Sigmoid(_Activation):
     outputs_probabilities = True
     saturates_at = (0.0, 1.0)
 
-    def forward(self, x):
+    def forward(self, x: np.ndarray) -> np.ndarray:
         self._cache = out = F.sigmoid(x)
         return out
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> np.ndarray:
         out = self._cached()
         dx = np.subtract(1.0, out)
         dx *= out
@@ -73,11 +73,11 @@ class Tanh(_Activation):
     words = "tanh"
     saturates_at = (-1.0, 1.0)
 
-    def forward(self, x):
+    def forward(self, x: np.ndarray) -> np.ndarray:
         self._cache = out = np.tanh(x)
         return out
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> np.ndarray:
         out = self._cached()
         return dout * (1.0 - out * out)
 
@@ -91,11 +91,11 @@ class ReLU(_Activation):
     words = "ReLU"
     dies_below = 0.0
 
-    def forward(self, x):
+    def forward(self, x: np.ndarray) -> np.ndarray:
         self._cache = x > 0
         return np.maximum(x, 0)
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> np.ndarray:
         return dout * self._cached()
 
 
@@ -107,14 +107,14 @@ class LeakyReLU(_Activation):
     derivative = "1 if {z} > 0 else {negative_slope:g}"
     words = "leaky ReLU"
 
-    def __init__(self, negative_slope=0.01):
+    def __init__(self, negative_slope: float = 0.01) -> None:
         self.negative_slope = check_number("negative_slope", negative_slope, 0.0, 1.0, high_open=True)
 
-    def forward(self, x):
+    def forward(self, x: np.ndarray) -> np.ndarray:
         self._cache = positive = x > 0
         return np.where(positive, x, self.negative_slope * x)
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> np.ndarray:
         return np.where(self._cached(), dout, self.negative_slope * dout)
 
     def config(self):
@@ -130,11 +130,11 @@ class Identity(_Activation):
     words = "none (identity)"
     linear = True
 
-    def forward(self, x):
+    def forward(self, x: np.ndarray) -> np.ndarray:
         self._cache = True
         return x
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> np.ndarray:
         self._cached()
         return dout
 
@@ -155,11 +155,11 @@ class Softmax(_Activation):
 
     hidden_layer = False  # it mixes a layer's units into one distribution: an output, not a hidden layer
 
-    def forward(self, x):
+    def forward(self, x: np.ndarray) -> np.ndarray:
         self._cache = out = F.softmax(x)
         return out
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> np.ndarray:
         out = self._cached()
         return out * (dout - (dout * out).sum(axis=-1, keepdims=True))
 

@@ -25,8 +25,8 @@ class _BatchNorm(Module):
 
     buffers = ("running_mean", "running_var")
     saved_for_backward = ("_cache",)
-    _axes = None    # axes reduced over
-    _ndim = None    # input dimensions expected
+    _axes: tuple[int, ...] = ()    # axes reduced over
+    _ndim = 0    # input dimensions expected
     # The trace's symbol for its output, and its forward and backward formulas ({o} output, {i} input, {l} layer).
     symbol = "n"
     formula = "{o} = gamma{l} ({i} - running_mean) / sqrt(running_var + eps) + beta{l}"
@@ -35,7 +35,7 @@ class _BatchNorm(Module):
     parameter_symbols = {"weight": "gamma", "bias": "beta"}
     starts_layer = False  # its gamma and beta belong to the layer before
 
-    def __init__(self, num_features, eps=1e-5, momentum=0.1, *, dtype=np.float64):
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1, *, dtype=np.float64) -> None:
         self.num_features = check_int("num_features", num_features, 1)
         self.eps = check_number("eps", eps, 0.0, low_open=True)
         self.momentum = check_number("momentum", momentum, 0.0, 1.0)
@@ -43,13 +43,13 @@ class _BatchNorm(Module):
         self.bias = Parameter(np.zeros(self.num_features, dtype=dtype))
         self.running_mean = np.zeros(self.num_features, dtype=dtype)
         self.running_var = np.ones(self.num_features, dtype=dtype)
-        self._cache = None
+        self._cache: tuple | None = None
 
     def _channel(self, v):
         """A per-channel vector shaped to broadcast against the input."""
         return v.reshape((1, -1) + (1,) * (self._ndim - 2))
 
-    def forward(self, x):
+    def forward(self, x: np.ndarray) -> np.ndarray:
         name = type(self).__name__
         if x.ndim != self._ndim or x.shape[1] != self.num_features:
             raise ConfigError(
@@ -73,7 +73,7 @@ class _BatchNorm(Module):
         self._cache = (xhat, inv_std, m, self.training)
         return xhat * self._channel(self.weight.data) + self._channel(self.bias.data)
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> np.ndarray:
         xhat, inv_std, m, training = self.saved(self._cache)
         dbeta = dout.sum(axis=self._axes)
         dgamma = (dout * xhat).sum(axis=self._axes)
@@ -89,12 +89,12 @@ class _BatchNorm(Module):
 
 
 class BatchNorm1d(_BatchNorm):
-    __doc__ = "Batch norm of features (N, C), per feature over the batch.\n\n" + _BatchNorm.__doc__
+    __doc__ = "Batch norm of features (N, C), per feature over the batch.\n\n" + str(_BatchNorm.__doc__)
     _axes, _ndim = (0,), 2
     example_arguments, example_input_shape = (4,), (6, 4)
 
 
 class BatchNorm2d(_BatchNorm):
-    __doc__ = "Batch norm of images (N, C, H, W), per channel over N, H and W.\n\n" + _BatchNorm.__doc__
+    __doc__ = "Batch norm of images (N, C, H, W), per channel over N, H and W.\n\n" + str(_BatchNorm.__doc__)
     _axes, _ndim = (0, 2, 3), 4
     example_arguments, example_input_shape = (3,), (4, 3, 5, 5)

@@ -99,7 +99,7 @@ class Conv2d(Module):
     def _winograd_fits(self):
         return self.kernel_size == (3, 3) and self.stride == (1, 1)
 
-    def forward(self, x):
+    def forward(self, x: np.ndarray) -> np.ndarray:
         check_image_batch("Conv2d", x, self.in_channels)
         n, c = x.shape[:2]
         ho, wo = output_size("Conv2d", x.shape[2:], self.kernel_size, self.stride, self.padding)
@@ -134,7 +134,7 @@ class Conv2d(Module):
         """Only dW and db (for a first layer, whose dx nobody needs)."""
         self._backward(dout, input_grad=False)
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> np.ndarray:
         dxp = self._backward(dout, input_grad=True)
         ph, pw = self.padding
         return dxp[:, ph:dxp.shape[1] - ph, pw:dxp.shape[2] - pw, :].transpose(0, 3, 1, 2)

@@ -23,12 +23,12 @@ class Dropout(Module):
     example_arguments = (0.3,)
     saved_for_backward = ("_scale",)
 
-    def __init__(self, p=0.5, *, rng=None):
+    def __init__(self, p: float = 0.5, *, rng: np.random.Generator | int | None = None) -> None:
         self.p = check_number("dropout probability p", p, 0.0, 1.0, high_open=True)
         self.rng = as_generator(rng)
-        self._scale = None
+        self._scale: float | None = None
 
-    def forward(self, x):
+    def forward(self, x: np.ndarray) -> np.ndarray:
         if not self.training or self.p == 0:
             self._scale = 1.0
             return x
@@ -36,7 +36,7 @@ class Dropout(Module):
         self._scale = keep.astype(x.dtype) * (1.0 / (1.0 - self.p))
         return x * self._scale
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> np.ndarray:
         return dout * self.saved(self._scale)
 
     def config(self):

@@ -22,11 +22,11 @@ class Flatten(Module):
     def __init__(self):
         self._x = None
 
-    def forward(self, x):
+    def forward(self, x: np.ndarray) -> np.ndarray:
         self._x = x
         return x.reshape(x.shape[0], -1)
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> np.ndarray:
         x = self.saved(self._x)
         dx = np.empty_like(x, dtype=dout.dtype)  # in the memory layout of x: faster for the layer before
         dx[...] = dout.reshape(x.shape)

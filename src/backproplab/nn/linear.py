@@ -51,7 +51,7 @@ class Linear(Module):
         if self.bias is not None:
             self.bias.data[...] = get_bias_initializer(self.bias_init)(self.bias.data.shape, self.in_features, rng)
 
-    def forward(self, x):
+    def forward(self, x: np.ndarray) -> np.ndarray:
         """out = x W^T + b."""
         self._x = x
         out = np.dot(x, self.weight.data.T)  # np.dot: the same product as @, with less call overhead
@@ -59,7 +59,7 @@ class Linear(Module):
             out += self.bias.data
         return out
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> np.ndarray:
         """dW = dout^T x,   db = sum of dout over the batch,   dx = dout W."""
         self.backward_params(dout)
         return dout @ self.weight.data

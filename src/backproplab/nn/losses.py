@@ -14,6 +14,7 @@ from ..registry import Registry
 from ..validation import check_choice
 from . import functional as F
 from .module import saved_by_forward
+from .targets import _as_column, _binary_predict, _class_labels, _entropy, _one_hot
 
 # Every loss by the name the CLI, sweeps, model files and get_loss use.
 LOSSES = Registry("loss")
@@ -25,25 +26,6 @@ _LOG_FLOOR = -100.0
 _BCE_GRAD_EPS = float(np.float32(1e-12))
 
 REDUCTIONS = ("mean", "sum")
-
-
-def _as_column(target, output, loss_name):
-    """Accept targets of shape (N,) for outputs of shape (N, 1)."""
-    target = np.asarray(target)
-    if target.ndim == 1 and output.ndim == 2 and output.shape[1] == 1:
-        target = target.reshape(-1, 1)
-    if target.shape != output.shape:
-        raise ConfigError(
-            f"{loss_name}: target shape {target.shape} does not match output shape "
-            f"{output.shape}; give one target per output"
-        )
-    return target.astype(output.dtype, copy=False)
-
-
-def _binary_predict(scores, threshold):
-    if scores.shape[1] == 1:
-        return (scores[:, 0] >= threshold).astype(np.int64)
-    return scores.argmax(axis=1)
 
 
 class Loss:
@@ -64,26 +46,34 @@ class Loss:
     From that signature they reach the CLI (``--loss-delta``), sweeps, model files and the page.
     """
 
-    formula = None
-    derivative = None
-    words = None
+    formula: str | None = None
+    derivative: str | None = None
+    words: str | None = None
     takes_logits = False
     takes_probabilities = False
     binary_only = False
     one_output_per_class = False
     least_squares = False
-    settings_help = {}
-    _cache = None
+    settings_help: dict[str, str] = {}
+    _cache: object = None
 
-    def __init__(self, reduction="mean"):
+    def __init__(self, reduction: str = "mean") -> None:
         self.reduction = check_choice("reduction", reduction, REDUCTIONS)
 
     def _terms(self, count):
         """What the summed loss is divided by: ``count`` terms for 'mean', 1 for 'sum'."""
         return count if self.reduction == "mean" else 1
 
-    def __call__(self, output, target):
+    def __call__(self, output: np.ndarray, target: np.ndarray) -> float:
         return self.forward(output, target)
+
+    def forward(self, output: np.ndarray, target: np.ndarray) -> float:
+        """The loss of ``output`` against ``target``; keeps what backward needs."""
+        raise NotImplementedError
+
+    def backward(self) -> np.ndarray:
+        """dL/doutput of the last forward."""
+        raise NotImplementedError
 
     def _cached(self):
         return saved_by_forward(self, self._cache)
@@ -95,11 +85,15 @@ class Loss:
         """
         return None
 
-    def probabilities(self, output):
+    def probabilities(self, output: np.ndarray) -> np.ndarray:
         """The output read as probabilities (or scores for MSE)."""
         return output
 
-    def predict(self, output):
+    def sample_losses(self, output: np.ndarray, target: np.ndarray) -> np.ndarray:
+        """Each sample's loss L_i, shape (N,): row i's 'mean' loss alone; they average to the batch's loss."""
+        raise NotImplementedError(f"{type(self).__name__} does not give its samples' losses one by one")
+
+    def predict(self, output: np.ndarray) -> np.ndarray:
         """Class labels: threshold 0.5 for one output, argmax for several."""
         return _binary_predict(self.probabilities(output), 0.5)
 
@@ -140,13 +134,18 @@ class MSELoss(Loss):
         flat = diff.reshape(-1)
         return diff, float(np.dot(flat, flat))
 
-    def forward(self, output, target):
+    def forward(self, output: np.ndarray, target: np.ndarray) -> float:
         diff, squares = self._difference(output, target)
         return squares / self._terms(diff.size)
 
-    def backward(self):
+    def backward(self) -> np.ndarray:
         diff = self._cached()
         return (2.0 / self._terms(diff.size)) * diff
+
+    def sample_losses(self, output: np.ndarray, target: np.ndarray) -> np.ndarray:
+        """L_i = mean_j (y_hat_ij - y_ij)^2."""
+        diff = (output - self.compared_target(output, target)).reshape(len(output), -1)
+        return (diff * diff).mean(axis=1)
 
     def constant_loss(self, frequencies, n_outputs):
         """Of two classes on one output: the variance of the labels, p (1 - p)."""
@@ -169,13 +168,18 @@ class HalfSSELoss(MSELoss):
     derivative = "dL/d{p} = ({p} - y) / n"
     words = "half the sum of squared errors"
 
-    def forward(self, output, target):
+    def forward(self, output: np.ndarray, target: np.ndarray) -> float:
         diff, squares = self._difference(output, target)
         return 0.5 * squares / self._terms(len(diff))
 
-    def backward(self):
+    def backward(self) -> np.ndarray:
         diff = self._cached()
         return diff / self._terms(len(diff))
+
+    def sample_losses(self, output: np.ndarray, target: np.ndarray) -> np.ndarray:
+        """L_i = 1/2 sum_j (y_hat_ij - y_ij)^2."""
+        diff = (output - self.compared_target(output, target)).reshape(len(output), -1)
+        return 0.5 * (diff * diff).sum(axis=1)
 
     def constant_loss(self, frequencies, n_outputs):
         """Not known: this loss's terms are per sample, and the samples' reduction differs."""
@@ -201,7 +205,7 @@ class BCELoss(Loss):
     def constant_loss(self, frequencies, n_outputs):
         return _entropy(frequencies)
 
-    def forward(self, output, target):
+    def forward(self, output: np.ndarray, target: np.ndarray) -> float:
         target = _as_column(target, output, "BCELoss")
         with np.errstate(divide="ignore"):  # log(0) = -inf is clamped just below
             log_p = np.maximum(np.log(output), _LOG_FLOOR)
@@ -209,9 +213,17 @@ class BCELoss(Loss):
         self._cache = (output, target)
         return float(-np.sum(target * log_p + (1.0 - target) * log_1mp)) / self._terms(output.size)
 
-    def backward(self):
+    def backward(self) -> np.ndarray:
         p, y = self._cached()
         return (p - y) / np.maximum(p * (1.0 - p), _BCE_GRAD_EPS) / self._terms(p.size)
+
+    def sample_losses(self, output: np.ndarray, target: np.ndarray) -> np.ndarray:
+        """L_i = -mean_j (y_ij log p_ij + (1 - y_ij) log(1 - p_ij)), each log clamped at -100."""
+        y = _as_column(target, output, "BCELoss")
+        with np.errstate(divide="ignore"):  # log(0) = -inf is clamped just below
+            terms = y * np.maximum(np.log(output), _LOG_FLOOR) + (1.0 - y) * np.maximum(np.log(1.0 - output),
+                                                                                        _LOG_FLOOR)
+        return -terms.reshape(len(output), -1).mean(axis=1)
 
 
 @LOSSES.register("bce_logits")
@@ -231,44 +243,22 @@ class BCEWithLogitsLoss(Loss):
     def constant_loss(self, frequencies, n_outputs):
         return _entropy(frequencies)
 
-    def forward(self, output, target):
+    def forward(self, output: np.ndarray, target: np.ndarray) -> float:
         target = _as_column(target, output, "BCEWithLogitsLoss")
         self._cache = (output, target)
         return float(np.sum(F.softplus(output) - output * target)) / self._terms(output.size)
 
-    def backward(self):
+    def backward(self) -> np.ndarray:
         z, y = self._cached()
         return (F.sigmoid(z) - y) / self._terms(z.size)
 
-    def probabilities(self, output):
+    def sample_losses(self, output: np.ndarray, target: np.ndarray) -> np.ndarray:
+        """L_i = mean_j (log(1 + e^z_ij) - z_ij y_ij)."""
+        y = _as_column(target, output, "BCEWithLogitsLoss")
+        return (F.softplus(output) - output * y).reshape(len(output), -1).mean(axis=1)
+
+    def probabilities(self, output: np.ndarray) -> np.ndarray:
         return F.sigmoid(output)
-
-
-def _entropy(frequencies):
-    """-sum p log p: cross-entropy's value for the best constant output, the class frequencies."""
-    return float(-(frequencies * np.log(frequencies)).sum())
-
-
-def _class_labels(labels, n_classes, loss_name):
-    """Integer class labels of shape (N,), each in 0..n_classes-1, or a clear error."""
-    labels = np.asarray(labels)
-    if labels.ndim != 1 or not np.issubdtype(labels.dtype, np.integer):
-        if not (labels.ndim == 1 and np.all(np.mod(labels, 1) == 0)):
-            raise ConfigError(f"{loss_name}: targets must be integer class labels of shape (N,)")
-        labels = labels.astype(np.int64)
-    if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
-        raise ConfigError(
-            f"{loss_name}: class labels must lie in 0..{n_classes - 1} for {n_classes} outputs, "
-            f"got labels {labels.min()}..{labels.max()}; give the network one output per class"
-        )
-    return labels
-
-
-def _one_hot(labels, n_classes, loss_name):
-    labels = _class_labels(labels, n_classes, loss_name)
-    out = np.zeros((labels.size, n_classes))
-    out[np.arange(labels.size), labels] = 1.0
-    return out
 
 
 @LOSSES.register("cross_entropy")
@@ -288,7 +278,7 @@ class CrossEntropyLoss(Loss):
     def constant_loss(self, frequencies, n_outputs):
         return _entropy(frequencies)
 
-    def forward(self, output, target):
+    def forward(self, output: np.ndarray, target: np.ndarray) -> float:
         if output.ndim != 2 or output.shape[1] < 2:
             raise ConfigError(
                 f"CrossEntropyLoss needs logits of shape (N, C) with C >= 2, got {output.shape}; "
@@ -304,17 +294,22 @@ class CrossEntropyLoss(Loss):
         self._cache = (log_p, rows, labels)
         return float(-log_p[rows, labels].sum() / self._terms(output.shape[0]))
 
-    def backward(self):
+    def backward(self) -> np.ndarray:
         log_p, rows, labels = self._cached()
         grad = np.exp(log_p)  # softmax(z)
         grad[rows, labels] -= 1.0  # minus the one-hot target, without building it
         grad /= self._terms(log_p.shape[0])
         return grad
 
-    def probabilities(self, output):
+    def sample_losses(self, output: np.ndarray, target: np.ndarray) -> np.ndarray:
+        """L_i = -log softmax(z_i)[y_i]."""
+        labels = _class_labels(target, output.shape[1], "CrossEntropyLoss")
+        return -F.log_softmax(output)[np.arange(labels.size), labels]
+
+    def probabilities(self, output: np.ndarray) -> np.ndarray:
         return F.softmax(output)
 
-    def predict(self, output):
+    def predict(self, output: np.ndarray) -> np.ndarray:
         return output.argmax(axis=1)  # softmax is increasing: the largest logit wins
 
 
@@ -324,6 +319,6 @@ def loss_settings(loss):
     return {name: p.default for name, p in LOSSES.parameters(loss).items() if name != "reduction"}
 
 
-def get_loss(name, reduction="mean", **settings):
+def get_loss(name: str, reduction: str = "mean", **settings: float) -> Loss:
     """A new loss from its registry name, e.g. ``'cross_entropy'``, with its ``reduction`` and settings."""
     return LOSSES.get(name)(reduction=reduction, **settings)

@@ -10,6 +10,7 @@ Sequential packs its parameters into one array for speed (``packing``).
 
 import inspect
 from collections import OrderedDict
+from collections.abc import Mapping
 
 import numpy as np
 
@@ -72,26 +73,26 @@ class Module:
     training = True
     # Names of non-trainable arrays that belong to the model's state (e.g.
     # BatchNorm's running statistics): saved and loaded with the parameters.
-    buffers = ()
+    buffers: tuple[str, ...] = ()
     # Names of the attributes forward fills for backward (the batch's input, outputs, masks). A pickled or
     # copied module has them reset to None, so a saved model holds weights, never training data.
-    saved_for_backward = ()
+    saved_for_backward: tuple[str, ...] = ()
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
         if not cls.__name__.startswith("_"):
             LAYERS.register(cls.__name__, replace=True)(cls)
 
-    def forward(self, x):
+    def forward(self, x: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
     # saved(value): ``value``, kept by forward for backward; an error if forward has not run yet.
     saved = saved_by_forward
 
-    def __call__(self, x):
+    def __call__(self, x: np.ndarray) -> np.ndarray:
         return self.forward(x)
 
     def __getstate__(self):
@@ -122,7 +123,7 @@ class Module:
         for name, child in self.children():
             yield from child.named_parameters(prefix + name + ".")
 
-    def parameters(self):
+    def parameters(self) -> list[Parameter]:
         return [p for _, p in self.named_parameters()]
 
     def named_buffers(self, prefix=""):
@@ -132,31 +133,31 @@ class Module:
         for name, child in self.children():
             yield from child.named_buffers(prefix + name + ".")
 
-    def zero_grad(self):
+    def zero_grad(self) -> None:
         """Set every gradient to zero, before the next backward pass."""
         for p in self.parameters():
             p.grad.fill(0)
 
-    def train(self, mode=True):
+    def train(self, mode: bool = True) -> "Module":
         self.training = mode
         for _, child in self.children():
             child.train(mode)
         return self
 
-    def eval(self):
+    def eval(self) -> "Module":
         return self.train(False)
 
-    def num_parameters(self):
+    def num_parameters(self) -> int:
         return sum(p.data.size for p in self.parameters())
 
     # --- state ----------------------------------------------------------
-    def state_dict(self):
+    def state_dict(self) -> "OrderedDict[str, np.ndarray]":
         """An ordered mapping of parameter and buffer name to a copy of its array."""
         state = OrderedDict((name, p.data.copy()) for name, p in self.named_parameters())
         state.update((name, b.copy()) for name, b in self.named_buffers())
         return state
 
-    def load_state_dict(self, state):
+    def load_state_dict(self, state: Mapping[str, np.ndarray]) -> None:
         """Copy arrays into the parameters and buffers; names and shapes must match exactly."""
         params = {name: p.data for name, p in self.named_parameters()}
         params.update(self.named_buffers())
@@ -192,8 +193,8 @@ class Module:
 
     # --- an example of itself, for the tests ------------------------------
     # Constructor arguments of a small example (PyTorch's, in PyTorch's order) and the shape of an input for it.
-    example_arguments = ()
-    example_input_shape = (5, 4)
+    example_arguments: tuple = ()
+    example_input_shape: tuple[int, ...] = (5, 4)
 
     @classmethod
     def example(cls, rng=None):
@@ -225,7 +226,7 @@ class Sequential(Module):
     from the model after building it; they then stay valid for its life.
     """
 
-    def __init__(self, *layers):
+    def __init__(self, *layers: Module) -> None:
         if len(layers) == 1 and isinstance(layers[0], (list, tuple)):
             layers = tuple(layers[0])
         for i, layer in enumerate(layers):
@@ -250,12 +251,12 @@ class Sequential(Module):
         for i, layer in enumerate(self.layers):
             yield str(i), layer
 
-    def forward(self, x):
+    def forward(self, x: np.ndarray) -> np.ndarray:
         for layer in self.layers:
             x = layer.forward(x)
         return x
 
-    def backward(self, dout, input_grad=True):
+    def backward(self, dout: np.ndarray, input_grad: bool = True) -> np.ndarray | None:  # type: ignore[override]
         """Backpropagate ``dout`` through every layer, last to first; return dL/dx.
 
         With ``input_grad=False`` (what training uses) the gradient with

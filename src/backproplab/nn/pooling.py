@@ -104,7 +104,7 @@ class AvgPool2d(_Pool2d):
     derivative = "dL/d{i} = dL/d{o} / (window size), spread over each window"
     example_arguments, example_input_shape = (3, 2, 1), (2, 3, 7, 6)  # overlapping, padded windows
 
-    def forward(self, x):
+    def forward(self, x: np.ndarray) -> np.ndarray:
         out_size = self._geometry(x)
         xp = pad(x, self.padding)
         out = None
@@ -115,7 +115,7 @@ class AvgPool2d(_Pool2d):
         self._cache = (xp, out_size)
         return out
 
-    def backward(self, dout):
+    def backward(self, dout: np.ndarray) -> np.ndarray:
         xp, out_size = self.saved(self._cache)
         dxp = np.zeros_like(xp, dtype=dout.dtype)
         share = dout / (self.kernel_size[0] * self.kernel_size[1])

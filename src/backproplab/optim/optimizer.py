@@ -1,10 +1,16 @@
 """The optimizer base class: what every update rule shares."""
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from ..errors import ConfigError
 from ..registry import Registry
 from ..validation import check_number
+
+if TYPE_CHECKING:  # for the annotations only: the optimizers take any objects with .data and .grad
+    from ..nn.module import Parameter
 
 # Every optimizer by the name the CLI, sweeps and get_optimizer use.
 OPTIMIZERS = Registry("optimizer")
@@ -36,12 +42,12 @@ class Optimizer:
     instead of adding weight_decay w to the gradient.
     """
 
-    state_names = ()
-    formula = None
-    words = None
+    state_names: tuple[str, ...] = ()
+    formula: str | None = None
+    words: str | None = None
     decoupled = False
 
-    def __init__(self, params, lr):
+    def __init__(self, params: "Iterable[Parameter]", lr: float) -> None:
         self.params = list({id(p): p for p in params}.values())
         if not self.params:
             raise ConfigError("optimizer got an empty parameter list; pass model.parameters()")
@@ -112,7 +118,7 @@ class Optimizer:
                 array[...] = value
 
     # --- the update --------------------------------------------------------
-    def zero_grad(self):
+    def zero_grad(self) -> None:
         """Set every gradient to zero, before the next backward pass."""
         if self._is_packed():
             self._flat_grad.fill(0)
@@ -120,7 +126,7 @@ class Optimizer:
         for p in self.params:
             p.grad.fill(0)
 
-    def step(self):
+    def step(self) -> None:
         """One update of every parameter from its gradient."""
         self.steps += 1
         if self._is_packed():

@@ -10,6 +10,7 @@ import math
 from ..errors import ConfigError
 from ..registry import Registry
 from ..validation import check_int, check_number
+from .optimizer import Optimizer
 
 # Every learning-rate schedule by the name the CLI and get_schedule use.
 SCHEDULES = Registry("schedule")
@@ -24,16 +25,16 @@ class Schedule:
 
     per_batch = False
 
-    def __init__(self, optimizer):
+    def __init__(self, optimizer: Optimizer) -> None:
         self.optimizer = optimizer
         self.base_lr = optimizer.lr
         self.epoch = 0
 
-    def step(self, metric=None):
+    def step(self, metric: float | None = None) -> None:
         self.epoch += 1
         self.optimizer.lr = self.lr_at(self.epoch)
 
-    def lr_at(self, epoch):
+    def lr_at(self, epoch: int) -> float:
         raise NotImplementedError
 
     def state_dict(self):
@@ -48,7 +49,7 @@ class Schedule:
 class ConstantLR(Schedule):
     """lr_t = lr (no schedule)."""
 
-    def lr_at(self, epoch):
+    def lr_at(self, epoch: int) -> float:
         return self.base_lr
 
 
@@ -61,7 +62,7 @@ class StepLR(Schedule):
         self.step_size = check_int("step_size", step_size, 1)
         self.gamma = check_number("gamma", gamma, 0.0, 1.0, low_open=True)
 
-    def lr_at(self, epoch):
+    def lr_at(self, epoch: int) -> float:
         return self.base_lr * self.gamma ** (epoch // self.step_size)
 
 
@@ -73,7 +74,7 @@ class ExponentialLR(Schedule):
         super().__init__(optimizer)
         self.gamma = check_number("gamma", gamma, 0.0, 1.0, low_open=True)
 
-    def lr_at(self, epoch):
+    def lr_at(self, epoch: int) -> float:
         return self.base_lr * self.gamma**epoch
 
 
@@ -90,7 +91,7 @@ class CosineAnnealingLR(Schedule):
         self.T_max = check_int("T_max", T_max, 1)
         self.eta_min = check_number("eta_min", eta_min, 0.0)
 
-    def lr_at(self, epoch):
+    def lr_at(self, epoch: int) -> float:
         cos = math.cos(math.pi * epoch / self.T_max)
         return self.eta_min + (self.base_lr - self.eta_min) * (1.0 + cos) / 2.0
 
@@ -126,7 +127,7 @@ class OneCycleLR(Schedule):
         self.final_div_factor = check_number("final_div_factor", final_div_factor, 1.0)
         optimizer.lr = self.lr_at(0)
 
-    def lr_at(self, epoch):
+    def lr_at(self, epoch: int) -> float:
         start = self.base_lr / self.div_factor
         rise_end, last = self.pct_start * self.total_steps - 1, self.total_steps - 1
         t = min(epoch, last)  # past the end the rate stays at its floor
@@ -158,7 +159,7 @@ class ReduceLROnPlateau(Schedule):
         self.num_bad_epochs = 0
         self.cooldown_counter = 0
 
-    def step(self, metric=None):
+    def step(self, metric: float | None = None) -> None:
         if metric is None:
             raise ConfigError("ReduceLROnPlateau.step needs the monitored loss: step(loss)")
         self.epoch += 1

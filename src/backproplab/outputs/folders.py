@@ -7,7 +7,7 @@ import os
 from ..errors import ConfigError
 
 LOCK_FILE = ".backproplab-lock"
-_held = {}  # folder -> open lock file, kept open (and so locked) until the command releases it or the process ends
+_held: dict = {}  # folder -> open lock file, kept open (and so locked) until the command releases it or the process ends
 
 
 def lock_folder(path):

@@ -36,8 +36,8 @@ class Points:
     X_test: np.ndarray
     y_test: np.ndarray
     n_classes: int  # 0 for regression
-    inputs_train: np.ndarray = None
-    inputs_test: np.ndarray = None
+    inputs_train: np.ndarray | None = None
+    inputs_test: np.ndarray | None = None
 
 
 def make_points(s, uploaded=None):

@@ -37,8 +37,8 @@ class TrainedRun:
     history: object
     loss_name: str = ""  # the registry name of loss_fn (see build.trained_loss)
     diagnosis: object = None  # a training.Diagnosis of what went wrong, None when training went well
-    gradient_norms: dict = None  # per layer, per epoch (see train_recorded)
-    test_curve: dict = None  # {"loss": [...], "accuracy": [...]} on the test set after every epoch, or None
+    gradient_norms: dict | None = None  # per layer, per epoch (see train_recorded)
+    test_curve: dict | None = None  # {"loss": [...], "accuracy": [...]} on the test set after every epoch, or None
 
 
 def check_batch_memory(model, X, batch_size):
@@ -80,7 +80,7 @@ class Prepared:
     head: Head
     model: Sequential
     streams: dict  # the random streams, those of the data and the weights already drawn from
-    requested: RunConfig = None  # the config given to prepare
+    requested: RunConfig | None = None  # the config given to prepare
     note: str = ""  # a line saying what was changed, if anything
 
 

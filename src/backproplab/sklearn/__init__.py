@@ -1,25 +1,22 @@
 """scikit-learn estimators backed by backproplab's engine: BackpropClassifier and BackpropRegressor.
 
-They take ``MLPClassifier``'s parameter names where the meaning is the same
-(``hidden_layer_sizes``, ``activation``, ``solver``, ``alpha``, ``batch_size``,
-``learning_rate_init``, ``max_iter``, ``tol``, ``early_stopping``,
-``validation_fraction``, ``n_iter_no_change``, ``random_state``, ``verbose``,
-``warm_start``, and Adam's ``beta_1``, ``beta_2``, ``epsilon``, passed to any solver that takes
-them) and backproplab's own (``loss``, ``init``, ``schedule``, ``dtype``), so they work in a
-``Pipeline``, ``GridSearchCV`` and ``cross_val_score``; ``partial_fit`` trains one epoch a call.
-The network is a
-backproplab ``Sequential`` (``model_`` after fitting), trained by hand-written
-backpropagation.
+They take ``MLPClassifier``'s parameters under its names (all but ``max_fun``, which only its
+L-BFGS solver reads) and backproplab's own (``loss``, ``init``, ``schedule``, ``dtype``), so they
+work in a ``Pipeline``, ``GridSearchCV`` and ``cross_val_score``. ``fit``, ``partial_fit`` (one
+epoch a call) and ``score`` take ``sample_weight``; the classifier takes multilabel targets; ``X``
+may be sparse. The network is a backproplab ``Sequential`` (``model_`` after fitting), trained by
+hand-written backpropagation; ``coefs_`` and ``intercepts_`` hold its weights in scikit-learn's layout.
 
 Differences from ``MLPClassifier``, by design:
 
-- ``solver`` is any name of ``backproplab.optim.OPTIMIZERS``; ``'sgd'`` is plain SGD
-  (scikit-learn's ``'sgd'`` is Nesterov momentum 0.9: use ``'nesterov'``), and
-  ``'lbfgs'`` does not exist here.
+- ``solver`` is any name of ``backproplab.optim.OPTIMIZERS`` (``'sgd'`` takes ``momentum`` and
+  ``nesterovs_momentum`` as scikit-learn's does); ``'lbfgs'`` does not exist here.
 - ``activation`` is any name of ``backproplab.nn.ACTIVATIONS``; ``'logistic'`` is read as ``'sigmoid'``.
-- The learning rate follows ``schedule`` (a name of ``backproplab.optim.SCHEDULES``,
-  over ``max_iter`` epochs: stepped once per epoch, one-cycle after every batch), not ``learning_rate``.
-- ``MSELoss`` is mean((y_hat - y)^2), without scikit-learn's factor 1/2.
+- ``learning_rate`` ('constant', 'invscaling', 'adaptive') applies to every solver; backproplab's
+  ``schedule`` (a name of ``backproplab.optim.SCHEDULES``, over ``max_iter`` epochs) may replace a
+  constant one.
+- ``MSELoss`` is mean((y_hat - y)^2), without scikit-learn's factor 1/2; a multilabel loss averages
+  over the labels where scikit-learn sums.
 - ``warm_start`` and ``partial_fit`` go on from the fitted weights with a fresh optimizer state
   (scikit-learn keeps Adam's moments): a fitted estimator holds its weights, nothing else.
 - A network fitted on float32 computes in float32 also on float64 input (MLPClassifier then

@@ -9,6 +9,8 @@ import html
 import json
 import shutil
 import textwrap
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -16,11 +18,17 @@ from ..validation import check_choice, check_int
 from .blocks import DIGITS, trace_blocks
 from .record import record_trace
 
+if TYPE_CHECKING:  # for the annotations only
+    from ..nn import Loss, Module
+    from ..optim import Optimizer
+
 FORMATS = ("text", "markdown", "html", "json")
 LIMIT = 64  # entries of an array shown one by one; larger ones are summarised unless full
 
 
-def trace(model, x, y, loss, optimizer=None, *, check_entries=64, seed=0, update_notes=()):
+def trace(model: "Module", x: np.ndarray, y: np.ndarray | float | int, loss: "Loss | str",
+          optimizer: "Optimizer | str | None" = None, *, check_entries: int = 64, seed: int = 0,
+          update_notes: Sequence[str] = ()) -> "Trace":
     """Trace one sample ``x`` with target ``y`` through ``model``: see ``Trace``.
 
     The forward pass, the ``loss``, the backward pass and, with ``optimizer`` (an

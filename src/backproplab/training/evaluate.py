@@ -1,9 +1,14 @@
 """Measuring a model without training it: loss, accuracy and predictions, in chunks."""
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
+if TYPE_CHECKING:  # for the annotations only
+    from ..nn import Loss, Module
 
-def predict_output(model, X, batch_size=1024):
+
+def predict_output(model: "Module", X: np.ndarray, batch_size: int = 1024) -> np.ndarray:
     """model(X) in eval mode, ``batch_size`` samples at a time (bounded memory for big sets)."""
     was_training = model.training
     model.eval()
@@ -24,7 +29,8 @@ def summed_over_samples(loss_fn, loss, n):
     return loss * n if getattr(loss_fn, "reduction", "mean") == "mean" else loss
 
 
-def evaluate(model, loss_fn, X, y, batch_size=1024):
+def evaluate(model: "Module", loss_fn: "Loss", X: np.ndarray, y: np.ndarray,
+             batch_size: int = 1024) -> tuple[float, float]:
     """(loss per sample, accuracy) of the model on (X, y), in eval mode, without touching gradients."""
     out = predict_output(model, X, batch_size)
     loss = summed_over_samples(loss_fn, loss_fn.forward(out, y), len(y)) / len(y)

@@ -3,6 +3,8 @@
 import math
 import time
 import warnings
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -14,6 +16,12 @@ from .callbacks import KerasProgress
 from .evaluate import evaluate, summed_over_samples
 from .history import History
 from .step import train_step
+
+if TYPE_CHECKING:  # for the annotations only
+    from ..nn import Loss, Module
+    from ..optim import Optimizer, Schedule
+    from .callbacks import Callback
+    from .step import WeightPenalty
 
 
 class DivergenceWarning(UserWarning):
@@ -29,8 +37,11 @@ def divergence_message(epoch, loss, lr):
 
 
 @np.errstate(over="ignore", invalid="ignore")  # a diverging run is caught by its loss instead
-def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size=None, shuffle=True, schedule=None,
-        validation_data=None, callbacks=(), seed=None, history=None, verbose=0, penalty=None):
+def fit(model: "Module", loss_fn: "Loss", optimizer: "Optimizer", X: np.ndarray, y: np.ndarray, *, epochs: int,
+        batch_size: int | None = None, shuffle: bool = True, schedule: "Schedule | None" = None,
+        validation_data: tuple[np.ndarray, np.ndarray] | None = None, callbacks: Sequence["Callback"] = (),
+        seed: int | None = None, history: History | None = None, verbose: int = 0,
+        penalty: "WeightPenalty | None" = None) -> History:
     """Train ``model`` on (X, y) and return its History.
 
     Each epoch walks the data once in mini-batches of ``batch_size`` (None:
@@ -90,7 +101,7 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size=None, shuffle=Tru
                 xb, yb = X[idx], y[idx]
             else:
                 # mode='clip' skips a bounds check per index: they come from a permutation
-                xb, yb = np.take(X, idx, axis=0, out=buffer[:len(idx)], mode="clip"), y[idx]
+                xb, yb = np.take(X, idx, axis=0, out=buffer[:len(idx)], mode="clip"), y[idx]  # type: ignore[index]
             out, loss = train_step(model, loss_fn, optimizer, xb, yb, penalty=penalty, schedule=schedule)
             if not math.isfinite(loss):
                 history.diverged = True
