@@ -64,8 +64,9 @@ def lab_folder(tmp_path_factory):
 
 
 def _visible_text(page):
-    """The words a reader sees: no styles, no images, no folded backpropagation trace (its own notation)."""
-    page = re.sub(r"<style>.*?</style>|<img[^>]*>", "", page, flags=re.S)
+    """The words a reader sees: no styles, no images, no folded backpropagation trace and no derivation's
+    formulas (both in the maths' own notation, where brackets group terms)."""
+    page = re.sub(r"<style>.*?</style>|<img[^>]*>|<pre class=\"formulas\">.*?</pre>", "", page, flags=re.S)
     page = re.sub(r"<details><summary>Backpropagation by hand.*?</details>", "", page, flags=re.S)
     return html.unescape(re.sub(r"<[^>]+>", " ", page))
 
@@ -141,7 +142,8 @@ def test_each_question_opens_with_its_answer_from_the_measured_results(lab):
             words = "" if len(folders) == 1 else text.split(":")[0].removeprefix("With ")
             assert text == answer(question, spec, rows, words)  # the findings of the measured rows, nothing else
             assert text.count(". ") == 0 and text.endswith(".")  # one sentence
-            assert re.search(r"\d+\.\d%", text) and re.search(r"\b(100|10) epochs", text)
+            epochs = spec.base["epochs"]  # the budget the sweep ran, stated with its findings
+            assert re.search(r"\d+\.\d%", text) and re.search(rf"\b{epochs} epochs", text), (epochs, text)
         assert "_" not in " ".join(said) or question.name == "no-activation-anywhere", said  # options in words
 
 
@@ -152,7 +154,7 @@ def test_no_python_repr_in_the_lab_report(lab):
     assert REPR.findall(text) == [], [m.group(0) for m in REPR.finditer(text)][:5]
     markdown = (out / "report.md").read_text()
     traces = re.findall(r"<details><summary>Backpropagation by hand.*?</details>", markdown, flags=re.S)
-    markdown = re.sub(r"<details>.*?</details>", "", markdown, flags=re.S)
+    markdown = re.sub(r"<details>.*?</details>|^```.*?^```", "", markdown, flags=re.S | re.M)
     markdown = re.sub(r"!?\[([^]]*)\]\([^)]*\)", r"\1", markdown)  # a link shows its text
     assert REPR.findall(markdown) == []
     traces += re.findall(r"<details><summary>Backpropagation by hand.*?</details>", page, flags=re.S)
@@ -192,7 +194,8 @@ def test_captions_say_how_to_read_a_figure_not_its_title_again(lab):
     _, page = lab
     figures = re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)" alt="[^"]*"><figcaption>([^<]*)',
                          page)
-    assert len(figures) == 2 * 6 + 3 * 4
+    sweeps = list(lab[0].glob("sweeps/**/sweep.json"))
+    assert len(figures) == 2 * 6 + 4 * len(sweeps) and len(sweeps) >= 11  # 6 per run, 4 per sweep
     for data, caption in figures:
         title = Image.open(io.BytesIO(base64.b64decode(data))).text["Title"]
         caption = html.unescape(caption)
@@ -261,7 +264,8 @@ def test_report_renders_in_headless_chromium(lab):
         assert browser.save_screenshot(os.path.join(ROOT, "test-artifacts", "report.png"))
     finally:
         browser.quit()
-    assert len(widths) == 2 * 6 + 3 * 4 and all(w > 0 for w in widths), widths
+    sweeps = list(lab[0].glob("sweeps/**/sweep.json"))
+    assert len(widths) == 2 * 6 + 4 * len(sweeps) and all(w > 0 for w in widths), widths
     assert len(targets) == len(LAB_ORDER) and all(targets)
     assert len(traces) > 10 and all(h > 0 for h in traces), traces
     assert not overflow  # nothing wider than the window

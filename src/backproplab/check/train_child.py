@@ -119,5 +119,6 @@ def train_job(request, job):
 
 
 if __name__ == "__main__":
-    status = serve(*sys.argv[1:4], train_job)
+    request_path, result_path, stage_path = sys.argv[1:4]
+    status = serve(request_path, result_path, stage_path, train_job)
     os._exit(status)  # not sys.exit: a thread the student started must not keep the process alive
