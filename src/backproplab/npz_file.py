@@ -8,14 +8,14 @@ and a member is inflated only as far as its header announces, so a small file
 claiming a huge array costs a one-line refusal, not memory.
 """
 
-import json
 import os
 import zipfile
 
 import numpy as np
 
 from .errors import ModelFileError
-from .limits import check_regular_file, check_size, limit, product
+from .limits import check_regular_file, check_size, product
+from .records import parse_json
 
 _NPY = ".npy"
 
@@ -129,7 +129,8 @@ class NpzFile:
             raise self.damaged(f"its record {name!r} is {dtype} of shape {shape}, not bytes")
         check_size("record_bytes", shape[0], f"{self.what} {self.path!r}: record {name!r}",
                    "give a file written by backproplab")
-        return parse_json(self.read(name).tobytes(), f"{self.what} {self.path!r}: record {name!r}")
+        return parse_json(self.read(name).tobytes(), f"{self.what} {self.path!r}: record {name!r}",
+                          "give a file written by backproplab", ModelFileError)
 
 
 def _read_header(member):
@@ -139,24 +140,3 @@ def _read_header(member):
     if version in ((2, 0), (3, 0)):
         return np.lib.format.read_array_header_2_0(member)
     raise ValueError(f"unknown .npy version {version}")
-
-
-def parse_json(data, what):
-    """The JSON document in ``data`` (bytes or text), nested no deeper than the limit; else a ModelFileError."""
-    try:
-        document = json.loads(data)
-    except (ValueError, RecursionError) as e:  # JSONDecodeError and UnicodeDecodeError are ValueErrors
-        raise ModelFileError(f"{what} is not valid JSON ({str(e)[:80]}); give a file written by backproplab") from None
-    check_depth(document, what)
-    return document
-
-
-def check_depth(document, what):
-    """Refuse a JSON document nested deeper than the limit (walked without recursion)."""
-    bound, stack = limit("json_depth"), [(document, 1)]
-    while stack:
-        value, depth = stack.pop()
-        if depth > bound:
-            check_size("json_depth", depth, f"{what} is nested", "give a file written by backproplab")
-        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
-        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
