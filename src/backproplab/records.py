@@ -44,7 +44,7 @@ FORMATS = {
                 "test_is_training": "flag?", "diverged": "flag?", "gradient_norms": "series?"},
     "trace": {"sample": "object", "model": "text", "loss": "object", "layers": "list", "notes": "list?"},
     "sweep": {"base": "object", "vary": "object", "seeds": "count", "title": "text?", "question": "text?"},
-    "result": {"key": "text", "point": "object", "seed": "count", "test_accuracy": "fraction?",
+    "result": {"key": "text", "point": "object", "seed": "count", "test_accuracy": "fraction",
                "test_loss": "number?", "train_accuracy": "fraction?", "final_loss": "number?", "epochs": "count",
                "seconds": "number", "diverged": "flag", "diagnosis": "text?", "epochs_to_target": "count?",
                "seconds_to_target": "number?", "left_target_at": "count?", "loss": "numbers",
