@@ -33,7 +33,8 @@ SRC = pathlib.Path(__file__).resolve().parents[1] / "src" / PACKAGE
 # A unit is a subpackage or a top-level module of backproplab ("__init__" is the package itself).
 LAYERS = {
     "engine": ("__init__", "nn", "optim", "data", "training", "gradcheck", "model_file", "validation", "registry",
-               "errors", "rng", "progress", "version", "limits", "tracing", "atomic"),
+               "errors", "rng", "progress", "version", "limits", "tracing", "atomic", "model_record", "npz_file",
+               "records"),
     "run": ("run", "check"),
     "upper": ("plots", "outputs", "experiments", "report", "playground"),  # also in this order among themselves
     "estimators": ("sklearn",),  # backproplab.sklearn: on the engine and the run layer, imported by no module

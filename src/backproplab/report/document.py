@@ -5,7 +5,7 @@ import html
 import os
 import re
 
-from ..limits import check_regular_file
+from ..records import read_bounded
 
 STYLE = """body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;
 padding:0 1em;color:#222;line-height:1.45}h1{border-bottom:2px solid #1f77b4}
@@ -81,9 +81,8 @@ class Document:
         self.md += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows] + [""]
 
     def figure(self, path, caption):
-        check_regular_file(path, "figure", "remove the file, or train again to rewrite it")  # a FIFO blocks reads
-        with open(path, "rb") as f:
-            data = base64.b64encode(f.read()).decode("ascii")
+        data = base64.b64encode(read_bounded(path, "figure", "remove the file, or train again to rewrite it",
+                                             "figure_bytes")).decode("ascii")
         self.html.append(f'<figure><img src="data:image/png;base64,{data}" alt="{html.escape(caption)}">'
                          f"<figcaption>{html.escape(caption)}</figcaption></figure>")
         self.md += [f"![{caption}]({os.path.relpath(path, self.root)})", "", f"*{caption}*", ""]
