@@ -39,9 +39,13 @@ function writeUrl() {
 }
 
 // --- talking to the server -------------------------------------------------------------
+// Every POST carries the token the server wrote into this page: another site's page cannot read it.
+const TOKEN = document.querySelector("meta[name=playground-token]").content;
+
 async function post(path, body, raw) {
   const response = await fetch(path, {method: "POST", body: raw ? body : JSON.stringify(body),
-                                      headers: {"Content-Type": raw ? "text/csv" : "application/json"}});
+                                      headers: {"Content-Type": raw ? "text/csv" : "application/json",
+                                                "X-Playground-Token": TOKEN}});
   const data = await response.json().catch(() => ({error: `the server answered ${response.status}`}));
   if (!response.ok) throw new Error(data.error || `the server answered ${response.status}`);
   return data;
@@ -100,9 +104,14 @@ async function start() {
   // stops training) and reopens it when shown, so any number of tabs can be open.
   document.addEventListener("visibilitychange", () => document.hidden ? closeStream() : openStream());
   setInterval(() => {  // a hidden tab's session is kept, though it has no stream
-    if (document.hidden) navigator.sendBeacon(`/api/sessions/${sessionId}/alive`, "");
+    if (document.hidden) beacon("alive");
   }, ALIVE_MS);
-  window.addEventListener("pagehide", () => navigator.sendBeacon(`/api/sessions/${sessionId}/close`, ""));
+  window.addEventListener("pagehide", () => beacon("close"));
+}
+
+function beacon(action) {  // a request that outlives the page (keepalive), with the page's token
+  fetch(`/api/sessions/${sessionId}/${action}`, {method: "POST", body: "", keepalive: true,
+                                                 headers: {"X-Playground-Token": TOKEN}}).catch(() => {});
 }
 
 function openStream() {
