@@ -350,6 +350,44 @@ def test_a_budget_set_after_building_stretches_the_schedule_to_it(schedule):
     assert changed.optimizer.lr == pytest.approx(built.optimizer.lr, abs=1e-12) and built.optimizer.lr < 1e-6
 
 
+def test_the_exponential_schedule_falls_to_a_hundredth_of_the_rate_over_the_budget_and_each_epoch_shows_its_rate():
+    session = Session({"dataset": "gauss", "points": 50, "schedule": "exponential", "lr": 0.1, "budget": 200})
+    for _ in range(100):
+        session.train_epoch()
+    rates = [h["lr"] for h in session.history]
+    assert rates[0] == 0.1 and rates[1] == pytest.approx(0.1 * 0.01 ** (1 / 200))  # not halved each epoch
+    assert rates[100] == pytest.approx(0.01, rel=1e-9)  # halfway in the budget: a tenth of the rate
+    session.apply({**session.settings, "budget": 400})  # a new budget: it ends a hundredth down at epoch 400
+    while not session.stopped:
+        session.train_epoch()
+    assert session.epoch == 400 and session.history[-1]["lr"] == pytest.approx(0.001, rel=1e-9)
+    assert session.frame(-1, 0)["lr"] == session.optimizer.lr
+    (command,) = [line for line in session.frame(-1, 0)["command"].splitlines() if not line.startswith("#")]
+    args = build_parser().parse_args(shlex.split(command)[1:])
+    assert args.gamma ** args.epochs == pytest.approx(0.01)
+
+
+def test_reset_draws_fresh_weights_and_the_link_of_each_repeats_them():
+    session = Session({"dataset": "xor", "hidden": [3], "activation": ["tanh"]})
+    starts = []
+    for _ in range(3):
+        starts.append(np.concatenate([p.data.ravel() for p in session.model.parameters()]))
+        session.train_epoch()
+        session.control("reset")
+    assert not any(np.array_equal(a, b) for i, a in enumerate(starts) for b in starts[i + 1:])
+    assert session.settings["init_seed"] == 4 and session.settings["seed"] == 0  # the same points
+    again = Session(dict(session.settings))  # the page's link after the resets
+    assert all(np.array_equal(a.data, b.data) for a, b in zip(session.model.parameters(), again.model.parameters()))
+    assert np.array_equal(again.X_train, Session({"dataset": "xor"}).X_train)
+
+
+@pytest.mark.parametrize("dataset", ["circle", "spiral", "lab-chessboard"])
+def test_regression_on_a_set_of_class_labels_is_refused(dataset):
+    with pytest.raises(ConfigError, match=f"the '{dataset}' data set holds class labels.*plane, gauss-mix"):
+        check_settings({"dataset": dataset, "problem": "regression", "loss": "mse"})
+    assert check_settings({"dataset": "gauss-mix", "problem": "regression", "loss": "mse"})["dataset"] == "gauss-mix"
+
+
 def test_the_confusion_matrix_names_its_points_and_agrees_with_the_test_accuracy():
     session = Session({"dataset": "spiral", "classes": 3, "loss": "cross_entropy", "ratio": 30})
     for _ in range(5):
@@ -464,6 +502,7 @@ def page_run(session):
     {"dataset": "circle", "noise": 20, "hidden": [4, 3], "activation": ["tanh", "relu"], "batch": 7, "ratio": 70,
      "regularization": "l2", "reg_rate": 0.01, "schedule": "cosine", "budget": 4, "seed": 5},
     {"dataset": "plane", "hidden": [3], "activation": ["tanh"], "budget": 2},  # its sign as two classes
+    {"dataset": "xor", "hidden": [3], "activation": ["tanh"], "schedule": "exponential", "budget": 5, "init_seed": 9},
 ])
 def test_the_python_script_reproduces_the_page_epoch_by_epoch(server, settings):
     """The exported script's data, network and each epoch's training and test loss are the page's."""
@@ -627,7 +666,8 @@ def page_setups():
             elif name == "activation":
                 setups.append({"activation": [value, value]})
             elif name == "problem":
-                setups.append({"problem": value, "loss": "mse" if value == "regression" else "bce"})
+                setups.append({"problem": value, "loss": "mse" if value == "regression" else "bce",
+                               **({"dataset": "plane"} if value == "regression" else {})})
             elif name == "dataset":
                 regression = {"problem": "regression", "loss": "mse"} if value in ("plane", "gauss-mix") else {}
                 for size in ({}, {"points": 50, "ratio": 10, "batch": 50}, {"points": 2000, "ratio": 90, "batch": 1},

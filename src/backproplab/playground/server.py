@@ -33,7 +33,7 @@ from importlib import resources
 
 from ..errors import BackproplabError, ConfigError
 from ..validation import check_int, check_number
-from .datasets import SQUARE, dataset_names, takes_classes
+from .datasets import SQUARE, dataset_names, is_regression, takes_classes
 from .guard import Guard, parse_json
 from .script import python_script
 from .sessions import HTTPError, Sessions
@@ -179,6 +179,7 @@ class Handler(BaseHTTPRequestHandler):
         if parts == ["api", "options"]:
             return self._reply(HTTPStatus.OK, {"choices": choices(), "defaults": DEFAULTS, "limits": limits(),
                                                "takes_classes": [n for n in dataset_names() if takes_classes(n)],
+                                               "regression_sets": [n for n in dataset_names() if is_regression(n)],
                                                "square": SQUARE})
         if len(parts) == 4 and parts[:2] == ["api", "sessions"]:
             if parts[3] == "events":

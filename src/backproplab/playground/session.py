@@ -77,7 +77,7 @@ class Session:
     def _build(self):
         """A fresh network, optimizer and schedule for the current settings and data."""
         s = self.settings
-        weights_rng, dropout_rng, self.shuffle_rng = spawn(s["seed"] + 1, 3)
+        weights_rng, dropout_rng, self.shuffle_rng = spawn(s["init_seed"], 3)
         network = make_network(s, self.n_classes, weights_rng, dropout_rng)
         self.model, self.loss_fn = network.model, network.loss_fn
         self.loss_name, self.output_activation = network.loss_name, network.output_activation
@@ -109,7 +109,11 @@ class Session:
                 if old["lr"] != new["lr"]:
                     self.optimizer.lr = self.schedule.base_lr = new["lr"]
                 if old["budget"] != new["budget"]:  # a cosine or one-cycle then ends on the new last epoch
-                    resize(self.schedule, optimisation_config(new).epochs, self._batches_per_epoch())
+                    config = optimisation_config(new)
+                    resize(self.schedule, config.epochs, self._batches_per_epoch())
+                    if new["schedule"] == "exponential":  # to its end at the new budget
+                        self.schedule.gamma = config.gamma
+                        self.optimizer.lr = self.schedule.lr_at(self.schedule.epoch)
         except ConfigError:
             self.settings = old  # the old settings built before, so this rebuild succeeds
             self._regenerate()
@@ -143,8 +147,9 @@ class Session:
         elif action == "step":
             self.playing = False
             self.train_epoch()
-        elif action == "reset":
+        elif action == "reset":  # fresh weights, from a new seed the page keeps in its URL
             self.playing = False
+            self.settings["init_seed"] = (self.settings["init_seed"] + 1) % 2**31
             self._build()
         elif action == "sample":
             self.playing = False
@@ -184,6 +189,7 @@ class Session:
         loss = numbers["train_loss"]
         if not self.schedule.per_batch:
             self.schedule.step(math.inf if loss is None else loss)
+        numbers["lr"] = self.optimizer.lr  # the rate the next epoch starts with
         self._check_stop(numbers, finite)
 
     def train_on_point(self):
@@ -240,7 +246,7 @@ class Session:
         train_loss, train_accuracy = self._scores(self.inputs_train, self.y_train)
         test_loss, test_accuracy = self._scores(self.inputs_test, self.y_test)
         return {"epoch": self.epoch, "train_loss": train_loss, "test_loss": test_loss,
-                "train_accuracy": train_accuracy, "test_accuracy": test_accuracy}
+                "train_accuracy": train_accuracy, "test_accuracy": test_accuracy, "lr": self.optimizer.lr}
 
     # --- what the page shows and edits -------------------------------------------
     def frame(self, since_epoch, data_version):

@@ -25,6 +25,7 @@ function readUrl(defaults) {
     if (VIEW.includes(key)) view[key] = value === "1";
     else if (!(key in defaults)) continue;
     else if (Array.isArray(defaults[key])) s[key] = value === "" ? [] : value.split(",").map(v => isNaN(+v) ? v : +v);
+    else if (typeof defaults[key] === "object") { try { s[key] = JSON.parse(value); } catch { s[key] = value; } }
     else if (typeof defaults[key] === "number") s[key] = +value;
     else s[key] = value;
   }
@@ -33,7 +34,8 @@ function readUrl(defaults) {
 
 function writeUrl() {
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(settings)) params.set(key, Array.isArray(value) ? value.join(",") : value);
+  for (const [key, value] of Object.entries(settings))  // a list as a,b,c; an object (a loss's settings) as JSON
+    params.set(key, Array.isArray(value) ? value.join(",") : typeof value === "object" ? JSON.stringify(value) : value);
   for (const key of VIEW) params.set(key, view[key] ? "1" : "0");
   window.history.replaceState(null, "", "?" + params.toString());
 }
@@ -51,12 +53,17 @@ async function post(path, body, raw) {
   return data;
 }
 
-function showStatus(text, kind) {
+let statusOwner = null;  // an input whose bad value the status line is about: editing it clears the line
+
+function showStatus(text, kind, owner) {
   const box = $("status");
   box.hidden = !text;
   box.textContent = text || "";
   box.className = "status" + (kind ? " " + kind : "");
+  statusOwner = text ? owner || null : null;
 }
+
+document.addEventListener("input", (event) => { if (event.target === statusOwner) showStatus(""); });
 
 async function send(changes) {
   const previous = settings;
@@ -103,6 +110,7 @@ async function start() {
   // A browser holds at most 6 streams per host: a hidden tab closes its stream (and its session
   // stops training) and reopens it when shown, so any number of tabs can be open.
   document.addEventListener("visibilitychange", () => document.hidden ? closeStream() : openStream());
+  window.addEventListener("resize", () => { structure = ""; if (last) updateNetwork(last); });  // laid out anew
   setInterval(() => {  // a hidden tab's session is kept, though it has no stream
     if (document.hidden) beacon("alive");
   }, ALIVE_MS);
@@ -191,9 +199,13 @@ function buildControls() {
 }
 
 function changeChoice(id, value) {
-  const changes = {[id]: value};
-  if (id === "problem") changes.loss = value === "regression" ? "mse" : "bce";
-  if (id === "dataset" && ["plane", "gauss-mix"].includes(value)) Object.assign(changes, {problem: "regression", loss: "mse"});
+  const changes = {[id]: value}, targets = options.regression_sets;
+  if (id === "problem") {  // each problem on data sets of its own kind: targets, or class labels
+    changes.loss = value === "regression" ? "mse" : "bce";
+    if (value === "regression" && !targets.includes(settings.dataset) && settings.dataset !== "csv") changes.dataset = targets[0];
+    if (value === "classification" && targets.includes(settings.dataset)) changes.dataset = options.defaults.dataset;
+  }
+  if (id === "dataset" && targets.includes(value)) Object.assign(changes, {problem: "regression", loss: "mse"});
   else if (id === "dataset" && settings.problem === "regression")
     Object.assign(changes, {problem: "classification", loss: "bce"});
   const classes = id === "classes" ? value : settings.classes;
@@ -329,17 +341,21 @@ function drawChart() {  // every epoch's losses; a long run is drawn through at 
   }
   if (n < 2 || !top) return;
   const stride = Math.max(1, Math.floor(n / (4 * w)));
-  for (const [key, color] of [["train_loss", "#555"], ["test_loss", "#0877bd"]]) {
+  const rateTop = Math.max(...losses.map(p => p.lr || 0));  // the rate on a scale of its own, from 0 to its largest
+  for (const [key, color, scale] of [["train_loss", "#555", top], ["test_loss", "#0877bd", top], ["lr", "#2ca02c", rateTop]]) {
+    if (!scale) continue;
     ctx.beginPath();
     for (let i = 0; i < n; i = i < n - 1 ? Math.min(i + stride, n - 1) : n) {
-      const v = losses[i][key] === null || !isFinite(losses[i][key]) ? top : losses[i][key];
-      const x = (i / (n - 1)) * (w - 2) + 1, y = h - 2 - (v / top) * (h - 6);
+      const v = losses[i][key] === null || !isFinite(losses[i][key]) ? scale : losses[i][key];
+      const x = (i / (n - 1)) * (w - 2) + 1, y = h - 2 - (v / scale) * (h - 6);
       i ? ctx.lineTo(x, y) : ctx.moveTo(x, y);
     }
     ctx.strokeStyle = color;
-    ctx.lineWidth = 1.5;
+    ctx.lineWidth = key === "lr" ? 1 : 1.5;
+    ctx.setLineDash(key === "lr" ? [3, 3] : []);
     ctx.stroke();
   }
+  ctx.setLineDash([]);
 }
 
 function format(v, digits = 3) {
@@ -423,7 +439,8 @@ function layerControls(index) {
     activation[index] = select.value;
     send({activation});
   });
-  wrap.append(plus, minus, document.createElement("br"), `${settings.hidden[index]} neurons`, document.createElement("br"), select);
+  const n = settings.hidden[index];
+  wrap.append(plus, minus, document.createElement("br"), `${n} neuron${n === 1 ? "" : "s"}`, document.createElement("br"), select);
   return wrap;
 }
 
@@ -456,9 +473,13 @@ function updateNetwork(frame) {
 }
 
 async function setWeight() {  // the inspected weight gets the value typed in the inspector
-  const info = last && last.inspect, text = $("weight-value").value;
+  const info = last && last.inspect, text = $("weight-value").value.trim();
   if (!info || !info.weight) return;
-  if (text.trim() === "" || !isFinite(+text)) { showStatus(`${text} is not a number`, "error"); return; }
+  if (text === "" || !isFinite(+text)) {  // said until the box is edited again
+    showStatus(text ? `"${text}" is not a number; type the weight's new value, such as -0.5`
+                    : "Type the weight's new value, such as -0.5, then Set", "error", $("weight-value"));
+    return;
+  }
   try {
     await post(`/api/sessions/${sessionId}/weight`, {layer: info.layer, to: info.neuron, from: info.weight.from, value: +text});
     showStatus("");
@@ -468,7 +489,9 @@ async function setWeight() {  // the inspected weight gets the value typed in th
 // Follow a neuron (from === undefined) or the weight into it from input `from`, on the chosen training point.
 async function inspect(layer, neuron, from) {
   selected = [layer, neuron, from === undefined ? null : from];
-  const point = Math.min(+($("inspect-point") ? $("inspect-point").value : 0) || 0, (points ? points.train.length : 1) - 1);
+  // the page numbers everything from 1 (point 1 is the server's point 0)
+  const point = Math.max(0, Math.min((+($("inspect-point") ? $("inspect-point").value : 1) || 1) - 1,
+                                     (points ? points.train.length : 1) - 1));
   const body = {layer, neuron, point};
   if (from !== undefined && from !== null) body.from = from;
   try { await post(`/api/sessions/${sessionId}/inspect`, body); }
@@ -485,13 +508,13 @@ function drawInspector(info) {
   if (!$("inspect-point")) {
     box.replaceChildren();
     const label = document.createElement("label"), input = document.createElement("input");
-    input.id = "inspect-point"; input.type = "number"; input.min = "0"; input.value = String(info.point);
+    input.id = "inspect-point"; input.type = "number"; input.min = "1"; input.value = String(info.point + 1);
     input.addEventListener("change", () => selected && inspect(...selected));
     const weightBox = document.createElement("div"), weightText = document.createElement("pre");
     const value = document.createElement("input"), set = button("weight-set", "Set", "give the weight this value",
                                                                  setWeight);
     weightBox.id = "weight-box"; weightText.id = "weight-text";
-    value.id = "weight-value"; value.type = "number"; value.step = "any";
+    value.id = "weight-value"; value.type = "text"; value.inputMode = "decimal";  // "abc" reaches the check
     value.addEventListener("keydown", (event) => { if (event.key === "Enter") setWeight(); });
     const edit = document.createElement("label");
     edit.append("Edit w ", value, set);
@@ -499,12 +522,16 @@ function drawInspector(info) {
     const sample = button("sample-step", "Step one sample", "one update of every weight from this point alone",
                           () => control("sample"));
     const next = button("walk-back", "Backward: next layer", "show the deltas one layer further back",
-                        () => { walk = (walk + 1) % (last.inspect.backward.length + 1); drawInspector(last.inspect); });
+                        () => {
+                          walk = (walk + 1) % (last.inspect.backward.length + 1);
+                          drawInspector(last.inspect);
+                          $("backward-text").scrollIntoView({block: "nearest"});  // the step just taken, in view
+                        });
     label.append("Training point ", input, sample, next);
     const pre = document.createElement("pre"), back = document.createElement("pre");
     pre.id = "inspect-text";
     back.id = "backward-text";
-    box.append(label, weightBox, pre, back);
+    box.append(label, back, weightBox, pre);  // the walk's steps right under its button
   }
   drawWeight(info);
   const shown = info.backward.slice(0, walk);
@@ -515,7 +542,7 @@ function drawInspector(info) {
   for (const node of $("network").querySelectorAll(".node"))
     node.classList.toggle("walking", walk > 0 && +node.dataset.layer === info.backward[walk - 1].layer + 1);
   $("inspect-text").textContent =
-    `Layer ${info.layer + 1}, neuron ${info.neuron + 1}, on training point ${info.point} ` +
+    `Layer ${info.layer + 1}, neuron ${info.neuron + 1}, on training point ${info.point + 1} ` +
     `x = (${info.x.join(", ")}), target ${info.target}\n` +
     `z = sum_i w_i a_i + b = ${terms} + (${format(info.bias, 4)}) = ${format(info.z, 5)}\n` +
     `a = ${name}(z) = ${format(info.a, 5)}\n` +
@@ -532,12 +559,12 @@ function drawWeight(info) {
   if (!w) { shownWeight = ""; return; }
   const l = info.layer, i = w.from, j = info.neuron, key = `${l},${j},${i},${w.value}`;
   $("weight-text").textContent =
-    `Weight W${l + 1}[${j}, ${i}]: from ${l === 0 ? `input ${settings.features[i]}` : `neuron ${i + 1} of layer ${l}`} ` +
+    `Weight W${l + 1}[${j + 1}, ${i + 1}]: from ${l === 0 ? `input ${settings.features[i]}` : `neuron ${i + 1} of layer ${l}`} ` +
     `into neuron ${j + 1} of ${l + 1 === last.weights.length ? "the output layer" : `layer ${l + 1}`}, ` +
-    `on training point ${info.point}\n` +
+    `on training point ${info.point + 1}\n` +
     `w = ${w.value.toPrecision(6)}\n` +
-    `a${l}[${i}] = ${w.input.toPrecision(6)}   (the input activation it multiplies)\n` +
-    `delta${l + 1}[${j}] = dL/dz${l + 1}[${j}] = ${w.delta.toExponential(4)}   (the delta of the neuron it feeds)\n` +
+    `a${l}[${i + 1}] = ${w.input.toPrecision(6)}   (the input activation it multiplies)\n` +
+    `delta${l + 1}[${j + 1}] = dL/dz${l + 1}[${j + 1}] = ${w.delta.toExponential(4)}   (the delta of the neuron it feeds)\n` +
     `dL/dw = delta * a = (${w.delta.toExponential(4)}) * (${w.input.toPrecision(6)}) = ${w.grad.toExponential(4)}`;
   if (key !== shownWeight && document.activeElement !== $("weight-value")) {
     $("weight-value").value = String(+w.value.toPrecision(6));
@@ -571,6 +598,7 @@ function render(frame) {
   window.playground.last = frame;
   if (JSON.stringify(frame.settings) !== JSON.stringify(settings)) { settings = frame.settings; syncControls(); writeUrl(); }
   $("epoch").textContent = frame.epoch.toLocaleString("en");
+  $("current-lr").textContent = Number(frame.lr.toPrecision(3)).toString();
   $("play").textContent = frame.playing ? "Pause" : "Play";
   $("play").classList.toggle("playing", frame.playing);
   const now = losses[losses.length - 1] || {};

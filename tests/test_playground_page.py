@@ -1,0 +1,155 @@
+"""The playground page as a student sees it, in headless Chromium: which controls show, what
+reset does, the words and numbers on screen, and the page at three screen sizes.
+
+Needs Chromium, ChromeDriver and selenium (skips without them); one server on 127.0.0.1 and
+one browser serve the whole file and are stopped at its end.
+"""
+
+import os
+import urllib.parse
+
+import pytest
+from conftest import headless_chromium
+from test_playground import serving
+from test_playground_browser import choose, errors, open_page, wait_for
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("test_playground_browser")]
+
+SIZES = {"desktop": (1440, 900), "laptop": (1024, 768), "phone": (414, 896)}
+
+
+@pytest.fixture(scope="module")
+def server():
+    with serving() as srv:
+        yield srv
+
+
+@pytest.fixture(scope="module")
+def browser():
+    driver = headless_chromium(*SIZES["desktop"])
+    driver.set_script_timeout(10)
+    yield driver
+    driver.quit()
+
+
+def shown(browser, element_id):
+    return browser.find_element("id", element_id).is_displayed()
+
+
+def rect(browser, selector):
+    return browser.execute_script("return document.querySelector(arguments[0]).getBoundingClientRect().toJSON()",
+                                  selector)
+
+
+def test_the_classes_selector_shows_only_where_the_number_of_classes_can_be_chosen(browser, server):
+    open_page(browser, server, "dataset=circle")
+    assert not shown(browser, "classes-row")
+    for dataset, visible in (("spiral", True), ("xor", False), ("gauss", True), ("circle", False)):
+        choose(browser, "dataset", dataset)
+        wait_for(browser, f"window.playground.last.settings.dataset === '{dataset}'")
+        assert shown(browser, "classes-row") == visible, dataset
+    assert errors(browser) == []
+
+
+def weights(browser):
+    return browser.execute_script("return JSON.stringify(window.playground.last.weights)")
+
+
+def test_reset_draws_fresh_weights_and_the_link_keeps_them(browser, server):
+    open_page(browser, server, "dataset=xor&hidden=3&activation=tanh")
+    seen = [weights(browser)]
+    for _ in range(2):
+        browser.find_element("id", "reset").click()
+        wait_for(browser, f"JSON.stringify(window.playground.last.weights) !== {seen[-1]!r}")
+        seen.append(weights(browser))
+    assert len(set(seen)) == 3
+    query = urllib.parse.parse_qs(urllib.parse.urlparse(browser.current_url).query)
+    assert query["init_seed"] == ["3"] and query["seed"] == ["0"]
+    browser.get(browser.current_url)  # the link, opened again: the same starting weights
+    wait_for(browser, "window.playground && window.playground.frames > 0")
+    assert weights(browser) == seen[-1]
+    assert errors(browser) == []
+
+
+def test_regression_and_classification_each_take_a_data_set_of_their_kind(browser, server):
+    open_page(browser, server, "dataset=spiral")
+    choose(browser, "problem", "regression")
+    wait_for(browser, "window.playground.last.settings.problem === 'regression'")
+    s = browser.execute_script("return window.playground.last.settings")
+    assert (s["dataset"], s["loss"]) == ("plane", "mse")
+    wait_for(browser, "window.playground.last.map.kind === 'regression'")
+    targets = browser.execute_script("return points.train.map(r => r[2])")
+    assert any(abs(t - round(t)) > 1e-6 for t in targets)  # real targets, not 0/1 labels
+    choose(browser, "problem", "classification")
+    wait_for(browser, "window.playground.last.settings.problem === 'classification'")
+    assert browser.execute_script("return window.playground.last.settings.dataset") == "circle"
+    assert browser.find_element("id", "status").is_displayed() is False
+    assert errors(browser) == []
+
+
+def test_the_small_words_and_numbers_on_screen(browser, server):
+    open_page(browser, server, "dataset=xor&hidden=1,3&activation=tanh,tanh&schedule=exponential&lr=0.1&budget=100")
+    heads = [h.text for h in browser.find_elements("css selector", ".layer-head")]
+    assert "1 neuron" in heads[1] and "neurons" not in heads[1] and "3 neurons" in heads[2]
+    browser.find_element("id", "step").click()
+    wait_for(browser, "window.playground.last.epoch === 1")
+    rate = browser.find_element("id", "current-lr").text
+    assert float(rate) == pytest.approx(0.1 * 0.01 ** (1 / 100), rel=1e-2) and float(rate) < 0.1
+    # a status line does not push the page down
+    before = rect(browser, "#map")
+    browser.find_element("css selector", "#links line[data-layer='1'][data-to='2'][data-from='0']").click()
+    wait_for(browser, "document.getElementById('weight-value')")
+    box = browser.find_element("id", "weight-value")
+    box.clear()
+    box.send_keys("abc")
+    browser.find_element("id", "weight-set").click()
+    status = browser.find_element("id", "status")
+    assert status.is_displayed() and status.text.startswith('"abc" is not a number')
+    assert rect(browser, "#map")["top"] == before["top"]
+    box.send_keys("\b")  # editing the box again takes the message away
+    wait_for(browser, "document.getElementById('status').hidden")
+    # one numbering on one screen, from 1: the weight into neuron 3 of layer 2 from neuron 1 of layer 1
+    text = browser.find_element("id", "weight-text").text
+    point = browser.execute_script("return window.playground.last.inspect.point")
+    assert text.startswith("Weight W2[3, 1]: from neuron 1 of layer 1 into neuron 3 of layer 2")
+    assert f"on training point {point + 1}\n" in text and "a1[1] =" in text and "delta2[3] =" in text
+    assert browser.find_element("id", "inspect-point").get_attribute("value") == str(point + 1)
+    assert errors(browser) == []
+
+
+def test_the_backward_walk_is_in_view_at_1440_by_900(browser, server):
+    browser.set_window_size(*SIZES["desktop"])
+    open_page(browser, server, "dataset=circle&hidden=6,6,6&activation=tanh,tanh,tanh")
+    browser.find_elements("css selector", ".node[data-layer='1']")[0].click()
+    wait_for(browser, "window.playground.last.inspect && document.getElementById('walk-back')")
+    browser.execute_script("window.scrollTo(0, 0)")
+    for _ in range(3):
+        browser.find_element("id", "walk-back").click()
+    height = browser.execute_script("return window.innerHeight")
+    walked = rect(browser, "#backward-text")
+    assert browser.find_element("id", "backward-text").text.count("delta") >= 3
+    assert 0 <= walked["top"] and walked["bottom"] <= height
+    assert errors(browser) == []
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+def test_the_page_fits_each_screen(browser, server, size, tmp_path):
+    """No sideways scrolling; on a phone the columns stack and the map is on screen within a scroll,
+    its full width visible. A screenshot of each size is kept for a person to look at."""
+    width, height = SIZES[size]
+    browser.set_window_size(width, height)
+    try:
+        open_page(browser, server, "dataset=spiral&hidden=6,4&activation=tanh,tanh")
+        inner = browser.execute_script("return document.documentElement.clientWidth")
+        page = browser.execute_script("return document.documentElement.scrollWidth")
+        assert page <= inner + 1, f"{size}: the page is {page} px wide in a {inner} px window"
+        browser.execute_script("document.getElementById('map').scrollIntoView({block: 'center'})")
+        m = rect(browser, "#map")
+        assert m["left"] >= 0 and m["right"] <= inner + 1 and m["width"] >= min(280, inner - 40), (size, m)
+        net = rect(browser, "#network")
+        assert net["right"] <= inner + 1, (size, net)
+        folder = os.environ.get("PLAYGROUND_SCREENSHOTS") or str(tmp_path)
+        assert browser.save_screenshot(os.path.join(folder, f"playground-{size}-{width}x{height}.png"))
+        assert errors(browser) == []
+    finally:
+        browser.set_window_size(*SIZES["desktop"])
