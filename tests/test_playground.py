@@ -790,3 +790,25 @@ def test_a_second_upload_trains_on_the_second_file(server):
     labels = np.concatenate([session.y_train, session.y_test])
     assert sorted(np.bincount(labels).tolist()) == sorted(np.bincount([(x + y) % 3 for x in range(-4, 5)
                                                                       for y in range(-2, 3)]).tolist())
+
+
+def test_a_hovered_unit_is_drawn_as_large_as_the_map_and_the_map_is_100_pixels_a_side(server):
+    from backproplab.playground.frames import unit_values
+
+    key = new_session(server, dataset="xor", hidden=[4, 3], activation=["tanh", "relu"])
+    status, data = request(server, "POST", f"/api/sessions/{key}/hover", {"layer": 2, "neuron": 1})
+    assert status == 200
+    frame = first_frames(server, key, 1)[0]
+    shown = decoded([[frame["hover"]["value"]]])[0][0]
+    assert shown.size == 100 * 100 and decoded([[frame["map"]["value"]]])[0][0].size == 100 * 100
+    session = server.sessions.get(key)
+    values, low = unit_values(session, 100)[2]
+    assert np.allclose(shown, (values[:, 1] - low) / (1 - low), atol=0.5 / 255 + 1e-12)
+    for body, words in [({"layer": 3, "neuron": 1}, "hover names a layer 0 .. 3"), ({"layer": 1, "neuron": 4}, "got 1, 4"),
+                        ({"layer": 1}, "got 1, None"), ({"layer": -1, "neuron": 0}, "layer must be")]:
+        status, data = request(server, "POST", f"/api/sessions/{key}/hover", body)
+        assert status == 400 and words in data["error"], (body, data)
+    assert request(server, "POST", f"/api/sessions/{key}/hover", {})[0] == 200
+    assert first_frames(server, key, 1)[0]["hover"] is None
+    big = Session({"hidden": [32] * 8, "activation": ["relu"] * 8})  # too large to draw 100 x 100 at 30 a second
+    assert decoded([[big.frame(-1, 0)["map"]["value"]]])[0][0].size == 64 * 64

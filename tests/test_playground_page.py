@@ -153,3 +153,70 @@ def test_the_page_fits_each_screen(browser, server, size, tmp_path):
         assert errors(browser) == []
     finally:
         browser.set_window_size(*SIZES["desktop"])
+
+
+def test_pointing_at_a_neuron_draws_it_large_and_cards_give_weights_and_biases(browser, server):
+    from selenium.webdriver import ActionChains
+
+    open_page(browser, server, "dataset=xor&hidden=4&activation=tanh&optimizer=adam&lr=0.03")
+    browser.find_element("id", "step").click()
+    wait_for(browser, "window.playground.last.epoch === 1")
+    answer = browser.execute_script("return document.getElementById('map').toDataURL()")
+    ActionChains(browser).move_to_element(browser.find_element("css selector", ".node[data-layer='1'][data-neuron='2']")).perform()
+    hover = wait_for(browser, "window.playground.last.hover")
+    assert (hover["layer"], hover["neuron"], hover["kind"]) == (1, 2, "unit")
+    assert browser.find_element("id", "map-caption").text.startswith("Showing neuron 3 of layer 1")
+    assert browser.execute_script("return document.getElementById('map').toDataURL()") != answer
+    bias = browser.execute_script("return window.playground.last.weights[0].bias[2]")
+    assert browser.find_element("id", "card").text == f"neuron 3 of layer 1\nbias {bias:.4f}\nclick: its backpropagation numbers"
+    line = browser.find_element("css selector", "#links line[data-layer='0'][data-to='3'][data-from='1']")
+    ActionChains(browser).move_to_element(line).perform()
+    wait_for(browser, "!window.playground.last.hover")  # off the neuron: the answer again
+    weight = browser.execute_script("return window.playground.last.weights[0].weight[3][1]")
+    assert browser.find_element("id", "card").text == f"weight {weight:.4f}\nfrom input x2\ninto neuron 4 of layer 1"
+    biases = browser.find_elements("css selector", ".node .bias")
+    assert len(biases) == 5 and all(b.is_displayed() for b in biases)  # one per hidden and output neuron
+    assert errors(browser) == []
+
+
+def test_the_map_has_a_legend_and_a_class_key(browser, server):
+    open_page(browser, server, "dataset=circle")
+    labels = [s.text for s in browser.find_elements("css selector", "#map-legend .bar-labels span")]
+    assert labels == ["0: class 0", "P(class 1)", "1: class 1"]
+    open_page(browser, server, "dataset=spiral&classes=4&loss=cross_entropy")
+    chips = browser.find_elements("css selector", "#map-legend .chip")
+    assert len(chips) == 4 and "class 3" in browser.find_element("id", "map-legend").text
+    assert errors(browser) == []
+
+
+def test_a_teachers_link_hides_the_controls_it_names(browser, server):
+    open_page(browser, server, "dataset=xor&hide=lr,activation,problem,upload,nothing-such")
+    for control in ("lr", "activation", "problem", "upload"):
+        assert not shown(browser, control), control
+    assert shown(browser, "loss") and shown(browser, "dataset")
+    choose(browser, "dataset", "gauss")
+    wait_for(browser, "window.playground.last.settings.dataset === 'gauss'")
+    query = urllib.parse.parse_qs(urllib.parse.urlparse(browser.current_url).query)
+    assert query["hide"] == ["lr,activation,problem,upload"]  # a link made from here hides them too
+    assert errors(browser) == []
+
+
+def test_every_neuron_is_reached_from_the_keyboard_and_a_bias_is_edited(browser, server):
+    from selenium.webdriver.common.keys import Keys
+
+    open_page(browser, server, "dataset=xor&hidden=4,3&activation=tanh,tanh")
+    nodes = browser.find_elements("css selector", ".node")
+    assert len(nodes) == 2 + 4 + 3 + 1
+    assert all(n.get_attribute("tabindex") == "0" and n.get_attribute("aria-label") for n in nodes)
+    target = browser.find_element("css selector", ".node[data-layer='2'][data-neuron='1']")
+    target.send_keys(Keys.ENTER)
+    info = wait_for(browser, "window.playground.last.inspect")
+    assert (info["layer"], info["neuron"]) == (1, 1)
+    wait_for(browser, "document.getElementById('weight-into-3')")
+    browser.find_element("id", "weight-into-3").send_keys(Keys.ENTER)  # a weight into it, from the keyboard
+    wait_for(browser, "window.playground.last.inspect.weight && window.playground.last.inspect.weight.from === 3")
+    box = browser.find_element("id", "bias-value")
+    box.clear()
+    box.send_keys("0.25", Keys.ENTER)
+    wait_for(browser, "window.playground.last.weights[1].bias[1] === 0.25")
+    assert errors(browser) == []

@@ -5,7 +5,7 @@ Standard library only (``http.server.ThreadingHTTPServer``). Routes:
 - ``GET /`` and ``GET /static/<file>``: the page, from the package's ``static`` folder;
 - ``GET /api/options``: the choices, defaults and limits, and the half-width of the square the map covers;
 - ``POST /api/sessions``: a new session from settings, returns its id;
-- ``POST /api/sessions/<id>/<settings|control|inspect|weight|upload|alive|close>``;
+- ``POST /api/sessions/<id>/<settings|control|inspect|weight|hover|upload|alive|close>``;
 - ``GET /api/sessions/<id>/events``: Server-Sent Events, one JSON frame per event, while
   the tab is shown (``stream``); the thread serving it also trains the session, so a hidden
   or closed tab stops its training. A hidden tab closes its stream, which frees the browser's
@@ -32,6 +32,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 
 from ..errors import BackproplabError, ConfigError
+from ..run.threads import blas_threads
 from ..validation import check_int, check_number
 from .datasets import SQUARE, dataset_names, is_regression, takes_classes
 from .guard import Guard, parse_json
@@ -42,7 +43,7 @@ from .stream import stream_frames
 
 MAX_JSON_BYTES = 64 * 1024
 STATIC = {"index.html": "text/html; charset=utf-8", "app.js": "text/javascript; charset=utf-8",
-          "style.css": "text/css; charset=utf-8"}
+          "views.js": "text/javascript; charset=utf-8", "style.css": "text/css; charset=utf-8"}
 
 
 class PlaygroundServer(ThreadingHTTPServer):
@@ -214,12 +215,12 @@ class Handler(BaseHTTPRequestHandler):
             return self._reply(HTTPStatus.OK, {"alive": key})
         session = sessions.get(key)
         handlers = {"settings": self._settings, "control": self._control, "inspect": self._inspect,
-                    "weight": self._weight, "upload": self._upload}
+                    "weight": self._weight, "upload": self._upload, "hover": self._hover}
         if action not in handlers:
             raise HTTPError(HTTPStatus.NOT_FOUND, f"unknown action {action!r}; known: {sorted(handlers)}")
         request = self._body(MAX_UPLOAD_BYTES) if action == "upload" else self._json(
             {"settings": ("settings",), "control": ("action",), "inspect": ("layer", "neuron", "point", "from"),
-             "weight": ("layer", "to", "from", "value")}[action])
+             "weight": ("layer", "to", "from", "value"), "hover": ("layer", "neuron")}[action])
         with session.turn():
             handlers[action](session, request)
             return self._reply(HTTPStatus.OK, {"settings": session.settings, "epoch": session.epoch})
@@ -234,6 +235,10 @@ class Handler(BaseHTTPRequestHandler):
         source = data.get("from")  # a weight: the input it comes from; none for the neuron itself
         session.set_inspect(*(check_int(name, data.get(name), 0) for name in ("layer", "neuron", "point")),
                             None if source is None else check_int("from", source, 0))
+
+    def _hover(self, session, data):
+        session.set_hover(*(None if data.get(name) is None else check_int(name, data[name], 0)
+                            for name in ("layer", "neuron")))
 
     def _weight(self, session, data):
         session.set_weight(check_int("layer", data.get("layer"), 0), check_int("to", data.get("to"), 0),
@@ -283,7 +288,8 @@ def serve(host="127.0.0.1", port=0, open_browser=True, write=print):
     if open_browser:
         webbrowser.open(server.url)
     try:  # Ctrl-C or SIGTERM ends it here and goes on up, so the command exits 130 or 143
-        server.serve_forever(poll_interval=0.2)
+        with blas_threads(1):  # its products are small: BLAS threads would only wait for each other
+            server.serve_forever(poll_interval=0.2)
     finally:
         server.stopping.set()
         server.sessions.close_all()

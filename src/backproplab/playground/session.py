@@ -90,6 +90,7 @@ class Session:
         self.history = []
         self.stopped = ""
         self.inspect = None
+        self.hover = None
         self.generation = getattr(self, "generation", 0) + 1
         self.history.append(self._evaluate())
 
@@ -271,6 +272,16 @@ class Session:
         """Follow neuron ``neuron`` of Linear ``layer`` on training point ``point`` in every frame;
         with ``source``, its weight from input ``source`` (the weight the page's line stands for)."""
         self.inspect = inspector.checked_target(self, layer, neuron, point, source)
+
+    def set_hover(self, layer=None, neuron=None):
+        """Draw unit ``neuron`` of drawn layer ``layer`` (0: the inputs) large in every frame; None: the output."""
+        if layer is None and neuron is None:
+            self.hover = None
+            return
+        widths = [len(self.settings["features"])] + [linear.out_features for linear in self.linears]
+        if layer is None or not 0 <= layer < len(widths) or neuron is None or not 0 <= neuron < widths[layer]:
+            raise ConfigError(f"hover names a layer 0 .. {len(widths) - 1} and one of its units, got {layer}, {neuron}")
+        self.hover = (layer, neuron)
 
     def inspection(self):
         return inspector.inspection(self)

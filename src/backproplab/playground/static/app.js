@@ -37,6 +37,7 @@ function writeUrl() {
   for (const [key, value] of Object.entries(settings))  // a list as a,b,c; an object (a loss's settings) as JSON
     params.set(key, Array.isArray(value) ? value.join(",") : typeof value === "object" ? JSON.stringify(value) : value);
   for (const key of VIEW) params.set(key, view[key] ? "1" : "0");
+  if (hiddenControls.length) params.set("hide", hiddenControls.join(","));
   window.history.replaceState(null, "", "?" + params.toString());
 }
 
@@ -92,6 +93,7 @@ async function start() {
   options = await (await fetch("/api/options")).json();
   settings = readUrl(options.defaults);
   buildControls();
+  hideControls((new URLSearchParams(location.search).get("hide") || "").split(",").filter(Boolean));
   let created;
   try {
     created = await post("/api/sessions", {settings});
@@ -305,6 +307,12 @@ function drawMap(frame) {
     if (map.kind === "binary") return discrete ? BINARY_FLAT[value[i] >= 128 ? 1 : 0] : DIVERGING_PALE[value[i]];
     return DIVERGING_PALE[discrete ? (value[i] >= 128 ? 255 : 0) : value[i]];
   });
+  if (frame.hover) {  // the unit under the pointer, large, in place of the answer
+    const unit = decode(frame.hover.value);
+    paint(canvas, Math.round(Math.sqrt(unit.length)), i => DIVERGING_PALE[unit[i]]);
+  }
+  mapCaption(frame);
+  drawLegend(frame);
   if (!points) return;
   const ctx = canvas.getContext("2d"), half = options.square, scale = canvas.width / (2 * half);
   const draw = (rows, test) => {
@@ -398,6 +406,8 @@ function buildNetwork(frame) {
       line.dataset.layer = l; line.dataset.to = to; line.dataset.from = from;
       line.setAttribute("opacity", "0.75");
       line.addEventListener("click", () => inspect(l, to, from));
+      line.addEventListener("mouseenter", (event) => showCard({layer: l, to, from}, event));
+      line.addEventListener("mouseleave", hideCard);
       svg.append(line);
     }));
   }
@@ -413,7 +423,17 @@ function buildNetwork(frame) {
       name.className = "name";
       name.textContent = settings.features[j];
       node.append(name);
-    } else node.addEventListener("click", () => inspect(c - 1, j));
+    } else {
+      node.addEventListener("click", () => inspect(c - 1, j));
+      const bias = document.createElement("div");  // the bias, a square at the unit's corner as in TF
+      bias.className = "bias";
+      node.append(bias);
+    }
+    node.addEventListener("mouseenter", (event) => enterUnit(c, j, event));
+    node.addEventListener("mouseleave", leaveUnit);
+    node.addEventListener("focus", () => enterUnit(c, j));
+    node.addEventListener("blur", leaveUnit);
+    makeReachable(node, unitName(c, j) + (c ? ": show its backpropagation numbers" : ""), () => c && inspect(c - 1, j));
     box.append(node);
   }));
 }
@@ -461,6 +481,14 @@ function updateNetwork(frame) {
       if (chosen) line.parentNode.append(line);  // drawn last, over the lines it crosses
     }
   }
+  let biggestBias = 0;
+  for (const layer of frame.weights) for (const b of layer.bias) biggestBias = Math.max(biggestBias, Math.abs(b));
+  for (const square of $("network").querySelectorAll(".bias")) {  // colour: sign; strength: size
+    const node = square.parentNode, b = frame.weights[node.dataset.layer - 1].bias[node.dataset.neuron];
+    square.style.background = b >= 0 ? "#0877bd" : "#f59322";
+    square.style.opacity = (0.15 + 0.85 * Math.abs(b) / (biggestBias || 1)).toFixed(2);
+  }
+  fillCard(frame);
   const output = decode(frame.map.value), outSize = Math.round(Math.sqrt(output.length));
   for (const node of $("network").querySelectorAll(".node")) {
     const c = +node.dataset.layer, j = +node.dataset.neuron, canvas = node.firstChild;
@@ -472,16 +500,19 @@ function updateNetwork(frame) {
   }
 }
 
-async function setWeight() {  // the inspected weight gets the value typed in the inspector
-  const info = last && last.inspect, text = $("weight-value").value.trim();
-  if (!info || !info.weight) return;
+// The inspected weight (or, with bias, the inspected neuron's bias) gets the value typed in the inspector.
+async function setWeight(bias = false) {
+  const info = last && last.inspect, box = $(bias ? "bias-value" : "weight-value"), text = box.value.trim();
+  const what = bias ? "bias" : "weight";
+  if (!info || !bias && !info.weight) return;
   if (text === "" || !isFinite(+text)) {  // said until the box is edited again
-    showStatus(text ? `"${text}" is not a number; type the weight's new value, such as -0.5`
-                    : "Type the weight's new value, such as -0.5, then Set", "error", $("weight-value"));
+    showStatus(text ? `"${text}" is not a number; type the ${what}'s new value, such as -0.5`
+                    : `Type the ${what}'s new value, such as -0.5, then Set`, "error", box);
     return;
   }
   try {
-    await post(`/api/sessions/${sessionId}/weight`, {layer: info.layer, to: info.neuron, from: info.weight.from, value: +text});
+    await post(`/api/sessions/${sessionId}/weight`,
+               {layer: info.layer, to: info.neuron, from: bias ? -1 : info.weight.from, value: +text});
     showStatus("");
   } catch (error) { showStatus(error.message, "error"); }
 }
@@ -512,7 +543,7 @@ function drawInspector(info) {
     input.addEventListener("change", () => selected && inspect(...selected));
     const weightBox = document.createElement("div"), weightText = document.createElement("pre");
     const value = document.createElement("input"), set = button("weight-set", "Set", "give the weight this value",
-                                                                 setWeight);
+                                                                 () => setWeight());
     weightBox.id = "weight-box"; weightText.id = "weight-text";
     value.id = "weight-value"; value.type = "text"; value.inputMode = "decimal";  // "abc" reaches the check
     value.addEventListener("keydown", (event) => { if (event.key === "Enter") setWeight(); });
@@ -531,9 +562,17 @@ function drawInspector(info) {
     const pre = document.createElement("pre"), back = document.createElement("pre");
     pre.id = "inspect-text";
     back.id = "backward-text";
-    box.append(label, back, weightBox, pre);  // the walk's steps right under its button
+    const unit = document.createElement("div"), into = document.createElement("div"), bias = document.createElement("label");
+    const biasValue = document.createElement("input");
+    unit.id = "unit-box"; into.id = "weights-into";
+    biasValue.id = "bias-value"; biasValue.type = "text"; biasValue.inputMode = "decimal";
+    biasValue.addEventListener("keydown", (event) => { if (event.key === "Enter") setWeight(true); });
+    bias.append("Edit b ", biasValue, button("bias-set", "Set", "give the neuron's bias this value", () => setWeight(true)));
+    unit.append(into, bias);
+    box.append(label, back, weightBox, unit, pre);  // the walk's steps right under its button
   }
   drawWeight(info);
+  drawUnitBox(info);
   const shown = info.backward.slice(0, walk);
   $("backward-text").textContent = shown.length ? "Backward pass on this point, from the output back:\n" + shown.map(
     (b, k) => (k === 0 ? `layer ${b.layer + 1} (output): delta${b.layer + 1} = dL/dz${b.layer + 1}`
@@ -549,6 +588,21 @@ function drawInspector(info) {
     `delta = dL/dz = ${info.delta.toExponential(4)}   (loss on this point ${format(info.loss, 5)})\n` +
     `dL/dw_i = delta * a_i = [${info.grad_w.map(g => g.toExponential(3)).join(", ")}]\n` +
     `dL/db = delta = ${info.delta.toExponential(4)}`;
+}
+
+let shownUnit = "";  // which neuron the unit box is built for, and the bias it shows
+
+function drawUnitBox(info) {  // the weights into the neuron, each a button (a way in from the keyboard), and its bias
+  const key = `${info.layer},${info.neuron}`, [builtFor] = shownUnit.split(";");
+  if (builtFor !== key) {
+    const sources = info.weights.map((_, i) => i);
+    $("weights-into").replaceChildren("Weights into it: ", ...sources.map(i => button(
+      `weight-into-${i}`, `from ${unitName(info.layer, i)}`, "show this weight's numbers",
+      () => inspect(info.layer, info.neuron, i))));
+  }
+  if (`${key};${info.bias}` !== shownUnit && document.activeElement !== $("bias-value"))
+    $("bias-value").value = String(+info.bias.toPrecision(6));
+  shownUnit = `${key};${info.bias}`;
 }
 
 let shownWeight = "";  // which weight the edit box holds, so a frame does not overwrite what is being typed

@@ -1,0 +1,115 @@
+// The views around the network and the map (app.js draws those): hover cards for weights and
+// biases, a unit drawn large while the pointer is over it, the map's colour legend, the teacher's
+// hidden controls, and the keyboard's way into the network. Functions only: app.js calls them.
+"use strict";
+
+// --- names: one numbering on the whole page, from 1 -------------------------------------------
+function unitName(layer, j) {  // layer of the drawing: 0 the inputs, then the hidden layers, then the output
+  if (layer === 0) return `input ${settings.features[j]}`;
+  if (layer === settings.hidden.length + 1) return `output ${j + 1}`;
+  return `neuron ${j + 1} of layer ${layer}`;
+}
+
+// --- hover cards: a weight's or a bias's value under the pointer, without a click ---------------
+let card = null;  // {layer, to, from} for a weight, {layer, neuron} for a unit; null: no card
+
+function showCard(target, event) {
+  card = target;
+  const box = $("network").getBoundingClientRect(), element = $("card");
+  element.style.left = `${Math.min(event.clientX - box.left + 12, box.width - 190)}px`;
+  element.style.top = `${event.clientY - box.top + 12}px`;
+  fillCard(last);
+}
+
+function hideCard() {
+  card = null;
+  $("card").hidden = true;
+}
+
+function fillCard(frame) {  // called on every frame too, so the card follows training
+  if (!card || !frame) return;
+  let text;
+  if (card.from !== undefined) {
+    const w = frame.weights[card.layer].weight[card.to][card.from];
+    text = `weight ${w.toFixed(4)}\nfrom ${unitName(card.layer, card.from)}\ninto ${unitName(card.layer + 1, card.to)}`;
+  } else if (card.layer === 0) {
+    text = `${unitName(0, card.neuron)}\n(its value over the square)`;
+  } else {
+    const b = frame.weights[card.layer - 1].bias[card.neuron];
+    text = `${unitName(card.layer, card.neuron)}\nbias ${b.toFixed(4)}\nclick: its backpropagation numbers`;
+  }
+  $("card").textContent = text;
+  $("card").hidden = false;
+}
+
+// --- a unit drawn large on the map while the pointer (or the keyboard's focus) is on it ---------
+let hovering = null;
+
+function enterUnit(layer, j, event) {
+  hovering = [layer, j];
+  if (event && event.clientX !== undefined) showCard({layer, neuron: j}, event);
+  post(`/api/sessions/${sessionId}/hover`, {layer, neuron: j}).catch(() => {});
+}
+
+function leaveUnit() {
+  hovering = null;
+  hideCard();
+  setTimeout(() => {  // unless the pointer went on to another unit (whose request then stands)
+    if (!hovering) post(`/api/sessions/${sessionId}/hover`, {}).catch(() => {});
+  }, 80);
+}
+
+function mapCaption(frame) {  // what the map shows: the network's answer, or the unit under the pointer
+  const h = frame.hover;
+  $("map-caption").textContent = h ? `Showing ${unitName(h.layer, h.neuron)}` +
+    (h.kind === "unit" ? " (its output over the square, scaled to its largest)" : "") : "";
+}
+
+// --- the map's colour legend and class-colour key ------------------------------------------------
+let legendKind = "";
+
+function drawLegend(frame) {
+  const kind = frame.hover ? "unit" : frame.map.kind, classes = points ? points.classes : 0;
+  if (legendKind === kind + classes) return;
+  legendKind = kind + classes;
+  const legend = $("map-legend");
+  if (kind === "classes") {  // one chip per class; the shade is how sure the network is
+    legend.replaceChildren(...Array.from({length: classes}, (_, k) => {
+      const chip = document.createElement("span");
+      chip.className = "chip";
+      chip.style.background = `rgb(${COLORS[k % COLORS.length].join(",")})`;
+      const label = document.createElement("span");
+      label.append(chip, `class ${k}`);
+      return label;
+    }), "paler: less sure");
+    return;
+  }
+  const ends = {binary: ["0: class 0", "P(class 1)", "1: class 1"], regression: ["-1", "the output", "1"],
+                unit: ["-1", "the unit's output", "1"], answer: ["0", "the output", "1"]}[kind] || ["", "", ""];
+  const bar = document.createElement("div"), labels = document.createElement("div");
+  bar.className = "bar";
+  labels.className = "bar-labels";
+  labels.replaceChildren(...ends.map(text => Object.assign(document.createElement("span"), {textContent: text})));
+  legend.replaceChildren(bar, labels);
+}
+
+// --- a teacher's link: ?hide=lr,activation,... hides those controls ------------------------------
+let hiddenControls = [];
+
+function hideControls(names) {
+  hiddenControls = names.filter(name => $(name));
+  for (const name of hiddenControls) {
+    const element = $(name);
+    (element.closest("label") || element).hidden = true;
+  }
+}
+
+// --- the keyboard: every unit can be reached with Tab, and Enter or Space clicks it -------------
+function makeReachable(element, label, onPress) {
+  element.tabIndex = 0;
+  element.setAttribute("role", "button");
+  element.setAttribute("aria-label", label);
+  element.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" || event.key === " ") { event.preventDefault(); onPress(); }
+  });
+}
