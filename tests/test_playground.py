@@ -123,7 +123,7 @@ def test_the_cli_refuses_a_bad_port(capsys):
 def test_the_page_and_its_files_are_served_from_the_package(server):
     status, page = request(server, "GET", "/")
     assert status == 200 and b"/static/app.js" in page
-    for name in ("app.js", "style.css"):
+    for name in ("app.js", "views.js", "network.js", "style.css"):
         assert request(server, "GET", f"/static/{name}")[0] == 200
     assert request(server, "GET", "/static/../server.py")[0] == 404
     assert request(server, "GET", "/static/session.py")[0] == 404

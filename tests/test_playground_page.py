@@ -206,7 +206,7 @@ def test_every_neuron_is_reached_from_the_keyboard_and_a_bias_is_edited(browser,
 
     open_page(browser, server, "dataset=xor&hidden=4,3&activation=tanh,tanh")
     nodes = browser.find_elements("css selector", ".node")
-    assert len(nodes) == 2 + 4 + 3 + 1
+    assert len(nodes) == 7 + 4 + 3 + 1  # every feature, whether the network takes it or not
     assert all(n.get_attribute("tabindex") == "0" and n.get_attribute("aria-label") for n in nodes)
     target = browser.find_element("css selector", ".node[data-layer='2'][data-neuron='1']")
     target.send_keys(Keys.ENTER)
@@ -219,4 +219,28 @@ def test_every_neuron_is_reached_from_the_keyboard_and_a_bias_is_edited(browser,
     box.clear()
     box.send_keys("0.25", Keys.ENTER)
     wait_for(browser, "window.playground.last.weights[1].bias[1] === 0.25")
+    assert errors(browser) == []
+
+
+def test_input_nodes_and_data_set_thumbnails_choose_by_a_click(browser, server):
+    open_page(browser, server, "dataset=circle&hidden=3&activation=tanh")
+    inputs = browser.find_elements("css selector", ".node[data-layer='0']")
+    names = [n.get_attribute("data-feature") for n in inputs]
+    assert names == browser.execute_script("return options.choices.features")
+    assert [n.get_attribute("class").split() for n in inputs].count(["node"]) == 2  # x1 and x2 fed, the rest faded
+    browser.find_element("css selector", ".node[data-feature='x1*x2']").click()
+    wait_for(browser, "window.playground.last.settings.features.join() === 'x1,x2,x1*x2'")
+    wait_for(browser, "window.playground.last.weights[0].weight[0].length === 3")
+    browser.find_element("css selector", ".node[data-feature='x1']").click()
+    wait_for(browser, "window.playground.last.settings.features.join() === 'x2,x1*x2'")
+    lines = browser.find_elements("css selector", "#links line[data-layer='0']")
+    assert len(lines) == 2 * 3
+    thumbs = browser.find_elements("css selector", "#dataset-thumbs canvas")
+    assert [t.get_attribute("title") for t in thumbs] == [
+        n for n in browser.execute_script("return options.choices.dataset") if n != "csv"]
+    browser.find_element("css selector", "#dataset-thumbs canvas[data-dataset='spiral']").click()
+    wait_for(browser, "window.playground.last.settings.dataset === 'spiral'")
+    assert "chosen" in browser.find_element("css selector", "#dataset-thumbs canvas[data-dataset='spiral']").get_attribute("class")
+    browser.find_element("css selector", "#dataset-thumbs canvas[data-dataset='plane']").click()
+    wait_for(browser, "window.playground.last.settings.problem === 'regression'")
     assert errors(browser) == []

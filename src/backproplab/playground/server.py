@@ -36,6 +36,7 @@ from ..run.threads import blas_threads
 from ..validation import check_int, check_number
 from .datasets import SQUARE, dataset_names, is_regression, takes_classes
 from .guard import Guard, parse_json
+from .previews import dataset_previews, feature_maps
 from .script import python_script
 from .sessions import HTTPError, Sessions
 from .settings import DEFAULTS, MAX_UPLOAD_BYTES, choices, limits
@@ -43,7 +44,8 @@ from .stream import stream_frames
 
 MAX_JSON_BYTES = 64 * 1024
 STATIC = {"index.html": "text/html; charset=utf-8", "app.js": "text/javascript; charset=utf-8",
-          "views.js": "text/javascript; charset=utf-8", "style.css": "text/css; charset=utf-8"}
+          "views.js": "text/javascript; charset=utf-8", "network.js": "text/javascript; charset=utf-8",
+          "style.css": "text/css; charset=utf-8"}
 
 
 class PlaygroundServer(ThreadingHTTPServer):
@@ -56,6 +58,7 @@ class PlaygroundServer(ThreadingHTTPServer):
         self.stopping = threading.Event()
         self.log = log
         self.guard = Guard(*self.server_address[:2])
+        self.previews, self.feature_maps = dataset_previews(), feature_maps()  # the same for every page
 
     @property
     def url(self):
@@ -181,7 +184,8 @@ class Handler(BaseHTTPRequestHandler):
             return self._reply(HTTPStatus.OK, {"choices": choices(), "defaults": DEFAULTS, "limits": limits(),
                                                "takes_classes": [n for n in dataset_names() if takes_classes(n)],
                                                "regression_sets": [n for n in dataset_names() if is_regression(n)],
-                                               "square": SQUARE})
+                                               "square": SQUARE, "previews": self.server.previews,
+                                               "feature_maps": self.server.feature_maps})
         if len(parts) == 4 and parts[:2] == ["api", "sessions"]:
             if parts[3] == "events":
                 return self._events(parts[2])

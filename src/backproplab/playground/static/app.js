@@ -93,6 +93,7 @@ async function start() {
   options = await (await fetch("/api/options")).json();
   settings = readUrl(options.defaults);
   buildControls();
+  buildThumbnails();
   hideControls((new URLSearchParams(location.search).get("hide") || "").split(",").filter(Boolean));
   let created;
   try {
@@ -247,6 +248,7 @@ function syncControls() {
   $("target_loss").value = settings.target_loss;
   for (const box of $("features").querySelectorAll("input")) box.checked = settings.features.includes(box.value);
   $("classes-row").hidden = !options.takes_classes.includes(settings.dataset);
+  markThumbnail();
   $("show-test").checked = view.showTest;
   $("discretize").checked = view.discretize;
   $("layer-count").textContent = `${settings.hidden.length} hidden layer${settings.hidden.length === 1 ? "" : "s"}`;
@@ -372,132 +374,6 @@ function format(v, digits = 3) {
 
 function percent(v) {  // an accuracy (a fraction) as the page shows it; "-" for none (regression)
   return v === null || v === undefined ? "-" : `${(100 * v).toFixed(1)}%`;
-}
-
-// The network: one column per layer (inputs, hidden layers, output), lines for the weights.
-function layout(frame) {
-  const widths = [settings.features.length, ...settings.hidden, frame.weights[frame.weights.length - 1].bias.length];
-  const box = $("network"), columns = widths.length, width = box.clientWidth || 500, node = 34;
-  const gap = columns > 1 ? (width - 80 - node) / (columns - 1) : 0;
-  const spacing = Math.min(46, (MAX_HEIGHT - TOP) / Math.max(...widths));
-  box.style.height = `${TOP + spacing * Math.max(...widths) + 8}px`;  // as tall as the widest layer needs
-  const size = Math.min(node, spacing - 6);
-  return widths.map((n, c) => Array.from({length: n}, (_, j) => ({x: 60 + c * gap, y: TOP + j * spacing, size})));
-}
-
-function buildNetwork(frame) {
-  const box = $("network"), svg = $("links"), places = layout(frame);
-  box.querySelectorAll(".node, .layer-head").forEach(e => e.remove());
-  svg.replaceChildren();
-  places.forEach((column, c) => {
-    const head = document.createElement("div");
-    head.className = "layer-head";
-    head.style.left = `${column[0].x - 30}px`;
-    if (c > 0 && c <= settings.hidden.length) head.append(layerControls(c - 1));
-    else head.textContent = c === 0 ? "inputs" : "output";
-    head.style.top = "-4px";
-    box.append(head);
-  });
-  for (let l = 0; l < frame.weights.length; l++) {
-    frame.weights[l].weight.forEach((row, to) => row.forEach((_, from) => {
-      const line = document.createElementNS("http://www.w3.org/2000/svg", "line"), a = places[l][from], b = places[l + 1][to];
-      line.setAttribute("x1", a.x + a.size); line.setAttribute("y1", a.y + a.size / 2);
-      line.setAttribute("x2", b.x); line.setAttribute("y2", b.y + b.size / 2);
-      line.dataset.layer = l; line.dataset.to = to; line.dataset.from = from;
-      line.setAttribute("opacity", "0.75");
-      line.addEventListener("click", () => inspect(l, to, from));
-      line.addEventListener("mouseenter", (event) => showCard({layer: l, to, from}, event));
-      line.addEventListener("mouseleave", hideCard);
-      svg.append(line);
-    }));
-  }
-  places.forEach((column, c) => column.forEach((p, j) => {
-    const node = document.createElement("div"), canvas = document.createElement("canvas");
-    node.className = "node";
-    node.style.cssText = `left:${p.x}px;top:${p.y}px;width:${p.size}px;height:${p.size}px`;
-    canvas.width = canvas.height = 16;
-    node.append(canvas);
-    node.dataset.layer = c; node.dataset.neuron = j;
-    if (c === 0) {
-      const name = document.createElement("span");
-      name.className = "name";
-      name.textContent = settings.features[j];
-      node.append(name);
-    } else {
-      node.addEventListener("click", () => inspect(c - 1, j));
-      const bias = document.createElement("div");  // the bias, a square at the unit's corner as in TF
-      bias.className = "bias";
-      node.append(bias);
-    }
-    node.addEventListener("mouseenter", (event) => enterUnit(c, j, event));
-    node.addEventListener("mouseleave", leaveUnit);
-    node.addEventListener("focus", () => enterUnit(c, j));
-    node.addEventListener("blur", leaveUnit);
-    makeReachable(node, unitName(c, j) + (c ? ": show its backpropagation numbers" : ""), () => c && inspect(c - 1, j));
-    box.append(node);
-  }));
-}
-
-function layerControls(index) {
-  const wrap = document.createElement("div"), plus = document.createElement("button"), minus = document.createElement("button");
-  const select = document.createElement("select");
-  plus.textContent = "+"; minus.textContent = "\u2212";
-  plus.title = "add a neuron"; minus.title = "remove a neuron";
-  plus.className = "add-neuron"; minus.className = "remove-neuron";
-  const resize = (delta) => {
-    const hidden = [...settings.hidden];
-    hidden[index] = Math.max(1, Math.min(options.limits.neurons, hidden[index] + delta));
-    send({hidden});
-  };
-  plus.addEventListener("click", () => resize(1));
-  minus.addEventListener("click", () => resize(-1));
-  fill(select, options.choices.activation);
-  select.value = settings.activation[index];
-  select.className = "layer-activation";
-  select.addEventListener("change", () => {
-    const activation = [...settings.activation];
-    activation[index] = select.value;
-    send({activation});
-  });
-  const n = settings.hidden[index];
-  wrap.append(plus, minus, document.createElement("br"), `${n} neuron${n === 1 ? "" : "s"}`, document.createElement("br"), select);
-  return wrap;
-}
-
-function updateNetwork(frame) {
-  const key = JSON.stringify([settings.features, settings.hidden, settings.activation, frame.weights.map(w => w.bias.length)]);
-  if (key !== structure) { structure = key; buildNetwork(frame); }
-  let biggest = 0;
-  for (const layer of frame.weights) for (const row of layer.weight) for (const w of row) biggest = Math.max(biggest, Math.abs(w));
-  for (const line of [...$("links").children]) {  // attributes are set only when they change: each costs a restyle
-    const w = frame.weights[line.dataset.layer].weight[line.dataset.to][line.dataset.from];
-    const stroke = w >= 0 ? "#0877bd" : "#f59322", width = (0.5 + 5 * Math.abs(w) / (biggest || 1)).toFixed(1);
-    if (line.getAttribute("stroke") !== stroke) line.setAttribute("stroke", stroke);
-    if (line.getAttribute("stroke-width") !== width) line.setAttribute("stroke-width", width);
-    const chosen = !!selected && selected[2] !== null && selected[0] === +line.dataset.layer &&
-      selected[1] === +line.dataset.to && selected[2] === +line.dataset.from;
-    if (line.classList.contains("selected") !== chosen) {
-      line.classList.toggle("selected", chosen);
-      if (chosen) line.parentNode.append(line);  // drawn last, over the lines it crosses
-    }
-  }
-  let biggestBias = 0;
-  for (const layer of frame.weights) for (const b of layer.bias) biggestBias = Math.max(biggestBias, Math.abs(b));
-  for (const square of $("network").querySelectorAll(".bias")) {  // colour: sign; strength: size
-    const node = square.parentNode, b = frame.weights[node.dataset.layer - 1].bias[node.dataset.neuron];
-    square.style.background = b >= 0 ? "#0877bd" : "#f59322";
-    square.style.opacity = (0.15 + 0.85 * Math.abs(b) / (biggestBias || 1)).toFixed(2);
-  }
-  fillCard(frame);
-  const output = decode(frame.map.value), outSize = Math.round(Math.sqrt(output.length));
-  for (const node of $("network").querySelectorAll(".node")) {
-    const c = +node.dataset.layer, j = +node.dataset.neuron, canvas = node.firstChild;
-    if (c < frame.neurons.length) {
-      const values = decode(frame.neurons[c][j]);
-      paint(canvas, 16, i => DIVERGING[values[i]]);
-    } else paint(canvas, outSize, i => DIVERGING[frame.map.kind === "classes" ? 128 : output[i]]);
-    node.classList.toggle("selected", !!selected && selected[2] === null && selected[0] === c - 1 && selected[1] === j);
-  }
 }
 
 // The inspected weight (or, with bias, the inspected neuron's bias) gets the value typed in the inspector.

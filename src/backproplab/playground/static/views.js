@@ -29,11 +29,13 @@ function hideCard() {
 function fillCard(frame) {  // called on every frame too, so the card follows training
   if (!card || !frame) return;
   let text;
-  if (card.from !== undefined) {
+  if (card.feature) {
+    text = `input ${card.feature}: not fed to the network\nclick to add it`;
+  } else if (card.from !== undefined) {
     const w = frame.weights[card.layer].weight[card.to][card.from];
     text = `weight ${w.toFixed(4)}\nfrom ${unitName(card.layer, card.from)}\ninto ${unitName(card.layer + 1, card.to)}`;
   } else if (card.layer === 0) {
-    text = `${unitName(0, card.neuron)}\n(its value over the square)`;
+    text = `${unitName(0, card.neuron)}: fed to the network\nclick to drop it`;
   } else {
     const b = frame.weights[card.layer - 1].bias[card.neuron];
     text = `${unitName(card.layer, card.neuron)}\nbias ${b.toFixed(4)}\nclick: its backpropagation numbers`;
@@ -91,6 +93,30 @@ function drawLegend(frame) {
   labels.className = "bar-labels";
   labels.replaceChildren(...ends.map(text => Object.assign(document.createElement("span"), {textContent: text})));
   legend.replaceChildren(bar, labels);
+}
+
+// --- a thumbnail per data set: a click chooses it ------------------------------------------------
+function buildThumbnails() {
+  const half = options.square, size = 40;
+  $("dataset-thumbs").replaceChildren(...Object.entries(options.previews).map(([name, rows]) => {
+    const canvas = document.createElement("canvas"), ctx = canvas.getContext("2d");
+    canvas.width = canvas.height = size;
+    canvas.title = name;
+    canvas.dataset.dataset = name;
+    const regression = options.regression_sets.includes(name);
+    for (const [x1, x2, y] of rows) {
+      const color = regression ? diverging(Math.round((Math.max(-1, Math.min(1, y)) + 1) * 127.5)) : COLORS[y % COLORS.length];
+      ctx.fillStyle = `rgb(${color.join(",")})`;
+      ctx.fillRect((x1 + half) / (2 * half) * size - 1, (half - x2) / (2 * half) * size - 1, 2.5, 2.5);
+    }
+    makeReachable(canvas, `data set ${name}`, () => changeChoice("dataset", name));
+    canvas.addEventListener("click", () => changeChoice("dataset", name));
+    return canvas;
+  }));
+}
+
+function markThumbnail() {
+  for (const canvas of $("dataset-thumbs").children) canvas.classList.toggle("chosen", canvas.dataset.dataset === settings.dataset);
 }
 
 // --- a teacher's link: ?hide=lr,activation,... hides those controls ------------------------------
