@@ -812,3 +812,28 @@ def test_a_hovered_unit_is_drawn_as_large_as_the_map_and_the_map_is_100_pixels_a
     assert first_frames(server, key, 1)[0]["hover"] is None
     big = Session({"hidden": [32] * 8, "activation": ["relu"] * 8})  # too large to draw 100 x 100 at 30 a second
     assert decoded([[big.frame(-1, 0)["map"]["value"]]])[0][0].size == 64 * 64
+
+
+def test_show_gradients_sends_the_full_batch_gradient_and_leaves_training_as_it_was(server):
+    key = new_session(server, dataset="gauss", hidden=[4, 3], activation=["tanh", "relu"], optimizer="adam", lr=0.03)
+    request(server, "POST", f"/api/sessions/{key}/control", {"action": "step"})
+    assert first_frames(server, key, 1)[0]["gradients"] is None  # computed only for a page that shows them
+    assert request(server, "POST", f"/api/sessions/{key}/view", {"gradients": True})[0] == 200
+    session = server.sessions.get(key)
+    before = [p.grad.copy() for p in session.model.parameters()]
+    shown = first_frames(server, key, 1)[0]["gradients"]
+    assert all(np.array_equal(a, p.grad) for a, p in zip(before, session.model.parameters()))
+    with session.lock:  # the same gradient, by hand: zeroed, forward and backward on every training point
+        session.model.eval()
+        for p in session.model.parameters():
+            p.grad[...] = 0.0
+        session.loss_fn.forward(session.model.forward(session.inputs_train), session.y_train)
+        session.model.backward(session.loss_fn.backward())
+        expected = [(layer.weight.grad.copy(), layer.bias.grad.copy()) for layer in session.linears]
+    for layer, (gw, gb) in zip(shown, expected):
+        assert np.allclose(layer["weight"], gw, rtol=1e-12, atol=1e-15) and np.allclose(layer["delta"], gb, rtol=1e-12)
+    assert any(np.abs(gw).max() > 1e-6 for gw, _ in expected)
+    status, data = request(server, "POST", f"/api/sessions/{key}/view", {"gradients": "yes"})
+    assert status == 400 and "gradients must be true or false" in data["error"]
+    request(server, "POST", f"/api/sessions/{key}/view", {"gradients": False})
+    assert first_frames(server, key, 1)[0]["gradients"] is None

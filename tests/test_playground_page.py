@@ -244,3 +244,28 @@ def test_input_nodes_and_data_set_thumbnails_choose_by_a_click(browser, server):
     browser.find_element("css selector", "#dataset-thumbs canvas[data-dataset='plane']").click()
     wait_for(browser, "window.playground.last.settings.problem === 'regression'")
     assert errors(browser) == []
+
+
+def test_show_gradients_draws_each_weights_gradient_and_each_neurons_delta(browser, server):
+    from selenium.webdriver import ActionChains
+
+    open_page(browser, server, "dataset=gauss&hidden=4&activation=tanh")
+    browser.find_element("id", "step").click()
+    wait_for(browser, "window.playground.last.epoch === 1")
+    browser.find_element("id", "gradients").click()
+    grads = wait_for(browser, "window.playground.last.gradients")
+    assert "gradients=1" in browser.current_url
+    widths = browser.execute_script(
+        "return [...document.querySelectorAll('#links line')].map(l => "
+        "[+l.dataset.layer, +l.dataset.to, +l.dataset.from, +l.getAttribute('stroke-width'), l.getAttribute('stroke')])")
+    biggest = max(abs(g) for layer in grads for row in layer["weight"] for g in row)
+    for layer, to, source, width, stroke in widths:
+        g = grads[layer]["weight"][to][source]
+        assert width == pytest.approx(0.5 + 5 * abs(g) / biggest, abs=0.06) and stroke == ("#0877bd" if g >= 0 else "#f59322")
+    framed = browser.execute_script("return [...document.querySelectorAll(\".node[data-layer='1']\")].map(n => n.style.boxShadow)")
+    assert len(framed) == 4 and all(f for f in framed)
+    ActionChains(browser).move_to_element(browser.find_element("css selector", ".node[data-layer='1'][data-neuron='0']")).perform()
+    wait_for(browser, "document.getElementById('card').textContent.includes('mean delta')")
+    browser.find_element("id", "gradients").click()
+    wait_for(browser, "!window.playground.last.gradients")
+    assert errors(browser) == []

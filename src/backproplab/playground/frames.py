@@ -11,7 +11,7 @@ import numpy as np
 from ..nn import Linear
 from .command import command_text
 from .datasets import SQUARE, features
-from .inspector import inspection
+from .inspector import gradients, inspection
 
 MAP_SIZE = 100          # the output map's pixels a side
 SMALL_MAP_SIZE = 64     # for a network too large to draw MAP_SIZE a side 30 times a second
@@ -137,6 +137,7 @@ def frame(session, since_epoch, data_version):
                     else session.history),
         "map": output_map(session), "neurons": neuron_maps(session), "weights": weights(session),
         "confusion": confusion(session), "inspect": inspection(session), "hover": hover_map(session),
+        "gradients": gradients(session),
         "command": command_text(s, None if session.uploaded is None else len(session.uploaded[1])),
     }
     if data_version != session.data_version:

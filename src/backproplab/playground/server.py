@@ -5,7 +5,7 @@ Standard library only (``http.server.ThreadingHTTPServer``). Routes:
 - ``GET /`` and ``GET /static/<file>``: the page, from the package's ``static`` folder;
 - ``GET /api/options``: the choices, defaults and limits, and the half-width of the square the map covers;
 - ``POST /api/sessions``: a new session from settings, returns its id;
-- ``POST /api/sessions/<id>/<settings|control|inspect|weight|hover|upload|alive|close>``;
+- ``POST /api/sessions/<id>/<settings|control|inspect|weight|hover|view|upload|alive|close>``;
 - ``GET /api/sessions/<id>/events``: Server-Sent Events, one JSON frame per event, while
   the tab is shown (``stream``); the thread serving it also trains the session, so a hidden
   or closed tab stops its training. A hidden tab closes its stream, which frees the browser's
@@ -219,12 +219,14 @@ class Handler(BaseHTTPRequestHandler):
             return self._reply(HTTPStatus.OK, {"alive": key})
         session = sessions.get(key)
         handlers = {"settings": self._settings, "control": self._control, "inspect": self._inspect,
-                    "weight": self._weight, "upload": self._upload, "hover": self._hover}
+                    "weight": self._weight, "upload": self._upload, "hover": self._hover,
+                    "view": self._view}
         if action not in handlers:
             raise HTTPError(HTTPStatus.NOT_FOUND, f"unknown action {action!r}; known: {sorted(handlers)}")
         request = self._body(MAX_UPLOAD_BYTES) if action == "upload" else self._json(
             {"settings": ("settings",), "control": ("action",), "inspect": ("layer", "neuron", "point", "from"),
-             "weight": ("layer", "to", "from", "value"), "hover": ("layer", "neuron")}[action])
+             "weight": ("layer", "to", "from", "value"), "hover": ("layer", "neuron"),
+             "view": ("gradients",)}[action])
         with session.turn():
             handlers[action](session, request)
             return self._reply(HTTPStatus.OK, {"settings": session.settings, "epoch": session.epoch})
@@ -243,6 +245,11 @@ class Handler(BaseHTTPRequestHandler):
     def _hover(self, session, data):
         session.set_hover(*(None if data.get(name) is None else check_int(name, data[name], 0)
                             for name in ("layer", "neuron")))
+
+    def _view(self, session, data):
+        if not isinstance(data.get("gradients"), bool):
+            raise HTTPError(HTTPStatus.BAD_REQUEST, f"gradients must be true or false, got {data.get('gradients')!r}")
+        session.show_gradients = data["gradients"]
 
     def _weight(self, session, data):
         session.set_weight(check_int("layer", data.get("layer"), 0), check_int("to", data.get("to"), 0),

@@ -91,6 +91,7 @@ class Session:
         self.stopped = ""
         self.inspect = None
         self.hover = None
+        self.show_gradients = getattr(self, "show_gradients", False)  # a view the page keeps across rebuilds
         self.generation = getattr(self, "generation", 0) + 1
         self.history.append(self._evaluate())
 

@@ -8,12 +8,12 @@ const REG_RATE = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const POINTS = [50, 100, 200, 400, 1000, 2000];
 const DROPOUT = [0, 0.1, 0.2, 0.3, 0.5];
 const TARGETS = [0, 0.9, 0.95, 0.99, 1];
-const VIEW = ["showTest", "discretize"];
+const VIEW = ["showTest", "discretize", "gradients"];
 const TOP = 76;  // room above the neurons for each layer's buttons and activation
 const ALIVE_MS = 30000;  // how often a hidden tab tells the server it is still open
 const MAX_HEIGHT = 520;  // the network's drawing grows to this height, then its neurons shrink  // page-only settings, kept in the URL too
 
-let options, settings, view = {showTest: false, discretize: false};
+let options, settings, view = {showTest: false, discretize: false, gradients: false};
 let sessionId = null, source = null, last = null, losses = [], generation = -1, points = null;
 let structure = "", selected = null, walk = 0;
 window.playground = {frames: 0, losses, last: null};  // read by the browser tests
@@ -109,6 +109,7 @@ async function start() {
   writeUrl();
   $("export").href = `/api/sessions/${sessionId}/model.npz`;
   $("script").href = `/api/sessions/${sessionId}/train.py`;
+  if (view.gradients) await setGradients(true);
   openStream();
   // A browser holds at most 6 streams per host: a hidden tab closes its stream (and its session
   // stops training) and reopens it when shown, so any number of tabs can be open.
@@ -197,6 +198,7 @@ function buildControls() {
   $("remove-layer").addEventListener("click", () =>
     send({hidden: settings.hidden.slice(0, -1), activation: settings.activation.slice(0, -1)}));
   $("upload").addEventListener("change", upload);
+  $("gradients").addEventListener("change", () => setGradients($("gradients").checked));
   for (const [id, key] of [["show-test", "showTest"], ["discretize", "discretize"]])
     $(id).addEventListener("change", () => { view[key] = $(id).checked; writeUrl(); if (last) drawMap(last); });
 }
@@ -250,6 +252,7 @@ function syncControls() {
   $("classes-row").hidden = !options.takes_classes.includes(settings.dataset);
   markThumbnail();
   $("show-test").checked = view.showTest;
+  $("gradients").checked = view.gradients;
   $("discretize").checked = view.discretize;
   $("layer-count").textContent = `${settings.hidden.length} hidden layer${settings.hidden.length === 1 ? "" : "s"}`;
 }

@@ -118,10 +118,12 @@ function layerControls(index) {
 function updateNetwork(frame) {
   const key = JSON.stringify([settings.features, settings.hidden, settings.activation, frame.weights.map(w => w.bias.length)]);
   if (key !== structure) { structure = key; buildNetwork(frame); }
+  // the lines draw the weights, or with "show gradients" each weight's dL/dw (colour: sign; width: size)
+  const drawn = frame.gradients || frame.weights;
   let biggest = 0;
-  for (const layer of frame.weights) for (const row of layer.weight) for (const w of row) biggest = Math.max(biggest, Math.abs(w));
+  for (const layer of drawn) for (const row of layer.weight) for (const w of row) biggest = Math.max(biggest, Math.abs(w));
   for (const line of [...$("links").children]) {  // attributes are set only when they change: each costs a restyle
-    const w = frame.weights[line.dataset.layer].weight[line.dataset.to][line.dataset.from];
+    const w = drawn[line.dataset.layer].weight[line.dataset.to][line.dataset.from];
     const stroke = w >= 0 ? "#0877bd" : "#f59322", width = (0.5 + 5 * Math.abs(w) / (biggest || 1)).toFixed(1);
     if (line.getAttribute("stroke") !== stroke) line.setAttribute("stroke", stroke);
     if (line.getAttribute("stroke-width") !== width) line.setAttribute("stroke-width", width);
@@ -139,6 +141,7 @@ function updateNetwork(frame) {
     square.style.background = b >= 0 ? "#0877bd" : "#f59322";
     square.style.opacity = (0.15 + 0.85 * Math.abs(b) / (biggestBias || 1)).toFixed(2);
   }
+  drawDeltas(frame);
   fillCard(frame);
   const output = decode(frame.map.value), outSize = Math.round(Math.sqrt(output.length));
   for (const node of $("network").querySelectorAll(".node")) {

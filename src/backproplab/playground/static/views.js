@@ -34,11 +34,13 @@ function fillCard(frame) {  // called on every frame too, so the card follows tr
   } else if (card.from !== undefined) {
     const w = frame.weights[card.layer].weight[card.to][card.from];
     text = `weight ${w.toFixed(4)}\nfrom ${unitName(card.layer, card.from)}\ninto ${unitName(card.layer + 1, card.to)}`;
+    if (frame.gradients) text += `\ndL/dw ${frame.gradients[card.layer].weight[card.to][card.from].toExponential(3)}`;
   } else if (card.layer === 0) {
     text = `${unitName(0, card.neuron)}: fed to the network\nclick to drop it`;
   } else {
     const b = frame.weights[card.layer - 1].bias[card.neuron];
     text = `${unitName(card.layer, card.neuron)}\nbias ${b.toFixed(4)}\nclick: its backpropagation numbers`;
+    if (frame.gradients) text += `\nmean delta (dL/db) ${frame.gradients[card.layer - 1].delta[card.neuron].toExponential(3)}`;
   }
   $("card").textContent = text;
   $("card").hidden = false;
@@ -117,6 +119,24 @@ function buildThumbnails() {
 
 function markThumbnail() {
   for (const canvas of $("dataset-thumbs").children) canvas.classList.toggle("chosen", canvas.dataset.dataset === settings.dataset);
+}
+
+// --- "show gradients": each neuron's delta, averaged over the training points, as its frame ------
+function drawDeltas(frame) {  // the frame's colour: the sign of the mean delta; its width: its size
+  let biggest = 0;
+  if (frame.gradients) for (const layer of frame.gradients) for (const d of layer.delta) biggest = Math.max(biggest, Math.abs(d));
+  for (const node of $("network").querySelectorAll(".node")) {
+    const c = +node.dataset.layer, j = +node.dataset.neuron;
+    if (!frame.gradients || c === 0) { node.style.boxShadow = ""; continue; }
+    const d = frame.gradients[c - 1].delta[j], width = (1 + 5 * Math.abs(d) / (biggest || 1)).toFixed(1);
+    node.style.boxShadow = `0 0 0 ${width}px ${d >= 0 ? "#0877bd" : "#f59322"}`;
+  }
+}
+
+function setGradients(on) {  // the server computes the gradients only for a page that shows them
+  view.gradients = on;
+  writeUrl();
+  return post(`/api/sessions/${sessionId}/view`, {gradients: on}).catch(error => showStatus(error.message, "error"));
 }
 
 // --- a teacher's link: ?hide=lr,activation,... hides those controls ------------------------------
