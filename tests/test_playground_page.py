@@ -97,7 +97,7 @@ def test_the_small_words_and_numbers_on_screen(browser, server):
     assert float(rate) == pytest.approx(0.1 * 0.01 ** (1 / 100), rel=1e-2) and float(rate) < 0.1
     # a status line does not push the page down
     before = rect(browser, "#map")
-    browser.find_element("css selector", "#links line[data-layer='1'][data-to='2'][data-from='0']").click()
+    browser.find_element("css selector", "#links path[data-layer='1'][data-to='2'][data-from='0']").click()
     wait_for(browser, "document.getElementById('weight-value')")
     box = browser.find_element("id", "weight-value")
     box.clear()
@@ -169,7 +169,7 @@ def test_pointing_at_a_neuron_draws_it_large_and_cards_give_weights_and_biases(b
     assert browser.execute_script("return document.getElementById('map').toDataURL()") != answer
     bias = browser.execute_script("return window.playground.last.weights[0].bias[2]")
     assert browser.find_element("id", "card").text == f"neuron 3 of layer 1\nbias {bias:.4f}\nclick: its backpropagation numbers"
-    line = browser.find_element("css selector", "#links line[data-layer='0'][data-to='3'][data-from='1']")
+    line = browser.find_element("css selector", "#links path[data-layer='0'][data-to='3'][data-from='1']")
     ActionChains(browser).move_to_element(line).perform()
     wait_for(browser, "!window.playground.last.hover")  # off the neuron: the answer again
     weight = browser.execute_script("return window.playground.last.weights[0].weight[3][1]")
@@ -233,8 +233,8 @@ def test_input_nodes_and_data_set_thumbnails_choose_by_a_click(browser, server):
     wait_for(browser, "window.playground.last.weights[0].weight[0].length === 3")
     browser.find_element("css selector", ".node[data-feature='x1']").click()
     wait_for(browser, "window.playground.last.settings.features.join() === 'x2,x1*x2'")
-    lines = browser.find_elements("css selector", "#links line[data-layer='0']")
-    assert len(lines) == 2 * 3
+    lines = browser.find_elements("css selector", "#links path[data-layer='0']")
+    assert len(lines) == 2 * 3 and all(" C" in line.get_attribute("d") for line in lines)  # curves, as in TF
     thumbs = browser.find_elements("css selector", "#dataset-thumbs canvas")
     assert [t.get_attribute("title") for t in thumbs] == [
         n for n in browser.execute_script("return options.choices.dataset") if n != "csv"]
@@ -256,7 +256,7 @@ def test_show_gradients_draws_each_weights_gradient_and_each_neurons_delta(brows
     grads = wait_for(browser, "window.playground.last.gradients")
     assert "gradients=1" in browser.current_url
     widths = browser.execute_script(
-        "return [...document.querySelectorAll('#links line')].map(l => "
+        "return [...document.querySelectorAll('#links path')].map(l => "
         "[+l.dataset.layer, +l.dataset.to, +l.dataset.from, +l.getAttribute('stroke-width'), l.getAttribute('stroke')])")
     biggest = max(abs(g) for layer in grads for row in layer["weight"] for g in row)
     for layer, to, source, width, stroke in widths:

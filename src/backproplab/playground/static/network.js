@@ -30,9 +30,11 @@ function buildNetwork(frame) {
     frame.weights[l].weight.forEach((row, to) => row.forEach((_, from) => {
       // the first layer's weights come from the chosen features, drawn among all of them
       const a = places[l][l === 0 ? all.indexOf(settings.features[from]) : from], b = places[l + 1][to];
-      const line = document.createElementNS("http://www.w3.org/2000/svg", "line");
-      line.setAttribute("x1", a.x + a.size); line.setAttribute("y1", a.y + a.size / 2);
-      line.setAttribute("x2", b.x); line.setAttribute("y2", b.y + b.size / 2);
+      // a curve, level at both ends as in TF: easier to follow than a straight line where many cross
+      const line = document.createElementNS("http://www.w3.org/2000/svg", "path");
+      const x1 = a.x + a.size, y1 = a.y + a.size / 2, x2 = b.x, y2 = b.y + b.size / 2, middle = (x1 + x2) / 2;
+      line.setAttribute("d", `M${x1},${y1} C${middle},${y1} ${middle},${y2} ${x2},${y2}`);
+      line.setAttribute("fill", "none");
       line.dataset.layer = l; line.dataset.to = to; line.dataset.from = from;
       line.setAttribute("opacity", "0.75");
       line.addEventListener("click", () => inspect(l, to, from));
