@@ -108,6 +108,10 @@ def test_the_small_words_and_numbers_on_screen(browser, server):
     assert rect(browser, "#map")["top"] == before["top"]
     box.send_keys("\b")  # editing the box again takes the message away
     wait_for(browser, "document.getElementById('status').hidden")
+    browser.find_element("id", "weight-set").click()
+    assert status.is_displayed() and status.rect["y"] > rect(browser, "header")["bottom"]  # below the controls
+    status.click()  # and a click closes it
+    wait_for(browser, "document.getElementById('status').hidden")
     # one numbering on one screen, from 1: the weight into neuron 3 of layer 2 from neuron 1 of layer 1
     text = browser.find_element("id", "weight-text").text
     point = browser.execute_script("return window.playground.last.inspect.point")

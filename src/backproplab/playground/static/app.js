@@ -65,6 +65,7 @@ function showStatus(text, kind, owner) {
 }
 
 document.addEventListener("input", (event) => { if (event.target === statusOwner) showStatus(""); });
+$("status").addEventListener("click", () => showStatus(""));  // a click closes it
 
 async function send(changes) {
   const previous = settings;
