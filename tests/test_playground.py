@@ -837,3 +837,21 @@ def test_show_gradients_sends_the_full_batch_gradient_and_leaves_training_as_it_
     assert status == 400 and "gradients must be true or false" in data["error"]
     request(server, "POST", f"/api/sessions/{key}/view", {"gradients": False})
     assert first_frames(server, key, 1)[0]["gradients"] is None
+
+
+def test_with_show_gradients_a_hovered_neuron_brings_its_delta_at_each_training_point(server):
+    key = new_session(server, dataset="xor", hidden=[3], activation=["tanh"], points=50)
+    request(server, "POST", f"/api/sessions/{key}/view", {"gradients": True})
+    request(server, "POST", f"/api/sessions/{key}/hover", {"layer": 1, "neuron": 2})
+    deltas = first_frames(server, key, 1)[0]["hover"]["deltas"]
+    session = server.sessions.get(key)
+    expected = []
+    with session.lock:  # each point's delta, from the inspector's backward pass on that point alone
+        for point in range(len(session.y_train)):
+            session.set_inspect(0, 2, point)
+            expected.append(session.inspection())
+        session.inspect = None
+    assert len(deltas) == len(session.y_train) == 25
+    assert np.allclose(deltas, [e["delta"] for e in expected], rtol=1e-3, atol=1e-12)
+    request(server, "POST", f"/api/sessions/{key}/hover", {"layer": 0, "neuron": 1})  # an input has no delta
+    assert "deltas" not in first_frames(server, key, 1)[0]["hover"]

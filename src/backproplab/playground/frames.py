@@ -11,7 +11,7 @@ import numpy as np
 from ..nn import Linear
 from .command import command_text
 from .datasets import SQUARE, features
-from .inspector import gradients, inspection
+from .inspector import gradients, inspection, unit_deltas
 
 MAP_SIZE = 100          # the output map's pixels a side
 SMALL_MAP_SIZE = 64     # for a network too large to draw MAP_SIZE a side 30 times a second
@@ -99,7 +99,11 @@ def hover_map(session):
         return None
     layer, unit = session.hover
     values, low = unit_values(session, map_size(session))[layer]
-    return {"layer": layer, "neuron": unit, "kind": "unit" if low < 0 else "answer", "value": as_bytes(values[:, unit], low, 1)}
+    shown = {"layer": layer, "neuron": unit, "kind": "unit" if low < 0 else "answer",
+             "value": as_bytes(values[:, unit], low, 1)}
+    if session.show_gradients and layer > 0:  # and its delta at each training point
+        shown["deltas"] = [float(f"{d:.4g}") for d in unit_deltas(session, layer - 1, unit)]
+    return shown
 
 
 def weights(session):

@@ -65,6 +65,14 @@ def forward_backward(session, x, y):
     return inputs, outputs, grads, loss, computed
 
 
+def unit_deltas(session, layer_index, unit):
+    """delta = dL/dz of unit ``unit`` of Linear ``layer_index`` at each training point, each as
+    that point's own loss would give it (the mean loss's delta times the number of points)."""
+    inputs, outputs, grads, loss, _ = forward_backward(session, session.inputs_train, session.y_train)
+    position = session.model.layers.index(session.linears[layer_index])
+    return np.nan_to_num(grads[position][:, unit] * len(session.y_train))
+
+
 def gradients(session):
     """With ``session.show_gradients``: every weight's dL/dW and every neuron's delta averaged over
     the training points (dL/db, for a loss that is a mean), of the network now, in eval mode."""

@@ -335,6 +335,7 @@ function drawMap(frame) {
   };
   draw(points.train, false);
   if (view.showTest) draw(points.test, true);
+  if (frame.hover && frame.hover.deltas) drawDeltaRings(ctx, frame.hover.deltas, half, scale);
   const inspected = frame.inspect && points.train[frame.inspect.point];
   if (inspected) {  // the training point the inspector follows
     ctx.beginPath();

@@ -66,7 +66,8 @@ function leaveUnit() {
 function mapCaption(frame) {  // what the map shows: the network's answer, or the unit under the pointer
   const h = frame.hover;
   $("map-caption").textContent = h ? `Showing ${unitName(h.layer, h.neuron)}` +
-    (h.kind === "unit" ? " (its output over the square, scaled to its largest)" : "") : "";
+    (h.kind === "unit" ? " (its output over the square, scaled to its largest)" : "") +
+    (h.deltas ? "; rings: its delta at each training point (size: how much; blue +, orange -)" : "") : "";
 }
 
 // --- the map's colour legend and class-colour key ------------------------------------------------
@@ -131,6 +132,18 @@ function drawDeltas(frame) {  // the frame's colour: the sign of the mean delta;
     const d = frame.gradients[c - 1].delta[j], width = (1 + 5 * Math.abs(d) / (biggest || 1)).toFixed(1);
     node.style.boxShadow = `0 0 0 ${width}px ${d >= 0 ? "#0877bd" : "#f59322"}`;
   }
+}
+
+function drawDeltaRings(ctx, deltas, half, scale) {  // a pointed-at neuron's delta at each training point
+  const biggest = Math.max(...deltas.map(Math.abs)) || 1;
+  deltas.forEach((d, k) => {
+    const [x1, x2] = points.train[k];
+    ctx.beginPath();
+    ctx.arc((x1 + half) * scale, (half - x2) * scale, 3.5 + 7 * Math.abs(d) / biggest, 0, 2 * Math.PI);
+    ctx.lineWidth = 1.5;
+    ctx.strokeStyle = d >= 0 ? "#0a4f7d" : "#a85500";
+    ctx.stroke();
+  });
 }
 
 function setGradients(on) {  // the server computes the gradients only for a page that shows them
