@@ -273,3 +273,18 @@ def test_show_gradients_draws_each_weights_gradient_and_each_neurons_delta(brows
     browser.find_element("id", "gradients").click()
     wait_for(browser, "!window.playground.last.gradients")
     assert errors(browser) == []
+
+
+def test_the_animated_walk_goes_back_one_layer_at_a_time_on_the_diagram(browser, server):
+    open_page(browser, server, "dataset=circle&hidden=5,4,3&activation=tanh,tanh,tanh")
+    browser.find_elements("css selector", ".node[data-layer='1']")[0].click()
+    wait_for(browser, "window.playground.last.inspect && document.getElementById('walk-play')")
+    browser.execute_script(  # note each layer the diagram lights up, in order
+        "window.lit = []; new MutationObserver(() => { const n = document.querySelector('.node.walking');"
+        " const l = n ? +n.dataset.layer : null; if (l !== null && window.lit.at(-1) !== l) window.lit.push(l); })"
+        ".observe(document.getElementById('network'), {subtree: true, attributes: true, attributeFilter: ['class']});")
+    browser.find_element("id", "walk-play").click()
+    lit = wait_for(browser, "window.lit.length === 4 && window.lit", timeout=10)
+    assert lit == [4, 3, 2, 1]  # the output, then each hidden layer back to the first
+    assert browser.find_element("id", "backward-text").text.count("delta") >= 4
+    assert errors(browser) == []

@@ -439,7 +439,9 @@ function drawInspector(info) {
                           drawInspector(last.inspect);
                           $("backward-text").scrollIntoView({block: "nearest"});  // the step just taken, in view
                         });
-    label.append("Training point ", input, sample, next);
+    const animate = button("walk-play", "Animate the walk", "the backward pass layer by layer, on the diagram",
+                           animateWalk);
+    label.append("Training point ", input, sample, next, animate);
     const pre = document.createElement("pre"), back = document.createElement("pre");
     pre.id = "inspect-text";
     back.id = "backward-text";
@@ -469,6 +471,22 @@ function drawInspector(info) {
     `delta = dL/dz = ${info.delta.toExponential(4)}   (loss on this point ${format(info.loss, 5)})\n` +
     `dL/dw_i = delta * a_i = [${info.grad_w.map(g => g.toExponential(3)).join(", ")}]\n` +
     `dL/db = delta = ${info.delta.toExponential(4)}`;
+}
+
+const WALK_MS = 900;  // how long the animated walk stays on each layer
+let walkTimer = null;
+
+function animateWalk() {  // from the output back to the first layer, one layer at a time, then stop
+  clearInterval(walkTimer);
+  walk = 0;
+  const stepBack = () => {
+    if (!last || !last.inspect || walk >= last.inspect.backward.length) { clearInterval(walkTimer); return; }
+    walk += 1;
+    drawInspector(last.inspect);
+    $("backward-text").scrollIntoView({block: "nearest"});
+  };
+  stepBack();
+  walkTimer = setInterval(stepBack, WALK_MS);
 }
 
 let shownUnit = "";  // which neuron the unit box is built for, and the bias it shows
