@@ -147,6 +147,9 @@ def test_the_page_fits_each_screen(browser, server, size, tmp_path):
         inner = browser.execute_script("return document.documentElement.clientWidth")
         page = browser.execute_script("return document.documentElement.scrollWidth")
         assert page <= inner + 1, f"{size}: the page is {page} px wide in a {inner} px window"
+        if size == "phone":  # one column: the map first, then the network, then the data's controls
+            tops = [rect(browser, f".column.{name}")["top"] for name in ("output", "network", "data")]
+            assert tops == sorted(tops) and rect(browser, "#map")["top"] < browser.execute_script("return innerHeight")
         browser.execute_script("document.getElementById('map').scrollIntoView({block: 'center'})")
         m = rect(browser, "#map")
         assert m["left"] >= 0 and m["right"] <= inner + 1 and m["width"] >= min(280, inner - 40), (size, m)
