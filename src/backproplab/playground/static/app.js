@@ -534,12 +534,13 @@ function button(id, text, title, onClick) {
 
 function drawConfusion(confusion) {  // {points: "test" or "training", counts: [true class][predicted class]}
   const table = $("confusion");
-  if (!confusion) { table.replaceChildren(); return; }
+  if (!confusion) { table.replaceChildren(); table.dataset.shown = ""; return; }
   const matrix = confusion.counts, total = matrix.flat().reduce((a, b) => a + b, 0);
   const rows = [`<caption>Confusion matrix, ${total} ${confusion.points} points</caption>`,
                 `<tr><th>true \\ predicted</th>${matrix.map((_, j) => `<th>${j}</th>`).join("")}</tr>`];
   matrix.forEach((row, i) => rows.push(`<tr><th>${i}</th>${row.map(v => `<td>${v}</td>`).join("")}</tr>`));
-  table.innerHTML = rows.join("");
+  const html = rows.join("");
+  if (table.dataset.shown !== html) { table.innerHTML = html; table.dataset.shown = html; }  // only when it changed
 }
 
 function render(frame) {

@@ -17,6 +17,7 @@ function buildNetwork(frame) {
   const box = $("network"), svg = $("links"), places = layout(frame), all = options.choices.features;
   box.querySelectorAll(".node, .layer-head").forEach(e => e.remove());
   svg.replaceChildren();
+  drawing.lines = [];
   places.forEach((column, c) => {
     const head = document.createElement("div");
     head.className = "layer-head";
@@ -41,10 +42,16 @@ function buildNetwork(frame) {
       line.addEventListener("mouseenter", (event) => showCard({layer: l, to, from}, event));
       line.addEventListener("mouseleave", hideCard);
       svg.append(line);
+      drawing.lines.push({element: line, layer: l, to, from, stroke: null, width: null, chosen: false});
     }));
   }
   places.forEach((column, c) => column.forEach((p, j) => box.append(c === 0 ? inputNode(all[j], p) : unitNode(c, j, p))));
+  drawing.nodes = [...box.querySelectorAll(".node")];
 }
+
+// What buildNetwork made, so that each frame updates it without looking it up in the page again:
+// each line with the layer, neuron and input of its weight and the attributes it has now.
+const drawing = {lines: [], nodes: []};
 
 function placed(p) {  // a node's box at its place, with a canvas for its map
   const node = document.createElement("div"), canvas = document.createElement("canvas");
@@ -124,16 +131,16 @@ function updateNetwork(frame) {
   const drawn = frame.gradients || frame.weights;
   let biggest = 0;
   for (const layer of drawn) for (const row of layer.weight) for (const w of row) biggest = Math.max(biggest, Math.abs(w));
-  for (const line of [...$("links").children]) {  // attributes are set only when they change: each costs a restyle
-    const w = drawn[line.dataset.layer].weight[line.dataset.to][line.dataset.from];
+  for (const line of drawing.lines) {  // attributes are set only when they change: each costs a restyle
+    const w = drawn[line.layer].weight[line.to][line.from];
     const stroke = w >= 0 ? "#0877bd" : "#f59322", width = (0.5 + 5 * Math.abs(w) / (biggest || 1)).toFixed(1);
-    if (line.getAttribute("stroke") !== stroke) line.setAttribute("stroke", stroke);
-    if (line.getAttribute("stroke-width") !== width) line.setAttribute("stroke-width", width);
-    const chosen = !!selected && selected[2] !== null && selected[0] === +line.dataset.layer &&
-      selected[1] === +line.dataset.to && selected[2] === +line.dataset.from;
-    if (line.classList.contains("selected") !== chosen) {
-      line.classList.toggle("selected", chosen);
-      if (chosen) line.parentNode.append(line);  // drawn last, over the lines it crosses
+    if (line.stroke !== stroke) line.element.setAttribute("stroke", line.stroke = stroke);
+    if (line.width !== width) line.element.setAttribute("stroke-width", line.width = width);
+    const chosen = !!selected && selected[2] !== null && selected[0] === line.layer &&
+      selected[1] === line.to && selected[2] === line.from;
+    if (line.chosen !== chosen) {
+      line.element.classList.toggle("selected", line.chosen = chosen);
+      if (chosen) line.element.parentNode.append(line.element);  // drawn last, over the lines it crosses
     }
   }
   let biggestBias = 0;
@@ -146,7 +153,7 @@ function updateNetwork(frame) {
   drawDeltas(frame);
   fillCard(frame);
   const output = decode(frame.map.value), outSize = Math.round(Math.sqrt(output.length));
-  for (const node of $("network").querySelectorAll(".node")) {
+  for (const node of drawing.nodes) {
     const c = +node.dataset.layer, j = +node.dataset.neuron, canvas = node.firstChild;
     if (j < 0) {  // a feature the network does not take: its picture, faded
       const values = decode(options.feature_maps[node.dataset.feature]);
