@@ -71,6 +71,14 @@ def test_a_post_with_the_referer_of_the_page_and_its_token_is_accepted(server):
     assert answer.startswith(b"HTTP/1.1 200") and server.sessions.get(key).playing
 
 
+def test_no_other_page_may_frame_the_playground(server):
+    conn = socket.create_connection(server.server_address[:2], timeout=5)
+    conn.sendall(f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{server.server_address[1]}\r\nConnection: close\r\n\r\n".encode())
+    head = b"".join(iter(lambda: conn.recv(4096), b"")).split(b"\r\n\r\n")[0].decode().lower()
+    conn.close()
+    assert "x-frame-options: deny" in head and "frame-ancestors 'none'" in head
+
+
 def test_each_page_gets_its_own_token(server):
     assert page_headers(server)["X-Playground-Token"] != page_headers(server)["X-Playground-Token"]
 

@@ -98,6 +98,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("X-Frame-Options", "DENY")  # no other page may frame it and steer a student's clicks
+        self.send_header("Content-Security-Policy", "frame-ancestors 'none'")
         for name, value in headers:
             self.send_header(name, value)
         self.end_headers()
