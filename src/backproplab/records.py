@@ -12,25 +12,25 @@ The formats' fields are listed in ``FORMATS``, one table per format.
 
 import json
 import math
-import numbers
 import os
+from typing import Any, Callable
 
 from .errors import ConfigError
 from .limits import check_regular_file, check_size, limit
 
 # What a field may hold: a word of ``KINDS`` with a trailing "?" where null is allowed too.
-KINDS = {
+KINDS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "text": (lambda v: isinstance(v, str), "text"),
     "count": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0, "a whole number >= 0"),
-    "number": (lambda v: isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(v),
+    "number": (lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v),
                "a finite number"),
-    "fraction": (lambda v: isinstance(v, numbers.Real) and not isinstance(v, bool) and 0 <= v <= 1,
+    "fraction": (lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v <= 1,
                  "a number from 0 to 1"),
     "flag": (lambda v: isinstance(v, bool), "true or false"),
     "object": (lambda v: isinstance(v, dict), "an object"),
     "list": (lambda v: isinstance(v, list), "a list"),
     "numbers": (lambda v: isinstance(v, list) and all(
-        v is None or (isinstance(v, numbers.Real) and not isinstance(v, bool)) for v in v), "a list of numbers"),
+        v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in v), "a list of numbers"),
     "series": (lambda v: isinstance(v, dict) and all(KINDS["numbers"][0](s) for s in v.values()),
                "an object of lists of numbers"),
 }
