@@ -4,7 +4,6 @@ import os
 import sys
 
 from ..errors import ConfigError
-from ..run import describe, train_recorded
 from .options import add_config_options, add_output_options
 
 LAB_DATASETS = ("linear", "xor")
@@ -14,7 +13,12 @@ def add_parser(sub):
     lab = sub.add_parser("lab", help="train the lab's network on the linear and XOR data, write figures",
                          description="Train the lab's network (two sigmoid hidden layers) on the lab's two data sets, "
                                      "print the training log and every test prediction, and write figures, "
-                                     "metrics and models to one folder per data set.")
+                                     "metrics and models to one folder per data set.",
+                   arguments=_add_arguments)
+
+
+def _add_arguments(lab):
+    """The options of 'lab', added on its parser's first use: RunConfig's fields import the run layer."""
     groups = add_config_options(lab, ("epochs", "seed", "print_every"), defaults=True)
     lab.set_defaults(epochs=None)  # the set-up's own (2,000 for the default and the classic one)
     setup = groups["model"].add_mutually_exclusive_group()
@@ -69,6 +73,7 @@ def run(args, write):
     # Here, not above: the figures (matplotlib) and the report are not needed to print --help.
     from ..experiments.lab_setup import write_lab_setup
     from ..outputs import new_run_folder, write_points_run
+    from ..run import describe, train_recorded
 
     if args.full and not args.report:
         raise ConfigError("--full adds an appendix to the report; give --report too")

@@ -3,11 +3,6 @@
 import argparse
 from dataclasses import fields
 
-from ..nn import LOSSES
-from ..run import RunConfig, option
-from ..run.config import GROUPS, loss_options
-from ..run.help import help_text
-
 
 class Parser(argparse.ArgumentParser):
     """argparse with a one-line error and exit status 2, and no abbreviated options.
@@ -73,6 +68,10 @@ class Parser(argparse.ArgumentParser):
 def _add_loss_settings(group, hidden=False):
     """One option per setting of the registered losses (``--loss-delta``), typed by its default, with the
     losses that take it and what it means (their ``settings_help``)."""
+    from ..nn import LOSSES
+    from ..run import option
+    from ..run.config import loss_options
+
     for key, (setting, default, takers) in loss_options().items():
         meaning = next((LOSSES[name].settings_help[setting] for name in takers
                         if setting in LOSSES[name].settings_help), "a setting of the loss")
@@ -84,6 +83,9 @@ def _add_loss_settings(group, hidden=False):
 
 def _add_config_option(group, f, default=None, lab_only=False, hidden=False):
     """One RunConfig field as an option, as its metadata declares it (``hidden``: left out of --help)."""
+    from ..run import option
+    from ..run.help import help_text
+
     meta = f.metadata
     if meta.get("loss_settings"):
         return _add_loss_settings(group, hidden)
@@ -106,6 +108,10 @@ def add_config_options(parser, names=None, defaults=False, hidden=()):
     (RunConfig.for_dataset); with ``defaults`` they take RunConfig's (the lab's). Those
     named in ``hidden`` are parsed but left out of --help (the command refuses them in its own words).
     """
+    # Here, not above: the run layer imports NumPy and the registries, which 'backproplab --help' does not need.
+    from ..run import RunConfig
+    from ..run.config import GROUPS
+
     groups = {name: parser.add_argument_group(name) for name in GROUPS}
     for f in fields(RunConfig):
         if names is None or f.name in names:
@@ -120,13 +126,13 @@ def add_output_options(group, label):
     group.add_argument("--debug", action="store_true", help="show a traceback on errors")
 
 
-_CONFIG_OPTIONS = [f.name for f in fields(RunConfig)]
-
-
 def config_options(args):
     """The RunConfig options given on the command line (None means not given), a loss's settings as
     ``loss_delta`` (``RunConfig.for_dataset`` takes them so)."""
-    names = [*_CONFIG_OPTIONS, *loss_options()]
+    from ..run import RunConfig
+    from ..run.config import loss_options
+
+    names = [*(f.name for f in fields(RunConfig)), *loss_options()]
     given = {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
     for name in ("hidden", "activation", "conv"):
         if name in given:

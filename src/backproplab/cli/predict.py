@@ -2,12 +2,7 @@
 
 import os
 
-from ..data.csv_table import read_points
 from ..errors import ConfigError
-from ..model_file import load_model
-from ..run import prepare_inputs
-from ..run.predict import prediction_lines, saved_loss, write_predictions, write_submission
-from ..training import predict_output
 
 
 def add_parser(sub):
@@ -22,7 +17,13 @@ def add_parser(sub):
 
 
 def run(args, write):
-    from ..outputs import positive_class_scores  # here, not above: outputs imports the figures (matplotlib)
+    # Here, not above: the engine imports NumPy, and outputs the figures (matplotlib); --help needs neither.
+    from ..data.csv_table import read_points
+    from ..model_file import load_model
+    from ..outputs import positive_class_scores
+    from ..run import prepare_inputs
+    from ..run.predict import prediction_lines, saved_loss, write_predictions, write_submission
+    from ..training import predict_output
 
     model, metadata = load_model(args.model)
     for flag, path in (("--kaggle", args.kaggle), ("--out", args.out)):

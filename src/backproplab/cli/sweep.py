@@ -14,7 +14,12 @@ def add_parser(sub):
     sweep = sub.add_parser("sweep", help="run a grid of settings over several seeds, with a summary and figures",
                            description="Run every combination of the --vary values (or those of a TOML file such as "
                                        "experiments/learning-rate.toml), each for --seeds seeds, in parallel; "
-                                       "write results.jsonl, summary.md and figures to one folder.")
+                                       "write results.jsonl, summary.md and figures to one folder.",
+                           arguments=_add_arguments)
+
+
+def _add_arguments(sweep):
+    """The options of 'sweep', added on its parser's first use: RunConfig's fields import the run layer."""
     sweep.add_argument("file", nargs="?", metavar="CONFIG.toml",
                        help="a sweep file (title, question, [base], [vary], [sweep]) or the name of a shipped one, "
                             "such as learning-rate (backproplab experiments lists them)")

@@ -1,8 +1,6 @@
 """``backproplab trace``: backpropagation on one sample, every value and gradient checked."""
 
 from ..errors import ConfigError
-from ..run.trace_sample import NOT_TRACED, trace_input
-from ..tracing import DIGITS, FORMATS, trace
 from ..validation import check_choice, check_int
 from .options import add_config_options, config_options
 
@@ -13,7 +11,15 @@ def add_parser(sub):
         description="Trace one sample through a network: every layer's forward values, the loss, every gradient "
                     "from the loss down (each compared with central differences) and the optimizer's update. "
                     "The network is the lab's, the one the options below describe, or a saved model.npz; "
-                    "--steps N trains it first.")
+                    "--steps N trains it first.",
+        arguments=_add_arguments)
+
+
+def _add_arguments(trace_parser):
+    """The options of 'trace', added on its parser's first use: they come from the run layer and the tracer."""
+    from ..run.trace_sample import NOT_TRACED
+    from ..tracing import DIGITS, FORMATS
+
     what = trace_parser.add_argument_group("what to trace")
     what.add_argument("--model-file", metavar="FILE",
                       help="a model.npz written by 'lab' or 'train' (default: build the network the options describe)")
@@ -35,6 +41,9 @@ def add_parser(sub):
 
 
 def run(args, write):
+    from ..run.trace_sample import trace_input
+    from ..tracing import FORMATS, trace
+
     check_choice("trace format", args.format, FORMATS)
     check_int("--digits", args.digits, 1, 17, fix="a float64 holds 17 significant digits")
     if args.engine:

@@ -3,8 +3,6 @@
 import os
 
 from ..errors import BackproplabError, ConfigError, WriteError
-from ..run import RunConfig, describe, option, prepare, train_recorded
-from ..training import read_checkpoint
 from .lab import add_engine_arguments, engine_of
 from .options import add_config_options, add_output_options, config_options
 
@@ -13,7 +11,12 @@ def add_parser(sub):
     train = sub.add_parser("train", help="train any network on generated points, MNIST, Fashion-MNIST or a CSV",
                            description="Train a network with every choice exposed. On 2-D points it writes the same files as one "
                                        "data set of 'lab'; on images or a CSV also a confusion matrix, misclassified "
-                                       "images and a checkpoint after every epoch (--resume).")
+                                       "images and a checkpoint after every epoch (--resume).",
+                           arguments=_add_arguments)
+
+
+def _add_arguments(train):
+    """The options of 'train', added on its parser's first use: RunConfig's fields import the run layer."""
     train.add_argument("--resume", metavar="RUN_DIR",
                        help="continue the interrupted image/CSV run in RUN_DIR from its last finished epoch")
     add_output_options(add_config_options(train)["output"], "<dataset>")
@@ -27,6 +30,7 @@ def run(args, write):
         return _resume(args, write)
     # Here and below, not at the top: the writers of a run's files import matplotlib, which --help does not need.
     from ..outputs import CHECKPOINT, check_run_folder, new_run_folder, remove_if_empty, write_points_run
+    from ..run import RunConfig, describe, prepare, train_recorded
 
     given = config_options(args)
     engine = engine_of(args)
@@ -64,6 +68,8 @@ def run(args, write):
 
 def _resume(args, write):
     from ..outputs import CHECKPOINT, lock_folder
+    from ..run import RunConfig, describe, option, prepare
+    from ..training import read_checkpoint
 
     extra = sorted(set(config_options(args)) | ({"out"} if args.out else set()))
     if extra:
@@ -89,6 +95,7 @@ def _resume(args, write):
 def _run_images(config, folder, write, resume=False, prepared=None):
     """An image or CSV run into ``folder``; a refused write names the command that continues from the checkpoint."""
     from ..outputs import CHECKPOINT, write_image_run
+    from ..run import train_recorded
 
     try:
         return write_image_run(train_recorded(config, write, prepared, os.path.join(folder, CHECKPOINT), resume), folder, write)
