@@ -137,8 +137,12 @@ class Optimizer:
 
     def _is_packed(self):
         """True while the parameters are still the views they were (``Module.to`` makes new arrays)."""
-        return self._flat is not None and all(
-            p.data is data and p.grad is grad for p, (data, grad) in zip(self.params, self._views))
+        if self._flat is None:
+            return False
+        for p, (data, grad) in zip(self.params, self._views):  # a loop: all() over a generator costs more
+            if p.data is not data or p.grad is not grad:
+                return False
+        return True
 
     def update_formula(self):
         """The update rule in words of its state, as the trace shows it (None: its docstring's first line)."""
