@@ -98,39 +98,50 @@ def _has(biases, k):
     return biases is not None and k < len(biases) and biases[k] is not None
 
 
+CELL = 1.4  # inches one neuron's map takes in the neuron maps
+
+
 def neuron_maps(maps, extent, path=None, title="", layer_names=None, X=None, ax=None):
     """Every hidden neuron's output over the input square: one row per layer, one colour bar per row.
 
-    ``maps`` is one array (units, R, R) per hidden layer; ``X``, if given, is drawn as dots.
+    ``maps`` is one array (units, R, R) per hidden layer; ``X``, if given, is drawn as dots. All maps
+    are drawn into one Axes, each at its own square (an Axes per neuron costs more than its map); the
+    caller's ``ax`` is one Axes.
     """
     cols = min(max(m.shape[0] for m in maps), MAX_UNITS)
     rows = len(maps)
-    fig, axes = figure(rows, cols, figsize=(1.55 * cols + 1.2, 1.6 * rows + 0.6), squeeze=False, ax=ax)
+    gap, row_gap = 0.1, 0.3  # between squares, in squares: a row's gap holds its "unit c" labels
+    bar_x = cols + (cols - 1) * gap + 0.08  # each row's colour bar, right of its last square
+    width, height = bar_x + 0.1, rows * (1 + row_gap)
+    fig, ax = figure(figsize=(CELL * width + 1.1, CELL * height + 0.55), ax=ax, layout="panels")
+    if own_layout(fig):
+        own_layout(fig).set(left=0.35, right=0.6, bottom=0.1, top=0.1)
     names = layer_names or [f"layer {k}" for k in range(1, rows + 1)]
     more = f" (the first {cols} units of each layer)" if max(m.shape[0] for m in maps) > cols else ""
     set_suptitle(fig, (title or "Each hidden neuron's output over the input square") + more, fontsize=10)
-    if ax is None:  # laid out once, here, before each row's colour bar takes its room from the row
-        layout = PanelsLayout(left=0.35, right=0.5, bottom=0.1, top=0.35, wspace=0.12, hspace=0.32)
-        fig.set_layout_engine(layout)
-        layout.execute(fig)
-        fig.set_layout_engine(None)
+    corners = []  # the lower left corner of every square drawn
     for r, m in enumerate(maps):
         lo, hi = _norm(m[:cols])
-        image = None
-        for c in range(cols):
-            ax = axes[r, c]
-            ax.set_xticks([])
-            ax.set_yticks([])
-            if c >= m.shape[0]:
-                ax.set_axis_off()
-                continue
-            image = ax.imshow(m[c], origin="lower", extent=extent, cmap=_MAP, vmin=lo, vmax=hi)
-            if X is not None:
-                ax.scatter(X[:, 0], X[:, 1], s=1, c="black", alpha=0.25, linewidths=0)
-            ax.set_title(f"unit {c}", fontsize=8, y=1.0)
-        axes[r, 0].set_ylabel(names[r], fontsize=8)
-        fig.colorbar(image, ax=list(axes[r]), fraction=0.02, pad=0.01)
-    return save(fig, path, dpi=110, tight_layout=False)
+        y0 = (rows - 1 - r) * (1 + row_gap)
+        for c in range(min(cols, m.shape[0])):
+            x0 = c * (1 + gap)
+            corners.append((x0, y0))
+            image = ax.imshow(m[c], origin="lower", extent=(x0, x0 + 1, y0, y0 + 1), cmap=_MAP, vmin=lo, vmax=hi)
+            ax.text(x0 + 0.5, y0 + 1.05, f"unit {c}", ha="center", va="bottom", fontsize=8)
+        ax.text(-0.08, y0 + 0.5, names[r], rotation=90, ha="right", va="center", fontsize=8)
+        fig.colorbar(image, cax=ax.inset_axes([bar_x, y0, 0.1, 1], transform=ax.transData))
+    frames = [[(x, y), (x + 1, y), (x + 1, y + 1), (x, y + 1), (x, y)] for x, y in corners]
+    ax.add_collection(LineCollection(frames, colors="black", linewidths=0.8, zorder=3))
+    if X is not None:  # every map's dots as one collection: the points scaled into each square
+        unit = (np.asarray(X[:, :2], dtype=float) - (extent[0], extent[2])) / (extent[1] - extent[0],
+                                                                              extent[3] - extent[2])
+        dots = np.concatenate([unit + corner for corner in corners])
+        ax.scatter(dots[:, 0], dots[:, 1], s=1, c="black", alpha=0.25, linewidths=0, zorder=2)
+    ax.set_xlim(-0.12, width)
+    ax.set_ylim(0, height - 0.1)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    return save(fig, path, dpi=110)
 
 
 def draw_gradient_norms(ax, norms, legend=True, epochs=None):
