@@ -1,9 +1,11 @@
 """Figures of 2-D points: ground truth beside prediction, and decision boundaries."""
 
 import numpy as np
+from matplotlib.collections import LineCollection
 from matplotlib.colors import LinearSegmentedColormap, ListedColormap
 from matplotlib.lines import Line2D
 from matplotlib.ticker import MaxNLocator
+from matplotlib.transforms import Affine2D
 
 from .style import (
     CLASS_COLOURS, MISTAKE_COLOUR, class_colours, colour_bar, figure, legend_outside, own_layout, save, set_suptitle,
@@ -88,14 +90,15 @@ def boundary_key(fig, axes, image, classes):
                           title=None if image is not None else "shading: the most likely class")
 
 
-def draw_boundary(ax, predict_proba, X, y, resolution=200):
+def draw_boundary(ax, predict_proba, X, y, resolution=200, transform=None):
     """Draw one decision-boundary panel on ``ax``; returns the colour image for a colour bar (2 classes).
 
     ``predict_proba`` is as for ``decision_boundary``; the grid spans the unit
     square and every point of ``X``, which are drawn on top in their class colours.
+    ``transform`` (data to display, e.g. ``place + ax.transData``) draws the panel elsewhere in ``ax``, as
+    ``boundaries_grid`` places its panels, and leaves the axes' limits and labels alone.
     """
-    lo = np.minimum(X.min(axis=0), 0.0) - 0.05
-    hi = np.maximum(X.max(axis=0), 1.0) + 0.05
+    lo, hi = boundary_extent(X)
     xs, ys = np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution)
     gx, gy = np.meshgrid(xs, ys)
     grid = np.column_stack([gx.ravel(), gy.ravel()])
@@ -103,43 +106,84 @@ def draw_boundary(ax, predict_proba, X, y, resolution=200):
     image = None
     # the grid drawn as one image (its pixels are the grid's cells), not as filled contours: one artist
     shading = {"origin": "lower", "extent": (lo[0], hi[0], lo[1], hi[1]), "interpolation": "nearest", "zorder": 0}
+    placed = {} if transform is None else {"transform": transform}
     if proba.ndim == 1:
         cmap = LinearSegmentedColormap.from_list("classes", [CLASS_COLOURS[0], "white", CLASS_COLOURS[1]])
-        image = ax.imshow(proba.reshape(gx.shape), cmap=cmap, vmin=0.0, vmax=1.0, alpha=0.8, **shading)
-        ax.contour(gx, gy, proba.reshape(gx.shape), levels=[0.5], colors="black", linewidths=1)
+        image = ax.imshow(proba.reshape(gx.shape), cmap=cmap, vmin=0.0, vmax=1.0, alpha=0.8, **shading, **placed)
+        ax.contour(gx, gy, proba.reshape(gx.shape), levels=[0.5], colors="black", linewidths=1, **placed)
     else:
         n = proba.shape[1]
         cmap = ListedColormap([CLASS_COLOURS[k % len(CLASS_COLOURS)] for k in range(n)])
-        ax.imshow(proba.argmax(axis=1).reshape(gx.shape), cmap=cmap, vmin=-0.5, vmax=n - 0.5, alpha=0.35, **shading)
-    ax.scatter(X[:, 0], X[:, 1], c=class_colours(y), s=18, edgecolors="black", linewidths=0.5)
-    ax.set_xlim(lo[0], hi[0])
-    ax.set_ylim(lo[1], hi[1])
-    ax.set_aspect("equal", adjustable="box")
-    ax.set_xlabel("x1")
-    ax.set_ylabel("x2")
+        ax.imshow(proba.argmax(axis=1).reshape(gx.shape), cmap=cmap, vmin=-0.5, vmax=n - 0.5, alpha=0.35, **shading,
+                  **placed)
+    ax.scatter(X[:, 0], X[:, 1], c=class_colours(y), s=18, edgecolors="black", linewidths=0.5, **placed)
+    if transform is None:
+        ax.set_xlim(lo[0], hi[0])
+        ax.set_ylim(lo[1], hi[1])
+        ax.set_aspect("equal", adjustable="box")
+        ax.set_xlabel("x1")
+        ax.set_ylabel("x2")
     return image
 
 
+def boundary_extent(X):
+    """(low, high) corners of what a boundary panel shows: the unit square and every point, with a margin."""
+    return np.minimum(X.min(axis=0), 0.0) - 0.05, np.maximum(X.max(axis=0), 1.0) + 0.05
+
+
+SQUARE = 2.55  # inches of one panel of boundaries_grid
+
+
 def boundaries_grid(panels, path=None, title="", ax=None):
-    """Decision boundaries side by side: ``panels`` is a list of (label, predict_proba, X, y)."""
+    """Decision boundaries side by side: ``panels`` is a list of (label, predict_proba, X, y).
+
+    Every panel is drawn into one Axes, in its own framed square with its ticks and labels: an Axes
+    per panel costs more to draw than the panel's picture. The caller's ``ax`` is one Axes.
+    """
     cols = min(4, len(panels))
     rows = -(-len(panels) // cols)
-    fig, axes = figure(rows, cols, figsize=(3.3 * cols + 0.9, 3.3 * rows + 0.9), squeeze=False, ax=ax,
-                       layout="panels")
+    gap_x, gap_y = 0.3, 0.36  # between squares, in squares: room for the tick labels, "x1", "x2" and titles
+    left, bottom = -0.24, -0.2  # what the first column's "x2" and the last row's "x1" take
+    width, height = cols + (cols - 1) * gap_x, rows + (rows - 1) * gap_y + 0.12
+    fig, ax = figure(figsize=(SQUARE * (width - left) + 1.3, SQUARE * (height - bottom) + 1.0), ax=ax,
+                     layout="panels")
     if own_layout(fig):
-        own_layout(fig).set(left=0.65, right=0.2, wspace=0.6, hspace=0.85)
-    for ax in axes.ravel():
-        ax.axis("off")
-    images = []
-    for ax, (label, predict_proba, X, y) in zip(axes.ravel(), panels):
-        ax.axis("on")
-        images.append(draw_boundary(ax, predict_proba, X, y, resolution=120))
-        ax.set_title(label, fontsize=9, y=1.0)
-        for axis in (ax.xaxis, ax.yaxis):  # two or three ticks read a small panel, and draw quicker
-            axis.set_major_locator(MaxNLocator(nbins=2, steps=[5, 10]))
+        own_layout(fig).set(left=0.1, right=0.2, bottom=0.1, top=0.1)
+    images, frames, marks = [], [], []
+    for k, (label, predict_proba, X, y) in enumerate(panels):
+        x0, y0 = (k % cols) * (1 + gap_x), (rows - 1 - k // cols) * (1 + gap_y)
+        lo, hi = boundary_extent(X)
+        scale = 1.0 / max(hi - lo)  # the panel's data into its square, x and y alike
+        place = Affine2D().translate(-lo[0], -lo[1]).scale(scale).translate(x0, y0)
+        images.append(draw_boundary(ax, predict_proba, X, y, resolution=120, transform=place + ax.transData))
+        frames.append([(x0, y0), (x0 + 1, y0), (x0 + 1, y0 + 1), (x0, y0 + 1), (x0, y0)])
+        for value in _few_ticks(lo[0], hi[0]):
+            at = x0 + (value - lo[0]) * scale
+            marks.append([(at, y0), (at, y0 - 0.025)])
+            ax.text(at, y0 - 0.04, f"{value:g}", ha="center", va="top", fontsize=9)
+        for value in _few_ticks(lo[1], hi[1]):
+            at = y0 + (value - lo[1]) * scale
+            marks.append([(x0, at), (x0 - 0.025, at)])
+            ax.text(x0 - 0.04, at, f"{value:g}", ha="right", va="center", fontsize=9)
+        ax.text(x0 + 0.5, y0 - 0.11, "x1", ha="center", va="top", fontsize=10)
+        ax.text(x0 - 0.13, y0 + 0.5, "x2", ha="right", va="center", rotation=90, fontsize=10)
+        ax.text(x0 + 0.5, y0 + 1.02, label, ha="center", va="bottom", fontsize=9)
+    ax.add_collection(LineCollection(frames, colors="black", linewidths=0.8, zorder=3))
+    ax.add_collection(LineCollection(marks, colors="black", linewidths=0.8))
+    ax.set_xlim(left, width)
+    ax.set_ylim(bottom, height)
+    ax.set_aspect("equal")
+    ax.set_xticks([])  # a canvas for the squares, which carry their own frames and ticks
+    ax.set_yticks([])
+    ax.spines[:].set_visible(False)
     # every two-class panel shades P(class 1) on the same 0 to 1 levels, so one colour bar serves them all
     image = next((im for im in images if im is not None), None)
     classes = np.unique(np.concatenate([np.asarray(y) for *_, y in panels]))
-    boundary_key(fig, axes.ravel(), image, classes)
+    boundary_key(fig, [ax], image, classes)
     set_suptitle(fig, title, fontsize=10)
     return save(fig, path, dpi=100)
+
+
+def _few_ticks(low, high):
+    """Two or three round values inside [low, high]: enough ticks to read a small panel."""
+    return [v for v in MaxNLocator(nbins=2, steps=[5, 10]).tick_values(low, high) if low <= v <= high]

@@ -142,6 +142,7 @@ class PanelsLayout(LayoutEngine):
         top = m["top"]
         if fig.get_suptitle():
             top += (fig.get_suptitle().count("\n") + 1) * fig._suptitle.get_fontsize() * LINE + 0.08
+            fig._suptitle.set_y(1 - 0.1 / height)  # 0.1 inch from the top, as tall as the figure may be
         panels = [ax for ax in fig.axes if ax is not self.colorbar and ax.get_subplotspec() is not None]
         if any(ax.get_title() for ax in panels):
             top += 0.26
