@@ -247,6 +247,6 @@ def save(fig, path, dpi=110, tight_layout=True, **savefig):
     if fmt == "png":
         savefig.setdefault("metadata", {"Title": title_of(fig)})
     if fmt == "png":  # a quick compression: the files are drawn often and read locally
-        savefig.setdefault("pil_kwargs", {"compress_level": 3})
+        savefig.setdefault("pil_kwargs", {"compress_level": 1})
     replace_atomically(path, lambda f: fig.savefig(f, format=fmt, dpi=dpi, **savefig), binary=True)
     return fig
