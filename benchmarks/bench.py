@@ -26,6 +26,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import warnings
 
@@ -39,9 +40,12 @@ _CHILD_MARK = "BACKPROPLAB_BENCH_CHILD"
 # How the command that ran this script is spelled in usage lines: 'backproplab bench' sets it.
 PROG_VARIABLE = "BACKPROPLAB_BENCH_PROG"
 SCRIPT = os.path.abspath(__file__)  # re-run in fresh processes (thread variables, memory children)
-CASES = ("xor-step", "xor-to-100", "mlp-epoch", "cnn-epoch", "predict", "help-start", "memory")
+CASES = ("xor-step", "xor-to-100", "mlp-epoch", "cnn-epoch", "predict", "help-start", "lab", "lab-report", "figure",
+         "memory")
 PEERS = ("backproplab", "pytorch", "sklearn")
 MLP_LAYERS = [(784, 256), (256, 128), (128, 10)]  # (in, out) of the mlp-epoch network
+# The figure functions of a lab run, as its writers import them (the figure case times each call).
+FIGURES = ("comparison", "learning_curve", "decision_boundary", "network_diagram", "neuron_maps", "gradient_norms")
 
 
 # --- what each implementation runs ------------------------------------------------------------
@@ -312,6 +316,53 @@ def _help_start():
     return _timed_calls(lambda: subprocess.run(command, check=True, stdout=subprocess.DEVNULL))
 
 
+def _lab_command(*options):
+    """A fresh interpreter running 'backproplab lab' with ``options`` into a new temporary folder: wall seconds,
+    start-up, training, figures and files included, as a user waits for them."""
+    def run():
+        with tempfile.TemporaryDirectory() as folder:
+            command = [sys.executable, "-m", "backproplab", "lab", *options, "--out", os.path.join(folder, "lab")]
+            start = time.perf_counter()
+            subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+            return time.perf_counter() - start
+    return run
+
+
+def _figure_seconds():
+    """Median wall seconds per figure of one 'backproplab lab' run in this process (its 12 figures), each
+    figure function timed where the lab's writers call it."""
+    from backproplab import plots
+    from backproplab.cli import main
+    from backproplab.outputs import network_figures
+
+    times = []
+
+    def timed(function):
+        def figure(*args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                times.append(time.perf_counter() - start)
+        return figure
+
+    for module in (plots, network_figures):  # points_run calls plots.comparison ..., network_figures its own names
+        for name in FIGURES:
+            if hasattr(module, name):
+                setattr(module, name, timed(getattr(module, name)))
+
+    def run():
+        times.clear()
+        with tempfile.TemporaryDirectory() as folder, open(os.devnull, "w") as quiet:
+            stdout, sys.stdout = sys.stdout, quiet
+            try:
+                main(["lab", "--out", os.path.join(folder, "lab")])
+            finally:
+                sys.stdout = stdout
+        return statistics.median(times)
+    return run
+
+
 def _timed_calls(fn, unit_count=1):
     """A runner for functions that do not time themselves: seconds per unit."""
     def run():
@@ -374,6 +425,12 @@ def build_cases(quick, names):
         })
     if "help-start" in names:
         cases["help-start"] = ("s", False, repeats_small, {"backproplab": _help_start})
+    if "lab" in names:
+        cases["lab"] = ("s", False, 3 if quick else 7, {"backproplab": _lab_command})
+    if "lab-report" in names:
+        cases["lab-report"] = ("s", False, 1 if quick else 3, {"backproplab": lambda: _lab_command("--report")})
+    if "figure" in names:
+        cases["figure"] = ("s/figure", False, 3 if quick else 7, {"backproplab": _figure_seconds})
     return cases
 
 

@@ -23,7 +23,8 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 THIS_SRC = os.path.join(os.path.dirname(HERE), "src")
-CASES = ("xor-step", "xor-to-100", "mlp-epoch", "cnn-epoch", "predict")
+CASES = ("xor-step", "xor-to-100", "mlp-epoch", "cnn-epoch", "predict", "help-start", "lab", "lab-report", "figure")
+NO_WARM_UP = ("lab-report",)  # a fresh process each time already, and too long to run once more
 
 
 def _bench():
@@ -70,12 +71,21 @@ def _runner(case, bench):
     if case == "predict":
         X, _ = bench._mnist_shaped(10000)
         return "samples/s", bench._ours_predict(X), 15
+    if case == "help-start":
+        return "s", bench._help_start(), 7
+    if case == "lab":
+        return "s", bench._lab_command(), 3
+    if case == "lab-report":
+        return "s", bench._lab_command("--report"), 1
+    if case == "figure":
+        return "s/figure", bench._figure_seconds(), 3
     raise ValueError(case)
 
 
 def child(case):
     unit, run, repeats = _runner(case, _bench())
-    run()  # warm-up
+    if case not in NO_WARM_UP:
+        run()  # warm-up
     samples = [run() for _ in range(repeats)]
     import backproplab
 

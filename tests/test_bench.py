@@ -47,6 +47,17 @@ def test_bench_script_writes_json_in_a_fresh_process(tmp_path, capsys):
     assert [c["name"] for c in data["cases"]] == ["xor-step"]
 
 
+def test_the_quick_start_cases_time_the_command_a_user_runs():
+    cases = bench.build_cases(quick=True, names=("help-start", "lab", "lab-report", "figure"))
+    assert {name: unit for name, (unit, *_) in cases.items()} == {
+        "help-start": "s", "lab": "s", "lab-report": "s", "figure": "s/figure"}
+    from backproplab import plots
+    from backproplab.outputs import network_figures
+
+    # every figure the figure case times is one the lab's writers call, where the case wraps it
+    assert [name for name in bench.FIGURES if not hasattr(plots, name) and not hasattr(network_figures, name)] == []
+
+
 def test_bench_rejects_unknown_cases(capsys):
     assert bench.main(["--cases", "warp-drive"]) == 2
     assert "unknown cases ['warp-drive']" in capsys.readouterr().err
