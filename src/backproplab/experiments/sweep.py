@@ -7,6 +7,7 @@ missing. Runs are deterministic for their seed, so a resumed sweep ends with
 the same results as one that was never interrupted.
 """
 
+import functools
 import json
 import math
 import os
@@ -32,10 +33,17 @@ RESULTS_FILE = "results.jsonl"
 
 # --- one run (in a worker process, perhaps on another machine) -------------------------------
 
+@functools.lru_cache(maxsize=4)
+def _checked_spec(spec_json):
+    """The sweep a task belongs to, checked once per worker process rather than once per run: checking
+    builds every setting's configuration."""
+    return SweepSpec.from_dict(json.loads(spec_json))
+
+
 def run_one(task):
     """Train one (point, seed); return its result record (JSON-able) and its model file's bytes (or None)."""
     spec_dict, key, point, seed, keep_model = task
-    spec = SweepSpec.from_dict(spec_dict)
+    spec = _checked_spec(json.dumps(spec_dict, sort_keys=True))
     config = spec.config(point, seed)
     norms = GradientNorms()
     with warnings.catch_warnings():
@@ -189,8 +197,8 @@ def run_sweep(spec, folder, workers=None, write=print, progress_stream=None, sch
         raise WriteError(f"cannot make the folder {model_dir!r} ({e.strerror}); move what is there away or free "
                          "some space") from None
     # 2-D models are a few kilobytes: keep every seed's, for decision boundaries of any seed.
-    keep = lambda point, seed: not spec.config(point, seed).is_table  # noqa: E731
-    todo = [(spec.as_dict(), key, point, seed, keep(point, seed))
+    tables = [point for point in spec.points() if spec.config(point, 0).is_table]
+    todo = [(spec.as_dict(), key, point, seed, point not in tables)
             for key, point, seed in spec.runs() if key not in done]
     total = len(spec.runs())
     write(f"sweep: {len(spec.points())} settings x {spec.seeds} seed{'' if spec.seeds == 1 else 's'} = {total} runs"
