@@ -7,6 +7,7 @@ missing. Runs are deterministic for their seed, so a resumed sweep ends with
 the same results as one that was never interrupted.
 """
 
+import contextlib
 import functools
 import json
 import math
@@ -166,14 +167,16 @@ def read_results(folder):
     return results
 
 
-def run_sweep(spec, folder, workers=None, write=print, progress_stream=None, scheduler=None, scheduler_file=None):
+def run_sweep(spec, folder, workers=None, write=print, progress_stream=None, scheduler=None, scheduler_file=None,
+              executor=None):
     """Run every missing (point, seed) of ``spec`` into ``folder``; return all results sorted by run.
 
     ``workers`` processes train in parallel (default: the number of cores), or a Dask cluster's
     workers: ``scheduler`` (``"tcp://HOST:PORT"``, ``"tls://HOST:PORT"``, ``"local"`` or a
     ``dask.distributed.Client``), the address in ``scheduler_file``, or $DASK_SCHEDULER_ADDRESS
-    (see ``executors``), asked before anything is written. Models of 2-D data go to
-    ``folder/models`` (for the decision-boundary figure), written here as the runs send them back.
+    (see ``executors``), asked before anything is written. Or an ``executor`` from ``open_executor``
+    that several sweeps share, its workers started once. Models of 2-D data go to ``folder/models``
+    (for the decision-boundary figure), written here as the runs send them back.
     """
     from_environment = scheduler is None and scheduler_file is None and os.environ.get(ADDRESS_VARIABLE)
     scheduler = check_scheduler(resolve_scheduler(scheduler, scheduler_file))
@@ -206,8 +209,9 @@ def run_sweep(spec, folder, workers=None, write=print, progress_stream=None, sch
     if todo:
         workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
         bar = ProgressBar(len(todo), "runs", unit="run", stream=progress_stream)
-        with _open_results(folder) as out, open_executor(workers, scheduler) as executor:
-            for record, model in as_finished(executor, run_one, todo):
+        shared = contextlib.nullcontext(executor) if executor is not None else open_executor(workers, scheduler)
+        with _open_results(folder) as out, shared as runner:
+            for record, model in as_finished(runner, run_one, todo):
                 if model is not None:  # before its record: a run in results.jsonl has its model
                     path = os.path.join(model_dir, model_file_name(record["key"]) + ".npz")
                     replace_atomically(path, lambda f, data=model: f.write(data), binary=True)
