@@ -289,11 +289,11 @@ def test_settings_all_at_chance_or_diverged_are_called_that_never_a_tie():
     chance = 11 / 21
     rows = [dict(_row("lr 30", [chance, 10 / 21, chance]), chance=chance),
             dict(_row("lr 100", [chance] * 3), chance=chance)]
-    assert sentences(spec, rows)[-1] == "On xor: lr 30 and lr 100 all stay at chance (52.4% mean test accuracy at best)."
+    assert sentences(spec, rows)[-1] == "On xor: lr 30 and lr 100 both stay at chance (52.4% mean test accuracy at best)."
     [verdict] = verdicts(spec, rows)
-    assert verdict_phrase(verdict, "100%") == "lr 30 and lr 100 all stay at chance (52.4% mean test accuracy at best)"
+    assert verdict_phrase(verdict, "100%") == "lr 30 and lr 100 both stay at chance (52.4% mean test accuracy at best)"
     diverged = [dict(r, diverged=3, test_loss_mean=None) for r in rows]
-    assert sentences(spec, diverged)[-1] == "On xor: lr 30 and lr 100 all diverge on every seed."
+    assert sentences(spec, diverged)[-1] == "On xor: lr 30 and lr 100 both diverge on every seed."
     # a setting at chance does not tie with a good one through its spread
     mixed = [_row("lr 1", [1.0, 0.6, 1.0]), dict(_row("lr 100", [chance] * 3), chance=chance)]
     [verdict] = verdicts(spec, mixed)
@@ -305,3 +305,14 @@ def test_a_mean_test_loss_says_how_many_seeds_it_covers():
     row = dict(_row("lr 10", [1.0, 1.0, 0.5]), test_loss_mean=0.01, test_loss_std=0.002, loss_seeds=2,
                seconds_to_target_median=0.5)
     assert "0.0100 ± 0.0020 (2 of 3 seeds; the rest diverged)" in table(spec, [row])[2]
+
+
+def test_an_option_at_chance_at_every_rate_is_not_given_a_best_rate():
+    spec = SweepSpec(base={"dataset": "xor"}, vary={"optimizer": ["sgd", "adam"], "lr": [0.01, 1.0]})
+    chance = 11 / 21
+    rows = [dict(_row(f"optimizer {o}, lr {lr:g}", accuracies), chance=chance)
+            for o, lr, accuracies in (("sgd", 0.01, [chance] * 3), ("sgd", 1.0, [chance] * 3),
+                                      ("adam", 0.01, [1.0] * 3), ("adam", 1.0, [0.9, 1.0, 1.0]))]
+    [verdict] = verdicts(spec, rows)
+    assert verdict_phrase(verdict, "100%").startswith("optimizer adam, lr 0.01 (its best rate) does best")
+    assert "optimizer sgd (at every rate tried) (52.4%, no better than chance)" in verdict_phrase(verdict, "100%")
