@@ -315,4 +315,13 @@ def test_an_option_at_chance_at_every_rate_is_not_given_a_best_rate():
                                       ("adam", 0.01, [1.0] * 3), ("adam", 1.0, [0.9, 1.0, 1.0]))]
     [verdict] = verdicts(spec, rows)
     assert verdict_phrase(verdict, "100%").startswith("optimizer adam, lr 0.01 (its best rate) does best")
-    assert "optimizer sgd (at every rate tried) (52.4%, no better than chance)" in verdict_phrase(verdict, "100%")
+    assert "optimizer sgd at every rate tried (52.4%, no better than chance)" in verdict_phrase(verdict, "100%")
+
+
+def test_a_linear_model_at_its_optimum_is_called_that_though_it_passed_through_the_target():
+    # MSE pulls a linear model's boundary to its least-squares place: some seeds cross 100% on the way
+    spec = SweepSpec(base={"dataset": "linear"}, vary={"loss": ["bce", "mse"]})
+    at_optimum = dict(_row("loss mse", [0.91, 0.93, 0.86], {"linear_optimum": 3}), ended=0)
+    [verdict] = verdicts(spec, [_row("loss bce", [0.99, 1.0, 0.98]), at_optimum])
+    said = verdict_phrase(verdict, "100%")
+    assert "loss mse (90.0%, at the optimum of a linear model on 3 of 3 seeds)" in said and "end at" not in said
