@@ -24,6 +24,7 @@ from ..run import train
 from ..training import DivergenceWarning, GradientNorms, evaluate
 from .executors import ADDRESS_VARIABLE, as_finished, check_scheduler, open_executor, resolve_scheduler
 from .gradients import compact_norms
+from .results import SweepResults, compact_curves
 from .spec import SPEC_FILE, SweepSpec, model_file_name, point_record, read_spec
 
 RESULTS_FILE = "results.jsonl"
@@ -53,12 +54,12 @@ def run_one(task):
         "key": key, "point": point_record(point), "seed": seed,
         "test_accuracy": test_accuracy, "test_loss": finite(test_loss),
         "train_accuracy": h.last("accuracy"), "final_loss": finite(h.last("loss")),
-        "epochs": h.epochs, "seconds": h.last("seconds") or 0.0, "diverged": h.diverged,
+        "epochs": h.epochs, "seconds": round(h.last("seconds") or 0.0, 4), "diverged": h.diverged,
         "diagnosis": run.diagnosis.kind if run.diagnosis is not None else None,
         "epochs_to_target": None if reached is None else h.epoch[reached],
         "seconds_to_target": None if reached is None else h.seconds[reached],
         "left_target_at": left_target_at,
-        "loss": [finite(v) for v in h.loss], "accuracy": h.accuracy,
+        **compact_curves(h, config.epochs),
         "gradient_norms": compact_norms(norms.norms),
     }, model
 
@@ -162,6 +163,7 @@ def run_sweep(spec, folder, workers=None, write=print, progress_stream=None, sch
     ``dask.distributed.Client``), the address in ``scheduler_file``, or $DASK_SCHEDULER_ADDRESS
     (see ``executors``), asked before anything is written. Models of 2-D data go to
     ``folder/models`` (for the decision-boundary figure), written here as the runs send them back.
+    The results are a ``SweepResults``: the records in run order, with ``to_dataframe()``.
     """
     from_environment = scheduler is None and scheduler_file is None and os.environ.get(ADDRESS_VARIABLE)
     scheduler = check_scheduler(resolve_scheduler(scheduler, scheduler_file))
@@ -203,5 +205,5 @@ def run_sweep(spec, folder, workers=None, write=print, progress_stream=None, sch
                 bar.update(1, last=record["key"])
         bar.close()
     results = read_results(folder)
-    return [results[key] for key, _, _ in spec.runs()]
+    return SweepResults(spec, folder, [results[key] for key, _, _ in spec.runs()])
 
