@@ -613,11 +613,11 @@ def _drop_config(path):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name, damage, message", [
-    ("metrics.json", lambda p: p.write_text(p.read_text()[:100]), "metrics.json' is damaged (Unterminated string"),
+    ("metrics.json", lambda p: p.write_text(p.read_text()[:100]), "metrics.json' is damaged: not valid JSON (Unterminated string"),
     ("trace.json", lambda p: p.write_text(p.read_text()[:100]), "trace.json' is damaged"),
-    ("metrics.json", _drop_config, "has a missing or malformed field (KeyError: 'config'); run it again"),
+    ("metrics.json", _drop_config, "metrics.json' has no 'config'; remove the file, or train again"),
     ("learning_curve.png", lambda p: (p.unlink(), os.mkfifo(p)), "learning_curve.png' is a FIFO (named pipe)"),
-    ("metrics.json", lambda p: p.write_bytes(b"\xff\xfe{}"), "metrics.json' is damaged ('utf-8' codec"),
+    ("metrics.json", lambda p: p.write_bytes(b"\xff\xfe{}"), "metrics.json' is damaged: not UTF-8 text (invalid start byte)"),
 ])
 def test_a_report_on_a_damaged_run_is_one_line(tmp_path, finished_run, name, damage, message):
     folder = tmp_path / "run"

@@ -12,6 +12,7 @@ import contextlib
 import http.client
 import json
 import pathlib
+import re
 import shlex
 import subprocess
 import sys
@@ -55,7 +56,17 @@ def server():
         yield srv
 
 
-def request(srv, method, path, body=None, headers=None, timeout=10):
+def page_headers(srv):
+    """The headers the playground's own page sends with a POST: its origin and the token served in it."""
+    page = request(srv, "GET", "/")[1]
+    token = re.search(rb'name="playground-token" content="([^"]+)"', page).group(1).decode()
+    return {"Origin": srv.url.rstrip("/"), "X-Playground-Token": token}
+
+
+def request(srv, method, path, body=None, headers=None, timeout=10, page=None):
+    """``method`` on ``path``; a POST as the page sends it (its origin and token) unless ``page`` is False."""
+    if page or page is None and method == "POST":
+        headers = {**page_headers(srv), **(headers or {})}
     conn = http.client.HTTPConnection(*srv.server_address[:2], timeout=timeout)
     try:
         if isinstance(body, (dict, list)):
@@ -112,7 +123,7 @@ def test_the_cli_refuses_a_bad_port(capsys):
 def test_the_page_and_its_files_are_served_from_the_package(server):
     status, page = request(server, "GET", "/")
     assert status == 200 and b"/static/app.js" in page
-    for name in ("app.js", "style.css"):
+    for name in ("app.js", "views.js", "network.js", "style.css"):
         assert request(server, "GET", f"/static/{name}")[0] == 200
     assert request(server, "GET", "/static/../server.py")[0] == 404
     assert request(server, "GET", "/static/session.py")[0] == 404
@@ -339,6 +350,44 @@ def test_a_budget_set_after_building_stretches_the_schedule_to_it(schedule):
     assert changed.optimizer.lr == pytest.approx(built.optimizer.lr, abs=1e-12) and built.optimizer.lr < 1e-6
 
 
+def test_the_exponential_schedule_falls_to_a_hundredth_of_the_rate_over_the_budget_and_each_epoch_shows_its_rate():
+    session = Session({"dataset": "gauss", "points": 50, "schedule": "exponential", "lr": 0.1, "budget": 200})
+    for _ in range(100):
+        session.train_epoch()
+    rates = [h["lr"] for h in session.history]
+    assert rates[0] == 0.1 and rates[1] == pytest.approx(0.1 * 0.01 ** (1 / 200))  # not halved each epoch
+    assert rates[100] == pytest.approx(0.01, rel=1e-9)  # halfway in the budget: a tenth of the rate
+    session.apply({**session.settings, "budget": 400})  # a new budget: it ends a hundredth down at epoch 400
+    while not session.stopped:
+        session.train_epoch()
+    assert session.epoch == 400 and session.history[-1]["lr"] == pytest.approx(0.001, rel=1e-9)
+    assert session.frame(-1, 0)["lr"] == session.optimizer.lr
+    (command,) = [line for line in session.frame(-1, 0)["command"].splitlines() if not line.startswith("#")]
+    args = build_parser().parse_args(shlex.split(command)[1:])
+    assert args.gamma ** args.epochs == pytest.approx(0.01)
+
+
+def test_reset_draws_fresh_weights_and_the_link_of_each_repeats_them():
+    session = Session({"dataset": "xor", "hidden": [3], "activation": ["tanh"]})
+    starts = []
+    for _ in range(3):
+        starts.append(np.concatenate([p.data.ravel() for p in session.model.parameters()]))
+        session.train_epoch()
+        session.control("reset")
+    assert not any(np.array_equal(a, b) for i, a in enumerate(starts) for b in starts[i + 1:])
+    assert session.settings["init_seed"] == 4 and session.settings["seed"] == 0  # the same points
+    again = Session(dict(session.settings))  # the page's link after the resets
+    assert all(np.array_equal(a.data, b.data) for a, b in zip(session.model.parameters(), again.model.parameters()))
+    assert np.array_equal(again.X_train, Session({"dataset": "xor"}).X_train)
+
+
+@pytest.mark.parametrize("dataset", ["circle", "spiral", "lab-chessboard"])
+def test_regression_on_a_set_of_class_labels_is_refused(dataset):
+    with pytest.raises(ConfigError, match=f"the '{dataset}' data set holds class labels.*plane, gauss-mix"):
+        check_settings({"dataset": dataset, "problem": "regression", "loss": "mse"})
+    assert check_settings({"dataset": "gauss-mix", "problem": "regression", "loss": "mse"})["dataset"] == "gauss-mix"
+
+
 def test_the_confusion_matrix_names_its_points_and_agrees_with_the_test_accuracy():
     session = Session({"dataset": "spiral", "classes": 3, "loss": "cross_entropy", "ratio": 30})
     for _ in range(5):
@@ -432,7 +481,7 @@ def test_predict_hints_at_a_label_column_left_in_a_table(tmp_path, capsys):
 def test_only_the_cli_imports_the_playground():
     importers = []
     for path in SRC.rglob("*.py"):
-        if "playground" in path.parts:
+        if "playground" in path.relative_to(SRC).parts:  # the package itself, wherever the checkout is
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and "playground" in (node.module or ""):
@@ -453,6 +502,7 @@ def page_run(session):
     {"dataset": "circle", "noise": 20, "hidden": [4, 3], "activation": ["tanh", "relu"], "batch": 7, "ratio": 70,
      "regularization": "l2", "reg_rate": 0.01, "schedule": "cosine", "budget": 4, "seed": 5},
     {"dataset": "plane", "hidden": [3], "activation": ["tanh"], "budget": 2},  # its sign as two classes
+    {"dataset": "xor", "hidden": [3], "activation": ["tanh"], "schedule": "exponential", "budget": 5, "init_seed": 9},
 ])
 def test_the_python_script_reproduces_the_page_epoch_by_epoch(server, settings):
     """The exported script's data, network and each epoch's training and test loss are the page's."""
@@ -616,7 +666,8 @@ def page_setups():
             elif name == "activation":
                 setups.append({"activation": [value, value]})
             elif name == "problem":
-                setups.append({"problem": value, "loss": "mse" if value == "regression" else "bce"})
+                setups.append({"problem": value, "loss": "mse" if value == "regression" else "bce",
+                               **({"dataset": "plane"} if value == "regression" else {})})
             elif name == "dataset":
                 regression = {"problem": "regression", "loss": "mse"} if value in ("plane", "gauss-mix") else {}
                 for size in ({}, {"points": 50, "ratio": 10, "batch": 50}, {"points": 2000, "ratio": 90, "batch": 1},
@@ -739,3 +790,68 @@ def test_a_second_upload_trains_on_the_second_file(server):
     labels = np.concatenate([session.y_train, session.y_test])
     assert sorted(np.bincount(labels).tolist()) == sorted(np.bincount([(x + y) % 3 for x in range(-4, 5)
                                                                       for y in range(-2, 3)]).tolist())
+
+
+def test_a_hovered_unit_is_drawn_as_large_as_the_map_and_the_map_is_100_pixels_a_side(server):
+    from backproplab.playground.frames import unit_values
+
+    key = new_session(server, dataset="xor", hidden=[4, 3], activation=["tanh", "relu"])
+    status, data = request(server, "POST", f"/api/sessions/{key}/hover", {"layer": 2, "neuron": 1})
+    assert status == 200
+    frame = first_frames(server, key, 1)[0]
+    shown = decoded([[frame["hover"]["value"]]])[0][0]
+    assert shown.size == 100 * 100 and decoded([[frame["map"]["value"]]])[0][0].size == 100 * 100
+    session = server.sessions.get(key)
+    values, low = unit_values(session, 100)[2]
+    assert np.allclose(shown, (values[:, 1] - low) / (1 - low), atol=0.5 / 255 + 1e-12)
+    for body, words in [({"layer": 3, "neuron": 1}, "hover names a layer 0 .. 3"), ({"layer": 1, "neuron": 4}, "got 1, 4"),
+                        ({"layer": 1}, "got 1, None"), ({"layer": -1, "neuron": 0}, "layer must be")]:
+        status, data = request(server, "POST", f"/api/sessions/{key}/hover", body)
+        assert status == 400 and words in data["error"], (body, data)
+    assert request(server, "POST", f"/api/sessions/{key}/hover", {})[0] == 200
+    assert first_frames(server, key, 1)[0]["hover"] is None
+    big = Session({"hidden": [32] * 8, "activation": ["relu"] * 8})  # too large to draw 100 x 100 at 30 a second
+    assert decoded([[big.frame(-1, 0)["map"]["value"]]])[0][0].size == 64 * 64
+
+
+def test_show_gradients_sends_the_full_batch_gradient_and_leaves_training_as_it_was(server):
+    key = new_session(server, dataset="gauss", hidden=[4, 3], activation=["tanh", "relu"], optimizer="adam", lr=0.03)
+    request(server, "POST", f"/api/sessions/{key}/control", {"action": "step"})
+    assert first_frames(server, key, 1)[0]["gradients"] is None  # computed only for a page that shows them
+    assert request(server, "POST", f"/api/sessions/{key}/view", {"gradients": True})[0] == 200
+    session = server.sessions.get(key)
+    before = [p.grad.copy() for p in session.model.parameters()]
+    shown = first_frames(server, key, 1)[0]["gradients"]
+    assert all(np.array_equal(a, p.grad) for a, p in zip(before, session.model.parameters()))
+    with session.lock:  # the same gradient, by hand: zeroed, forward and backward on every training point
+        session.model.eval()
+        for p in session.model.parameters():
+            p.grad[...] = 0.0
+        session.loss_fn.forward(session.model.forward(session.inputs_train), session.y_train)
+        session.model.backward(session.loss_fn.backward())
+        expected = [(layer.weight.grad.copy(), layer.bias.grad.copy()) for layer in session.linears]
+    for layer, (gw, gb) in zip(shown, expected):
+        assert np.allclose(layer["weight"], gw, rtol=1e-12, atol=1e-15) and np.allclose(layer["delta"], gb, rtol=1e-12)
+    assert any(np.abs(gw).max() > 1e-6 for gw, _ in expected)
+    status, data = request(server, "POST", f"/api/sessions/{key}/view", {"gradients": "yes"})
+    assert status == 400 and "gradients must be true or false" in data["error"]
+    request(server, "POST", f"/api/sessions/{key}/view", {"gradients": False})
+    assert first_frames(server, key, 1)[0]["gradients"] is None
+
+
+def test_with_show_gradients_a_hovered_neuron_brings_its_delta_at_each_training_point(server):
+    key = new_session(server, dataset="xor", hidden=[3], activation=["tanh"], points=50)
+    request(server, "POST", f"/api/sessions/{key}/view", {"gradients": True})
+    request(server, "POST", f"/api/sessions/{key}/hover", {"layer": 1, "neuron": 2})
+    deltas = first_frames(server, key, 1)[0]["hover"]["deltas"]
+    session = server.sessions.get(key)
+    expected = []
+    with session.lock:  # each point's delta, from the inspector's backward pass on that point alone
+        for point in range(len(session.y_train)):
+            session.set_inspect(0, 2, point)
+            expected.append(session.inspection())
+        session.inspect = None
+    assert len(deltas) == len(session.y_train) == 25
+    assert np.allclose(deltas, [e["delta"] for e in expected], rtol=1e-3, atol=1e-12)
+    request(server, "POST", f"/api/sessions/{key}/hover", {"layer": 0, "neuron": 1})  # an input has no delta
+    assert "deltas" not in first_frames(server, key, 1)[0]["hover"]

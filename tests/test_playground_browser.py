@@ -172,7 +172,7 @@ def test_a_clicked_weight_shows_its_backpropagation_and_can_be_edited(browser, s
     browser.find_element("id", "step").click()
     wait_for(browser, "window.playground.last.epoch === 1")
     # the line from input x2 to hidden neuron 3: no other line crosses its middle, where the click lands
-    browser.find_element("css selector", "#links line[data-layer='0'][data-to='2'][data-from='1']").click()
+    browser.find_element("css selector", "#links path[data-layer='0'][data-to='2'][data-from='1']").click()
     info = wait_for(browser, "window.playground.last.inspect && window.playground.last.inspect.weight"
                              " && window.playground.last.inspect")
     w = info["weight"]
@@ -193,7 +193,7 @@ def test_a_clicked_weight_shows_its_backpropagation_and_can_be_edited(browser, s
         "const w = window.playground.last.inspect.weight;"
         "return [w.value.toPrecision(6), w.input.toPrecision(6), w.delta.toExponential(4), w.grad.toExponential(4)]")
     assert all(number in text for number in shown) and "dL/dw = delta * a" in text, text
-    assert browser.execute_script("return document.querySelector(\"#links line.selected\").dataset.from") == "1"
+    assert browser.execute_script("return document.querySelector(\"#links path.selected\").dataset.from") == "1"
     assert browser.save_screenshot(str(tmp_path / "playground-weight.png"))
     box = browser.find_element("id", "weight-value")
     box.clear()

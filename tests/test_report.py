@@ -21,7 +21,8 @@ from PIL import Image
 
 from backproplab.cli import main
 from backproplab.experiments import read_spec
-from backproplab.experiments.lab_questions import GOING_FURTHER, LAB_QUESTIONS, answer
+from backproplab.experiments.lab_answers import answer
+from backproplab.experiments.lab_questions import LAB_QUESTIONS
 from backproplab.report import write_report
 from backproplab.report.setup import setup_rows
 from backproplab.run import RunConfig
@@ -31,8 +32,8 @@ from backproplab.run import RunConfig
 pytestmark = pytest.mark.xdist_group("test_report")
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-LAB_ORDER = ["set-up", "data-sets", "data-linear", "data-xor", "questions"] + \
-    [f"q-{q.name}" for q in LAB_QUESTIONS] + ["going-further"]
+LAB_ORDER = ["set-up", "data-sets", "data-linear", "data-xor", "derivation", "questions"] + \
+    [f"q-{q.name}" for q in LAB_QUESTIONS] + ["in-words", "going-further"]
 # A Python list, tuple, dict or set printed as it is: a bracket or brace at all (prose needs none), or a
 # parenthesis opening on a quote or holding numbers and commas, such as (8, 2) or (2,).
 REPR = re.compile(r"[\[\]{}]|\(\s*['\"]|\(\s*-?\d[\d.e+-]*\s*,(\s*-?\d[\d.e+-]*\s*,?)*\s*\)")
@@ -47,7 +48,7 @@ TRACE_REPR = re.compile(r"[\[\]{}]|\(\s*['\"]|\b[A-Z]\w+\(|\w\(\)|\(\s*\d+\s*,\s
 def lab(tmp_path_factory):
     """What 'backproplab lab --report' writes, briefly trained: (folder, report.html's text)."""
     out = tmp_path_factory.mktemp("lab") / "lab"
-    assert main(["lab", "--epochs", "200", "--print-every", "0", "--out", str(out), "--report"]) == 0
+    assert main(["lab", "--epochs", "100", "--print-every", "0", "--out", str(out), "--report"]) == 0
     return out, (out / "report.html").read_text()
 
 
@@ -63,8 +64,9 @@ def lab_folder(tmp_path_factory):
 
 
 def _visible_text(page):
-    """The words a reader sees: no styles, no images, no folded backpropagation trace (its own notation)."""
-    page = re.sub(r"<style>.*?</style>|<img[^>]*>", "", page, flags=re.S)
+    """The words a reader sees: no styles, no images, no folded backpropagation trace and no derivation's
+    formulas (both in the maths' own notation, where brackets group terms)."""
+    page = re.sub(r"<style>.*?</style>|<img[^>]*>|<pre class=\"formulas\">.*?</pre>", "", page, flags=re.S)
     page = re.sub(r"<details><summary>Backpropagation by hand.*?</details>", "", page, flags=re.S)
     return html.unescape(re.sub(r"<[^>]+>", " ", page))
 
@@ -75,16 +77,30 @@ def _section_ids(page):
 
 
 @pytest.mark.slow
+def _sweeps_of(out, question):
+    """The sweep folders of a question: its own, or one per optimizer, gradient descent's first."""
+    folder = out / "sweeps" / question.name
+    if (folder / "sweep.json").exists():
+        return [folder]
+    return sorted((p.parent for p in folder.glob("*/sweep.json")), key=lambda p: p.name != "sgd")
+
+
 def test_lab_report_runs_the_lab_questions_and_writes_one_page(lab):
     out, page = lab
     for question in LAB_QUESTIONS:
-        assert (out / "sweeps" / question.name / "curves.png").exists(), question.name
+        folders = _sweeps_of(out, question)
+        assert len(folders) == (2 if question.per_optimizer else 1), question.name
+        for folder in folders:
+            assert (folder / "curves.png").exists(), folder
     assert page.count('<h3 id="data-') == 2 and page.count('<h3 id="q-') == len(LAB_QUESTIONS)
     assert "<h1 id=\"top\">The backpropagation lab</h1>" in page
     assert "What happens without activation functions?" in page
     assert "Prediction for each of the 21 test samples" in page
-    for question in GOING_FURTHER:  # not run by the lab: named with the command that runs it
-        assert f"backproplab sweep {question.name}" in page
+    assert "backproplab sweep vanishing-gradients" in page  # the shipped sweeps, named with their commands
+    for question in LAB_QUESTIONS:  # each cites the lab reports that ask it
+        section = re.split(r"<h[23]", page.split(f'<h3 id="q-{question.name}">')[1])[0]
+        assert f"Asked in lab report{'s' if len(question.asked_by) > 1 else ''} {question.asked_by[0]}" in section
+    assert "Why this set-up: backproplab" in _visible_text(page)
 
 
 @pytest.mark.slow
@@ -113,18 +129,22 @@ def test_table_of_contents_links_every_section(lab):
 def test_each_question_opens_with_its_answer_from_the_measured_results(lab):
     out, page = lab
     for question in LAB_QUESTIONS:
-        section = page.split(f'<h3 id="q-{question.name}">')[1]
-        first = re.match(r"[^<]*</h3>\s*<p class=\"answer\">([^<]*)</p>", section)
-        assert first, f"{question.name}: the section does not open with its answer"
-        said = html.unescape(first.group(1))
-        folder = out / "sweeps" / question.name
-        spec = read_spec(folder)
-        rows = json.loads((folder / "summary.json").read_text())["rows"]
-        assert said == answer(question, spec, rows)  # the findings of the measured rows, nothing else
-        assert said.count(". ") == 0 and said.endswith(".")  # one sentence
-        assert re.search(r"\d+\.\d%", said) and "200 epochs" in said
-        labels = [row["label"].split(", ")[-1] for row in rows]
-        assert any(question.names.get(label, label) in said for label in labels)  # names a setting measured
+        section = re.split(r"<h[23]", page.split(f'<h3 id="q-{question.name}">')[1])[0]
+        said = [html.unescape(a) for a in re.findall(r'<p class="answer">([^<]*)</p>', section)]
+        folders = _sweeps_of(out, question)
+        assert len(said) == len(folders), question.name
+        # the answer comes first: straight after the citation, or after its optimizer's heading
+        assert re.match(r'[^<]*</h3>\s*<p>Asked in [^<]*</p>\s*(<h4[^>]*>[^<]*</h4>\s*)?<p class="answer">',
+                        section), question.name
+        for text, folder in zip(said, folders):
+            spec = read_spec(folder)
+            rows = json.loads((folder / "summary.json").read_text())["rows"]
+            words = "" if len(folders) == 1 else text.split(":")[0].removeprefix("With ")
+            assert text == answer(question, spec, rows, words)  # the findings of the measured rows, nothing else
+            assert text.count(". ") == 0 and text.endswith(".")  # one sentence
+            epochs = spec.base["epochs"]  # the budget the sweep ran, stated with its findings
+            assert re.search(r"\d+\.\d%", text) and re.search(rf"\b{epochs} epochs", text), (epochs, text)
+        assert "_" not in " ".join(said) or question.name == "no-activation-anywhere", said  # options in words
 
 
 @pytest.mark.slow
@@ -134,7 +154,7 @@ def test_no_python_repr_in_the_lab_report(lab):
     assert REPR.findall(text) == [], [m.group(0) for m in REPR.finditer(text)][:5]
     markdown = (out / "report.md").read_text()
     traces = re.findall(r"<details><summary>Backpropagation by hand.*?</details>", markdown, flags=re.S)
-    markdown = re.sub(r"<details>.*?</details>", "", markdown, flags=re.S)
+    markdown = re.sub(r"<details>.*?</details>|^```.*?^```", "", markdown, flags=re.S | re.M)
     markdown = re.sub(r"!?\[([^]]*)\]\([^)]*\)", r"\1", markdown)  # a link shows its text
     assert REPR.findall(markdown) == []
     traces += re.findall(r"<details><summary>Backpropagation by hand.*?</details>", page, flags=re.S)
@@ -174,7 +194,8 @@ def test_captions_say_how_to_read_a_figure_not_its_title_again(lab):
     _, page = lab
     figures = re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)" alt="[^"]*"><figcaption>([^<]*)',
                          page)
-    assert len(figures) == 2 * 6 + 3 * 4
+    sweeps = list(lab[0].glob("sweeps/**/sweep.json"))
+    assert len(figures) == 2 * 6 + 4 * len(sweeps) and len(sweeps) >= 11  # 6 per run, 4 per sweep
     for data, caption in figures:
         title = Image.open(io.BytesIO(base64.b64decode(data))).text["Title"]
         caption = html.unescape(caption)
@@ -243,7 +264,8 @@ def test_report_renders_in_headless_chromium(lab):
         assert browser.save_screenshot(os.path.join(ROOT, "test-artifacts", "report.png"))
     finally:
         browser.quit()
-    assert len(widths) == 2 * 6 + 3 * 4 and all(w > 0 for w in widths), widths
+    sweeps = list(lab[0].glob("sweeps/**/sweep.json"))
+    assert len(widths) == 2 * 6 + 4 * len(sweeps) and all(w > 0 for w in widths), widths
     assert len(targets) == len(LAB_ORDER) and all(targets)
     assert len(traces) > 10 and all(h > 0 for h in traces), traces
     assert not overflow  # nothing wider than the window
@@ -256,7 +278,7 @@ def test_set_up_says_each_option_in_words_and_as_typed(lab):
     setup = page.split('<h2 id="set-up">')[1].split('<h2 id="data-sets">')[0]
     text = " ".join(_visible_text(setup).split())
     assert "two hidden layers of 8 sigmoid units each and one sigmoid output, trained on the binary cross-entropy " \
-           "loss by Adam at learning rate 0.01, full batch, for 200 epochs" in text
+           "loss by Adam at learning rate 0.01, full batch, for 100 epochs" in text
     for words in ("sigmoid (chosen for binary cross-entropy)", "Xavier", "--hidden 8 8", "--loss bce",
                   "--optimizer adam", "--output-activation auto"):
         assert words in text, words
@@ -294,15 +316,22 @@ def test_a_question_says_each_thing_once(lab):
     out, page = lab
     for question in LAB_QUESTIONS:
         section = re.split(r"<h[23]", page.split(f'<h3 id="q-{question.name}">')[1])[0]
-        rows = json.loads((out / "sweeps" / question.name / "summary.json").read_text())["rows"]
-        cells = re.findall(r"<tr><td>([^<]*)</td>.*?<td>([^<]*)</td></tr>", section)
-        assert [label for label, _ in cells] == [row["label"] for row in rows]
-        for (_, diagnosis), row in zip(cells, rows):  # the last column names each setting's diagnoses
-            expected = [f"{kind.replace('_', ' ')} in {n} of {row['seeds']}" for kind, n in row["diagnoses"].items()]
-            assert diagnosis == (", ".join(expected) or "none")
+        tables = re.findall(r'<table class="sweep">(.*?)</table>', section, flags=re.S)
+        folders = _sweeps_of(out, question)
+        assert len(tables) == len(folders)
+        if question.question:
+            assert section.count(html.escape(question.question)) == 1  # said once, not per optimizer
+        for table, folder in zip(tables, folders):
+            rows = json.loads((folder / "summary.json").read_text())["rows"]
+            cells = re.findall(r"<tr><td>([^<]*)</td>.*?<td>([^<]*)</td></tr>", table)
+            assert [label for label, _ in cells] == [row["label"] for row in rows]
+            for (_, diagnosis), row in zip(cells, rows):  # the last column names each setting's diagnoses
+                expected = [f"{kind.replace('_', ' ')} in {n} of {row['seeds']}"
+                            for kind, n in row["diagnoses"].items()]
+                assert diagnosis == (", ".join(expected) or "none")
         findings = re.findall(r'<ul class="findings">(.*?)</ul>', section, flags=re.S)
-        assert findings and "<li>With " not in findings[0]  # no sentence per setting repeating its table row
-        assert "<li>On xor" not in findings[0] and "<li>On linear" not in findings[0]  # named as the report does
+        assert findings and all("<li>With " not in f for f in findings)  # no sentence repeating a table row
+        assert all("<li>On xor" not in f and "<li>On linear" not in f for f in findings)  # named as the report does
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,14 @@ import difflib
 
 
 class BackproplabError(Exception):
-    """Base class of every error raised on purpose by backproplab."""
+    """Base class of every error raised on purpose by backproplab.
+
+    Its message is one line whatever it quotes: a name read from a damaged file
+    may hold a line break, which is shown as ``\\n``.
+    """
+
+    def __str__(self):
+        return super().__str__().replace("\r", "\\r").replace("\n", "\\n")
 
 
 class ConfigError(BackproplabError, ValueError):

@@ -21,6 +21,9 @@ _LIMITS = {
     "classes": (10_000, "BACKPROPLAB_MAX_CLASSES", "classes"),
     "batch_bytes": (6 * 2**30, "BACKPROPLAB_MAX_BATCH_BYTES", "bytes of activations for one batch"),
     "runs": (100_000, "BACKPROPLAB_MAX_RUNS", "runs"),
+    "record_bytes": (256 * 2**20, "BACKPROPLAB_MAX_RECORD_BYTES", "bytes of one JSON record or results file"),
+    "json_depth": (64, "BACKPROPLAB_MAX_JSON_DEPTH", "levels of nesting"),
+    "figure_bytes": (64 * 2**20, "BACKPROPLAB_MAX_FIGURE_BYTES", "bytes of one figure file"),
 }
 
 

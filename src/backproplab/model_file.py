@@ -10,18 +10,17 @@ a good one. Loading uses ``allow_pickle=False``.
 
 import json
 import os
-import zipfile
 
 import numpy as np
 
 from .atomic import replace_atomically
-from .errors import BackproplabError, ConfigError, ModelFileError
-from .limits import check_regular_file, check_size, product
+from .errors import ConfigError, ModelFileError
+from .limits import check_size, product
+from .model_record import FORMAT, FORMAT_VERSION, check_architecture, check_metadata
+from .npz_file import NpzFile
 from .nn.module import LAYERS, Sequential
 from .version import __version__
 
-FORMAT = "backproplab-model"
-FORMAT_VERSION = 1
 _ARCH_KEY = "__architecture__"
 
 
@@ -59,50 +58,10 @@ def write_npz_atomically(path, arrays):
     return replace_atomically(path, lambda f: np.savez(f, **arrays), binary=True)
 
 
-def _check_members(path):
-    """Every array in the .npz at ``path`` holds exactly the bytes its header claims, within the size limit.
-
-    Read from the zip directory and the .npy headers alone, so a header that
-    claims 10^12 values is refused before anything of that size is allocated.
-    """
-    total = 0
-    with zipfile.ZipFile(path) as archive:
-        for info in archive.infolist():
-            total += info.file_size
-            check_size("file_bytes", total, f"model file {path!r} unpacked", "give a model file written by backproplab")
-            if not info.filename.endswith(".npy"):
-                continue
-            with archive.open(info) as member:
-                version = np.lib.format.read_magic(member)
-                read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
-                               else np.lib.format.read_array_header_2_0)
-                shape, _, dtype = read_header(member)
-                if dtype.hasobject:
-                    raise ModelFileError(f"model file {path!r} holds Python objects in {info.filename!r}; "
-                                         "backproplab models hold numbers only")
-                claimed, held = product(shape) * dtype.itemsize, info.file_size - member.tell()
-                if claimed != held:
-                    raise ModelFileError(f"model file {path!r} is damaged: {info.filename!r} claims shape "
-                                         f"{tuple(shape)} ({claimed:,} bytes) but holds {held:,} bytes")
-
-
-def read_npz(path):
-    check_regular_file(path, "model file", "give the .npz file written by backproplab")
-    try:
-        _check_members(path)
-        # Open the file here so it is closed even when NumPy fails half-way.
-        with open(path, "rb") as f, np.load(f, allow_pickle=False) as data:
-            return {key: data[key] for key in data.files}
-    except BackproplabError:
-        raise
-    except FileNotFoundError:
-        raise ModelFileError(f"model file {path!r} does not exist; check the path") from None
-    except IsADirectoryError:
-        raise ModelFileError(f"model file {path!r} is a folder; give the .npz file inside it") from None
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError, KeyError, RuntimeError) as e:
-        raise ModelFileError(
-            f"model file {path!r} is not a readable backproplab model (truncated or corrupted?): {e}"
-        ) from None
+def read_npz(path, what="model file"):
+    """Every array in the .npz at ``path``, each checked from its header before it is read."""
+    with NpzFile(path, what) as npz:
+        return {name: npz.read(name) for name in npz.members}
 
 
 def _check_declared_sizes(path, specs):
@@ -121,41 +80,38 @@ def _check_declared_sizes(path, specs):
 
 
 def load_model(path):
-    """Rebuild the model saved at ``path``; returns ``(model, metadata)``."""
+    """Rebuild the model saved at ``path``; returns ``(model, metadata)``.
+
+    The architecture record is read first; every other member is judged
+    against the model it describes (name, shape, dtype) before it is read.
+    """
     path = os.fspath(path)
-    arrays = read_npz(path)
-    try:
-        arch = json.loads(bytes(arrays.pop(_ARCH_KEY)).decode("utf-8"))
-    except KeyError:
-        raise ModelFileError(f"{path!r} is an .npz file but not a backproplab model") from None
-    except (UnicodeDecodeError, ValueError, TypeError):
-        raise ModelFileError(f"model file {path!r} has a corrupted architecture record") from None
-    if not isinstance(arch, dict) or arch.get("format") != FORMAT:
-        raise ModelFileError(f"{path!r} is an .npz file but not a backproplab model")
-    if arch.get("format_version") != FORMAT_VERSION:
-        raise ModelFileError(
-            f"model file {path!r} has format version {arch.get('format_version')!r}; this "
-            f"backproplab ({__version__}) reads version {FORMAT_VERSION}; re-save it with a matching version"
-        )
-    try:
-        _check_declared_sizes(path, arch["layers"])
-    except (KeyError, TypeError, AttributeError):
-        raise ModelFileError(f"model file {path!r} has a corrupted architecture record") from None
-    try:
-        layers = [LAYERS[spec["type"]](**spec["config"]) for spec in arch["layers"]]
-    except (KeyError, TypeError, ConfigError) as e:
-        raise ModelFileError(f"model file {path!r} describes an unknown or invalid layer: {e}") from None
-    if not layers:
-        raise ModelFileError(f"model file {path!r} describes no layers")
-    model = Sequential(layers) if arch.get("sequential", True) else layers[0]
-    state = {k.split(":", 1)[1]: v for k, v in arrays.items() if k.startswith(("param:", "buffer:"))}
-    dtypes = {v.dtype for v in state.values()}
-    if len(dtypes) > 1 or any(not np.issubdtype(d, np.floating) for d in dtypes):
-        raise ModelFileError(f"model file {path!r} holds parameters of unexpected types {sorted(map(str, dtypes))}")
-    if dtypes:
-        model.to(dtypes.pop())
+    with NpzFile(path, "model file") as npz:
+        try:
+            arch = npz.record(_ARCH_KEY)
+        except KeyError:
+            raise ModelFileError(f"{path!r} is an .npz file but not a backproplab model") from None
+        model = _build(path, check_architecture(arch, path))
+        shapes = {f"param:{name}": p.data.shape for name, p in model.named_parameters()}
+        shapes.update((f"buffer:{name}", b.shape) for name, b in model.named_buffers())
+        npz.expect(shapes, "its architecture")
+        dtypes = {npz.header(name)[1] for name in shapes}
+        if len(dtypes) > 1:
+            raise ModelFileError(f"model file {path!r} holds parameters of mixed types {sorted(map(str, dtypes))}")
+        if dtypes:
+            model.to(dtypes.pop())
+        state = {name.split(":", 1)[1]: npz.read(name) for name in shapes}
     try:
         model.load_state_dict(state)
     except ConfigError as e:
         raise ModelFileError(f"model file {path!r} does not match its architecture: {e}") from None
-    return model, arch.get("metadata", {})
+    return model, check_metadata(arch["metadata"], model, path)
+
+
+def _build(path, arch):
+    _check_declared_sizes(path, arch["layers"])
+    try:
+        layers = [LAYERS[spec["type"]](**spec["config"]) for spec in arch["layers"]]
+    except (KeyError, TypeError, ValueError, OverflowError) as e:  # ConfigError is a ValueError
+        raise ModelFileError(f"model file {path!r} describes an unknown or invalid layer: {e}") from None
+    return Sequential(layers) if arch["sequential"] else layers[0]

@@ -12,6 +12,7 @@ options, model files, the gradient checks and the PyTorch parity tests, which
 all read the registries instead of keeping lists of their own.
 """
 
+import functools
 import inspect
 
 from .errors import lookup
@@ -54,11 +55,11 @@ class Registry:
         those of the registered classes defined beside it.
         """
         factory = self.get(entry) if isinstance(entry, str) else entry
-        params = dict(inspect.signature(factory).parameters)
+        params = dict(_signature(factory))
         if any(p.kind is p.VAR_KEYWORD for p in params.values()):
             for sibling in self.values():
                 if isinstance(sibling, type) and sibling.__module__ == factory.__module__:
-                    params = {**inspect.signature(sibling).parameters, **params}
+                    params = {**_signature(sibling), **params}
         return {name: p for name, p in params.items() if p.kind in (p.KEYWORD_ONLY, p.POSITIONAL_OR_KEYWORD)}
 
     def takers(self, parameter):
@@ -95,3 +96,9 @@ class Registry:
 
     def __repr__(self):
         return f"Registry({self.kind!r}: {', '.join(self._entries)})"
+
+
+@functools.lru_cache(maxsize=None)
+def _signature(obj):
+    """``obj``'s parameters, read once: every run of a sweep checks its settings against them."""
+    return inspect.signature(obj).parameters

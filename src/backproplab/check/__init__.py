@@ -5,10 +5,15 @@
 engine's (``reference``) and with central differences of the student's own
 forward pass, and names the classic mistake (``mistakes``) whose numbers are
 the student's. ``protocol`` says what the student's file declares.
+``StudentEngine(path)`` trains the lab's data sets with a network that passes
+(``lab --engine``, ``train --engine``).
 """
 
 from .api import check_file, check_folder
+from .engine_run import StudentEngine, student_config
 from .grading import Result
 from .report import as_dict, as_json, grading_results, text
+from .trace_beside import trace_beside
 
-__all__ = ["Result", "as_dict", "as_json", "check_file", "check_folder", "grading_results", "text"]
+__all__ = ["Result", "StudentEngine", "as_dict", "as_json", "check_file", "check_folder", "grading_results",
+           "student_config", "text", "trace_beside"]

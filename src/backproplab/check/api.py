@@ -12,7 +12,7 @@ def _python_files(folder):
     return sorted(name for name in os.listdir(folder) if name.endswith(".py") and not name.startswith("_"))
 
 
-def _target(path):
+def submission_file(path):
     """The file to load for a submission: the file itself, a folder's adapter, or a folder's only .py file."""
     if not os.path.isdir(path):
         return path
@@ -25,7 +25,7 @@ def _target(path):
 def check_file(path, time_limit=TIME_LIMIT, memory_limit=MEMORY_LIMIT):
     """Grade one submission: a .py file with the check protocol (or with a check_adapter.py beside it), or a
     folder holding a check_adapter.py or a single .py file. Returns a Result (``.passed``, ``.score``, ``.rows``)."""
-    target = _target(path)
+    target = submission_file(path)
     if target is None:
         return Result(path=str(path), error=f"is a folder with no {ADAPTER_NAME} and not exactly one .py file")
     return grade(run_submission(target, time_limit, memory_limit), path)

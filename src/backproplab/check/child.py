@@ -1,11 +1,13 @@
 """The child process that runs a student's file: ``python -m backproplab.check.child REQUEST RESULT STAGE``.
 
-REQUEST is a JSON file naming the student's file and its adapter; RESULT is
-the .npz file written at the end (arrays, plus a JSON string under
-``__meta__``); STAGE is rewritten before each call into the student's code,
-so that the parent can say where a process that vanished was. The parent has
-set the limits (time, memory, file size) before this starts; here output is
-counted and thrown away, and every error becomes one sentence in the result.
+REQUEST is a JSON file naming the student's file (and, for other jobs than the
+check, what to do with it); RESULT is the .npz file written at the end (arrays,
+plus a JSON string under ``__meta__``); STAGE is rewritten before each call
+into the student's code, so that the parent can say where a process that
+vanished was. The parent has set the limits (time, memory, file size) before
+this starts; here output is counted and thrown away, and every error becomes
+one sentence in the result. ``serve`` does this for any job: the check's
+(``check_job``) and training's (``train_child``).
 """
 
 import importlib.util
@@ -19,7 +21,7 @@ import numpy as np
 
 from ..nn.activations import ACTIVATIONS
 from .protocol import ADAPTER_NAME, declared_by, missing_functions
-from .student_run import Recorder, StudentError, record_student
+from .student_run import Recorder, StudentError, record_student, record_trace
 
 KEPT_OUTPUT = 2000  # characters of the student's printing kept for the report
 
@@ -74,47 +76,97 @@ def describe(error):
     return f"raised {type(error).__name__}{': ' + text if text else ''}{_last_student_line(error)}"
 
 
-def main(request_path, result_path, stage_path):
+def load_protocol(path):
+    """The student's module with the check protocol (the file, or the adapter beside it) and its Declared."""
+    module = load(path, "student_submission")
+    if missing_functions(module) and os.path.basename(path) != ADAPTER_NAME:
+        adapter = os.path.join(os.path.dirname(os.path.abspath(path)), ADAPTER_NAME)
+        if os.path.isfile(adapter):
+            module = load(adapter, "student_adapter")
+    missing = missing_functions(module)
+    if missing:
+        raise StudentError(f"has no check protocol: define {', '.join(missing)} in the file or in a "
+                           f"{ADAPTER_NAME} beside it (see docs/check.md)")
+    declared = declared_by(module)
+    problems = declared.problems(tuple(n for n in ACTIVATIONS if ACTIVATIONS[n].hidden_layer))
+    if problems:
+        raise StudentError("declares " + "; ".join(problems))
+    return module, declared
+
+
+class Job:
+    """What a job leaves for the result: its arrays, notes and extra facts, and where it was."""
+
+    def __init__(self, stage):
+        self.arrays, self.notes, self.meta = {}, [], {}
+        self.stage, self.current = stage, "load"  # where an error happened, unless failed_stage says otherwise
+        self.failed_stage = None
+
+
+def check_job(request, job):
+    """The checker's job: every number the grading compares (``student_run.record_student``)."""
+    module, declared = load_protocol(request["path"])
+    job.meta["declared"] = declared.as_dict()
+    rec = Recorder(module, declared, job.stage)
+    job.arrays, job.notes = rec.arrays, rec.notes  # kept even if recording stops with an error
+    try:
+        record_student(rec)
+    finally:
+        job.current = rec.current
+        job.failed_stage = rec.failure[1] if rec.failure else None
+
+
+def trace_job(request, job):
+    """One step from the weights and on the sample the request gives (``trace --engine``), under "trace/"."""
+    module, declared = load_protocol(request["path"])
+    job.meta["declared"] = declared.as_dict()
+    with np.load(request["arrays"], allow_pickle=False) as given:
+        data = {name: given[name] for name in given.files}
+    layers = len(declared.sizes) - 1
+    weights = [data[f"W{l}"] for l in range(1, layers + 1)]
+    biases = [data.get(f"b{l}") for l in range(1, layers + 1)]
+    rec = Recorder(module, declared, job.stage)
+    rec.learning_rate = request["lr"]
+    job.arrays, job.notes = rec.arrays, rec.notes
+    record_trace(rec, data["X"], data["y"], weights, biases)
+
+
+def serve(request_path, result_path, stage_path, run_job):
+    """Run ``run_job(request, job)`` with the student's printing counted, and write what it left to RESULT."""
     request = json.loads(open(request_path, encoding="utf-8").read())
     stage_file = open(stage_path, "w", encoding="utf-8")
 
     def stage(name):
+        job.current = name
         stage_file.seek(0)
-        stage_file.write(name.ljust(20))
+        stage_file.write(name.ljust(24))
         stage_file.flush()
 
+    job = Job(stage)
     sink = CountingSink()
     sys.stdout = sys.stderr = sink
-    meta, rec = {"notes": []}, None
+    meta = {}
     try:
         stage("load")
-        module = load(request["path"], "student_submission")
-        if missing_functions(module) and os.path.basename(request["path"]) != ADAPTER_NAME:
-            adapter = os.path.join(os.path.dirname(os.path.abspath(request["path"])), ADAPTER_NAME)
-            if os.path.isfile(adapter):
-                module = load(adapter, "student_adapter")
-        missing = missing_functions(module)
-        if missing:
-            raise StudentError(f"has no check protocol: define {', '.join(missing)} in the file or in a "
-                               f"{ADAPTER_NAME} beside it (see docs/check.md)")
-        declared = declared_by(module)
-        problems = declared.problems(tuple(n for n in ACTIVATIONS if ACTIVATIONS[n].hidden_layer))
-        if problems:
-            raise StudentError("declares " + "; ".join(problems))
-        meta["declared"] = declared.as_dict()
-        rec = Recorder(module, declared, stage)
-        record_student(rec)
+        run_job(request, job)
     except BaseException as error:  # noqa: BLE001 (the student's code may raise anything, SystemExit included)
         meta["error"] = describe(error)
-        meta["stage"] = rec.failure[1] if rec and rec.failure else rec.current if rec else "load"
+        meta["stage"] = job.failed_stage or job.current
     finally:
         sys.stdout, sys.stderr = sys.__stdout__, sys.__stderr__
-    arrays = rec.arrays if rec else {}
-    meta["notes"] = rec.notes if rec else []
-    meta["printed"] = sink.count
-    meta["printed_start"] = "".join(sink.kept)
-    np.savez(result_path, __meta__=np.array(json.dumps(meta)), **{k.replace("/", "|"): v for k, v in arrays.items()})
+    meta.update(job.meta, notes=job.notes, printed=sink.count, printed_start="".join(sink.kept))
+    np.savez(result_path, __meta__=np.array(json.dumps(meta)),
+             **{k.replace("/", "|"): v for k, v in job.arrays.items()})
     return 0
+
+
+JOBS = {"check": check_job, "trace": trace_job}
+
+
+def main(request_path, result_path, stage_path):
+    with open(request_path, encoding="utf-8") as f:
+        job = JOBS[json.load(f).get("job", "check")]
+    return serve(request_path, result_path, stage_path, job)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ from . import inputs
 from .compare import Comparison, compare, same
 from .items import ancestors, graded_items
 from .mistakes import catalogue, simulate
-from .protocol import Declared, to_student_bias, to_student_weight
+from .protocol import declared_from, to_student_bias, to_student_weight
 from .reference import reference_values
 
 CASES = ("batch", "sample")
@@ -76,9 +76,7 @@ def in_student_layout(key, value, declared):
 
 class Grader:
     def __init__(self, outcome):
-        d = dict(outcome.declared)
-        d["sizes"] = tuple(d.get("sizes", Declared().sizes))
-        self.declared = Declared(**d)
+        self.declared = declared_from(outcome.declared)
         self.arrays = outcome.arrays
         self.layers = len(self.declared.sizes) - 1
         self.has_biases = self.declared.biases != "none"
@@ -195,7 +193,7 @@ def grade(outcome, path):
         engine, case = grader.compare_item(item)
         row = Row(item.key, item.label, engine, case)
         own = outcome.arrays.get(f"own/{item.key}")
-        if own is not None:
+        if own is not None and grader.student("batch", 1, item.key) is not None:
             row.own = compare(grader.student("batch", 1, item.key), own)
         if engine.ok and row.own is not None and not row.own.ok:
             row.note = "but not the gradient of your own loss (see vs own Δ)"

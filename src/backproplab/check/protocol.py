@@ -88,6 +88,13 @@ def declared_by(module):
     return Declared(**values)
 
 
+def declared_from(d):
+    """The Declared of a result's ``declared`` dict (as the child process sends it back, sizes a list)."""
+    d = dict(d)
+    d["sizes"] = tuple(d.get("sizes", Declared().sizes))
+    return Declared(**d)
+
+
 def missing_functions(module):
     return [name for name in FUNCTIONS if not callable(getattr(module, name, None))]
 

@@ -42,6 +42,7 @@ class Outcome:
     notes: list = field(default_factory=list)
     error: str = ""
     seconds: float = 0.0
+    facts: dict = field(default_factory=dict)  # what else the child's job reported (e.g. epochs trained)
 
 
 def _limit(memory, seconds):
@@ -54,13 +55,19 @@ def _limit(memory, seconds):
     return apply
 
 
+def stage_words(stage):
+    """'update 37' -> 'in update at epoch 37': where the code was, in words."""
+    name, _, epoch = (stage or "").strip().partition(" ")
+    words = STAGE_WORDS.get(name, "while starting")
+    return f"{words} at epoch {epoch}" if epoch else words
+
+
 def _where(stage_path):
     try:
         with open(stage_path, encoding="utf-8") as f:
-            stage = f.read().strip()
+            return stage_words(f.read())
     except OSError:
-        stage = ""
-    return STAGE_WORDS.get(stage, "while starting")
+        return stage_words("")
 
 
 def _vanished(code, stage_path, seconds):
@@ -75,16 +82,27 @@ def _vanished(code, stage_path, seconds):
     return f"ended the checking process with exit status {code} {where} (os._exit?)"
 
 
-def run_submission(path, time_limit=TIME_LIMIT, memory_limit=MEMORY_LIMIT):
-    """Run the student's file at ``path`` in a child process and return its Outcome."""
+CHECK_JOB = "backproplab.check.child"
+
+
+def run_submission(path, time_limit=TIME_LIMIT, memory_limit=MEMORY_LIMIT, job=CHECK_JOB, settings=None, arrays=None):
+    """Run the student's file at ``path`` in a child process and return its Outcome.
+
+    ``job`` is the module the child runs (by default the checker's); ``settings`` (JSON) and ``arrays``
+    (saved as an .npz the child reads) are handed to it in its request.
+    """
     with tempfile.TemporaryDirectory(prefix="backproplab-check-") as work:
         request, result, stage = (os.path.join(work, name) for name in ("request.json", "result.npz", "stage.txt"))
+        given = {"path": os.path.abspath(path), **(settings or {})}
+        if arrays is not None:
+            given["arrays"] = os.path.join(work, "request.npz")
+            np.savez(given["arrays"], **arrays)
         with open(request, "w", encoding="utf-8") as f:
-            json.dump({"path": os.path.abspath(path)}, f)
+            json.dump(given, f)
         # The submission's folder is the working directory, so that a file it opens by name is found.
         env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1", MPLBACKEND="Agg", **{v: "1" for v in THREAD_VARIABLES})
         started = time.perf_counter()
-        child = subprocess.Popen([sys.executable, "-m", "backproplab.check.child", request, result, stage],
+        child = subprocess.Popen([sys.executable, "-m", job, request, result, stage],
                                  cwd=os.path.dirname(os.path.abspath(path)), env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                  stderr=subprocess.DEVNULL, start_new_session=True,
                                  preexec_fn=_limit(memory_limit, time_limit) if resource else None)
@@ -125,5 +143,6 @@ def _read_result(result, seconds):
         notes.append(f"printed {meta['printed']:,} characters (not shown)")
     error = meta.get("error", "")
     if error:
-        error = f"{error} {STAGE_WORDS.get(meta.get('stage'), '')}".rstrip()
-    return Outcome(arrays=arrays, declared=meta.get("declared", {}), notes=notes, error=error, seconds=seconds)
+        error = f"{error} {stage_words(meta.get('stage')) if meta.get('stage') else ''}".rstrip()
+    return Outcome(arrays=arrays, declared=meta.get("declared", {}), notes=notes, error=error, seconds=seconds,
+                   facts={k: v for k, v in meta.items() if k not in ("declared", "notes", "error", "stage")})

@@ -28,6 +28,7 @@ class Recorder:
         self.arrays, self.notes = {}, []
         self.current, self.failure = "", None  # the stage now; (error, stage) of the first error
         self.low_precision = False  # float32 numbers: central differences of them say nothing at 1e-5
+        self.learning_rate = inputs.LEARNING_RATE
 
     def stage(self, name):
         self.current = name
@@ -53,7 +54,7 @@ class Recorder:
         student_w = [to_student_weight(w, d.weights).copy() for w in weights]
         student_b = None if d.biases == "none" else [to_student_bias(b, d.biases).copy() for b in biases]
         self.stage("build")
-        return self.module.build(student_w, student_b, inputs.LEARNING_RATE)
+        return self.module.build(student_w, student_b, self.learning_rate)
 
     def parameters(self, net, prefix):
         self.stage("parameters")
@@ -145,11 +146,11 @@ def record_student(rec):
                              f"{str(error)[:120]}")
 
 
-def _record_case(rec, case, X, y, weights, biases):
+def _record_case(rec, case, X, y, weights, biases, steps=STEPS):
     module = rec.module
     net = rec.build(weights, biases)
     rec.parameters(net, f"{case}/0")
-    for step in range(1, STEPS + 1):
+    for step in range(1, steps + 1):
         prefix = f"{case}/{step}"
         shown = rec.forward(net, X, prefix)
         rec.store(shown, prefix)
@@ -160,9 +161,15 @@ def _record_case(rec, case, X, y, weights, biases):
         rec.store(grads, prefix)
         rec.changed_in_place(shown, prefix, "backward")
         rec.stage("update")
-        module.update(net, inputs.LEARNING_RATE)
+        module.update(net, rec.learning_rate)
         rec.changed_in_place(grads, prefix, "update")
         rec.parameters(net, prefix)
+
+
+def record_trace(rec, X, y, weights, biases):
+    """One step of the student's network on (X, y) from the given weights (engine layout), under "trace/"."""
+    _record_case(rec, "trace", X, y, weights, biases, steps=1)
+    rec.stage("done")
 
 
 def _output(shown, rec, prefix):
@@ -214,7 +221,39 @@ def own_gradients(module, declared, rec, weights, biases, h=1e-6):
     output = rec.arrays.get(f"batch/1/a{layers}")
     if callable(getattr(module, "loss", None)) and output is not None and output.size == y.size:
         rec.arrays[f"own/da{layers}"] = _loss_slope(module, rec.build(weights, biases), output.reshape(y.shape), y, h)
+    if declared.biases != "none":
+        deltas = own_deltas(objective, rec, weights, biases, X, y, h)
+        for l, delta in enumerate(deltas, 1):
+            rec.arrays[f"own/delta{l}"] = delta
+            if l > 1:  # z_l = a_(l-1)·W_lᵀ + b_l, so dL/da_(l-1) = δ_l·W_l (engine layout, W (out, in))
+                rec.arrays[f"own/da{l - 1}"] = delta @ weights[l - 1]
     rec.stage("done")
+
+
+def own_deltas(objective, rec, weights, biases, X, y, h):
+    """δ_l = dL/dz_l of every sample of the batch, by central differences of the student's own objective.
+
+    A bias moves z_l of every sample at once; run on one sample alone, it moves that sample's only:
+    dL_n/db_l is row n of δ_l for that sample's own loss. The batch's loss is the samples' losses summed
+    or averaged; the ratio of the two, measured, scales the rows to the batch's δ_l.
+    """
+    singles = [(X[n:n + 1], y[n:n + 1]) for n in range(len(X))]
+    whole, parts = objective(rec, weights, biases, X, y), sum(objective(rec, weights, biases, *s) for s in singles)
+    scale = whole / parts if parts else 1.0
+    deltas = []
+    for b in biases:
+        delta = np.zeros((len(X), b.size))
+        for n, single in enumerate(singles):
+            for j in range(b.size):
+                old = b[j]
+                b[j] = old + h
+                plus = objective(rec, weights, biases, *single)
+                b[j] = old - h
+                minus = objective(rec, weights, biases, *single)
+                b[j] = old
+                delta[n, j] = scale * (plus - minus) / (2 * h)
+        deltas.append(delta)
+    return deltas
 
 
 def _loss_slope(module, net, output, y, h):

@@ -1,5 +1,6 @@
 """``backproplab trace``: backpropagation on one sample, every value and gradient checked."""
 
+from ..errors import ConfigError
 from ..run.trace_sample import NOT_TRACED, trace_input
 from ..tracing import DIGITS, FORMATS, trace
 from ..validation import check_choice, check_int
@@ -26,6 +27,9 @@ def add_parser(sub):
     what.add_argument("--full", action="store_true", help="print every entry of large arrays, not a summary")
     what.add_argument("--digits", type=int, default=DIGITS, metavar="N",
                       help=f"significant digits of the numbers printed (default: {DIGITS})")
+    what.add_argument("--engine", metavar="PATH",
+                      help="trace a student's own network (a file with the check protocol, see docs/check.md) "
+                           "from the same weights, each of its numbers beside the engine's (text only)")
     what.add_argument("--debug", action="store_true", help="show a traceback on errors")
     add_config_options(trace_parser, hidden=NOT_TRACED)  # those given are refused, --epochs naming --steps
 
@@ -33,6 +37,8 @@ def add_parser(sub):
 def run(args, write):
     check_choice("trace format", args.format, FORMATS)
     check_int("--digits", args.digits, 1, 17, fix="a float64 holds 17 significant digits")
+    if args.engine:
+        return _beside(args, write)
     found = trace_input(config_options(args), args.model_file, args.sample, args.x, args.y, args.steps)
     result = trace(found.model, found.x, found.y, found.loss, found.optimizer, update_notes=found.update_notes)
     if args.format == "text":
@@ -42,4 +48,15 @@ def run(args, write):
     else:
         page = result.render(args.format, full=args.full, digits=args.digits)
     write(page.rstrip("\n"))
+    return 0
+
+
+def _beside(args, write):
+    from ..check.trace_beside import trace_beside  # the checker only when asked for
+
+    if args.format != "text":
+        raise ConfigError(f"--engine traces as text; drop --format {args.format}")
+    for line in trace_beside(args.engine, config_options(args), args.model_file, args.sample, args.x, args.y,
+                             args.steps, args.digits):
+        write(line)
     return 0

@@ -5,6 +5,7 @@ import os
 from ..errors import BackproplabError, ConfigError, WriteError
 from ..run import RunConfig, describe, option, prepare, train_recorded
 from ..training import read_checkpoint
+from .lab import add_engine_arguments, engine_of
 from .options import add_config_options, add_output_options, config_options
 
 
@@ -16,15 +17,22 @@ def add_parser(sub):
     train.add_argument("--resume", metavar="RUN_DIR",
                        help="continue the interrupted image/CSV run in RUN_DIR from its last finished epoch")
     add_output_options(add_config_options(train)["output"], "<dataset>")
+    add_engine_arguments(train, "the run (2-D point sets)")
 
 
 def run(args, write):
+    if args.resume and args.engine:
+        raise ConfigError("--resume continues an image or CSV run, and --engine trains 2-D points; drop one")
     if args.resume:
         return _resume(args, write)
     # Here and below, not at the top: the writers of a run's files import matplotlib, which --help does not need.
     from ..outputs import CHECKPOINT, check_run_folder, new_run_folder, remove_if_empty, write_points_run
 
-    config = RunConfig.for_dataset(**config_options(args))
+    given = config_options(args)
+    engine = engine_of(args)
+    config = RunConfig.for_dataset(**given)
+    if engine is not None:
+        config = engine.config_for(config, given)
     if args.out is not None:
         check_run_folder(args.out, args.force)  # before reading data, which can take a while
     # Data read and network built first: a bad size or data file is then the only output, with no folder made.
@@ -33,7 +41,9 @@ def run(args, write):
     config = prepared.config
     folder = new_run_folder(args.out, config.dataset, args.force)
     write(f"writing to {folder}")
-    write(f"== {config.dataset}: {describe(config)} ==")
+    if engine is not None:
+        write(engine.introduction())
+    write(f"== {config.dataset if engine is None else engine.title(config.dataset)}: {describe(config)} ==")
     if prepared.note:
         write(prepared.note)
     try:
@@ -41,6 +51,8 @@ def run(args, write):
             write(f"checkpoint after every epoch: {os.path.join(folder, CHECKPOINT)} "
                   f"(continue an interrupted run with: backproplab train --resume {folder})")
             metrics = _run_images(config, folder, write, prepared=prepared)
+        elif engine is not None:
+            metrics = write_points_run(engine.train(config, write), folder, write, title=engine.title(config.dataset))
         else:
             metrics = write_points_run(train_recorded(config, write, prepared=prepared), folder, write)
     except BackproplabError:

@@ -27,9 +27,12 @@ def compact_norms(norms):
 def epoch_one_ratio(norms):
     """The output layer's weight-gradient norm over the first layer's, at epoch 1 (None if unknown)."""
     names = [k for k in norms if k != "epoch"]
-    if len(names) < 2 or not norms[names[0]] or not norms[names[0]][0]:
+    if len(names) < 2 or not norms[names[0]] or not norms[names[-1]]:
         return None
-    return norms[names[-1]][0] / norms[names[0]][0]
+    first, last = norms[names[0]][0], norms[names[-1]][0]
+    if not (isinstance(first, (int, float)) and isinstance(last, (int, float)) and first > 0):
+        return None  # a layer whose norm was not finite (a diverged run): no ratio to speak of
+    return last / first
 
 
 def median_ratio(runs):

@@ -6,13 +6,13 @@ settings the way results.jsonl, the tables and the figures show them.
 """
 
 import itertools
-import json
 import os
 import tomllib
 from dataclasses import dataclass, field
 
 from ..errors import ConfigError, unknown_name
 from ..limits import check_regular_file, check_size, product
+from ..records import check_record, parse_json, read_text
 from ..run import RunConfig, check_sizes
 from ..run.config import FIELDS, loss_options
 from ..validation import check_int, check_number
@@ -112,14 +112,10 @@ class SweepSpec:
     @classmethod
     def from_toml(cls, path):
         """Read a sweep file: top-level title/question, [base] options, [vary] lists, [sweep] seeds/target."""
-        check_regular_file(path, "sweep file", "give a .toml file")
         try:
-            with open(path, "rb") as f:
-                data = tomllib.load(f)
-        except FileNotFoundError:
-            raise ConfigError(f"sweep file {path!r} does not exist; check the path") from None
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
-            raise ConfigError(f"sweep file {path!r} is not valid TOML: {e}") from None
+            data = tomllib.loads(read_text(path, "sweep file", "give a .toml file"))
+        except (tomllib.TOMLDecodeError, RecursionError) as e:
+            raise ConfigError(f"sweep file {path!r} is not valid TOML: {str(e)[:120]}") from None
         data.pop("expect", None)  # what a lab set-up is known to reach, read by benchmarks/lab_setups.py
         settings = data.pop("sweep", {})
         if not isinstance(settings, dict) or not set(settings) <= {"seeds", "target_accuracy"}:
@@ -233,12 +229,10 @@ def read_spec(folder):
     path = os.path.join(folder, SPEC_FILE)
     if not os.path.isfile(path):
         raise ConfigError(f"{folder!r} holds no {SPEC_FILE}; give the folder of a sweep")
+    fix = "it cannot be resumed: run the sweep again into a new --out"
+    saved = check_record(parse_json(read_text(path, "sweep description", fix), f"{path!r}", fix), "sweep",
+                         f"{path!r}", fix)
     try:
-        with open(path) as f:
-            saved = json.load(f)
-    except (ValueError, UnicodeDecodeError) as e:
-        raise ConfigError(f"{path!r} is damaged ({e}); it cannot be resumed: run the sweep again into a new "
-                          "--out") from None
-    if not isinstance(saved, dict):
-        raise ConfigError(f"{path!r} is damaged (not a sweep description); run the sweep again into a new --out")
-    return SweepSpec.from_dict(saved)
+        return SweepSpec.from_dict(saved)
+    except ConfigError as e:
+        raise ConfigError(f"{path!r} is damaged ({e}); {fix}") from None

@@ -97,6 +97,9 @@ def table(spec, rows):
              f"epochs to {target} (median) | seconds to {target} (median) |",
              "| --- | --- | --- | --- | --- | --- |"]
     for r in rows:
+        if not r["seeds"]:  # a sweep stopped part way: this setting has no finished run yet
+            lines.append(f"| {r['label']} | not run yet | - | - | - | - |")
+            continue
         acc = f"{100 * r['test_accuracy_mean']:.1f}% ± {100 * r['test_accuracy_std']:.1f}"
         loss = "diverged" if r["test_loss_mean"] is None else f"{r['test_loss_mean']:.4f} ± {r['test_loss_std']:.4f}"
         if r["test_loss_mean"] is not None and _loss_seeds(r) < r["seeds"]:
@@ -119,6 +122,7 @@ def sentences(spec, rows):
     """
     target = f"{100 * spec.target_accuracy:g}%"
     said = []
+    rows = [r for r in rows if r["seeds"]]  # a sweep stopped part way: settings with no finished run say nothing
     for r in rows:
         text = f"With {r['label']}, {r['reached']} of {r['seeds']} seeds reached {target} training accuracy within " \
                f"{r['epochs']:,} epochs"

@@ -19,6 +19,7 @@ from ..atomic import replace_atomically, write_json
 from ..errors import ConfigError, WriteError
 from ..limits import check_regular_file
 from ..model_file import save_model
+from ..records import check_record, parse_json, read_bounded
 from ..progress import ProgressBar
 from ..run import train
 from ..training import DivergenceWarning, GradientNorms, evaluate
@@ -83,8 +84,7 @@ def set_aside_torn_line(folder):
     path = _results_path(folder)
     if not os.path.exists(path):
         return None
-    with open(path, "rb") as f:
-        data = f.read()
+    data = read_bounded(path, "results file", _RESULTS_FIX)
     end = data.rfind(b"\n") + 1  # everything after the last newline is an unfinished line
     if end == len(data):
         return None
@@ -110,6 +110,9 @@ def _open_results(folder):
 
 def _refused(path, e):
     return WriteError(f"cannot write {path!r} ({e.strerror or e}); free some space")
+
+
+_RESULTS_FIX = "move it out of the sweep's folder; --resume then runs the sweep again"
 
 
 def _results_path(folder):
@@ -142,16 +145,17 @@ def read_results(folder):
     path = _results_path(folder)
     if not os.path.exists(path):
         return results
-    with open(path, encoding="utf-8", errors="replace") as f:
-        for number, line in enumerate(f, start=1):
-            try:
-                record = json.loads(line)
-                results[record["key"]] = record
-            except (json.JSONDecodeError, TypeError, KeyError):
-                if not line.endswith("\n"):
-                    continue  # a torn last line (set_aside_torn_line moves it away before a run)
-                raise ConfigError(f"{path!r} line {number} is not a run record; remove that line and run "
-                                  "--resume again to redo its run") from None
+    text = read_bounded(path, "results file", _RESULTS_FIX).decode("utf-8", errors="replace")
+    for number, line in enumerate(text.splitlines(keepends=True), start=1):
+        if not line.endswith("\n"):
+            break  # a torn last line (set_aside_torn_line moves it away before a run)
+        where = f"{path!r} line {number}"
+        fix = "remove that line and run --resume again to redo its run"
+        try:
+            record = check_record(parse_json(line, where, fix), "result", where, fix)
+        except ConfigError as e:
+            raise ConfigError(f"{where} is not a run record: {str(e).removeprefix(where + ': ')}") from None
+        results[record["key"]] = record
     return results
 
 

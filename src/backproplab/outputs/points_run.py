@@ -30,18 +30,19 @@ def final_line(config, history, n_train, test_loss, test_accuracy, test_is_train
             f"{test_loss:.5f} after training; accuracy {100 * test_accuracy:.2f}%")
 
 
-def write_points_run(run, folder, write=print, show_samples=True):
+def write_points_run(run, folder, write=print, show_samples=True, title=None):
     """Write the files of ``run``, a TrainedRun on 2-D points (``run.train_recorded``), into ``folder``;
     return the metrics dict.
 
     Files, in the order written: model.npz, metrics.json, comparison.png, learning_curve.png,
     decision_boundary.png, network.png, neurons.png, gradients.png and trace.json. The test
     curve (metrics.json's history and the learning curve) is the one recorded during training,
-    absent when the test set is the training set.
+    absent when the test set is the training set. ``title`` begins each figure's title (default: the data set's name).
     """
     config = run.config  # what ran: written into the model file and metrics as such
     data, model, loss_fn, history = run.data, run.model, run.loss_fn, run.history
     name = config.dataset
+    title = title or name
     write_ending(run, write)
     model.eval()
     X_test = data.X_test.astype(config.dtype)
@@ -73,8 +74,8 @@ def write_points_run(run, folder, write=print, show_samples=True):
     write_metrics(folder, metrics)
 
     plots.comparison(data.X_test, data.y_test, y_pred, os.path.join(folder, "comparison.png"),
-                     title=f"{name}: test set", dataset=config.dataset)
-    plots.learning_curve(history, os.path.join(folder, "learning_curve.png"), title=f"{name}: learning curve",
+                     title=f"{title}: test set", dataset=config.dataset)
+    plots.learning_curve(history, os.path.join(folder, "learning_curve.png"), title=f"{title}: learning curve",
                          test=test_curve, test_is_training=fixed, loss=run.loss_name)
 
     def predict_proba(grid):
@@ -84,7 +85,7 @@ def write_points_run(run, folder, write=print, show_samples=True):
 
     plots.decision_boundary(predict_proba, data.X_train, data.y_train,
                             os.path.join(folder, "decision_boundary.png"),
-                            title=f"{name}: network output, training points")
-    write_network_figures(model, loss_fn, data.X_train.astype(config.dtype), run.gradient_norms, folder, name)
+                            title=f"{title}: network output, training points")
+    write_network_figures(model, loss_fn, data.X_train.astype(config.dtype), run.gradient_norms, folder, title)
     write_sample_trace(model, loss_fn, run.loss_name, data.X_train, data.y_train, folder)
     return metrics

@@ -12,6 +12,7 @@ from ..nn import LOSSES, MSELoss
 from ..optim import OPTIMIZERS
 from ..run import datasets as cli_datasets
 from .datasets import REGRESSION
+from .state import optimisation_config
 
 # The page's own 2-D shapes and the command line's nearest data set.
 _NEAREST = {"circle": "circles", "xor": "xor", "gauss": "blobs", "spiral": "spiral"}
@@ -87,6 +88,8 @@ def train_command(settings, n_points=None):
         args += ["--patience", "10"]
     elif s["schedule"] == "cosine":
         args += ["--t-max", str(epochs)]
+    elif s["schedule"] == "exponential":  # to a hundredth of the rate at the last epoch
+        args += ["--gamma", repr(optimisation_config(s).gamma)]
     # backproplab train refuses a batch larger than its training set; the page trains on all of it at once.
     n_cli = _cli_points(cli_dataset, n_train)
     batch = min(s["batch"], n_cli)

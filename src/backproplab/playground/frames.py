@@ -11,10 +11,12 @@ import numpy as np
 from ..nn import Linear
 from .command import command_text
 from .datasets import SQUARE, features
-from .inspector import inspection
+from .inspector import gradients, inspection, unit_deltas
 
-MAP_SIZE = 64     # the output map is MAP_SIZE x MAP_SIZE pixels
-NEURON_SIZE = 16  # each neuron's map
+MAP_SIZE = 100          # the output map's pixels a side
+SMALL_MAP_SIZE = 64     # for a network too large to draw MAP_SIZE a side 30 times a second
+LARGE_NETWORK = 3000    # multiply-adds per point beyond which a network is that large
+NEURON_SIZE = 16        # each neuron's map
 
 
 def grid(size):
@@ -35,8 +37,15 @@ def finite(x):
     return float(x) if math.isfinite(x) else None
 
 
-def output_map(session, size=MAP_SIZE):
+def map_size(session):
+    """MAP_SIZE, or SMALL_MAP_SIZE for a large network: each frame evaluates the network on every pixel."""
+    work = sum(layer.weight.data.size for layer in session.linears)
+    return MAP_SIZE if work <= LARGE_NETWORK else SMALL_MAP_SIZE
+
+
+def output_map(session, size=None):
     """The output over the square: P(class 1), the regression value, or class and confidence."""
+    size = size or map_size(session)
     out = session.predict(features(grid(size), session.settings["features"]))
     if not session.n_classes:
         return {"kind": "regression", "value": as_bytes(out[:, 0], -1, 1)}
@@ -58,23 +67,43 @@ def _layer_outputs(model, x):
     return outputs + [x]
 
 
-def neuron_maps(session):
-    """A map per unit of every layer over the square: the input features and hidden units, each
-    scaled to [-1, 1] by its largest size, then the output units as the network's answer (each
-    class's probability, P(class 1), or the regression value), on the output map's scale."""
-    inputs = features(grid(NEURON_SIZE), session.settings["features"])
+def unit_values(session, size):
+    """Every layer's units over a size x size grid, as (values (size², units), the low end of their
+    scale): the input features and hidden units, each scaled to [-1, 1] by its largest size, then
+    the output units as the network's answer (each class's probability, P(class 1), or the
+    regression value), on the output map's scale."""
+    inputs = features(grid(size), session.settings["features"])
     session.model.eval()
     with np.errstate(all="ignore"):
         *hidden, out = _layer_outputs(session.model, inputs)
         answer = session.loss_fn.probabilities(out) if session.n_classes else out
-    maps = []
+    layers = []
     for values in [inputs, *hidden]:
         scale = np.nanmax(np.abs(values), axis=0)
         scale = np.where(np.isfinite(scale) & (scale > 0), scale, 1.0)
-        maps.append([as_bytes(np.nan_to_num(values[:, j] / scale[j]), -1, 1) for j in range(values.shape[1])])
+        layers.append((np.nan_to_num(values / scale), -1))
     low = 0 if session.n_classes else -1  # probabilities run over [0, 1], regression values like the output map
-    maps.append([as_bytes(np.nan_to_num(answer[:, j]), low, 1) for j in range(answer.shape[1])])
-    return maps
+    return layers + [(np.nan_to_num(answer), low)]
+
+
+def neuron_maps(session):
+    """A small map per unit of every layer (see ``unit_values``), as the page's thumbnails."""
+    return [[as_bytes(values[:, j], low, 1) for j in range(values.shape[1])]
+            for values, low in unit_values(session, NEURON_SIZE)]
+
+
+def hover_map(session):
+    """The unit the pointer is over (``session.hover``: its layer of the drawing, inputs 0, and its
+    index), drawn as large as the output map; None when the pointer is over none."""
+    if session.hover is None:
+        return None
+    layer, unit = session.hover
+    values, low = unit_values(session, map_size(session))[layer]
+    shown = {"layer": layer, "neuron": unit, "kind": "unit" if low < 0 else "answer",
+             "value": as_bytes(values[:, unit], low, 1)}
+    if session.show_gradients and layer > 0:  # and its delta at each training point
+        shown["deltas"] = [float(f"{d:.4g}") for d in unit_deltas(session, layer - 1, unit)]
+    return shown
 
 
 def weights(session):
@@ -111,7 +140,8 @@ def frame(session, since_epoch, data_version):
         "history": ([h for h in session.history if h["epoch"] > since_epoch] if since_epoch >= 0
                     else session.history),
         "map": output_map(session), "neurons": neuron_maps(session), "weights": weights(session),
-        "confusion": confusion(session), "inspect": inspection(session),
+        "confusion": confusion(session), "inspect": inspection(session), "hover": hover_map(session),
+        "gradients": gradients(session),
         "command": command_text(s, None if session.uploaded is None else len(session.uploaded[1])),
     }
     if data_version != session.data_version:

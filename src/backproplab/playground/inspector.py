@@ -34,13 +34,20 @@ def checked_target(session, layer, neuron, point, source=None):
 
 
 def one_point(session, p):
-    """Forward and backward on training point p alone, in eval mode, leaving the gradients as they were:
-    (each layer's input, each layer's output, dL/d(each layer's output), the loss)."""
+    """Forward and backward on training point p alone (see ``forward_backward``)."""
+    return forward_backward(session, session.inputs_train[p:p + 1], session.y_train[p:p + 1])[:4]
+
+
+def forward_backward(session, x, y):
+    """Forward and backward on the rows (x, y), in eval mode, leaving the gradients as they were:
+    (each layer's input, each layer's output, dL/d(each layer's output), the loss, and each
+    Linear's (dL/dW, dL/db) on those rows)."""
     model, loss_fn = session.model, session.loss_fn
-    x, y = session.inputs_train[p:p + 1], session.y_train[p:p + 1]
     model.eval()
     inputs, outputs = [], []
     saved = [(layer.weight.grad.copy(), layer.bias.grad.copy()) for layer in session.linears]
+    for layer in session.linears:
+        layer.weight.grad[...], layer.bias.grad[...] = 0.0, 0.0
     with np.errstate(all="ignore"):
         for layer in model.layers:
             inputs.append(x)
@@ -52,9 +59,27 @@ def one_point(session, p):
         for i in reversed(range(len(model.layers))):
             grads[i] = dout
             dout = model.layers[i].backward(dout)
+    computed = [(layer.weight.grad.copy(), layer.bias.grad.copy()) for layer in session.linears]
     for layer, (gw, gb) in zip(session.linears, saved):
         layer.weight.grad[...], layer.bias.grad[...] = gw, gb
-    return inputs, outputs, grads, loss
+    return inputs, outputs, grads, loss, computed
+
+
+def unit_deltas(session, layer_index, unit):
+    """delta = dL/dz of unit ``unit`` of Linear ``layer_index`` at each training point, each as
+    that point's own loss would give it (the mean loss's delta times the number of points)."""
+    inputs, outputs, grads, loss, _ = forward_backward(session, session.inputs_train, session.y_train)
+    position = session.model.layers.index(session.linears[layer_index])
+    return np.nan_to_num(grads[position][:, unit] * len(session.y_train))
+
+
+def gradients(session):
+    """With ``session.show_gradients``: every weight's dL/dW and every neuron's delta averaged over
+    the training points (dL/db, for a loss that is a mean), of the network now, in eval mode."""
+    if not session.show_gradients:
+        return None
+    computed = forward_backward(session, session.inputs_train, session.y_train)[4]
+    return [{"weight": np.nan_to_num(gw).tolist(), "delta": np.nan_to_num(gb).tolist()} for gw, gb in computed]
 
 
 def inspection(session):

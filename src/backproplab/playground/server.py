@@ -5,7 +5,7 @@ Standard library only (``http.server.ThreadingHTTPServer``). Routes:
 - ``GET /`` and ``GET /static/<file>``: the page, from the package's ``static`` folder;
 - ``GET /api/options``: the choices, defaults and limits, and the half-width of the square the map covers;
 - ``POST /api/sessions``: a new session from settings, returns its id;
-- ``POST /api/sessions/<id>/<settings|control|inspect|weight|upload|alive|close>``;
+- ``POST /api/sessions/<id>/<settings|control|inspect|weight|hover|view|upload|alive|close>``;
 - ``GET /api/sessions/<id>/events``: Server-Sent Events, one JSON frame per event, while
   the tab is shown (``stream``); the thread serving it also trains the session, so a hidden
   or closed tab stops its training. A hidden tab closes its stream, which frees the browser's
@@ -14,12 +14,15 @@ Standard library only (``http.server.ThreadingHTTPServer``). Routes:
 - ``GET /api/sessions/<id>/model.npz``: the trained network for ``backproplab predict``;
 - ``GET /api/sessions/<id>/train.py``: a script that builds and trains the same network.
 
-Every request is checked: bodies are capped, JSON must be an object of known fields,
-and any error becomes a 4xx reply with a one-line message; nothing a client sends stops the server.
+Every request is checked: its Host must be the server's own address, a POST must come from the
+page the server served, with that page's token (``guard``); bodies are capped, JSON is bounded in
+depth and must be an object of known fields, and any error becomes a 4xx reply with a one-line
+message; a client that hangs up is let go without a word. Nothing a client sends stops the server.
 """
 
 import json
 import os
+import sys
 import tempfile
 import threading
 import traceback
@@ -29,8 +32,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
 
 from ..errors import BackproplabError, ConfigError
+from ..run.threads import blas_threads
 from ..validation import check_int, check_number
-from .datasets import SQUARE, dataset_names, takes_classes
+from .datasets import SQUARE, dataset_names, is_regression, takes_classes
+from .guard import Guard, parse_json
+from .previews import dataset_previews, feature_maps
 from .script import python_script
 from .sessions import HTTPError, Sessions
 from .settings import DEFAULTS, MAX_UPLOAD_BYTES, choices, limits
@@ -38,6 +44,7 @@ from .stream import stream_frames
 
 MAX_JSON_BYTES = 64 * 1024
 STATIC = {"index.html": "text/html; charset=utf-8", "app.js": "text/javascript; charset=utf-8",
+          "views.js": "text/javascript; charset=utf-8", "network.js": "text/javascript; charset=utf-8",
           "style.css": "text/css; charset=utf-8"}
 
 
@@ -50,11 +57,18 @@ class PlaygroundServer(ThreadingHTTPServer):
         self.sessions = Sessions()
         self.stopping = threading.Event()
         self.log = log
+        self.guard = Guard(*self.server_address[:2])
+        self.previews, self.feature_maps = dataset_previews(), feature_maps()  # the same for every page
 
     @property
     def url(self):
         host, port = self.server_address[:2]
         return f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
+
+    def handle_error(self, request, client_address):
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return  # the client hung up: nothing to tell anyone
+        super().handle_error(request, client_address)
 
     def shutdown(self):
         self.stopping.set()
@@ -84,6 +98,8 @@ class Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
         self.send_header("X-Content-Type-Options", "nosniff")
+        self.send_header("X-Frame-Options", "DENY")  # no other page may frame it and steer a student's clicks
+        self.send_header("Content-Security-Policy", "frame-ancestors 'none'")
         for name, value in headers:
             self.send_header(name, value)
         self.end_headers()
@@ -92,18 +108,24 @@ class Handler(BaseHTTPRequestHandler):
 
     def _error(self, status, message):
         self.close_connection = True
-        self._reply(status, {"error": message})
+        try:
+            self._reply(status, {"error": message})
+        except (ConnectionError, TimeoutError):
+            pass  # the client hung up before its answer
 
     def _dispatch(self, routes):
         try:
             path = self.path.split("?", 1)[0]
             parts = [p for p in path.split("/") if p]
+            host = self.server.guard.check_host(self.headers)
+            if self.command == "POST":
+                self.server.guard.check_page(self.headers, host)
             routes(parts)
         except HTTPError as e:
             self._error(e.status, str(e))
         except (BackproplabError, ValueError, TypeError, KeyError, IndexError) as e:
             self._error(HTTPStatus.BAD_REQUEST, str(e) or type(e).__name__)
-        except (BrokenPipeError, ConnectionResetError, TimeoutError):
+        except (ConnectionError, TimeoutError):
             self.close_connection = True
         except Exception:  # never let one request take the server down; say what broke
             traceback.print_exc()
@@ -121,7 +143,10 @@ class Handler(BaseHTTPRequestHandler):
     def _refuse(self):
         self._error(HTTPStatus.METHOD_NOT_ALLOWED, f"{self.command} is not supported; use GET or POST")
 
-    do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _refuse
+    def _refuse_method(self):
+        self._dispatch(lambda parts: self._refuse())
+
+    do_PUT = do_DELETE = do_PATCH = do_OPTIONS = _refuse_method
 
     # --- reading requests ---------------------------------------------------------
     def _body(self, limit):
@@ -135,14 +160,14 @@ class Handler(BaseHTTPRequestHandler):
         if length < 0 or length > limit:
             raise HTTPError(HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
                             f"the body has {length} bytes; the limit here is {limit}")
-        return self.rfile.read(length)
+        body = self.rfile.read(length)
+        if len(body) < length:
+            raise HTTPError(HTTPStatus.BAD_REQUEST, f"the body ended after {len(body)} of its {length} bytes")
+        return body
 
     def _json(self, fields):
         """The body as a JSON object whose keys are all in ``fields``."""
-        try:
-            data = json.loads(self._body(MAX_JSON_BYTES).decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as e:
-            raise HTTPError(HTTPStatus.BAD_REQUEST, f"the body is not valid JSON: {e}") from None
+        data = parse_json(self._body(MAX_JSON_BYTES))
         if not isinstance(data, dict):
             raise HTTPError(HTTPStatus.BAD_REQUEST, f"the body must be a JSON object, got {type(data).__name__}")
         unknown = sorted(set(data) - set(fields))
@@ -152,14 +177,17 @@ class Handler(BaseHTTPRequestHandler):
 
     # --- routes -------------------------------------------------------------------
     def _get(self, parts):
-        if not parts:
-            return self._reply(HTTPStatus.OK, _static("index.html"), STATIC["index.html"])
+        if not parts:  # the page, with a token of its own for its requests
+            page = _static("index.html").replace(b'content="TOKEN"', f'content="{self.server.guard.new_token()}"'.encode())
+            return self._reply(HTTPStatus.OK, page, STATIC["index.html"])
         if len(parts) == 2 and parts[0] == "static" and parts[1] in STATIC:
             return self._reply(HTTPStatus.OK, _static(parts[1]), STATIC[parts[1]])
         if parts == ["api", "options"]:
             return self._reply(HTTPStatus.OK, {"choices": choices(), "defaults": DEFAULTS, "limits": limits(),
                                                "takes_classes": [n for n in dataset_names() if takes_classes(n)],
-                                               "square": SQUARE})
+                                               "regression_sets": [n for n in dataset_names() if is_regression(n)],
+                                               "square": SQUARE, "previews": self.server.previews,
+                                               "feature_maps": self.server.feature_maps})
         if len(parts) == 4 and parts[:2] == ["api", "sessions"]:
             if parts[3] == "events":
                 return self._events(parts[2])
@@ -193,12 +221,14 @@ class Handler(BaseHTTPRequestHandler):
             return self._reply(HTTPStatus.OK, {"alive": key})
         session = sessions.get(key)
         handlers = {"settings": self._settings, "control": self._control, "inspect": self._inspect,
-                    "weight": self._weight, "upload": self._upload}
+                    "weight": self._weight, "upload": self._upload, "hover": self._hover,
+                    "view": self._view}
         if action not in handlers:
             raise HTTPError(HTTPStatus.NOT_FOUND, f"unknown action {action!r}; known: {sorted(handlers)}")
         request = self._body(MAX_UPLOAD_BYTES) if action == "upload" else self._json(
             {"settings": ("settings",), "control": ("action",), "inspect": ("layer", "neuron", "point", "from"),
-             "weight": ("layer", "to", "from", "value")}[action])
+             "weight": ("layer", "to", "from", "value"), "hover": ("layer", "neuron"),
+             "view": ("gradients",)}[action])
         with session.turn():
             handlers[action](session, request)
             return self._reply(HTTPStatus.OK, {"settings": session.settings, "epoch": session.epoch})
@@ -213,6 +243,15 @@ class Handler(BaseHTTPRequestHandler):
         source = data.get("from")  # a weight: the input it comes from; none for the neuron itself
         session.set_inspect(*(check_int(name, data.get(name), 0) for name in ("layer", "neuron", "point")),
                             None if source is None else check_int("from", source, 0))
+
+    def _hover(self, session, data):
+        session.set_hover(*(None if data.get(name) is None else check_int(name, data[name], 0)
+                            for name in ("layer", "neuron")))
+
+    def _view(self, session, data):
+        if not isinstance(data.get("gradients"), bool):
+            raise HTTPError(HTTPStatus.BAD_REQUEST, f"gradients must be true or false, got {data.get('gradients')!r}")
+        session.show_gradients = data["gradients"]
 
     def _weight(self, session, data):
         session.set_weight(check_int("layer", data.get("layer"), 0), check_int("to", data.get("to"), 0),
@@ -248,7 +287,7 @@ def make_server(host="127.0.0.1", port=0, log=None):
 
 
 def serve(host="127.0.0.1", port=0, open_browser=True, write=print):
-    """Run the playground until Ctrl-C: print its address (and a warning off 127.0.0.1), open a browser."""
+    """Run the playground until Ctrl-C or SIGTERM: print its address (and a warning off 127.0.0.1), open a browser."""
     check_int("--port", port, 0, 65535)
     try:
         server = make_server(host, port)
@@ -258,12 +297,12 @@ def serve(host="127.0.0.1", port=0, open_browser=True, write=print):
         write(f"warning: listening on {host}, so other machines can reach this playground and run "
               "training on this computer; use the default 127.0.0.1 unless you mean that")
     write(f"backproplab playground at {server.url}  (Ctrl-C to stop)")
+    sys.stdout.flush()  # a script reading the output learns the port now, not when the buffer fills
     if open_browser:
         webbrowser.open(server.url)
-    try:
-        server.serve_forever(poll_interval=0.2)
-    except KeyboardInterrupt:
-        write("stopped")
+    try:  # Ctrl-C or SIGTERM ends it here and goes on up, so the command exits 130 or 143
+        with blas_threads(1):  # its products are small: BLAS threads would only wait for each other
+            server.serve_forever(poll_interval=0.2)
     finally:
         server.stopping.set()
         server.sessions.close_all()

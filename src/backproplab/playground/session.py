@@ -77,7 +77,7 @@ class Session:
     def _build(self):
         """A fresh network, optimizer and schedule for the current settings and data."""
         s = self.settings
-        weights_rng, dropout_rng, self.shuffle_rng = spawn(s["seed"] + 1, 3)
+        weights_rng, dropout_rng, self.shuffle_rng = spawn(s["init_seed"], 3)
         network = make_network(s, self.n_classes, weights_rng, dropout_rng)
         self.model, self.loss_fn = network.model, network.loss_fn
         self.loss_name, self.output_activation = network.loss_name, network.output_activation
@@ -90,6 +90,8 @@ class Session:
         self.history = []
         self.stopped = ""
         self.inspect = None
+        self.hover = None
+        self.show_gradients = getattr(self, "show_gradients", False)  # a view the page keeps across rebuilds
         self.generation = getattr(self, "generation", 0) + 1
         self.history.append(self._evaluate())
 
@@ -109,7 +111,11 @@ class Session:
                 if old["lr"] != new["lr"]:
                     self.optimizer.lr = self.schedule.base_lr = new["lr"]
                 if old["budget"] != new["budget"]:  # a cosine or one-cycle then ends on the new last epoch
-                    resize(self.schedule, optimisation_config(new).epochs, self._batches_per_epoch())
+                    config = optimisation_config(new)
+                    resize(self.schedule, config.epochs, self._batches_per_epoch())
+                    if new["schedule"] == "exponential":  # to its end at the new budget
+                        self.schedule.gamma = config.gamma
+                        self.optimizer.lr = self.schedule.lr_at(self.schedule.epoch)
         except ConfigError:
             self.settings = old  # the old settings built before, so this rebuild succeeds
             self._regenerate()
@@ -143,8 +149,9 @@ class Session:
         elif action == "step":
             self.playing = False
             self.train_epoch()
-        elif action == "reset":
+        elif action == "reset":  # fresh weights, from a new seed the page keeps in its URL
             self.playing = False
+            self.settings["init_seed"] = (self.settings["init_seed"] + 1) % 2**31
             self._build()
         elif action == "sample":
             self.playing = False
@@ -184,6 +191,7 @@ class Session:
         loss = numbers["train_loss"]
         if not self.schedule.per_batch:
             self.schedule.step(math.inf if loss is None else loss)
+        numbers["lr"] = self.optimizer.lr  # the rate the next epoch starts with
         self._check_stop(numbers, finite)
 
     def train_on_point(self):
@@ -240,7 +248,7 @@ class Session:
         train_loss, train_accuracy = self._scores(self.inputs_train, self.y_train)
         test_loss, test_accuracy = self._scores(self.inputs_test, self.y_test)
         return {"epoch": self.epoch, "train_loss": train_loss, "test_loss": test_loss,
-                "train_accuracy": train_accuracy, "test_accuracy": test_accuracy}
+                "train_accuracy": train_accuracy, "test_accuracy": test_accuracy, "lr": self.optimizer.lr}
 
     # --- what the page shows and edits -------------------------------------------
     def frame(self, since_epoch, data_version):
@@ -265,6 +273,16 @@ class Session:
         """Follow neuron ``neuron`` of Linear ``layer`` on training point ``point`` in every frame;
         with ``source``, its weight from input ``source`` (the weight the page's line stands for)."""
         self.inspect = inspector.checked_target(self, layer, neuron, point, source)
+
+    def set_hover(self, layer=None, neuron=None):
+        """Draw unit ``neuron`` of drawn layer ``layer`` (0: the inputs) large in every frame; None: the output."""
+        if layer is None and neuron is None:
+            self.hover = None
+            return
+        widths = [len(self.settings["features"])] + [linear.out_features for linear in self.linears]
+        if layer is None or not 0 <= layer < len(widths) or neuron is None or not 0 <= neuron < widths[layer]:
+            raise ConfigError(f"hover names a layer 0 .. {len(widths) - 1} and one of its units, got {layer}, {neuron}")
+        self.hover = (layer, neuron)
 
     def inspection(self):
         return inspector.inspection(self)

@@ -66,6 +66,11 @@ class Sessions:
         with self._lock:
             (self._streaming.add if streaming else self._streaming.discard)(key)
 
+    def streaming(self):
+        """How many sessions are streaming (and so, when playing, training) now."""
+        with self._lock:
+            return len(self._streaming)
+
     def _free_idle(self):
         now = time.monotonic()
         with self._lock:

@@ -14,7 +14,7 @@ from ..nn.losses import loss_settings
 from ..optim import OPTIMIZERS, SCHEDULES, SGD
 from ..run.config import hidden_activation_names
 from ..validation import check_choice, check_int, check_number
-from .datasets import FEATURES, dataset_names
+from .datasets import FEATURES, REGRESSION, dataset_names, is_regression
 
 # Caps that keep one page responsive and one server safe with many pages open.
 MAX_POINTS = 2000
@@ -29,7 +29,7 @@ REGULARIZATIONS = ("none", "l1", "l2")
 
 DEFAULTS = {
     "dataset": "circle", "problem": "classification", "noise": 0, "ratio": 50, "points": 400, "classes": 2,
-    "batch": 10, "seed": 0, "features": ["x1", "x2"], "hidden": [4, 2], "activation": [ACTIVATIONS.name_of(Tanh)] * 2,
+    "batch": 10, "seed": 0, "init_seed": 1, "features": ["x1", "x2"], "hidden": [4, 2], "activation": [ACTIVATIONS.name_of(Tanh)] * 2,
     "loss": LOSSES.name_of(BCELoss), "optimizer": OPTIMIZERS.name_of(SGD), "lr": 0.03, "schedule": "constant", "regularization": "none",
     "reg_rate": 0.0, "dropout": 0.0, "budget": 0, "target_accuracy": 0.0, "target_loss": 0.0, "loss_args": {},
 }
@@ -86,6 +86,7 @@ def check_settings(given):
     s["classes"] = check_int("classes", s["classes"], 2, MAX_CLASSES)
     s["batch"] = check_int("batch", s["batch"], 1, MAX_POINTS)
     s["seed"] = check_int("seed", s["seed"], 0, 2**31 - 1)
+    s["init_seed"] = check_int("init_seed", s["init_seed"], 0, 2**31 - 1, fix="it seeds the starting weights")
     s["features"] = _check_list("features", s["features"], 1, len(FEATURES))
     for feature in s["features"]:
         check_choice("feature", feature, options["features"])
@@ -109,4 +110,7 @@ def check_settings(given):
     mse = LOSSES.name_of(MSELoss)
     if s["problem"] == "regression" and s["loss"] != mse:
         raise ConfigError(f"regression trains with the {mse} loss, got loss {s['loss']!r}; choose {mse}")
+    if s["problem"] == "regression" and not (is_regression(s["dataset"]) or s["dataset"] == "csv"):
+        raise ConfigError(f"the {s['dataset']!r} data set holds class labels, not targets to regress onto; "
+                          f"for regression choose one of: {', '.join(REGRESSION)} or your own CSV")
     return s

@@ -18,13 +18,17 @@ from .datasets import features, generate, is_regression
 from .settings import MAX_CLASSES
 
 DEFAULT_EPOCHS = 1000  # the length a schedule runs over when the page sets no epoch budget
+EXPONENTIAL_END = 0.01  # an exponential decay ends there: the rate's fraction left at the last epoch
 
 
 def optimisation_config(s):
-    """The RunConfig whose optimizer and schedule the settings ``s`` train with (step decay every
-    100 epochs, plateau after 10, cosine and one-cycle over the budget, or 1000 epochs without one)."""
-    return RunConfig(optimizer=s["optimizer"], lr=s["lr"], schedule=s["schedule"], epochs=s["budget"] or DEFAULT_EPOCHS,
-                     step_size=100, patience=10)
+    """The RunConfig whose optimizer and schedule the settings ``s`` train with: step decay halves the
+    rate every 100 epochs, plateau after 10; cosine and one-cycle run over the budget (or 1000 epochs
+    without one), and exponential decay falls to a hundredth of the rate over it."""
+    epochs = s["budget"] or DEFAULT_EPOCHS
+    gamma = EXPONENTIAL_END ** (1 / epochs) if s["schedule"] == "exponential" else 0.5
+    return RunConfig(optimizer=s["optimizer"], lr=s["lr"], schedule=s["schedule"], epochs=epochs,
+                     step_size=100, patience=10, gamma=gamma)
 
 
 @dataclass

@@ -1,7 +1,10 @@
 """The stream of frames to one page (Server-Sent Events), and the training it drives.
 
 The thread that serves a session's stream also trains it: while playing, it trains for
-what is left of a frame's period, then builds and sends a frame. A hidden or closed tab
+what is left of a frame's period, then builds and sends a frame. With several streams
+training at once, each trains its share of the period and sleeps the rest, so that the
+threads, which share one interpreter lock, leave each other time to build and send their
+frames (a tab keeps drawing while others train). A hidden or closed tab
 ends the stream, and with it the session's training; the session itself is closed by the
 page, or freed when left idle (``sessions``).
 """
@@ -31,9 +34,10 @@ def stream_frames(handler, sessions, key):
     since, version, generation, revision, sent, cost = -1, 0, 0, -1, 0.0, 0.0
     try:
         while not handler.server.stopping.is_set() and not session.closed:
+            period, share = time.monotonic(), 1 / max(1, sessions.streaming())
             with session.lock:
                 if session.playing:
-                    session.train_for(max(MIN_TRAIN_SECONDS, FRAME_SECONDS - cost))
+                    session.train_for(max(MIN_TRAIN_SECONDS, FRAME_SECONDS - cost) * share)
                 elif revision == session.revision and since == session.epoch:
                     session.changed.wait(IDLE_CHECK_SECONDS)
                     quiet = revision == session.revision and since == session.epoch
@@ -53,8 +57,11 @@ def stream_frames(handler, sessions, key):
             handler.wfile.write(b"data: " + json_text(frame).encode("utf-8") + b"\n\n")
             handler.wfile.flush()
             sent = time.monotonic()
-            time.sleep(0.002 if frame["playing"] and not session.waiting else 0.01)
-            cost = time.monotonic() - building  # building, sending and the pause: the rest of the period
+            cost = sent - building  # building and sending: the rest of the period
+            pause = 0.002 if frame["playing"] and not session.waiting else 0.01
+            if frame["playing"] and share < 1:  # the others' turn, until this period ends
+                pause = max(pause, FRAME_SECONDS - (sent - period))
+            time.sleep(pause)
     except (BrokenPipeError, ConnectionResetError, TimeoutError, OSError):
         pass  # the tab closed: its training stops with this thread
     finally:  # the session stays for the tab to stream again (when shown) or close it

@@ -5,7 +5,7 @@ import html
 import os
 import re
 
-from ..limits import check_regular_file
+from ..records import read_bounded
 
 STYLE = """body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;
 padding:0 1em;color:#222;line-height:1.45}h1{border-bottom:2px solid #1f77b4}
@@ -19,7 +19,8 @@ nav.toc{background:#fafafa;border:1px solid #e3e3e3;padding:.2em 1.2em;margin:1e
 nav.toc h2{border:none;margin:.6em 0 .2em;font-size:1.1em}.commands td:nth-child(2){white-space:nowrap;
 font-family:ui-monospace,monospace;font-size:13px}
 table.sweep td:first-child,table.setup td:last-child{white-space:nowrap}
-.trace h4{margin:1.2em 0 .4em}"""
+.trace h4{margin:1.2em 0 .4em}p.question{font-weight:600;margin:1.2em 0 .3em}pre.formulas{background:#fafafa;border:1px solid #e3e3e3;padding:.6em .8em;
+font-size:14px;overflow-x:auto}"""
 
 
 def slug(text):
@@ -56,6 +57,17 @@ class Document:
         self.html.append(f"<p{attribute}>{html.escape(text)}</p>")
         self.md += [f"**{text}**" if css == "answer" else text, ""]
 
+    def link(self, text, targets):
+        """``text`` followed by links to this page's sections: ``targets`` is [(label, anchor)]."""
+        links = ", ".join(f'<a href="#{a}">{html.escape(label)}</a>' for label, a in targets)
+        self.html.append(f"<p>{html.escape(text)} {links}.</p>")
+        self.md += [text + " " + ", ".join(f"[{label}](#{a})" for label, a in targets) + ".", ""]
+
+    def formulas(self, lines):
+        """Lines of formulas, set in a fixed-width font so that their terms line up."""
+        self.html.append('<pre class="formulas">' + html.escape("\n".join(lines)) + "</pre>")
+        self.md += ["```text", *lines, "```", ""]
+
     def bullets(self, items, css=""):
         self.html.append(f'<ul class="{css}">' + "".join(f"<li>{html.escape(i)}</li>" for i in items) + "</ul>")
         self.md += [f"- {i}" for i in items] + [""]
@@ -69,9 +81,8 @@ class Document:
         self.md += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows] + [""]
 
     def figure(self, path, caption):
-        check_regular_file(path, "figure", "remove the file, or train again to rewrite it")  # a FIFO blocks reads
-        with open(path, "rb") as f:
-            data = base64.b64encode(f.read()).decode("ascii")
+        data = base64.b64encode(read_bounded(path, "figure", "remove the file, or train again to rewrite it",
+                                             "figure_bytes")).decode("ascii")
         self.html.append(f'<figure><img src="data:image/png;base64,{data}" alt="{html.escape(caption)}">'
                          f"<figcaption>{html.escape(caption)}</figcaption></figure>")
         self.md += [f"![{caption}]({os.path.relpath(path, self.root)})", "", f"*{caption}*", ""]

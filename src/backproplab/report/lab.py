@@ -1,16 +1,22 @@
-"""The report of a lab folder, as a teacher hands it out: the set-up, the two data sets, then the
-lab's questions in the lab's order, each opening with its answer, and where to go further.
+"""The report of a lab folder, as a teacher hands it out: the set-up and why, the two data sets, how
+backpropagation computes the gradients, then every question of the lab reports in the lab's order,
+each opening with its answer, report 004's questions in words, and (``--full``) an appendix.
 
-A lab folder is what ``backproplab lab`` writes: a run per data set (``linear/``, ``xor/``)
-and, with ``--report``, a sweep per question under ``sweeps/``.
+A lab folder is what ``backproplab lab`` writes: a run per data set (``linear/``, ``xor/``),
+``lab.json`` (the set-up), and, with ``--report``, a sweep per question under ``sweeps/``
+(one per optimizer where the question runs with gradient descent and Adam side by side).
 """
 
 import os
 
 from ..errors import ConfigError
 from ..experiments import SweepSpec
-from ..experiments.lab_questions import GOING_FURTHER, LAB_DATA, LAB_QUESTIONS, SWEEPS_FOLDER, answer
-from ..experiments.shipped import find_sweep_file
+from ..experiments.lab_answers import answer, preferred, questions_in_words
+from ..experiments.lab_setup import read_lab_setup
+from ..experiments.lab_questions import GD, LAB_DATA, LAB_QUESTIONS, SWEEPS_FOLDER, optimizer_words
+from ..experiments.shipped import find_sweep_file, shipped_sweeps
+from .derivation import derivation_section
+from .lab_appendix import APPENDIX_FOLDER, appendix_section
 from .sections import find_sections, kind, read_metrics, read_sweep, run_section, sweep_section
 from .setup import SETUP_HEADER, setup_rows, value_words
 
@@ -25,40 +31,67 @@ def is_lab_folder(folder):
 
 
 def lab_report(doc, folder):
-    """Write the lab's report into ``doc``: set-up, data sets, questions, going further, anything else."""
+    """Write the lab's report into ``doc``: set-up, data sets, the backward pass, questions, anything else."""
     runs = {name: read_metrics(os.path.join(folder, name)) for name in LAB_DATA}
-    questions = _sweep_folders(folder, LAB_QUESTIONS)
+    sweeps = _question_sweeps(folder)
+    setup = read_lab_setup(folder)
     doc.contents()
-    _setup(doc, runs, [read_sweep(path)[0] for path in questions.values()])
+    doc.para(f"The lab trains a network with two hidden layers by backpropagation on two small data sets. This "
+             f"report runs it on {_setup_name(setup)}, then answers the discussion questions of five students' "
+             "reports of the lab (lab reports 000 to 004; backproplab's experiments/setups reproduces the set-up of "
+             "each) from sweeps measured here, each over several seeds.")
+    _setup(doc, runs, [spec for found in sweeps.values() for _, spec in found], setup)
     doc.heading("The data sets", anchor="data-sets")
     for name, (title, description) in LAB_DATA.items():
         m = runs[name]
         run_section(doc, os.path.join(folder, name), heading=f"{title}: {m['n_train']} training points", level=3,
                     setup=False, intro=[description], anchor=f"data-{name}")
+    derivation_section(doc, runs["xor"]["config"], [(LAB_DATA[name][0], f"data-{name}") for name in LAB_DATA])
     doc.heading("The lab's questions", anchor="questions")
+    measured = {}
     for question in LAB_QUESTIONS:
-        _question(doc, question, questions.get(question.name))
-    further = _sweep_folders(folder, GOING_FURTHER)
-    _going_further(doc, further)
-    done = {os.path.join(folder, name) for name in LAB_DATA} | set(questions.values()) | set(further.values())
-    rest = [(k, path) for k, path in find_sections(folder) if path not in done]
+        found = _question(doc, question, sweeps.get(question.name, []))
+        if found:
+            measured[question.name] = preferred(found)[2:]
+    _in_words(doc, measured)
+    appendix_section(doc, folder)
+    done = {os.path.join(folder, name) for name in LAB_DATA} | {p for found in sweeps.values() for p, _ in found}
+    appendix = os.path.join(folder, APPENDIX_FOLDER)
+    rest = [(k, path) for k, path in find_sections(folder) if path not in done and not path.startswith(appendix)]
     if rest:
         doc.heading("Other runs and sweeps in this folder", anchor="other")
         for k, path in rest:
             (run_section if k == "run" else sweep_section)(doc, path, level=3)
+    _going_further(doc)
 
 
-def _sweep_folders(folder, questions):
-    """{question name: its sweep folder} of the questions measured in this lab folder."""
+def _setup_name(setup):
+    if setup["name"] == "default":
+        return "backproplab's default set-up"
+    return "the lab hand-out's set-up" if setup["name"] == "classic" else f"the set-up {setup['name']}"
+
+
+def _question_sweeps(folder):
+    """{question name: [(sweep folder, its spec)]} of the question sweeps measured in this folder."""
     found = {}
-    for question in questions:
-        path = os.path.join(folder, SWEEPS_FOLDER, question.name)
-        if kind(path) == "sweep":
-            found[question.name] = path
+    for question in LAB_QUESTIONS:
+        paths = _sub_sweeps(os.path.join(folder, SWEEPS_FOLDER, question.name))
+        if paths:
+            found[question.name] = [(path, read_sweep(path)[0]) for path in paths]
     return found
 
 
-def _setup(doc, runs, specs):
+def _sub_sweeps(path):
+    """[path] when ``path`` is a sweep; else its sub-folders that are (one per optimizer), in name order."""
+    if kind(path) == "sweep":
+        return [path]
+    if not os.path.isdir(path):
+        return []
+    found = [os.path.join(path, name) for name in sorted(os.listdir(path)) if kind(os.path.join(path, name)) == "sweep"]
+    return sorted(found, key=lambda p: os.path.basename(p) != GD)  # gradient descent first, as the students ran it
+
+
+def _setup(doc, runs, specs, setup):
     doc.heading("Set-up", anchor="set-up")
     configs = {name: m["config"] for name, m in runs.items()}
     columns = [setup_rows(c, NETWORK_KEYS) for c in configs.values()]
@@ -76,13 +109,14 @@ def _setup(doc, runs, specs):
         doc.table(("setting", *configs, "command-line option"),
                   [(words, *(c[i][1] for c in columns), flag) for i, (words, _, flag) in enumerate(columns[0])],
                   css="setup")
+    doc.para(f"Why this set-up: {setup['why']}")
     if specs:
         epochs = sorted({spec.config(p, 0).epochs for spec in specs for p in spec.points()})
         seeds = sorted({spec.seeds for spec in specs})
-        doc.para(f"Each question below is a sweep of this network, trained for "
+        doc.para(f"Each question below is a sweep of this network on both data sets, trained for "
                  f"{_names([f'{e:,}' for e in epochs], 'or')} epochs with {_names([str(s) for s in seeds], 'or')} "
-                 "seeds per setting, changing only the option in question; its set-up line names the data set. "
-                 "A setting is called better than another only when its lead exceeds the spread over seeds.")
+                 "seeds per setting, changing only the option in question. A setting is called better than another "
+                 "only when its lead exceeds the spread over seeds; a mean over seeds says how many seeds it covers.")
 
 
 def _layers(hidden, activation):
@@ -99,31 +133,61 @@ def _names(items, joint="and"):
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {joint} " + items[-1]
 
 
-def _question(doc, question, path):
-    if path is None:
+def _question(doc, question, sweeps):
+    """The question's section; returns [(folder, words, spec, rows)] of its sweeps that finished runs."""
+    asked = f"Asked in lab report{'s' if len(question.asked_by) > 1 else ''} {_names(list(question.asked_by))}."
+    if not sweeps:
         doc.heading(question.title, level=3, anchor=f"q-{question.name}")
-        doc.para("Not measured in this folder: backproplab lab --report runs this question's sweep.")
+        doc.para(asked + " Not measured in this folder: backproplab lab --report runs this question's sweeps.")
+        return []
+    found = []
+    if len(sweeps) == 1:
+        path, spec = sweeps[0]
+        rows = sweep_section(doc, path, heading=question.title, level=3, anchor=f"q-{question.name}", intro=[asked],
+                             answer=lambda s, r: answer(question, s, r))
+        found.append((path, "", spec, rows))
+    else:  # one sweep per optimizer, side by side
+        doc.heading(question.title, level=3, anchor=f"q-{question.name}")
+        doc.para(asked + (f" {question.question}" if question.question else "")
+                 + " It runs once with each optimizer, each at its own learning rate.")
+        for path, spec in sweeps:
+            words = _optimizer_words(question, spec)
+            rows = sweep_section(doc, path, heading=f"With {words}", level=4, question=False,
+                                 answer=lambda s, r, w=words: answer(question, s, r, w))
+            found.append((path, words, spec, rows))
+    if question.name == "hidden-units":
+        doc.link("What each hidden unit of the lab's own networks learned is drawn in their neurons.png, in the data "
+                 "sets' sections:", [(LAB_DATA[name][0], f"data-{name}") for name in LAB_DATA])
+    return [f for f in found if f[3] is not None]
+
+
+def _optimizer_words(question, spec):
+    config = spec.config(spec.points()[0], 0)
+    return optimizer_words(config.optimizer, None if "lr" in spec.vary else config.lr)
+
+
+def _in_words(doc, measured):
+    said = questions_in_words(measured)
+    if not said:
         return
-    sweep_section(doc, path, heading=question.title, level=3, anchor=f"q-{question.name}",
-                  answer=lambda spec, rows: answer(question, spec, rows))
+    doc.heading("Lab report 004's questions, in words", anchor="in-words")
+    doc.para("Report 004 ends with three questions to answer in words. Here each is answered from the numbers of "
+             "the sweeps above (gradient descent's, where a question ran with both optimizers).")
+    for question, text in said:
+        doc.para(question, css="question")
+        doc.para(text, css="answer")
 
 
-def _going_further(doc, measured):
+def _going_further(doc):
     doc.heading("Going further", anchor="going-further")
-    for question in GOING_FURTHER:
-        if question.name in measured:
-            sweep_section(doc, measured[question.name], heading=question.title, level=3, anchor=f"q-{question.name}",
-                          answer=lambda spec, rows, q=question: answer(q, spec, rows))
-    waiting = [q for q in GOING_FURTHER if q.name not in measured]
-    if waiting:
-        specs = {q.name: _shipped_spec(q.name) for q in waiting}
-        seeds = sorted({spec.seeds for spec in specs.values() if spec})
-        over = f", each over {_names([str(s) for s in seeds], 'or')} seeds" if seeds else ""
-        doc.para(f"The sweeps that come with backproplab take the discussion further{over}; run one with the command "
-                 "beside it (add --report for its own page).")
-        rows = [(q.title, f"backproplab sweep {q.name}", specs[q.name].question if specs[q.name] else "")
-                for q in waiting]
-        doc.table(("question", "command", "what it runs"), rows, css="commands")
+    names = [name for name in shipped_sweeps() if "/" not in name]
+    specs = {name: _shipped_spec(name) for name in names}
+    doc.para("The sweeps that come with backproplab ask these questions on their own set-ups, and on the chessboard "
+             "too; run one with the command beside it (add --report for its own page). backproplab lab --report "
+             "--full adds the chessboard, MNIST and a convolutional network to this report.")
+    rows = [(specs[n].title if specs[n] else n, f"backproplab sweep {n}", specs[n].question if specs[n] else "")
+            for n in names]
+    doc.table(("question", "command", "what it runs"), rows, css="commands")
 
 
 def _shipped_spec(name):

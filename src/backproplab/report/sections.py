@@ -4,13 +4,12 @@ Captions say how to read a figure (what the colours, lines and marks mean); the 
 title says what it shows, so a caption never repeats it.
 """
 
-import json
 import os
 
 from ..errors import ConfigError
 from ..experiments import point_label, read_results, read_spec, sentences, table, write_sweep_outputs
 from ..experiments.lab_questions import DATA_NAMES
-from ..limits import check_regular_file
+from ..records import read_record
 from ..outputs.metrics import how_training_measured
 from ..tracing import Trace
 from .setup import SETUP_HEADER, setup_rows
@@ -59,29 +58,28 @@ def find_sections(folder):
     if kind(folder):
         return [(kind(folder), folder)]
     found = []
-    for name in sorted(os.listdir(folder)):
+    for name in _listed(folder):
         path = os.path.join(folder, name)
         if os.path.isdir(path):
             if kind(path):
                 found.append((kind(path), path))
             else:
-                found += [(kind(os.path.join(path, n)), os.path.join(path, n)) for n in sorted(os.listdir(path))
+                found += [(kind(os.path.join(path, n)), os.path.join(path, n)) for n in _listed(path)
                           if os.path.isdir(os.path.join(path, n)) and kind(os.path.join(path, n))]
     return found
 
 
-def read_json(path):
-    """The JSON a run wrote to ``path``; one line for a special file or a damaged one."""
-    check_regular_file(path, "run file", REWRITE)  # a FIFO would block the read for ever
+def _listed(folder):
+    """The sorted names in ``folder``; one line when it cannot be read (no permission)."""
     try:
-        with open(path, encoding="utf-8") as f:
-            return json.load(f)
-    except ValueError as e:  # JSONDecodeError and UnicodeDecodeError both are
-        raise ConfigError(f"{path!r} is damaged ({e}); {REWRITE}") from None
+        return sorted(os.listdir(folder))
+    except OSError as e:
+        raise ConfigError(f"report: the folder {folder!r} cannot be read ({e.strerror}); "
+                          "give yourself read permission on it (chmod u+rx), or move it out of the way") from None
 
 
 def read_metrics(folder):
-    return read_json(os.path.join(folder, "metrics.json"))
+    return read_record(os.path.join(folder, "metrics.json"), "metrics", REWRITE)
 
 
 def _percent(value):
@@ -182,9 +180,12 @@ def prediction_rows(predictions):
 def trace_section(doc, path, level=4):
     """The run's trace.json (backproplab trace of one training point), folded, as HTML and Markdown,
     its headings at ``level``."""
-    trace = Trace(read_json(path))
-    summary = f"Backpropagation by hand: {trace.record['sample'].get('source', 'one training point')}"
-    doc.folded(summary, trace.html(level=level), trace.markdown(level=level))
+    trace = Trace(read_record(path, "trace", REWRITE))
+    try:
+        summary = f"Backpropagation by hand: {trace.record['sample'].get('source', 'one training point')}"
+        doc.folded(summary, trace.html(level=level), trace.markdown(level=level))
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as e:  # fields deeper than its format lists
+        raise ConfigError(f"{path!r} is damaged ({type(e).__name__}: {e}); {REWRITE}") from None
 
 
 def sweep_setup(spec):
@@ -230,7 +231,7 @@ def sweep_table(spec, rows):
     if "test loss (mean ± sd)" in head:
         column = head.index("test loss (mean ± sd)")
         for line, r in zip(body, rows):
-            line[column] = _loss_text(r.get("test_loss_mean"), r.get("test_loss_std"))
+            line[column] = _loss_text(r.get("test_loss_mean"), r.get("test_loss_std")) if r["seeds"] else "-"
     return head + ["diagnosis"], [line + [_trouble(r)] for line, r in zip(body, rows)]
 
 
@@ -250,11 +251,14 @@ def read_sweep(folder):
     return spec, [finished[key] for key, _, _ in spec.runs() if key in finished]
 
 
-def sweep_section(doc, folder, heading=None, level=2, answer=None, anchor=None):
-    """One sweep: ``answer(spec, rows)`` (a sentence, or None) first, then the question, the set-up,
-    the table, the findings and the figures. Returns the summary rows (None when nothing finished)."""
+def sweep_section(doc, folder, heading=None, level=2, answer=None, anchor=None, intro=(), question=True):
+    """One sweep: ``intro`` paragraphs, ``answer(spec, rows)`` (a sentence, or None), then the question
+    (unless ``question`` is False: the caller said it), the set-up, the table, the findings and the figures.
+    Returns the summary rows (None when nothing finished)."""
     spec, results = read_sweep(folder)
     doc.heading(heading or f"Sweep: {spec.title or os.path.basename(os.path.normpath(folder))}", level, anchor)
+    for text in intro:
+        doc.para(text)
     if not results:
         doc.para("No finished runs yet.")
         return None
@@ -262,7 +266,7 @@ def sweep_section(doc, folder, heading=None, level=2, answer=None, anchor=None):
     said = answer(spec, rows) if answer else None
     if said:
         doc.para(said, css="answer")
-    if spec.question:
+    if spec.question and question:
         doc.para(spec.question)
     complete = len(results) == len(spec.runs())
     doc.para(f"Set-up: {sweep_setup(spec)}"

@@ -288,5 +288,5 @@ DEFAULTS = {f.name: f.default for f in fields(RunConfig)}
 
 def dataset_defaults(dataset, model="mlp"):
     """The defaults that differ from RunConfig's (the lab's) for this data set and model."""
-    found = datasets.sources().get(dataset)
+    found = datasets.sources().get(dataset) if isinstance(dataset, str) else None  # else refused by its check
     return dict(found.defaults.get(model, {})) if found is not None else {}

@@ -14,7 +14,8 @@ import os
 import numpy as np
 
 from ..errors import ModelFileError
-from ..model_file import read_npz, write_npz_atomically
+from ..model_file import write_npz_atomically
+from ..npz_file import NpzFile
 from .callbacks import Callback
 from .history import History
 
@@ -66,14 +67,22 @@ class Checkpoint(Callback):
 
 
 def read_checkpoint(path):
-    """(record dict, arrays dict) of the checkpoint at ``path``; a clear error if it is not one."""
+    """(record dict, arrays) of the checkpoint at ``path``; a clear error if it is not one.
+
+    Only the record is read here. ``arrays`` maps each array's name to its value
+    but reads nothing until ``restore`` has judged every name and shape against
+    the run it goes into.
+    """
     path = os.fspath(path)
-    arrays = read_npz(path)
+    npz = NpzFile(path, "checkpoint")
     try:
-        record = json.loads(bytes(arrays.pop(_RECORD)).decode("utf-8"))
-        assert record["format"] == FORMAT
-    except (KeyError, ValueError, TypeError, AssertionError):
-        raise ModelFileError(f"{path!r} is not a backproplab checkpoint") from None
+        record = npz.record(_RECORD)
+    except KeyError:
+        record = None
+    if not isinstance(record, dict) or record.get("format") != FORMAT:
+        npz.close()
+        raise ModelFileError(f"{path!r} is not a backproplab checkpoint")
+    npz.close()
     shapes = {"history": dict, "optimizer": dict, "rngs": list, "metadata": dict}
     for key, kind in shapes.items():
         if not isinstance(record.get(key), kind):
@@ -81,7 +90,32 @@ def read_checkpoint(path):
                                  "start the run again (or restore the file)")
     if not isinstance(record["history"].get("epoch"), list):
         raise ModelFileError(f"checkpoint {path!r} is damaged: its history lists no epochs; start the run again")
-    return record, arrays
+    return record, CheckpointArrays(path)
+
+
+class CheckpointArrays(dict):
+    """A checkpoint's arrays, read on ``load(shapes)`` once each name and shape has been judged."""
+
+    def __init__(self, path):
+        super().__init__()
+        self.path = path
+
+    def load(self, shapes):
+        # The optimizer's state exists after the first update, the best weights once there is a best.
+        with NpzFile(self.path, "checkpoint") as npz:
+            npz.expect(shapes, "this run", required=[name for name in shapes if name.startswith("model:")])
+            self.update((name, npz.read(name)) for name in shapes if name in npz.members)
+        return self
+
+
+def expected_shapes(model, optimizer, early_stopping):
+    """Name -> shape of every array a checkpoint of this run may hold."""
+    shapes = {f"model:{k}": v.shape for k, v in model.state_dict().items()}
+    shapes.update((f"optimizer:{i}.{name}", a.shape) for i, entry in enumerate(optimizer.state)
+                  for name, a in entry.items())
+    if early_stopping is not None:
+        shapes.update((f"best:{k}", v.shape) for k, v in model.state_dict().items())
+    return shapes
 
 
 def optimizer_state(record, arrays):
@@ -99,6 +133,8 @@ def optimizer_state(record, arrays):
 
 def restore(record, arrays, model, optimizer, *, schedule=None, early_stopping=None, rngs=()):
     """Put the run saved in (record, arrays) back into these objects; returns its History."""
+    if isinstance(arrays, CheckpointArrays):
+        arrays = arrays.load(expected_shapes(model, optimizer, early_stopping))
     part = lambda prefix: {k[len(prefix):]: v for k, v in arrays.items() if k.startswith(prefix)}  # noqa: E731
     try:
         model.load_state_dict(part("model:"))
@@ -115,3 +151,4 @@ def restore(record, arrays, model, optimizer, *, schedule=None, early_stopping=N
     except (KeyError, TypeError, ValueError, AttributeError) as e:  # ConfigError is a ValueError
         raise ModelFileError(f"the checkpoint does not fit this run or is damaged ({type(e).__name__}: {e}); "
                              "start the run again") from None
+

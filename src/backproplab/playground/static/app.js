@@ -8,12 +8,12 @@ const REG_RATE = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const POINTS = [50, 100, 200, 400, 1000, 2000];
 const DROPOUT = [0, 0.1, 0.2, 0.3, 0.5];
 const TARGETS = [0, 0.9, 0.95, 0.99, 1];
-const VIEW = ["showTest", "discretize"];
+const VIEW = ["showTest", "discretize", "gradients"];
 const TOP = 76;  // room above the neurons for each layer's buttons and activation
 const ALIVE_MS = 30000;  // how often a hidden tab tells the server it is still open
 const MAX_HEIGHT = 520;  // the network's drawing grows to this height, then its neurons shrink  // page-only settings, kept in the URL too
 
-let options, settings, view = {showTest: false, discretize: false};
+let options, settings, view = {showTest: false, discretize: false, gradients: false};
 let sessionId = null, source = null, last = null, losses = [], generation = -1, points = null;
 let structure = "", selected = null, walk = 0;
 window.playground = {frames: 0, losses, last: null};  // read by the browser tests
@@ -25,6 +25,7 @@ function readUrl(defaults) {
     if (VIEW.includes(key)) view[key] = value === "1";
     else if (!(key in defaults)) continue;
     else if (Array.isArray(defaults[key])) s[key] = value === "" ? [] : value.split(",").map(v => isNaN(+v) ? v : +v);
+    else if (typeof defaults[key] === "object") { try { s[key] = JSON.parse(value); } catch { s[key] = value; } }
     else if (typeof defaults[key] === "number") s[key] = +value;
     else s[key] = value;
   }
@@ -33,26 +34,38 @@ function readUrl(defaults) {
 
 function writeUrl() {
   const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(settings)) params.set(key, Array.isArray(value) ? value.join(",") : value);
+  for (const [key, value] of Object.entries(settings))  // a list as a,b,c; an object (a loss's settings) as JSON
+    params.set(key, Array.isArray(value) ? value.join(",") : typeof value === "object" ? JSON.stringify(value) : value);
   for (const key of VIEW) params.set(key, view[key] ? "1" : "0");
+  if (hiddenControls.length) params.set("hide", hiddenControls.join(","));
   window.history.replaceState(null, "", "?" + params.toString());
 }
 
 // --- talking to the server -------------------------------------------------------------
+// Every POST carries the token the server wrote into this page: another site's page cannot read it.
+const TOKEN = document.querySelector("meta[name=playground-token]").content;
+
 async function post(path, body, raw) {
   const response = await fetch(path, {method: "POST", body: raw ? body : JSON.stringify(body),
-                                      headers: {"Content-Type": raw ? "text/csv" : "application/json"}});
+                                      headers: {"Content-Type": raw ? "text/csv" : "application/json",
+                                                "X-Playground-Token": TOKEN}});
   const data = await response.json().catch(() => ({error: `the server answered ${response.status}`}));
   if (!response.ok) throw new Error(data.error || `the server answered ${response.status}`);
   return data;
 }
 
-function showStatus(text, kind) {
+let statusOwner = null;  // an input whose bad value the status line is about: editing it clears the line
+
+function showStatus(text, kind, owner) {
   const box = $("status");
   box.hidden = !text;
   box.textContent = text || "";
   box.className = "status" + (kind ? " " + kind : "");
+  statusOwner = text ? owner || null : null;
 }
+
+document.addEventListener("input", (event) => { if (event.target === statusOwner) showStatus(""); });
+$("status").addEventListener("click", () => showStatus(""));  // a click closes it
 
 async function send(changes) {
   const previous = settings;
@@ -81,6 +94,8 @@ async function start() {
   options = await (await fetch("/api/options")).json();
   settings = readUrl(options.defaults);
   buildControls();
+  buildThumbnails();
+  hideControls((new URLSearchParams(location.search).get("hide") || "").split(",").filter(Boolean));
   let created;
   try {
     created = await post("/api/sessions", {settings});
@@ -95,14 +110,21 @@ async function start() {
   writeUrl();
   $("export").href = `/api/sessions/${sessionId}/model.npz`;
   $("script").href = `/api/sessions/${sessionId}/train.py`;
+  if (view.gradients) await setGradients(true);
   openStream();
   // A browser holds at most 6 streams per host: a hidden tab closes its stream (and its session
   // stops training) and reopens it when shown, so any number of tabs can be open.
   document.addEventListener("visibilitychange", () => document.hidden ? closeStream() : openStream());
+  window.addEventListener("resize", () => { structure = ""; if (last) updateNetwork(last); });  // laid out anew
   setInterval(() => {  // a hidden tab's session is kept, though it has no stream
-    if (document.hidden) navigator.sendBeacon(`/api/sessions/${sessionId}/alive`, "");
+    if (document.hidden) beacon("alive");
   }, ALIVE_MS);
-  window.addEventListener("pagehide", () => navigator.sendBeacon(`/api/sessions/${sessionId}/close`, ""));
+  window.addEventListener("pagehide", () => beacon("close"));
+}
+
+function beacon(action) {  // a request that outlives the page (keepalive), with the page's token
+  fetch(`/api/sessions/${sessionId}/${action}`, {method: "POST", body: "", keepalive: true,
+                                                 headers: {"X-Playground-Token": TOKEN}}).catch(() => {});
 }
 
 function openStream() {
@@ -177,14 +199,19 @@ function buildControls() {
   $("remove-layer").addEventListener("click", () =>
     send({hidden: settings.hidden.slice(0, -1), activation: settings.activation.slice(0, -1)}));
   $("upload").addEventListener("change", upload);
+  $("gradients").addEventListener("change", () => setGradients($("gradients").checked));
   for (const [id, key] of [["show-test", "showTest"], ["discretize", "discretize"]])
     $(id).addEventListener("change", () => { view[key] = $(id).checked; writeUrl(); if (last) drawMap(last); });
 }
 
 function changeChoice(id, value) {
-  const changes = {[id]: value};
-  if (id === "problem") changes.loss = value === "regression" ? "mse" : "bce";
-  if (id === "dataset" && ["plane", "gauss-mix"].includes(value)) Object.assign(changes, {problem: "regression", loss: "mse"});
+  const changes = {[id]: value}, targets = options.regression_sets;
+  if (id === "problem") {  // each problem on data sets of its own kind: targets, or class labels
+    changes.loss = value === "regression" ? "mse" : "bce";
+    if (value === "regression" && !targets.includes(settings.dataset) && settings.dataset !== "csv") changes.dataset = targets[0];
+    if (value === "classification" && targets.includes(settings.dataset)) changes.dataset = options.defaults.dataset;
+  }
+  if (id === "dataset" && targets.includes(value)) Object.assign(changes, {problem: "regression", loss: "mse"});
   else if (id === "dataset" && settings.problem === "regression")
     Object.assign(changes, {problem: "classification", loss: "bce"});
   const classes = id === "classes" ? value : settings.classes;
@@ -224,7 +251,9 @@ function syncControls() {
   $("target_loss").value = settings.target_loss;
   for (const box of $("features").querySelectorAll("input")) box.checked = settings.features.includes(box.value);
   $("classes-row").hidden = !options.takes_classes.includes(settings.dataset);
+  markThumbnail();
   $("show-test").checked = view.showTest;
+  $("gradients").checked = view.gradients;
   $("discretize").checked = view.discretize;
   $("layer-count").textContent = `${settings.hidden.length} hidden layer${settings.hidden.length === 1 ? "" : "s"}`;
 }
@@ -284,6 +313,12 @@ function drawMap(frame) {
     if (map.kind === "binary") return discrete ? BINARY_FLAT[value[i] >= 128 ? 1 : 0] : DIVERGING_PALE[value[i]];
     return DIVERGING_PALE[discrete ? (value[i] >= 128 ? 255 : 0) : value[i]];
   });
+  if (frame.hover) {  // the unit under the pointer, large, in place of the answer
+    const unit = decode(frame.hover.value);
+    paint(canvas, Math.round(Math.sqrt(unit.length)), i => DIVERGING_PALE[unit[i]]);
+  }
+  mapCaption(frame);
+  drawLegend(frame);
   if (!points) return;
   const ctx = canvas.getContext("2d"), half = options.square, scale = canvas.width / (2 * half);
   const draw = (rows, test) => {
@@ -300,6 +335,7 @@ function drawMap(frame) {
   };
   draw(points.train, false);
   if (view.showTest) draw(points.test, true);
+  if (frame.hover && frame.hover.deltas) drawDeltaRings(ctx, frame.hover.deltas, half, scale);
   const inspected = frame.inspect && points.train[frame.inspect.point];
   if (inspected) {  // the training point the inspector follows
     ctx.beginPath();
@@ -320,17 +356,21 @@ function drawChart() {  // every epoch's losses; a long run is drawn through at 
   }
   if (n < 2 || !top) return;
   const stride = Math.max(1, Math.floor(n / (4 * w)));
-  for (const [key, color] of [["train_loss", "#555"], ["test_loss", "#0877bd"]]) {
+  const rateTop = Math.max(...losses.map(p => p.lr || 0));  // the rate on a scale of its own, from 0 to its largest
+  for (const [key, color, scale] of [["train_loss", "#555", top], ["test_loss", "#0877bd", top], ["lr", "#2ca02c", rateTop]]) {
+    if (!scale) continue;
     ctx.beginPath();
     for (let i = 0; i < n; i = i < n - 1 ? Math.min(i + stride, n - 1) : n) {
-      const v = losses[i][key] === null || !isFinite(losses[i][key]) ? top : losses[i][key];
-      const x = (i / (n - 1)) * (w - 2) + 1, y = h - 2 - (v / top) * (h - 6);
+      const v = losses[i][key] === null || !isFinite(losses[i][key]) ? scale : losses[i][key];
+      const x = (i / (n - 1)) * (w - 2) + 1, y = h - 2 - (v / scale) * (h - 6);
       i ? ctx.lineTo(x, y) : ctx.moveTo(x, y);
     }
     ctx.strokeStyle = color;
-    ctx.lineWidth = 1.5;
+    ctx.lineWidth = key === "lr" ? 1 : 1.5;
+    ctx.setLineDash(key === "lr" ? [3, 3] : []);
     ctx.stroke();
   }
+  ctx.setLineDash([]);
 }
 
 function format(v, digits = 3) {
@@ -341,117 +381,19 @@ function percent(v) {  // an accuracy (a fraction) as the page shows it; "-" for
   return v === null || v === undefined ? "-" : `${(100 * v).toFixed(1)}%`;
 }
 
-// The network: one column per layer (inputs, hidden layers, output), lines for the weights.
-function layout(frame) {
-  const widths = [settings.features.length, ...settings.hidden, frame.weights[frame.weights.length - 1].bias.length];
-  const box = $("network"), columns = widths.length, width = box.clientWidth || 500, node = 34;
-  const gap = columns > 1 ? (width - 80 - node) / (columns - 1) : 0;
-  const spacing = Math.min(46, (MAX_HEIGHT - TOP) / Math.max(...widths));
-  box.style.height = `${TOP + spacing * Math.max(...widths) + 8}px`;  // as tall as the widest layer needs
-  const size = Math.min(node, spacing - 6);
-  return widths.map((n, c) => Array.from({length: n}, (_, j) => ({x: 60 + c * gap, y: TOP + j * spacing, size})));
-}
-
-function buildNetwork(frame) {
-  const box = $("network"), svg = $("links"), places = layout(frame);
-  box.querySelectorAll(".node, .layer-head").forEach(e => e.remove());
-  svg.replaceChildren();
-  places.forEach((column, c) => {
-    const head = document.createElement("div");
-    head.className = "layer-head";
-    head.style.left = `${column[0].x - 30}px`;
-    if (c > 0 && c <= settings.hidden.length) head.append(layerControls(c - 1));
-    else head.textContent = c === 0 ? "inputs" : "output";
-    head.style.top = "-4px";
-    box.append(head);
-  });
-  for (let l = 0; l < frame.weights.length; l++) {
-    frame.weights[l].weight.forEach((row, to) => row.forEach((_, from) => {
-      const line = document.createElementNS("http://www.w3.org/2000/svg", "line"), a = places[l][from], b = places[l + 1][to];
-      line.setAttribute("x1", a.x + a.size); line.setAttribute("y1", a.y + a.size / 2);
-      line.setAttribute("x2", b.x); line.setAttribute("y2", b.y + b.size / 2);
-      line.dataset.layer = l; line.dataset.to = to; line.dataset.from = from;
-      line.setAttribute("opacity", "0.75");
-      line.addEventListener("click", () => inspect(l, to, from));
-      svg.append(line);
-    }));
+// The inspected weight (or, with bias, the inspected neuron's bias) gets the value typed in the inspector.
+async function setWeight(bias = false) {
+  const info = last && last.inspect, box = $(bias ? "bias-value" : "weight-value"), text = box.value.trim();
+  const what = bias ? "bias" : "weight";
+  if (!info || !bias && !info.weight) return;
+  if (text === "" || !isFinite(+text)) {  // said until the box is edited again
+    showStatus(text ? `"${text}" is not a number; type the ${what}'s new value, such as -0.5`
+                    : `Type the ${what}'s new value, such as -0.5, then Set`, "error", box);
+    return;
   }
-  places.forEach((column, c) => column.forEach((p, j) => {
-    const node = document.createElement("div"), canvas = document.createElement("canvas");
-    node.className = "node";
-    node.style.cssText = `left:${p.x}px;top:${p.y}px;width:${p.size}px;height:${p.size}px`;
-    canvas.width = canvas.height = 16;
-    node.append(canvas);
-    node.dataset.layer = c; node.dataset.neuron = j;
-    if (c === 0) {
-      const name = document.createElement("span");
-      name.className = "name";
-      name.textContent = settings.features[j];
-      node.append(name);
-    } else node.addEventListener("click", () => inspect(c - 1, j));
-    box.append(node);
-  }));
-}
-
-function layerControls(index) {
-  const wrap = document.createElement("div"), plus = document.createElement("button"), minus = document.createElement("button");
-  const select = document.createElement("select");
-  plus.textContent = "+"; minus.textContent = "\u2212";
-  plus.title = "add a neuron"; minus.title = "remove a neuron";
-  plus.className = "add-neuron"; minus.className = "remove-neuron";
-  const resize = (delta) => {
-    const hidden = [...settings.hidden];
-    hidden[index] = Math.max(1, Math.min(options.limits.neurons, hidden[index] + delta));
-    send({hidden});
-  };
-  plus.addEventListener("click", () => resize(1));
-  minus.addEventListener("click", () => resize(-1));
-  fill(select, options.choices.activation);
-  select.value = settings.activation[index];
-  select.className = "layer-activation";
-  select.addEventListener("change", () => {
-    const activation = [...settings.activation];
-    activation[index] = select.value;
-    send({activation});
-  });
-  wrap.append(plus, minus, document.createElement("br"), `${settings.hidden[index]} neurons`, document.createElement("br"), select);
-  return wrap;
-}
-
-function updateNetwork(frame) {
-  const key = JSON.stringify([settings.features, settings.hidden, settings.activation, frame.weights.map(w => w.bias.length)]);
-  if (key !== structure) { structure = key; buildNetwork(frame); }
-  let biggest = 0;
-  for (const layer of frame.weights) for (const row of layer.weight) for (const w of row) biggest = Math.max(biggest, Math.abs(w));
-  for (const line of [...$("links").children]) {  // attributes are set only when they change: each costs a restyle
-    const w = frame.weights[line.dataset.layer].weight[line.dataset.to][line.dataset.from];
-    const stroke = w >= 0 ? "#0877bd" : "#f59322", width = (0.5 + 5 * Math.abs(w) / (biggest || 1)).toFixed(1);
-    if (line.getAttribute("stroke") !== stroke) line.setAttribute("stroke", stroke);
-    if (line.getAttribute("stroke-width") !== width) line.setAttribute("stroke-width", width);
-    const chosen = !!selected && selected[2] !== null && selected[0] === +line.dataset.layer &&
-      selected[1] === +line.dataset.to && selected[2] === +line.dataset.from;
-    if (line.classList.contains("selected") !== chosen) {
-      line.classList.toggle("selected", chosen);
-      if (chosen) line.parentNode.append(line);  // drawn last, over the lines it crosses
-    }
-  }
-  const output = decode(frame.map.value), outSize = Math.round(Math.sqrt(output.length));
-  for (const node of $("network").querySelectorAll(".node")) {
-    const c = +node.dataset.layer, j = +node.dataset.neuron, canvas = node.firstChild;
-    if (c < frame.neurons.length) {
-      const values = decode(frame.neurons[c][j]);
-      paint(canvas, 16, i => DIVERGING[values[i]]);
-    } else paint(canvas, outSize, i => DIVERGING[frame.map.kind === "classes" ? 128 : output[i]]);
-    node.classList.toggle("selected", !!selected && selected[2] === null && selected[0] === c - 1 && selected[1] === j);
-  }
-}
-
-async function setWeight() {  // the inspected weight gets the value typed in the inspector
-  const info = last && last.inspect, text = $("weight-value").value;
-  if (!info || !info.weight) return;
-  if (text.trim() === "" || !isFinite(+text)) { showStatus(`${text} is not a number`, "error"); return; }
   try {
-    await post(`/api/sessions/${sessionId}/weight`, {layer: info.layer, to: info.neuron, from: info.weight.from, value: +text});
+    await post(`/api/sessions/${sessionId}/weight`,
+               {layer: info.layer, to: info.neuron, from: bias ? -1 : info.weight.from, value: +text});
     showStatus("");
   } catch (error) { showStatus(error.message, "error"); }
 }
@@ -459,7 +401,9 @@ async function setWeight() {  // the inspected weight gets the value typed in th
 // Follow a neuron (from === undefined) or the weight into it from input `from`, on the chosen training point.
 async function inspect(layer, neuron, from) {
   selected = [layer, neuron, from === undefined ? null : from];
-  const point = Math.min(+($("inspect-point") ? $("inspect-point").value : 0) || 0, (points ? points.train.length : 1) - 1);
+  // the page numbers everything from 1 (point 1 is the server's point 0)
+  const point = Math.max(0, Math.min((+($("inspect-point") ? $("inspect-point").value : 1) || 1) - 1,
+                                     (points ? points.train.length : 1) - 1));
   const body = {layer, neuron, point};
   if (from !== undefined && from !== null) body.from = from;
   try { await post(`/api/sessions/${sessionId}/inspect`, body); }
@@ -476,13 +420,13 @@ function drawInspector(info) {
   if (!$("inspect-point")) {
     box.replaceChildren();
     const label = document.createElement("label"), input = document.createElement("input");
-    input.id = "inspect-point"; input.type = "number"; input.min = "0"; input.value = String(info.point);
+    input.id = "inspect-point"; input.type = "number"; input.min = "1"; input.value = String(info.point + 1);
     input.addEventListener("change", () => selected && inspect(...selected));
     const weightBox = document.createElement("div"), weightText = document.createElement("pre");
     const value = document.createElement("input"), set = button("weight-set", "Set", "give the weight this value",
-                                                                 setWeight);
+                                                                 () => setWeight());
     weightBox.id = "weight-box"; weightText.id = "weight-text";
-    value.id = "weight-value"; value.type = "number"; value.step = "any";
+    value.id = "weight-value"; value.type = "text"; value.inputMode = "decimal";  // "abc" reaches the check
     value.addEventListener("keydown", (event) => { if (event.key === "Enter") setWeight(); });
     const edit = document.createElement("label");
     edit.append("Edit w ", value, set);
@@ -490,14 +434,28 @@ function drawInspector(info) {
     const sample = button("sample-step", "Step one sample", "one update of every weight from this point alone",
                           () => control("sample"));
     const next = button("walk-back", "Backward: next layer", "show the deltas one layer further back",
-                        () => { walk = (walk + 1) % (last.inspect.backward.length + 1); drawInspector(last.inspect); });
-    label.append("Training point ", input, sample, next);
+                        () => {
+                          walk = (walk + 1) % (last.inspect.backward.length + 1);
+                          drawInspector(last.inspect);
+                          $("backward-text").scrollIntoView({block: "nearest"});  // the step just taken, in view
+                        });
+    const animate = button("walk-play", "Animate the walk", "the backward pass layer by layer, on the diagram",
+                           animateWalk);
+    label.append("Training point ", input, sample, next, animate);
     const pre = document.createElement("pre"), back = document.createElement("pre");
     pre.id = "inspect-text";
     back.id = "backward-text";
-    box.append(label, weightBox, pre, back);
+    const unit = document.createElement("div"), into = document.createElement("div"), bias = document.createElement("label");
+    const biasValue = document.createElement("input");
+    unit.id = "unit-box"; into.id = "weights-into";
+    biasValue.id = "bias-value"; biasValue.type = "text"; biasValue.inputMode = "decimal";
+    biasValue.addEventListener("keydown", (event) => { if (event.key === "Enter") setWeight(true); });
+    bias.append("Edit b ", biasValue, button("bias-set", "Set", "give the neuron's bias this value", () => setWeight(true)));
+    unit.append(into, bias);
+    box.append(label, back, weightBox, unit, pre);  // the walk's steps right under its button
   }
   drawWeight(info);
+  drawUnitBox(info);
   const shown = info.backward.slice(0, walk);
   $("backward-text").textContent = shown.length ? "Backward pass on this point, from the output back:\n" + shown.map(
     (b, k) => (k === 0 ? `layer ${b.layer + 1} (output): delta${b.layer + 1} = dL/dz${b.layer + 1}`
@@ -506,13 +464,44 @@ function drawInspector(info) {
   for (const node of $("network").querySelectorAll(".node"))
     node.classList.toggle("walking", walk > 0 && +node.dataset.layer === info.backward[walk - 1].layer + 1);
   $("inspect-text").textContent =
-    `Layer ${info.layer + 1}, neuron ${info.neuron + 1}, on training point ${info.point} ` +
+    `Layer ${info.layer + 1}, neuron ${info.neuron + 1}, on training point ${info.point + 1} ` +
     `x = (${info.x.join(", ")}), target ${info.target}\n` +
     `z = sum_i w_i a_i + b = ${terms} + (${format(info.bias, 4)}) = ${format(info.z, 5)}\n` +
     `a = ${name}(z) = ${format(info.a, 5)}\n` +
     `delta = dL/dz = ${info.delta.toExponential(4)}   (loss on this point ${format(info.loss, 5)})\n` +
     `dL/dw_i = delta * a_i = [${info.grad_w.map(g => g.toExponential(3)).join(", ")}]\n` +
     `dL/db = delta = ${info.delta.toExponential(4)}`;
+}
+
+const WALK_MS = 900;  // how long the animated walk stays on each layer
+let walkTimer = null;
+
+function animateWalk() {  // from the output back to the first layer, one layer at a time, then stop
+  clearInterval(walkTimer);
+  walk = 0;
+  const stepBack = () => {
+    if (!last || !last.inspect || walk >= last.inspect.backward.length) { clearInterval(walkTimer); return; }
+    walk += 1;
+    drawInspector(last.inspect);
+    $("backward-text").scrollIntoView({block: "nearest"});
+  };
+  stepBack();
+  walkTimer = setInterval(stepBack, WALK_MS);
+}
+
+let shownUnit = "";  // which neuron the unit box is built for, and the bias it shows
+
+function drawUnitBox(info) {  // the weights into the neuron, each a button (a way in from the keyboard), and its bias
+  const key = `${info.layer},${info.neuron}`, [builtFor] = shownUnit.split(";");
+  if (builtFor !== key) {
+    const sources = info.weights.map((_, i) => i);
+    $("weights-into").replaceChildren("Weights into it: ", ...sources.map(i => button(
+      `weight-into-${i}`, `from ${unitName(info.layer, i)}`, "show this weight's numbers",
+      () => inspect(info.layer, info.neuron, i))));
+  }
+  if (`${key};${info.bias}` !== shownUnit && document.activeElement !== $("bias-value"))
+    $("bias-value").value = String(+info.bias.toPrecision(6));
+  shownUnit = `${key};${info.bias}`;
 }
 
 let shownWeight = "";  // which weight the edit box holds, so a frame does not overwrite what is being typed
@@ -523,12 +512,12 @@ function drawWeight(info) {
   if (!w) { shownWeight = ""; return; }
   const l = info.layer, i = w.from, j = info.neuron, key = `${l},${j},${i},${w.value}`;
   $("weight-text").textContent =
-    `Weight W${l + 1}[${j}, ${i}]: from ${l === 0 ? `input ${settings.features[i]}` : `neuron ${i + 1} of layer ${l}`} ` +
+    `Weight W${l + 1}[${j + 1}, ${i + 1}]: from ${l === 0 ? `input ${settings.features[i]}` : `neuron ${i + 1} of layer ${l}`} ` +
     `into neuron ${j + 1} of ${l + 1 === last.weights.length ? "the output layer" : `layer ${l + 1}`}, ` +
-    `on training point ${info.point}\n` +
+    `on training point ${info.point + 1}\n` +
     `w = ${w.value.toPrecision(6)}\n` +
-    `a${l}[${i}] = ${w.input.toPrecision(6)}   (the input activation it multiplies)\n` +
-    `delta${l + 1}[${j}] = dL/dz${l + 1}[${j}] = ${w.delta.toExponential(4)}   (the delta of the neuron it feeds)\n` +
+    `a${l}[${i + 1}] = ${w.input.toPrecision(6)}   (the input activation it multiplies)\n` +
+    `delta${l + 1}[${j + 1}] = dL/dz${l + 1}[${j + 1}] = ${w.delta.toExponential(4)}   (the delta of the neuron it feeds)\n` +
     `dL/dw = delta * a = (${w.delta.toExponential(4)}) * (${w.input.toPrecision(6)}) = ${w.grad.toExponential(4)}`;
   if (key !== shownWeight && document.activeElement !== $("weight-value")) {
     $("weight-value").value = String(+w.value.toPrecision(6));
@@ -545,12 +534,13 @@ function button(id, text, title, onClick) {
 
 function drawConfusion(confusion) {  // {points: "test" or "training", counts: [true class][predicted class]}
   const table = $("confusion");
-  if (!confusion) { table.replaceChildren(); return; }
+  if (!confusion) { table.replaceChildren(); table.dataset.shown = ""; return; }
   const matrix = confusion.counts, total = matrix.flat().reduce((a, b) => a + b, 0);
   const rows = [`<caption>Confusion matrix, ${total} ${confusion.points} points</caption>`,
                 `<tr><th>true \\ predicted</th>${matrix.map((_, j) => `<th>${j}</th>`).join("")}</tr>`];
   matrix.forEach((row, i) => rows.push(`<tr><th>${i}</th>${row.map(v => `<td>${v}</td>`).join("")}</tr>`));
-  table.innerHTML = rows.join("");
+  const html = rows.join("");
+  if (table.dataset.shown !== html) { table.innerHTML = html; table.dataset.shown = html; }  // only when it changed
 }
 
 function render(frame) {
@@ -562,6 +552,7 @@ function render(frame) {
   window.playground.last = frame;
   if (JSON.stringify(frame.settings) !== JSON.stringify(settings)) { settings = frame.settings; syncControls(); writeUrl(); }
   $("epoch").textContent = frame.epoch.toLocaleString("en");
+  $("current-lr").textContent = Number(frame.lr.toPrecision(3)).toString();
   $("play").textContent = frame.playing ? "Pause" : "Play";
   $("play").classList.toggle("playing", frame.playing);
   const now = losses[losses.length - 1] || {};
