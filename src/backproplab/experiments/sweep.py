@@ -24,8 +24,8 @@ from ..progress import ProgressBar
 from ..run import train
 from ..training import DivergenceWarning, GradientNorms, evaluate
 from .executors import ADDRESS_VARIABLE, as_finished, check_scheduler, open_executor, resolve_scheduler
-from .gradients import compact_norms
-from .results import SweepResults, compact_curves
+from .curves import compact_curves, compact_norms
+from .results import SweepResults
 from .spec import SPEC_FILE, SweepSpec, model_file_name, point_record, read_spec
 
 RESULTS_FILE = "results.jsonl"
@@ -61,7 +61,7 @@ def run_one(task):
         "seconds_to_target": None if reached is None else h.seconds[reached],
         "left_target_at": left_target_at,
         **compact_curves(h, config.epochs),
-        "gradient_norms": compact_norms(norms.norms),
+        "gradient_norms": compact_norms(norms.norms, config.epochs),
     }, model
 
 
@@ -153,10 +153,25 @@ def read_results(folder):
         fix = "remove that line and run --resume again to redo its run"
         try:
             record = check_record(parse_json(line, where, fix), "result", where, fix)
+            _check_curve_lengths(record, where, fix)
         except ConfigError as e:
             raise ConfigError(f"{where} is not a run record: {str(e).removeprefix(where + ': ')}") from None
         results[record["key"]] = record
     return results
+
+
+def read_sweep(folder):
+    """The finished runs of the sweep in ``folder`` as a SweepResults, in run order (unfinished ones left out)."""
+    spec, finished = read_spec(folder), read_results(folder)
+    return SweepResults(spec, folder, [finished[key] for key, _, _ in spec.runs() if key in finished])
+
+
+def _check_curve_lengths(record, where, fix):
+    """A record's curves are read side by side: as many losses and accuracies as the epochs they are at."""
+    lengths = {name: len(record[name]) for name in ("curve_epochs", "loss", "accuracy") if name in record}
+    if len(set(lengths.values())) > 1:
+        shown = ", ".join(f"{n} {name!r}" for name, n in lengths.items())
+        raise ConfigError(f"{where}: its curves must be of one length, got {shown}; {fix}")
 
 
 def run_sweep(spec, folder, workers=None, write=print, progress_stream=None, scheduler=None, scheduler_file=None):
