@@ -22,6 +22,7 @@ from ..model_file import save_model
 from ..records import check_record, parse_json, read_bounded
 from ..progress import ProgressBar
 from ..run import train
+from ..run.bars import watched_bar_factory
 from ..training import DivergenceWarning, GradientNorms, evaluate
 from .executors import ADDRESS_VARIABLE, as_finished, check_scheduler, open_executor, resolve_scheduler
 from .curves import compact_curves, compact_norms
@@ -214,7 +215,7 @@ def run_sweep(spec, folder, workers=None, write=print, progress_stream=None, sch
           + (f"; {len(done)} already done, {len(todo)} to run" if done else ""))
     if todo:
         workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
-        bar = ProgressBar(len(todo), "runs", unit="run", stream=progress_stream)
+        bar = ProgressBar(len(todo), "runs", unit="run", stream=progress_stream, factory=watched_bar_factory())
         with _open_results(folder) as out, open_executor(workers, scheduler) as executor:
             for record, model in as_finished(executor, run_one, todo):
                 if model is not None:  # before its record: a run in results.jsonl has its model
