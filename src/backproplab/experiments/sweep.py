@@ -24,9 +24,11 @@ from ..model_file import save_model
 from ..records import check_record, parse_json, read_bounded
 from ..progress import ProgressBar
 from ..run import train
+from ..run.bars import watched_bar_factory
 from ..training import DivergenceWarning, GradientNorms, evaluate
 from .executors import ADDRESS_VARIABLE, as_finished, check_scheduler, open_executor, resolve_scheduler
-from .gradients import compact_norms
+from .curves import compact_curves, compact_norms
+from .results import SweepResults
 from .spec import SPEC_FILE, SweepSpec, model_file_name, point_record, read_spec
 
 RESULTS_FILE = "results.jsonl"
@@ -63,13 +65,13 @@ def run_one(task):
         "key": key, "point": point_record(point), "seed": seed,
         "test_accuracy": test_accuracy, "test_loss": finite(test_loss),
         "train_accuracy": h.last("accuracy"), "final_loss": finite(h.last("loss")),
-        "epochs": h.epochs, "seconds": h.last("seconds") or 0.0, "diverged": h.diverged,
+        "epochs": h.epochs, "seconds": round(h.last("seconds") or 0.0, 4), "diverged": h.diverged,
         "diagnosis": run.diagnosis.kind if run.diagnosis is not None else None,
         "epochs_to_target": None if reached is None else h.epoch[reached],
         "seconds_to_target": None if reached is None else h.seconds[reached],
         "left_target_at": left_target_at,
-        "loss": [finite(v) for v in h.loss], "accuracy": h.accuracy,
-        "gradient_norms": compact_norms(norms.norms),
+        **compact_curves(h, config.epochs),
+        "gradient_norms": compact_norms(norms.norms, config.epochs),
     }, model
 
 
@@ -161,10 +163,25 @@ def read_results(folder):
         fix = "remove that line and run --resume again to redo its run"
         try:
             record = check_record(parse_json(line, where, fix), "result", where, fix)
+            _check_curve_lengths(record, where, fix)
         except ConfigError as e:
             raise ConfigError(f"{where} is not a run record: {str(e).removeprefix(where + ': ')}") from None
         results[record["key"]] = record
     return results
+
+
+def read_sweep(folder):
+    """The finished runs of the sweep in ``folder`` as a SweepResults, in run order (unfinished ones left out)."""
+    spec, finished = read_spec(folder), read_results(folder)
+    return SweepResults(spec, folder, [finished[key] for key, _, _ in spec.runs() if key in finished])
+
+
+def _check_curve_lengths(record, where, fix):
+    """A record's curves are read side by side: as many losses and accuracies as the epochs they are at."""
+    lengths = {name: len(record[name]) for name in ("curve_epochs", "loss", "accuracy") if name in record}
+    if len(set(lengths.values())) > 1:
+        shown = ", ".join(f"{n} {name!r}" for name, n in lengths.items())
+        raise ConfigError(f"{where}: its curves must be of one length, got {shown}; {fix}")
 
 
 def run_sweep(spec, folder, workers=None, write=print, progress_stream=None, scheduler=None, scheduler_file=None,
@@ -177,6 +194,7 @@ def run_sweep(spec, folder, workers=None, write=print, progress_stream=None, sch
     (see ``executors``), asked before anything is written. Or an ``executor`` from ``open_executor``
     that several sweeps share, its workers started once. Models of 2-D data go to ``folder/models``
     (for the decision-boundary figure), written here as the runs send them back.
+    The results are a ``SweepResults``: the records in run order, with ``to_dataframe()``.
     """
     from_environment = scheduler is None and scheduler_file is None and os.environ.get(ADDRESS_VARIABLE)
     scheduler = check_scheduler(resolve_scheduler(scheduler, scheduler_file))
@@ -208,7 +226,7 @@ def run_sweep(spec, folder, workers=None, write=print, progress_stream=None, sch
           + (f"; {len(done)} already done, {len(todo)} to run" if done else ""))
     if todo:
         workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
-        bar = ProgressBar(len(todo), "runs", unit="run", stream=progress_stream)
+        bar = ProgressBar(len(todo), "runs", unit="run", stream=progress_stream, factory=watched_bar_factory())
         shared = contextlib.nullcontext(executor) if executor is not None else open_executor(workers, scheduler)
         with _open_results(folder) as out, shared as runner:
             for record, model in as_finished(runner, run_one, todo):
@@ -219,5 +237,5 @@ def run_sweep(spec, folder, workers=None, write=print, progress_stream=None, sch
                 bar.update(1, last=record["key"])
         bar.close()
     results = read_results(folder)
-    return [results[key] for key, _, _ in spec.runs()]
+    return SweepResults(spec, folder, [results[key] for key, _, _ in spec.runs()])
 
