@@ -22,6 +22,7 @@ from ..model_file import save_model
 from ..records import check_record, parse_json, read_bounded
 from ..progress import ProgressBar
 from ..run import train
+from ..run.threads import workers_note
 from ..training import DivergenceWarning, GradientNorms, evaluate
 from .executors import ADDRESS_VARIABLE, as_finished, check_scheduler, open_executor, resolve_scheduler
 from .gradients import compact_norms
@@ -196,6 +197,10 @@ def run_sweep(spec, folder, workers=None, write=print, progress_stream=None, sch
     write(f"sweep: {len(spec.points())} settings x {spec.seeds} seed{'' if spec.seeds == 1 else 's'} = {total} runs"
           + (f"; {len(done)} already done, {len(todo)} to run" if done else ""))
     if todo:
+        if workers is not None:
+            note = workers_note(workers, len(todo))
+            if note:
+                write(note)
         workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
         bar = ProgressBar(len(todo), "runs", unit="run", stream=progress_stream)
         with _open_results(folder) as out, open_executor(workers, scheduler) as executor:
