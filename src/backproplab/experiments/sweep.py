@@ -25,6 +25,7 @@ from ..records import check_record, parse_json, read_bounded
 from ..progress import ProgressBar
 from ..run import train
 from ..run.bars import watched_bar_factory
+from ..run.threads import workers_note
 from ..training import DivergenceWarning, GradientNorms, evaluate
 from .executors import ADDRESS_VARIABLE, as_finished, check_scheduler, open_executor, resolve_scheduler
 from .curves import compact_curves, compact_norms
@@ -225,6 +226,10 @@ def run_sweep(spec, folder, workers=None, write=print, progress_stream=None, sch
     write(f"sweep: {len(spec.points())} settings x {spec.seeds} seed{'' if spec.seeds == 1 else 's'} = {total} runs"
           + (f"; {len(done)} already done, {len(todo)} to run" if done else ""))
     if todo:
+        if workers is not None:
+            note = workers_note(workers, len(todo))
+            if note:
+                write(note)
         workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
         bar = ProgressBar(len(todo), "runs", unit="run", stream=progress_stream, factory=watched_bar_factory())
         shared = contextlib.nullcontext(executor) if executor is not None else open_executor(workers, scheduler)
