@@ -36,13 +36,11 @@ class Session:
 
     def __init__(self, settings=None):
         self.lock = threading.Lock()
-        self.changed = threading.Condition(self.lock)
         self.waiting = 0  # requests waiting for the lock: a playing session's training yields to them
         self._waiting_lock = threading.Lock()
-        self.revision = 0  # counts requests, so that the stream sends a frame after each
         self.touched = time.monotonic()
+        self.frame_seconds = 0.0  # how long the last frame took to build (``pacing``)
         self.uploaded = None
-        self.closed = False
         self.settings = check_settings(settings or {})
         self.data_version = 0
         self.playing = False
@@ -61,8 +59,6 @@ class Session:
         try:
             yield self
         finally:
-            self.revision += 1
-            self.changed.notify_all()
             self.lock.release()
 
     # --- building -----------------------------------------------------------------
