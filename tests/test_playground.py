@@ -190,7 +190,7 @@ def test_frames_asked_for_while_playing_report_falling_loss(server):
     key = new_session(server, dataset="gauss", hidden=[4], activation=["tanh"])
     assert request(server, "POST", f"/api/sessions/{key}/control", {"action": "play"})[0] == 200
     frames = first_frames(server, key, 3)
-    assert frames[0]["points"]["train"] and frames[-1]["epoch"] > frames[0]["epoch"] > 0
+    assert frames[0]["points"]["train"] and frames[-1]["epoch"] > frames[1]["epoch"] > frames[0]["epoch"]
     losses = [h["train_loss"] for f in frames for h in f["history"]]
     assert losses[-1] < losses[0]
     assert {"map", "neurons", "weights", "confusion"} <= set(frames[-1])
@@ -255,12 +255,13 @@ def test_a_page_that_asks_for_no_frames_trains_nothing_and_keeps_its_session(ser
     key = new_session(server, hidden=[3], activation=["tanh"])
     assert request(server, "POST", f"/api/sessions/{key}/control", {"action": "play"})[0] == 200
     frames = first_frames(server, key, 3)
-    assert 0 < frames[0]["epoch"] < frames[1]["epoch"] < frames[2]["epoch"]
+    assert frames[0]["epoch"] < frames[1]["epoch"] < frames[2]["epoch"]  # trained between them
     assert [h["epoch"] for f in frames for h in f["history"]] == list(range(frames[-1]["epoch"] + 1))
     assert "points" in frames[0] and not any("points" in f for f in frames[1:])  # points only when new
     session = server.sessions.get(key)
+    threading.Event().wait(0.3)  # the training done while the page draws its last frame, at most a period
     paused_at = session.epoch
-    threading.Event().wait(0.2)
+    threading.Event().wait(0.3)
     assert session.epoch == paused_at and session.playing  # asked for nothing, trained nothing
     assert request(server, "POST", f"/api/sessions/{key}/alive", "")[0] == 200
     frames = first_frames(server, key, 2)  # shown again: the whole history, then training on

@@ -40,7 +40,7 @@ from .previews import dataset_previews, feature_maps
 from .script import python_script
 from .sessions import HTTPError, Sessions
 from .settings import DEFAULTS, MAX_UPLOAD_BYTES, choices, limits
-from .pacing import next_frame
+from .pacing import next_frame, readable, train_ahead
 
 MAX_JSON_BYTES = 64 * 1024
 STATIC = {"index.html": "text/html; charset=utf-8", "app.js": "text/javascript; charset=utf-8",
@@ -281,8 +281,10 @@ class Handler(BaseHTTPRequestHandler):
                 raise HTTPError(HTTPStatus.BAD_REQUEST, f"{name} must be a whole number, got {text[:50]!r}")
             return check_int(name, int(text), -1)
 
-        text = next_frame(self.server.sessions, key, number("since"), number("version"), number("generation"))
+        sessions = self.server.sessions
+        text, session = next_frame(sessions, key, number("since"), number("version"), number("generation"))
         self._reply(HTTPStatus.OK, text.encode("utf-8"))
+        train_ahead(sessions, key, session, lambda: readable(self.connection))  # until this connection's next request
 
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")

@@ -39,7 +39,7 @@ class Session:
         self.waiting = 0  # requests waiting for the lock: a playing session's training yields to them
         self._waiting_lock = threading.Lock()
         self.touched = time.monotonic()
-        self.frame_seconds = 0.0  # how long the last frame took to build (``pacing``)
+        self.frame_seconds, self.frame_epoch = 0.0, -1  # how long the last frame took to build, and its epoch (``pacing``)
         self.uploaded = None
         self.settings = check_settings(settings or {})
         self.data_version = 0
@@ -211,15 +211,16 @@ class Session:
         if self.stopped:
             self.playing = False
 
-    def train_for(self, seconds):
+    def train_for(self, seconds, interrupted=lambda: False):
         """Epochs while playing, as many as fit in ``seconds`` (at least one): it stops when
-        another epoch as long as the last would end after them."""
+        another epoch as long as the last would end after them, a request waits for the session,
+        or ``interrupted()``."""
         end = time.monotonic() + seconds
         while self.playing:
             started = time.monotonic()
             self.train_epoch()
             now = time.monotonic()
-            if now + (now - started) > end or self.waiting:
+            if now + (now - started) > end or self.waiting or interrupted():
                 break
 
     # --- scores -------------------------------------------------------------------
