@@ -27,7 +27,7 @@ def next_frame(sessions, key, since, version, generation):
     the network of ``generation``; the frame brings what is new (all of it for a new network).
     """
     session = sessions.get(key)
-    with session.lock:
+    with session.turn():  # ahead of the training that follows the last frame, which stops at its next epoch
         if session.playing and session.epoch == session.frame_epoch:  # asked again before it trained ahead
             session.train_for(MIN_TRAIN_SECONDS)
         session.frame_epoch = session.epoch
