@@ -293,7 +293,11 @@ def test_ten_pages_in_one_browser_all_train_and_draw(browser, server, kind):
         browser.find_element("id", "play").click()
 
 
+CLASS_COLOURS = [(245, 147, 34), (8, 119, 189), (44, 160, 44), (214, 39, 40), (148, 103, 189), (140, 86, 75)]
+
+
 def test_the_output_boxes_of_a_six_class_network_show_its_answer(browser, server):
+    """Each output box of a 6-class network is that class's probability, drawn from white to the class's colour."""
     open_page(browser, server, "dataset=gauss&classes=6&loss=cross_entropy&hidden=8&activation=tanh"
                                "&optimizer=adam&lr=0.03")
     browser.find_element("id", "play").click()
@@ -301,11 +305,23 @@ def test_the_output_boxes_of_a_six_class_network_show_its_answer(browser, server
     browser.find_element("id", "play").click()
     wait_for(browser, "!window.playground.last.playing")
     last = max(int(n.get_attribute("data-layer")) for n in browser.find_elements("css selector", ".node"))
-    spreads = browser.execute_script(
+    strongest = browser.execute_script(  # each output box's pixel farthest from white, and how far
         "return [...document.querySelectorAll(`.node[data-layer='${arguments[0]}'] canvas`)].map(c => {"
         "  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
-        "  let low = 255, high = 0;"
-        "  for (let i = 0; i < d.length; i += 4) { low = Math.min(low, d[i]); high = Math.max(high, d[i]); }"
-        "  return high - low; })", last)  # the red channel's spread over each output box
-    assert len(spreads) == 6 and all(spread > 10 for spread in spreads)  # six boxes, none one flat colour
+        "  let best = [255, 255, 255], far = 0;"
+        "  for (let i = 0; i < d.length; i += 4) {"
+        "    const f = 3 * 255 - d[i] - d[i + 1] - d[i + 2];"
+        "    if (f > far) { far = f; best = [d[i], d[i + 1], d[i + 2]]; } }"
+        "  return [best, far]; })", last)
+    assert len(strongest) == 6
+    for k, (pixel, far) in enumerate(strongest):
+        assert far > 100, (k, pixel)  # not blank: the class is likely somewhere on the square
+        nearest = min(range(6), key=lambda c: sum((a - b) ** 2 for a, b in zip(pixel, CLASS_COLOURS[c])))
+        assert nearest == k, (k, pixel)  # in its own class's colour
+    from selenium.webdriver import ActionChains
+
+    box = browser.find_elements("css selector", f".node[data-layer='{last}']")[3]
+    ActionChains(browser).move_to_element(box).perform()  # large on the map, with its own legend
+    wait_for(browser, "window.playground.last.hover && window.playground.last.hover.neuron === 3")
+    assert wait_for(browser, "document.getElementById('map-legend').textContent") == "0P(class 3)1"
     assert errors(browser) == []

@@ -302,6 +302,8 @@ function diverging(byte) {  // 0 orange .. 128 white .. 255 blue
 // Colour tables, made once: each pixel of a map is then a look-up, with nothing allocated per pixel.
 const DIVERGING = Array.from({length: 256}, (_, b) => diverging(b));
 const DIVERGING_PALE = DIVERGING.map(c => mix(c, 0.75));
+const CLASS_RAMP = COLORS.map(c => Array.from({length: 256}, (_, v) => mix(c, v / 255)));  // white .. the class
+const CLASS_RAMP_PALE = COLORS.map(c => Array.from({length: 256}, (_, v) => mix(c, 0.75 * v / 255)));
 const CLASS_SHADES = COLORS.map(c => Array.from({length: 256}, (_, v) => mix(c, 0.25 + 0.5 * v / 255)));
 const CLASS_FLAT = COLORS.map(c => mix(c, 0.75)), BINARY_FLAT = COLORS.map(c => mix(c, 0.6));
 const buffers = {};  // one off-screen canvas and image per map size, reused frame after frame
@@ -339,8 +341,8 @@ function drawMap(frame) {
     return DIVERGING_PALE[discrete ? (value[i] >= 128 ? 255 : 0) : value[i]];
   });
   if (frame.hover) {  // the unit under the pointer, large, in place of the answer
-    const unit = decode(frame.hover.value);
-    paint(canvas, Math.round(Math.sqrt(unit.length)), i => DIVERGING_PALE[unit[i]]);
+    const unit = decode(frame.hover.value), palette = unitPalette(frame, frame.hover.layer, frame.hover.neuron, true);
+    paint(canvas, Math.round(Math.sqrt(unit.length)), i => palette[unit[i]]);
   }
   mapCaption(frame);
   drawLegend(frame);
