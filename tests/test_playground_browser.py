@@ -141,6 +141,25 @@ def test_an_uploaded_csv_trains_and_a_neuron_shows_its_numbers(browser, server, 
     assert errors(browser) == []
 
 
+def test_a_second_upload_shows_its_own_points_network_and_confusion_matrix(browser, server, tmp_path):
+    one = "x1,x2,label\n" + "".join(f"{x},{y},{int(x > y)}\n" for x in range(-3, 4) for y in range(-3, 4))
+    two = "x1,x2,label\n" + "".join(f"{x / 2},{y},{(x + y) % 3}\n" for x in range(-4, 5) for y in range(-2, 3))
+    open_page(browser, server, "hidden=3&activation=tanh")
+    seen = []
+    for name, text in (("one.csv", one), ("two.csv", two)):
+        path = tmp_path / name
+        path.write_text(text)
+        browser.find_element("id", "upload").send_keys(os.fspath(path))
+        assert wait_for(browser, "document.getElementById('status').textContent").startswith(f"Training on {name}")
+        rows = text.count("\n") - 1
+        wait_for(browser, f"points && points.train.length + points.test.length === {rows}")
+        seen.append((browser.execute_script("return new Set(points.train.concat(points.test).map(p => p[2])).size"),
+                     len(browser.find_elements("css selector", ".node[data-layer='2']")),
+                     len(browser.find_elements("css selector", "#confusion tr")) - 1))  # less the header row
+    assert seen == [(2, 1, 2), (3, 3, 3)]  # classes among the points, output boxes, confusion matrix rows
+    assert errors(browser) == []
+
+
 def test_the_page_says_when_the_server_stops(browser):
     with serving() as srv:
         open_page(browser, srv)
