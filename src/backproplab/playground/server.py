@@ -82,6 +82,7 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "backproplab-playground"
     protocol_version = "HTTP/1.1"
     timeout = 30  # a client that sends nothing for this long is dropped
+    disable_nagle_algorithm = True  # a reply's last bytes go at once, not after the client's delayed ACK (~40 ms)
 
     def log_message(self, format, *args):
         if self.server.log:
