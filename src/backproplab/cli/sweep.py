@@ -4,8 +4,6 @@ import os
 import sys
 
 from ..errors import ConfigError, WriteError
-from ..run.config import FIELDS
-from ..run.validate import flag
 from ..validation import check_int
 from .options import add_config_options, add_output_options, config_options
 from .signals import stopped
@@ -79,6 +77,9 @@ def run(args, write):
         extra = sorted(set(options) | {n for n in ("file", "seeds", "target") if getattr(args, n) is not None}
                        | ({"vary"} if args.vary else set()) | ({"out"} if args.out else set()))
         if extra:  # named as they were typed, so that the advice can be followed as written
+            from ..run.config import FIELDS  # here, not above: the run layer imports NumPy, which --help does not need
+            from ..run.validate import flag
+
             typed = [args.file if name == "file" else flag(FIELDS[name]) if name in FIELDS
                      else "--" + name.replace("_", "-") for name in extra]
             raise ConfigError(f"--resume finishes the saved sweep as it was; drop {', '.join(typed)}")
