@@ -78,7 +78,7 @@ def _runner(case, bench):
     if case == "lab-report":
         return "s", bench._lab_command("--report"), 1
     if case == "figure":
-        return "s/figure", bench._figure_seconds(), 3
+        return "CPU s/figure", bench._figure_seconds(), 3
     raise ValueError(case)
 
 

@@ -50,7 +50,7 @@ def test_bench_script_writes_json_in_a_fresh_process(tmp_path, capsys):
 def test_the_quick_start_cases_time_the_command_a_user_runs():
     cases = bench.build_cases(quick=True, names=("help-start", "lab", "lab-report", "figure"))
     assert {name: unit for name, (unit, *_) in cases.items()} == {
-        "help-start": "s", "lab": "s", "lab-report": "s", "figure": "s/figure"}
+        "help-start": "s", "lab": "s", "lab-report": "s", "figure": "CPU s/figure"}
     from backproplab import plots
     from backproplab.outputs import network_figures
 
