@@ -1,0 +1,71 @@
+"""CPU seconds per figure of a lab report's sweeps, re-drawn from a finished report folder.
+
+    python benchmarks/sweep_figure_times.py REPORT_FOLDER [--repeat N]
+
+REPORT_FOLDER is the folder of a finished 'backproplab lab --report' (or of one sweep). It is copied
+to a temporary folder, where every sweep's figures (curves, accuracy, boundaries, gradients) are
+drawn again from its saved runs and models, each figure function timed in CPU seconds of this process
+(on a quiet machine, the figure's wall time; on a busy one, far steadier than it). Prints the median
+and total per figure kind and over all. With PYTHONPATH=OTHER/src it times another revision's figures
+from the same runs, for a comparison side by side.
+"""
+
+import argparse
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import types
+
+# What a sweep draws, by the name of the module attribute that draws it.
+FIGURES = {"plots": ("sweep_curves", "sweep_accuracy", "boundaries_grid"), "gradients": ("gradient_norms_grid",)}
+
+
+def timed(function, name, times):
+    def figure(*args, **kwargs):
+        start = time.process_time()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            times.setdefault(name, []).append(time.process_time() - start)
+    return figure
+
+
+def sweep_folders(root):
+    return sorted(folder for folder, _, files in os.walk(root) if "sweep.json" in files)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", help="a finished 'backproplab lab --report' folder, or one sweep's")
+    parser.add_argument("--repeat", type=int, default=1)
+    args = parser.parse_args()
+    from backproplab import plots
+    from backproplab.experiments import figures, gradients, read_results, read_spec, write_sweep_outputs
+
+    times = {}
+    # figures.py calls plots.NAME: give it a namespace of the same functions, these timed
+    figures.plots = types.SimpleNamespace(**vars(plots))
+    for name in FIGURES["plots"]:
+        setattr(figures.plots, name, timed(getattr(plots, name), name, times))
+    for name in FIGURES["gradients"]:
+        setattr(gradients, name, timed(getattr(gradients, name), name, times))
+    with tempfile.TemporaryDirectory() as scratch:
+        copy = os.path.join(scratch, "report")
+        shutil.copytree(args.folder, copy)
+        folders = sweep_folders(copy)
+        if not folders:
+            sys.exit(f"error: {args.folder!r} holds no sweep (no sweep.json below it)")
+        for _ in range(args.repeat):
+            for folder in folders:
+                write_sweep_outputs(read_spec(folder), folder, list(read_results(folder).values()))
+    every = [t for ts in times.values() for t in ts]
+    print(f"{'figure':22s} {'count':>5s} {'median CPU s':>13s} {'total CPU s':>12s}")
+    for name, ts in sorted(times.items()) + [("all figures", every)]:
+        print(f"{name:22s} {len(ts):5d} {statistics.median(ts):13.3f} {sum(ts):12.2f}")
+
+
+if __name__ == "__main__":
+    main()
