@@ -165,6 +165,12 @@ def test_a_trace_from_a_saved_model_file(tmp_path, capsys):
     assert main(["trace", "--model-file", str(tmp_path / "m.npz"), "--x", "0.1", "0.2", "--y", "0"]) == 0
     assert "the network in" in capsys.readouterr().out
 
+    model[2].weight.data[0, 1] = np.nan  # a diverged run's weights: a trace of them would be NaN throughout
+    bl.save_model(model, tmp_path / "diverged.npz", metadata={"loss": "bce"})
+    assert main(["trace", "--model-file", str(tmp_path / "diverged.npz"), "--x", "0.1", "0.2", "--y", "0"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "weights 2.weight hold NaN or inf" in err and "so its trace would be" in err
+
 
 @pytest.mark.parametrize("argv, message", [
     (["--sample", "21"], "--sample must be an integer >= 0 and <= 20, got 21"),
