@@ -432,3 +432,16 @@ def test_workers_beyond_the_runs_are_capped_and_beyond_the_cores_noted(workers, 
 
     assert workers_note(workers, runs, cores=cores).startswith(note) and bool(note) == bool(workers_note(
         workers, runs, cores=cores))
+
+
+@pytest.mark.parametrize("typed, value", [("-1e-3", -1e-3), ("-1.", -1.0), ("-.5", -0.5), ("-2E1", -20.0)])
+def test_a_negative_number_is_a_value_however_it_is_written(typed, value):
+    """argparse alone reads '-1e-3' as an unknown option: a negative number in scientific notation could
+    not be typed where negative numbers are allowed."""
+    args = build_parser().parse_args(["trace", "--x", typed, "0.5", "--y", typed])
+    assert args.x == [value, 0.5] and args.y == [value]
+
+
+def test_negative_infinity_reaches_the_options_own_check(capsys):
+    assert main(["train", "--lr", "-inf"]) == 2
+    assert "--lr must be a finite number > 0 and <= 1,000,000, got -inf" in capsys.readouterr().err
