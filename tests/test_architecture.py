@@ -49,6 +49,7 @@ OPTIONAL_EXTRAS = {
     "torch": "an optional peer (parity checks, the benchmark), absent from a NumPy-only install",
     "threadpoolctl": "reports BLAS thread pools where installed; optional",
     "dask": "runs a sweep on a Dask cluster (the [dask] extra), only when a scheduler is given",
+    "pandas": "a sweep's runs as tables (the [pandas] extra), only when one is asked for",
 }
 # The command line's modules import what a command runs inside it: --help then imports no figures, report or server.
 CLI_LOADS_WHEN_RUN = "cli"

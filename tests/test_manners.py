@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 from threadpoolctl import threadpool_info
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 import backproplab as bl
 from backproplab.cli import main

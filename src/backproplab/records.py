@@ -31,6 +31,7 @@ KINDS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "list": (lambda v: isinstance(v, list), "a list"),
     "numbers": (lambda v: isinstance(v, list) and all(
         v is None or (isinstance(v, (int, float)) and not isinstance(v, bool)) for v in v), "a list of numbers"),
+    "counts": (lambda v: isinstance(v, list) and all(KINDS["count"][0](n) for n in v), "a list of whole numbers >= 0"),
     "series": (lambda v: isinstance(v, dict) and all(KINDS["numbers"][0](s) for s in v.values()),
                "an object of lists of numbers"),
 }
@@ -48,14 +49,14 @@ FORMATS = {
                "test_loss": "number?", "train_accuracy": "fraction?", "final_loss": "number?", "epochs": "count",
                "seconds": "number", "diverged": "flag", "diagnosis": "text?", "epochs_to_target": "count?",
                "seconds_to_target": "number?", "left_target_at": "count?", "loss": "numbers",
-               "accuracy": "numbers", "gradient_norms": "series?"},
+               "accuracy": "numbers", "curve_epochs": "counts", "gradient_norms": "series?"},
 }
 # fields a format may lack (older files, runs that measured less); the others must be there
 OPTIONAL = {"metrics": {"history", "n_train", "n_val", "val_accuracy", "test_set", "stop_reason", "diagnosis",
                         "predictions", "test_is_training", "diverged", "gradient_norms", "final_loss",
                         "train_accuracy", "test_loss"},
             "trace": {"notes"}, "sweep": {"title", "question"},
-            "result": {"gradient_norms", "left_target_at"}}
+            "result": {"gradient_norms", "left_target_at", "curve_epochs"}}
 
 
 def _shown(value):

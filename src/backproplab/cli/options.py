@@ -33,7 +33,19 @@ class Parser(argparse.ArgumentParser):
         self.add_deferred_arguments()
         if args is not None:
             self._refuse_contradictions(list(args))
-        return super().parse_known_args(args, namespace)
+        parsed, unknown = super().parse_known_args(args, namespace)
+        self._refuse_empty_values(parsed)
+        return parsed, unknown
+
+    def _refuse_empty_values(self, parsed):
+        """An empty value ('--out ""') is an error: it would read as the option left out, or as a path."""
+        for action in self._actions:
+            value = getattr(parsed, action.dest, None)
+            given = value if isinstance(value, list) else [value]
+            if action.default != "" and any(isinstance(v, str) and not v.strip() for v in given):
+                name = action.option_strings[0] if action.option_strings else action.metavar or action.dest
+                self.error(f"{name} is given an empty value; give it a value"
+                           + (f", or drop {name}" if action.option_strings else ""))
 
     def _refuse_contradictions(self, args):
         """An option given twice with different values is an error naming both: '--lr 0.1 --lr 0.2' would
@@ -42,13 +54,13 @@ class Parser(argparse.ArgumentParser):
         for i, token in enumerate(args):
             if token == "--":
                 break
-            name, _, inline = token.partition("=")
+            name, equals, inline = token.partition("=")
             action = self._option_string_actions.get(name) if token.startswith("--") else None
             if action is None or isinstance(action, (argparse._AppendAction, argparse._CountAction)):
                 continue
-            values = [inline] if inline else []
+            values = [inline] if equals else []
             for following in args[i + 1:]:
-                if inline or following.startswith("--"):
+                if equals or following.startswith("--"):
                     break
                 values.append(following)
             key = action.dest

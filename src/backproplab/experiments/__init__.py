@@ -6,9 +6,11 @@ below ``report`` and the command line. ``spec`` says what a sweep runs,
 """
 
 from .figures import write_sweep_outputs
+from .results import SweepResults
 from .spec import SweepSpec, coerce, model_file_name, parse_vary, point_label, read_spec, run_key
 from .summary import sentences, summarize, table
-from .sweep import read_results, run_one, run_sweep
+from .sweep import read_results, read_sweep, run_one, run_sweep
 
-__all__ = ["SweepSpec", "coerce", "model_file_name", "parse_vary", "point_label", "read_results", "read_spec", "run_key",
-           "run_one", "run_sweep", "sentences", "summarize", "table", "write_sweep_outputs"]
+__all__ = ["SweepResults", "SweepSpec", "coerce", "model_file_name", "parse_vary", "point_label", "read_results",
+           "read_spec", "read_sweep", "run_key", "run_one", "run_sweep", "sentences", "summarize", "table",
+           "write_sweep_outputs"]

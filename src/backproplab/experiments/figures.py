@@ -11,6 +11,7 @@ from ..model_file import load_model
 from ..nn import get_loss
 from ..outputs import positive_class_scores
 from ..run import make_data
+from .curves import curve_epochs
 from .gradients import write_gradient_grid
 from .spec import model_file_name, point_label, point_record, run_key
 from .summary import sentences, summarize, table
@@ -29,7 +30,8 @@ def write_sweep_outputs(spec, folder, results, seed=0):
         wanted = point_record(point)
         runs = [r for r in results if r["point"] == wanted]
         panel, label = _panel_and_label(spec, point, line_option)
-        curves.setdefault(panel, []).append((label, [r["loss"] for r in runs]))
+        longest = max(runs, key=lambda r: len(r["loss"]), default={"loss": []})  # its epochs label the band
+        curves.setdefault(panel, []).append((label, [r["loss"] for r in runs], curve_epochs(longest)))
         bars.setdefault(panel, []).append((label, [r["test_accuracy"] for r in runs]))
         chance.setdefault(panel, row["chance"])
     plots.sweep_curves(list(curves.items()), os.path.join(folder, "curves.png"), title=_titled(title, "training loss"),

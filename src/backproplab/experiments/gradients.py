@@ -1,26 +1,10 @@
-"""Gradient norms in a sweep: kept compact per run, drawn side by side, said in one sentence."""
+"""Gradient norms in a sweep: drawn side by side, said in one sentence (``curves`` keeps them compact)."""
 
-import math
 import os
 import statistics
 
 from ..plots.network import gradient_norms_grid, gradients_worth_drawing
 from .spec import point_label, point_record
-
-MAX_POINTS = 200  # epochs kept per run and layer (every k-th): enough for a log-scale curve
-
-
-def compact_norms(norms):
-    """GradientNorms.norms as a sweep keeps them: ``{"epoch": [...], "W1": [...], ...}``, at most
-    MAX_POINTS epochs (1, 1 + k, 1 + 2k, ..., and the last), 4 significant digits."""
-    if not norms or not next(iter(norms.values())):
-        return {}
-    n = len(next(iter(norms.values())))
-    step = max(1, math.ceil(n / MAX_POINTS))
-    keep = sorted(set(range(0, n, step)) | {n - 1})
-    out = {"epoch": [i + 1 for i in keep]}
-    out.update({name: [float(f"{values[i]:.4g}") for i in keep] for name, values in norms.items()})
-    return out
 
 
 def epoch_one_ratio(norms):

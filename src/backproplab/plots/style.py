@@ -18,6 +18,7 @@ from matplotlib.ticker import LogFormatter, LogFormatterSciNotation, LogLocator,
 
 from ..atomic import replace_atomically
 from ..errors import ConfigError
+from .notebook import shown_once
 
 # Class k is always drawn in CLASS_COLOURS[k], in every panel and figure.
 CLASS_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
@@ -218,6 +219,7 @@ def figure(nrows=1, ncols=1, figsize=None, ax=None, layout=None, **subplots):
         return fig, fig.subplots(nrows, ncols, **subplots)
     axes = np.empty(np.size(np.asarray(ax, dtype=object)), dtype=object)
     axes[:] = list(np.asarray(ax, dtype=object).flat)
+    shown_once(axes[0].figure)  # the caller's figure, perhaps pyplot's: drawn once in a notebook
     if axes.size != nrows * ncols:
         raise ConfigError(f"this figure draws {nrows * ncols} panel(s) ({nrows} x {ncols}); pass ax= as that many "
                           f"Axes, got {axes.size}")

@@ -37,7 +37,8 @@ def _hide_unused(axes, n):
 def sweep_curves(panels, path=None, title="", ax=None, columns=None, option=None):
     """Training loss against epoch, one colour per setting: the median over seeds and the min-max band.
 
-    ``panels`` is a list of (panel title, [(label, [loss list of each seed]), ...]); settings of
+    ``panels`` is a list of (panel title, [(label, [loss list of each seed], epochs), ...]), ``epochs``
+    the epochs the losses are at (without it: 1, 2, ... every epoch); settings of
     different data sets, or of different values of a second option, go to different panels.
     ``option`` names what the labels are values of (the legend's title). A curve of a single
     epoch is drawn as a point with its range.
@@ -50,13 +51,13 @@ def sweep_curves(panels, path=None, title="", ax=None, columns=None, option=None
     colours = _colours(panels)
     for ax, (panel_title, groups) in zip(axes.ravel(), panels):
         longest = 0
-        for label, curves in groups:
+        for label, curves, *at in groups:
             length = min((len(c) for c in curves), default=0)
             if length == 0:
                 continue
             data = np.array([[np.nan if v is None else v for v in c[:length]] for c in curves], dtype=float)
-            epochs = np.arange(1, length + 1)
-            longest = max(longest, length)
+            epochs = np.asarray(at[0][:length]) if at else np.arange(1, length + 1)
+            longest = max(longest, int(epochs[-1]))
             with np.errstate(all="ignore"), warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN epochs of diverged runs
                 median, low, high = np.nanmedian(data, axis=0), np.nanmin(data, axis=0), np.nanmax(data, axis=0)

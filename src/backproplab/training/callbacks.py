@@ -163,7 +163,9 @@ class KerasProgress(Callback):
 
     ``verbose=1`` redraws the bar after every batch on a terminal (cut to its
     width, so a line never wraps) and writes the finished line elsewhere;
-    ``verbose=2`` writes one line per epoch without the bar.
+    ``verbose=2`` writes one line per epoch without the bar. In a notebook,
+    ``verbose=1`` is one bar for the whole fit, ``Epoch 37/300 [==>...] - 2s
+    6ms/epoch - loss: ...``, redrawn in place at most ten times a second.
     """
 
     width = 30
@@ -172,9 +174,18 @@ class KerasProgress(Callback):
         self.epochs, self.verbose = epochs, verbose
         self.stream = stream if stream is not None else sys.stdout
         self.live = verbose == 1 and hasattr(self.stream, "isatty") and self.stream.isatty()
+        # A notebook (a Jupyter kernel's module is loaded) redraws a line after "\r" in place but keeps every
+        # line ended: one line for the whole fit, not two per epoch.
+        self.one_bar = verbose == 1 and not self.live and "ipykernel" in sys.modules
+
+    def on_train_begin(self, history, model):
+        self.fit_start, self.shown, self.first_epoch = time.perf_counter(), "", None
 
     def on_epoch_begin(self, epoch, n_batches):
-        self.stream.write(f"Epoch {epoch}/{self.epochs}\n")
+        if self.one_bar:
+            self.epoch, self.first_epoch = epoch, self.first_epoch or epoch
+        else:
+            self.stream.write(f"Epoch {epoch}/{self.epochs}\n")
         self.n_batches, self.done, self.loss, self.correct, self.seen = n_batches, 0, 0.0, 0, 0
         self.start = self.drawn = time.perf_counter()
 
@@ -191,20 +202,46 @@ class KerasProgress(Callback):
             self.stream.write("\r" + self._line(fields)[:columns] + "\x1b[K")
             self.stream.flush()
 
+    def _bar(self, done, total):
+        filled = self.width * done // total
+        bar = "=" * filled if filled == self.width else "=" * max(filled - 1, 0) + ">"
+        return f"[{bar.ljust(self.width, '.')}]"
+
     def _line(self, fields):
         seconds = time.perf_counter() - self.start
         step = f"{1000 * seconds / max(self.done, 1):.0f}ms/step"
         counts = f"{self.done}/{self.n_batches}"
         if self.verbose == 1:
-            filled = self.width * self.done // self.n_batches
-            bar = "=" * filled if filled == self.width else "=" * max(filled - 1, 0) + ">"
-            counts += f" [{bar.ljust(self.width, '.')}]"
+            counts += " " + self._bar(self.done, self.n_batches)
         return " - ".join([counts, f"{seconds:.0f}s {step}", *fields])
+
+    def _fit_line(self, fields):
+        seconds = time.perf_counter() - self.fit_start
+        per_epoch = f"{1000 * seconds / max(self.epoch - self.first_epoch + 1, 1):.0f}ms/epoch"
+        return " - ".join([f"Epoch {self.epoch}/{self.epochs} {self._bar(self.epoch, self.epochs)}",
+                           f"{seconds:.0f}s {per_epoch}", *fields])
+
+    def _redraw(self, text):
+        """The one bar's line replaced by ``text``: "\r", then spaces over what is left of a longer line."""
+        self.stream.write("\r" + text.ljust(len(self.shown)))
+        self.stream.flush()
+        self.shown, self.drawn = text, time.perf_counter()
 
     def on_epoch_end(self, history, model):
         fields = [f"loss: {history.loss[-1]:.4f}", f"accuracy: {history.accuracy[-1]:.4f}"]
         if history.val_loss:
             fields += [f"val_loss: {history.val_loss[-1]:.4f}", f"val_accuracy: {history.val_accuracy[-1]:.4f}"]
+        if self.one_bar:
+            self.last = self._fit_line(fields)
+            if not self.shown or time.perf_counter() - self.drawn > 0.1:
+                self._redraw(self.last)
+            return False
         self.stream.write(("\r" if self.live else "") + self._line(fields) + ("\x1b[K\n" if self.live else "\n"))
         self.stream.flush()
         return False
+
+    def on_train_end(self, history, model):
+        if self.one_bar and self.shown:  # the last epoch's line, whether or not it was drawn, then the line's end
+            self._redraw(self.last)
+            self.stream.write("\n")
+            self.stream.flush()

@@ -1,0 +1,76 @@
+"""What ``run_sweep`` returns: the sweep's run records, shown in a few lines, and as pandas tables."""
+
+from __future__ import annotations
+
+import importlib.util
+
+from ..errors import ConfigError
+from .curves import curve_epochs
+from .spec import SweepSpec
+from .summary import summarize
+
+# The numbers of a record that a table of runs shows, one column each (the curves are not one number).
+METRICS = ("test_accuracy", "test_loss", "train_accuracy", "final_loss", "epochs", "seconds", "diverged",
+           "diagnosis", "epochs_to_target", "seconds_to_target", "left_target_at")
+SHOWN = 5  # settings the repr lists, best first
+
+
+class SweepResults(list):
+    """The records of a sweep's runs in run order (the dicts of ``results.jsonl``), with its ``spec`` and
+    ``folder``. Shown as a few lines: the sweep and its best settings, not every curve.
+
+    ``to_dataframe()``: one row per run, one column per varied option and per metric.
+    ``curves()``: one row per run and kept epoch, with the loss and accuracy there.
+    ``read_sweep(folder)`` makes one of a sweep on disk.
+    """
+
+    def __init__(self, spec: SweepSpec, folder: str, records: list[dict]):
+        super().__init__(records)
+        self.spec, self.folder = spec, str(folder)
+
+    def __repr__(self) -> str:
+        spec = self.spec
+        settings, seeds = len(spec.points()), spec.seeds
+        lines = [f"SweepResults: {len(self)} of {len(spec.runs())} runs in {self.folder!r}: {settings} setting"
+                 f"{'' if settings == 1 else 's'}{' of ' + ' x '.join(spec.vary) if spec.vary else ''}, "
+                 f"{seeds} seed{'' if seeds == 1 else 's'}"]
+        rows = [row for row in summarize(spec, self) if row["seeds"] and row["test_accuracy_mean"] is not None]
+        for row in sorted(rows, key=lambda r: -r["test_accuracy_mean"])[:SHOWN]:
+            lines.append(f"  {row['label']}: test accuracy {100 * row['test_accuracy_mean']:.1f}%"
+                         f" +- {100 * row['test_accuracy_std']:.1f} over {row['seeds']} seed{'' if row['seeds'] == 1 else 's'}")
+        if len(rows) > SHOWN:
+            lines.append(f"  ... and {len(rows) - SHOWN} more settings")
+        lines.append("  .to_dataframe(): a row per run; .curves(): a row per run and epoch")
+        return "\n".join(lines)
+
+    def _repr_pretty_(self, printer, cycle) -> None:
+        """IPython and Jupyter show the repr above, not the list of records."""
+        printer.text(repr(self))
+
+    def to_dataframe(self):
+        """A pandas DataFrame: one row per run; columns ``key``, each varied option, ``seed``, then the metrics."""
+        return _pandas().DataFrame([{"key": r["key"], **_flat_point(r["point"]), "seed": r["seed"],
+                              **{m: r.get(m) for m in METRICS}} for r in self],
+                            columns=["key", *self.spec.vary, "seed", *METRICS])
+
+    def curves(self):
+        """A pandas DataFrame in long form: one row per run and kept epoch; columns ``key``, each varied
+        option, ``seed``, ``epoch``, ``loss`` and ``accuracy``."""
+        rows = [{"key": r["key"], **_flat_point(r["point"]), "seed": r["seed"], "epoch": epoch, "loss": loss,
+                 "accuracy": accuracy}
+                for r in self for epoch, loss, accuracy in zip(curve_epochs(r), r["loss"], r["accuracy"])]
+        return _pandas().DataFrame(rows, columns=["key", *self.spec.vary, "seed", "epoch", "loss", "accuracy"])
+
+
+def _pandas():
+    """pandas, imported when a table is asked for; one line saying how to install it when it is missing."""
+    if importlib.util.find_spec("pandas") is None:
+        raise ConfigError("a sweep's tables need pandas; install it with: pip install 'backproplab[pandas]'")
+    import pandas
+
+    return pandas
+
+
+def _flat_point(point: dict) -> dict:
+    """A grid point with list values (hidden layer widths) as text, so each option is one column of scalars."""
+    return {name: "-".join(map(str, value)) if isinstance(value, list) else value for name, value in point.items()}
