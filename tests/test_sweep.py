@@ -16,7 +16,8 @@ from backproplab import ConfigError, plots
 from backproplab.cli import build_parser, main
 from backproplab.experiments import SweepSpec, read_results, sentences, write_sweep_outputs
 from backproplab.experiments.spec import point_record
-from backproplab.experiments.summary import _mean_std, summarize, table, verdict_phrase, verdicts
+from backproplab.experiments.summary import _mean_std, summarize, verdict_phrase, verdicts
+from backproplab.experiments.summary_table import table
 from backproplab.experiments.sweep import run_one
 from backproplab.run import train
 

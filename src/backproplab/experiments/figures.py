@@ -14,7 +14,8 @@ from ..run import make_data
 from .curves import curve_epochs
 from .gradients import write_gradient_grid
 from .spec import model_file_name, point_label, point_record, run_key
-from .summary import sentences, summarize, table
+from .summary import sentences, summarize
+from .summary_table import table
 
 
 def write_sweep_outputs(spec, folder, results, seed=0):
