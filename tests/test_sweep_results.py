@@ -116,3 +116,13 @@ def test_without_pandas_a_table_is_one_line_saying_how_to_install_it(sweep, monk
     with pytest.raises(ConfigError, match=r"^a sweep's tables need pandas; install it with: pip install "
                                           r"'backproplab\[pandas\]'$"):
         sweep.to_dataframe()
+
+
+def test_the_repr_reads_no_data_set(sweep, monkeypatch):
+    # an image sweep's summary reads its test set for the chance level: the repr of its results must not
+    def no_data(config):
+        raise AssertionError(f"the repr read the {config.dataset} data")
+
+    monkeypatch.setattr("backproplab.experiments.summary.make_data", no_data)
+    monkeypatch.setattr("backproplab.experiments.summary._MAJORITY", {})
+    assert repr(sweep).startswith("SweepResults: 8 of 8 runs")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import importlib.util
+import statistics
 
 from ..errors import ConfigError
 from .curves import curve_epochs
-from .spec import SweepSpec
-from .summary import summarize
+from .spec import SweepSpec, point_label, point_record
 
 # The numbers of a record that a table of runs shows, one column each (the curves are not one number).
 METRICS = ("test_accuracy", "test_loss", "train_accuracy", "final_loss", "epochs", "seconds", "diverged",
@@ -34,14 +34,23 @@ class SweepResults(list):
         lines = [f"SweepResults: {len(self)} of {len(spec.runs())} runs in {self.folder!r}: {settings} setting"
                  f"{'' if settings == 1 else 's'}{' of ' + ' x '.join(spec.vary) if spec.vary else ''}, "
                  f"{seeds} seed{'' if seeds == 1 else 's'}"]
-        rows = [row for row in summarize(spec, self) if row["seeds"] and row["test_accuracy_mean"] is not None]
-        for row in sorted(rows, key=lambda r: -r["test_accuracy_mean"])[:SHOWN]:
-            lines.append(f"  {row['label']}: test accuracy {100 * row['test_accuracy_mean']:.1f}%"
-                         f" +- {100 * row['test_accuracy_std']:.1f} over {row['seeds']} seed{'' if row['seeds'] == 1 else 's'}")
+        rows = sorted(self._settings(), key=lambda row: -row[1])
+        for label, mean, std, seeds in rows[:SHOWN]:
+            lines.append(f"  {label}: test accuracy {100 * mean:.1f}% +- {100 * std:.1f} over {seeds} seed"
+                         f"{'' if seeds == 1 else 's'}")
         if len(rows) > SHOWN:
             lines.append(f"  ... and {len(rows) - SHOWN} more settings")
         lines.append("  .to_dataframe(): a row per run; .curves(): a row per run and epoch")
         return "\n".join(lines)
+
+    def _settings(self):
+        """(label, mean test accuracy, its standard deviation, seeds) of each setting with a finished run: read
+        off the records alone (the summary's chance level would read the data sets)."""
+        for point in self.spec.points():
+            accuracies = [r["test_accuracy"] for r in self if r["point"] == point_record(point)]
+            if accuracies:
+                spread = statistics.stdev(accuracies) if len(accuracies) > 1 else 0.0
+                yield point_label(point), statistics.fmean(accuracies), spread, len(accuracies)
 
     def _repr_pretty_(self, printer, cycle) -> None:
         """IPython and Jupyter show the repr above, not the list of records."""
