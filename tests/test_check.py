@@ -78,6 +78,14 @@ BUGS = {
                       "W1", "uphill"),
     "dW3-from-first-hidden-layer": ("one_class", [('"w3": self.h2.T @ d3', '"w3": self.h1.T @ d3')],
                                     "dW3", "built from a1 where a2 belongs"),
+    "lr-applied-twice": ("plain_functions", [("params[name] - lr * grads", "params[name] - lr * lr * grads")],
+                         "W1", "learning rate is applied twice"),
+    "biases-never-updated": ("plain_functions", [("    for name in params:\n",
+                                                  "    for name in [n for n in params if n.startswith('W')]:\n")],
+                             "b1", "never applied: the parameters stay as they were, in the biases only"),
+    "output-delta-shortcut-without-1/N": ("plain_functions", [("    dZ3 = dA3 * sigmoid_derivative(A3)",
+                                                               "    dZ3 = A3 - y")],
+                                          "delta3", "δ3 is summed over the batch"),
     "update-with-previous-gradient": ("one_class", [
         ("        self.grads = {", "        for name in ('w1', 'b1', 'w2', 'b2', 'w3', 'b3'):\n"
                                    "            setattr(self, name, getattr(self, name) - self.learning_rate * self.old[name])\n"
@@ -377,3 +385,10 @@ def test_hidden_dL_da_and_delta_are_checked_against_central_differences_of_the_s
     wrong = check_file(str(submission(tmp_path / "wrong", "plain_functions", BUGS["sigmoid-prime-of-z"][1])), TIME_LIMIT)
     rows = {row.key: row for row in wrong.rows}
     assert not rows["delta2"].own.ok and rows["da2"].own.ok  # wrong against its own forward pass too, from δ2 on
+
+
+def test_a_mistake_is_not_named_where_it_would_change_numbers_the_student_has_right(tmp_path):
+    # dW2 at half its value: a halved dL/da3 would give that dW2, but this student's dL/da3 is right
+    halved = [("dW2 = A1.T @ dZ2", "dW2 = 0.5 * (A1.T @ dZ2)")]
+    result = check_file(str(submission(tmp_path / "half", "plain_functions", halved)), TIME_LIMIT)
+    assert result.first.key == "dW2" and not result.mistakes.get("dW2")

@@ -376,3 +376,73 @@ def test_an_option_repeated_with_its_value_and_a_repeatable_one_are_accepted(tmp
                  "--out", str(tmp_path / "run")]) == 0
     args = build_parser().parse_args(["sweep", "--vary", "lr=0.1,1", "--vary", "hidden=4,8"])
     assert args.vary == ["lr=0.1,1", "hidden=4,8"]
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["train", "--out", ""], "--out is given an empty value; give it a value, or drop --out"),
+    (["train", "--resume="], "--resume is given an empty value"),
+    (["predict", "--model", "m.npz", "--data", "d.csv", "--kaggle", " "], "--kaggle is given an empty value"),
+    (["train", "--activation", "relu", ""], "--activation is given an empty value"),
+    (["exercise", ""], "DIR is given an empty value; give it a value"),
+    (["trace", "--engine", ""], "--engine is given an empty value"),
+])
+def test_an_empty_value_is_one_line_not_the_option_left_out(argv, message, capsys):
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    err = capsys.readouterr().err
+    assert stopped.value.code == 2 and err.count("\n") == 1 and message in err, err
+
+
+def test_memory_that_cannot_be_had_is_one_line_naming_the_size_and_the_variable(monkeypatch, capsys):
+    """However deep it happens, a MemoryError ends the command in one line, never a traceback."""
+    from backproplab.cli import parser
+
+    def starved(args, write):
+        return np.empty((2**30, 2**30), np.float32)  # 4 EiB: no machine has it; NumPy's error names the size
+
+    monkeypatch.setattr(parser.COMMANDS["trace"], "run", starved)
+    assert main(["trace"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"error: trace: the {2**62:,} bytes it needs could not be had")
+    assert "BACKPROPLAB_MAX_BATCH_BYTES" in err and "Traceback" not in err
+
+
+def test_training_out_of_memory_says_which_option_asks_for_less(monkeypatch):
+    import importlib
+
+    train_module = importlib.import_module("backproplab.run.train")  # the module, not the function of its name
+
+    def starved(*args, **kwargs):
+        raise MemoryError
+
+    monkeypatch.setattr(train_module, "fit", starved)
+    with pytest.raises(ConfigError, match=r"training on batches of 21 samples: the memory it needs could not be had"
+                                          r".*use a smaller --batch-size.*BACKPROPLAB_MAX_BATCH_BYTES"):
+        train(RunConfig(epochs=1))
+
+
+@pytest.mark.parametrize("workers, runs, cores, note", [
+    (2, 10, 2, ""),
+    (500, 2, 8, "note: --workers 500: 2 runs to do, so 2 processes"),
+    (4, 10, 2, "note: --workers 4: more than the 2 cores: they share them, each run slower"),
+    (16, 6, 2, "note: --workers 16: 6 runs to do, so 6 processes; more than the 2 cores"),
+])
+def test_workers_beyond_the_runs_are_capped_and_beyond_the_cores_noted(workers, runs, cores, note):
+    from backproplab.run.threads import workers_note
+
+    assert workers_note(workers, runs, cores=cores).startswith(note) and bool(note) == bool(workers_note(
+        workers, runs, cores=cores))
+
+
+@pytest.mark.parametrize("typed, value", [("-1e-3", -1e-3), ("-1.", -1.0), ("-.5", -0.5), ("-2E1", -20.0)])
+def test_a_negative_number_is_a_value_however_it_is_written(typed, value):
+    """argparse alone reads '-1e-3' as an unknown option: a negative number in scientific notation could
+    not be typed where negative numbers are allowed."""
+    args = build_parser().parse_args(["trace", "--x", typed, "0.5", "--y", typed])
+    assert args.x == [value, 0.5] and args.y == [value]
+
+
+def test_a_value_that_only_looks_like_an_option_is_one_line(capsys):
+    with pytest.raises(SystemExit):
+        main(["train", "--lr", "-inf"])
+    assert capsys.readouterr().err.startswith("error: argument --lr: expected one argument")

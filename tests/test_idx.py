@@ -65,10 +65,26 @@ def test_damaged_gzip_and_missing_files(tmp_path):
 
 
 def test_a_file_is_read_within_memory_near_its_own_size(tmp_path):
-    """Under a 1 GiB address-space cap, a small file reads: no read reserves the 4 GiB file-size limit."""
-    path = tmp_path / "labels.idx.gz"
+    """Under a 1 GiB address-space cap, a small file reads: no read reserves the 4 GiB file-size limit,
+    nor the 3.6 GB that the header of a plain file of 112 bytes claims."""
+    path, claims = tmp_path / "labels.idx.gz", tmp_path / "claims.idx"
     path.write_bytes(gzip.compress(_header(0x08, (1000,)) + bytes(range(10)) * 100))
+    claims.write_bytes(_header(0x08, (60_000, 60_000)) + bytes(100))
     script = ("import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30)); "
-              "from backproplab.data.idx import read_idx; print(read_idx(sys.argv[1]).sum())")
-    done = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, timeout=60)
-    assert (done.returncode, done.stdout.strip(), done.stderr) == (0, "4500", "")
+              "from backproplab.data.idx import read_idx; print(read_idx(sys.argv[1]).sum())\n"
+              "try:\n    read_idx(sys.argv[2])\nexcept ValueError as e:\n    print(e)")
+    done = subprocess.run([sys.executable, "-c", script, str(path), str(claims)], capture_output=True, text=True,
+                          timeout=60)
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout.splitlines()[0] == "4500"
+    assert "is truncated: the header announces shape (60000, 60000) of uint8 (3,600,000,012 bytes in all), " \
+           "the file holds 112 bytes" in done.stdout.splitlines()[1]
+
+
+def test_a_gzip_whose_trailer_disagrees_with_its_header_is_refused_before_inflating(tmp_path):
+    """The trailer's inflated size is compared with the header's before any value is inflated."""
+    path = tmp_path / "claims.gz"
+    path.write_bytes(gzip.compress(_header(0x08, (3_000_000_000,)) + bytes(100)))
+    with pytest.raises(ConfigError, match=r"damaged gzip file: its trailer declares 108 bytes inflated \(modulo 2\^32\)"
+                                          r" where the header announces shape \(3000000000,\)"):
+        read_idx(path)

@@ -87,21 +87,17 @@ def new_session(srv, **settings):
 
 
 def first_frames(srv, key, count, timeout=10):
-    """The first ``count`` frames of a session's event stream."""
-    conn = http.client.HTTPConnection(*srv.server_address[:2], timeout=timeout)
-    try:
-        conn.request("GET", f"/api/sessions/{key}/events")
-        response = conn.getresponse()
-        assert response.status == 200 and response.getheader("Content-Type") == "text/event-stream"
-        frames = []
-        while len(frames) < count:
-            line = response.fp.readline()
-            assert line, "the stream ended"
-            if line.startswith(b"data: "):
-                frames.append(json.loads(line[6:]))
-        return frames
-    finally:
-        conn.close()
+    """The first ``count`` frames a new page of session ``key`` gets, each asked for as the page asks:
+    with the epoch of the history it has, the version of its points and the network it draws."""
+    frames, since, version, generation = [], -1, 0, -1
+    while len(frames) < count:
+        status, frame = request(srv, "GET", f"/api/sessions/{key}/frame?since={since}&version={version}"
+                                f"&generation={generation}", timeout=timeout)
+        assert status == 200, frame
+        frames.append(frame)
+        since = frame["history"][-1]["epoch"] if frame["history"] else since
+        version, generation = frame.get("data_version", version), frame["generation"]
+    return frames
 
 
 def test_default_bind_address_is_localhost_on_a_free_port(server):
@@ -156,6 +152,8 @@ def test_options_come_from_the_registries(server):
     ("POST", "/api/sessions", None, {"Content-Length": "abc"}, 411, "Content-Length"),
     ("POST", "/api/sessions/nope/control", {"action": "play"}, None, 404, "no session"),
     ("GET", "/api/nowhere", None, None, 404, "nothing at"),
+    ("GET", "/api/sessions/nope/frame?since=0&version=1&generation=1", None, None, 404, "no session"),
+    ("GET", "/api/sessions/nope/frame?since=abc", None, None, 400, "since must be a whole number, got 'abc'"),
     ("DELETE", "/api/sessions", None, None, 405, "not supported"),
 ])
 def test_bad_requests_get_a_message_and_the_server_lives_on(server, method, path, body, headers, status, words):
@@ -188,11 +186,11 @@ def test_bad_session_requests_get_400(server):
     assert request(server, "POST", f"/api/sessions/{key}/control", {"action": "step"})[1]["epoch"] == 1
 
 
-def test_a_stream_trains_while_playing_and_reports_falling_loss(server):
+def test_frames_asked_for_while_playing_report_falling_loss(server):
     key = new_session(server, dataset="gauss", hidden=[4], activation=["tanh"])
     assert request(server, "POST", f"/api/sessions/{key}/control", {"action": "play"})[0] == 200
     frames = first_frames(server, key, 3)
-    assert frames[0]["points"]["train"] and frames[-1]["epoch"] > frames[0]["epoch"] > 0
+    assert frames[0]["points"]["train"] and frames[-1]["epoch"] > frames[1]["epoch"] > frames[0]["epoch"]
     losses = [h["train_loss"] for f in frames for h in f["history"]]
     assert losses[-1] < losses[0]
     assert {"map", "neurons", "weights", "confusion"} <= set(frames[-1])
@@ -251,18 +249,20 @@ def until(condition, seconds=5):
     return condition()
 
 
-def test_a_stream_closed_by_its_tab_frees_its_connection_and_keeps_the_session(server):
-    """A hidden tab closes its stream: the server's thread for it ends, the session stays, trains
-    again when the tab streams again, and is freed when the page closes it."""
+def test_a_page_that_asks_for_no_frames_trains_nothing_and_keeps_its_session(server):
+    """Training happens as a page asks for frames: a hidden tab, which asks for none, trains
+    nothing; its session stays, trains on when asked again, and is freed when the page closes it."""
     key = new_session(server, hidden=[3], activation=["tanh"])
     assert request(server, "POST", f"/api/sessions/{key}/control", {"action": "play"})[0] == 200
-    epoch = first_frames(server, key, 2)[-1]["epoch"]
-    assert until(lambda: not server.sessions._streaming)
+    frames = first_frames(server, key, 3)
+    assert frames[0]["epoch"] < frames[1]["epoch"] < frames[2]["epoch"]  # trained between them
+    assert [h["epoch"] for f in frames for h in f["history"]] == list(range(frames[-1]["epoch"] + 1))
+    assert "points" in frames[0] and not any("points" in f for f in frames[1:])  # points only when new
     session = server.sessions.get(key)
-    assert until(lambda: session.lock.acquire(timeout=0.1) and not session.lock.release())
+    threading.Event().wait(0.3)  # the training done while the page draws its last frame, at most a period
     paused_at = session.epoch
-    threading.Event().wait(0.2)
-    assert session.epoch == paused_at >= epoch  # no stream, no training
+    threading.Event().wait(0.3)
+    assert session.epoch == paused_at and session.playing  # asked for nothing, trained nothing
     assert request(server, "POST", f"/api/sessions/{key}/alive", "")[0] == 200
     frames = first_frames(server, key, 2)  # shown again: the whole history, then training on
     assert frames[0]["history"][0]["epoch"] == 0 and frames[-1]["epoch"] > paused_at
@@ -272,12 +272,11 @@ def test_a_stream_closed_by_its_tab_frees_its_connection_and_keeps_the_session(s
         assert request(server, "POST", f"/api/sessions/{key}/{action}", {"action": "play"})[0] == 404
 
 
-def test_a_session_neither_streamed_nor_kept_alive_is_freed(server):
+def test_a_session_its_page_no_longer_asks_anything_of_is_freed(server):
     from backproplab.playground.sessions import IDLE_SECONDS
 
     kept, left = new_session(server), new_session(server)
     first_frames(server, left, 1)
-    assert until(lambda: not server.sessions._streaming)
     for key in (kept, left):  # both as if last heard of longer ago than the server waits
         server.sessions.get(key).touched -= 2 * IDLE_SECONDS
     assert request(server, "POST", f"/api/sessions/{kept}/alive", "")[0] == 200
@@ -581,7 +580,7 @@ def test_a_clicked_weight_shows_the_numbers_of_trace(server):
                             {"layer": k, "neuron": j, "point": point, "from": i})
         assert status == 200
         with session.lock:
-            info = session.inspection()  # what the stream's frames carry
+            info = session.inspection()  # what the page's frames carry
         layer = record["layers"][positions[k]]
         sym, forward, backward = layer["symbols"], layer["forward"], layer["backward"]
         w = info["weight"]
@@ -598,7 +597,7 @@ def test_a_clicked_weight_shows_the_numbers_of_trace(server):
             assert session.inspection()["weight"]["value"] == 0.25
     status, data = request(server, "POST", f"/api/sessions/{key}/inspect", {"layer": 0, "neuron": 0, "point": 0, "from": 9})
     assert status == 400 and "weights from inputs 0 .. 1" in data["error"]
-    frame = first_frames(server, key, 1)[0]  # the stream carries the inspected weight
+    frame = first_frames(server, key, 1)[0]  # the frame carries the inspected weight
     assert frame["inspect"]["weight"]["from"] == 2 and frame["inspect"]["weight"]["value"] == 0.25
 
 

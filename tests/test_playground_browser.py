@@ -141,11 +141,31 @@ def test_an_uploaded_csv_trains_and_a_neuron_shows_its_numbers(browser, server, 
     assert errors(browser) == []
 
 
+def test_a_second_upload_shows_its_own_points_network_and_confusion_matrix(browser, server, tmp_path):
+    one = "x1,x2,label\n" + "".join(f"{x},{y},{int(x > y)}\n" for x in range(-3, 4) for y in range(-3, 4))
+    two = "x1,x2,label\n" + "".join(f"{x / 2},{y},{(x + y) % 3}\n" for x in range(-4, 5) for y in range(-2, 3))
+    open_page(browser, server, "hidden=3&activation=tanh")
+    seen = []
+    for name, text in (("one.csv", one), ("two.csv", two)):
+        path = tmp_path / name
+        path.write_text(text)
+        browser.find_element("id", "upload").send_keys(os.fspath(path))
+        wait_for(browser, f"document.getElementById('status').textContent.startsWith('Training on {name}')")
+        rows = text.count("\n") - 1
+        wait_for(browser, f"points && points.train.length + points.test.length === {rows}")
+        seen.append((browser.execute_script("return new Set(points.train.concat(points.test).map(p => p[2])).size"),
+                     len(browser.find_elements("css selector", ".node[data-layer='2']")),
+                     len(browser.find_elements("css selector", "#confusion tr")) - 1))  # less the header row
+    assert seen == [(2, 1, 2), (3, 3, 3)]  # classes among the points, output boxes, confusion matrix rows
+    assert errors(browser) == []
+
+
 def test_the_page_says_when_the_server_stops(browser):
     with serving() as srv:
         open_page(browser, srv)
     text = wait_for(browser, "!document.getElementById('status').hidden && document.getElementById('status').textContent")
     assert "server has stopped" in text
+    assert all(srv.url in e["message"] for e in errors(browser))  # the failed requests, all to that server
 
 
 def test_a_regression_csv_of_float_targets_trains(browser, server, tmp_path):
@@ -257,33 +277,46 @@ def test_the_map_shows_its_coordinates(browser, server):
     assert errors(browser) == []
 
 
-def test_more_tabs_than_a_browser_keeps_streams_for_all_show_the_page(browser, server):
-    """A browser keeps at most 6 streams per host: a hidden tab closes its stream, so a 9th tab
-    draws too, and a tab shown again streams and trains again."""
+@pytest.mark.parametrize("kind", ["window", "tab"])
+def test_ten_pages_in_one_browser_all_train_and_draw(browser, server, kind):
+    """A browser keeps at most 6 connections per host, and no page holds one for long: ten windows
+    side by side all play, train and draw; of ten tabs, the one in front does, and a tab shown
+    again trains on."""
     first = browser.current_window_handle
-    open_page(browser, server)
-    tabs = []
+    open_page(browser, server, "dataset=xor")
+    pages = [first]
     try:
-        for _ in range(8):
-            browser.switch_to.new_window("tab")
-            tabs.append(browser.current_window_handle)
-            open_page(browser, server)
-        assert len(server.sessions._streaming) <= 2  # the tab in front, and perhaps one still closing
-        browser.switch_to.window(first)
-        browser.execute_script("window.focus()")
-        frames = wait_for(browser, "document.visibilityState === 'visible' && window.playground.frames")
-        browser.find_element("id", "play").click()
-        wait_for(browser, f"window.playground.frames > {frames} && window.playground.last.epoch > 5")
-        browser.find_element("id", "play").click()
+        for _ in range(9):
+            browser.switch_to.new_window(kind)
+            pages.append(browser.current_window_handle)
+            open_page(browser, server, "dataset=xor")  # the 7th and later too
+        for page in pages:
+            browser.switch_to.window(page)
+            browser.find_element("id", "play").click()
+        shown = pages if kind == "window" else pages[-1:]  # a hidden tab asks for no frames
+        for page in shown:
+            browser.switch_to.window(page)
+            frames = browser.execute_script("return window.playground.frames")
+            wait_for(browser, f"window.playground.frames > {frames} + 3 && window.playground.last.epoch > 5")
+        if kind == "tab":
+            browser.switch_to.window(first)
+            browser.execute_script("window.focus()")
+            epoch = wait_for(browser, "document.visibilityState === 'visible' && window.playground.last.epoch + 1")
+            wait_for(browser, f"window.playground.last.epoch > {epoch + 5}")
         assert errors(browser) == []
     finally:
-        for tab in tabs:
-            browser.switch_to.window(tab)
+        for page in pages[1:]:
+            browser.switch_to.window(page)
             browser.close()
         browser.switch_to.window(first)
+        browser.find_element("id", "play").click()
+
+
+CLASS_COLOURS = [(245, 147, 34), (8, 119, 189), (44, 160, 44), (214, 39, 40), (148, 103, 189), (140, 86, 75)]
 
 
 def test_the_output_boxes_of_a_six_class_network_show_its_answer(browser, server):
+    """Each output box of a 6-class network is that class's probability, drawn from white to the class's colour."""
     open_page(browser, server, "dataset=gauss&classes=6&loss=cross_entropy&hidden=8&activation=tanh"
                                "&optimizer=adam&lr=0.03")
     browser.find_element("id", "play").click()
@@ -291,11 +324,23 @@ def test_the_output_boxes_of_a_six_class_network_show_its_answer(browser, server
     browser.find_element("id", "play").click()
     wait_for(browser, "!window.playground.last.playing")
     last = max(int(n.get_attribute("data-layer")) for n in browser.find_elements("css selector", ".node"))
-    spreads = browser.execute_script(
+    strongest = browser.execute_script(  # each output box's pixel farthest from white, and how far
         "return [...document.querySelectorAll(`.node[data-layer='${arguments[0]}'] canvas`)].map(c => {"
         "  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
-        "  let low = 255, high = 0;"
-        "  for (let i = 0; i < d.length; i += 4) { low = Math.min(low, d[i]); high = Math.max(high, d[i]); }"
-        "  return high - low; })", last)  # the red channel's spread over each output box
-    assert len(spreads) == 6 and all(spread > 10 for spread in spreads)  # six boxes, none one flat colour
+        "  let best = [255, 255, 255], far = 0;"
+        "  for (let i = 0; i < d.length; i += 4) {"
+        "    const f = 3 * 255 - d[i] - d[i + 1] - d[i + 2];"
+        "    if (f > far) { far = f; best = [d[i], d[i + 1], d[i + 2]]; } }"
+        "  return [best, far]; })", last)
+    assert len(strongest) == 6
+    for k, (pixel, far) in enumerate(strongest):
+        assert far > 100, (k, pixel)  # not blank: the class is likely somewhere on the square
+        nearest = min(range(6), key=lambda c: sum((a - b) ** 2 for a, b in zip(pixel, CLASS_COLOURS[c])))
+        assert nearest == k, (k, pixel)  # in its own class's colour
+    from selenium.webdriver import ActionChains
+
+    box = browser.find_elements("css selector", f".node[data-layer='{last}']")[3]
+    ActionChains(browser).move_to_element(box).perform()  # large on the map, with its own legend
+    wait_for(browser, "window.playground.last.hover && window.playground.last.hover.neuron === 3")
+    assert wait_for(browser, "document.getElementById('map-legend').textContent") == "0P(class 3)1"
     assert errors(browser) == []

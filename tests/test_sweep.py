@@ -108,7 +108,7 @@ def test_shipped_texts_ask_their_question_and_never_call_the_lab_write_up_a_repo
     (["--vary", "speed=1,2"], "unknown sweep option 'speed'"),
     (["--vary", "lr=fast"], "--vary lr: 'fast' is not a number"),
     (["--vary", "lr=0.1", "--seeds", "0"], "--seeds must be an integer >= 1, got 0"),
-    (["--vary", "lr=-1"], "--lr must be a number > 0, got -1.0"),
+    (["--vary", "lr=-1"], "--lr must be a number > 0 and <= 1,000,000, got -1.0"),
     ([], "sweep needs a CONFIG.toml or at least one --vary"),
     (["missing.toml"], "sweep file 'missing.toml' does not exist"),
     (["--vary", "lr=0.1", "--print-every", "10"], "a sweep prints one progress line for its runs, not their epochs"),
@@ -120,10 +120,15 @@ def test_shipped_texts_ask_their_question_and_never_call_the_lab_write_up_a_repo
     (["--vary", "hidden=8,100000-100000"], "--hidden 100000 100000 on 2 inputs: 10,000,500,001 parameters"),
     ([os.path.join(ROOT, "experiments", "hidden-units.toml"), "--vary", "hidden=100000-100000"],
      "--hidden 100000 100000 on 2 inputs"),
+    (["--vary", "lr=0.1,0.2", "--lr", "nan"], "lr is both given one value (--lr or [base]) and varied"),
+    (["--resume", ".", "--epochs", "5", "--initial-accumulator", "1", "learning-rate"],
+     "--epochs, learning-rate, --initial-accumulator"),
+    ([os.path.join(ROOT, "experiments", "learning-rate.toml"), "--lr", "0.5"], "lr is both given one value"),
 ])
 def test_bad_sweeps_get_one_line(argv, message, tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    chosen = [] if "--dataset" in argv else ["--dataset", "xor"]  # an option is given once
+    given = "--dataset" in argv or any(a.startswith("dataset=") or a.endswith(".toml") for a in argv)
+    chosen = [] if given else ["--dataset", "xor"]  # an option is given once, fixed or varied
     assert main(["sweep", *chosen, *argv]) == 2
     out, err = capsys.readouterr()
     assert message in err and len(err.strip().splitlines()) == 1, err
@@ -132,17 +137,17 @@ def test_bad_sweeps_get_one_line(argv, message, tmp_path, capsys, monkeypatch):
 
 
 def test_options_given_with_a_sweep_file_are_put_over_its_own():
-    spec = SweepSpec(base={"epochs": 50, "lr": 0.1}, vary={"hidden": [[4], [8]], "lr": [0.1, 0.5]}, seeds=3,
+    spec = SweepSpec(base={"epochs": 50, "lr": 0.1}, vary={"hidden": [[4], [8]], "momentum": [0.0, 0.5]}, seeds=3,
                      title="t", question="q")
-    merged = spec.with_overrides({"epochs": 20}, {"lr": [0.01]}, seeds=2)
-    assert merged.base == {"epochs": 20, "lr": 0.1}
-    assert merged.vary == {"hidden": [(4,), (8,)], "lr": [0.01]}
+    merged = spec.with_overrides({"epochs": 20}, {"lr": [0.01], "momentum": [0.9]}, seeds=2)
+    assert merged.base == {"epochs": 20}  # lr, varied on the command line, is no longer fixed by the file
+    assert merged.vary == {"hidden": [(4,), (8,)], "momentum": [0.9], "lr": [0.01]}
     assert (merged.seeds, merged.target_accuracy, merged.title, merged.question) == (2, 1.0, "t", "q")
     assert spec.with_overrides().as_dict() == spec.as_dict()
 
 
 def test_hidden_means_the_same_in_sweeps_and_train():
-    spec = SweepSpec(base={"dataset": "chessboard", "hidden": "100-50-10"}, vary={"hidden": ["360", "3-3", 4]})
+    spec = SweepSpec(base={"dataset": "chessboard"}, vary={"hidden": ["360", "3-3", 4]})
     assert [p["hidden"] for p in spec.points()] == [(360,), (3, 3), (4,)]  # one width: one layer
     assert SweepSpec(base={"hidden": 360}, vary={"lr": [0.1]}).base["hidden"] == (360,)
     assert build_parser().parse_args(["train", "--hidden", "360"]).hidden == [360]
@@ -292,11 +297,11 @@ def test_settings_all_at_chance_or_diverged_are_called_that_never_a_tie():
     chance = 11 / 21
     rows = [dict(_row("lr 30", [chance, 10 / 21, chance]), chance=chance),
             dict(_row("lr 100", [chance] * 3), chance=chance)]
-    assert sentences(spec, rows)[-1] == "On xor: lr 30 and lr 100 all stay at chance (52.4% mean test accuracy at best)."
+    assert sentences(spec, rows)[-1] == "On xor: lr 30 and lr 100 both stay at chance (52.4% mean test accuracy at best)."
     [verdict] = verdicts(spec, rows)
-    assert verdict_phrase(verdict, "100%") == "lr 30 and lr 100 all stay at chance (52.4% mean test accuracy at best)"
+    assert verdict_phrase(verdict, "100%") == "lr 30 and lr 100 both stay at chance (52.4% mean test accuracy at best)"
     diverged = [dict(r, diverged=3, test_loss_mean=None) for r in rows]
-    assert sentences(spec, diverged)[-1] == "On xor: lr 30 and lr 100 all diverge on every seed."
+    assert sentences(spec, diverged)[-1] == "On xor: lr 30 and lr 100 both diverge on every seed."
     # a setting at chance does not tie with a good one through its spread
     mixed = [_row("lr 1", [1.0, 0.6, 1.0]), dict(_row("lr 100", [chance] * 3), chance=chance)]
     [verdict] = verdicts(spec, mixed)
@@ -308,3 +313,23 @@ def test_a_mean_test_loss_says_how_many_seeds_it_covers():
     row = dict(_row("lr 10", [1.0, 1.0, 0.5]), test_loss_mean=0.01, test_loss_std=0.002, loss_seeds=2,
                seconds_to_target_median=0.5)
     assert "0.0100 ± 0.0020 (2 of 3 seeds; the rest diverged)" in table(spec, [row])[2]
+
+
+def test_an_option_at_chance_at_every_rate_is_not_given_a_best_rate():
+    spec = SweepSpec(base={"dataset": "xor"}, vary={"optimizer": ["sgd", "adam"], "lr": [0.01, 1.0]})
+    chance = 11 / 21
+    rows = [dict(_row(f"optimizer {o}, lr {lr:g}", accuracies), chance=chance)
+            for o, lr, accuracies in (("sgd", 0.01, [chance] * 3), ("sgd", 1.0, [chance] * 3),
+                                      ("adam", 0.01, [1.0] * 3), ("adam", 1.0, [0.9, 1.0, 1.0]))]
+    [verdict] = verdicts(spec, rows)
+    assert verdict_phrase(verdict, "100%").startswith("optimizer adam, lr 0.01 (its best rate) does best")
+    assert "optimizer sgd at every rate tried (52.4%, no better than chance)" in verdict_phrase(verdict, "100%")
+
+
+def test_a_linear_model_at_its_optimum_is_called_that_though_it_passed_through_the_target():
+    # MSE pulls a linear model's boundary to its least-squares place: some seeds cross 100% on the way
+    spec = SweepSpec(base={"dataset": "linear"}, vary={"loss": ["bce", "mse"]})
+    at_optimum = dict(_row("loss mse", [0.91, 0.93, 0.86], {"linear_optimum": 3}), ended=0)
+    [verdict] = verdicts(spec, [_row("loss bce", [0.99, 1.0, 0.98]), at_optimum])
+    said = verdict_phrase(verdict, "100%")
+    assert "loss mse (90.0%, at the optimum of a linear model on 3 of 3 seeds)" in said and "end at" not in said

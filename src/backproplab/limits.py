@@ -10,6 +10,7 @@ environment variable when a user really means it.
 import math
 import os
 import stat
+from contextlib import contextmanager
 
 from .errors import ConfigError
 
@@ -50,6 +51,27 @@ def check_size(name, count, what, fix):
         raise ConfigError(f"{what}: {count:,} {counted}, over the limit of {bound:,}; {fix} "
                           f"(or raise the limit with {variable})")
     return count
+
+
+def out_of_memory(name, what, fix, size=None, error=None):
+    """The ConfigError for memory asked for and not had: ``what`` needed ``size`` bytes (or the size
+    NumPy's ``error`` names). The limit ``name`` is named too: set lower, its variable refuses such
+    a size before anything is asked for."""
+    size = size if size is not None else getattr(error, "_total_size", None)  # NumPy's _ArrayMemoryError
+    needed = f"the {size:,} bytes it needs" if size else "the memory it needs"
+    _, variable, _ = _LIMITS[name]
+    return ConfigError(f"{what}: {needed} could not be had (out of memory; this process may be capped, as by "
+                       f"ulimit -v); {fix}, or give the process more memory ({variable}, now {limit(name):,}, "
+                       "sets the size refused before any is asked for)")
+
+
+@contextmanager
+def memory_for(name, what, fix, size=None):
+    """Inside, a MemoryError becomes ``out_of_memory``'s one line: never a traceback."""
+    try:
+        yield
+    except MemoryError as e:
+        raise out_of_memory(name, what, fix, size, e) from None
 
 
 def product(sizes):

@@ -7,12 +7,14 @@ import os
 
 from ..atomic import write_text
 from ..errors import ConfigError
-from .api import check_file, check_folder, is_class_folder
+from ..run.threads import workers_note
+from .api import check_file, check_folder, is_class_folder, submissions
 from .exercise import write_exercise
 from .report import as_dict, as_json, grading_results, summary, text
 from .sandbox import TIME_LIMIT
 
 FORMATS = ("text", "json")
+WORKERS = 2  # submissions checked at once when --workers is not given
 
 
 def add_arguments(parser):
@@ -26,8 +28,8 @@ def add_arguments(parser):
     parser.add_argument("--force", action="store_true", help="allow --results to replace an existing file")
     parser.add_argument("--time-limit", type=float, default=TIME_LIMIT, metavar="SECONDS",
                         help=f"wall time one submission may take (default: {TIME_LIMIT:g})")
-    parser.add_argument("--workers", type=int, default=2, metavar="N",
-                        help="submissions of a folder checked at once (default: 2)")
+    parser.add_argument("--workers", type=int, metavar="N",
+                        help=f"submissions of a folder checked at once (default: {WORKERS})")
     parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
 
 
@@ -38,7 +40,7 @@ def _check_options(args):
         raise ConfigError(f"{args.path!r} does not exist; give a student's .py file or a folder of submissions")
     if not 0.5 <= args.time_limit <= 600:
         raise ConfigError(f"--time-limit {args.time_limit:g} is outside 0.5..600 seconds; try --time-limit 10")
-    if args.workers < 1:
+    if args.workers is not None and args.workers < 1:
         raise ConfigError(f"--workers {args.workers} must be at least 1")
     if args.results and os.path.exists(args.results) and not args.force:
         raise ConfigError(f"--results {args.results!r} already exists; choose another name or add --force")
@@ -48,7 +50,10 @@ def run(args, write=print):
     """Check the file or the class folder ``args.path``; 0 when every submission passes every item, else 1."""
     _check_options(args)
     if is_class_folder(args.path):
-        results = check_folder(args.path, args.workers, args.time_limit)
+        note = args.workers and workers_note(args.workers, len(submissions(args.path)), "submission")
+        if note and args.format == "text":  # (json output is the results alone)
+            write(note)
+        results = check_folder(args.path, args.workers or WORKERS, args.time_limit)
         if not results:
             raise ConfigError(f"{args.path!r} holds no submission (.py files, or folders with a check_adapter.py)")
         if args.format == "json":

@@ -118,7 +118,10 @@ def write_exercise(folder):
             raise ConfigError(f"{path!r} already exists; choose an empty folder for the exercise")
     if os.path.exists(folder) and not os.path.isdir(folder):
         raise ConfigError(f"{folder!r} is a file; give a folder for the exercise")
-    os.makedirs(folder, exist_ok=True)
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as e:  # a file on the way, a read-only place
+        raise ConfigError(f"cannot make the folder {folder!r} ({e.strerror}); give a folder you can write to") from None
     for path, content in targets.items():
         write_text(path, content)
     return list(targets)

@@ -135,9 +135,14 @@ class Grader:
                 return found, label
         return found, ""
 
-    def explain(self, item, ancestors_of):
-        """The mistake whose numbers are the student's at ``item`` (and most often elsewhere), or ''."""
+    def explain(self, item, ancestors_of, passed=()):
+        """The mistake whose numbers are the student's at ``item`` (and most often elsewhere), or ''.
+
+        A mistake must also leave the student's numbers where they agreed with the engine
+        (``passed``, the keys of items that passed): one that changes dL/da3 cannot explain a
+        wrong dW2 when the student's dL/da3 is right."""
         targets = {item.key} | ancestors_of[item.key]
+        agreed = [pair for key in passed for pair in self._pairs(key) if self.student(*pair) is not None]
         best, best_score = "", -1
         for i, mistake in enumerate(self.mistakes):
             if not _touches(mistake, targets, self.layers):
@@ -145,6 +150,9 @@ class Grader:
             if i not in self._runs:
                 self._runs[i] = {case: self.run(case, mistake) for case in CASES}
             runs = self._runs[i]
+            if not all(same(self.student(case, step, key), self.expected(runs[case], step, key))
+                       for case, step, key in agreed):
+                continue
             changed, matched = False, True
             for case, step, key in self._pairs(item.key):
                 mine = self.student(case, step, key)
@@ -188,9 +196,11 @@ def grade(outcome, path):
     result.notes += grader.order_hints()
     items = graded_items(grader.layers, grader.has_biases)
     ancestors_of = ancestors(items)
-    failed = {}
+    failed, passed = {}, []
     for item in items:
         engine, case = grader.compare_item(item)
+        if engine.ok:
+            passed.append(item.key)
         row = Row(item.key, item.label, engine, case)
         own = outcome.arrays.get(f"own/{item.key}")
         if own is not None and grader.student("batch", 1, item.key) is not None:
@@ -215,7 +225,7 @@ def grade(outcome, path):
                 row.verdict = "FAIL"
                 failed[item.key] = row
                 with np.errstate(all="ignore"):
-                    mistake = grader.explain(item, ancestors_of)
+                    mistake = grader.explain(item, ancestors_of, passed)
                 same_as = next((r for r in result.rows if mistake and _kind(result.mistakes.get(r.key, "")) == _kind(mistake)),
                                None)
                 if same_as is not None:  # one line of code makes it in every layer (a class used for each)

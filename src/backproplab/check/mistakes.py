@@ -146,7 +146,11 @@ def catalogue(sizes, activations, loss, reduction, has_biases):
                           lambda v, c: c.param - c.lr * (c.grad + c.old_grad)),
                          ("the update leaves out the learning rate: W - dW", lambda v, c: c.param - c.grad),
                          ("the step is taken twice (in backward and again in update)",
-                          lambda v, c: c.param - 2 * c.lr * c.grad)):
+                          lambda v, c: c.param - 2 * c.lr * c.grad),
+                         ("the learning rate is applied twice: W - lr·lr·dW",
+                          lambda v, c: c.param - c.lr * c.lr * c.grad),
+                         ("the update is never applied: the parameters stay as they were",
+                          lambda v, c: c.param)):
         add(text, "update", None, change)
         if has_biases:
             add(f"{text}, in the weights only", "update W", None, change)
@@ -176,6 +180,9 @@ def _backward_mistakes(add, l, L, activation, others):
             add(f"δ{l} uses the derivative of {other} (in terms of a), not of {activation}", "delta", l,
                 lambda v, c, l=l, f=other_form: c.da * f(c.a[l]))
     add(f"a sign error in δ{l}", "delta", l, lambda v, c: -v)
+    if l == L:  # the shortcut δ = a - y, written without the mean's 1/N, or with one too many
+        add(f"a missing 1/N: δ{l} is summed over the batch where the loss averages", "delta", l, lambda v, c: v * c.N)
+        add(f"an extra 1/N: δ{l} is divided by the batch size once more", "delta", l, lambda v, c: v / c.N)
     for k in range(1, L + 1):  # another layer's values, of the same width
         if k != l:
             add(f"δ{l} takes {activation}' of layer {k} instead of layer {l}", "delta", l,

@@ -4,6 +4,7 @@ import sys
 import traceback
 
 from ..errors import BackproplabError
+from ..limits import out_of_memory
 from ..progress import set_bar_factory
 from . import bench
 from .parser import COMMANDS, build_parser
@@ -15,6 +16,15 @@ def terminal_bar(*args, **options):
     from ..run.bars import terminal_bar as tqdm_or_line
 
     return tqdm_or_line(*args, **options)
+
+
+def in_words(error, command):
+    """The line that says ``error``: its own message, or for memory that could not be had (where no reader
+    or training loop said so in its own words) the size asked for and the limit that bounds it."""
+    if isinstance(error, MemoryError):
+        return out_of_memory("batch_bytes", command, "ask for less (a smaller batch, data set or network)",
+                             error=error)
+    return error
 
 
 def main(argv=None):
@@ -36,10 +46,10 @@ def main(argv=None):
     try:
         with terminate_as_interrupt():
             return COMMANDS[args.command].run(args, print)
-    except BackproplabError as e:
+    except (BackproplabError, MemoryError) as e:
         if args.debug:
             traceback.print_exc()
-        print(f"error: {e}", file=sys.stderr)
+        print(f"error: {in_words(e, args.command)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt as e:
         word, status = stopped(e)

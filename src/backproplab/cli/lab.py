@@ -111,6 +111,7 @@ def run(args, write):
 def _questions(args, setup, epochs, root, write):
     """Run the lab's question sweeps (and the appendix's, with --full) into ``root``, then write the report."""
     from ..experiments import run_sweep
+    from ..experiments.executors import open_executor
     from ..experiments.lab_appendix import APPENDIX_FOLDER, appendix_sweeps
     from ..experiments.lab_questions import SWEEPS_FOLDER, lab_sweeps
     from ..report import write_report
@@ -120,7 +121,8 @@ def _questions(args, setup, epochs, root, write):
     if args.full:
         sweeps += [(os.path.join(APPENDIX_FOLDER, name), spec, "") for name, (_, spec) in
                    appendix_sweeps(setup, epochs).items()]
-    for folder, spec, words in sweeps:
-        write(f"\n== {spec.title}" + (f" With {words}." if words else "") + " ==")
-        run_sweep(spec, os.path.join(root, folder), write=write, progress_stream=sys.stdout)
+    with open_executor(os.cpu_count() or 1) as executor:  # one set of worker processes for every sweep
+        for folder, spec, words in sweeps:
+            write(f"\n== {spec.title}" + (f" With {words}." if words else "") + " ==")
+            run_sweep(spec, os.path.join(root, folder), write=write, progress_stream=sys.stdout, executor=executor)
     write(f"report: {write_report(root)}")

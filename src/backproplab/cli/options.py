@@ -1,6 +1,7 @@
 """What every command's parser shares: one-line errors, RunConfig fields as options, the output options."""
 
 import argparse
+import re
 from dataclasses import fields
 
 from ..nn import LOSSES
@@ -19,6 +20,9 @@ class Parser(argparse.ArgumentParser):
     def __init__(self, *args, arguments=None, **kwargs):
         kwargs.setdefault("allow_abbrev", False)
         super().__init__(*args, **kwargs)
+        # A value that starts with '-' and a digit is a number, however written ('--x -1e-3 0.5', '-1.');
+        # argparse alone takes only '-1' and '-0.5' for numbers, and '-1e-3' for an unknown option.
+        self._negative_number_matcher = re.compile(r"^-\.?\d")
         # ``arguments(parser)`` adds a command's arguments when its parser is first used, for a command whose
         # options live in a module that takes long to import (the checker's): 'backproplab --help' needs none.
         self._arguments = arguments
@@ -33,7 +37,19 @@ class Parser(argparse.ArgumentParser):
         self.add_deferred_arguments()
         if args is not None:
             self._refuse_contradictions(list(args))
-        return super().parse_known_args(args, namespace)
+        parsed, unknown = super().parse_known_args(args, namespace)
+        self._refuse_empty_values(parsed)
+        return parsed, unknown
+
+    def _refuse_empty_values(self, parsed):
+        """An empty value ('--out ""') is an error: it would read as the option left out, or as a path."""
+        for action in self._actions:
+            value = getattr(parsed, action.dest, None)
+            given = value if isinstance(value, list) else [value]
+            if action.default != "" and any(isinstance(v, str) and not v.strip() for v in given):
+                name = action.option_strings[0] if action.option_strings else action.metavar or action.dest
+                self.error(f"{name} is given an empty value; give it a value"
+                           + (f", or drop {name}" if action.option_strings else ""))
 
     def _refuse_contradictions(self, args):
         """An option given twice with different values is an error naming both: '--lr 0.1 --lr 0.2' would
@@ -42,13 +58,13 @@ class Parser(argparse.ArgumentParser):
         for i, token in enumerate(args):
             if token == "--":
                 break
-            name, _, inline = token.partition("=")
+            name, equals, inline = token.partition("=")
             action = self._option_string_actions.get(name) if token.startswith("--") else None
             if action is None or isinstance(action, (argparse._AppendAction, argparse._CountAction)):
                 continue
-            values = [inline] if inline else []
+            values = [inline] if equals else []
             for following in args[i + 1:]:
-                if inline or following.startswith("--"):
+                if equals or following.startswith("--"):
                     break
                 values.append(following)
             key = action.dest

@@ -4,6 +4,8 @@ import os
 import sys
 
 from ..errors import ConfigError, WriteError
+from ..run.config import FIELDS
+from ..run.validate import flag
 from ..validation import check_int
 from .options import add_config_options, add_output_options, config_options
 from .signals import stopped
@@ -40,6 +42,7 @@ def add_parser(sub):
 def _spec(args, options):
     """The sweep the command line describes: a file's, with the options given put over it, or the --vary grid."""
     from ..experiments import SweepSpec, parse_vary
+    from ..experiments.spec import refuse_fixed_and_varied
     from ..experiments.shipped import find_sweep_file
 
     if args.file:
@@ -48,6 +51,7 @@ def _spec(args, options):
     if not args.vary:
         raise ConfigError("sweep needs a CONFIG.toml or at least one --vary NAME=V1,V2")
     vary = parse_vary(args.vary, options)
+    refuse_fixed_and_varied(options, vary)
     return SweepSpec(base=options, vary=vary, seeds=5 if args.seeds is None else args.seeds,
                      target_accuracy=1.0 if args.target is None else args.target,
                      title="Sweep of " + ", ".join(vary))
@@ -69,8 +73,10 @@ def run(args, write):
     if args.resume:
         extra = sorted(set(options) | {n for n in ("file", "seeds", "target") if getattr(args, n) is not None}
                        | ({"vary"} if args.vary else set()) | ({"out"} if args.out else set()))
-        if extra:
-            raise ConfigError(f"--resume finishes the saved sweep as it was; drop {', '.join(extra)}")
+        if extra:  # named as they were typed, so that the advice can be followed as written
+            typed = [args.file if name == "file" else flag(FIELDS[name]) if name in FIELDS
+                     else "--" + name.replace("_", "-") for name in extra]
+            raise ConfigError(f"--resume finishes the saved sweep as it was; drop {', '.join(typed)}")
         spec, folder = read_spec(args.resume), args.resume
         lock_folder(folder)
     else:

@@ -91,7 +91,11 @@ class SweepSpec:
     def with_overrides(self, base=None, vary=None, seeds=None, target_accuracy=None):
         """This sweep with what the command line gives put over its own: ``base`` options over its [base],
         ``vary`` lists over its [vary] (name by name), and ``seeds`` and ``target_accuracy`` where not None."""
-        return SweepSpec(base={**self.base, **(base or {})}, vary={**self.vary, **(vary or {})},
+        vary, base = vary or {}, base or {}
+        refuse_fixed_and_varied(base, {**self.vary, **vary})
+        # An option varied on the command line is no longer fixed by the file's [base].
+        return SweepSpec(base={**{k: v for k, v in self.base.items() if k not in vary}, **base},
+                         vary={**self.vary, **vary},
                          seeds=self.seeds if seeds is None else seeds,
                          target_accuracy=self.target_accuracy if target_accuracy is None else target_accuracy,
                          title=self.title, question=self.question)
@@ -125,7 +129,19 @@ class SweepSpec:
         if data:
             raise ConfigError(f"sweep file {path!r}: unknown keys {sorted(data)}; use title, question, "
                               "[base], [vary], [sweep] and [expect]")
-        return cls.from_dict(spec)
+        read = cls.from_dict(spec)
+        refuse_fixed_and_varied(read.base, read.vary)
+        return read
+
+
+def refuse_fixed_and_varied(base, vary):
+    """An option both fixed (--lr, [base]) and varied (--vary, [vary]) by what a user wrote is an error:
+    the varied values would replace the fixed one without a word. (A lab question varies what its
+    set-up fixes, on purpose; it builds its SweepSpec itself.)"""
+    both = next((name for name in vary if name in base), None)
+    if both is not None:
+        raise ConfigError(f"{both} is both given one value (--{both.replace('_', '-')} or [base]) and varied "
+                          "(--vary or [vary]) in this sweep; give it in one place")
 
 
 def _jsonable(value):

@@ -203,7 +203,9 @@ def _groups(spec, rows):
                 key = p[others[0]]
                 if key not in best or _rank(r) > _rank(best[key]):
                     best[key] = r
-            chosen = [dict(r, label=f"{r['label']} (its best rate)") for r in best.values()]
+            # where no rate lifts a setting above chance, none is its best: say that it failed at every rate
+            chosen = [dict(r, label=f"{r['label']} (its best rate)") if not _at_chance(r) else
+                      dict(r, label=f"{r['label'].split(', lr ')[0]} at every rate tried") for r in best.values()]
             groups.append((dataset, f"{where}, each {others[0]} at its best learning rate", chosen))
         elif {"batch_size", "epochs"} <= set(spec.vary):
             n = {id(r): spec.config(p, 0).n_points for p, r in on}
@@ -330,21 +332,24 @@ def verdict_phrase(verdict, target):
 def _chance_clause(verdict):
     """'lr 10 and lr 100 all stay at chance (52.4% at best)', or '... all diverge on every seed'."""
     rows = verdict.settings or verdict.ranked
+    every = "both" if len(rows) == 2 else "all"
     if all(r["diverged"] == r["seeds"] for r in rows):
-        return f"{_names(rows)} all diverge on every seed"
-    return f"{_names(rows)} all stay at chance ({_percent(verdict.ranked[0])} mean test accuracy at best)"
+        return f"{_names(rows)} {every} diverge on every seed"
+    return f"{_names(rows)} {every} stay at chance ({_percent(verdict.ranked[0])} mean test accuracy at best)"
 
 
 def _short(row):
     """'52.4%', with 'no better than chance' or the commonest diagnosis when there is one."""
     text = _percent(row)
+    kind, n = max(row["diagnoses"].items(), key=lambda item: item[1]) if row.get("diagnoses") else (None, 0)
     if row["diverged"] == row["seeds"]:
         text += ", diverged on every seed"
     elif _at_chance(row):
         text += ", no better than chance"
+    elif kind == "linear_optimum":  # the run's whole story, though it may have passed through the target
+        text += f", at the optimum of a linear model on {n} of {row['seeds']} seeds"
     elif _ended(row) < row["reached"]:
         text += f", {_ended(row)} of {row['seeds']} seeds end at the target"
-    elif row.get("diagnoses"):
-        kind, n = max(row["diagnoses"].items(), key=lambda item: item[1])
+    elif kind:
         text += f", {kind.replace('_', ' ')} on {n} of {row['seeds']} seeds"
     return text

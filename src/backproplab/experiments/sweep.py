@@ -7,6 +7,8 @@ missing. Runs are deterministic for their seed, so a resumed sweep ends with
 the same results as one that was never interrupted.
 """
 
+import contextlib
+import functools
 import json
 import math
 import os
@@ -23,6 +25,7 @@ from ..records import check_record, parse_json, read_bounded
 from ..progress import ProgressBar
 from ..run import train
 from ..run.bars import watched_bar_factory
+from ..run.threads import workers_note
 from ..training import DivergenceWarning, GradientNorms, evaluate
 from .executors import ADDRESS_VARIABLE, as_finished, check_scheduler, open_executor, resolve_scheduler
 from .curves import compact_curves, compact_norms
@@ -34,10 +37,17 @@ RESULTS_FILE = "results.jsonl"
 
 # --- one run (in a worker process, perhaps on another machine) -------------------------------
 
+@functools.lru_cache(maxsize=4)
+def _checked_spec(spec_json):
+    """The sweep a task belongs to, checked once per worker process rather than once per run: checking
+    builds every setting's configuration."""
+    return SweepSpec.from_dict(json.loads(spec_json))
+
+
 def run_one(task):
     """Train one (point, seed); return its result record (JSON-able) and its model file's bytes (or None)."""
     spec_dict, key, point, seed, keep_model = task
-    spec = SweepSpec.from_dict(spec_dict)
+    spec = _checked_spec(json.dumps(spec_dict, sort_keys=True))
     config = spec.config(point, seed)
     norms = GradientNorms()
     with warnings.catch_warnings():
@@ -175,14 +185,16 @@ def _check_curve_lengths(record, where, fix):
         raise ConfigError(f"{where}: its curves must be of one length, got {shown}; {fix}")
 
 
-def run_sweep(spec, folder, workers=None, write=print, progress_stream=None, scheduler=None, scheduler_file=None):
+def run_sweep(spec, folder, workers=None, write=print, progress_stream=None, scheduler=None, scheduler_file=None,
+              executor=None):
     """Run every missing (point, seed) of ``spec`` into ``folder``; return all results sorted by run.
 
     ``workers`` processes train in parallel (default: the number of cores), or a Dask cluster's
     workers: ``scheduler`` (``"tcp://HOST:PORT"``, ``"tls://HOST:PORT"``, ``"local"`` or a
     ``dask.distributed.Client``), the address in ``scheduler_file``, or $DASK_SCHEDULER_ADDRESS
-    (see ``executors``), asked before anything is written. Models of 2-D data go to
-    ``folder/models`` (for the decision-boundary figure), written here as the runs send them back.
+    (see ``executors``), asked before anything is written. Or an ``executor`` from ``open_executor``
+    that several sweeps share, its workers started once. Models of 2-D data go to ``folder/models``
+    (for the decision-boundary figure), written here as the runs send them back.
     The results are a ``SweepResults``: the records in run order, with ``to_dataframe()``.
     """
     from_environment = scheduler is None and scheduler_file is None and os.environ.get(ADDRESS_VARIABLE)
@@ -207,17 +219,22 @@ def run_sweep(spec, folder, workers=None, write=print, progress_stream=None, sch
         raise WriteError(f"cannot make the folder {model_dir!r} ({e.strerror}); move what is there away or free "
                          "some space") from None
     # 2-D models are a few kilobytes: keep every seed's, for decision boundaries of any seed.
-    keep = lambda point, seed: not spec.config(point, seed).is_table  # noqa: E731
-    todo = [(spec.as_dict(), key, point, seed, keep(point, seed))
+    tables = [point for point in spec.points() if spec.config(point, 0).is_table]
+    todo = [(spec.as_dict(), key, point, seed, point not in tables)
             for key, point, seed in spec.runs() if key not in done]
     total = len(spec.runs())
     write(f"sweep: {len(spec.points())} settings x {spec.seeds} seed{'' if spec.seeds == 1 else 's'} = {total} runs"
           + (f"; {len(done)} already done, {len(todo)} to run" if done else ""))
     if todo:
+        if workers is not None:
+            note = workers_note(workers, len(todo))
+            if note:
+                write(note)
         workers = max(1, min(workers or os.cpu_count() or 1, len(todo)))
         bar = ProgressBar(len(todo), "runs", unit="run", stream=progress_stream, factory=watched_bar_factory())
-        with _open_results(folder) as out, open_executor(workers, scheduler) as executor:
-            for record, model in as_finished(executor, run_one, todo):
+        shared = contextlib.nullcontext(executor) if executor is not None else open_executor(workers, scheduler)
+        with _open_results(folder) as out, shared as runner:
+            for record, model in as_finished(runner, run_one, todo):
                 if model is not None:  # before its record: a run in results.jsonl has its model
                     path = os.path.join(model_dir, model_file_name(record["key"]) + ".npz")
                     replace_atomically(path, lambda f, data=model: f.write(data), binary=True)

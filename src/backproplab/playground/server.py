@@ -6,11 +6,11 @@ Standard library only (``http.server.ThreadingHTTPServer``). Routes:
 - ``GET /api/options``: the choices, defaults and limits, and the half-width of the square the map covers;
 - ``POST /api/sessions``: a new session from settings, returns its id;
 - ``POST /api/sessions/<id>/<settings|control|inspect|weight|hover|view|upload|alive|close>``;
-- ``GET /api/sessions/<id>/events``: Server-Sent Events, one JSON frame per event, while
-  the tab is shown (``stream``); the thread serving it also trains the session, so a hidden
-  or closed tab stops its training. A hidden tab closes its stream, which frees the browser's
-  connection for other tabs (a browser keeps at most 6 per host), and says ``alive`` now and
-  then; a session neither streamed nor alive for a while is freed (``sessions``);
+- ``GET /api/sessions/<id>/frame?since=&version=&generation=``: the page's next frame, after the
+  training that comes before it while playing (``pacing``); a hidden or closed tab asks for none,
+  so its training stops. Each request is short, so any number of tabs share a browser's 6
+  connections per host. A page says ``alive`` now and then; a session its page has not asked
+  anything of for a while is freed (``sessions``);
 - ``GET /api/sessions/<id>/model.npz``: the trained network for ``backproplab predict``;
 - ``GET /api/sessions/<id>/train.py``: a script that builds and trains the same network.
 
@@ -24,8 +24,8 @@ import json
 import os
 import sys
 import tempfile
-import threading
 import traceback
+import urllib.parse
 import webbrowser
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -40,7 +40,7 @@ from .previews import dataset_previews, feature_maps
 from .script import python_script
 from .sessions import HTTPError, Sessions
 from .settings import DEFAULTS, MAX_UPLOAD_BYTES, choices, limits
-from .stream import stream_frames
+from .pacing import next_frame, readable, train_ahead
 
 MAX_JSON_BYTES = 64 * 1024
 STATIC = {"index.html": "text/html; charset=utf-8", "app.js": "text/javascript; charset=utf-8",
@@ -55,7 +55,6 @@ class PlaygroundServer(ThreadingHTTPServer):
     def __init__(self, address, log=None):
         super().__init__(address, Handler)
         self.sessions = Sessions()
-        self.stopping = threading.Event()
         self.log = log
         self.guard = Guard(*self.server_address[:2])
         self.previews, self.feature_maps = dataset_previews(), feature_maps()  # the same for every page
@@ -71,7 +70,6 @@ class PlaygroundServer(ThreadingHTTPServer):
         super().handle_error(request, client_address)
 
     def shutdown(self):
-        self.stopping.set()
         self.sessions.close_all()
         super().shutdown()
 
@@ -84,6 +82,7 @@ class Handler(BaseHTTPRequestHandler):
     server_version = "backproplab-playground"
     protocol_version = "HTTP/1.1"
     timeout = 30  # a client that sends nothing for this long is dropped
+    disable_nagle_algorithm = True  # a reply's last bytes go at once, not after the client's delayed ACK (~40 ms)
 
     def log_message(self, format, *args):
         if self.server.log:
@@ -189,8 +188,8 @@ class Handler(BaseHTTPRequestHandler):
                                                "square": SQUARE, "previews": self.server.previews,
                                                "feature_maps": self.server.feature_maps})
         if len(parts) == 4 and parts[:2] == ["api", "sessions"]:
-            if parts[3] == "events":
-                return self._events(parts[2])
+            if parts[3] == "frame":
+                return self._frame(parts[2])
             if parts[3] == "model.npz":
                 return self._export(parts[2])
             if parts[3] == "train.py":
@@ -215,7 +214,7 @@ class Handler(BaseHTTPRequestHandler):
             self._body(MAX_JSON_BYTES)
             sessions.close(key)
             return self._reply(HTTPStatus.OK, {"closed": key})
-        if action == "alive":  # a hidden tab, whose stream is closed, keeps its session
+        if action == "alive":  # a page that asks for no frames (paused, or hidden) keeps its session
             self._body(MAX_JSON_BYTES)
             sessions.get(key)
             return self._reply(HTTPStatus.OK, {"alive": key})
@@ -274,8 +273,19 @@ class Handler(BaseHTTPRequestHandler):
         self._reply(HTTPStatus.OK, body, "application/octet-stream",
                     [("Content-Disposition", 'attachment; filename="model.npz"')])
 
-    def _events(self, key):
-        stream_frames(self, self.server.sessions, key)
+    def _frame(self, key):
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+
+        def number(name):  # what the page has: -1 for nothing yet
+            text = (query.get(name) or ["-1"])[0]
+            if not text.lstrip("-").isdigit():
+                raise HTTPError(HTTPStatus.BAD_REQUEST, f"{name} must be a whole number, got {text[:50]!r}")
+            return check_int(name, int(text), -1)
+
+        sessions = self.server.sessions
+        text, session = next_frame(sessions, key, number("since"), number("version"), number("generation"))
+        self._reply(HTTPStatus.OK, text.encode("utf-8"))
+        train_ahead(sessions, key, session, lambda: readable(self.connection))  # until this connection's next request
 
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -304,7 +314,6 @@ def serve(host="127.0.0.1", port=0, open_browser=True, write=print):
         with blas_threads(1):  # its products are small: BLAS threads would only wait for each other
             server.serve_forever(poll_interval=0.2)
     finally:
-        server.stopping.set()
         server.sessions.close_all()
         server.server_close()
     return 0

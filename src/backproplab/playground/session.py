@@ -36,13 +36,11 @@ class Session:
 
     def __init__(self, settings=None):
         self.lock = threading.Lock()
-        self.changed = threading.Condition(self.lock)
         self.waiting = 0  # requests waiting for the lock: a playing session's training yields to them
         self._waiting_lock = threading.Lock()
-        self.revision = 0  # counts requests, so that the stream sends a frame after each
         self.touched = time.monotonic()
+        self.frame_seconds, self.frame_epoch = 0.0, -1  # how long the last frame took to build, and its epoch (``pacing``)
         self.uploaded = None
-        self.closed = False
         self.settings = check_settings(settings or {})
         self.data_version = 0
         self.playing = False
@@ -61,8 +59,6 @@ class Session:
         try:
             yield self
         finally:
-            self.revision += 1
-            self.changed.notify_all()
             self.lock.release()
 
     # --- building -----------------------------------------------------------------
@@ -215,15 +211,16 @@ class Session:
         if self.stopped:
             self.playing = False
 
-    def train_for(self, seconds):
+    def train_for(self, seconds, interrupted=lambda: False):
         """Epochs while playing, as many as fit in ``seconds`` (at least one): it stops when
-        another epoch as long as the last would end after them."""
+        another epoch as long as the last would end after them, a request waits for the session,
+        or ``interrupted()``."""
         end = time.monotonic() + seconds
         while self.playing:
             started = time.monotonic()
             self.train_epoch()
             now = time.monotonic()
-            if now + (now - started) > end or self.waiting:
+            if now + (now - started) > end or self.waiting or interrupted():
                 break
 
     # --- scores -------------------------------------------------------------------

@@ -8,7 +8,8 @@ from http import HTTPStatus
 from .session import Session
 
 MAX_SESSIONS = 64
-IDLE_SECONDS = 120  # a session neither streamed nor kept alive by its page (hidden, or gone) is freed after this
+IDLE_SECONDS = 120  # a session its page has not asked anything of (a closed tab) for this long is freed
+PLAYING_SECONDS = 0.5  # a session asked for a frame while playing this recently is training
 
 
 class HTTPError(Exception):
@@ -26,7 +27,7 @@ class Sessions:
         self.limit = limit
         self._lock = threading.Lock()
         self._sessions = {}
-        self._streaming = set()
+        self._playing = {}  # id -> when its page last asked for a frame while it played
 
     def create(self, settings):
         self._free_idle()
@@ -50,11 +51,10 @@ class Sessions:
     def close(self, key):
         with self._lock:
             session = self._sessions.pop(key, None)
+            self._playing.pop(key, None)
         if session is not None:
             with session.lock:
                 session.playing = False
-                session.closed = True
-                session.changed.notify_all()
 
     def close_all(self):
         with self._lock:
@@ -62,20 +62,19 @@ class Sessions:
         for key in keys:
             self.close(key)
 
-    def stream(self, key, streaming):
+    def playing(self, key):
+        """Session ``key`` asks for a frame while playing: how many sessions do so now, it included."""
+        now = time.monotonic()
         with self._lock:
-            (self._streaming.add if streaming else self._streaming.discard)(key)
-
-    def streaming(self):
-        """How many sessions are streaming (and so, when playing, training) now."""
-        with self._lock:
-            return len(self._streaming)
+            self._playing[key] = now
+            for other in [k for k, seen in self._playing.items() if now - seen > PLAYING_SECONDS]:
+                del self._playing[other]
+            return len(self._playing)
 
     def _free_idle(self):
         now = time.monotonic()
         with self._lock:
-            idle = [k for k, s in self._sessions.items()
-                    if k not in self._streaming and now - s.touched > IDLE_SECONDS]
+            idle = [k for k, s in self._sessions.items() if now - s.touched > IDLE_SECONDS]
         for key in idle:
             self.close(key)
 

@@ -18,6 +18,7 @@ from ..atomic import write_text
 from ..errors import ConfigError
 from ..version import __version__
 from .document import Document
+from .drawing import draw_sweeps
 from .lab import is_lab_folder, lab_report
 from .sections import find_sections, run_section, sweep_section
 
@@ -43,8 +44,12 @@ def write_report(folder):
             lab_report(doc, folder)
         else:
             doc.contents()
+            drawn = draw_sweeps([path for kind, path in sections if kind == "sweep"])
             for kind, path in sections:
-                (run_section if kind == "run" else sweep_section)(doc, path)
+                if kind == "run":
+                    run_section(doc, path)
+                else:
+                    sweep_section(doc, path, drawn=drawn)
     except (KeyError, TypeError, IndexError) as e:  # a file that parses but is not what backproplab wrote
         raise ConfigError(f"report: a run or sweep in {folder!r} has a missing or malformed field "
                           f"({type(e).__name__}: {e}); run it again into a new folder") from None

@@ -16,7 +16,8 @@ from ..experiments.lab_setup import read_lab_setup
 from ..experiments.lab_questions import GD, LAB_DATA, LAB_QUESTIONS, SWEEPS_FOLDER, optimizer_words
 from ..experiments.shipped import find_sweep_file, shipped_sweeps
 from .derivation import derivation_section
-from .lab_appendix import APPENDIX_FOLDER, appendix_section
+from .drawing import draw_sweeps
+from .lab_appendix import APPENDIX_FOLDER, appendix_section, appendix_sweeps
 from .sections import find_sections, kind, read_metrics, read_sweep, run_section, sweep_section
 from .setup import SETUP_HEADER, setup_rows, value_words
 
@@ -35,6 +36,11 @@ def lab_report(doc, folder):
     runs = {name: read_metrics(os.path.join(folder, name)) for name in LAB_DATA}
     sweeps = _question_sweeps(folder)
     setup = read_lab_setup(folder)
+    done = {os.path.join(folder, name) for name in LAB_DATA} | {p for found in sweeps.values() for p, _ in found}
+    appendix = os.path.join(folder, APPENDIX_FOLDER)
+    rest = [(k, path) for k, path in find_sections(folder) if path not in done and not path.startswith(appendix)]
+    drawn = draw_sweeps([p for found in sweeps.values() for p, _ in found] + appendix_sweeps(folder)
+                        + [path for k, path in rest if k == "sweep"])
     doc.contents()
     doc.para(f"The lab trains a network with two hidden layers by backpropagation on two small data sets. This "
              f"report runs it on {_setup_name(setup)}, then answers the discussion questions of five students' "
@@ -50,18 +56,18 @@ def lab_report(doc, folder):
     doc.heading("The lab's questions", anchor="questions")
     measured = {}
     for question in LAB_QUESTIONS:
-        found = _question(doc, question, sweeps.get(question.name, []))
+        found = _question(doc, question, sweeps.get(question.name, []), drawn)
         if found:
             measured[question.name] = preferred(found)[2:]
     _in_words(doc, measured)
-    appendix_section(doc, folder)
-    done = {os.path.join(folder, name) for name in LAB_DATA} | {p for found in sweeps.values() for p, _ in found}
-    appendix = os.path.join(folder, APPENDIX_FOLDER)
-    rest = [(k, path) for k, path in find_sections(folder) if path not in done and not path.startswith(appendix)]
+    appendix_section(doc, folder, drawn)
     if rest:
         doc.heading("Other runs and sweeps in this folder", anchor="other")
         for k, path in rest:
-            (run_section if k == "run" else sweep_section)(doc, path, level=3)
+            if k == "run":
+                run_section(doc, path, level=3)
+            else:
+                sweep_section(doc, path, level=3, drawn=drawn)
     _going_further(doc)
 
 
@@ -133,7 +139,7 @@ def _names(items, joint="and"):
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {joint} " + items[-1]
 
 
-def _question(doc, question, sweeps):
+def _question(doc, question, sweeps, drawn):
     """The question's section; returns [(folder, words, spec, rows)] of its sweeps that finished runs."""
     asked = f"Asked in lab report{'s' if len(question.asked_by) > 1 else ''} {_names(list(question.asked_by))}."
     if not sweeps:
@@ -144,7 +150,7 @@ def _question(doc, question, sweeps):
     if len(sweeps) == 1:
         path, spec = sweeps[0]
         rows = sweep_section(doc, path, heading=question.title, level=3, anchor=f"q-{question.name}", intro=[asked],
-                             answer=lambda s, r: answer(question, s, r))
+                             answer=lambda s, r: answer(question, s, r), drawn=drawn)
         found.append((path, "", spec, rows))
     else:  # one sweep per optimizer, side by side
         doc.heading(question.title, level=3, anchor=f"q-{question.name}")
@@ -153,7 +159,7 @@ def _question(doc, question, sweeps):
         for path, spec in sweeps:
             words = _optimizer_words(question, spec)
             rows = sweep_section(doc, path, heading=f"With {words}", level=4, question=False,
-                                 answer=lambda s, r, w=words: answer(question, s, r, w))
+                                 answer=lambda s, r, w=words: answer(question, s, r, w), drawn=drawn)
             found.append((path, words, spec, rows))
     if question.name == "hidden-units":
         doc.link("What each hidden unit of the lab's own networks learned is drawn in their neurons.png, in the data "

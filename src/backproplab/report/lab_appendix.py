@@ -9,11 +9,17 @@ from ..experiments.lab_questions import LAB_QUESTIONS, optimizer_words
 from .sections import kind, sweep_section
 
 
-def appendix_section(doc, folder):
-    """The appendix, when the lab folder has one."""
+def appendix_sweeps(folder):
+    """The appendix's sweep folders in the lab folder ``folder``, in name order (none without one)."""
     root = os.path.join(folder, APPENDIX_FOLDER)
-    sweeps = sorted(os.path.join(top, name) for top, names, _ in os.walk(root) for name in names
-                    if kind(os.path.join(top, name)) == "sweep")
+    return sorted(os.path.join(top, name) for top, names, _ in os.walk(root) for name in names
+                  if kind(os.path.join(top, name)) == "sweep")
+
+
+def appendix_section(doc, folder, drawn=None):
+    """The appendix, when the lab folder has one; ``drawn`` as for ``sweep_section``."""
+    root = os.path.join(folder, APPENDIX_FOLDER)
+    sweeps = appendix_sweeps(folder)
     if not sweeps:
         return
     doc.heading("Appendix: the chessboard, MNIST and convolution", anchor="appendix")
@@ -33,4 +39,4 @@ def appendix_section(doc, folder):
         title = question.title if parts[0] == IMAGES else f"On the chessboard: {question.title[0].lower()}" \
                                                           f"{question.title[1:]}"
         sweep_section(doc, path, heading=title + (f" With {words}." if words else ""), level=3,
-                      answer=lambda s, r, q=question, w=words: answer(q, s, r, w))
+                      answer=lambda s, r, q=question, w=words: answer(q, s, r, w), drawn=drawn)

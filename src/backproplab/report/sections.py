@@ -251,9 +251,11 @@ def read_sweep(folder):
     return spec, [finished[key] for key, _, _ in spec.runs() if key in finished]
 
 
-def sweep_section(doc, folder, heading=None, level=2, answer=None, anchor=None, intro=(), question=True):
+def sweep_section(doc, folder, heading=None, level=2, answer=None, anchor=None, intro=(), question=True,
+                  drawn=None):
     """One sweep: ``intro`` paragraphs, ``answer(spec, rows)`` (a sentence, or None), then the question
     (unless ``question`` is False: the caller said it), the set-up, the table, the findings and the figures.
+    ``drawn`` maps folders whose summary and figures are already written to their rows (``draw_sweeps``).
     Returns the summary rows (None when nothing finished)."""
     spec, results = read_sweep(folder)
     doc.heading(heading or f"Sweep: {spec.title or os.path.basename(os.path.normpath(folder))}", level, anchor)
@@ -262,7 +264,7 @@ def sweep_section(doc, folder, heading=None, level=2, answer=None, anchor=None, 
     if not results:
         doc.para("No finished runs yet.")
         return None
-    rows = write_sweep_outputs(spec, folder, results)
+    rows = (drawn or {}).get(folder) or write_sweep_outputs(spec, folder, results)
     said = answer(spec, rows) if answer else None
     if said:
         doc.para(said, css="answer")

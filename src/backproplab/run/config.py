@@ -6,7 +6,7 @@ so that a new registration is a new choice). The CLI builds its options and help
 these declarations (``help``), the sweeps type their values by them, and ``validate``
 checks them, so a new option is one field here. Names stay flat (``lr``, ``hidden``) as
 metrics.json, checkpoints and sweeps store them. Errors name the option as the CLI
-spells it (``--lr must be a number > 0, got -0.1``).
+spells it (``--lr must be a number > 0 and <= 1,000,000, got -0.1``).
 """
 
 from dataclasses import asdict, dataclass, field, fields, replace
@@ -70,6 +70,13 @@ def _setting_pairs(settings):
     return tuple(sorted((str(name), value) for name, value in pairs))
 
 
+# Bounds of what has a meaning: no run has more epochs, so no count of epochs is larger; a step size of
+# a million (learning rate, L2 penalty, Adam's or AdaGrad's denominator terms) already throws any weight
+# out of range in one update, and far larger ones overflow before training can say it diverged.
+MAX_EPOCHS = 10_000_000
+LARGEST_STEP_TERM = 1_000_000
+
+
 def _field(default, group, help, **meta):  # noqa: A002 (help, as argparse names it)
     """A RunConfig field in ``group`` (one of GROUPS), with its ``help`` text.
 
@@ -121,12 +128,13 @@ class RunConfig:
     # part="optimizer" / "schedule": given to the optimizer's / schedule's constructor where it has
     # a parameter of that name (run.build); None means the constructor's own default.
     optimizer: str = _field(OPTIMIZERS.name_of(Adam), "optimisation", "{choices}", choices=OPTIMIZERS.names)
-    lr: float = _field(0.01, "optimisation", "learning rate", part="optimizer", type=float, low=0.0, low_open=True)
+    lr: float = _field(0.01, "optimisation", "learning rate", part="optimizer", type=float, low=0.0, low_open=True,
+                       high=LARGEST_STEP_TERM)
     momentum: float | None = _field(
         None, "optimisation", "momentum", part="optimizer",
         type=float, low=0.0, high=1.0, high_open=True, default_text=OWN_DEFAULT)
     weight_decay: float = _field(
-        0.0, "optimisation", "L2 penalty", part="optimizer", type=float, low=0.0)
+        0.0, "optimisation", "L2 penalty", part="optimizer", type=float, low=0.0, high=LARGEST_STEP_TERM)
     beta1: float | None = _field(
         None, "optimisation", "first-moment decay", part="optimizer",
         type=float, low=0.0, high=1.0, high_open=True, default_text=OWN_DEFAULT)
@@ -135,29 +143,31 @@ class RunConfig:
         type=float, low=0.0, high=1.0, high_open=True, default_text=OWN_DEFAULT)
     eps: float | None = _field(
         None, "optimisation", "denominator term", part="optimizer",
-        type=float, low=0.0, default_text=OWN_DEFAULT)
+        type=float, low=0.0, high=LARGEST_STEP_TERM, default_text=OWN_DEFAULT)
     alpha: float | None = _field(
         None, "optimisation", "smoothing constant", part="optimizer",
         type=float, low=0.0, high=1.0, high_open=True, default_text=OWN_DEFAULT)
     initial_accumulator_value: float | None = _field(
         None, "optimisation", "starting sum of squared gradients", part="optimizer",
-        type=float, low=0.0, flag="--initial-accumulator", metavar="SUM", default_text=OWN_DEFAULT)
+        type=float, low=0.0, high=LARGEST_STEP_TERM, flag="--initial-accumulator", metavar="SUM",
+        default_text=OWN_DEFAULT)
     schedule: str = _field("constant", "optimisation", "learning-rate schedule: {choices}", choices=SCHEDULES.names)
     step_size: int = _field(
         500, "optimisation", "multiply the rate by --gamma every this many epochs", part="schedule",
-        type=int, low=1)
+        type=int, low=1, high=MAX_EPOCHS)
     gamma: float = _field(
         0.5, "optimisation", "decay factor", part="schedule",
         type=float, low=0.0, high=1.0, low_open=True)
     t_max: int | None = _field(
         None, "optimisation", "epochs to reach the minimum", part="schedule",
-        type=int, low=1, default_text="--epochs")
+        type=int, low=1, high=MAX_EPOCHS, default_text="--epochs")
     patience: int = _field(
-        50, "optimisation", "epochs without improvement before cutting", part="schedule", type=int, low=0)
+        50, "optimisation", "epochs without improvement before cutting", part="schedule", type=int, low=0,
+        high=MAX_EPOCHS)
     factor: float = _field(
         0.5, "optimisation", "factor the rate is cut by", part="schedule",
         type=float, low=0.0, high=1.0, low_open=True, high_open=True)
-    epochs: int = _field(2000, "training", "passes over the data", type=int, low=1, high=10_000_000)
+    epochs: int = _field(2000, "training", "passes over the data", type=int, low=1, high=MAX_EPOCHS)
     batch_size: int | None = _field(
         None, "training", "samples per update; 1 for per-sample SGD", type=int, low=1, none="full batch")
     shuffle: bool = _field(
@@ -166,13 +176,13 @@ class RunConfig:
     seed: int = _field(0, "training", "seed of every random choice", type=int, low=0)
     print_every: int = _field(
         200, "output", "log loss and accuracy every N epochs; 0 for none",
-        tables="images and CSV tables: a progress bar every epoch", type=int, low=0, metavar="N")
+        tables="images and CSV tables: a progress bar every epoch", type=int, low=0, high=MAX_EPOCHS, metavar="N")
     target_accuracy: float | None = _field(
         None, "training", "stop once accuracy reaches this, e.g. 1.0: validation accuracy when a validation set "
         "is held out (images, CSV tables), else training accuracy",
         type=float, low=0.0, high=1.0, low_open=True, metavar="FRACTION", none="off")
     threads: int | None = _field(
-        None, "training", "BLAS threads", type=int, low=1,
+        None, "training", "BLAS threads", type=int, low=1, high=1024,
         default_text="1 for a small MLP (BLAS threads only wait for each other there), else BLAS's own")
     dtype: str = _field("float64", "model", "{choices}", choices=lambda: ("float64", "float32"))
     model: str = _field(
@@ -208,7 +218,7 @@ class RunConfig:
         default_text=f"{datasets.DEFAULT_VAL_SIZE:,}, or 10% of smaller sets")
     early_stopping: int = _field(
         0, "training", "stop after this many epochs without a better --monitor, keeping the best weights; 0 for off",
-        type=int, low=0, metavar="PATIENCE")
+        type=int, low=0, high=MAX_EPOCHS, metavar="PATIENCE")
     monitor: str = _field(
         "val_loss", "training", "what early stopping watches: {choices}", choices=lambda: ("val_loss", "val_accuracy"))
 

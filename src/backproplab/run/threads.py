@@ -7,6 +7,7 @@ runs single-threaded unless ``--threads`` says otherwise.
 """
 
 import contextlib
+import os
 
 import numpy as np
 
@@ -31,3 +32,15 @@ def blas_threads(n):
     from threadpoolctl import threadpool_limits  # here, not above: the command line's --help does not need it
 
     return threadpool_limits(limits=n, user_api="blas") if n else contextlib.nullcontext()
+
+
+def workers_note(workers, runs, what="run", cores=None):
+    """A line on ``workers`` processes asked for more than the ``runs`` to do (there are never more) or
+    the cores (they share them), else ''. ``what`` names a run ("submission")."""
+    cores = cores or os.cpu_count() or 1
+    used = min(workers, runs)
+    parts = [f"{runs:,} {what}{'' if runs == 1 else 's'} to do, so {used:,} process{'' if used == 1 else 'es'}"
+             ] if workers > runs else []
+    if used > cores:
+        parts.append(f"more than the {cores} cores: they share them, each {what} slower")
+    return f"note: --workers {workers:,}: {'; '.join(parts)}" if parts else ""

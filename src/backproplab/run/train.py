@@ -8,7 +8,7 @@ import numpy as np
 
 from ..data import count_batches
 from ..errors import ConfigError
-from ..limits import check_size
+from ..limits import check_size, memory_for
 from ..nn import Sequential
 from ..rng import spawn
 from ..training import (
@@ -161,7 +161,9 @@ def train(config, write=None, checkpoint=None, resume=False, progress_stream=Non
     # rewrites its results from the checkpoint and trains no further.
     ended = history is not None and history.stop_reason != "completed"
     dtype = np.dtype(config.dtype)
-    with blas_threads(auto_threads(config, data.X_train.shape[1:], len(data.X_train))):
+    batch = f"training on batches of {config.batch_size or len(data.X_train):,} samples"
+    with blas_threads(auto_threads(config, data.X_train.shape[1:], len(data.X_train))), \
+            memory_for("batch_bytes", batch, "use a smaller --batch-size"):
         history = fit(model, loss_fn, optimizer, data.X_train.astype(dtype, copy=False), data.y_train,
                       epochs=history.epochs if ended else config.epochs,
                       batch_size=config.batch_size, shuffle=config.shuffle,

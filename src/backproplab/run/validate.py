@@ -1,6 +1,6 @@
 """The rules a RunConfig keeps: each field's own (choices, type, range) and those between fields.
 
-Errors name the option as the CLI spells it (``--lr must be a number > 0, got -0.1``) and say what
+Errors name the option as the CLI spells it (``--lr must be a number > 0 and <= 1,000,000, got -0.1``) and say what
 to do. What a loss needs of the network is read from its class (``takes_logits``,
 ``takes_probabilities``, ``binary_only``), and what an activation gives from its own
 (``linear``, ``outputs_probabilities``), so no rule names a loss or an activation.

@@ -10,11 +10,12 @@ const DROPOUT = [0, 0.1, 0.2, 0.3, 0.5];
 const TARGETS = [0, 0.9, 0.95, 0.99, 1];
 const VIEW = ["showTest", "discretize", "gradients"];
 const TOP = 76;  // room above the neurons for each layer's buttons and activation
-const ALIVE_MS = 30000;  // how often a hidden tab tells the server it is still open
+const ALIVE_MS = 5000;  // how often a page that asks for no frames tells the server it is still open
+const FRAME_MS = 1000 / 30;  // while playing, a frame at most this often
 const MAX_HEIGHT = 520;  // the network's drawing grows to this height, then its neurons shrink  // page-only settings, kept in the URL too
 
 let options, settings, view = {showTest: false, discretize: false, gradients: false};
-let sessionId = null, source = null, last = null, losses = [], generation = -1, points = null;
+let sessionId = null, last = null, losses = [], generation = -1, points = null;
 let structure = "", selected = null, walk = 0;
 window.playground = {frames: 0, losses, last: null};  // read by the browser tests
 
@@ -46,12 +47,16 @@ function writeUrl() {
 const TOKEN = document.querySelector("meta[name=playground-token]").content;
 
 async function post(path, body, raw) {
-  const response = await fetch(path, {method: "POST", body: raw ? body : JSON.stringify(body),
-                                      headers: {"Content-Type": raw ? "text/csv" : "application/json",
-                                                "X-Playground-Token": TOKEN}});
-  const data = await response.json().catch(() => ({error: `the server answered ${response.status}`}));
-  if (!response.ok) throw new Error(data.error || `the server answered ${response.status}`);
-  return data;
+  try {
+    const response = await fetch(path, {method: "POST", body: raw ? body : JSON.stringify(body),
+                                        headers: {"Content-Type": raw ? "text/csv" : "application/json",
+                                                  "X-Playground-Token": TOKEN}});
+    const data = await response.json().catch(() => ({error: `the server answered ${response.status}`}));
+    if (!response.ok) throw new Error(data.error || `the server answered ${response.status}`);
+    return data;
+  } finally {
+    pull();  // what the request changed (or, refused, what stands), drawn
+  }
 }
 
 let statusOwner = null;  // an input whose bad value the status line is about: editing it clears the line
@@ -111,38 +116,58 @@ async function start() {
   $("export").href = `/api/sessions/${sessionId}/model.npz`;
   $("script").href = `/api/sessions/${sessionId}/train.py`;
   if (view.gradients) await setGradients(true);
-  openStream();
-  // A browser holds at most 6 streams per host: a hidden tab closes its stream (and its session
-  // stops training) and reopens it when shown, so any number of tabs can be open.
-  document.addEventListener("visibilitychange", () => document.hidden ? closeStream() : openStream());
+  pull();
+  document.addEventListener("visibilitychange", pull);  // a hidden tab asks for no frames: it trains no more
   window.addEventListener("resize", () => { structure = ""; if (last) updateNetwork(last); });  // laid out anew
-  setInterval(() => {  // a hidden tab's session is kept, though it has no stream
-    if (document.hidden) beacon("alive");
-  }, ALIVE_MS);
-  window.addEventListener("pagehide", () => beacon("close"));
+  setInterval(() => { if (!pulling) alive(); }, ALIVE_MS);  // a paused or hidden tab's session is kept
+  window.addEventListener("pagehide", () => { gone = true; beacon("close"); });  // and ask nothing more
+}
+
+// --- frames: the page asks for the next one when it can draw it ----------------------------
+// While playing, about 30 a second (the server trains before it answers); while paused, after each
+// of the page's own requests. Each request is short, so any number of tabs and windows share the 6
+// connections a browser keeps to one server; a hidden tab asks for nothing, and so trains nothing.
+let pulling = false, again = false, dataVersion = 0, gone = false;
+
+async function pull() {
+  if (pulling) { again = true; return; }  // once this one is drawn
+  if (document.hidden || !sessionId || gone) return;
+  pulling = true;
+  again = false;
+  const started = performance.now(), since = losses.length ? losses[losses.length - 1].epoch : -1;
+  try {
+    const response = await fetch(`/api/sessions/${sessionId}/frame?since=${since}&version=${dataVersion}` +
+                                 `&generation=${generation}`);
+    if (!response.ok) throw new Error(`the server answered ${response.status}`);
+    const frame = await response.json();
+    if (frame.data_version !== undefined) dataVersion = frame.data_version;
+    render(frame);
+    again = again || frame.playing;
+  } catch (error) {
+    serverGone();
+  } finally {
+    pulling = false;
+  }
+  if (again) setTimeout(pull, Math.max(0, FRAME_MS - (performance.now() - started)));
+}
+
+async function alive() {
+  if (!sessionId || gone) return;
+  const response = await fetch(`/api/sessions/${sessionId}/alive`, {method: "POST", body: "",
+                                                                    headers: {"X-Playground-Token": TOKEN}}).catch(() => null);
+  if (!response || response.status === 404) serverGone();
+}
+
+function serverGone() {
+  gone = true;
+  showStatus("The playground server has stopped (or this page's session ended). " +
+             "Start it again with: backproplab playground, then reload this page.", "error");
+  $("play").disabled = $("step").disabled = true;
 }
 
 function beacon(action) {  // a request that outlives the page (keepalive), with the page's token
   fetch(`/api/sessions/${sessionId}/${action}`, {method: "POST", body: "", keepalive: true,
                                                  headers: {"X-Playground-Token": TOKEN}}).catch(() => {});
-}
-
-function openStream() {
-  if (source || document.hidden) return;
-  generation = -1;  // a new stream starts with the whole history
-  source = new EventSource(`/api/sessions/${sessionId}/events`);
-  source.onmessage = (event) => render(JSON.parse(event.data));
-  source.onerror = () => {
-    closeStream();
-    showStatus("The playground server has stopped (or this page's session ended). " +
-               "Start it again with: backproplab playground, then reload this page.", "error");
-    $("play").disabled = $("step").disabled = true;
-  };
-}
-
-function closeStream() {
-  if (source) source.close();
-  source = null;
 }
 
 // --- controls ---------------------------------------------------------------------------
@@ -162,7 +187,8 @@ function buildControls() {
   numberSelect("points", POINTS);
   numberSelect("dropout", DROPOUT);
   numberSelect("target_accuracy", TARGETS, v => v ? `${Math.round(v * 100)}%` : "off");
-  numberSelect("classes", Array.from({length: options.limits.classes - 1}, (_, i) => i + 2));
+  fill($("classes"), Array.from({length: options.limits.classes - 1}, (_, i) => i + 2));
+  $("classes").addEventListener("change", () => changeChoice("classes", +$("classes").value));  // and its loss
   for (const id of ["regularization", "problem", "loss", "optimizer", "schedule", "dataset"]) {
     fill($(id), c[id]);
     $(id).addEventListener("change", () => changeChoice(id, $(id).value));
@@ -277,6 +303,8 @@ function diverging(byte) {  // 0 orange .. 128 white .. 255 blue
 // Colour tables, made once: each pixel of a map is then a look-up, with nothing allocated per pixel.
 const DIVERGING = Array.from({length: 256}, (_, b) => diverging(b));
 const DIVERGING_PALE = DIVERGING.map(c => mix(c, 0.75));
+const CLASS_RAMP = COLORS.map(c => Array.from({length: 256}, (_, v) => mix(c, v / 255)));  // white .. the class
+const CLASS_RAMP_PALE = COLORS.map(c => Array.from({length: 256}, (_, v) => mix(c, 0.75 * v / 255)));
 const CLASS_SHADES = COLORS.map(c => Array.from({length: 256}, (_, v) => mix(c, 0.25 + 0.5 * v / 255)));
 const CLASS_FLAT = COLORS.map(c => mix(c, 0.75)), BINARY_FLAT = COLORS.map(c => mix(c, 0.6));
 const buffers = {};  // one off-screen canvas and image per map size, reused frame after frame
@@ -314,8 +342,8 @@ function drawMap(frame) {
     return DIVERGING_PALE[discrete ? (value[i] >= 128 ? 255 : 0) : value[i]];
   });
   if (frame.hover) {  // the unit under the pointer, large, in place of the answer
-    const unit = decode(frame.hover.value);
-    paint(canvas, Math.round(Math.sqrt(unit.length)), i => DIVERGING_PALE[unit[i]]);
+    const unit = decode(frame.hover.value), palette = unitPalette(frame, frame.hover.layer, frame.hover.neuron, true);
+    paint(canvas, Math.round(Math.sqrt(unit.length)), i => palette[unit[i]]);
   }
   mapCaption(frame);
   drawLegend(frame);

@@ -159,8 +159,8 @@ function updateNetwork(frame) {
       const values = decode(options.feature_maps[node.dataset.feature]);
       paint(canvas, 16, i => DIVERGING[values[i]]);
     } else if (c < frame.neurons.length) {
-      const values = decode(frame.neurons[c][j]);
-      paint(canvas, 16, i => DIVERGING[values[i]]);
+      const values = decode(frame.neurons[c][j]), palette = unitPalette(frame, c, j);
+      paint(canvas, 16, i => palette[values[i]]);
     } else paint(canvas, outSize, i => DIVERGING[frame.map.kind === "classes" ? 128 : output[i]]);
     node.classList.toggle("selected", !!selected && selected[2] === null && selected[0] === c - 1 && selected[1] === j);
   }

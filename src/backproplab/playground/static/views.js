@@ -73,8 +73,21 @@ function mapCaption(frame) {  // what the map shows: the network's answer, or th
 // --- the map's colour legend and class-colour key ------------------------------------------------
 let legendKind = "";
 
+// A class's output (of a network of more than two classes) is drawn in that class's colour, from
+// white where its probability is 0 to full colour where it is 1; any other unit orange - white - blue.
+function classOutput(frame, layer, j) {  // the class whose probability unit j of drawn layer ``layer`` is, or -1
+  return frame.map.kind === "classes" && layer === frame.neurons.length - 1 ? j % COLORS.length : -1;
+}
+
+function unitPalette(frame, layer, j, pale) {
+  const k = classOutput(frame, layer, j);
+  return k < 0 ? (pale ? DIVERGING_PALE : DIVERGING) : (pale ? CLASS_RAMP_PALE : CLASS_RAMP)[k];
+}
+
 function drawLegend(frame) {
-  const kind = frame.hover ? "unit" : frame.map.kind, classes = points ? points.classes : 0;
+  const h = frame.hover, classes = points ? points.classes : 0, k = h ? classOutput(frame, h.layer, h.neuron) : -1;
+  const output = h && h.layer === frame.neurons.length - 1;  // an output unit: on the answer's scale
+  const kind = !h ? frame.map.kind : k >= 0 ? `class ${k}` : output ? frame.map.kind : "unit";
   if (legendKind === kind + classes) return;
   legendKind = kind + classes;
   const legend = $("map-legend");
@@ -93,6 +106,10 @@ function drawLegend(frame) {
                 unit: ["-1", "the unit's output", "1"], answer: ["0", "the output", "1"]}[kind] || ["", "", ""];
   const bar = document.createElement("div"), labels = document.createElement("div");
   bar.className = "bar";
+  if (k >= 0) {  // one class's probability: white to its colour
+    ends.splice(0, 3, "0", `P(class ${k})`, "1");
+    bar.style.background = `linear-gradient(to right, #fff, rgb(${CLASS_RAMP_PALE[k][255].join(",")}))`;
+  }
   labels.className = "bar-labels";
   labels.replaceChildren(...ends.map(text => Object.assign(document.createElement("span"), {textContent: text})));
   legend.replaceChildren(bar, labels);
