@@ -432,3 +432,17 @@ def test_workers_beyond_the_runs_are_capped_and_beyond_the_cores_noted(workers, 
 
     assert workers_note(workers, runs, cores=cores).startswith(note) and bool(note) == bool(workers_note(
         workers, runs, cores=cores))
+
+
+@pytest.mark.parametrize("typed, value", [("-1e-3", -1e-3), ("-1.", -1.0), ("-.5", -0.5), ("-2E1", -20.0)])
+def test_a_negative_number_is_a_value_however_it_is_written(typed, value):
+    """argparse alone reads '-1e-3' as an unknown option: a negative number in scientific notation could
+    not be typed where negative numbers are allowed."""
+    args = build_parser().parse_args(["trace", "--x", typed, "0.5", "--y", typed])
+    assert args.x == [value, 0.5] and args.y == [value]
+
+
+def test_a_value_that_only_looks_like_an_option_is_one_line(capsys):
+    with pytest.raises(SystemExit):
+        main(["train", "--lr", "-inf"])
+    assert capsys.readouterr().err.startswith("error: argument --lr: expected one argument")

@@ -108,8 +108,8 @@ CLI_CASES = [
     (["lab", "--out", "earlier"], "already holds files"),
     (["lab", "--epochs", "0"], "--epochs must be an integer >= 1 and <= 10,000,000, got 0"),
     (["predict", "--model", "missing.npz", "--data", "words.csv"], "model file 'missing.npz' does not exist"),
-    (["predict", "--model", "bad.npz", "--data", "words.csv"], "'bad.npz' is not a readable backproplab model"),
-    (["predict", "--model", "notes.txt", "--data", "words.csv"], "is not a readable backproplab model"),
+    (["predict", "--model", "bad.npz", "--data", "words.csv"], "'bad.npz' is damaged or not one backproplab wrote"),
+    (["predict", "--model", "notes.txt", "--data", "words.csv"], "'notes.txt' is damaged or not one backproplab wrote"),
     (["fly"], "argument COMMAND: invalid choice: 'fly'"),
 ]
 

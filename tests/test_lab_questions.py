@@ -143,7 +143,7 @@ def test_report_004s_questions_are_answered_from_the_measured_numbers():
     assert "on XOR, which no straight line separates, the network scored 52.4% mean test accuracy against 100.0% " \
            "with the sigmoid" in said["What is the purpose of activation functions?"]
     rate = said["What might happen if the learning rate is too large or too small?"]
-    assert "at learning rate 0.01 on XOR, 0 of 5 seeds reached 100%" in rate and "at 100," in rate
+    assert "at learning rate 0.01 on XOR, 0 of 5 seeds reached 100%" in rate and "at learning rate 100," in rate
     biases = said["What is the purpose of weights and biases in a neural network?"]
     assert "the linear set scored 98.0% mean test accuracy without biases and 98.0% with them, XOR 60.0% without " \
            "and 98.0% with." in biases and "hardly need" not in biases

@@ -116,7 +116,9 @@ def test_under_other_backends_a_callers_figure_stays_open(pyplot, monkeypatch):
     assert shown == [fig] and pyplot.fignum_exists(fig.number)
 
 
-def test_a_figure_the_functions_make_is_drawn_once_by_ipython_as_any_figure():
+def test_a_figure_the_functions_make_is_drawn_once_as_a_png():
     X, y = xor_easy()
     fig = plots.decision_boundary(lambda g: g[:, 0], X, y)
     assert "_ipython_display_" not in vars(fig)
+    # a PNG of its own: drawn also before pyplot has set up the notebook's figure display
+    assert fig._repr_png_().startswith(b"\x89PNG\r\n\x1a\n")

@@ -150,7 +150,7 @@ def test_a_second_upload_shows_its_own_points_network_and_confusion_matrix(brows
         path = tmp_path / name
         path.write_text(text)
         browser.find_element("id", "upload").send_keys(os.fspath(path))
-        assert wait_for(browser, "document.getElementById('status').textContent").startswith(f"Training on {name}")
+        wait_for(browser, f"document.getElementById('status').textContent.startsWith('Training on {name}')")
         rows = text.count("\n") - 1
         wait_for(browser, f"points && points.train.length + points.test.length === {rows}")
         seen.append((browser.execute_script("return new Set(points.train.concat(points.test).map(p => p[2])).size"),

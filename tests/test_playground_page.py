@@ -51,6 +51,17 @@ def test_the_classes_selector_shows_only_where_the_number_of_classes_can_be_chos
     assert errors(browser) == []
 
 
+def test_more_than_two_classes_bring_the_cross_entropy_loss(browser, server):
+    """Three classes or more train with cross-entropy: choosing them chooses it, with no error."""
+    open_page(browser, server, "dataset=spiral&loss=bce")
+    choose(browser, "classes", "3")
+    wait_for(browser, "window.playground.last.settings.classes === 3")
+    assert browser.execute_script("return window.playground.last.settings.loss") == "cross_entropy"
+    assert browser.find_element("id", "loss").get_attribute("value") == "cross_entropy"
+    assert len(browser.find_elements("css selector", ".node[data-layer='3']")) == 3  # an output per class
+    assert browser.find_element("id", "status").get_attribute("hidden") and errors(browser) == []
+
+
 def weights(browser):
     return browser.execute_script("return JSON.stringify(window.playground.last.weights)")
 

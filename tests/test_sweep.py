@@ -16,7 +16,8 @@ from backproplab import ConfigError, plots
 from backproplab.cli import build_parser, main
 from backproplab.experiments import SweepSpec, read_results, sentences, write_sweep_outputs
 from backproplab.experiments.spec import point_record
-from backproplab.experiments.summary import _mean_std, summarize, table, verdict_phrase, verdicts
+from backproplab.experiments.summary import _mean_std, summarize, verdict_phrase, verdicts
+from backproplab.experiments.summary_table import table
 from backproplab.experiments.sweep import run_one
 from backproplab.run import train
 
@@ -41,7 +42,7 @@ def test_small_sweep_writes_results_summary_and_figures(tmp_path, capsys):
     assert sorted(results) == ["lr=0.01|seed=0", "lr=0.01|seed=1", "lr=0.1|seed=0", "lr=0.1|seed=1"]
     assert all(len(r["loss"]) == len(r["curve_epochs"]) == 100 and r["curve_epochs"][-1] == 300
                for r in results.values())  # a hundred epochs of the 300 kept: the file stays small
-    for name in ("curves.png", "accuracy.png", "boundaries.png", "summary.md", "summary.json"):
+    for name in ("curves.png", "curves.csv", "accuracy.png", "boundaries.png", "summary.md", "summary.json"):
         assert (out / name).stat().st_size > 0
     assert len(list((out / "models").iterdir())) == 4  # every seed's network, for --show-seed
     rows = json.loads((out / "summary.json").read_text())["rows"]

@@ -8,6 +8,7 @@ import pytest
 from backproplab import ConfigError
 from backproplab.experiments import SweepResults, SweepSpec, read_results, read_sweep, run_sweep
 from backproplab.experiments.curves import MAX_POINTS, curve_epochs, curve_grid
+from backproplab.experiments.results import write_curves_csv
 from backproplab.experiments.sweep import RESULTS_FILE, run_one
 from backproplab.run import train
 
@@ -81,11 +82,18 @@ def test_to_dataframe_has_a_flat_column_per_varied_option_and_metric(sweep):
 
 def test_curves_is_one_row_per_run_and_kept_epoch(sweep):
     curves = sweep.curves()
-    assert list(curves.columns) == ["key", "lr", "hidden", "seed", "epoch", "loss", "accuracy"]
+    assert list(curves.columns) == ["lr", "hidden", "seed", "epoch", "loss", "accuracy"]
     assert len(curves) == 8 * 30 and sorted(set(curves.epoch)) == list(range(1, 31))
     first = sweep[0]
-    mine = curves[curves.key == first["key"]]
+    mine = curves[(curves.lr == first["point"]["lr"]) & (curves.hidden == "-".join(map(str, first["point"]["hidden"])))
+                  & (curves.seed == first["seed"])]
     assert mine.loss.tolist() == first["loss"] and mine.accuracy.tolist() == first["accuracy"]
+
+
+def test_curves_csv_is_that_table_as_pandas_reads_it(sweep, tmp_path):
+    path = write_curves_csv(sweep.spec, tmp_path, sweep)
+    read = pd.read_csv(path)
+    pd.testing.assert_frame_equal(read, sweep.curves(), check_dtype=False)
 
 
 def test_pandas_reads_the_results_file_as_it_is(sweep):
@@ -116,3 +124,13 @@ def test_without_pandas_a_table_is_one_line_saying_how_to_install_it(sweep, monk
     with pytest.raises(ConfigError, match=r"^a sweep's tables need pandas; install it with: pip install "
                                           r"'backproplab\[pandas\]'$"):
         sweep.to_dataframe()
+
+
+def test_the_repr_reads_no_data_set(sweep, monkeypatch):
+    # an image sweep's summary reads its test set for the chance level: the repr of its results must not
+    def no_data(config):
+        raise AssertionError(f"the repr read the {config.dataset} data")
+
+    monkeypatch.setattr("backproplab.experiments.summary.make_data", no_data)
+    monkeypatch.setattr("backproplab.experiments.summary._MAJORITY", {})
+    assert repr(sweep).startswith("SweepResults: 8 of 8 runs")

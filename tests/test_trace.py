@@ -165,6 +165,12 @@ def test_a_trace_from_a_saved_model_file(tmp_path, capsys):
     assert main(["trace", "--model-file", str(tmp_path / "m.npz"), "--x", "0.1", "0.2", "--y", "0"]) == 0
     assert "the network in" in capsys.readouterr().out
 
+    model[2].weight.data[0, 1] = np.nan  # a diverged run's weights: a trace of them would be NaN throughout
+    bl.save_model(model, tmp_path / "diverged.npz", metadata={"loss": "bce"})
+    assert main(["trace", "--model-file", str(tmp_path / "diverged.npz"), "--x", "0.1", "0.2", "--y", "0"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "weights 2.weight hold NaN or inf" in err and "so its trace would be" in err
+
 
 @pytest.mark.parametrize("argv, message", [
     (["--sample", "21"], "--sample must be an integer >= 0 and <= 20, got 21"),
@@ -424,3 +430,11 @@ def test_a_probability_target_and_any_regression_value_are_traced(capsys):
     assert json.loads(capsys.readouterr().out)["loss"]["value"] > 0
     assert main(["trace", "--loss", "mse", "--x", "0.3", "0.7", "--y", "7", "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["loss"]["value"] > 30  # (a - 7)^2 with a in (0, 1)
+
+
+def test_an_infinite_gradient_beside_an_infinite_estimate_has_no_relative_error_and_no_warning():
+    """Found by fuzzing trace.json: inf against inf printed a RuntimeWarning in the middle of a report."""
+    from backproplab.tracing.blocks import _entry_error
+
+    assert np.isnan(_entry_error(np.float64("inf"), np.float64("inf")))
+    assert _entry_error(1.0, 0.5) == pytest.approx(1 / 3)

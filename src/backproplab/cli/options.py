@@ -1,6 +1,7 @@
 """What every command's parser shares: one-line errors, RunConfig fields as options, the output options."""
 
 import argparse
+import re
 from dataclasses import fields
 
 
@@ -14,6 +15,9 @@ class Parser(argparse.ArgumentParser):
     def __init__(self, *args, arguments=None, **kwargs):
         kwargs.setdefault("allow_abbrev", False)
         super().__init__(*args, **kwargs)
+        # A value that starts with '-' and a digit is a number, however written ('--x -1e-3 0.5', '-1.');
+        # argparse alone takes only '-1' and '-0.5' for numbers, and '-1e-3' for an unknown option.
+        self._negative_number_matcher = re.compile(r"^-\.?\d")
         # ``arguments(parser)`` adds a command's arguments when its parser is first used, for a command whose
         # options live in a module that takes long to import (the checker's): 'backproplab --help' needs none.
         self._arguments = arguments

@@ -8,7 +8,8 @@ below ``report`` and the command line. ``spec`` says what a sweep runs,
 from .figures import write_sweep_outputs
 from .results import SweepResults
 from .spec import SweepSpec, coerce, model_file_name, parse_vary, point_label, read_spec, run_key
-from .summary import sentences, summarize, table
+from .summary import sentences, summarize
+from .summary_table import table
 from .sweep import read_results, read_sweep, run_one, run_sweep
 
 __all__ = ["SweepResults", "SweepSpec", "coerce", "model_file_name", "parse_vary", "point_label", "read_results",

@@ -13,12 +13,15 @@ from ..outputs import positive_class_scores
 from ..run import make_data
 from .curves import curve_epochs
 from .gradients import write_gradient_grid
+from .results import write_curves_csv
 from .spec import model_file_name, point_label, point_record, run_key
-from .summary import sentences, summarize, table
+from .summary import sentences, summarize
+from .summary_table import table
 
 
 def write_sweep_outputs(spec, folder, results, seed=0):
-    """summary.json, summary.md, curves.png, accuracy.png and (2-D data) boundaries.png; returns the rows.
+    """summary.json, summary.md, curves.png, accuracy.png, curves.csv and (2-D data) boundaries.png; returns
+    the rows.
 
     The decision boundaries are those of the networks trained with ``seed``.
     """
@@ -45,6 +48,7 @@ def write_sweep_outputs(spec, folder, results, seed=0):
         plots.boundaries_grid(panels, os.path.join(folder, "boundaries.png"),
                               title=_titled(title, f"decision boundaries, seed {seed}"))
     write_gradient_grid(spec, folder, results, seed)
+    write_curves_csv(spec, folder, results)
     write_json(os.path.join(folder, "summary.json"),
                {"spec": spec.as_dict(), "rows": rows, "findings": sentences(spec, rows)})
     lines = [f"# {title}", ""]

@@ -78,7 +78,7 @@ def size_of_the_learning_rate(spec, rows):
     large = _how_it_failed(high)
     return (f"Too small, and training is slow: at learning rate {rates[0]:g} on XOR, {low['reached']} of {seeds} "
             f"seeds reached 100% training accuracy within {epochs:,} epochs (mean test accuracy {_percent(low)}). "
-            f"Too large, and each step overshoots the valley it aims for: at {rates[-1]:g}, {large}, "
+            f"Too large, and each step overshoots the valley it aims for: at learning rate {rates[-1]:g}, {large}, "
             f"{high['reached']} of {seeds} seeds reached 100% and the mean test accuracy was {_percent(high)}.")
 
 

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import csv
 import importlib.util
+import io
+import os
+import statistics
 
+from ..atomic import write_text
 from ..errors import ConfigError
 from .curves import curve_epochs
-from .spec import SweepSpec
-from .summary import summarize
+from .spec import SweepSpec, point_label, point_record
 
 # The numbers of a record that a table of runs shows, one column each (the curves are not one number).
 METRICS = ("test_accuracy", "test_loss", "train_accuracy", "final_loss", "epochs", "seconds", "diverged",
            "diagnosis", "epochs_to_target", "seconds_to_target", "left_target_at")
 SHOWN = 5  # settings the repr lists, best first
+CURVES_FILE = "curves.csv"
+CURVE_COLUMNS = ("seed", "epoch", "loss", "accuracy")  # after the varied options
 
 
 class SweepResults(list):
@@ -20,7 +26,7 @@ class SweepResults(list):
     ``folder``. Shown as a few lines: the sweep and its best settings, not every curve.
 
     ``to_dataframe()``: one row per run, one column per varied option and per metric.
-    ``curves()``: one row per run and kept epoch, with the loss and accuracy there.
+    ``curves()``: one row per run and kept epoch, with the loss and accuracy there (``curves.csv``).
     ``read_sweep(folder)`` makes one of a sweep on disk.
     """
 
@@ -34,14 +40,23 @@ class SweepResults(list):
         lines = [f"SweepResults: {len(self)} of {len(spec.runs())} runs in {self.folder!r}: {settings} setting"
                  f"{'' if settings == 1 else 's'}{' of ' + ' x '.join(spec.vary) if spec.vary else ''}, "
                  f"{seeds} seed{'' if seeds == 1 else 's'}"]
-        rows = [row for row in summarize(spec, self) if row["seeds"] and row["test_accuracy_mean"] is not None]
-        for row in sorted(rows, key=lambda r: -r["test_accuracy_mean"])[:SHOWN]:
-            lines.append(f"  {row['label']}: test accuracy {100 * row['test_accuracy_mean']:.1f}%"
-                         f" +- {100 * row['test_accuracy_std']:.1f} over {row['seeds']} seed{'' if row['seeds'] == 1 else 's'}")
+        rows = sorted(self._settings(), key=lambda row: -row[1])
+        for label, mean, std, seeds in rows[:SHOWN]:
+            lines.append(f"  {label}: test accuracy {100 * mean:.1f}% +- {100 * std:.1f} over {seeds} seed"
+                         f"{'' if seeds == 1 else 's'}")
         if len(rows) > SHOWN:
             lines.append(f"  ... and {len(rows) - SHOWN} more settings")
         lines.append("  .to_dataframe(): a row per run; .curves(): a row per run and epoch")
         return "\n".join(lines)
+
+    def _settings(self):
+        """(label, mean test accuracy, its standard deviation, seeds) of each setting with a finished run: read
+        off the records alone (the summary's chance level would read the data sets)."""
+        for point in self.spec.points():
+            accuracies = [r["test_accuracy"] for r in self if r["point"] == point_record(point)]
+            if accuracies:
+                spread = statistics.stdev(accuracies) if len(accuracies) > 1 else 0.0
+                yield point_label(point), statistics.fmean(accuracies), spread, len(accuracies)
 
     def _repr_pretty_(self, printer, cycle) -> None:
         """IPython and Jupyter show the repr above, not the list of records."""
@@ -54,12 +69,29 @@ class SweepResults(list):
                             columns=["key", *self.spec.vary, "seed", *METRICS])
 
     def curves(self):
-        """A pandas DataFrame in long form: one row per run and kept epoch; columns ``key``, each varied
-        option, ``seed``, ``epoch``, ``loss`` and ``accuracy``."""
-        rows = [{"key": r["key"], **_flat_point(r["point"]), "seed": r["seed"], "epoch": epoch, "loss": loss,
-                 "accuracy": accuracy}
-                for r in self for epoch, loss, accuracy in zip(curve_epochs(r), r["loss"], r["accuracy"])]
-        return _pandas().DataFrame(rows, columns=["key", *self.spec.vary, "seed", "epoch", "loss", "accuracy"])
+        """A pandas DataFrame in long form, as ``curves.csv`` holds it: one row per run and kept epoch; columns
+        each varied option, ``seed``, ``epoch``, ``loss`` and ``accuracy``."""
+        return _pandas().DataFrame(list(curve_rows(self)), columns=[*self.spec.vary, *CURVE_COLUMNS])
+
+
+def curve_rows(records):
+    """One dict per run and kept epoch of ``records``: each varied option, then ``CURVE_COLUMNS``."""
+    for r in records:
+        options = _flat_point(r["point"])
+        for epoch, loss, accuracy in zip(curve_epochs(r), r["loss"], r["accuracy"]):
+            yield {**options, "seed": r["seed"], "epoch": epoch, "loss": loss, "accuracy": accuracy}
+
+
+def write_curves_csv(spec: SweepSpec, folder: str, records: list[dict]) -> str:
+    """``folder/curves.csv``: the runs' curves a row per run and kept epoch (``curve_rows``), which
+    ``pandas.read_csv`` reads as it is; an empty loss is one that was not finite."""
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=[*spec.vary, *CURVE_COLUMNS], lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(curve_rows(records))
+    path = os.path.join(folder, CURVES_FILE)
+    write_text(path, text.getvalue())
+    return path
 
 
 def _pandas():

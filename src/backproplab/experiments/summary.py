@@ -90,29 +90,6 @@ def _majority_share(config):
     return _MAJORITY[key]
 
 
-def table(spec, rows):
-    """The summary as Markdown table lines."""
-    target = f"{100 * spec.target_accuracy:g}%"
-    lines = [f"| setting | test accuracy (mean ± sd) | test loss (mean ± sd) | seeds reaching {target} (ending there) | "
-             f"epochs to {target} (median) | seconds to {target} (median) |",
-             "| --- | --- | --- | --- | --- | --- |"]
-    for r in rows:
-        if not r["seeds"]:  # a sweep stopped part way: this setting has no finished run yet
-            lines.append(f"| {r['label']} | not run yet | - | - | - | - |")
-            continue
-        acc = f"{100 * r['test_accuracy_mean']:.1f}% ± {100 * r['test_accuracy_std']:.1f}"
-        loss = "diverged" if r["test_loss_mean"] is None else f"{r['test_loss_mean']:.4f} ± {r['test_loss_std']:.4f}"
-        if r["test_loss_mean"] is not None and _loss_seeds(r) < r["seeds"]:
-            loss += f" ({_loss_seeds(r)} of {r['seeds']} seeds; the rest diverged)"
-        epochs = "-" if r["epochs_to_target_median"] is None else f"{r['epochs_to_target_median']:g}"
-        seconds = "-" if r["seconds_to_target_median"] is None else f"{r['seconds_to_target_median']:.3f}"
-        reached = f"{r['reached']} of {r['seeds']}"
-        if _ended(r) < r["reached"]:
-            reached += f" ({_ended(r)} end there)"
-        lines.append(f"| {r['label']} | {acc} | {loss} | {reached} | {epochs} | {seconds} |")
-    return lines
-
-
 def sentences(spec, rows):
     """Short data-derived findings, e.g. 'with lr 0.001, 0 of 5 seeds reached 100% within 2,000 epochs'.
 
@@ -128,7 +105,7 @@ def sentences(spec, rows):
                f"{r['epochs']:,} epochs"
         if r["epochs_to_target_median"] is not None:
             text += f" (median {r['epochs_to_target_median']:,.0f} epochs)"
-        if _ended(r) < r["reached"]:
+        if ended_at_target(r) < r["reached"]:
             text += f"; {_collapse_clause(r)}"
         text += f"; mean test accuracy {100 * r['test_accuracy_mean']:.1f}%"
         if r.get("diagnoses"):
@@ -276,20 +253,16 @@ def _diagnosis_counts(row):
     return ", ".join(f"{kind.replace('_', ' ')} in {n} of {row['seeds']} seeds" for kind, n in row["diagnoses"].items())
 
 
-def _ended(row):
+def ended_at_target(row):
     """Seeds at the target when training ended (rows written before this was counted: those that reached it)."""
     return row.get("ended", row["reached"])
-
-
-def _loss_seeds(row):
-    return row.get("loss_seeds", row["seeds"])
 
 
 def _collapse_clause(row):
     """'2 of 3 end there, one falls to 47.6% at epoch 900': a run is judged where it ends, not at its best."""
     falls = [f"{100 * accuracy:.1f}% at epoch {epoch:,}" for epoch, accuracy in row.get("collapses", [])]
     who = "one falls" if len(falls) == 1 else f"{len(falls)} fall"
-    return f"{_ended(row)} of {row['seeds']} end there, {who} to " + (falls[0] if len(falls) == 1 else
+    return f"{ended_at_target(row)} of {row['seeds']} end there, {who} to " + (falls[0] if len(falls) == 1 else
                                                                      ", ".join(falls[:-1]) + " and " + falls[-1])
 
 
@@ -348,8 +321,8 @@ def _short(row):
         text += ", no better than chance"
     elif kind == "linear_optimum":  # the run's whole story, though it may have passed through the target
         text += f", at the optimum of a linear model on {n} of {row['seeds']} seeds"
-    elif _ended(row) < row["reached"]:
-        text += f", {_ended(row)} of {row['seeds']} seeds end at the target"
+    elif ended_at_target(row) < row["reached"]:
+        text += f", {ended_at_target(row)} of {row['seeds']} seeds end at the target"
     elif kind:
         text += f", {kind.replace('_', ' ')} on {n} of {row['seeds']} seeds"
     return text

@@ -5,11 +5,15 @@ notebook, a figure made with pyplot is drawn when the cell ends (the inline back
 as the cell's last line, the returned figure would be drawn as the cell's value too: twice.
 IPython shows an object through its ``_ipython_display_`` when it has one, also where the
 inline backend shows its figures: the caller's figure gets one that draws it as IPython
-would and, under the inline backend, closes it in pyplot, which would draw it again. A
-figure the functions make themselves is outside pyplot, and drawn once as any value is.
+would and, under the inline backend, closes it in pyplot, which would draw it again.
+
+A figure the functions make themselves is outside pyplot, drawn once as a cell's value; it
+has a ``_repr_png_``, so that it is drawn also before pyplot has set up the notebook's
+figure display (IPython's own PNG of a figure, where it is set up, takes its place).
 """
 
 import importlib
+import io
 
 import matplotlib
 from matplotlib._pylab_helpers import Gcf  # pyplot's figures, read without importing pyplot
@@ -37,6 +41,24 @@ class ShownOnce:
             importlib.import_module("IPython.display").display(self.fig)
         finally:
             setattr(self.fig, HOOK, self)
+
+
+class PNG:
+    """``fig._repr_png_``: the figure as a PNG, as the inline backend draws it (trimmed to what is drawn)."""
+
+    def __init__(self, fig):
+        self.fig = fig
+
+    def __call__(self):
+        png = io.BytesIO()
+        self.fig.savefig(png, format="png", bbox_inches="tight")
+        return png.getvalue()
+
+
+def drawn_as_png(fig):
+    """``fig`` (one of the functions' own), which IPython draws as a PNG as a cell's value."""
+    setattr(fig, "_repr_png_", PNG(fig))
+    return fig
 
 
 def shown_once(fig):

@@ -18,7 +18,7 @@ from matplotlib.ticker import LogFormatter, LogFormatterSciNotation, LogLocator,
 
 from ..atomic import replace_atomically
 from ..errors import ConfigError
-from .notebook import shown_once
+from .notebook import drawn_as_png, shown_once
 
 # Class k is always drawn in CLASS_COLOURS[k], in every panel and figure.
 CLASS_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
@@ -216,7 +216,7 @@ def figure(nrows=1, ncols=1, figsize=None, ax=None, layout=None, **subplots):
     caller's figure keeps its own.
     """
     if ax is None:
-        fig = Figure(figsize=figsize, layout=PanelsLayout() if layout == "panels" else layout)
+        fig = drawn_as_png(Figure(figsize=figsize, layout=PanelsLayout() if layout == "panels" else layout))
         return fig, fig.subplots(nrows, ncols, **subplots)
     axes = np.empty(np.size(np.asarray(ax, dtype=object)), dtype=object)
     axes[:] = list(np.asarray(ax, dtype=object).flat)

@@ -149,7 +149,8 @@ class RunConfig:
         type=float, low=0.0, high=1.0, high_open=True, default_text=OWN_DEFAULT)
     initial_accumulator_value: float | None = _field(
         None, "optimisation", "starting sum of squared gradients", part="optimizer",
-        type=float, low=0.0, high=LARGEST_STEP_TERM, flag="--initial-accumulator", metavar="SUM", default_text=OWN_DEFAULT)
+        type=float, low=0.0, high=LARGEST_STEP_TERM, flag="--initial-accumulator", metavar="SUM",
+        default_text=OWN_DEFAULT)
     schedule: str = _field("constant", "optimisation", "learning-rate schedule: {choices}", choices=SCHEDULES.names)
     step_size: int = _field(
         500, "optimisation", "multiply the rate by --gamma every this many epochs", part="schedule",

@@ -50,6 +50,14 @@ def _wrong_columns(message, got, wanted, metadata):
     return BackproplabError(message)
 
 
+def refuse_broken_weights(model, use):
+    """A one-line error for a model whose weights hold NaN or inf: ``use`` ("its predictions") would mean nothing."""
+    broken = [name for name, p in model.named_parameters() if not np.all(np.isfinite(p.data))]
+    if broken:
+        raise BackproplabError(f"the model's weights {', '.join(broken[:3])} hold NaN or inf (its training "
+                               f"diverged), so {use} would be meaningless; train it again with a lower --lr")
+
+
 def prepare_inputs(model, metadata, X, source="the data"):
     """``X`` (rows of raw features, as in the training file) scaled and shaped for ``model``.
 
@@ -59,10 +67,7 @@ def prepare_inputs(model, metadata, X, source="the data"):
     row as a (channels, height, width) image of the ``image_shape`` in ``metadata``.
     """
     first = model.layers[0] if isinstance(model, Sequential) else model
-    broken = [name for name, p in model.named_parameters() if not np.all(np.isfinite(p.data))]
-    if broken:
-        raise BackproplabError(f"the model's weights {', '.join(broken[:3])} hold NaN or inf (its training "
-                               "diverged), so its predictions would be meaningless; train it again with a lower --lr")
+    refuse_broken_weights(model, "its predictions")
     dtype = model.parameters()[0].data.dtype
     if isinstance(first, Conv2d):
         height, width = metadata.get("image_shape") or (0, 0)

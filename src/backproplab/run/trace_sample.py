@@ -12,6 +12,7 @@ from ..training import fit
 from ..validation import check_int, check_number
 from .build import build_loss, build_model, build_optimizer, choose_head
 from .config import FIELDS, RunConfig, option
+from .predict import refuse_broken_weights
 from .train import make_data, random_streams
 
 # RunConfig options of a whole training run that a trace has no use for: it trains --steps epochs
@@ -66,6 +67,7 @@ def trace_input(options, model_path=None, sample=None, x=None, y=None, steps=0):
             raise ConfigError(f"{', '.join(option(n) for n in built)} {verb} a network to build; with --model-file the "
                               f"network is the file's: drop {'it' if len(built) == 1 else 'them'}")
         model, metadata = load_model(model_path)
+        refuse_broken_weights(model, "its trace")
         config = RunConfig.from_dict({**metadata.get("config", {}), **options})
         streams = random_streams(config.seed)
         data = make_data(config, streams) if x is None or steps else None

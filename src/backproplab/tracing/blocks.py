@@ -41,7 +41,8 @@ def _summary(name, a, check=None, digits=DIGITS):
 
 def _entry_error(g, n):
     denom = abs(g) + abs(n)
-    return 0.0 if denom == 0 else abs(g - n) / denom
+    with np.errstate(invalid="ignore"):  # inf beside inf has no relative error: nan, printed as such
+        return 0.0 if denom == 0 else abs(g - n) / denom
 
 
 # --- blocks -------------------------------------------------------------------------------------

@@ -187,7 +187,8 @@ function buildControls() {
   numberSelect("points", POINTS);
   numberSelect("dropout", DROPOUT);
   numberSelect("target_accuracy", TARGETS, v => v ? `${Math.round(v * 100)}%` : "off");
-  numberSelect("classes", Array.from({length: options.limits.classes - 1}, (_, i) => i + 2));
+  fill($("classes"), Array.from({length: options.limits.classes - 1}, (_, i) => i + 2));
+  $("classes").addEventListener("change", () => changeChoice("classes", +$("classes").value));  // and its loss
   for (const id of ["regularization", "problem", "loss", "optimizer", "schedule", "dataset"]) {
     fill($(id), c[id]);
     $(id).addEventListener("change", () => changeChoice(id, $(id).value));
