@@ -6,7 +6,7 @@ from dataclasses import fields
 
 from ..nn import LOSSES
 from ..run import RunConfig, option
-from ..run.config import GROUPS, loss_options
+from ..run.config import GROUPS, LIST_FIELDS, loss_options
 from ..run.help import help_text
 
 
@@ -144,7 +144,7 @@ def config_options(args):
     ``loss_delta`` (``RunConfig.for_dataset`` takes them so)."""
     names = [*_CONFIG_OPTIONS, *loss_options()]
     given = {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
-    for name in ("hidden", "activation", "conv"):
+    for name in LIST_FIELDS:
         if name in given:
             given[name] = tuple(given[name])
     return given

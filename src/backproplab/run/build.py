@@ -121,7 +121,7 @@ def check_sizes(config):
     sizes of image and CSV runs are only known once their files are read (``train.prepare``)."""
     datasets.check_point_counts(config)
     if not config.is_table:
-        check_parameters(config, datasets.POINT_FEATURES, choose_head(config, datasets.point_classes(config)).outputs)
+        check_parameters(config, len(config.features), choose_head(config, datasets.point_classes(config)).outputs)
 
 
 def build_model(config, input_shape, n_outputs, output_activation, rng, dropout_rng=None):

@@ -118,6 +118,10 @@ def validate(cfg):
             "give one name for all, or one per hidden layer"
         )
     _check_data_options(cfg)
+    if len(set(cfg.features)) < len(cfg.features):
+        raise ConfigError(f"--features names {' '.join(cfg.features)}; give each feature once")
+    if cfg.penalty_rate and cfg.penalty == "none":
+        raise ConfigError(f"--penalty-rate {cfg.penalty_rate:g} needs a --penalty (l1 or l2) to apply it to")
     if cfg.batch_norm and cfg.model != "cnn":
         raise ConfigError("--batch-norm applies to --model cnn (after each convolution)")
     if cfg.model == "cnn" and not cfg.is_table:
