@@ -1,0 +1,56 @@
+"""The page's ``backproplab train`` command trains what the page trains: run from the command
+line, it draws the same points and split, starts from the same weights, and books the same
+training and test loss at every epoch (the page's losses, which train.py repeats)."""
+
+import json
+import shlex
+
+import numpy as np
+import pytest
+
+from backproplab.cli import main
+from backproplab.model_file import load_model
+from backproplab.playground import Session
+
+pytestmark = pytest.mark.slow  # each runs backproplab train end to end
+
+SETUPS = [
+    {"dataset": "circle", "noise": 20, "points": 120, "ratio": 70, "features": ["x1", "x2", "x1^2", "x2^2"],
+     "hidden": [4, 3], "activation": ["tanh", "relu"], "batch": 7, "regularization": "l2", "reg_rate": 0.01,
+     "schedule": "cosine", "budget": 6, "seed": 5, "init_seed": 3},
+    {"dataset": "spiral", "classes": 3, "loss": "cross_entropy", "hidden": [5], "activation": ["relu"],
+     "features": ["x1", "sin(x2)", "x1*x2"], "optimizer": "adam", "schedule": "step", "dropout": 0.1,
+     "regularization": "l1", "reg_rate": 0.003, "budget": 5},
+    {"dataset": "gauss", "points": 50, "batch": 50, "hidden": [3], "activation": ["sigmoid"], "schedule": "plateau",
+     "noise": 35, "budget": 5, "target_accuracy": 1.0},
+    {"dataset": "xor", "hidden": [3], "activation": ["tanh"], "schedule": "exponential", "budget": 5,
+     "init_seed": 9, "features": ["x1*x2", "sin(x1)"]},
+]
+
+
+def page_run(session):
+    """The page's (training loss, test loss) after each epoch, trained until its budget or a target stops it."""
+    while not session.stopped:
+        session.train_epoch()
+    return [(h["train_loss"], h["test_loss"]) for h in session.history[1:]]
+
+
+@pytest.mark.parametrize("settings", SETUPS)
+def test_the_command_trains_the_page_s_run_epoch_by_epoch(settings, tmp_path):
+    session = Session(settings)
+    lines = session.frame(-1, 0)["command"].splitlines()
+    (command,) = [line for line in lines if not line.startswith("#")]
+    assert [line for line in lines if line.startswith("#")] == [
+        "# the page's set-up as a backproplab train command: the same data, weights and losses"]
+    words = shlex.split(command)
+    assert words[:2] == ["backproplab", "train"]
+    assert main([*words[1:], "--out", str(tmp_path / "run")]) == 0
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    page = page_run(session)
+    cli = list(zip(metrics["history"]["loss"], metrics["history"]["test_loss"]))
+    assert len(cli) == len(page) >= 1
+    assert np.allclose(cli, page, rtol=0, atol=1e-9)
+    # and so the weights it ends with
+    model, _ = load_model(tmp_path / "run" / "model.npz")
+    for ours, theirs in zip(model.parameters(), session.model.parameters(), strict=True):
+        assert np.allclose(ours.data, theirs.data, rtol=0, atol=1e-9)
