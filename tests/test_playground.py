@@ -640,7 +640,8 @@ def test_the_train_command_parses_and_carries_the_set_up(settings):
     if s["dataset"].startswith("lab-"):
         assert args.dataset == s["dataset"][4:]
     if s["dataset"] == "lab-chessboard":
-        assert (args.n, args.test_size, args.noise, args.t_max) == (140, 60, 0.04, 300)
+        assert (args.n, args.test_size, args.t_max, args.hold_out, args.square) == (200, 60, 300, True, 5)
+        assert args.noise == 0.2 * (20 / 100)  # the page's noise on the unit square
     if s["dataset"] == "gauss-mix":
         assert any("no regression data set" in note for note in notes)
     if s["dataset"] in ("circle", "spiral"):  # the page's own shapes: drawn, split and scaled as the page does

@@ -25,6 +25,12 @@ SETUPS = [
      "noise": 35, "budget": 5, "target_accuracy": 1.0},
     {"dataset": "xor", "hidden": [3], "activation": ["tanh"], "schedule": "exponential", "budget": 5,
      "init_seed": 9, "features": ["x1*x2", "sin(x1)"]},
+    # a generator of the lab's, placed in [-5, 5]^2 and split as the page does
+    {"dataset": "lab-chessboard", "noise": 20, "points": 200, "ratio": 70, "hidden": [6, 5],
+     "activation": ["relu", "tanh"], "features": ["x1", "x2", "sin(x1)"], "optimizer": "adam", "lr": 0.01,
+     "schedule": "cosine", "regularization": "l2", "reg_rate": 0.003, "batch": 16, "budget": 6, "dropout": 0.1},
+    {"dataset": "lab-spiral", "classes": 3, "loss": "cross_entropy", "points": 90, "hidden": [4],
+     "activation": ["tanh"], "noise": 10, "budget": 4, "seed": 2},
 ]
 
 

@@ -51,15 +51,16 @@ def train_command(settings, n_points=None):
         params = inspect.signature(DATASETS.get(lab)).parameters
         cli_dataset = lab
         args += ["--dataset", lab]
-        if "n" in params:
+        if "n" in params:  # drawn at once, split and placed in [-5, 5]^2 as the page does
             n_train, n_test = _split(s["points"], s["ratio"])
-            args += ["--n", str(n_train), "--test-size", str(n_test)]
-        if "noise" in params:
-            args += ["--noise", f"{0.2 * s['noise'] / 100:g}"]
+            args += ["--n", str(s["points"]), "--test-size", str(n_test), "--hold-out", "--square", "5"]
+        else:
+            notes.append("the page splits this fixed set into training and test points in [-5, 5]^2; the command "
+                         "line trains and tests on all of them, in the unit square")
+        if "noise" in params and s["noise"]:
+            args += ["--noise", repr(0.2 * (s["noise"] / 100))]  # the page's unit-square noise
         if "classes" in params:
             args += ["--classes", str(s["classes"])]
-        notes.append("the page draws these points in [-5, 5]^2, the command line in the "
-                     "unit square, and the page's test points come from the same draw, the command line's are fresh")
     elif name in REGRESSION:
         notes.append(f"the command line has no regression data set like the page's {name!r} "
                      "(its 2-D data sets are labelled classes); it trains on its default data here")
@@ -68,7 +69,7 @@ def train_command(settings, n_points=None):
         n_train, n_test = _split(s["points"], s["ratio"])
         args += ["--dataset", cli_dataset, "--n", str(s["points"]), "--test-size", str(n_test)]
         if s["noise"]:
-            args += ["--noise", f"{s['noise'] / 100:g}"]
+            args += ["--noise", repr(s["noise"] / 100)]
         if "classes" in cli_datasets.source(cli_dataset).options:
             args += ["--classes", str(s["classes"])]
     if s["features"] != ["x1", "x2"]:

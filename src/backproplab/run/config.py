@@ -107,6 +107,12 @@ class RunConfig:
     features: tuple = _field(
         PLAIN, "data", "what the network gets of each 2-D point, e.g. --features x1 x2 x1^2 x2^2: {choices}",
         nargs="+", metavar="NAME", choices=lambda: tuple(FEATURES))
+    hold_out: bool = _field(
+        False, "data", "draw --n points once and hold --test-size of them out for testing (default half), as the "
+        "playground splits them, instead of drawing fresh test points", type=bool, default_text="")
+    square: float | None = _field(
+        None, "data", "place a generator's points, drawn in the unit square, in [-SQUARE, SQUARE]^2, e.g. "
+        "--square 5 as the playground does", type=float, low=0.0, high=1e6, low_open=True, default_text="the unit square")
     test_size: int | None = _field(
         None, "data", "test samples: fresh points, a random subset of the test images, or CSV rows held out",
         type=int, low=1, default_text="as many as --n; all test images; 10% of CSV rows")

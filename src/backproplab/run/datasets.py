@@ -32,17 +32,17 @@ import numpy as np
 
 from ..data import DATASETS
 from ..data.csv_table import read_labelled
-from ..data.features import PLAIN, features
 from ..data.plane_shapes import MULTI_CLASS, SHAPES
 from ..data.images import IMAGE_SETS, load_image_set
 from ..errors import ConfigError, lookup
 from ..limits import check_size
+from .point_inputs import on_square, with_features
 from .recipes import recipe
 
 DEFAULT_VAL_SIZE = 5000  # images held out of MNIST's 60,000 for validation
 
 # Options that only some data sets take; a value other than RunConfig's default is an error elsewhere.
-DATA_OPTIONS = ("n", "test_size", "noise", "classes", "features", "val_size", "data_dir", "download", "data", "label_column",
+DATA_OPTIONS = ("n", "test_size", "noise", "classes", "features", "hold_out", "square", "val_size", "data_dir", "download", "data", "label_column",
                 "test_data", "scale", "standardize")
 IMAGE_COLUMNS = 28 * 28  # a CSV of this many feature columns holds 28x28 images of 0-255 pixels
 SHAPE_PREFIX = "playground-"  # the command line's name of a playground shape: playground-circle
@@ -109,7 +109,7 @@ def _points_source(name, generator):
     params = inspect.signature(generator).parameters
     options = {option for option in ("noise", "classes") if option in params} | {"features"}
     if "n" in params:
-        options |= {"n", "test_size"}
+        options |= {"n", "test_size", "hold_out", "square"}
     default_n = params["n"].default if "n" in params else None
     return Source(name, "points", frozenset(options), default_n, generator)
 
@@ -155,8 +155,13 @@ def drawn_points(config):
     return src.default_n if src.default_n is not None else len(fixed_points(config.dataset)[1])
 
 
+def holds_out(config):
+    """True when the test points are held out of one draw (a playground shape, or --hold-out)."""
+    return source(config.dataset).held_out or config.hold_out
+
+
 def held_out_points(config):
-    """Test points held out of a playground shape's draw: --test-size, or half."""
+    """Test points held out of one draw (see ``holds_out``): --test-size, or half."""
     n = drawn_points(config)
     n_test = config.test_size or n // 2
     if n_test >= n:
@@ -167,7 +172,7 @@ def held_out_points(config):
 
 def n_points(config):
     """Training points of a generated data set: those drawn, less any held out for testing."""
-    held_out = held_out_points(config) if source(config.dataset).held_out else 0
+    held_out = held_out_points(config) if holds_out(config) else 0
     return drawn_points(config) - held_out
 
 
@@ -197,12 +202,13 @@ def _split_points(src, config, streams):
     check_point_counts(config)
     generator = src.generator
     kwargs = {option: getattr(config, option) for option in ("noise", "classes") if option in src.options}
-    if src.held_out:
+    if holds_out(config):
         return _split_held_out(src, config, streams, kwargs)
     n = n_points(config)
     n_test = config.test_size or n
     X, y = generator(n=n, seed=streams["train data"], **kwargs)
     X_test, y_test = generator(n=n_test, seed=streams["test data"], **kwargs)
+    X, X_test = on_square(config, X), on_square(config, X_test)
     source_text = (f"{n_test} fresh points from the same generator, drawn from an independent stream "
                    f"of seed {config.seed}")
     return Split(X, y, X_test, y_test, source_text)
@@ -211,22 +217,12 @@ def _split_points(src, config, streams):
 def _split_held_out(src, config, streams, kwargs):
     """One draw of --n points, --test-size of them held out at random: the playground's split, by its streams."""
     n, n_test = drawn_points(config), held_out_points(config)
-    X, y = src.generator(n, seed=streams["train data"], **kwargs)
+    X, y = src.generator(n=n, seed=streams["train data"], **kwargs)
+    X = on_square(config, X)
     order = streams["test data"].permutation(n)
     train, test = order[:n - n_test], order[n - n_test:]
     return Split(X[train], y[train], X[test], y[test],
                  f"{n_test} of the {n} points drawn, held out at random with seed {config.seed}")
-
-
-def with_features(config, data):
-    """``data`` whose inputs are the --features of its 2-D points (the points kept to draw them)."""
-    if tuple(config.features) == PLAIN or data.X_train.shape[1:] != (2,):
-        return data
-    same = data.X_test is data.X_train  # a fixed set is its own test set, and stays so
-    data.points_train, data.points_test = data.X_train, data.X_test
-    data.X_train = features(data.X_train, config.features)
-    data.X_test = data.X_train if same else features(data.X_test, config.features)
-    return data
 
 
 def _subset(X, y, size, rng, option):
