@@ -129,7 +129,8 @@ def validate(cfg):
     _check_loss(cfg)
     if cfg.is_table:
         return  # sizes of image and CSV data are only known once the files are read
-    if cfg.batch_size is not None and cfg.batch_size > cfg.n_points:
+    n_train = cfg.n_points  # (refuses a --test-size that holds out every point drawn)
+    if cfg.batch_size is not None and cfg.batch_size > n_train:
         raise ConfigError(
             f"--batch-size {cfg.batch_size} is larger than the {cfg.n_points} training points; "
             f"use at most {cfg.n_points} (or leave it unset for full batch)"
