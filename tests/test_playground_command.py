@@ -43,7 +43,11 @@ def page_run(session):
 
 @pytest.mark.parametrize("settings", SETUPS)
 def test_the_command_trains_the_page_s_run_epoch_by_epoch(settings, tmp_path):
-    session = Session(settings)
+    check_the_command(Session(settings), tmp_path)
+
+
+def check_the_command(session, tmp_path):
+    """Run the command ``session`` shows; its losses at every epoch and its final weights are the page's."""
     lines = session.frame(-1, 0)["command"].splitlines()
     (command,) = [line for line in lines if not line.startswith("#")]
     assert [line for line in lines if line.startswith("#")] == [
@@ -60,3 +64,20 @@ def test_the_command_trains_the_page_s_run_epoch_by_epoch(settings, tmp_path):
     model, _ = load_model(tmp_path / "run" / "model.npz")
     for ours, theirs in zip(model.parameters(), session.model.parameters(), strict=True):
         assert np.allclose(ours.data, theirs.data, rtol=0, atol=1e-9)
+
+
+@pytest.mark.parametrize("settings", [
+    {"hidden": [4], "activation": ["tanh"], "budget": 5, "batch": 5, "features": ["x1", "x2", "x1*x2"]},
+    {"hidden": [3, 3], "activation": ["relu", "tanh"], "budget": 4, "ratio": 60, "optimizer": "adam",
+     "loss": "cross_entropy", "regularization": "l1", "reg_rate": 0.002, "seed": 4, "init_seed": 6},
+])
+def test_the_command_of_an_upload_trains_the_page_s_run_on_the_file(settings, tmp_path, monkeypatch):
+    rng = np.random.default_rng(3)
+    rows = rng.uniform(-2, 7, (40, 2))
+    text = "x1,x2,label\n" + "".join(f"{a:.3f},{b:.3f},{int(a + b > 5) + int(a > 4)}\n" for a, b in rows)
+    (tmp_path / "points.csv").write_text(text)
+    monkeypatch.chdir(tmp_path)  # the command reads points.csv, the uploaded file
+    session = Session()
+    session.upload(text.encode())
+    session.apply({**session.settings, **settings})
+    check_the_command(session, tmp_path)

@@ -28,6 +28,7 @@ from backproplab.training import WeightPenalty, evaluate, fit
     ({"dataset": "playground-circle", "classes": 3}, "--classes applies to"),
     ({"epoch_loss": "before"}, "'before'"),
     ({"init_seed": -1}, "--init-seed must be"),
+    ({"dataset": "csv-points", "data": "p.csv", "n": 5}, "--n applies to"),
 ])
 def test_a_value_without_a_meaning_gets_one_line(options, words):
     with pytest.raises(ConfigError) as error:
@@ -45,6 +46,24 @@ def test_a_playground_shape_is_drawn_once_and_split_and_its_inputs_are_the_featu
     assert np.array_equal(data.X_train, features(data.points_train, ("x1^2", "x2^2", "x1*x2")))
     assert np.abs(points).max() < 8  # the page's square, [-5, 5] and its noise
     assert data.X_train.shape == (70, 3) and prepare(config).model.parameters()[0].shape == (8, 3)  # 3 inputs
+
+
+def test_a_file_of_points_is_read_split_and_placed_as_the_page_places_an_upload(tmp_path):
+    path = tmp_path / "points.csv"
+    path.write_text("x1,x2,label\n" + "".join(f"{k},{k * k % 7},{k % 2}\n" for k in range(10)))
+    data = make_data(RunConfig.for_dataset(dataset="csv-points", data=str(path), test_size=3, square=5.0))
+    points = np.concatenate([data.X_train, data.X_test])
+    assert (len(data.y_train), len(data.y_test)) == (7, 3)
+    assert np.array_equal(points.min(axis=0), [-5, -5]) and np.array_equal(points.max(axis=0), [5, 5])
+    for config, words in [(RunConfig.for_dataset(dataset="csv-points"), "needs --data FILE.csv"),
+                          (RunConfig.for_dataset(dataset="csv-points", data=str(path), test_size=10),
+                           "--test-size 10 leaves no training points of the 10 in"),
+                          ]:
+        with pytest.raises(ConfigError, match=words):
+            make_data(config)
+    path.write_text("a,b,c,label\n1,2,3,0\n2,3,4,1\n")
+    with pytest.raises(ConfigError, match="3 feature columns; --dataset csv-points takes 2-D points"):
+        make_data(RunConfig.for_dataset(dataset="csv-points", data=str(path)))
 
 
 def test_square_places_a_generator_s_points_as_the_page_does_and_hold_out_splits_one_draw():

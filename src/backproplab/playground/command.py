@@ -13,7 +13,7 @@ import shlex
 from ..data import DATASETS
 from ..nn import LOSSES, MSELoss
 from ..run import datasets as cli_datasets
-from ..run.datasets import SHAPE_PREFIX
+from ..run.datasets import POINTS_FILE, SHAPE_PREFIX
 from .datasets import REGRESSION
 from .state import optimisation_config
 
@@ -40,12 +40,16 @@ def train_command(settings, n_points=None):
     notes, args = [], ["backproplab", "train"]
     name = s["dataset"]
     cli_dataset, n_train = "xor", None  # the command line's data set and its --n (None: not given)
-    if name == "csv":
+    if name == "csv" and s["problem"] == "regression":
         n_train, n_test = _split(n_points or s["points"], s["ratio"])
         cli_dataset = "csv"
         args += ["--dataset", "csv", "--data", "points.csv", "--test-size", str(n_test), "--val-size", "0"]
         notes.append("points.csv is your uploaded file; the page scales each feature column into [-5, 5], "
                      "the command line standardises it")
+    elif name == "csv":  # your uploaded points.csv, placed in [-5, 5]^2 and split as the page does
+        n_train, n_test = _split(n_points or s["points"], s["ratio"])
+        cli_dataset = POINTS_FILE
+        args += ["--dataset", POINTS_FILE, "--data", "points.csv", "--test-size", str(n_test), "--square", "5"]
     elif name.startswith(_LAB_PREFIX):
         lab = name[len(_LAB_PREFIX):]
         params = inspect.signature(DATASETS.get(lab)).parameters

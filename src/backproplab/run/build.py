@@ -120,7 +120,7 @@ def check_sizes(config):
     parameters of a network on 2-D points. A sweep checks each of its settings so before it starts; the
     sizes of image and CSV runs are only known once their files are read (``train.prepare``)."""
     datasets.check_point_counts(config)
-    if not config.is_table:
+    if not config.is_table and not config.source.from_file:  # a file's classes are known once it is read
         check_parameters(config, len(config.features), choose_head(config, datasets.point_classes(config)).outputs)
 
 

@@ -224,7 +224,8 @@ class RunConfig:
         True, "data", "never download missing data files; fail with where to put them",
         type=bool, flag="--no-download", default_text="")
     data: str | None = _field(
-        None, "data", "--dataset csv: a table with a label column, e.g. Kaggle's train.csv", metavar="CSV",
+        None, "data", "--dataset csv: a table with a label column, e.g. Kaggle's train.csv; --dataset csv-points: 2-D points, "
+        "x1, x2 and a label", metavar="CSV",
         default_text="")
     label_column: str = _field("label", "data", "--dataset csv: name of the label column")
     test_data: str | None = _field(

@@ -36,7 +36,7 @@ from ..data.plane_shapes import MULTI_CLASS, SHAPES
 from ..data.images import IMAGE_SETS, load_image_set
 from ..errors import ConfigError, lookup
 from ..limits import check_size
-from .point_inputs import on_square, with_features
+from .point_inputs import on_square, read_points, with_features
 from .recipes import recipe
 
 DEFAULT_VAL_SIZE = 5000  # images held out of MNIST's 60,000 for validation
@@ -46,6 +46,7 @@ DATA_OPTIONS = ("n", "test_size", "noise", "classes", "features", "hold_out", "s
                 "test_data", "scale", "standardize")
 IMAGE_COLUMNS = 28 * 28  # a CSV of this many feature columns holds 28x28 images of 0-255 pixels
 SHAPE_PREFIX = "playground-"  # the command line's name of a playground shape: playground-circle
+POINTS_FILE = "csv-points"  # 2-D points of a CSV file, trained as generated points are
 SHAPE_POINTS = 400  # points a playground shape draws by default, as the page does
 
 
@@ -89,6 +90,7 @@ class Source:
     default_n: int | None = None  # points drawn when --n is not given (None: fixed or read from files)
     generator: object = None  # the function that draws 2-D points
     held_out: bool = False  # the test points are held out of one draw of --n (else drawn apart)
+    from_file: bool = False  # 2-D points read from --data, their number known once read
 
     @property
     def is_table(self):
@@ -127,6 +129,8 @@ def sources():
     found = {name: _points_source(name, generator) for name, generator in DATASETS.items()}
     found.update((SHAPE_PREFIX + name, _shape_source(name, shape)) for name, shape in SHAPES.items())
     found.update((name, Source(name, "images", _TABLE_OPTIONS | {"data_dir", "download"})) for name in IMAGE_SETS)
+    found[POINTS_FILE] = Source(POINTS_FILE, "points", frozenset({"data", "label_column", "test_size", "square",
+                                                                  "features"}), held_out=True, from_file=True)
     found["csv"] = Source("csv", "csv",
                           _TABLE_OPTIONS | {"data", "label_column", "test_data", "scale", "standardize"})
     return found
@@ -160,13 +164,14 @@ def holds_out(config):
     return source(config.dataset).held_out or config.hold_out
 
 
-def held_out_points(config):
-    """Test points held out of one draw (see ``holds_out``): --test-size, or half."""
-    n = drawn_points(config)
+def held_out_points(config, n=None):
+    """Test points held out of one draw (see ``holds_out``) of ``n`` points (default: those drawn):
+    --test-size, or half."""
+    n = drawn_points(config) if n is None else n
     n_test = config.test_size or n // 2
     if n_test >= n:
-        raise ConfigError(f"--test-size {n_test} leaves no training points of the {n} drawn (--n); "
-                          f"use at most {n - 1}")
+        where = f"in {config.data!r}" if source(config.dataset).from_file else "drawn (--n)"
+        raise ConfigError(f"--test-size {n_test} leaves no training points of the {n} {where}; use at most {n - 1}")
     return n_test
 
 
@@ -186,7 +191,7 @@ def point_classes(config):
 
 def check_point_counts(config):
     """Refuse --n or --test-size points over the limit before any is drawn, naming the option."""
-    if source(config.dataset).kind != "points":
+    if source(config.dataset).kind != "points" or source(config.dataset).from_file:
         return
     check_size("points", drawn_points(config), "--n", "draw fewer points")
     if config.test_size is not None:
@@ -196,6 +201,9 @@ def check_point_counts(config):
 # --- splitting -----------------------------------------------------------------------------------
 
 def _split_points(src, config, streams):
+    if src.from_file:
+        X, y = read_points(config)
+        return _held_out(config, streams, X, y, f"rows of {config.data}")
     if src.default_n is None:
         X, y = fixed_points(src.name)
         return Split(X, y, X, y, f"the {len(y)} training points themselves (the {src.name} set is fixed)")
@@ -203,7 +211,8 @@ def _split_points(src, config, streams):
     generator = src.generator
     kwargs = {option: getattr(config, option) for option in ("noise", "classes") if option in src.options}
     if holds_out(config):
-        return _split_held_out(src, config, streams, kwargs)
+        X, y = src.generator(n=drawn_points(config), seed=streams["train data"], **kwargs)
+        return _held_out(config, streams, on_square(config, X), y, "points drawn")
     n = n_points(config)
     n_test = config.test_size or n
     X, y = generator(n=n, seed=streams["train data"], **kwargs)
@@ -214,15 +223,14 @@ def _split_points(src, config, streams):
     return Split(X, y, X_test, y_test, source_text)
 
 
-def _split_held_out(src, config, streams, kwargs):
-    """One draw of --n points, --test-size of them held out at random: the playground's split, by its streams."""
-    n, n_test = drawn_points(config), held_out_points(config)
-    X, y = src.generator(n=n, seed=streams["train data"], **kwargs)
-    X = on_square(config, X)
+def _held_out(config, streams, X, y, what):
+    """The points X, y with --test-size of them held out at random: the playground's split, by its streams."""
+    n = len(y)
+    n_test = held_out_points(config, n)
     order = streams["test data"].permutation(n)
     train, test = order[:n - n_test], order[n - n_test:]
-    return Split(X[train], y[train], X[test], y[test],
-                 f"{n_test} of the {n} points drawn, held out at random with seed {config.seed}")
+    return Split(X[train], y[train], X[test], y[test], f"{n_test} of the {n} {what}, held out at random "
+                 f"with seed {config.seed}")
 
 
 def _subset(X, y, size, rng, option):

@@ -61,7 +61,7 @@ def _check_data_options(cfg):
         if name in src.options or getattr(cfg, name) == by_name[name].default:
             continue
         takers = [s.name for s in datasets.sources().values() if name in s.options]
-        if name in ("n", "test_size") and src.kind == "points":
+        if name in ("n", "test_size") and src.kind == "points" and not src.from_file:
             size = len(datasets.fixed_points(cfg.dataset)[1])
             raise ConfigError(f"--dataset {cfg.dataset} is a fixed set of {size} points, tested on themselves; "
                               "drop --n and --test-size")
@@ -127,7 +127,7 @@ def validate(cfg):
     if cfg.model == "cnn" and not cfg.is_table:
         raise ConfigError(f"--model cnn needs images; --dataset {cfg.dataset} is 2-D points (use --model mlp)")
     _check_loss(cfg)
-    if cfg.is_table:
+    if cfg.is_table or cfg.source.from_file:
         return  # sizes of image and CSV data are only known once the files are read
     n_train = cfg.n_points  # (refuses a --test-size that holds out every point drawn)
     if cfg.batch_size is not None and cfg.batch_size > n_train:
