@@ -23,6 +23,8 @@ SETUPS = [
      "regularization": "l1", "reg_rate": 0.003, "budget": 5},
     {"dataset": "gauss", "points": 50, "batch": 50, "hidden": [3], "activation": ["sigmoid"], "schedule": "plateau",
      "noise": 35, "budget": 5, "target_accuracy": 1.0},
+    {"dataset": "circle", "hidden": [6], "activation": ["tanh"], "optimizer": "adam", "lr": 0.1, "budget": 200,
+     "target_loss": 0.05},  # stops at the loss, as the page does
     {"dataset": "xor", "hidden": [3], "activation": ["tanh"], "schedule": "exponential", "budget": 5,
      "init_seed": 9, "features": ["x1*x2", "sin(x1)"]},
     # a generator of the lab's, placed in [-5, 5]^2 and split as the page does

@@ -103,3 +103,11 @@ def test_the_penalty_and_the_books_after_the_epoch_are_fit_s():
     running = train(config.replace(epoch_loss="running"))  # the same updates, booked during the epoch
     assert all(np.array_equal(p.data, q.data) for p, q in zip(running.model.parameters(), run.model.parameters()))
     assert not np.allclose(running.history.loss, run.history.loss)
+
+
+def test_target_loss_stops_at_the_first_epoch_whose_training_loss_reaches_it():
+    config = RunConfig.for_dataset(dataset="playground-circle", n=80, hidden=(6,), activation=("tanh",), lr=0.1,
+                                   epochs=300, epoch_loss="after", target_loss=0.05)
+    run = train(config)
+    assert run.history.stop_reason == "reached target loss 0.05" and run.history.epochs < 300
+    assert run.history.loss[-1] <= 0.05 < min(run.history.loss[:-1])

@@ -107,7 +107,7 @@ def train_command(settings, n_points=None):
     if s["target_accuracy"]:
         args += ["--target-accuracy", f"{s['target_accuracy']:g}"]
     if s["target_loss"]:
-        notes.append(f"the command line has no stop at a loss; the page stops at {s['target_loss']:g}")
+        args += ["--target-loss", repr(s["target_loss"])]
     args += ["--seed", str(s["seed"]), "--init-seed", str(s["init_seed"]), "--epoch-loss", "after"]
     return ["# " + note for note in notes], shlex.join(args)
 

@@ -205,6 +205,9 @@ class RunConfig:
         None, "training", "stop once accuracy reaches this, e.g. 1.0: validation accuracy when a validation set "
         "is held out (images, CSV tables), else training accuracy",
         type=float, low=0.0, high=1.0, low_open=True, metavar="FRACTION", none="off")
+    target_loss: float | None = _field(
+        None, "training", "stop once the training loss is at or below this, e.g. 0.01", type=float, low=0.0,
+        low_open=True, high=1_000_000, metavar="LOSS", none="off")  # a loss past a million has diverged
     threads: int | None = _field(
         None, "training", "BLAS threads", type=int, low=1, high=1024,
         default_text="1 for a small MLP (BLAS threads only wait for each other there), else BLAS's own")

@@ -13,7 +13,7 @@ from ..nn import Sequential
 from ..rng import spawn
 from ..training import (
     BatchProgress, Checkpoint, DivergenceWarning, EarlyStopping, EpochTestScores, GradientNorms, PrintProgress,
-    TargetAccuracy, WeightPenalty, diagnose, fit, read_checkpoint, restore,
+    TargetAccuracy, TargetLoss, WeightPenalty, diagnose, fit, read_checkpoint, restore,
 )
 from . import datasets
 from .build import Head, build_loss, build_model, build_optimizer, build_schedule, check_sizes, choose_head
@@ -149,6 +149,8 @@ def train(config, write=None, checkpoint=None, resume=False, progress_stream=Non
     target = TargetAccuracy(config.target_accuracy) if config.target_accuracy is not None else None
     if target:
         callbacks.append(target)
+    if config.target_loss is not None:
+        callbacks.append(TargetLoss(config.target_loss))
     early_stopping = EarlyStopping(config.early_stopping, config.monitor) if config.early_stopping else None
     if early_stopping:
         callbacks.append(early_stopping)
