@@ -27,6 +27,8 @@ SETUPS = [
      "target_loss": 0.05},  # stops at the loss, as the page does
     {"dataset": "xor", "hidden": [3], "activation": ["tanh"], "schedule": "exponential", "budget": 5,
      "init_seed": 9, "features": ["x1*x2", "sin(x1)"]},
+    {"dataset": "spiral", "classes": 3, "loss": "cross_entropy", "hidden": [], "activation": [], "budget": 4,
+     "features": ["x1", "x2", "x1^2", "x2^2", "sin(x1)"]},  # no hidden layer: a linear model of the features
     # a generator of the lab's, placed in [-5, 5]^2 and split as the page does
     {"dataset": "lab-chessboard", "noise": 20, "points": 200, "ratio": 70, "hidden": [6, 5],
      "activation": ["relu", "tanh"], "features": ["x1", "x2", "sin(x1)"], "optimizer": "adam", "lr": 0.01,

@@ -82,7 +82,7 @@ def train_command(settings, n_points=None):
         activations = s["activation"] if len(set(s["activation"])) > 1 else s["activation"][:1]
         args += ["--hidden", *map(str, s["hidden"]), "--activation", *activations]
     else:
-        notes.append("the page's network has no hidden layer; the command line's has at least one")
+        args += ["--hidden", "0"]  # no hidden layer
     args += ["--loss", LOSSES.name_of(MSELoss) if s["problem"] == "regression" else s["loss"]]
     args += ["--optimizer", s["optimizer"], "--lr", f"{s['lr']:g}", "--schedule", s["schedule"]]
     epochs = s["budget"] or 1000

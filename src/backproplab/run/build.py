@@ -78,7 +78,8 @@ def describe(config):
         output = f"logits ({folded.words} in the loss)"
     else:
         output = output_activation(config)
-    network = f"hidden {'-'.join(map(str, config.hidden))} {shown}, output {output}"
+    network = (f"hidden {'-'.join(map(str, config.hidden))} {shown}" if config.hidden else "no hidden layer") + \
+        f", output {output}"
     if config.model == "cnn":
         norm = " batch-norm" if config.batch_norm else ""
         network = f"cnn conv {'-'.join(map(str, config.conv))}{norm}, " + network

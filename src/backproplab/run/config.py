@@ -117,7 +117,8 @@ class RunConfig:
         None, "data", "test samples: fresh points, a random subset of the test images, or CSV rows held out",
         type=int, low=1, default_text="as many as --n; all test images; 10% of CSV rows")
     hidden: tuple = _field(
-        (8, 8), "model", "width of each hidden layer, e.g. --hidden 8 8", type=int, nargs="+", metavar="WIDTH")
+        (8, 8), "model", "width of each hidden layer, e.g. --hidden 8 8; --hidden 0 for none (a linear model)",
+        type=int, nargs="+", metavar="WIDTH")
     activation: tuple = _field(
         (ACTIVATIONS.name_of(Sigmoid),), "model", "hidden activation, one for all or one per layer: {choices}; identity means none",
         nargs="+", metavar="NAME", choices=hidden_activation_names)
@@ -252,6 +253,8 @@ class RunConfig:
 
     def __post_init__(self):
         object.__setattr__(self, "loss_args", _setting_pairs(self.loss_args))
+        if self.hidden == (0,):  # --hidden 0: no hidden layer
+            object.__setattr__(self, "hidden", ())
         validate(self)
 
     def replace(self, **changes):

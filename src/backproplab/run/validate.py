@@ -41,10 +41,11 @@ def _check_field(cfg, f):
             check_choice(kind, value, choices)
     elif meta.get("nargs"):  # widths and channel counts
         example = " ".join(map(str, f.default))
-        if not isinstance(value, tuple) or not value or any(
+        if not isinstance(value, tuple) or (not value and f.name != "hidden") or any(
                 isinstance(v, bool) or not isinstance(v, int) or v < 1 for v in value):
             what = "integer widths" if f.name == "hidden" else "channel counts"
-            raise ConfigError(f"{name} takes positive {what} such as '{example}', got {value!r}")
+            none = ", or 0 alone for no hidden layer" if f.name == "hidden" else ""
+            raise ConfigError(f"{name} takes positive {what} such as '{example}'{none}, got {value!r}")
     elif meta.get("type") is bool:
         if not (value is None and f.default is None):  # None: the data set decides
             check_bool(name, value)
