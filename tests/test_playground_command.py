@@ -33,6 +33,7 @@ SETUPS = [
     {"dataset": "lab-chessboard", "noise": 20, "points": 200, "ratio": 70, "hidden": [6, 5],
      "activation": ["relu", "tanh"], "features": ["x1", "x2", "sin(x1)"], "optimizer": "adam", "lr": 0.01,
      "schedule": "cosine", "regularization": "l2", "reg_rate": 0.003, "batch": 16, "budget": 6, "dropout": 0.1},
+    {"dataset": "lab-xor", "ratio": 60, "hidden": [4], "activation": ["tanh"], "batch": 5, "budget": 5},
     {"dataset": "lab-spiral", "classes": 3, "loss": "cross_entropy", "points": 90, "hidden": [4],
      "activation": ["tanh"], "noise": 10, "budget": 4, "seed": 2},
 ]

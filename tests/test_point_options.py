@@ -19,7 +19,9 @@ from backproplab.training import WeightPenalty, evaluate, fit
     ({"dataset": "csv", "data": "t.csv", "features": ("x1^2",)}, "--features applies to"),
     ({"penalty_rate": 0.01}, "--penalty-rate 0.01 needs a --penalty (l1 or l2)"),
     ({"penalty": "l3"}, "'l3'"),
-    ({"dataset": "xor", "hold_out": True}, "--hold-out applies to"),
+    ({"dataset": "mnist", "hold_out": True}, "--hold-out applies to"),
+    ({"dataset": "xor", "test_size": 5}, "--dataset xor is a fixed set of 21 points, tested on themselves; drop "
+                                         "--test-size, or add --hold-out"),
     ({"dataset": "spiral", "n": 50, "test_size": 50, "hold_out": True},
      "--test-size 50 leaves no training points of the 50 drawn (--n); use at most 49"),
     ({"dataset": "playground-circle", "n": 10, "test_size": 12}, "--test-size 12 leaves no training points"),

@@ -58,9 +58,9 @@ def train_command(settings, n_points=None):
         if "n" in params:  # drawn at once, split and placed in [-5, 5]^2 as the page does
             n_train, n_test = _split(s["points"], s["ratio"])
             args += ["--n", str(s["points"]), "--test-size", str(n_test), "--hold-out", "--square", "5"]
-        else:
-            notes.append("the page splits this fixed set into training and test points in [-5, 5]^2; the command "
-                         "line trains and tests on all of them, in the unit square")
+        else:  # a fixed set, split and placed as the page does
+            n_train, n_test = _split(len(cli_datasets.fixed_points(lab)[1]), s["ratio"])
+            args += ["--test-size", str(n_test), "--hold-out", "--square", "5"]
         if "noise" in params and s["noise"]:
             args += ["--noise", repr(0.2 * (s["noise"] / 100))]  # the page's unit-square noise
         if "classes" in params:

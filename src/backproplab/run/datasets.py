@@ -109,9 +109,8 @@ class Source:
 @functools.cache  # a generator's signature does not change; the command line's help reads it hundreds of times
 def _points_source(name, generator):
     params = inspect.signature(generator).parameters
-    options = {option for option in ("noise", "classes") if option in params} | {"features"}
-    if "n" in params:
-        options |= {"n", "test_size", "hold_out", "square"}
+    options = {option for option in ("noise", "classes") if option in params} | {"features", "hold_out", "square"}
+    options |= {"n", "test_size"} if "n" in params else {"test_size"}  # a fixed set's test points: with --hold-out
     default_n = params["n"].default if "n" in params else None
     return Source(name, "points", frozenset(options), default_n, generator)
 
@@ -206,6 +205,9 @@ def _split_points(src, config, streams):
         return _held_out(config, streams, X, y, f"rows of {config.data}")
     if src.default_n is None:
         X, y = fixed_points(src.name)
+        if config.hold_out:
+            return _held_out(config, streams, on_square(config, X), y, "fixed points")
+        X = on_square(config, X)
         return Split(X, y, X, y, f"the {len(y)} training points themselves (the {src.name} set is fixed)")
     check_point_counts(config)
     generator = src.generator

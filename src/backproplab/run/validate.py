@@ -67,6 +67,9 @@ def _check_data_options(cfg):
             raise ConfigError(f"--dataset {cfg.dataset} is a fixed set of {size} points, tested on themselves; "
                               "drop --n and --test-size")
         raise ConfigError(f"{flag(by_name[name])} applies to {names_text(takers)}, not {cfg.dataset}")
+    if src.kind == "points" and src.default_n is None and not src.from_file and cfg.test_size and not cfg.hold_out:
+        raise ConfigError(f"--dataset {cfg.dataset} is a fixed set of {len(datasets.fixed_points(cfg.dataset)[1])} "
+                          "points, tested on themselves; drop --test-size, or add --hold-out to hold some out")
     if cfg.dataset == "csv" and not cfg.data:
         raise ConfigError("--dataset csv needs --data FILE.csv, a table with a label column")
 
