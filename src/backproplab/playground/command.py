@@ -2,9 +2,10 @@
 
 ``train_command`` gives comment lines (``#``) naming every difference the command line
 cannot express, then one command whose options ``backproplab.cli.build_parser`` parses.
-On the page's own classification shapes (``--dataset playground-<shape>``) the command
-trains what the page trains: the same points and split, features, initial weights, batches
-and books, so its losses are the page's at every epoch.
+For classification (the page's shapes as ``--dataset playground-<shape>``, the lab's generators,
+an uploaded file as ``--dataset csv-points``) the command trains what the page trains: the same
+points and split, features, initial weights, batches and books, so its losses are the page's at
+every epoch, and no comment is left but "--epochs 1000" for a page that trains until paused.
 """
 
 import inspect
@@ -27,7 +28,7 @@ def _split(points, ratio):
 
 
 def _cli_points(dataset, n_train):
-    """Training points the command line draws: ``n_train`` when the command gives --n, else its data set's own."""
+    """Training points of the command: ``n_train``, the page's, when it names the page's data, else its default set's."""
     if n_train is not None:
         return n_train
     src = cli_datasets.source(dataset)
@@ -39,7 +40,7 @@ def train_command(settings, n_points=None):
     s = settings
     notes, args = [], ["backproplab", "train"]
     name = s["dataset"]
-    cli_dataset, n_train = "xor", None  # the command line's data set and its --n (None: not given)
+    cli_dataset, n_train = "xor", None  # the command line's data set and its training points (None: its own)
     if name == "csv" and s["problem"] == "regression":
         n_train, n_test = _split(n_points or s["points"], s["ratio"])
         cli_dataset = "csv"
