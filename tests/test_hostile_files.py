@@ -573,7 +573,7 @@ def test_a_truncated_sweep_json_gets_one_line(tmp_path, capsys):
     (["--conv", "32", "64"], "--conv applies to --model cnn, not mlp"),
     (["--conv", "8"], "--conv applies to --model cnn, not mlp"),
     (["--noise", "0"], "--noise applies to"),
-    (["--label-column", "label"], "--label-column applies to csv, not xor"),
+    (["--label-column", "label"], "--label-column applies to csv-points and csv, not xor"),
     (["--download"], None),  # not an option: argparse's own one line
 ])
 def test_options_that_do_not_apply_are_refused_even_at_their_default(tmp_path, capsys, argv, message):

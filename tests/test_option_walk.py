@@ -26,6 +26,7 @@ ACCEPTED = {
     **{("check", "--results", value): FILE for value in ("words", "nan", "inf")},
     **{("exercise", "DIR", value): FOLDER for value in ("words", "nan", "inf")},
     **{(command, "--seed", "99999999999999999999"): SEED for command in ("lab", "train", "trace")},
+    **{(command, "--init-seed", "99999999999999999999"): SEED for command in ("train", "sweep", "trace")},
     **{("playground", "--host", value): "a host name, looked up when the server starts (one line if unknown)"
        for value in ("words", "nan", "inf")},
     ("sweep", "--workers", "99999999999999999999"): "processes: never more than the runs, with a note saying so",

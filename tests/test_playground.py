@@ -623,28 +623,32 @@ def test_the_train_command_parses_and_carries_the_set_up(settings):
     assert words[:2] == ["backproplab", "train"]
     args = build_parser().parse_args(words[1:])
     assert (args.optimizer, args.lr, args.schedule, args.batch_size) == (s["optimizer"], s["lr"], s["schedule"], s["batch"])
-    assert args.epochs == (s["budget"] or 1000) and args.seed == s["seed"]
+    assert args.epochs == (s["budget"] or 1000) and (args.seed, args.init_seed) == (s["seed"], s["init_seed"])
+    assert args.epoch_loss == "after"  # the page's books
     assert args.loss == s["loss"] and args.dropout == (s["dropout"] or None)
     if s["hidden"]:
         assert args.hidden == s["hidden"] and set(args.activation) == set(s["activation"])
     else:
-        assert any("no hidden layer" in note for note in notes)
-    if s["regularization"] == "l2":
-        assert args.weight_decay == s["reg_rate"]
-    elif s["regularization"] == "l1":
-        assert args.weight_decay is None and any("no L1 penalty" in note for note in notes)
-    if s["features"] != ["x1", "x2"]:
-        assert any("x1 and x2 only" in note and "sin(x1)" in note for note in notes)
+        assert args.hidden == [0]  # none
+    if s["regularization"] != "none":  # the page's penalty, on the weights alone, not the optimizer's decay
+        assert (args.penalty, args.penalty_rate, args.weight_decay) == (s["regularization"], s["reg_rate"], None)
+    assert args.features == (None if s["features"] == ["x1", "x2"] else s["features"])
     if s["target_accuracy"]:
         assert args.target_accuracy == s["target_accuracy"]
-    if s["target_loss"]:
-        assert any("no stop at a loss" in note for note in notes)
+    assert args.target_loss == (s["target_loss"] or None)
     if s["dataset"].startswith("lab-"):
         assert args.dataset == s["dataset"][4:]
     if s["dataset"] == "lab-chessboard":
-        assert (args.n, args.test_size, args.noise, args.t_max) == (140, 60, 0.04, 300)
+        assert (args.n, args.test_size, args.t_max, args.hold_out, args.square) == (200, 60, 300, True, 5)
+        assert args.noise == 0.2 * (20 / 100)  # the page's noise on the unit square
     if s["dataset"] == "gauss-mix":
         assert any("no regression data set" in note for note in notes)
+    if s["dataset"] in ("circle", "spiral"):  # the page's own shapes: drawn, split and scaled as the page does
+        assert (args.dataset, args.n, args.test_size) == ("playground-" + s["dataset"], 400, 200)
+        assert args.classes == (3 if s["dataset"] == "spiral" else None)
+        # what is left to say: the page's endless training and its stop at a loss
+        left = [note for note in notes[1:] if "until paused" not in note]
+        assert not left, left
 
 
 # What the page's controls offer besides the registries' choices: the ends of app.js's lists

@@ -229,8 +229,8 @@ def test_the_page_shows_the_train_command(browser, server):
     text = wait_for(browser, "document.getElementById('command').textContent")
     (command,) = [line for line in text.splitlines() if line.startswith("backproplab train")]
     args = build_parser().parse_args(shlex.split(command)[1:])
-    assert (args.dataset, args.weight_decay) == ("chessboard", 0.01)
-    assert "# the command line feeds the network x1 and x2 only" in text
+    assert (args.dataset, args.penalty, args.penalty_rate) == ("chessboard", "l2", 0.01)
+    assert args.features == ["x1", "x2", "x1*x2"]
 
 
 def test_each_accuracy_says_which_points_it_counts_and_the_stop_rule_watches_the_shown_one(browser, server):

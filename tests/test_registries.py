@@ -219,4 +219,4 @@ def test_a_registered_data_set_is_a_cli_choice_with_the_options_it_takes(stripes
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["n_test"] == 60  # the generator's default n, also for the fresh test points
     assert main(["train", "--dataset", "stripes", "--classes", "3"]) == 2
-    assert "--classes applies to spiral and blobs, not stripes" in capsys.readouterr().err
+    assert "--classes applies to spiral, blobs, playground-gauss and playground-spiral, not stripes" in capsys.readouterr().err

@@ -146,11 +146,11 @@ def config_options(args):
     """The RunConfig options given on the command line (None means not given), a loss's settings as
     ``loss_delta`` (``RunConfig.for_dataset`` takes them so)."""
     from ..run import RunConfig
-    from ..run.config import loss_options
+    from ..run.config import LIST_FIELDS, loss_options
 
     names = [*(f.name for f in fields(RunConfig)), *loss_options()]
     given = {name: getattr(args, name) for name in names if getattr(args, name, None) is not None}
-    for name in ("hidden", "activation", "conv"):
+    for name in LIST_FIELDS:
         if name in given:
             given[name] = tuple(given[name])
     return given

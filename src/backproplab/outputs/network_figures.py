@@ -4,6 +4,7 @@ import os
 
 import numpy as np
 
+from ..data.features import PLAIN, features
 from ..nn import Linear, Sequential
 from ..plots.network import gradient_norms, gradients_worth_drawing, network_diagram, neuron_maps
 
@@ -23,9 +24,10 @@ def unit_outputs(model, grid):
     return outputs
 
 
-def write_network_figures(model, loss_fn, X, gradient_norm_history, folder, name):
-    """network.png, neurons.png (2-D inputs only) and gradients.png (networks of three weight layers or more,
-    where a gradient can be seen to shrink on its way down) into ``folder``; returns the paths."""
+def write_network_figures(model, loss_fn, X, gradient_norm_history, folder, name, feature_names=PLAIN):
+    """network.png, neurons.png (2-D points X only) and gradients.png (networks of three weight layers or more,
+    where a gradient can be seen to shrink on its way down) into ``folder``; returns the paths. The network's
+    inputs are the ``feature_names`` of the points, each drawn as its own map over the plane."""
     written = []
     if X.shape[1] == 2:
         lo = np.minimum(X.min(axis=0), 0.0) - 0.05
@@ -39,11 +41,11 @@ def write_network_figures(model, loss_fn, X, gradient_norm_history, folder, name
         biases = [None if layer.bias is None else layer.bias.data for layer in linear]
         model.eval()
         with np.errstate(over="ignore", invalid="ignore"):
-            outputs = unit_outputs(model, grid.astype(weights[0].dtype))
+            outputs = unit_outputs(model, features(grid, feature_names).astype(weights[0].dtype))
             outputs[-1] = loss_fn.probabilities(outputs[-1])  # the output units as the network's answer
         maps = [np.nan_to_num(o.T.reshape(-1, RESOLUTION, RESOLUTION).astype(np.float64)) for o in outputs]
         extent = (lo[0], hi[0], lo[1], hi[1])
-        names = ["inputs x1, x2"] + [f"hidden layer {k}" for k in range(1, len(maps) - 1)] + ["output"]
+        names = ["inputs " + ", ".join(feature_names)] + [f"hidden layer {k}" for k in range(1, len(maps) - 1)] + ["output"]
         written.append(os.path.join(folder, "network.png"))
         network_diagram(weights, maps, extent, written[-1], layer_names=names, biases=biases,
                         title=f"{name}: the trained network, each neuron filled with its output over the inputs")

@@ -5,6 +5,7 @@ import os
 import numpy as np
 
 from .. import plots
+from ..data.features import features
 from ..model_file import save_model
 from ..training import evaluate
 from .metrics import how_training_measured, run_metrics, write_ending, write_metrics
@@ -73,19 +74,23 @@ def write_points_run(run, folder, write=print, show_samples=True, title=None):
         metrics["history"].update(test_loss=test_curve["loss"], test_accuracy=test_curve["accuracy"])
     write_metrics(folder, metrics)
 
-    plots.comparison(data.X_test, data.y_test, y_pred, os.path.join(folder, "comparison.png"),
+    # the figures draw the points; the network's inputs may be --features of them
+    points_train = data.X_train if data.points_train is None else data.points_train
+    points_test = data.X_test if data.points_test is None else data.points_test
+    plots.comparison(points_test, data.y_test, y_pred, os.path.join(folder, "comparison.png"),
                      title=f"{title}: test set", dataset=config.dataset)
     plots.learning_curve(history, os.path.join(folder, "learning_curve.png"), title=f"{title}: learning curve",
                          test=test_curve, test_is_training=fixed, loss=run.loss_name)
 
     def predict_proba(grid):
         with np.errstate(over="ignore", invalid="ignore"):
-            scores = positive_class_scores(loss_fn, model.forward(grid.astype(config.dtype)))
+            scores = positive_class_scores(loss_fn, model.forward(features(grid, config.features).astype(config.dtype)))
         return np.nan_to_num(scores, nan=0.5)
 
-    plots.decision_boundary(predict_proba, data.X_train, data.y_train,
+    plots.decision_boundary(predict_proba, points_train, data.y_train,
                             os.path.join(folder, "decision_boundary.png"),
                             title=f"{title}: network output, training points")
-    write_network_figures(model, loss_fn, data.X_train.astype(config.dtype), run.gradient_norms, folder, title)
+    write_network_figures(model, loss_fn, points_train.astype(config.dtype), run.gradient_norms, folder, title,
+                          config.features)
     write_sample_trace(model, loss_fn, run.loss_name, data.X_train, data.y_train, folder)
     return metrics

@@ -2,6 +2,10 @@
 
 ``train_command`` gives comment lines (``#``) naming every difference the command line
 cannot express, then one command whose options ``backproplab.cli.build_parser`` parses.
+For classification (the page's shapes as ``--dataset playground-<shape>``, the lab's generators,
+an uploaded file as ``--dataset csv-points``) the command trains what the page trains: the same
+points and split, features, initial weights, batches and books, so its losses are the page's at
+every epoch, and no comment is left but "--epochs 1000" for a page that trains until paused.
 """
 
 import inspect
@@ -9,13 +13,11 @@ import shlex
 
 from ..data import DATASETS
 from ..nn import LOSSES, MSELoss
-from ..optim import OPTIMIZERS
 from ..run import datasets as cli_datasets
+from ..run.datasets import POINTS_FILE, SHAPE_PREFIX
 from .datasets import REGRESSION
 from .state import optimisation_config
 
-# The page's own 2-D shapes and the command line's nearest data set.
-_NEAREST = {"circle": "circles", "xor": "xor", "gauss": "blobs", "spiral": "spiral"}
 _LAB_PREFIX = "lab-"
 
 
@@ -26,7 +28,7 @@ def _split(points, ratio):
 
 
 def _cli_points(dataset, n_train):
-    """Training points the command line draws: ``n_train`` when the command gives --n, else its data set's own."""
+    """Training points of the command: ``n_train``, the page's, when it names the page's data, else its default set's."""
     if n_train is not None:
         return n_train
     src = cli_datasets.source(dataset)
@@ -38,47 +40,50 @@ def train_command(settings, n_points=None):
     s = settings
     notes, args = [], ["backproplab", "train"]
     name = s["dataset"]
-    cli_dataset, n_train = "xor", None  # the command line's data set and its --n (None: not given)
-    if name == "csv":
+    cli_dataset, n_train = "xor", None  # the command line's data set and its training points (None: its own)
+    if name == "csv" and s["problem"] == "regression":
         n_train, n_test = _split(n_points or s["points"], s["ratio"])
         cli_dataset = "csv"
         args += ["--dataset", "csv", "--data", "points.csv", "--test-size", str(n_test), "--val-size", "0"]
         notes.append("points.csv is your uploaded file; the page scales each feature column into [-5, 5], "
                      "the command line standardises it")
+    elif name == "csv":  # your uploaded points.csv, placed in [-5, 5]^2 and split as the page does
+        n_train, n_test = _split(n_points or s["points"], s["ratio"])
+        cli_dataset = POINTS_FILE
+        args += ["--dataset", POINTS_FILE, "--data", "points.csv", "--test-size", str(n_test), "--square", "5"]
     elif name.startswith(_LAB_PREFIX):
         lab = name[len(_LAB_PREFIX):]
         params = inspect.signature(DATASETS.get(lab)).parameters
         cli_dataset = lab
         args += ["--dataset", lab]
-        if "n" in params:
+        if "n" in params:  # drawn at once, split and placed in [-5, 5]^2 as the page does
             n_train, n_test = _split(s["points"], s["ratio"])
-            args += ["--n", str(n_train), "--test-size", str(n_test)]
-        if "noise" in params:
-            args += ["--noise", f"{0.2 * s['noise'] / 100:g}"]
+            args += ["--n", str(s["points"]), "--test-size", str(n_test), "--hold-out", "--square", "5"]
+        else:  # a fixed set, split and placed as the page does
+            n_train, n_test = _split(len(cli_datasets.fixed_points(lab)[1]), s["ratio"])
+            args += ["--test-size", str(n_test), "--hold-out", "--square", "5"]
+        if "noise" in params and s["noise"]:
+            args += ["--noise", repr(0.2 * (s["noise"] / 100))]  # the page's unit-square noise
         if "classes" in params:
             args += ["--classes", str(s["classes"])]
-        notes.append("the page draws these points in [-5, 5]^2, the command line in the "
-                     "unit square, and the page's test points come from the same draw, the command line's are fresh")
     elif name in REGRESSION:
         notes.append(f"the command line has no regression data set like the page's {name!r} "
                      "(its 2-D data sets are labelled classes); it trains on its default data here")
-    else:
-        nearest = cli_dataset = _NEAREST[name]
-        args += ["--dataset", nearest]
-        if nearest != "xor":  # the command line's xor is a fixed set
-            n_train, n_test = _split(s["points"], s["ratio"])
-            args += ["--n", str(n_train), "--test-size", str(n_test)]
-        if nearest in ("spiral", "blobs"):
+    else:  # one of the page's own shapes, drawn and split as the page does
+        cli_dataset = SHAPE_PREFIX + name
+        n_train, n_test = _split(s["points"], s["ratio"])
+        args += ["--dataset", cli_dataset, "--n", str(s["points"]), "--test-size", str(n_test)]
+        if s["noise"]:
+            args += ["--noise", repr(s["noise"] / 100)]
+        if "classes" in cli_datasets.source(cli_dataset).options:
             args += ["--classes", str(s["classes"])]
-        notes.append(f"the page's {name!r} points are its own; --dataset {nearest} is the command line's nearest "
-                     "data set, with its own shape and scale" + (" and none of the page's noise" if s["noise"] else ""))
     if s["features"] != ["x1", "x2"]:
-        notes.append(f"the command line feeds the network x1 and x2 only; the page's inputs are {', '.join(s['features'])}")
+        args += ["--features", *s["features"]]
     if s["hidden"]:
         activations = s["activation"] if len(set(s["activation"])) > 1 else s["activation"][:1]
         args += ["--hidden", *map(str, s["hidden"]), "--activation", *activations]
     else:
-        notes.append("the page's network has no hidden layer; the command line's has at least one")
+        args += ["--hidden", "0"]  # no hidden layer
     args += ["--loss", LOSSES.name_of(MSELoss) if s["problem"] == "regression" else s["loss"]]
     args += ["--optimizer", s["optimizer"], "--lr", f"{s['lr']:g}", "--schedule", s["schedule"]]
     epochs = s["budget"] or 1000
@@ -90,36 +95,29 @@ def train_command(settings, n_points=None):
         args += ["--t-max", str(epochs)]
     elif s["schedule"] == "exponential":  # to a hundredth of the rate at the last epoch
         args += ["--gamma", repr(optimisation_config(s).gamma)]
-    # backproplab train refuses a batch larger than its training set; the page trains on all of it at once.
-    n_cli = _cli_points(cli_dataset, n_train)
-    batch = min(s["batch"], n_cli)
-    if batch < s["batch"]:
-        notes.append(f"the page's batch size {s['batch']} is more than the command line's {n_cli} training points; "
-                     f"--batch-size {n_cli} trains on all of them at once")
-    args += ["--batch-size", str(batch)]
+    # backproplab train refuses a batch larger than its training set; the page trains on all of it at once,
+    # as a batch of all of them does.
+    args += ["--batch-size", str(min(s["batch"], _cli_points(cli_dataset, n_train)))]
     if s["dropout"]:
         args += ["--dropout", f"{s['dropout']:g}"]
-    if s["regularization"] == "l2" and s["reg_rate"]:
-        args += ["--weight-decay", f"{s['reg_rate']:g}"]
-        notes.append("--weight-decay is the page's L2 term, but on the biases too" +
-                     (f" and, for {s['optimizer']}, decoupled from the gradient"
-                      if getattr(OPTIMIZERS[s["optimizer"]], "decoupled", False) else ""))
-    elif s["regularization"] == "l1" and s["reg_rate"]:
-        notes.append(f"the command line has no L1 penalty; the page adds {s['reg_rate']:g} * sign(w) to each gradient")
+    if s["regularization"] != "none" and s["reg_rate"]:
+        args += ["--penalty", s["regularization"], "--penalty-rate", repr(s["reg_rate"])]
     args += ["--epochs", str(epochs)]
     if not s["budget"]:
         notes.append("the page trains until paused; --epochs 1000 stands for that")
     if s["target_accuracy"]:
         args += ["--target-accuracy", f"{s['target_accuracy']:g}"]
     if s["target_loss"]:
-        notes.append(f"the command line has no stop at a loss; the page stops at {s['target_loss']:g}")
-    args += ["--seed", str(s["seed"])]
-    notes.append("the weights start from other random numbers than the page's")
+        args += ["--target-loss", repr(s["target_loss"])]
+    args += ["--seed", str(s["seed"]), "--init-seed", str(s["init_seed"]), "--epoch-loss", "after"]
     return ["# " + note for note in notes], shlex.join(args)
 
 
 def command_text(settings, n_points=None):
     """The command as the page shows it: the comment lines, then the command."""
     notes, command = train_command(settings, n_points)
+    if not notes:
+        return "\n".join(["# the page's set-up as a backproplab train command: the same data, weights and losses",
+                          command])
     return "\n".join(["# the nearest backproplab train command to the page's set-up (train.py reproduces the "
                       "page exactly); what this command does not carry:", *notes, command])

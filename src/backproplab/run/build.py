@@ -78,7 +78,8 @@ def describe(config):
         output = f"logits ({folded.words} in the loss)"
     else:
         output = output_activation(config)
-    network = f"hidden {'-'.join(map(str, config.hidden))} {shown}, output {output}"
+    network = (f"hidden {'-'.join(map(str, config.hidden))} {shown}" if config.hidden else "no hidden layer") + \
+        f", output {output}"
     if config.model == "cnn":
         norm = " batch-norm" if config.batch_norm else ""
         network = f"cnn conv {'-'.join(map(str, config.conv))}{norm}, " + network
@@ -120,8 +121,8 @@ def check_sizes(config):
     parameters of a network on 2-D points. A sweep checks each of its settings so before it starts; the
     sizes of image and CSV runs are only known once their files are read (``train.prepare``)."""
     datasets.check_point_counts(config)
-    if not config.is_table:
-        check_parameters(config, datasets.POINT_FEATURES, choose_head(config, datasets.point_classes(config)).outputs)
+    if not config.is_table and not config.source.from_file:  # a file's classes are known once it is read
+        check_parameters(config, len(config.features), choose_head(config, datasets.point_classes(config)).outputs)
 
 
 def build_model(config, input_shape, n_outputs, output_activation, rng, dropout_rng=None):

@@ -11,10 +11,12 @@ spells it (``--lr must be a number > 0 and <= 1,000,000, got -0.1``).
 
 from dataclasses import asdict, dataclass, field, fields, replace
 
+from ..data.features import FEATURES, PLAIN
 from ..errors import ConfigError
 from ..nn import ACTIVATIONS, BIAS_INITIALIZERS, INITIALIZERS, LOSSES, BCELoss, Sigmoid
 from ..nn.losses import REDUCTIONS, loss_settings
 from ..optim import OPTIMIZERS, SCHEDULES, Adam
+from ..training import WeightPenalty
 from . import datasets
 from .validate import flag, names_text, validate
 
@@ -102,11 +104,21 @@ class RunConfig:
         0.0, "data", "standard deviation of the jitter on the points (the generators that take it)",
         type=float, low=0.0, high=10.0, high_open=True)
     classes: int = _field(2, "data", "classes of the generators that take it", type=int, low=2)
+    features: tuple = _field(
+        PLAIN, "data", "what the network gets of each 2-D point, e.g. --features x1 x2 x1^2 x2^2: {choices}",
+        nargs="+", metavar="NAME", choices=lambda: tuple(FEATURES))
+    hold_out: bool = _field(
+        False, "data", "draw --n points once and hold --test-size of them out for testing (default half), as the "
+        "playground splits them, instead of drawing fresh test points", type=bool, default_text="")
+    square: float | None = _field(
+        None, "data", "place a generator's points, drawn in the unit square, in [-SQUARE, SQUARE]^2, e.g. "
+        "--square 5 as the playground does", type=float, low=0.0, high=1e6, low_open=True, default_text="the unit square")
     test_size: int | None = _field(
         None, "data", "test samples: fresh points, a random subset of the test images, or CSV rows held out",
         type=int, low=1, default_text="as many as --n; all test images; 10% of CSV rows")
     hidden: tuple = _field(
-        (8, 8), "model", "width of each hidden layer, e.g. --hidden 8 8", type=int, nargs="+", metavar="WIDTH")
+        (8, 8), "model", "width of each hidden layer, e.g. --hidden 8 8; --hidden 0 for none (a linear model)",
+        type=int, nargs="+", metavar="WIDTH")
     activation: tuple = _field(
         (ACTIVATIONS.name_of(Sigmoid),), "model", "hidden activation, one for all or one per layer: {choices}; identity means none",
         nargs="+", metavar="NAME", choices=hidden_activation_names)
@@ -151,6 +163,12 @@ class RunConfig:
         None, "optimisation", "starting sum of squared gradients", part="optimizer",
         type=float, low=0.0, high=LARGEST_STEP_TERM, flag="--initial-accumulator", metavar="SUM",
         default_text=OWN_DEFAULT)
+    penalty: str = _field(
+        "none", "optimisation", "a penalty on the weights (not the biases), its gradient added in every step: "
+        "{choices}", choices=lambda: ("none", *WeightPenalty.KINDS))
+    penalty_rate: float = _field(
+        0.0, "optimisation", "the penalty's rate: l2 adds rate * w to each weight's gradient, l1 rate * sign(w)",
+        type=float, low=0.0, high=LARGEST_STEP_TERM)
     schedule: str = _field("constant", "optimisation", "learning-rate schedule: {choices}", choices=SCHEDULES.names)
     step_size: int = _field(
         500, "optimisation", "multiply the rate by --gamma every this many epochs", part="schedule",
@@ -174,6 +192,13 @@ class RunConfig:
         True, "training", "mini-batches in the data's own order, the same every epoch", type=bool,
         flag="--no-shuffle", default_text="")
     seed: int = _field(0, "training", "seed of every random choice", type=int, low=0)
+    init_seed: int | None = _field(
+        None, "training", "seed of the initial weights, dropout and batch order alone, apart from the data's "
+        "--seed (as the playground keeps them)", type=int, low=0, default_text="from --seed")
+    epoch_loss: str = _field(
+        "running", "training", "an epoch's training loss and accuracy: {choices}; running is the mean over its "
+        "batches as they trained, after is the whole training set's after the epoch, in eval mode (as the "
+        "playground reports it)", choices=lambda: ("running", "after"))
     print_every: int = _field(
         200, "output", "log loss and accuracy every N epochs; 0 for none",
         tables="images and CSV tables: a progress bar every epoch", type=int, low=0, high=MAX_EPOCHS, metavar="N")
@@ -181,6 +206,9 @@ class RunConfig:
         None, "training", "stop once accuracy reaches this, e.g. 1.0: validation accuracy when a validation set "
         "is held out (images, CSV tables), else training accuracy",
         type=float, low=0.0, high=1.0, low_open=True, metavar="FRACTION", none="off")
+    target_loss: float | None = _field(
+        None, "training", "stop once the training loss is at or below this, e.g. 0.01", type=float, low=0.0,
+        low_open=True, high=1_000_000, metavar="LOSS", none="off")  # a loss past a million has diverged
     threads: int | None = _field(
         None, "training", "BLAS threads", type=int, low=1, high=1024,
         default_text="1 for a small MLP (BLAS threads only wait for each other there), else BLAS's own")
@@ -200,7 +228,8 @@ class RunConfig:
         True, "data", "never download missing data files; fail with where to put them",
         type=bool, flag="--no-download", default_text="")
     data: str | None = _field(
-        None, "data", "--dataset csv: a table with a label column, e.g. Kaggle's train.csv", metavar="CSV",
+        None, "data", "--dataset csv: a table with a label column, e.g. Kaggle's train.csv; --dataset csv-points: 2-D points, "
+        "x1, x2 and a label", metavar="CSV",
         default_text="")
     label_column: str = _field("label", "data", "--dataset csv: name of the label column")
     test_data: str | None = _field(
@@ -224,6 +253,8 @@ class RunConfig:
 
     def __post_init__(self):
         object.__setattr__(self, "loss_args", _setting_pairs(self.loss_args))
+        if self.hidden == (0,):  # --hidden 0: no hidden layer
+            object.__setattr__(self, "hidden", ())
         validate(self)
 
     def replace(self, **changes):
@@ -231,7 +262,7 @@ class RunConfig:
 
     def as_dict(self):
         d = asdict(self)
-        d["hidden"], d["activation"], d["conv"] = list(self.hidden), list(self.activation), list(self.conv)
+        d.update((name, list(d[name])) for name in LIST_FIELDS)
         d["loss_args"] = dict(self.loss_args)
         return d
 
@@ -275,7 +306,7 @@ class RunConfig:
         if unknown:
             raise ConfigError(f"unknown config keys {unknown}; known keys: {sorted(known)}")
         d = dict(d)
-        for key in ("hidden", "activation", "conv"):
+        for key in LIST_FIELDS:
             if key in d and isinstance(d[key], list):
                 d[key] = tuple(d[key])
         return cls(**d)
@@ -294,6 +325,7 @@ class RunConfig:
 
 FIELDS = {f.name: f for f in fields(RunConfig)}
 DEFAULTS = {f.name: f.default for f in fields(RunConfig)}
+LIST_FIELDS = tuple(name for name, f in FIELDS.items() if f.metadata.get("nargs"))  # tuples here, lists in JSON
 
 
 def dataset_defaults(dataset, model="mlp"):

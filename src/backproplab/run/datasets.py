@@ -8,6 +8,11 @@ Three kinds of source:
   default of ``n``), ``noise`` and ``classes``. A generator without ``n`` is a fixed set
   (the lab's XOR points) that is tested on itself. A new generator with its registry
   line is a new ``--dataset`` choice, with nothing to add here.
+- the playground's shapes (``data.plane_shapes.SHAPES``) as ``playground-<name>``: drawn
+  in [-5, 5]^2 as the playground draws them, ``--n`` points at once, of which ``--test-size``
+  (default half) are held out for testing, as the playground splits them.
+
+Every 2-D set may feed the network features of its points (``--features``, e.g. ``x1^2``).
 - MNIST-style image sets: every entry of ``data.images.IMAGE_SETS``, with their own test files.
 - ``csv``: any numeric table with a label column, ``--data FILE`` (and ``--test-data FILE``).
   Its values are taken as they are, except that 784 columns (28 x 28, the layout of MNIST
@@ -27,18 +32,22 @@ import numpy as np
 
 from ..data import DATASETS
 from ..data.csv_table import read_labelled
+from ..data.plane_shapes import MULTI_CLASS, SHAPES
 from ..data.images import IMAGE_SETS, load_image_set
 from ..errors import ConfigError, lookup
 from ..limits import check_size
+from .point_inputs import on_square, read_points, with_features
 from .recipes import recipe
 
 DEFAULT_VAL_SIZE = 5000  # images held out of MNIST's 60,000 for validation
 
 # Options that only some data sets take; a value other than RunConfig's default is an error elsewhere.
-DATA_OPTIONS = ("n", "test_size", "noise", "classes", "val_size", "data_dir", "download", "data", "label_column",
+DATA_OPTIONS = ("n", "test_size", "noise", "classes", "features", "hold_out", "square", "val_size", "data_dir", "download", "data", "label_column",
                 "test_data", "scale", "standardize")
 IMAGE_COLUMNS = 28 * 28  # a CSV of this many feature columns holds 28x28 images of 0-255 pixels
-POINT_FEATURES = 2  # every generator of data.DATASETS draws points in the plane
+SHAPE_PREFIX = "playground-"  # the command line's name of a playground shape: playground-circle
+POINTS_FILE = "csv-points"  # 2-D points of a CSV file, trained as generated points are
+SHAPE_POINTS = 400  # points a playground shape draws by default, as the page does
 
 
 @dataclass
@@ -57,6 +66,8 @@ class Split:
     input_scale: float = 1.0          # raw inputs are divided by this (255 for pixels)
     feature_mean: np.ndarray | None = None  # then, when standardised, (x - mean) / std per feature
     feature_std: np.ndarray | None = None
+    points_train: np.ndarray | None = None  # 2-D points whose --features are the inputs (None: the inputs are the points)
+    points_test: np.ndarray | None = None
 
     @property
     def n_classes(self):
@@ -77,6 +88,9 @@ class Source:
     kind: str                # "points", "images" or "csv"
     options: frozenset       # which of DATA_OPTIONS it accepts
     default_n: int | None = None  # points drawn when --n is not given (None: fixed or read from files)
+    generator: object = None  # the function that draws 2-D points
+    held_out: bool = False  # the test points are held out of one draw of --n (else drawn apart)
+    from_file: bool = False  # 2-D points read from --data, their number known once read
 
     @property
     def is_table(self):
@@ -95,11 +109,15 @@ class Source:
 @functools.cache  # a generator's signature does not change; the command line's help reads it hundreds of times
 def _points_source(name, generator):
     params = inspect.signature(generator).parameters
-    options = {option for option in ("noise", "classes") if option in params}
-    if "n" in params:
-        options |= {"n", "test_size"}
+    options = {option for option in ("noise", "classes") if option in params} | {"features", "hold_out", "square"}
+    options |= {"n", "test_size"} if "n" in params else {"test_size"}  # a fixed set's test points: with --hold-out
     default_n = params["n"].default if "n" in params else None
-    return Source(name, "points", frozenset(options), default_n)
+    return Source(name, "points", frozenset(options), default_n, generator)
+
+
+def _shape_source(name, generator):
+    options = {"n", "test_size", "noise", "features"} | ({"classes"} if name in MULTI_CLASS else set())
+    return Source(SHAPE_PREFIX + name, "points", frozenset(options), SHAPE_POINTS, generator, held_out=True)
 
 
 _TABLE_OPTIONS = frozenset({"n", "test_size", "val_size"})
@@ -108,7 +126,10 @@ _TABLE_OPTIONS = frozenset({"n", "test_size", "val_size"})
 def sources():
     """Every data set by name: the generators (read now, so that new registrations count), images, csv."""
     found = {name: _points_source(name, generator) for name, generator in DATASETS.items()}
+    found.update((SHAPE_PREFIX + name, _shape_source(name, shape)) for name, shape in SHAPES.items())
     found.update((name, Source(name, "images", _TABLE_OPTIONS | {"data_dir", "download"})) for name in IMAGE_SETS)
+    found[POINTS_FILE] = Source(POINTS_FILE, "points", frozenset({"data", "label_column", "test_size", "square",
+                                                                  "features"}), held_out=True, from_file=True)
     found["csv"] = Source("csv", "csv",
                           _TABLE_OPTIONS | {"data", "label_column", "test_data", "scale", "standardize"})
     return found
@@ -128,12 +149,35 @@ def fixed_points(name):
     return DATASETS.get(name)()
 
 
-def n_points(config):
-    """Training points of a generated data set: --n, the generator's default, or the fixed set's size."""
+def drawn_points(config):
+    """Points a generated data set draws for training (for a held-out set, with its test points): --n,
+    the generator's default, or the fixed set's size."""
     src = source(config.dataset)
     if config.n is not None:
         return config.n
     return src.default_n if src.default_n is not None else len(fixed_points(config.dataset)[1])
+
+
+def holds_out(config):
+    """True when the test points are held out of one draw (a playground shape, or --hold-out)."""
+    return source(config.dataset).held_out or config.hold_out
+
+
+def held_out_points(config, n=None):
+    """Test points held out of one draw (see ``holds_out``) of ``n`` points (default: those drawn):
+    --test-size, or half."""
+    n = drawn_points(config) if n is None else n
+    n_test = config.test_size or n // 2
+    if n_test >= n:
+        where = f"in {config.data!r}" if source(config.dataset).from_file else "drawn (--n)"
+        raise ConfigError(f"--test-size {n_test} leaves no training points of the {n} {where}; use at most {n - 1}")
+    return n_test
+
+
+def n_points(config):
+    """Training points of a generated data set: those drawn, less any held out for testing."""
+    held_out = held_out_points(config) if holds_out(config) else 0
+    return drawn_points(config) - held_out
 
 
 def point_classes(config):
@@ -146,9 +190,9 @@ def point_classes(config):
 
 def check_point_counts(config):
     """Refuse --n or --test-size points over the limit before any is drawn, naming the option."""
-    if source(config.dataset).kind != "points":
+    if source(config.dataset).kind != "points" or source(config.dataset).from_file:
         return
-    check_size("points", n_points(config), "--n", "draw fewer points")
+    check_size("points", drawn_points(config), "--n", "draw fewer points")
     if config.test_size is not None:
         check_size("points", config.test_size, "--test-size", "draw fewer test points")
 
@@ -156,19 +200,39 @@ def check_point_counts(config):
 # --- splitting -----------------------------------------------------------------------------------
 
 def _split_points(src, config, streams):
+    if src.from_file:
+        X, y = read_points(config)
+        return _held_out(config, streams, X, y, f"rows of {config.data}")
     if src.default_n is None:
         X, y = fixed_points(src.name)
+        if config.hold_out:
+            return _held_out(config, streams, on_square(config, X), y, "fixed points")
+        X = on_square(config, X)
         return Split(X, y, X, y, f"the {len(y)} training points themselves (the {src.name} set is fixed)")
     check_point_counts(config)
-    generator = DATASETS.get(src.name)
+    generator = src.generator
     kwargs = {option: getattr(config, option) for option in ("noise", "classes") if option in src.options}
+    if holds_out(config):
+        X, y = src.generator(n=drawn_points(config), seed=streams["train data"], **kwargs)
+        return _held_out(config, streams, on_square(config, X), y, "points drawn")
     n = n_points(config)
     n_test = config.test_size or n
     X, y = generator(n=n, seed=streams["train data"], **kwargs)
     X_test, y_test = generator(n=n_test, seed=streams["test data"], **kwargs)
+    X, X_test = on_square(config, X), on_square(config, X_test)
     source_text = (f"{n_test} fresh points from the same generator, drawn from an independent stream "
                    f"of seed {config.seed}")
     return Split(X, y, X_test, y_test, source_text)
+
+
+def _held_out(config, streams, X, y, what):
+    """The points X, y with --test-size of them held out at random: the playground's split, by its streams."""
+    n = len(y)
+    n_test = held_out_points(config, n)
+    order = streams["test data"].permutation(n)
+    train, test = order[:n - n_test], order[n - n_test:]
+    return Split(X[train], y[train], X[test], y[test], f"{n_test} of the {n} {what}, held out at random "
+                 f"with seed {config.seed}")
 
 
 def _subset(X, y, size, rng, option):
@@ -281,4 +345,4 @@ def feature_statistics(X):
 
 def make_data(config, streams):
     """Training, test (and validation) sets for ``config``, as a Split."""
-    return source(config.dataset).split(config, streams)
+    return with_features(config, source(config.dataset).split(config, streams))

@@ -7,7 +7,8 @@ A table run records in its model file how its inputs were prepared (``input_scal
 import numpy as np
 
 from ..atomic import write_text
-from ..errors import BackproplabError
+from ..data.features import PLAIN, features
+from ..errors import BackproplabError, ConfigError
 from ..nn import LOSSES, Conv2d, MSELoss, Sequential, get_loss
 from ..nn.losses import loss_settings
 
@@ -61,6 +62,7 @@ def refuse_broken_weights(model, use):
 def prepare_inputs(model, metadata, X, source="the data"):
     """``X`` (rows of raw features, as in the training file) scaled and shaped for ``model``.
 
+    A model trained on ``--features`` of 2-D points gets those features of X's two columns.
     Inputs are divided by the ``input_scale`` the model was trained with (255 for pixels),
     standardised with the training rows' ``feature_mean`` and ``feature_std`` when the run
     was, and cast to the model's dtype; a model that starts with a convolution gets each
@@ -68,6 +70,12 @@ def prepare_inputs(model, metadata, X, source="the data"):
     """
     first = model.layers[0] if isinstance(model, Sequential) else model
     refuse_broken_weights(model, "its predictions")
+    names = tuple(metadata.get("config", {}).get("features", PLAIN))
+    if names != PLAIN:  # trained on --features of 2-D points: computed from the points here
+        if X.shape[1] != 2:
+            raise ConfigError(f"{source!r} has {X.shape[1]} columns; the model was trained on {', '.join(names)} "
+                              "of 2-D points, so give two columns, x1 and x2")
+        X = features(X, names)
     dtype = model.parameters()[0].data.dtype
     if isinstance(first, Conv2d):
         height, width = metadata.get("image_shape") or (0, 0)

@@ -23,7 +23,7 @@ def auto_threads(config, input_shape, n_samples):
         return None
     rows = min(config.batch_size or n_samples, n_samples)
     widths = [int(np.prod(input_shape)), *config.hidden]
-    largest = max(a * b for a, b in zip(widths, widths[1:]))
+    largest = max((a * b for a, b in zip(widths, widths[1:])), default=widths[0])  # no hidden layer: the inputs
     return 1 if rows * largest < SMALL_PRODUCT else None
 
 

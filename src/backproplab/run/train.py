@@ -13,7 +13,7 @@ from ..nn import Sequential
 from ..rng import spawn
 from ..training import (
     BatchProgress, Checkpoint, DivergenceWarning, EarlyStopping, EpochTestScores, GradientNorms, PrintProgress,
-    TargetAccuracy, diagnose, fit, read_checkpoint, restore,
+    TargetAccuracy, TargetLoss, WeightPenalty, diagnose, fit, read_checkpoint, restore,
 )
 from . import datasets
 from .build import Head, build_loss, build_model, build_optimizer, build_schedule, check_sizes, choose_head
@@ -25,6 +25,8 @@ from .threads import auto_threads, blas_threads
 # does not change the data, and the test set is drawn apart from the training set.
 # (SeedSequence children depend only on their index, so appending a stream changes no other.)
 _STREAMS = ("train data", "test data", "weights", "shuffling", "dropout")
+# With --init-seed, the network's own streams come from it, in the playground's order.
+_NETWORK_STREAMS = ("weights", "dropout", "shuffling")
 DIAGNOSIS_SAMPLES = 2000
 
 
@@ -61,9 +63,13 @@ def check_batch_memory(model, X, batch_size):
                "use a smaller --batch-size")
 
 
-def random_streams(seed):
-    """One Generator per name in _STREAMS, all derived from ``seed``."""
-    return dict(zip(_STREAMS, spawn(seed, len(_STREAMS))))
+def random_streams(seed, init_seed=None):
+    """One Generator per name in _STREAMS, all derived from ``seed``; with ``init_seed``, those of
+    the network (its weights, dropout and batch order) derived from ``init_seed`` instead."""
+    streams = dict(zip(_STREAMS, spawn(seed, len(_STREAMS))))
+    if init_seed is not None:
+        streams.update(zip(_NETWORK_STREAMS, spawn(init_seed, len(_NETWORK_STREAMS))))
+    return streams
 
 
 def make_data(config, streams=None):
@@ -95,7 +101,7 @@ def prepare(config, fit_default_batch=False):
     and ``note`` in a line.
     """
     check_sizes(config)  # those known from the config, before any data is drawn or read
-    streams = random_streams(config.seed)
+    streams = random_streams(config.seed, config.init_seed)
     data = make_data(config, streams)
     requested, note, n = config, "", len(data.y_train)
     # (for 2-D points RunConfig checks this; the sizes of image and CSV data are known from here on)
@@ -143,6 +149,8 @@ def train(config, write=None, checkpoint=None, resume=False, progress_stream=Non
     target = TargetAccuracy(config.target_accuracy) if config.target_accuracy is not None else None
     if target:
         callbacks.append(target)
+    if config.target_loss is not None:
+        callbacks.append(TargetLoss(config.target_loss))
     early_stopping = EarlyStopping(config.early_stopping, config.monitor) if config.early_stopping else None
     if early_stopping:
         callbacks.append(early_stopping)
@@ -168,7 +176,9 @@ def train(config, write=None, checkpoint=None, resume=False, progress_stream=Non
                       epochs=history.epochs if ended else config.epochs,
                       batch_size=config.batch_size, shuffle=config.shuffle,
                       schedule=schedule, validation_data=data.validation, callbacks=callbacks,
-                      seed=streams["shuffling"], history=history)
+                      seed=streams["shuffling"], history=history, loss_after_epoch=config.epoch_loss == "after",
+                      penalty=None if config.penalty == "none" else
+                      WeightPenalty(model, config.penalty, config.penalty_rate))
     if write is not None and history.epochs < config.epochs and not history.diverged:  # a divergence has its own line
         write(f"stopped at epoch {history.epochs} of {config.epochs}: {history.stop_reason}")
     # Looking inside the network on a few thousand training samples is enough, and bounded in memory.

@@ -41,10 +41,11 @@ def _check_field(cfg, f):
             check_choice(kind, value, choices)
     elif meta.get("nargs"):  # widths and channel counts
         example = " ".join(map(str, f.default))
-        if not isinstance(value, tuple) or not value or any(
+        if not isinstance(value, tuple) or (not value and f.name != "hidden") or any(
                 isinstance(v, bool) or not isinstance(v, int) or v < 1 for v in value):
             what = "integer widths" if f.name == "hidden" else "channel counts"
-            raise ConfigError(f"{name} takes positive {what} such as '{example}', got {value!r}")
+            none = ", or 0 alone for no hidden layer" if f.name == "hidden" else ""
+            raise ConfigError(f"{name} takes positive {what} such as '{example}'{none}, got {value!r}")
     elif meta.get("type") is bool:
         if not (value is None and f.default is None):  # None: the data set decides
             check_bool(name, value)
@@ -61,11 +62,14 @@ def _check_data_options(cfg):
         if name in src.options or getattr(cfg, name) == by_name[name].default:
             continue
         takers = [s.name for s in datasets.sources().values() if name in s.options]
-        if name in ("n", "test_size") and src.kind == "points":
+        if name in ("n", "test_size") and src.kind == "points" and not src.from_file:
             size = len(datasets.fixed_points(cfg.dataset)[1])
             raise ConfigError(f"--dataset {cfg.dataset} is a fixed set of {size} points, tested on themselves; "
                               "drop --n and --test-size")
         raise ConfigError(f"{flag(by_name[name])} applies to {names_text(takers)}, not {cfg.dataset}")
+    if src.kind == "points" and src.default_n is None and not src.from_file and cfg.test_size and not cfg.hold_out:
+        raise ConfigError(f"--dataset {cfg.dataset} is a fixed set of {len(datasets.fixed_points(cfg.dataset)[1])} "
+                          "points, tested on themselves; drop --test-size, or add --hold-out to hold some out")
     if cfg.dataset == "csv" and not cfg.data:
         raise ConfigError("--dataset csv needs --data FILE.csv, a table with a label column")
 
@@ -118,14 +122,19 @@ def validate(cfg):
             "give one name for all, or one per hidden layer"
         )
     _check_data_options(cfg)
+    if len(set(cfg.features)) < len(cfg.features):
+        raise ConfigError(f"--features names {' '.join(cfg.features)}; give each feature once")
+    if cfg.penalty_rate and cfg.penalty == "none":
+        raise ConfigError(f"--penalty-rate {cfg.penalty_rate:g} needs a --penalty (l1 or l2) to apply it to")
     if cfg.batch_norm and cfg.model != "cnn":
         raise ConfigError("--batch-norm applies to --model cnn (after each convolution)")
     if cfg.model == "cnn" and not cfg.is_table:
         raise ConfigError(f"--model cnn needs images; --dataset {cfg.dataset} is 2-D points (use --model mlp)")
     _check_loss(cfg)
-    if cfg.is_table:
+    if cfg.is_table or cfg.source.from_file:
         return  # sizes of image and CSV data are only known once the files are read
-    if cfg.batch_size is not None and cfg.batch_size > cfg.n_points:
+    n_train = cfg.n_points  # (refuses a --test-size that holds out every point drawn)
+    if cfg.batch_size is not None and cfg.batch_size > n_train:
         raise ConfigError(
             f"--batch-size {cfg.batch_size} is larger than the {cfg.n_points} training points; "
             f"use at most {cfg.n_points} (or leave it unset for full batch)"

@@ -1,7 +1,7 @@
 """Training: one step, the fit loop over it, its History, callbacks and checkpoints."""
 
 from .callbacks import (BatchProgress, Callback, EarlyStopping, KerasProgress, PrintProgress, TargetAccuracy,
-                        format_epoch)
+                        TargetLoss, format_epoch)
 from .checkpoint import Checkpoint, read_checkpoint, restore
 from .evaluate import evaluate, predict_output
 from .diagnosis import Diagnosis, diagnose
@@ -13,5 +13,5 @@ from .test_scores import EpochTestScores
 
 __all__ = ["BatchProgress", "Callback", "Checkpoint", "Diagnosis", "DivergenceWarning", "EarlyStopping",
            "EpochTestScores", "GradientNorms", "History", "KerasProgress", "PrintProgress", "TargetAccuracy",
-           "WeightPenalty", "diagnose", "evaluate", "fit", "format_epoch", "predict_output", "read_checkpoint",
+           "TargetLoss", "WeightPenalty", "diagnose", "evaluate", "fit", "format_epoch", "predict_output", "read_checkpoint",
            "restore", "train_step"]

@@ -157,6 +157,20 @@ class TargetAccuracy(Callback):
         return False
 
 
+class TargetLoss(Callback):
+    """Stop once the training loss is at or below ``target``, as TensorFlow Playground's stop at a loss does."""
+
+    def __init__(self, target):
+        self.target = target
+        self.reason = f"reached target loss {target:g}"  # the History's stop_reason when it stops
+
+    def on_epoch_end(self, history, model):
+        if history.loss[-1] <= self.target:
+            history.stop_reason = self.reason
+            return True
+        return False
+
+
 class KerasProgress(Callback):
     """What ``fit(..., verbose=1)`` prints, as Keras does: ``Epoch 3/10`` and then
     ``16/16 [==============================] - 0s 2ms/step - loss: 0.1234 - accuracy: 0.9500``.

@@ -36,12 +36,21 @@ def divergence_message(epoch, loss, lr):
     )
 
 
+def _diverged(history, epoch, loss, lr):
+    """``history``, marked as ended by a loss that is not finite, with a DivergenceWarning saying what to try."""
+    history.diverged = True
+    history.stop_reason = "diverged"
+    history.message = divergence_message(epoch, loss, lr)
+    warnings.warn(history.message, DivergenceWarning, stacklevel=4)  # 4: past fit and the errstate wrapper
+    return history
+
+
 @np.errstate(over="ignore", invalid="ignore")  # a diverging run is caught by its loss instead
 def fit(model: "Module", loss_fn: "Loss", optimizer: "Optimizer", X: np.ndarray, y: np.ndarray, *, epochs: int,
         batch_size: int | None = None, shuffle: bool = True, schedule: "Schedule | None" = None,
         validation_data: tuple[np.ndarray, np.ndarray] | None = None, callbacks: Sequence["Callback"] = (),
         seed: int | None = None, history: History | None = None, verbose: int = 0,
-        penalty: "WeightPenalty | None" = None) -> History:
+        penalty: "WeightPenalty | None" = None, loss_after_epoch: bool = False) -> History:
     """Train ``model`` on (X, y) and return its History.
 
     Each epoch walks the data once in mini-batches of ``batch_size`` (None:
@@ -54,6 +63,10 @@ def fit(model: "Module", loss_fn: "Loss", optimizer: "Optimizer", X: np.ndarray,
     the loss and accuracy); ``verbose=2`` one line per epoch; 0 (default) nothing.
 
     ``penalty``, a WeightPenalty, adds its gradient (L1 or L2 on the weights) in every step.
+
+    An epoch's training loss and accuracy are the mean over its batches as they trained (each
+    before its update, dropout on); with ``loss_after_epoch``, those of the whole training set
+    after the epoch's updates, in eval mode (as TensorFlow Playground reports them).
 
     ``history``, a History of earlier epochs (e.g. from a checkpoint),
     continues that run up to ``epochs`` in total instead of starting anew.
@@ -104,19 +117,20 @@ def fit(model: "Module", loss_fn: "Loss", optimizer: "Optimizer", X: np.ndarray,
                 xb, yb = np.take(X, idx, axis=0, out=buffer[:len(idx)], mode="clip"), y[idx]  # type: ignore[index]
             out, loss = train_step(model, loss_fn, optimizer, xb, yb, penalty=penalty, schedule=schedule)
             if not math.isfinite(loss):
-                history.diverged = True
-                history.stop_reason = "diverged"
-                history.message = divergence_message(epoch, loss, optimizer.lr)
-                warnings.warn(history.message, DivergenceWarning, stacklevel=3)  # 3: past the errstate wrapper
-                return history
+                return _diverged(history, epoch, loss, optimizer.lr)
             batch_correct = int(np.count_nonzero(loss_fn.predict(out) == yb))
             total_loss += summed_over_samples(loss_fn, loss, len(yb))
             correct += batch_correct
             for cb in callbacks:
                 cb.on_batch_end(len(yb), loss, batch_correct)
         history.epoch.append(epoch)
-        history.loss.append(total_loss / len(X))
-        history.accuracy.append(correct / len(X))
+        if loss_after_epoch:
+            with np.errstate(all="ignore"):  # a loss that stops being finite here ends the run below
+                epoch_loss, epoch_accuracy = evaluate(model, loss_fn, X, y)
+        else:
+            epoch_loss, epoch_accuracy = total_loss / len(X), correct / len(X)
+        history.loss.append(epoch_loss)
+        history.accuracy.append(epoch_accuracy)
         history.lr.append(optimizer.lr)
         if validation_data is not None:
             val_loss, val_accuracy = evaluate(model, loss_fn, *validation_data)
@@ -125,6 +139,8 @@ def fit(model: "Module", loss_fn: "Loss", optimizer: "Optimizer", X: np.ndarray,
         if schedule is not None and not per_batch_schedule:
             schedule.step(history.val_loss[-1] if history.val_loss else history.loss[-1])
         history.seconds.append(time.perf_counter() - start)
+        if not math.isfinite(history.loss[-1]):  # measured after the epoch (loss_after_epoch): its batches were finite
+            return _diverged(history, epoch, history.loss[-1], optimizer.lr)
         if any([cb.on_epoch_end(history, model) for cb in callbacks]):
             break
     for cb in callbacks:

@@ -1,0 +1,42 @@
+"""How generated 2-D points become a network's inputs: placed on a square (``--square``), then
+turned into the chosen features (``--features``), as the playground does both."""
+
+import numpy as np
+
+from ..data.csv_table import read_labelled
+from ..data.features import PLAIN, features
+from ..errors import ConfigError
+
+
+def on_square(config, X):
+    """Points of a generator's unit square mapped onto [-square, square]^2 (--square), as the playground places them."""
+    if config.square is None:
+        return X
+    return 2 * config.square * X - config.square
+
+
+def with_features(config, data):
+    """``data`` whose inputs are the --features of its 2-D points (the points kept to draw them)."""
+    if tuple(config.features) == PLAIN or data.X_train.shape[1:] != (2,):
+        return data
+    same = data.X_test is data.X_train  # a fixed set is its own test set, and stays so
+    data.points_train, data.points_test = data.X_train, data.X_test
+    data.X_train = features(data.X_train, config.features)
+    data.X_test = data.X_train if same else features(data.X_test, config.features)
+    return data
+
+
+def read_points(config):
+    """(X, y), the 2-D points and labels of ``--data``; with --square, each column placed linearly so that
+    its range over the file spans [-square, square], as the playground places an uploaded file."""
+    if not config.data:
+        raise ConfigError(f"--dataset {config.dataset} needs --data FILE.csv: two columns x1, x2 and a label")
+    X, y = read_labelled(config.data, config.label_column)
+    if X.shape[1] != 2:
+        raise ConfigError(f"--data {config.data!r} has {X.shape[1]} feature columns; --dataset {config.dataset} "
+                          "takes 2-D points, x1 and x2 (use --dataset csv for a table)")
+    if config.square is None:
+        return X, y
+    low, high = X.min(axis=0), X.max(axis=0)
+    span = np.where(high > low, high - low, 1.0)
+    return 2 * config.square * (X - low) / span - config.square, y

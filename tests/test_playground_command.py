@@ -1,0 +1,88 @@
+"""The page's ``backproplab train`` command trains what the page trains: run from the command
+line, it draws the same points and split, starts from the same weights, and books the same
+training and test loss at every epoch (the page's losses, which train.py repeats)."""
+
+import json
+import shlex
+
+import numpy as np
+import pytest
+
+from backproplab.cli import main
+from backproplab.model_file import load_model
+from backproplab.playground import Session
+
+pytestmark = pytest.mark.slow  # each runs backproplab train end to end
+
+SETUPS = [
+    {"dataset": "circle", "noise": 20, "points": 120, "ratio": 70, "features": ["x1", "x2", "x1^2", "x2^2"],
+     "hidden": [4, 3], "activation": ["tanh", "relu"], "batch": 7, "regularization": "l2", "reg_rate": 0.01,
+     "schedule": "cosine", "budget": 6, "seed": 5, "init_seed": 3},
+    {"dataset": "spiral", "classes": 3, "loss": "cross_entropy", "hidden": [5], "activation": ["relu"],
+     "features": ["x1", "sin(x2)", "x1*x2"], "optimizer": "adam", "schedule": "step", "dropout": 0.1,
+     "regularization": "l1", "reg_rate": 0.003, "budget": 5},
+    {"dataset": "gauss", "points": 50, "batch": 50, "hidden": [3], "activation": ["sigmoid"], "schedule": "plateau",
+     "noise": 35, "budget": 5, "target_accuracy": 1.0},
+    {"dataset": "circle", "hidden": [6], "activation": ["tanh"], "optimizer": "adam", "lr": 0.1, "budget": 200,
+     "target_loss": 0.05},  # stops at the loss, as the page does
+    {"dataset": "xor", "hidden": [3], "activation": ["tanh"], "schedule": "exponential", "budget": 5,
+     "init_seed": 9, "features": ["x1*x2", "sin(x1)"]},
+    {"dataset": "spiral", "classes": 3, "loss": "cross_entropy", "hidden": [], "activation": [], "budget": 4,
+     "features": ["x1", "x2", "x1^2", "x2^2", "sin(x1)"]},  # no hidden layer: a linear model of the features
+    # a generator of the lab's, placed in [-5, 5]^2 and split as the page does
+    {"dataset": "lab-chessboard", "noise": 20, "points": 200, "ratio": 70, "hidden": [6, 5],
+     "activation": ["relu", "tanh"], "features": ["x1", "x2", "sin(x1)"], "optimizer": "adam", "lr": 0.01,
+     "schedule": "cosine", "regularization": "l2", "reg_rate": 0.003, "batch": 16, "budget": 6, "dropout": 0.1},
+    {"dataset": "lab-xor", "ratio": 60, "hidden": [4], "activation": ["tanh"], "batch": 5, "budget": 5},
+    {"dataset": "lab-spiral", "classes": 3, "loss": "cross_entropy", "points": 90, "hidden": [4],
+     "activation": ["tanh"], "noise": 10, "budget": 4, "seed": 2},
+]
+
+
+def page_run(session):
+    """The page's (training loss, test loss) after each epoch, trained until its budget or a target stops it."""
+    while not session.stopped:
+        session.train_epoch()
+    return [(h["train_loss"], h["test_loss"]) for h in session.history[1:]]
+
+
+@pytest.mark.parametrize("settings", SETUPS)
+def test_the_command_trains_the_page_s_run_epoch_by_epoch(settings, tmp_path):
+    check_the_command(Session(settings), tmp_path)
+
+
+def check_the_command(session, tmp_path):
+    """Run the command ``session`` shows; its losses at every epoch and its final weights are the page's."""
+    lines = session.frame(-1, 0)["command"].splitlines()
+    (command,) = [line for line in lines if not line.startswith("#")]
+    assert [line for line in lines if line.startswith("#")] == [
+        "# the page's set-up as a backproplab train command: the same data, weights and losses"]
+    words = shlex.split(command)
+    assert words[:2] == ["backproplab", "train"]
+    assert main([*words[1:], "--out", str(tmp_path / "run")]) == 0
+    metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
+    page = page_run(session)
+    cli = list(zip(metrics["history"]["loss"], metrics["history"]["test_loss"]))
+    assert len(cli) == len(page) >= 1
+    assert np.allclose(cli, page, rtol=0, atol=1e-9)
+    # and so the weights it ends with
+    model, _ = load_model(tmp_path / "run" / "model.npz")
+    for ours, theirs in zip(model.parameters(), session.model.parameters(), strict=True):
+        assert np.allclose(ours.data, theirs.data, rtol=0, atol=1e-9)
+
+
+@pytest.mark.parametrize("settings", [
+    {"hidden": [4], "activation": ["tanh"], "budget": 5, "batch": 5, "features": ["x1", "x2", "x1*x2"]},
+    {"hidden": [3, 3], "activation": ["relu", "tanh"], "budget": 4, "ratio": 60, "optimizer": "adam",
+     "loss": "cross_entropy", "regularization": "l1", "reg_rate": 0.002, "seed": 4, "init_seed": 6},
+])
+def test_the_command_of_an_upload_trains_the_page_s_run_on_the_file(settings, tmp_path, monkeypatch):
+    rng = np.random.default_rng(3)
+    rows = rng.uniform(-2, 7, (40, 2))
+    text = "x1,x2,label\n" + "".join(f"{a:.3f},{b:.3f},{int(a + b > 5) + int(a > 4)}\n" for a, b in rows)
+    (tmp_path / "points.csv").write_text(text)
+    monkeypatch.chdir(tmp_path)  # the command reads points.csv, the uploaded file
+    session = Session()
+    session.upload(text.encode())
+    session.apply({**session.settings, **settings})
+    check_the_command(session, tmp_path)
