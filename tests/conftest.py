@@ -1,7 +1,16 @@
 import shutil
+import sys
 
 import numpy as np
 import pytest
+
+
+@pytest.fixture(autouse=True)
+def outside_a_notebook(monkeypatch):
+    """Every test runs as from a terminal or a log: a notebook is told by its kernel's module in sys.modules,
+    which a library imported by an earlier test in the same process may have left there. A test that wants a
+    notebook puts a stand-in back (test_notebook's ``notebook`` fixture)."""
+    monkeypatch.delitem(sys.modules, "ipykernel", raising=False)
 
 
 @pytest.fixture

@@ -51,8 +51,7 @@ def test_fit_verbose_1_stopped_early_ends_its_bar_at_the_last_epoch(notebook, ca
     assert last.startswith("Epoch ") and "accuracy: 1.0000" in last
 
 
-def test_outside_a_notebook_verbose_1_is_keras_two_lines_per_epoch(capsys, monkeypatch):
-    monkeypatch.delitem(sys.modules, "ipykernel", raising=False)  # another test's import of the real kernel module
+def test_outside_a_notebook_verbose_1_is_keras_two_lines_per_epoch(capsys):
     _fit(3, verbose=1)
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "Epoch 1/3" and lines[1].startswith("3/3 [") and len(lines) == 6
