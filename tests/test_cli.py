@@ -286,6 +286,23 @@ def test_a_table_smaller_than_the_default_batch_trains_full_batch_and_says_so(tm
 
 
 @pytest.mark.slow
+def test_a_checkpoint_whose_weights_hold_nan_is_refused_on_resume(tmp_path, capsys):
+    out = tmp_path / "run"
+    assert _train_on_table(tmp_path, [(i % 7, i % 5, i % 2) for i in range(60)], "--epochs", "2") == 0
+    checkpoint = out / "checkpoint.npz"
+    arrays = dict(np.load(checkpoint))
+    weight = next(name for name in arrays if name.endswith(".weight"))
+    arrays[weight] = np.full_like(arrays[weight], np.nan)
+    np.savez(checkpoint, **arrays)
+    before = (out / "metrics.json").read_text()
+    capsys.readouterr()
+    assert main(["train", "--resume", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "hold NaN or inf" in err and "resuming it would be meaningless" in err
+    assert (out / "metrics.json").read_text() == before  # nothing the run had is overwritten
+
+
+@pytest.mark.slow
 def test_resuming_a_run_that_stopped_early_trains_it_no_further(tmp_path, capsys):
     out = tmp_path / "run"
     assert _train_on_table(tmp_path, [(i % 7, i % 5, i % 2) for i in range(60)], "--target-accuracy", "0.01",

@@ -19,6 +19,7 @@ from . import datasets
 from .build import Head, build_loss, build_model, build_optimizer, build_schedule, check_sizes, choose_head
 from .config import RunConfig, dataset_defaults
 from .datasets import Split
+from .predict import refuse_broken_weights
 from .threads import auto_threads, blas_threads
 
 # Independent random streams derived from the seed, so that e.g. a new width
@@ -163,6 +164,7 @@ def train(config, write=None, checkpoint=None, resume=False, progress_stream=Non
             record, arrays = read_checkpoint(checkpoint)
             history = restore(record, arrays, model, optimizer, schedule=schedule,
                               early_stopping=early_stopping, rngs=[streams["shuffling"]])
+            refuse_broken_weights(model, "resuming it")
             if write is not None and history.stop_reason == "completed":
                 write(f"resuming after epoch {history.epochs} of {config.epochs} from {checkpoint}")
     # A run that ended before its last epoch (target reached, early stopping) is finished: resuming it
