@@ -7,8 +7,9 @@ title says what it shows, so a caption never repeats it.
 import os
 
 from ..errors import ConfigError
-from ..experiments import point_label, read_results, read_spec, sentences, table, write_sweep_outputs
+from ..experiments import point_label, sentences, table, write_sweep_outputs
 from ..experiments.lab_questions import DATA_NAMES
+from ..experiments.sweep import read_sweep as read_finished
 from ..records import read_record
 from ..outputs.metrics import how_training_measured
 from ..tracing import Trace
@@ -246,9 +247,8 @@ def _trouble(row):
 
 def read_sweep(folder):
     """(spec, finished results in run order) of a sweep folder."""
-    spec = read_spec(folder)
-    finished = read_results(folder)
-    return spec, [finished[key] for key, _, _ in spec.runs() if key in finished]
+    finished = read_finished(folder)
+    return finished.spec, list(finished)
 
 
 def sweep_section(doc, folder, heading=None, level=2, answer=None, anchor=None, intro=(), question=True,
