@@ -272,6 +272,27 @@ def test_a_page_that_asks_for_no_frames_trains_nothing_and_keeps_its_session(ser
         assert request(server, "POST", f"/api/sessions/{key}/{action}", {"action": "play"})[0] == 404
 
 
+def test_training_ahead_stops_at_its_next_epoch_while_any_page_waits_for_an_answer():
+    """Sessions share one interpreter lock: while a request is being answered (another page's frame,
+    a click), a session training ahead of its own next frame gives way after one epoch; otherwise
+    it trains for the rest of a frame's period."""
+    from backproplab.playground.pacing import train_ahead
+    from backproplab.playground.sessions import Sessions
+
+    sessions = Sessions()
+    key, session = sessions.create({"hidden": [4], "activation": ["tanh"]})
+    session.playing, session.frame_seconds = True, 0.0
+    with sessions.answering():
+        train_ahead(sessions, key, session, page_asks=lambda: False)
+    assert session.epoch == 1  # one epoch, then it gave way
+    assert not sessions.waited_on()
+    train_ahead(sessions, key, session, page_asks=lambda: False)
+    assert session.epoch >= 3  # nobody waiting: more epochs, to fill the period (this net's take ~1 ms)
+    started = session.epoch
+    train_ahead(sessions, key, session, page_asks=lambda: True)
+    assert session.epoch == started + 1  # its own page asked again: one epoch only
+
+
 def test_a_session_its_page_no_longer_asks_anything_of_is_freed(server):
     from backproplab.playground.sessions import IDLE_SECONDS
 

@@ -4,6 +4,7 @@ Maps are sent as base64 bytes (0..255 over a known range), which keeps a frame s
 """
 
 import base64
+import functools
 import math
 
 import numpy as np
@@ -26,6 +27,18 @@ def grid(size):
     return np.column_stack([x1.ravel(), x2.ravel()])
 
 
+@functools.lru_cache(maxsize=32)
+def _grid_inputs(size, names):
+    values = features(grid(size), list(names))
+    values.flags.writeable = False  # shared by every frame of every session
+    return values
+
+
+def grid_inputs(session, size):
+    """The network's inputs (the session's features) at each point of the size x size grid."""
+    return _grid_inputs(size, tuple(session.settings["features"]))
+
+
 def as_bytes(values, low, high):
     """values scaled from [low, high] to 0..255, as base64 text (compact for the page)."""
     scaled = np.clip((np.asarray(values, dtype=np.float64) - low) / (high - low), 0, 1)
@@ -46,7 +59,7 @@ def map_size(session):
 def output_map(session, size=None):
     """The output over the square: P(class 1), the regression value, or class and confidence."""
     size = size or map_size(session)
-    out = session.predict(features(grid(size), session.settings["features"]))
+    out = session.predict(grid_inputs(session, size))
     if not session.n_classes:
         return {"kind": "regression", "value": as_bytes(out[:, 0], -1, 1)}
     probabilities = session.loss_fn.probabilities(out)
@@ -72,7 +85,7 @@ def unit_values(session, size):
     scale): the input features and hidden units, each scaled to [-1, 1] by its largest size, then
     the output units as the network's answer (each class's probability, P(class 1), or the
     regression value), on the output map's scale."""
-    inputs = features(grid(size), session.settings["features"])
+    inputs = grid_inputs(session, size)
     session.model.eval()
     with np.errstate(all="ignore"):
         *hidden, out = _layer_outputs(session.model, inputs)

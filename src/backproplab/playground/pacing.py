@@ -7,8 +7,9 @@ session trains for what is left of a frame's period, or until the page's next re
 holds its connection only that long, so any number of tabs and windows share the 6 connections a
 browser keeps per host; and a hidden tab, which asks for nothing, trains nothing.
 
-With several sessions playing at once, each trains its share of the period, so that the threads,
-which share one interpreter lock, leave each other time to build their frames.
+With several sessions playing at once, each trains its share of the period, and stops at its next
+epoch while any request waits to be answered: the threads share one interpreter lock, and a page
+waiting for its frame, or for the answer to a click, comes before training.
 """
 
 import json
@@ -40,13 +41,15 @@ def next_frame(sessions, key, since, version, generation):
     return text, session
 
 
-def train_ahead(sessions, key, session, interrupted):
+def train_ahead(sessions, key, session, page_asks):
     """While its page draws the frame just sent: train ``session`` (``key``), when playing, for what is
-    left of a frame's period (its share of it, with others playing), or until ``interrupted()``."""
+    left of a frame's period (its share of it, with others playing), until ``page_asks()`` for more,
+    or while any page waits for an answer (one epoch at least): answers come before training."""
     with session.lock:
         if session.playing:
             share = 1 / max(1, sessions.playing(key))
-            session.train_for(max(MIN_TRAIN_SECONDS, FRAME_SECONDS - session.frame_seconds) * share, interrupted)
+            session.train_for(max(MIN_TRAIN_SECONDS, FRAME_SECONDS - session.frame_seconds) * share,
+                              lambda: sessions.waited_on() or page_asks())
 
 
 def json_text(frame):

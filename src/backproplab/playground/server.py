@@ -83,6 +83,7 @@ class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     timeout = 30  # a client that sends nothing for this long is dropped
     disable_nagle_algorithm = True  # a reply's last bytes go at once, not after the client's delayed ACK (~40 ms)
+    after_reply = None  # work a route leaves for after its answer is sent: training ahead of the next frame
 
     def log_message(self, format, *args):
         if self.server.log:
@@ -119,7 +120,11 @@ class Handler(BaseHTTPRequestHandler):
             host = self.server.guard.check_host(self.headers)
             if self.command == "POST":
                 self.server.guard.check_page(self.headers, host)
-            routes(parts)
+            self.after_reply = None
+            with self.server.sessions.answering():
+                routes(parts)
+            if self.after_reply:
+                self.after_reply()
         except HTTPError as e:
             self._error(e.status, str(e))
         except (BackproplabError, ValueError, TypeError, KeyError, IndexError) as e:
@@ -285,7 +290,8 @@ class Handler(BaseHTTPRequestHandler):
         sessions = self.server.sessions
         text, session = next_frame(sessions, key, number("since"), number("version"), number("generation"))
         self._reply(HTTPStatus.OK, text.encode("utf-8"))
-        train_ahead(sessions, key, session, lambda: readable(self.connection))  # until this connection's next request
+        # then, no longer counted as being answered, train until this connection's next request
+        self.after_reply = lambda: train_ahead(sessions, key, session, lambda: readable(self.connection))
 
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -310,6 +316,8 @@ def serve(host="127.0.0.1", port=0, open_browser=True, write=print):
     sys.stdout.flush()  # a script reading the output learns the port now, not when the buffer fills
     if open_browser:
         webbrowser.open(server.url)
+    # A waiting request gets the interpreter within 1 ms of a training thread, not 5: frames stay smooth
+    sys.setswitchinterval(0.001)
     try:  # Ctrl-C or SIGTERM ends it here and goes on up, so the command exits 130 or 143
         with blas_threads(1):  # its products are small: BLAS threads would only wait for each other
             server.serve_forever(poll_interval=0.2)

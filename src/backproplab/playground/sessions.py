@@ -1,5 +1,6 @@
 """The open sessions of one playground server, by id: a cap on their number and the freeing of abandoned ones."""
 
+import contextlib
 import secrets
 import threading
 import time
@@ -28,6 +29,22 @@ class Sessions:
         self._lock = threading.Lock()
         self._sessions = {}
         self._playing = {}  # id -> when its page last asked for a frame while it played
+        self._answering = 0  # requests being answered now, by any page
+
+    @contextlib.contextmanager
+    def answering(self):
+        """Count a request as being answered while in this block: training gives way to it."""
+        with self._lock:
+            self._answering += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._answering -= 1
+
+    def waited_on(self):
+        """True while some page waits for an answer: a frame to draw or a click to see."""
+        return self._answering > 0
 
     def create(self, settings):
         self._free_idle()
