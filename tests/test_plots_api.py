@@ -227,9 +227,13 @@ def test_a_gradient_that_becomes_exactly_zero_keeps_the_whole_run_on_the_axis_an
     assert all(line.get_marker() == "o" for line in ax.lines)  # two points alone are marked
     assert [t.get_text() for t in ax.texts] == ["every layer's gradient is exactly 0\nafter epoch 2 (a log scale has no 0)"]
     kept = {"epoch": [1, 6, 11, 16, 21], "W1": [0.1, 0, 0, 0, 0], "W2": [0.3, 0, 0, 0, 0]}  # a sweep's every k-th epoch
-    ax = network.gradient_norms_grid([("lr 100", kept)]).axes[0]
-    assert ax.get_xlim()[0] < 1 and ax.get_xlim()[1] > 21
-    assert "after epoch 1 " in ax.texts[0].get_text()
+    ax = network.gradient_norms_grid([("lr 100", kept)]).axes[0]  # every panel drawn into one Axes
+    at = {t.get_text(): t.get_position()[0] for t in ax.texts}
+    assert "20" in at  # the epoch labels run to the run's end, not shrunk to the one epoch drawn
+    drawn = [line.get_xdata()[np.isfinite(line.get_ydata())] for line in ax.lines]
+    assert all(len(x) == 1 and x[0] < at["5"] for x in drawn)  # epoch 1 alone, left of epoch 5's label
+    assert all(line.get_marker() == "o" for line in ax.lines)
+    assert any("after epoch 1 " in text for text in at)
     ax = network.gradient_norms({"W1": [0.1, 0.0, 0.2] * 5, "W2": [0.1] * 15}).axes[0]  # one layer, now and then
     assert "the gradient of W1 is\nexactly 0 at some epochs" in ax.texts[0].get_text()
 
