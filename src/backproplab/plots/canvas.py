@@ -20,6 +20,7 @@ TICK = 3.5 / 72  # inches of a tick mark, as matplotlib draws them
 PAD = 3.5 / 72  # inches between a tick mark and its label
 GRID = {"colors": "#b0b0b0", "linewidths": 0.8, "alpha": 0.3}  # matplotlib's grid lines at alpha 0.3
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+PANEL_TITLE = "panel title"  # the gid of each panel's title among the canvas's texts
 MOST_DECADE_LABELS = 6  # a wider span labels every 2nd (3rd ...) decade
 
 
@@ -97,18 +98,22 @@ class Panel:
                 self.canvas.text(at, self.y0, f"{value:g}", (0, -TICK - PAD), ha="center", va="top",
                                  fontsize=fontsize)
 
-    def log_yticks(self, labels=True, fontsize=10):
-        """The log axis's ticks and grid lines; its labels only where ``labels`` (the first column)."""
+    def log_yticks(self, labels=True, fontsize=10, minor_grid=True):
+        """The log axis's ticks and grid lines (at the unlabelled marks too where ``minor_grid``); its labels
+        only where ``labels`` (the first column). On an axis of fewer than two decades the labels are
+        plain numbers ("0.6"), as matplotlib labels a short log axis, else powers of ten ("10⁻³")."""
         labelled, unlabelled = log_ticks(*self.ylim)
+        plain = sum(abs(math.log10(v) - round(math.log10(v))) < 1e-9 for v in labelled) < 2
         for value in labelled + unlabelled:
             _, at = self.place([0.0], [math.log10(value)])
             at = float(at[0])
             length = TICK if value in labelled else TICK * 4 / 7  # minor marks as matplotlib draws them
             self.canvas.marks.append([(self.x0, at), (self.x0 - length, at)])
-            self.canvas.grid.append([(self.x0, at), (self.x0 + self.width, at)])
+            if minor_grid or value in labelled:
+                self.canvas.grid.append([(self.x0, at), (self.x0 + self.width, at)])
             if labels and value in labelled:
-                self.canvas.text(self.x0, at, power_label(value), (-TICK - PAD, 0), ha="right", va="center",
-                                 fontsize=fontsize)
+                self.canvas.text(self.x0, at, f"{value:g}" if plain else power_label(value), (-TICK - PAD, 0),
+                                 ha="right", va="center", fontsize=fontsize)
 
     def labels(self, title=None, xlabel=None, ylabel=None, title_size=9, label_size=10, below=0.24, left=0.5,
                ylabel_size=None):
@@ -116,7 +121,7 @@ class Panel:
         middle_x, middle_y = self.x0 + self.width / 2, self.y0 + self.height / 2
         if title:
             self.canvas.text(middle_x, self.y0 + self.height, title, (0, 0.06), ha="center", va="bottom",
-                             fontsize=title_size)
+                             fontsize=title_size, gid=PANEL_TITLE)
         if xlabel:
             self.canvas.text(middle_x, self.y0, xlabel, (0, -below), ha="center", va="top", fontsize=label_size)
         if ylabel:

@@ -12,8 +12,7 @@ from matplotlib.patches import Circle
 
 from .canvas import Canvas, epoch_ticks, log_range
 from .style import (
-    FewMinorTicks, PanelsLayout, PowerLabels, epoch_axis, figure, legend_outside, own_layout, save, set_suptitle,
-    short_series,
+    FewMinorTicks, PowerLabels, epoch_axis, figure, legend_outside, own_layout, save, set_suptitle, short_series,
 )
 
 MAX_UNITS = 12  # neurons drawn per layer; wider layers show their first ones and say how many more
