@@ -21,7 +21,7 @@ PAD = 3.5 / 72  # inches between a tick mark and its label
 GRID = {"colors": "#b0b0b0", "linewidths": 0.8, "alpha": 0.3}  # matplotlib's grid lines at alpha 0.3
 SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 PANEL_TITLE = "panel title"  # the gid of each panel's title among the canvas's texts
-MOST_DECADE_LABELS = 6  # a wider span labels every 2nd (3rd ...) decade
+DECADE_ROOM = 0.3  # inches of axis per decade label at least: a wider span labels every 2nd (3rd ...) decade
 
 
 def power_label(value):
@@ -32,12 +32,12 @@ def power_label(value):
     return power if mantissa == 1 else f"{mantissa}×{power}"
 
 
-def log_ticks(low, high):
+def log_ticks(low, high, most=6):
     """(labelled, unlabelled) tick values of a log axis from 10**low to 10**high (``low``, ``high`` in
-    decades): the decades (every k-th of many, at multiples of k), with more where fewer than two decades fall
-    inside; unlabelled marks at 2 .. 9 of each decade on a short axis, at 2 and 5 on a longer one."""
+    decades): the decades (every k-th where there are more than ``most``, at multiples of k), with more where
+    fewer than two decades fall inside; unlabelled marks at 2 .. 9 of each decade on a short axis, at 2 and 5 on a longer one."""
     decades = list(range(math.ceil(low - 1e-9), math.floor(high + 1e-9) + 1))
-    step = max(1, math.ceil(len(decades) / MOST_DECADE_LABELS))
+    step = max(1, math.ceil(len(decades) / most))
     minor_subs = range(2, 10) if high - low <= 1.5 else (2, 5)
     inside = [m * 10.0 ** k for k in range(math.floor(low), math.ceil(high) + 1) for m in minor_subs
               if low <= math.log10(m) + k <= high]
@@ -102,7 +102,7 @@ class Panel:
         """The log axis's ticks and grid lines (at the unlabelled marks too where ``minor_grid``); its labels
         only where ``labels`` (the first column). On an axis of fewer than two decades the labels are
         plain numbers ("0.6"), as matplotlib labels a short log axis, else powers of ten ("10⁻³")."""
-        labelled, unlabelled = log_ticks(*self.ylim)
+        labelled, unlabelled = log_ticks(*self.ylim, most=max(2, int(self.height / DECADE_ROOM)))
         plain = sum(abs(math.log10(v) - round(math.log10(v))) < 1e-9 for v in labelled) < 2
         for value in labelled + unlabelled:
             _, at = self.place([0.0], [math.log10(value)])
