@@ -7,8 +7,9 @@ to a temporary folder, where every sweep's figures (curves, accuracy, boundaries
 drawn again from its saved runs and models, each figure function timed in CPU seconds of this process
 (on a quiet machine, the figure's wall time; on a busy one, far steadier than it). With ``--lab``, the
 lab's own figures of the report (comparison, learning curve, boundary, network, neurons, gradients of
-each data set) are timed too, by running ``backproplab lab`` (with the options after ``--``, those the
-report was made with) into a temporary folder: then "all figures" is every figure of the report.
+each data set) are timed too, first as in the report, by running ``backproplab lab`` (with the options
+after ``--``, those the report was made with) into a temporary folder: then "all figures" is every
+figure of the report.
 Prints the median and total per figure kind and over all. With PYTHONPATH=OTHER/src it times another
 revision's figures from the same runs, for a comparison side by side.
 """
@@ -69,12 +70,16 @@ def main():
     from backproplab.experiments import figures, gradients, read_results, read_spec, write_sweep_outputs
 
     times = {}
+    originals = {name: getattr(plots, name) for name in FIGURES["plots"]}
+    originals.update({name: getattr(gradients, name) for name in FIGURES["gradients"]})
+    if args.lab:  # first, as the report draws the lab's figures before its sweeps'
+        time_lab(times, lab_options, args.repeat)
     # figures.py calls plots.NAME: give it a namespace of the same functions, these timed
     figures.plots = types.SimpleNamespace(**vars(plots))
     for name in FIGURES["plots"]:
-        setattr(figures.plots, name, timed(getattr(plots, name), name, times))
+        setattr(figures.plots, name, timed(originals[name], name, times))
     for name in FIGURES["gradients"]:
-        setattr(gradients, name, timed(getattr(gradients, name), name, times))
+        setattr(gradients, name, timed(originals[name], name, times))
     with tempfile.TemporaryDirectory() as scratch:
         copy = os.path.join(scratch, "report")
         shutil.copytree(args.folder, copy)
@@ -84,8 +89,6 @@ def main():
         for _ in range(args.repeat):
             for folder in folders:
                 write_sweep_outputs(read_spec(folder), folder, list(read_results(folder).values()))
-    if args.lab:  # after the sweeps, whose figure functions are already wrapped above
-        time_lab(times, lab_options, args.repeat)
     every = [t for ts in times.values() for t in ts]
     print(f"{'figure':22s} {'count':>5s} {'median CPU s':>13s} {'total CPU s':>12s}")
     for name, ts in sorted(times.items()) + [("all figures", every)]:
