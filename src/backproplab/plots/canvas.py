@@ -34,8 +34,9 @@ def power_label(value):
 
 def log_ticks(low, high, most=6):
     """(labelled, unlabelled) tick values of a log axis from 10**low to 10**high (``low``, ``high`` in
-    decades): the decades (every k-th where there are more than ``most``, at multiples of k), with more where
-    fewer than two decades fall inside; unlabelled marks at 2 .. 9 of each decade on a short axis, at 2 and 5 on a longer one."""
+    decades): the decades (every k-th where there are more than ``most``, at multiples of k), with more
+    where fewer than two decades fall inside; unlabelled marks at 2 .. 9 of each decade on a short axis,
+    at 2 and 5 on a longer one."""
     decades = list(range(math.ceil(low - 1e-9), math.floor(high + 1e-9) + 1))
     step = max(1, math.ceil(len(decades) / most))
     minor_subs = range(2, 10) if high - low <= 1.5 else (2, 5)
@@ -90,6 +91,7 @@ class Panel:
                 self.y0 + (np.asarray(y, dtype=float) - y_low) / (y_high - y_low) * self.height)
 
     def xticks(self, ticks, labels=True, fontsize=10):
+        """Marks and grid lines at the x values ``ticks``, labelled where ``labels`` (the lowest row)."""
         x, _ = self.place(ticks, np.zeros(len(ticks)))
         for at, value in zip(x, ticks):
             self.canvas.marks.append([(at, self.y0), (at, self.y0 - TICK)])
