@@ -18,6 +18,7 @@ from backproplab.experiments import SweepSpec, read_results, sentences, write_sw
 from backproplab.experiments.spec import point_record
 from backproplab.experiments.summary import _mean_std, summarize, verdict_phrase, verdicts
 from backproplab.experiments.summary_table import table
+from backproplab.plots.canvas import PANEL_TITLE
 from backproplab.experiments.sweep import run_one
 from backproplab.run import train
 
@@ -202,14 +203,15 @@ def _drawn_figures(monkeypatch, spec, folder, results):
 def test_a_two_option_sweep_draws_a_panel_per_value_of_the_second_option(tmp_path, monkeypatch):
     spec = SweepSpec(base={"dataset": "xor"}, vary={"lr": [0.001, 0.01, 0.1, 1.0], "hidden": [1, 2, 4, 8]}, seeds=2)
     drawn, _ = _drawn_figures(monkeypatch, spec, tmp_path, _fake_results(spec, lambda p, s: 0.5 + s / 10))
+    bars = [ax for ax in drawn["sweep_accuracy"].axes if ax.get_visible() and ax.axison]
+    curves = drawn["sweep_curves"].axes[0]  # every panel of the curves drawn into one Axes
+    titles = {"sweep_accuracy": [ax.get_title().split(" (chance")[0] for ax in bars],
+              "sweep_curves": [t.get_text() for t in curves.texts if t.get_gid() == PANEL_TITLE]}
     for name, fig in drawn.items():
-        panels = [ax for ax in fig.axes if ax.get_visible() and ax.axison]
-        assert [ax.get_title().split(" (chance")[0] for ax in panels] == \
-            ["xor, hidden 1", "xor, hidden 2", "xor, hidden 4", "xor, hidden 8"], name
-        assert not any(ax.get_legend() for ax in panels) and len(fig.legends) == 1  # legend off the data
-    panels = [ax for ax in drawn["sweep_curves"].axes if ax.axison]
-    for ax in panels:  # each panel: one line per learning rate, four colours, the same in every panel
-        assert [line.get_color() for line in ax.lines] == ["C0", "C1", "C2", "C3"]
+        assert titles[name] == ["xor, hidden 1", "xor, hidden 2", "xor, hidden 4", "xor, hidden 8"], name
+        assert not any(ax.get_legend() for ax in fig.axes) and len(fig.legends) == 1  # legend off the data
+    # each panel: one line per learning rate, four colours, the same in every panel
+    assert [line.get_color() for line in curves.lines] == ["C0", "C1", "C2", "C3"] * 4
     assert [t.get_text() for t in drawn["sweep_curves"].legends[0].get_texts()] == ["0.001", "0.01", "0.1", "1"]
 
 

@@ -1,6 +1,7 @@
 """Figures of 2-D points: ground truth beside prediction, and decision boundaries."""
 
 import numpy as np
+from contourpy import contour_generator
 from matplotlib.collections import LineCollection
 from matplotlib.colors import LinearSegmentedColormap, ListedColormap
 from matplotlib.lines import Line2D
@@ -95,28 +96,17 @@ def draw_boundary(ax, predict_proba, X, y, resolution=200, transform=None):
 
     ``predict_proba`` is as for ``decision_boundary``; the grid spans the unit
     square and every point of ``X``, which are drawn on top in their class colours.
-    ``transform`` (data to display, e.g. ``place + ax.transData``) draws the panel elsewhere in ``ax``, as
-    ``boundaries_grid`` places its panels, and leaves the axes' limits and labels alone.
+    ``transform`` (data to display, e.g. ``place + ax.transData``) draws the panel elsewhere in ``ax``
+    and leaves the axes' limits and labels alone.
     """
     lo, hi = boundary_extent(X)
-    xs, ys = np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution)
-    gx, gy = np.meshgrid(xs, ys)
-    grid = np.column_stack([gx.ravel(), gy.ravel()])
-    proba = np.asarray(predict_proba(grid))
-    image = None
-    # the grid drawn as one image (its pixels are the grid's cells), not as filled contours: one artist
-    shading = {"origin": "lower", "extent": (lo[0], hi[0], lo[1], hi[1]), "interpolation": "nearest", "zorder": 0}
+    xs, ys, grid = _grid(lo, hi, resolution)
+    with _one_blas_thread():
+        proba = np.asarray(predict_proba(grid))
     placed = {} if transform is None else {"transform": transform}
-    if proba.ndim == 1:
-        cmap = LinearSegmentedColormap.from_list("classes", [CLASS_COLOURS[0], "white", CLASS_COLOURS[1]])
-        image = ax.imshow(proba.reshape(gx.shape), cmap=cmap, vmin=0.0, vmax=1.0, alpha=0.8, **shading, **placed)
-        ax.contour(gx, gy, proba.reshape(gx.shape), levels=[0.5], colors="black", linewidths=1, **placed)
-    else:
-        n = proba.shape[1]
-        cmap = ListedColormap([CLASS_COLOURS[k % len(CLASS_COLOURS)] for k in range(n)])
-        ax.imshow(proba.argmax(axis=1).reshape(gx.shape), cmap=cmap, vmin=-0.5, vmax=n - 0.5, alpha=0.35, **shading,
-                  **placed)
-    ax.scatter(X[:, 0], X[:, 1], c=class_colours(y), s=18, edgecolors="black", linewidths=0.5, **placed)
+    image = _shade(ax, proba, xs, ys, placed)
+    ax.add_collection(LineCollection(_half_lines(proba, xs, ys), **BOUNDARY_LINE, **placed), autolim=not placed)
+    ax.scatter(X[:, 0], X[:, 1], c=class_colours(y), **POINTS, **placed)
     if transform is None:
         ax.set_xlim(lo[0], hi[0])
         ax.set_ylim(lo[1], hi[1])
@@ -126,48 +116,107 @@ def draw_boundary(ax, predict_proba, X, y, resolution=200, transform=None):
     return image
 
 
+BOUNDARY_LINE = {"colors": "black", "linewidths": 1, "zorder": 2}  # where P(class 1) = 0.5
+POINTS = {"s": 18, "edgecolors": "black", "linewidths": 0.5, "zorder": 1}
+
+
+def _one_blas_thread():
+    """BLAS on one thread while a grid is predicted: its products are small, and on two busy cores a
+    second thread only waits for the first (a 14,400 x 26 by 26 x 26 product took five times as long)."""
+    from threadpoolctl import threadpool_limits  # a dependency, loaded by the figures that predict
+
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+def _grid(lo, hi, resolution):
+    """The x and y values of a ``resolution`` x ``resolution`` grid from ``lo`` to ``hi``, and its points (M, 2)."""
+    xs, ys = np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution)
+    gx, gy = np.meshgrid(xs, ys)
+    return xs, ys, np.column_stack([gx.ravel(), gy.ravel()])
+
+
+def _shade(ax, proba, xs, ys, placed):
+    """The grid's shading as one image (its pixels are the grid's cells, one artist): P(class 1) for two
+    classes, returned for a colour bar, else the most likely class (returns None)."""
+    shading = {"origin": "lower", "extent": (xs[0], xs[-1], ys[0], ys[-1]), "interpolation": "nearest", "zorder": 0,
+               **placed}
+    if proba.ndim == 1:
+        cmap = LinearSegmentedColormap.from_list("classes", [CLASS_COLOURS[0], "white", CLASS_COLOURS[1]])
+        return ax.imshow(proba.reshape(len(ys), len(xs)), cmap=cmap, vmin=0.0, vmax=1.0, alpha=0.8, **shading)
+    n = proba.shape[1]
+    cmap = ListedColormap([CLASS_COLOURS[k % len(CLASS_COLOURS)] for k in range(n)])
+    ax.imshow(proba.argmax(axis=1).reshape(len(ys), len(xs)), cmap=cmap, vmin=-0.5, vmax=n - 0.5, alpha=0.35,
+              **shading)
+    return None
+
+
+def _half_lines(proba, xs, ys):
+    """The lines where P(class 1) = 0.5, each an (n, 2) array of points; none for more than two classes."""
+    if proba.ndim != 1:
+        return []
+    return contour_generator(xs, ys, proba.reshape(len(ys), len(xs))).lines(0.5)
+
+
 def boundary_extent(X):
     """(low, high) corners of what a boundary panel shows: the unit square and every point, with a margin."""
     return np.minimum(X.min(axis=0), 0.0) - 0.05, np.maximum(X.max(axis=0), 1.0) + 0.05
 
 
 SQUARE = 2.55  # inches of one panel of boundaries_grid
+GAPS = {True: (0.12, 0.16), False: (0.3, 0.36)}  # between squares, in squares, with shared tick labels or not
 
 
 def boundaries_grid(panels, path=None, title="", ax=None):
     """Decision boundaries side by side: ``panels`` is a list of (label, predict_proba, X, y).
 
-    Every panel is drawn into one Axes, in its own framed square with its ticks and labels: an Axes
-    per panel costs more to draw than the panel's picture. The caller's ``ax`` is one Axes.
+    Every panel is drawn into one Axes, in its own framed square with its ticks: an Axes per panel
+    costs more to draw than the panel's picture. Panels of one extent (the unit square) label their
+    ticks as shared axes do, on the lowest square of each column and the first of each row. The
+    caller's ``ax`` is one Axes.
     """
     cols = min(4, len(panels))
     rows = -(-len(panels) // cols)
-    gap_x, gap_y = 0.3, 0.36  # between squares, in squares: room for the tick labels, "x1", "x2" and titles
+    extents = [boundary_extent(X) for *_, X, _ in panels]
+    shared = all(np.array_equal(np.concatenate(e), np.concatenate(extents[0])) for e in extents)
+    gap_x, gap_y = GAPS[shared]  # room for the tick labels, "x1", "x2" and titles
     left, bottom = -0.24, -0.2  # what the first column's "x2" and the last row's "x1" take
     width, height = cols + (cols - 1) * gap_x, rows + (rows - 1) * gap_y + 0.12
     fig, ax = figure(figsize=(SQUARE * (width - left) + 1.3, SQUARE * (height - bottom) + 1.0), ax=ax,
                      layout="panels")
     if own_layout(fig):
         own_layout(fig).set(left=0.1, right=0.2, bottom=0.1, top=0.1)
-    images, frames, marks = [], [], []
-    for k, (label, predict_proba, X, y) in enumerate(panels):
+    grids = [_grid(lo, hi, 120) for lo, hi in extents]
+    with _one_blas_thread():
+        probas = [np.asarray(predict_proba(grid)) for (_, predict_proba, *_), (*_, grid) in zip(panels, grids)]
+    images, frames, marks, lines, points, colours = [], [], [], [], [], []
+    for k, ((label, _, X, y), (lo, hi), (xs, ys, _), proba) in enumerate(zip(panels, extents, grids, probas)):
         x0, y0 = (k % cols) * (1 + gap_x), (rows - 1 - k // cols) * (1 + gap_y)
-        lo, hi = boundary_extent(X)
         scale = 1.0 / max(hi - lo)  # the panel's data into its square, x and y alike
         place = Affine2D().translate(-lo[0], -lo[1]).scale(scale).translate(x0, y0)
-        images.append(draw_boundary(ax, predict_proba, X, y, resolution=120, transform=place + ax.transData))
+        images.append(_shade(ax, proba, xs, ys, {"transform": place + ax.transData}))
+        lines += [place.transform(line) for line in _half_lines(proba, xs, ys)]
+        points.append(place.transform(np.asarray(X[:, :2], dtype=float)))
+        colours += class_colours(y)
         frames.append([(x0, y0), (x0 + 1, y0), (x0 + 1, y0 + 1), (x0, y0 + 1), (x0, y0)])
+        x_labels, y_labels = not shared or k + cols >= len(panels), not shared or k % cols == 0
         for value in _few_ticks(lo[0], hi[0]):
             at = x0 + (value - lo[0]) * scale
             marks.append([(at, y0), (at, y0 - 0.025)])
-            ax.text(at, y0 - 0.04, f"{value:g}", ha="center", va="top", fontsize=9)
+            if x_labels:
+                ax.text(at, y0 - 0.04, f"{value:g}", ha="center", va="top", fontsize=9)
         for value in _few_ticks(lo[1], hi[1]):
             at = y0 + (value - lo[1]) * scale
             marks.append([(x0, at), (x0 - 0.025, at)])
-            ax.text(x0 - 0.04, at, f"{value:g}", ha="right", va="center", fontsize=9)
-        ax.text(x0 + 0.5, y0 - 0.11, "x1", ha="center", va="top", fontsize=10)
-        ax.text(x0 - 0.13, y0 + 0.5, "x2", ha="right", va="center", rotation=90, fontsize=10)
+            if y_labels:
+                ax.text(x0 - 0.04, at, f"{value:g}", ha="right", va="center", fontsize=9)
+        if x_labels:
+            ax.text(x0 + 0.5, y0 - 0.11, "x1", ha="center", va="top", fontsize=10)
+        if y_labels:
+            ax.text(x0 - 0.13, y0 + 0.5, "x2", ha="right", va="center", rotation=90, fontsize=10)
         ax.text(x0 + 0.5, y0 + 1.02, label, ha="center", va="bottom", fontsize=9)
+    ax.add_collection(LineCollection(lines, **BOUNDARY_LINE))
+    points = np.concatenate(points)  # every panel's points as one collection
+    ax.scatter(points[:, 0], points[:, 1], c=colours, **POINTS)
     ax.add_collection(LineCollection(frames, colors="black", linewidths=0.8, zorder=3))
     ax.add_collection(LineCollection(marks, colors="black", linewidths=0.8))
     ax.set_xlim(left, width)

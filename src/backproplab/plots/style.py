@@ -137,20 +137,31 @@ class PanelsLayout(LayoutEngine):
         """Change margins (inches), e.g. ``bottom=1.2`` for tilted tick labels."""
         self.margins.update(margins)
 
-    def execute(self, fig):
+    def room(self, fig):
+        """(top, bottom): inches above the panels (margin, the title's lines, panel titles) and below them
+        (margin, the legend's rows)."""
         m = self.margins
-        width, height = fig.get_size_inches()
         top = m["top"]
         if fig.get_suptitle():
             top += (fig.get_suptitle().count("\n") + 1) * fig._suptitle.get_fontsize() * LINE + 0.08
-            fig._suptitle.set_y(1 - 0.1 / height)  # 0.1 inch from the top, as tall as the figure may be
-        panels = [ax for ax in fig.axes if ax is not self.colorbar and ax.get_subplotspec() is not None]
-        if any(ax.get_title() for ax in panels):
+        if any(ax.get_title() for ax in self._panels(fig)):
             top += 0.26
         bottom = m["bottom"]
         for legend in fig.legends:
             rows = -(-len(legend.get_texts()) // legend._ncols)
             bottom += rows * 0.22 + (0.2 if legend.get_title().get_text() else 0.0) + 0.12
+        return top, bottom
+
+    def _panels(self, fig):
+        return [ax for ax in fig.axes if ax is not self.colorbar and ax.get_subplotspec() is not None]
+
+    def execute(self, fig):
+        m = self.margins
+        width, height = fig.get_size_inches()
+        top, bottom = self.room(fig)
+        if fig.get_suptitle():
+            fig._suptitle.set_y(1 - 0.1 / height)  # 0.1 inch from the top, as tall as the figure may be
+        panels = self._panels(fig)
         right = m["right"] + (0.95 if self.colorbar is not None else 0.0)
         if not panels:
             return

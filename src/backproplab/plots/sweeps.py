@@ -11,10 +11,8 @@ import numpy as np
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
-from .style import (
-    LINE, FewMinorTicks, PlainMinorLabels, PowerLabels, epoch_axis, figure, legend_outside, line_colours, own_layout,
-    save, set_suptitle, short_series,
-)
+from .canvas import Canvas, epoch_ticks, log_range
+from .style import LINE, figure, legend_outside, line_colours, own_layout, save, set_suptitle, short_series
 
 
 def _grid(n, columns):
@@ -34,6 +32,10 @@ def _hide_unused(axes, n):
         ax.set_axis_off()
 
 
+CURVE_PANEL = (3.2, 2.8)  # inches of one panel of sweep_curves
+CURVE_GAPS = {True: (0.9, 0.5), False: (0.9, 1.0)}  # between panels: with one epoch axis for all, or each its own
+
+
 def sweep_curves(panels, path=None, title="", ax=None, columns=None, option=None):
     """Training loss against epoch, one colour per setting: the median over seeds and the min-max band.
 
@@ -41,47 +43,64 @@ def sweep_curves(panels, path=None, title="", ax=None, columns=None, option=None
     the epochs the losses are at (without it: 1, 2, ... every epoch); settings of
     different data sets, or of different values of a second option, go to different panels.
     ``option`` names what the labels are values of (the legend's title). A curve of a single
-    epoch is drawn as a point with its range.
+    epoch is drawn as a point with its range. Every panel is drawn into one Axes (see canvas), the
+    losses as their log10 in it; the caller's ``ax`` is one Axes.
     """
     rows, cols = _grid(len(panels), columns)
-    # Each panel on its own loss scale: the chessboard's loss stays near ln 2 for long while XOR's falls to
-    # 1e-4, and one shared axis would flatten the chessboard's curves into a single line.
-    fig, axes = figure(rows, cols, figsize=(max(6.4, 4.2 * cols), 3.2 * rows + 1.5), squeeze=False, ax=ax,
-                       layout="panels")
     colours = _colours(panels)
-    for ax, (panel_title, groups) in zip(axes.ravel(), panels):
-        longest = 0
-        for label, curves, *at in groups:
-            length = min((len(c) for c in curves), default=0)
-            if length == 0:
-                continue
-            data = np.array([[np.nan if v is None else v for v in c[:length]] for c in curves], dtype=float)
-            epochs = np.asarray(at[0][:length]) if at else np.arange(1, length + 1)
-            longest = max(longest, int(epochs[-1]))
-            with np.errstate(all="ignore"), warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN epochs of diverged runs
-                median, low, high = np.nanmedian(data, axis=0), np.nanmin(data, axis=0), np.nanmax(data, axis=0)
-            if length == 1:  # a band of one epoch has no width: draw the point and its range
-                ax.errorbar(epochs, median, yerr=[median - low, high - median], color=colours[label], capsize=3,
-                            **short_series(length))
+    curves = [[_curve(label, loss, at) for label, loss, *at in groups] for _, groups in panels]
+    epoch_axes = [epoch_ticks(1, max((int(c[1][-1]) for c in drawn if c), default=1)) for drawn in curves]
+    shared = all(axis == epoch_axes[0] for axis in epoch_axes)
+    (width, height), (gap_x, gap_y) = CURVE_PANEL, CURVE_GAPS[shared]
+    extent = (-0.85, cols * width + (cols - 1) * gap_x + 0.2, -0.6, rows * height + (rows - 1) * gap_y + 0.3)
+    fig, ax = figure(figsize=(max(6.4, extent[1] - extent[0] + 0.2), 3.2 * rows + 1.5), ax=ax, layout="panels")
+    if own_layout(fig):
+        own_layout(fig).set(left=0.1, right=0.1, bottom=0.1, top=0.1)
+    canvas = Canvas(ax, extent)
+    for k, ((panel_title, _), drawn, (xlim, xticks)) in enumerate(zip(panels, curves, epoch_axes)):
+        # Each panel on its own loss scale: the chessboard's loss stays near ln 2 for long while XOR's falls
+        # to 1e-4, and one shared axis would flatten the chessboard's curves into a single line.
+        ylim = log_range([v for c in drawn if c for v in np.concatenate(c[2:])])
+        corner = ((k % cols) * (width + gap_x), (rows - 1 - k // cols) * (height + gap_y))
+        panel = canvas.panel(corner, (width, height), xlim, ylim)
+        for label, epochs, median, low, high in filter(None, drawn):
+            x, y = panel.place(epochs, _log(median))
+            y_low, y_high = (panel.place(epochs, _log(v))[1] for v in (low, high))
+            if len(epochs) == 1:  # a band of one epoch has no width: draw the point and its range
+                ax.errorbar(x, y, yerr=[y - y_low, y_high - y], color=colours[label], capsize=3,
+                            **short_series(1))
             else:
-                ax.plot(epochs, median, color=colours[label], linewidth=1.5, **short_series(length))
-                ax.fill_between(epochs, low, high, color=colours[label], alpha=0.15)
-        ax.set_yscale("log")
-        ax.yaxis.set_major_formatter(PowerLabels())
-        ax.yaxis.set_minor_locator(FewMinorTicks())
-        ax.yaxis.set_minor_formatter(PlainMinorLabels(labelOnlyBase=False))
-        epoch_axis(ax, longest)
-        ax.set_title(panel_title, fontsize=10, y=1.0)
-        ax.grid(alpha=0.3)
-    for ax in axes[:, 0]:
-        ax.set_ylabel("training loss")
-    _hide_unused(axes, len(panels))
+                ax.plot(x, y, color=colours[label], linewidth=1.5, **short_series(len(epochs)))
+                ax.fill_between(x, y_low, y_high, color=colours[label], alpha=0.15)
+        lowest = not shared or k + cols >= len(panels)  # no panel below it
+        panel.xticks(xticks, labels=lowest)
+        panel.log_yticks(minor_grid=False)
+        panel.labels(title=panel_title, title_size=10, xlabel="epoch" if lowest else None, below=0.28,
+                     ylabel="training loss" if k % cols == 0 else None, left=0.5)
     handles = [Line2D([], [], color=c, lw=2) for c in colours.values()]
-    legend_outside(fig, axes, handles, list(colours),
+    legend_outside(fig, [ax], handles, list(colours),
                    title=f"{option + ': ' if option else ''}median over seeds, band from lowest to highest")
     set_suptitle(fig, title)
+    canvas.finish()
     return save(fig, path)
+
+
+def _curve(label, losses, at):
+    """(label, epochs, median, lowest, highest) of one setting's losses over seeds, None without any epoch."""
+    length = min((len(c) for c in losses), default=0)
+    if length == 0:
+        return None
+    data = np.array([[np.nan if v is None else v for v in c[:length]] for c in losses], dtype=float)
+    epochs = np.asarray(at[0][:length]) if at else np.arange(1, length + 1)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN epochs of diverged runs
+        return label, epochs, np.nanmedian(data, axis=0), np.nanmin(data, axis=0), np.nanmax(data, axis=0)
+
+
+def _log(values):
+    """log10 of each loss; NaN for a loss of 0 or one not finite, which a log scale has no place for."""
+    shown = np.isfinite(values) & (values > 0)
+    return np.where(shown, np.log10(np.where(shown, values, 1.0)), np.nan)
 
 
 def sweep_accuracy(panels, path=None, title="", ax=None, columns=None, option=None):

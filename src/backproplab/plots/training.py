@@ -47,7 +47,17 @@ def _log_loss_axis(ax, values):
     if top <= bottom:  # every value within a hair of one tick: the ticks either side
         bottom, top = max(t for t in ticks if t < bottom), min(t for t in ticks if t > top)
     ax.set_yscale("log")
-    ax.set_ylim(min(bottom, low) / 1.01, max(top, high) * 1.01)  # room for a marker on an end tick
+    lowest, highest = min(bottom, low) / 1.01, max(top, high) * 1.01  # room for a marker on an end tick
+    ax.set_ylim(lowest, highest)
+    # The marks inside the axis only, at 2 and 5 of each decade where it spans more than about one (and at
+    # both ends): a log locator also makes a tick, an artist to build, at every mark of the decades around.
+    inside = [t for t in ticks if lowest <= t <= highest]
+    few = math.log10(highest / lowest) > 1.5
+    decades = [t for t in inside if round(t / 10.0 ** math.floor(math.log10(t) + 1e-9)) == 1]
+    minor = [t for t in inside if t not in decades and (not few or t in (bottom, top)
+                                                        or round(t / 10.0 ** math.floor(math.log10(t))) in (2, 5))]
+    ax.yaxis.set_major_locator(FixedLocator(decades))
+    ax.yaxis.set_minor_locator(FixedLocator(minor))
     for axis_formatter in (ax.yaxis.set_major_formatter, ax.yaxis.set_minor_formatter):
         axis_formatter(_EndsLabelled((bottom, top), labelOnlyBase=False))
 
