@@ -23,15 +23,18 @@ import pytest
 
 from backproplab.cli import build_parser, main
 from backproplab.errors import ConfigError
-from backproplab.model_file import save_model
+from backproplab.data.features import features
+from backproplab.model_file import load_model, save_model
 from backproplab.nn import ACTIVATIONS, Linear, Sequential
 from backproplab.optim import OPTIMIZERS, SCHEDULES
 from backproplab.playground import Session, check_settings, make_server
 from backproplab.playground.script import python_script
 from backproplab.playground.settings import MAX_UPLOAD_BYTES, choices
-from backproplab.run import RunConfig, prepare
+from backproplab.run import RunConfig, prepare, prepare_inputs
+from backproplab.run.predict import saved_loss
 from backproplab.run.config import hidden_activation_names
 from backproplab.tracing import trace
+from backproplab.training import predict_output
 
 SRC = pathlib.Path(__file__).resolve().parents[1] / "src" / "backproplab"
 
@@ -444,26 +447,33 @@ def test_an_exported_model_predicts_what_the_page_shows(server, tmp_path, capsys
     assert np.allclose(scores, shown, atol=1 / 255 + 1e-9)
 
 
-def test_predict_says_which_features_an_exported_model_takes(tmp_path, capsys):
-    """A page's model of x1, x2, sin(x1), sin(x2) names them when a CSV gives other columns,
-    and says the computed ones are the user's to add; with them added, it predicts."""
-    session = Session({"dataset": "xor", "features": ["x1", "x2", "sin(x1)", "sin(x2)"]})
-    session.export(tmp_path / "model.npz")
-    points = [(1.0, 2.0), (-3.0, 4.5)]
-    for name, header, rows, words in [
-        ("two.csv", "x1,x2", [(a, b) for a, b in points],
-         ["has 2 columns, the model takes 4 features: x1, x2, sin(x1), sin(x2)",
-          "does not compute sin(x1), sin(x2)", "from each row's x1 and x2", "-6 to 6"]),
-        ("labelled.csv", "x1,x2,sin(x1),sin(x2),label", [(a, b, np.sin(a), np.sin(b), 1) for a, b in points],
-         ["has 5 columns, the model takes 4 features", "if one column is the label, drop it"]),
-    ]:
-        (tmp_path / name).write_text(header + "\n" + "".join(",".join(map(str, r)) + "\n" for r in rows))
-        assert main(["predict", "--model", str(tmp_path / "model.npz"), "--data", str(tmp_path / name)]) == 2
-        error = capsys.readouterr().err
-        assert all(w in error for w in words), error
-    (tmp_path / "four.csv").write_text("".join(f"{a},{b},{np.sin(a)},{np.sin(b)}\n" for a, b in points))
-    assert main(["predict", "--model", str(tmp_path / "model.npz"), "--data", str(tmp_path / "four.csv")]) == 0
-    assert capsys.readouterr().out.count("sample ") == 2
+def test_a_downloaded_model_of_features_predicts_from_x1_x2_what_the_page_computes(server, tmp_path, capsys):
+    """A page's model of x1, x2, sin(x1), x1*x2, downloaded, records its features as
+    ``backproplab train --features`` does: predict takes raw x1, x2 and computes them, and its
+    output is the page's network's on those points."""
+    key = new_session(server, dataset="xor", features=["x1", "x2", "sin(x1)", "x1*x2"], hidden=[5],
+                      activation=["tanh"], optimizer="adam", lr=0.03)
+    for _ in range(5):
+        request(server, "POST", f"/api/sessions/{key}/control", {"action": "step"})
+    status, body = request(server, "GET", f"/api/sessions/{key}/model.npz")
+    assert status == 200
+    (tmp_path / "model.npz").write_bytes(body)
+    points = np.random.default_rng(1).uniform(-6, 6, (30, 2))
+    session = server.sessions.get(key)
+    with session.lock:
+        page = session.loss_fn.probabilities(session.predict(features(points, session.settings["features"])))[:, 0]
+    model, metadata = load_model(tmp_path / "model.npz")
+    ours = saved_loss(metadata).probabilities(predict_output(model, prepare_inputs(model, metadata, points)))[:, 0]
+    assert np.allclose(ours, page, rtol=0, atol=1e-12)
+    (tmp_path / "points.csv").write_text("x1,x2\n" + "".join(f"{float(a)!r},{float(b)!r}\n" for a, b in points))
+    assert main(["predict", "--model", str(tmp_path / "model.npz"), "--data", str(tmp_path / "points.csv"),
+                 "--out", str(tmp_path / "out.csv")]) == 0
+    written = np.loadtxt(tmp_path / "out.csv", delimiter=",", skiprows=1)
+    assert np.allclose(written[:, 2], page, rtol=1e-5, atol=1e-6)  # P(class 1), to the 6 digits written
+    # four columns are not two points' coordinates: one line says what to give
+    (tmp_path / "four.csv").write_text("".join(f"{a},{b},{np.sin(a)},{a * b}\n" for a, b in points))
+    assert main(["predict", "--model", str(tmp_path / "model.npz"), "--data", str(tmp_path / "four.csv")]) == 2
+    assert "give two columns, x1 and x2" in capsys.readouterr().err
 
 
 def test_predict_hints_at_a_label_column_left_in_a_table(tmp_path, capsys):
