@@ -39,9 +39,10 @@ SETUPS = [
 ]
 
 
-def page_run(session):
-    """The page's (training loss, test loss) after each epoch, trained until its budget or a target stops it."""
-    while not session.stopped:
+def page_run(session, epochs=None):
+    """The page's (training loss, test loss) after each epoch, trained until its budget or a target
+    stops it (or for ``epochs``, as a student who presses pause)."""
+    while not session.stopped and (epochs is None or session.epoch < epochs):
         session.train_epoch()
     return [(h["train_loss"], h["test_loss"]) for h in session.history[1:]]
 
@@ -51,8 +52,26 @@ def test_the_command_trains_the_page_s_run_epoch_by_epoch(settings, tmp_path):
     check_the_command(Session(settings), tmp_path)
 
 
+@pytest.mark.parametrize("settings", [
+    {"dataset": "circle", "hidden": [4], "activation": ["tanh"], "schedule": "cosine", "batch": 20},
+    {"dataset": "gauss", "hidden": [3], "activation": ["relu"], "schedule": "onecycle", "optimizer": "adam",
+     "batch": 30, "noise": 30},
+    {"dataset": "xor", "hidden": [3], "activation": ["tanh"], "schedule": "exponential", "points": 100,
+     "target_loss": 0.001},  # a target not reached
+])
+def test_a_page_without_a_budget_exports_the_epochs_it_has_trained(settings, tmp_path):
+    """Trained until paused, at epoch 7: the command trains those 7 epochs, on the schedule the page
+    runs over its 1000, and ends where the page is."""
+    session = Session(settings)
+    page_run(session, epochs=7)
+    assert "--epochs 7 " in session.frame(-1, 0)["command"]
+    check_the_command(session, tmp_path)
+
+
 def check_the_command(session, tmp_path):
     """Run the command ``session`` shows; its losses at every epoch and its final weights are the page's."""
+    # trained to its end first (a page without a budget: as far as it went)
+    page = page_run(session, None if session.settings["budget"] else session.epoch)
     lines = session.frame(-1, 0)["command"].splitlines()
     (command,) = [line for line in lines if not line.startswith("#")]
     assert [line for line in lines if line.startswith("#")] == [
@@ -61,7 +80,6 @@ def check_the_command(session, tmp_path):
     assert words[:2] == ["backproplab", "train"]
     assert main([*words[1:], "--out", str(tmp_path / "run")]) == 0
     metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
-    page = page_run(session)
     cli = list(zip(metrics["history"]["loss"], metrics["history"]["test_loss"]))
     assert len(cli) == len(page) >= 1
     assert np.allclose(cli, page, rtol=0, atol=1e-9)

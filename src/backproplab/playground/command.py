@@ -5,7 +5,8 @@ cannot express, then one command whose options ``backproplab.cli.build_parser`` 
 For classification (the page's shapes as ``--dataset playground-<shape>``, the lab's generators,
 an uploaded file as ``--dataset csv-points``) the command trains what the page trains: the same
 points and split, features, initial weights, batches and books, so its losses are the page's at
-every epoch, and no comment is left but "--epochs 1000" for a page that trains until paused.
+every epoch. A page without an epoch budget trains until paused: its command trains the epochs
+the page has trained so far, the run as the page shows it.
 """
 
 import inspect
@@ -35,8 +36,9 @@ def _cli_points(dataset, n_train):
     return src.default_n if src.default_n is not None else len(cli_datasets.fixed_points(dataset)[1])
 
 
-def train_command(settings, n_points=None):
-    """(comment lines, the command) for ``settings``; ``n_points`` is the size of an uploaded set."""
+def train_command(settings, n_points=None, trained=0):
+    """(comment lines, the command) for ``settings``; ``n_points`` is the size of an uploaded set,
+    ``trained`` the epochs the page has trained (the command's, when the page has no budget)."""
     s = settings
     notes, args = [], ["backproplab", "train"]
     name = s["dataset"]
@@ -86,15 +88,16 @@ def train_command(settings, n_points=None):
         args += ["--hidden", "0"]  # no hidden layer
     args += ["--loss", LOSSES.name_of(MSELoss) if s["problem"] == "regression" else s["loss"]]
     args += ["--optimizer", s["optimizer"], "--lr", f"{s['lr']:g}", "--schedule", s["schedule"]]
-    epochs = s["budget"] or 1000
+    config = optimisation_config(s)  # a page without a budget runs its schedule over DEFAULT_EPOCHS
+    epochs = s["budget"] or trained or config.epochs  # without a budget: the epochs the page has trained
     if s["schedule"] == "step":
         args += ["--step-size", "100"]
     elif s["schedule"] == "plateau":
         args += ["--patience", "10"]
-    elif s["schedule"] == "cosine":
-        args += ["--t-max", str(epochs)]
+    elif s["schedule"] == "cosine" or (s["schedule"] == "onecycle" and config.epochs != epochs):
+        args += ["--t-max", str(config.epochs)]
     elif s["schedule"] == "exponential":  # to a hundredth of the rate at the last epoch
-        args += ["--gamma", repr(optimisation_config(s).gamma)]
+        args += ["--gamma", repr(config.gamma)]
     # backproplab train refuses a batch larger than its training set; the page trains on all of it at once,
     # as a batch of all of them does.
     args += ["--batch-size", str(min(s["batch"], _cli_points(cli_dataset, n_train)))]
@@ -103,8 +106,8 @@ def train_command(settings, n_points=None):
     if s["regularization"] != "none" and s["reg_rate"]:
         args += ["--penalty", s["regularization"], "--penalty-rate", repr(s["reg_rate"])]
     args += ["--epochs", str(epochs)]
-    if not s["budget"]:
-        notes.append("the page trains until paused; --epochs 1000 stands for that")
+    if not s["budget"] and not trained:
+        notes.append(f"the page trains until paused and has not trained yet; --epochs {epochs} stands for that")
     if s["target_accuracy"]:
         args += ["--target-accuracy", f"{s['target_accuracy']:g}"]
     if s["target_loss"]:
@@ -113,9 +116,9 @@ def train_command(settings, n_points=None):
     return ["# " + note for note in notes], shlex.join(args)
 
 
-def command_text(settings, n_points=None):
+def command_text(settings, n_points=None, trained=0):
     """The command as the page shows it: the comment lines, then the command."""
-    notes, command = train_command(settings, n_points)
+    notes, command = train_command(settings, n_points, trained)
     if not notes:
         return "\n".join(["# the page's set-up as a backproplab train command: the same data, weights and losses",
                           command])

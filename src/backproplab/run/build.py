@@ -195,7 +195,8 @@ def build_optimizer(config, params):
 
 def build_schedule(config, optimizer, steps_per_epoch=1):
     """The registered schedule ``config.schedule``, given every optimisation option its constructor takes,
-    over ``config.epochs`` epochs of ``steps_per_epoch`` batches (which size the schedules stepped every batch)."""
+    over ``config.t_max`` or ``config.epochs`` epochs of ``steps_per_epoch`` batches (which size the schedules stepped every batch)."""
     factory = SCHEDULES.get(config.schedule)
     options = constructor_arguments(factory, SCHEDULES, config, _config_values(config, "schedule"))
-    return make_schedule(config.schedule, optimizer, config.epochs, steps_per_epoch, **options)
+    # --t-max: the schedule's length in epochs when it is not the run's (a one-cycle's, over its batches)
+    return make_schedule(config.schedule, optimizer, config.t_max or config.epochs, steps_per_epoch, **options)

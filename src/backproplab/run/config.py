@@ -177,7 +177,7 @@ class RunConfig:
         0.5, "optimisation", "decay factor", part="schedule",
         type=float, low=0.0, high=1.0, low_open=True)
     t_max: int | None = _field(
-        None, "optimisation", "epochs to reach the minimum", part="schedule",
+        None, "optimisation", "epochs to reach the minimum (one-cycle: the cycle's length)", part="schedule",
         type=int, low=1, high=MAX_EPOCHS, default_text="--epochs")
     patience: int = _field(
         50, "optimisation", "epochs without improvement before cutting", part="schedule", type=int, low=0,
