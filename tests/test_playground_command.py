@@ -36,6 +36,16 @@ SETUPS = [
     {"dataset": "lab-xor", "ratio": 60, "hidden": [4], "activation": ["tanh"], "batch": 5, "budget": 5},
     {"dataset": "lab-spiral", "classes": 3, "loss": "cross_entropy", "points": 90, "hidden": [4],
      "activation": ["tanh"], "noise": 10, "budget": 4, "seed": 2},
+    # regression: the page's surfaces, values regressed onto by a linear output
+    {"dataset": "plane", "problem": "regression", "loss": "mse", "noise": 15, "points": 150, "ratio": 60,
+     "hidden": [4], "activation": ["tanh"], "batch": 8, "budget": 5, "seed": 3, "target_accuracy": 0.9},
+    {"dataset": "gauss-mix", "problem": "regression", "loss": "mse", "hidden": [6, 3], "activation": ["tanh", "relu"],
+     "features": ["x1", "x2", "x1*x2", "sin(x1)"], "optimizer": "adam", "schedule": "cosine", "dropout": 0.1,
+     "regularization": "l2", "reg_rate": 0.003, "budget": 5, "init_seed": 4},
+    {"dataset": "gauss-mix", "problem": "regression", "loss": "mse", "hidden": [], "activation": [], "budget": 4,
+     "target_loss": 0.02},  # a linear model of the points
+    # and a surface's signs as two classes, as the page classifies a surface
+    {"dataset": "plane", "hidden": [3], "activation": ["tanh"], "budget": 4, "noise": 20},
 ]
 
 
@@ -103,4 +113,23 @@ def test_the_command_of_an_upload_trains_the_page_s_run_on_the_file(settings, tm
     session = Session()
     session.upload(text.encode())
     session.apply({**session.settings, **settings})
+    check_the_command(session, tmp_path)
+
+
+@pytest.mark.parametrize("settings", [
+    {"hidden": [4], "activation": ["tanh"], "budget": 5, "batch": 4},
+    {"hidden": [3, 2], "activation": ["relu", "tanh"], "budget": 4, "ratio": 70, "optimizer": "adam",
+     "features": ["x1", "x2", "x1^2"], "regularization": "l1", "reg_rate": 0.001, "seed": 2},
+])
+def test_the_command_of_a_regression_upload_trains_the_page_s_run_on_the_file(settings, tmp_path, monkeypatch):
+    """An uploaded file of values to regress onto: ``--dataset csv-points --targets values``."""
+    rng = np.random.default_rng(5)
+    rows = rng.uniform(-3, 8, (40, 2))
+    text = "x1,x2,label\n" + "".join(f"{a:.3f},{b:.3f},{0.1 * a - 0.3 * b + 0.05 * a * b:.4f}\n" for a, b in rows)
+    (tmp_path / "points.csv").write_text(text)
+    monkeypatch.chdir(tmp_path)
+    session = Session({"dataset": "plane", "problem": "regression", "loss": "mse"})
+    session.upload(text.encode())
+    session.apply({**session.settings, **settings})
+    assert session.settings["dataset"] == "csv" and session.n_classes == 0
     check_the_command(session, tmp_path)

@@ -2,8 +2,9 @@
 
 ``train_command`` gives comment lines (``#``) naming every difference the command line
 cannot express, then one command whose options ``backproplab.cli.build_parser`` parses.
-For classification (the page's shapes as ``--dataset playground-<shape>``, the lab's generators,
-an uploaded file as ``--dataset csv-points``) the command trains what the page trains: the same
+For every set-up (the page's shapes and surfaces as ``--dataset playground-<name>``, the lab's
+generators, an uploaded file as ``--dataset csv-points``, regression as ``--targets values``)
+the command trains what the page trains: the same
 points and split, features, initial weights, batches and books, so its losses are the page's at
 every epoch. A page without an epoch budget trains until paused: its command trains the epochs
 the page has trained so far, the run as the page shows it.
@@ -20,6 +21,7 @@ from .datasets import REGRESSION
 from .state import optimisation_config
 
 _LAB_PREFIX = "lab-"
+_CLASSES, _VALUES = "classes", "values"  # --targets: labels, or values to regress onto
 
 
 def _split(points, ratio):
@@ -43,16 +45,13 @@ def train_command(settings, n_points=None, trained=0):
     notes, args = [], ["backproplab", "train"]
     name = s["dataset"]
     cli_dataset, n_train = "xor", None  # the command line's data set and its training points (None: its own)
-    if name == "csv" and s["problem"] == "regression":
-        n_train, n_test = _split(n_points or s["points"], s["ratio"])
-        cli_dataset = "csv"
-        args += ["--dataset", "csv", "--data", "points.csv", "--test-size", str(n_test), "--val-size", "0"]
-        notes.append("points.csv is your uploaded file; the page scales each feature column into [-5, 5], "
-                     "the command line standardises it")
-    elif name == "csv":  # your uploaded points.csv, placed in [-5, 5]^2 and split as the page does
+    regression = s["problem"] == "regression"
+    if name == "csv":  # your uploaded points.csv, placed in [-5, 5]^2 and split as the page does
         n_train, n_test = _split(n_points or s["points"], s["ratio"])
         cli_dataset = POINTS_FILE
         args += ["--dataset", POINTS_FILE, "--data", "points.csv", "--test-size", str(n_test), "--square", "5"]
+        if regression:
+            args += ["--targets", _VALUES]
     elif name.startswith(_LAB_PREFIX):
         lab = name[len(_LAB_PREFIX):]
         params = inspect.signature(DATASETS.get(lab)).parameters
@@ -68,10 +67,7 @@ def train_command(settings, n_points=None, trained=0):
             args += ["--noise", repr(0.2 * (s["noise"] / 100))]  # the page's unit-square noise
         if "classes" in params:
             args += ["--classes", str(s["classes"])]
-    elif name in REGRESSION:
-        notes.append(f"the command line has no regression data set like the page's {name!r} "
-                     "(its 2-D data sets are labelled classes); it trains on its default data here")
-    else:  # one of the page's own shapes, drawn and split as the page does
+    else:  # one of the page's own shapes or surfaces, drawn and split as the page does
         cli_dataset = SHAPE_PREFIX + name
         n_train, n_test = _split(s["points"], s["ratio"])
         args += ["--dataset", cli_dataset, "--n", str(s["points"]), "--test-size", str(n_test)]
@@ -79,6 +75,8 @@ def train_command(settings, n_points=None, trained=0):
             args += ["--noise", repr(s["noise"] / 100)]
         if "classes" in cli_datasets.source(cli_dataset).options:
             args += ["--classes", str(s["classes"])]
+        if name in REGRESSION and not regression:  # a surface's signs as two classes
+            args += ["--targets", _CLASSES]
     if s["features"] != ["x1", "x2"]:
         args += ["--features", *s["features"]]
     if s["hidden"]:
@@ -108,7 +106,7 @@ def train_command(settings, n_points=None, trained=0):
     args += ["--epochs", str(epochs)]
     if not s["budget"] and not trained:
         notes.append(f"the page trains until paused and has not trained yet; --epochs {epochs} stands for that")
-    if s["target_accuracy"]:
+    if s["target_accuracy"] and not regression:  # (values have no accuracy: the page's target never stops them)
         args += ["--target-accuracy", f"{s['target_accuracy']:g}"]
     if s["target_loss"]:
         args += ["--target-loss", repr(s["target_loss"])]
