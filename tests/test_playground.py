@@ -476,6 +476,23 @@ def test_a_downloaded_model_of_features_predicts_from_x1_x2_what_the_page_comput
     assert "give two columns, x1 and x2" in capsys.readouterr().err
 
 
+def test_a_downloaded_regression_model_predicts_the_page_s_values(tmp_path, capsys):
+    """A page's regression on features: predict prints each point's value, the page's network output."""
+    session = Session({"dataset": "gauss-mix", "problem": "regression", "loss": "mse", "hidden": [5],
+                       "activation": ["tanh"], "features": ["x1", "x2", "x1*x2", "sin(x2)"]})
+    for _ in range(3):
+        session.train_epoch()
+    session.export(tmp_path / "model.npz")
+    points = np.random.default_rng(2).uniform(-6, 6, (12, 2))
+    page = session.predict(features(points, session.settings["features"]))[:, 0]
+    model, metadata = load_model(tmp_path / "model.npz")
+    assert np.allclose(predict_output(model, prepare_inputs(model, metadata, points))[:, 0], page, rtol=0, atol=1e-12)
+    (tmp_path / "points.csv").write_text("".join(f"{float(a)!r},{float(b)!r}\n" for a, b in points))
+    assert main(["predict", "--model", str(tmp_path / "model.npz"), "--data", str(tmp_path / "points.csv")]) == 0
+    printed = [float(line.rsplit("value ", 1)[1]) for line in capsys.readouterr().out.splitlines()]
+    assert np.allclose(printed, page, rtol=0, atol=1e-5)  # the 5 decimals printed
+
+
 def test_predict_hints_at_a_label_column_left_in_a_table(tmp_path, capsys):
     """785 columns for a 784-pixel model: the label column of a training file is still there."""
     save_model(Sequential([Linear(784, 10, rng=np.random.default_rng(0))]), tmp_path / "model.npz",
