@@ -11,6 +11,7 @@ import pytest
 from backproplab.cli import main
 from backproplab.data.features import features
 from backproplab.errors import ConfigError
+from backproplab.experiments.spec import SweepSpec
 from backproplab.model_file import load_model
 from backproplab.nn import ACTIVATIONS, Identity, Sigmoid
 from backproplab.optim import SGD
@@ -32,6 +33,13 @@ def test_a_value_without_a_meaning_gets_one_line(options, words):
     with pytest.raises(ConfigError) as error:
         RunConfig.for_dataset(**options)
     assert words in str(error.value) and "\n" not in str(error.value)
+
+
+def test_a_sweep_of_values_is_refused_in_one_line():
+    """A sweep's results are accuracies, which values to regress onto have none of."""
+    with pytest.raises(ConfigError) as error:
+        SweepSpec(base={"dataset": "playground-plane", "loss": "mse"}, vary={"lr": [0.01, 0.1]})
+    assert "a sweep compares accuracies; --dataset playground-plane holds values" in str(error.value)
 
 
 def test_a_surface_gives_values_and_a_linear_output_or_with_targets_classes_the_signs():
