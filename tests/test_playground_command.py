@@ -11,6 +11,7 @@ import pytest
 from backproplab.cli import main
 from backproplab.model_file import load_model
 from backproplab.playground import Session
+from backproplab.playground.script import python_script
 
 pytestmark = pytest.mark.slow  # each runs backproplab train end to end
 
@@ -76,6 +77,15 @@ def test_a_page_without_a_budget_exports_the_epochs_it_has_trained(settings, tmp
     page_run(session, epochs=7)
     assert "--epochs 7 " in session.frame(-1, 0)["command"]
     check_the_command(session, tmp_path)
+
+
+def test_the_script_of_a_page_without_a_budget_trains_the_epochs_it_has_trained():
+    session = Session({"dataset": "gauss", "hidden": [3], "activation": ["tanh"], "schedule": "cosine", "batch": 25})
+    page = page_run(session, epochs=4)
+    scope = {}
+    exec(compile(python_script(session), "train.py", "exec"), scope)  # trains the 4 epochs the page has trained
+    assert len(scope["history"]) == len(page) == 4
+    assert np.allclose(scope["history"], page, rtol=0, atol=1e-9)
 
 
 def check_the_command(session, tmp_path):
