@@ -126,16 +126,17 @@ def test_the_command_of_an_upload_trains_the_page_s_run_on_the_file(settings, tm
     check_the_command(session, tmp_path)
 
 
-@pytest.mark.parametrize("settings", [
-    {"hidden": [4], "activation": ["tanh"], "budget": 5, "batch": 4},
-    {"hidden": [3, 2], "activation": ["relu", "tanh"], "budget": 4, "ratio": 70, "optimizer": "adam",
-     "features": ["x1", "x2", "x1^2"], "regularization": "l1", "reg_rate": 0.001, "seed": 2},
+@pytest.mark.parametrize("settings, header", [
+    ({"hidden": [4], "activation": ["tanh"], "budget": 5, "batch": 4}, "x1,x2,label\n"),
+    ({"hidden": [3, 2], "activation": ["relu", "tanh"], "budget": 4, "ratio": 70, "optimizer": "adam",
+      "features": ["x1", "x2", "x1^2"], "regularization": "l1", "reg_rate": 0.001, "seed": 2}, ""),  # no header
 ])
-def test_the_command_of_a_regression_upload_trains_the_page_s_run_on_the_file(settings, tmp_path, monkeypatch):
-    """An uploaded file of values to regress onto: ``--dataset csv-points --targets values``."""
+def test_the_command_of_a_regression_upload_trains_the_page_s_run_on_the_file(settings, header, tmp_path, monkeypatch):
+    """An uploaded file of values to regress onto: ``--dataset csv-points --targets values``; a file
+    without a header has its targets in the last column, there as on the page."""
     rng = np.random.default_rng(5)
     rows = rng.uniform(-3, 8, (40, 2))
-    text = "x1,x2,label\n" + "".join(f"{a:.3f},{b:.3f},{0.1 * a - 0.3 * b + 0.05 * a * b:.4f}\n" for a, b in rows)
+    text = header + "".join(f"{a:.3f},{b:.3f},{0.1 * a - 0.3 * b + 0.05 * a * b:.4f}\n" for a, b in rows)
     (tmp_path / "points.csv").write_text(text)
     monkeypatch.chdir(tmp_path)
     session = Session({"dataset": "plane", "problem": "regression", "loss": "mse"})

@@ -66,6 +66,20 @@ def test_a_file_of_values_is_read_as_values_and_float_labels_alone_are_refused(t
     assert "labels must be integers" in str(error.value) and "add --targets values" in str(error.value)
 
 
+def test_a_file_of_points_without_a_header_has_its_label_in_the_last_column(tmp_path):
+    """As the playground reads an upload, and as the exported command must read it again."""
+    path = tmp_path / "points.csv"
+    path.write_text("".join(f"{k},{k * k % 7},{0.5 * k}\n" for k in range(8)))
+    for targets, loss in (("values", "mse"), ("auto", "bce")):
+        if targets == "auto":
+            path.write_text("".join(f"{k},{k * k % 7},{k % 2}\n" for k in range(8)))
+        data = make_data(RunConfig.for_dataset(dataset="csv-points", data=str(path), test_size=2, targets=targets,
+                                               loss=loss))
+        assert np.concatenate([data.X_train, data.X_test]).shape == (8, 2)
+        assert sorted(np.concatenate([data.y_train, data.y_test])) == sorted(
+            0.5 * k if targets == "values" else k % 2 for k in range(8))
+
+
 def test_training_on_values_books_the_loss_and_no_accuracy():
     config = RunConfig.for_dataset(dataset="playground-gauss-mix", loss="mse", n=80, hidden=(5,),
                                    activation=("tanh",), epochs=30, lr=0.05, features=("x1", "x2", "x1*x2"))
