@@ -115,3 +115,8 @@ def test_backproplab_train_writes_a_regression_run_and_predict_gives_its_values(
     assert main(["predict", "--model", str(folder / "model.npz"), "--data", str(tmp_path / "points.csv"),
                  "--kaggle", str(tmp_path / "k.csv")]) == 2
     assert "predicts values, not classes" in capsys.readouterr().err
+    # the report says what ran: a linear output, R² in place of an accuracy, the heat map
+    assert main(["report", str(folder)]) == 0
+    report = (folder / "report.md").read_text()
+    assert "identity (chosen for values to regress onto)" in report and f"{metrics['test_r2']:.4f}" in report
+    assert "(prediction.png)" in report and "test accuracy" not in report
