@@ -1,13 +1,12 @@
-"""The page's set-up as a ``backproplab train`` command, and what that command cannot say.
+"""The page's set-up as a ``backproplab train`` command.
 
-``train_command`` gives comment lines (``#``) naming every difference the command line
-cannot express, then one command whose options ``backproplab.cli.build_parser`` parses.
-For every set-up (the page's shapes and surfaces as ``--dataset playground-<name>``, the lab's
-generators, an uploaded file as ``--dataset csv-points``, regression as ``--targets values``)
-the command trains what the page trains: the same
-points and split, features, initial weights, batches and books, so its losses are the page's at
-every epoch. A page without an epoch budget trains until paused: its command trains the epochs
-the page has trained so far, the run as the page shows it.
+``train_command`` gives comment lines (``#``), one only for a page that has not trained yet,
+then one command whose options ``backproplab.cli.build_parser`` parses. For every set-up (the
+page's shapes and surfaces as ``--dataset playground-<name>``, the lab's generators, an uploaded
+file as ``--dataset csv-points``, regression as ``--targets values``) the command trains what the
+page trains: the same points and split, features, initial weights, batches and books, so its
+losses are the page's at every epoch. A page without an epoch budget trains until paused: its
+command trains the epochs the page has trained so far, the run as the page shows it.
 """
 
 import inspect
@@ -117,8 +116,5 @@ def train_command(settings, n_points=None, trained=0):
 def command_text(settings, n_points=None, trained=0):
     """The command as the page shows it: the comment lines, then the command."""
     notes, command = train_command(settings, n_points, trained)
-    if not notes:
-        return "\n".join(["# the page's set-up as a backproplab train command: the same data, weights and losses",
-                          command])
-    return "\n".join(["# the nearest backproplab train command to the page's set-up (train.py reproduces the "
-                      "page exactly); what this command does not carry:", *notes, command])
+    return "\n".join(["# the page's set-up as a backproplab train command: the same data, weights and losses",
+                      *notes, command])
