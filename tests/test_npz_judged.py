@@ -166,6 +166,7 @@ def _with_metadata(tmp_path, metadata, arch_edit=None):
     ({"config": {"loss_args": 3}}, "'config.loss_args' must be an object"),
     ({"input_square": [1, -1]}, "'input_square' must be [low, high] with low < high"),
     ({"features": [1, 2]}, "'features' must be a list of feature names"),
+    ({"regression": "yes"}, "'regression' must be true or false"),
 ])
 def test_every_metadata_field_a_command_reads_is_checked_on_loading(tmp_path, metadata, field):
     with pytest.raises(ModelFileError) as refused:

@@ -11,6 +11,7 @@ import pytest
 from backproplab.cli import main
 from backproplab.model_file import load_model
 from backproplab.playground import Session
+from backproplab.playground.script import python_script
 
 pytestmark = pytest.mark.slow  # each runs backproplab train end to end
 
@@ -36,12 +37,23 @@ SETUPS = [
     {"dataset": "lab-xor", "ratio": 60, "hidden": [4], "activation": ["tanh"], "batch": 5, "budget": 5},
     {"dataset": "lab-spiral", "classes": 3, "loss": "cross_entropy", "points": 90, "hidden": [4],
      "activation": ["tanh"], "noise": 10, "budget": 4, "seed": 2},
+    # regression: the page's surfaces, values regressed onto by a linear output
+    {"dataset": "plane", "problem": "regression", "loss": "mse", "noise": 15, "points": 150, "ratio": 60,
+     "hidden": [4], "activation": ["tanh"], "batch": 8, "budget": 5, "seed": 3, "target_accuracy": 0.9},
+    {"dataset": "gauss-mix", "problem": "regression", "loss": "mse", "hidden": [6, 3], "activation": ["tanh", "relu"],
+     "features": ["x1", "x2", "x1*x2", "sin(x1)"], "optimizer": "adam", "schedule": "cosine", "dropout": 0.1,
+     "regularization": "l2", "reg_rate": 0.003, "budget": 5, "init_seed": 4},
+    {"dataset": "gauss-mix", "problem": "regression", "loss": "mse", "hidden": [], "activation": [], "budget": 4,
+     "target_loss": 0.02},  # a linear model of the points
+    # and a surface's signs as two classes, as the page classifies a surface
+    {"dataset": "plane", "hidden": [3], "activation": ["tanh"], "budget": 4, "noise": 20},
 ]
 
 
-def page_run(session):
-    """The page's (training loss, test loss) after each epoch, trained until its budget or a target stops it."""
-    while not session.stopped:
+def page_run(session, epochs=None):
+    """The page's (training loss, test loss) after each epoch, trained until its budget or a target
+    stops it (or for ``epochs``, as a student who presses pause)."""
+    while not session.stopped and (epochs is None or session.epoch < epochs):
         session.train_epoch()
     return [(h["train_loss"], h["test_loss"]) for h in session.history[1:]]
 
@@ -51,8 +63,35 @@ def test_the_command_trains_the_page_s_run_epoch_by_epoch(settings, tmp_path):
     check_the_command(Session(settings), tmp_path)
 
 
+@pytest.mark.parametrize("settings", [
+    {"dataset": "circle", "hidden": [4], "activation": ["tanh"], "schedule": "cosine", "batch": 20},
+    {"dataset": "gauss", "hidden": [3], "activation": ["relu"], "schedule": "onecycle", "optimizer": "adam",
+     "batch": 30, "noise": 30},
+    {"dataset": "xor", "hidden": [3], "activation": ["tanh"], "schedule": "exponential", "points": 100,
+     "target_loss": 0.001},  # a target not reached
+])
+def test_a_page_without_a_budget_exports_the_epochs_it_has_trained(settings, tmp_path):
+    """Trained until paused, at epoch 7: the command trains those 7 epochs, on the schedule the page
+    runs over its 1000, and ends where the page is."""
+    session = Session(settings)
+    page_run(session, epochs=7)
+    assert "--epochs 7 " in session.frame(-1, 0)["command"]
+    check_the_command(session, tmp_path)
+
+
+def test_the_script_of_a_page_without_a_budget_trains_the_epochs_it_has_trained():
+    session = Session({"dataset": "gauss", "hidden": [3], "activation": ["tanh"], "schedule": "cosine", "batch": 25})
+    page = page_run(session, epochs=4)
+    scope = {}
+    exec(compile(python_script(session), "train.py", "exec"), scope)  # trains the 4 epochs the page has trained
+    assert len(scope["history"]) == len(page) == 4
+    assert np.allclose(scope["history"], page, rtol=0, atol=1e-9)
+
+
 def check_the_command(session, tmp_path):
     """Run the command ``session`` shows; its losses at every epoch and its final weights are the page's."""
+    # trained to its end first (a page without a budget: as far as it went)
+    page = page_run(session, None if session.settings["budget"] else session.epoch)
     lines = session.frame(-1, 0)["command"].splitlines()
     (command,) = [line for line in lines if not line.startswith("#")]
     assert [line for line in lines if line.startswith("#")] == [
@@ -61,7 +100,6 @@ def check_the_command(session, tmp_path):
     assert words[:2] == ["backproplab", "train"]
     assert main([*words[1:], "--out", str(tmp_path / "run")]) == 0
     metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
-    page = page_run(session)
     cli = list(zip(metrics["history"]["loss"], metrics["history"]["test_loss"]))
     assert len(cli) == len(page) >= 1
     assert np.allclose(cli, page, rtol=0, atol=1e-9)
@@ -85,4 +123,24 @@ def test_the_command_of_an_upload_trains_the_page_s_run_on_the_file(settings, tm
     session = Session()
     session.upload(text.encode())
     session.apply({**session.settings, **settings})
+    check_the_command(session, tmp_path)
+
+
+@pytest.mark.parametrize("settings, header", [
+    ({"hidden": [4], "activation": ["tanh"], "budget": 5, "batch": 4}, "x1,x2,label\n"),
+    ({"hidden": [3, 2], "activation": ["relu", "tanh"], "budget": 4, "ratio": 70, "optimizer": "adam",
+      "features": ["x1", "x2", "x1^2"], "regularization": "l1", "reg_rate": 0.001, "seed": 2}, ""),  # no header
+])
+def test_the_command_of_a_regression_upload_trains_the_page_s_run_on_the_file(settings, header, tmp_path, monkeypatch):
+    """An uploaded file of values to regress onto: ``--dataset csv-points --targets values``; a file
+    without a header has its targets in the last column, there as on the page."""
+    rng = np.random.default_rng(5)
+    rows = rng.uniform(-3, 8, (40, 2))
+    text = header + "".join(f"{a:.3f},{b:.3f},{0.1 * a - 0.3 * b + 0.05 * a * b:.4f}\n" for a, b in rows)
+    (tmp_path / "points.csv").write_text(text)
+    monkeypatch.chdir(tmp_path)
+    session = Session({"dataset": "plane", "problem": "regression", "loss": "mse"})
+    session.upload(text.encode())
+    session.apply({**session.settings, **settings})
+    assert session.settings["dataset"] == "csv" and session.n_classes == 0
     check_the_command(session, tmp_path)

@@ -99,6 +99,8 @@ def check_metadata(metadata, model, path):
     features = metadata.get("features")
     if features is not None and not (isinstance(features, list) and all(isinstance(f, str) for f in features)):
         raise _refuse(path, "'features'", "a list of feature names", features)
+    if not isinstance(metadata.get("regression", False), bool):
+        raise _refuse(path, "'regression'", "true or false", metadata["regression"])
     if "input_square" in metadata:
         square = metadata["input_square"]
         _numbers(path, "'input_square'", square, 2)

@@ -8,8 +8,9 @@ from ..errors import ConfigError
 from ..rng import as_generator
 
 
-def check_dataset(X, y, name="data"):
-    """Validate a data set and return it as (float array (N, D) or (N, C, H, W), int labels (N,)).
+def check_dataset(X, y, name="data", classes=True):
+    """Validate a data set and return it as (float array (N, D) or (N, C, H, W), int labels (N,));
+    with ``classes=False``, y holds values to regress onto (finite floats (N,)).
 
     Raises a one-line ConfigError for anything a training run cannot use.
     """
@@ -34,6 +35,10 @@ def check_dataset(X, y, name="data"):
         raise ConfigError(
             f"{name}: y must have shape ({X.shape[0]},), one label per row of X, got {y.shape}"
         )
+    if not classes:
+        if not np.issubdtype(y.dtype, np.number) or not np.all(np.isfinite(y)):
+            raise ConfigError(f"{name}: y must hold finite values to regress onto, got {y.dtype} with NaN or inf")
+        return X, y.astype(np.float64, copy=False)
     if not np.issubdtype(y.dtype, np.integer):
         if not np.issubdtype(y.dtype, np.number) or not np.all(np.isfinite(y)) or np.any(np.mod(y, 1)):
             raise ConfigError(f"{name}: y must hold integer class labels 0, 1, ..., got dtype {y.dtype}")

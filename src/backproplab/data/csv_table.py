@@ -89,12 +89,15 @@ def read_points(path):
     return read_table(path)[1]
 
 
-def read_labelled(path, label="label"):
-    """(X float (N, D), y int (N,)) from a CSV whose column ``label`` holds class labels.
-
-    ``label`` is a column name (when the file has a header) or a 0-based column index.
-    """
+def read_valued(path, label="label"):
+    """(X float (N, D), y float (N,)) from a CSV whose column ``label`` holds values to regress onto."""
     header, table = read_table(path)
+    column = _label_column(path, header, table, label)
+    return np.delete(table, column, axis=1), table[:, column]
+
+
+def _label_column(path, header, table, label):
+    """The index of column ``label`` (a name, or a 0-based index) of a table with a column of features besides."""
     if isinstance(label, str):
         if header is None:
             raise ConfigError(f"data file {path!r} has no header row, so it has no column {label!r}; "
@@ -108,6 +111,16 @@ def read_labelled(path, label="label"):
             raise ConfigError(f"label column {column} is outside the {table.shape[1]} columns of {path!r}")
     if table.shape[1] < 2:
         raise ConfigError(f"data file {path!r} has only a label column; it needs features too")
+    return column
+
+
+def read_labelled(path, label="label"):
+    """(X float (N, D), y int (N,)) from a CSV whose column ``label`` holds class labels.
+
+    ``label`` is a column name (when the file has a header) or a 0-based column index.
+    """
+    header, table = read_table(path)
+    column = _label_column(path, header, table, label)
     y = table[:, column]
     if np.any(y < 0) or np.any(np.mod(y, 1)):
         bad = y[(y < 0) | (np.mod(y, 1) != 0)][0]

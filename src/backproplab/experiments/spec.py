@@ -15,6 +15,7 @@ from ..limits import check_regular_file, check_size, product
 from ..records import check_record, parse_json, read_text
 from ..run import RunConfig, check_sizes
 from ..run.config import FIELDS, loss_options
+from ..run.datasets import targets
 from ..validation import check_int, check_number
 
 SPEC_FILE = "sweep.json"
@@ -57,6 +58,9 @@ class SweepSpec:
         for point in self.points():  # every combination must be a valid run, of sizes within the limits
             config = self.config(point, 0)
             check_sizes(config)
+            if targets(config) == "values":  # a sweep's results are accuracies and epochs to reach one
+                raise ConfigError(f"a sweep compares accuracies; --dataset {config.dataset} holds values to regress "
+                                  "onto, which have none: train each setting with backproplab train")
             if config.dataset == "csv":  # a missing table is one line now, not a folder and a failed first run
                 check_regular_file(config.data, "data file", "give a .csv file")
                 if not os.path.exists(config.data):

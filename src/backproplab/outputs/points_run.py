@@ -12,6 +12,7 @@ from .metrics import how_training_measured, run_metrics, write_ending, write_met
 from .network_figures import write_network_figures
 from .predictions import positive_class_scores, sample_lines
 from .sample_trace import write_sample_trace
+from .values_run import write_values_run
 
 
 def final_line(config, history, n_train, test_loss, test_accuracy, test_is_training):
@@ -35,11 +36,14 @@ def write_points_run(run, folder, write=print, show_samples=True, title=None):
     """Write the files of ``run``, a TrainedRun on 2-D points (``run.train_recorded``), into ``folder``;
     return the metrics dict.
 
-    Files, in the order written: model.npz, metrics.json, comparison.png, learning_curve.png,
+    A run of values to regress onto writes its own files (``values_run``). Files of a run of classes,
+    in the order written: model.npz, metrics.json, comparison.png, learning_curve.png,
     decision_boundary.png, network.png, neurons.png, gradients.png and trace.json. The test
     curve (metrics.json's history and the learning curve) is the one recorded during training,
     absent when the test set is the training set. ``title`` begins each figure's title (default: the data set's name).
     """
+    if not run.data.n_classes:  # values to regress onto: their own files
+        return write_values_run(run, folder, write, show_samples, title)
     config = run.config  # what ran: written into the model file and metrics as such
     data, model, loss_fn, history = run.data, run.model, run.loss_fn, run.history
     name = config.dataset

@@ -15,7 +15,7 @@ import numpy as np
 from ..data import DATASETS
 from ..data.features import FEATURES, features  # noqa: F401 (the page's inputs, imported from here)
 from ..data.plane_shapes import MULTI_CLASS, SHAPES, SURFACES
-from ..data.csv_table import read_labelled, read_table
+from ..data.csv_table import read_labelled, read_table, read_valued
 from ..errors import ConfigError
 
 SQUARE = 6.0  # the map covers [-SQUARE, SQUARE] on both axes
@@ -74,13 +74,7 @@ def read_upload(body, max_points, max_classes, regression=False):
             f.write(body)
         header, table = read_table(path)  # finite numbers only, or a message naming the row
         label = "label" if header and "label" in header else table.shape[1] - 1
-        if regression:
-            if table.shape[1] < 2:
-                raise ConfigError("the uploaded file has only a target column; it needs features too")
-            column = header.index(label) if isinstance(label, str) else label
-            X, y = np.delete(table, column, axis=1), table[:, column]
-        else:
-            X, y = read_labelled(path, label)
+        X, y = (read_valued if regression else read_labelled)(path, label)
     except ConfigError as e:
         text = str(e).replace(f"data file {path!r}", "the uploaded file").replace(repr(path), "the uploaded file")
         raise ConfigError(text) from None

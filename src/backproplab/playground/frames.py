@@ -155,7 +155,7 @@ def frame(session, since_epoch, data_version):
         "map": output_map(session), "neurons": neuron_maps(session), "weights": weights(session),
         "confusion": confusion(session), "inspect": inspection(session), "hover": hover_map(session),
         "gradients": gradients(session),
-        "command": command_text(s, None if session.uploaded is None else len(session.uploaded[1])),
+        "command": command_text(s, None if session.uploaded is None else len(session.uploaded[1]), session.epoch),
     }
     if data_version != session.data_version:
         result["points"] = points(session)

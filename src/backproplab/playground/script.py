@@ -3,7 +3,8 @@
 The script repeats the page's steps one for one: the same points and split, the same initial
 weights, the same shuffling of the mini-batches (``train_step`` on each, as the page does), and
 the same books: after each epoch, the training and test loss of the network in eval mode (without
-dropout). So each epoch's numbers are the page's at that epoch.
+dropout). So each epoch's numbers are the page's at that epoch. A page without an epoch budget
+trains until paused: the script trains the epochs the page has trained so far.
 """
 
 from .datasets import is_regression
@@ -71,6 +72,7 @@ def python_script(session):
     """A script that trains ``session``'s network (its settings, data and losses) from scratch."""
     s = session.settings
     config = optimisation_config(s)
+    epochs = s["budget"] or session.epoch or config.epochs  # without a budget: as far as the page has trained
     csv = s["dataset"] == "csv"
     penalty = "None"
     if s["regularization"] != "none" and s["reg_rate"]:
@@ -96,7 +98,7 @@ def python_script(session):
         f"schedule = build_schedule(config, optimizer, {session._batches_per_epoch()})  # batches per epoch\n"
         f"penalty = {penalty}\n\n"
         "history = []  # (training loss, test loss) after each epoch\n"
-        f"for epoch in range(1, {config.epochs} + 1):\n"
+        f"for epoch in range(1, {epochs} + 1):\n"
         "    model.train()  # dropout on, as the updates see it\n"
         "    finite = True\n"
         f"    for idx in batches(len(y_train), {s['batch']}, shuffle_rng):\n"

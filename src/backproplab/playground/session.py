@@ -285,8 +285,10 @@ class Session:
         return inspector.inspection(self)
 
     def export(self, path):
-        """Save the network as a model.npz that ``backproplab predict`` loads."""
+        """Save the network as a model.npz that ``backproplab predict`` loads: its input features are
+        recorded as ``backproplab train --features`` records them, so predict computes them from x1, x2."""
         s = self.settings
-        metadata = {"loss": self.loss_name, "features": s["features"], "source": "backproplab playground",
-                    "settings": s, "input_square": [-SQUARE, SQUARE]}
+        metadata = {"loss": self.loss_name, "config": {"features": s["features"]},
+                    "features": s["features"], "source": "backproplab playground", "settings": s,
+                    "input_square": [-SQUARE, SQUARE], "regression": not self.n_classes}
         return save_model(self.model, path, metadata)

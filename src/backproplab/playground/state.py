@@ -92,7 +92,7 @@ def make_network(s, n_classes, weights_rng, dropout_rng):
     if s["problem"] == "regression":
         loss_name, n_out, output_activation = LOSSES.name_of(MSELoss), 1, ACTIVATIONS.name_of(Identity)
     else:
-        head = choose_head(SimpleNamespace(loss=s["loss"], output_activation="auto"), n_classes)
+        head = choose_head(SimpleNamespace(loss=s["loss"], output_activation="auto", targets="classes"), n_classes)
         loss_name, n_out, output_activation = head.loss, head.outputs, head.output_activation
     model = mlp([len(s["features"]), *s["hidden"], n_out], s["activation"], output_activation, dropout=s["dropout"],
                 rng=weights_rng, dropout_rng=dropout_rng)

@@ -127,6 +127,11 @@ def learning_curve(history, path=None, title="", ax=None, test=None, test_is_tra
     for ax in (ax_loss, ax_acc):
         ax.grid(alpha=0.3)
         epoch_axis(ax, len(epochs))
+    if all(a is None for _, accuracy in series.values() for a in accuracy):  # a regression: the loss says all
+        ax_acc.clear()
+        ax_acc.set_axis_off()
+        ax_acc.text(0.5, 0.5, "no accuracy:\nthe targets are values, not classes", ha="center", va="center",
+                    transform=ax_acc.transAxes, color="0.35")
     names = {"training": "training set = test set (the same points)" if test_is_training else "training set",
              "validation": "validation set", "test": "test set"}
     if during:

@@ -26,6 +26,9 @@ RUN_CAPTIONS = {
     "confusion_matrix.png": "How many test samples of each true class (rows) the network put in each class "
                             "(columns); the diagonal holds the right answers.",
     "misclassified.png": "Test images the network gets wrong, each labelled with its true and its predicted class.",
+    "prediction.png": "The network's value over the input square as a heat map, with the training points filled "
+                      "with their targets on the same colour scale: a point that stands out from the shading "
+                      "beneath it is one the network has not learnt.",
     "network.png": "Read it from left to right, as the forward pass runs: lines are weights, orange positive and "
                    "purple negative, thicker when larger; a circle's colours run from blue (low) to red (high).",
     "neurons.png": "One row per hidden layer, one map per unit, on one colour scale per row: the pieces the "
@@ -102,6 +105,9 @@ def results_rows(m):
     # trained network's (on images, with dropout, they trail the validation and test scores).
     during = f"({_during(m)})"
     rows = [("test accuracy", _percent(m["test_accuracy"])), ("test loss", _loss(m.get("test_loss")))]
+    if "test_r2" in m:  # values to regress onto: R² in place of an accuracy they have none of
+        rows[0] = ("test R² (share of the targets' variance explained)",
+                   "-" if m["test_r2"] is None else f"{m['test_r2']:.4f}")
     val_loss = (m.get("history") or {}).get("val_loss")
     if m.get("n_val") and val_loss:
         rows += [("validation accuracy after the last epoch",
@@ -129,7 +135,8 @@ def _learning_curve_caption(m):
         where = "on the training points; they are the test points too, so one curve serves both"
     else:
         where = "on the training points"
-    return f"Loss (log scale) and accuracy after every epoch, {where}."
+    measured = "Loss (log scale)" if "test_r2" in m else "Loss (log scale) and accuracy"  # values: no accuracy
+    return f"{measured} after every epoch, {where}."
 
 
 def run_figures(doc, folder, m):

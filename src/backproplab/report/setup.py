@@ -5,8 +5,9 @@ binary cross-entropy)', and never a Python list or None.
 """
 
 from ..experiments.lab_questions import DATA_NAMES
-from ..nn import ACTIVATIONS, LOSSES, Sigmoid
+from ..nn import ACTIVATIONS, LOSSES, Identity, Sigmoid
 from ..optim import OPTIMIZERS
+from ..run.datasets import sources
 from ..tracing.notation import loss_words
 
 
@@ -51,6 +52,8 @@ def value_words(key, config):
         return loss_words(value)
     if key == "output_activation" and value == "auto":
         loss = config.get("loss")
+        if _of_values(config):
+            return f"{ACTIVATIONS.name_of(Identity)} (chosen for values to regress onto)"
         chosen = "none (logits)" if LOSSES.get(loss).takes_logits else ACTIVATIONS.name_of(Sigmoid)
         return f"{chosen} (chosen for {loss_words(loss)})"
     if key == "batch_size" and value is None:
@@ -61,6 +64,13 @@ def value_words(key, config):
     if isinstance(value, str):
         return words.get(value, value)
     return value_text(key, value)
+
+
+def _of_values(config):
+    """True when a run's ``config`` (a dict) regressed onto values: --targets values, or a data set of values."""
+    given = config.get("targets", "auto")
+    found = sources().get(config.get("dataset"))
+    return given == "values" or (given == "auto" and found is not None and found.targets == "values")
 
 
 def _entry_words(registry):

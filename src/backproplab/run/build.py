@@ -30,10 +30,10 @@ class Head:
 
 def output_activation(config):
     """``--output-activation``, with ``auto`` read as identity (logits) for a loss that reads
-    logits (bce_logits, cross_entropy) and sigmoid for the others."""
+    logits (bce_logits, cross_entropy) and for values to regress onto, and sigmoid for the others."""
     if config.output_activation != "auto":
         return config.output_activation
-    return IDENTITY if loss_takes_logits(config.loss) else SIGMOID
+    return IDENTITY if loss_takes_logits(config.loss) or datasets.targets(config) == "values" else SIGMOID
 
 
 def trained_loss(config):
@@ -50,12 +50,14 @@ def trained_loss(config):
 
 
 def choose_head(config, n_classes):
-    """The loss, number of outputs and output activation for ``config`` on ``n_classes`` classes.
+    """The loss, number of outputs and output activation for ``config`` on ``n_classes`` classes (0: values).
 
     A loss that reads one output per class (cross-entropy) gets one per class, on logits when it
     takes them; the other losses use one output for 2 classes, else one per class.
     """
     loss, _ = trained_loss(config)
+    if not n_classes:  # values to regress onto: one output, linear unless asked otherwise
+        return Head(loss, 1, output_activation(config))
     if LOSSES[loss].one_output_per_class:
         return Head(loss, n_classes, IDENTITY if LOSSES[loss].takes_logits else output_activation(config))
     return Head(loss, 1 if n_classes == 2 else n_classes, output_activation(config))
@@ -195,7 +197,8 @@ def build_optimizer(config, params):
 
 def build_schedule(config, optimizer, steps_per_epoch=1):
     """The registered schedule ``config.schedule``, given every optimisation option its constructor takes,
-    over ``config.epochs`` epochs of ``steps_per_epoch`` batches (which size the schedules stepped every batch)."""
+    over ``config.t_max`` or ``config.epochs`` epochs of ``steps_per_epoch`` batches (which size the schedules stepped every batch)."""
     factory = SCHEDULES.get(config.schedule)
     options = constructor_arguments(factory, SCHEDULES, config, _config_values(config, "schedule"))
-    return make_schedule(config.schedule, optimizer, config.epochs, steps_per_epoch, **options)
+    # --t-max: the schedule's length in epochs when it is not the run's (a one-cycle's, over its batches)
+    return make_schedule(config.schedule, optimizer, config.t_max or config.epochs, steps_per_epoch, **options)

@@ -104,6 +104,10 @@ class RunConfig:
         0.0, "data", "standard deviation of the jitter on the points (the generators that take it)",
         type=float, low=0.0, high=10.0, high_open=True)
     classes: int = _field(2, "data", "classes of the generators that take it", type=int, low=2)
+    targets: str = _field(
+        "auto", "data", "what y holds: {choices}; values are regressed onto (a linear output, loss such as mse, "
+        "no accuracy), classes of a surface are the signs of its values; auto is the data set's own",
+        choices=lambda: ("auto", "classes", "values"))
     features: tuple = _field(
         PLAIN, "data", "what the network gets of each 2-D point, e.g. --features x1 x2 x1^2 x2^2: {choices}",
         nargs="+", metavar="NAME", choices=lambda: tuple(FEATURES))
@@ -177,7 +181,7 @@ class RunConfig:
         0.5, "optimisation", "decay factor", part="schedule",
         type=float, low=0.0, high=1.0, low_open=True)
     t_max: int | None = _field(
-        None, "optimisation", "epochs to reach the minimum", part="schedule",
+        None, "optimisation", "epochs to reach the minimum (one-cycle: the cycle's length)", part="schedule",
         type=int, low=1, high=MAX_EPOCHS, default_text="--epochs")
     patience: int = _field(
         50, "optimisation", "epochs without improvement before cutting", part="schedule", type=int, low=0,

@@ -8,9 +8,11 @@ Three kinds of source:
   default of ``n``), ``noise`` and ``classes``. A generator without ``n`` is a fixed set
   (the lab's XOR points) that is tested on itself. A new generator with its registry
   line is a new ``--dataset`` choice, with nothing to add here.
-- the playground's shapes (``data.plane_shapes.SHAPES``) as ``playground-<name>``: drawn
-  in [-5, 5]^2 as the playground draws them, ``--n`` points at once, of which ``--test-size``
-  (default half) are held out for testing, as the playground splits them.
+- the playground's shapes (``data.plane_shapes.SHAPES``) and surfaces (``SURFACES``, values to
+  regress onto) as ``playground-<name>``: drawn in [-5, 5]^2 as the playground draws them, ``--n``
+  points at once, of which ``--test-size`` (default half) are held out for testing, as the
+  playground splits them. ``--targets`` says what y holds where a set may hold either: a
+  surface's values or their signs as classes, a file's class labels or values.
 
 Every 2-D set may feed the network features of its points (``--features``, e.g. ``x1^2``).
 - MNIST-style image sets: every entry of ``data.images.IMAGE_SETS``, with their own test files.
@@ -32,52 +34,23 @@ import numpy as np
 
 from ..data import DATASETS
 from ..data.csv_table import read_labelled
-from ..data.plane_shapes import MULTI_CLASS, SHAPES
+from ..data.plane_shapes import MULTI_CLASS, SHAPES, SURFACES
 from ..data.images import IMAGE_SETS, load_image_set
 from ..errors import ConfigError, lookup
 from ..limits import check_size
 from .point_inputs import on_square, read_points, with_features
 from .recipes import recipe
+from .split import Split
 
 DEFAULT_VAL_SIZE = 5000  # images held out of MNIST's 60,000 for validation
 
 # Options that only some data sets take; a value other than RunConfig's default is an error elsewhere.
 DATA_OPTIONS = ("n", "test_size", "noise", "classes", "features", "hold_out", "square", "val_size", "data_dir", "download", "data", "label_column",
-                "test_data", "scale", "standardize")
+                "test_data", "scale", "standardize", "targets")
 IMAGE_COLUMNS = 28 * 28  # a CSV of this many feature columns holds 28x28 images of 0-255 pixels
 SHAPE_PREFIX = "playground-"  # the command line's name of a playground shape: playground-circle
 POINTS_FILE = "csv-points"  # 2-D points of a CSV file, trained as generated points are
 SHAPE_POINTS = 400  # points a playground shape draws by default, as the page does
-
-
-@dataclass
-class Split:
-    """Training, test and (for tables) validation data of one run, ready for the model."""
-
-    X_train: np.ndarray
-    y_train: np.ndarray
-    X_test: np.ndarray
-    y_test: np.ndarray
-    test_source: str
-    X_val: np.ndarray | None = None
-    y_val: np.ndarray | None = None
-    class_names: tuple | None = None
-    image_shape: tuple | None = None  # (H, W) of image data, None for other data
-    input_scale: float = 1.0          # raw inputs are divided by this (255 for pixels)
-    feature_mean: np.ndarray | None = None  # then, when standardised, (x - mean) / std per feature
-    feature_std: np.ndarray | None = None
-    points_train: np.ndarray | None = None  # 2-D points whose --features are the inputs (None: the inputs are the points)
-    points_test: np.ndarray | None = None
-
-    @property
-    def n_classes(self):
-        if self.class_names:
-            return len(self.class_names)
-        return int(max(self.y_train.max(), self.y_test.max())) + 1
-
-    @property
-    def validation(self):
-        return None if self.X_val is None else (self.X_val, self.y_val)
 
 
 @dataclass(frozen=True)
@@ -91,6 +64,7 @@ class Source:
     generator: object = None  # the function that draws 2-D points
     held_out: bool = False  # the test points are held out of one draw of --n (else drawn apart)
     from_file: bool = False  # 2-D points read from --data, their number known once read
+    targets: str = "classes"  # what y holds by default: "classes" (labels) or "values" (to regress onto)
 
     @property
     def is_table(self):
@@ -115,9 +89,11 @@ def _points_source(name, generator):
     return Source(name, "points", frozenset(options), default_n, generator)
 
 
-def _shape_source(name, generator):
+def _shape_source(name, generator, targets="classes"):
     options = {"n", "test_size", "noise", "features"} | ({"classes"} if name in MULTI_CLASS else set())
-    return Source(SHAPE_PREFIX + name, "points", frozenset(options), SHAPE_POINTS, generator, held_out=True)
+    options |= {"targets"} if targets == "values" else set()  # a surface's values, or their signs as classes
+    return Source(SHAPE_PREFIX + name, "points", frozenset(options), SHAPE_POINTS, generator, held_out=True,
+                  targets=targets)
 
 
 _TABLE_OPTIONS = frozenset({"n", "test_size", "val_size"})
@@ -127,9 +103,10 @@ def sources():
     """Every data set by name: the generators (read now, so that new registrations count), images, csv."""
     found = {name: _points_source(name, generator) for name, generator in DATASETS.items()}
     found.update((SHAPE_PREFIX + name, _shape_source(name, shape)) for name, shape in SHAPES.items())
+    found.update((SHAPE_PREFIX + name, _shape_source(name, surface, "values")) for name, surface in SURFACES.items())
     found.update((name, Source(name, "images", _TABLE_OPTIONS | {"data_dir", "download"})) for name in IMAGE_SETS)
     found[POINTS_FILE] = Source(POINTS_FILE, "points", frozenset({"data", "label_column", "test_size", "square",
-                                                                  "features"}), held_out=True, from_file=True)
+                                                                  "features", "targets"}), held_out=True, from_file=True)
     found["csv"] = Source("csv", "csv",
                           _TABLE_OPTIONS | {"data", "label_column", "test_data", "scale", "standardize"})
     return found
@@ -180,9 +157,17 @@ def n_points(config):
     return drawn_points(config) - held_out
 
 
+def targets(config):
+    """What y holds: "values" to regress onto, or "classes" (--targets, else the data set's own)."""
+    return source(config.dataset).targets if config.targets == "auto" else config.targets
+
+
 def point_classes(config):
-    """Classes of a generated set: --classes for the generators that take it, else the fixed set's, else 2."""
+    """Classes of a generated set: --classes for the generators that take it, else the fixed set's, else 2
+    (0 for values to regress onto)."""
     src = source(config.dataset)
+    if targets(config) == "values":
+        return 0
     if "classes" in src.options:
         return config.classes
     return int(fixed_points(config.dataset)[1].max()) + 1 if src.default_n is None else 2
@@ -201,7 +186,7 @@ def check_point_counts(config):
 
 def _split_points(src, config, streams):
     if src.from_file:
-        X, y = read_points(config)
+        X, y = read_points(config, targets(config) == "values")
         return _held_out(config, streams, X, y, f"rows of {config.data}")
     if src.default_n is None:
         X, y = fixed_points(src.name)
@@ -226,13 +211,16 @@ def _split_points(src, config, streams):
 
 
 def _held_out(config, streams, X, y, what):
-    """The points X, y with --test-size of them held out at random: the playground's split, by its streams."""
-    n = len(y)
+    """The points X, y with --test-size of them held out at random: the playground's split, by its streams.
+    A surface's values with ``--targets classes`` become their signs, classes 1 (> 0) and 0, as the playground's."""
+    n, regression = len(y), targets(config) == "values"
+    if not regression and source(config.dataset).targets == "values":
+        y = (y > 0).astype(np.int64)
     n_test = held_out_points(config, n)
     order = streams["test data"].permutation(n)
     train, test = order[:n - n_test], order[n - n_test:]
     return Split(X[train], y[train], X[test], y[test], f"{n_test} of the {n} {what}, held out at random "
-                 f"with seed {config.seed}")
+                 f"with seed {config.seed}", regression=regression)
 
 
 def _subset(X, y, size, rng, option):

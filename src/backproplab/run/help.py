@@ -94,14 +94,17 @@ def _default_text(f, lab_only=False):
     return "; ".join(dict.fromkeys(clauses))
 
 
-# A setting's name in the constructors, where the flat config names it otherwise (see run.build).
-CONSTRUCTOR_NAMES = {"beta1": "betas", "beta2": "betas", "t_max": "T_max"}
+# A setting's names in the constructors, where the flat config names it otherwise (see run.build):
+# --t-max is a cosine's T_max and the length of a one-cycle's total_steps.
+CONSTRUCTOR_NAMES = {"beta1": ("betas",), "beta2": ("betas",), "t_max": ("T_max", "total_steps")}
 PARTS = {"optimizer": OPTIMIZERS, "schedule": SCHEDULES}
 
 
 def takers(f):
     """The names of the optimizers (or schedules) whose constructor takes field ``f``."""
-    return PARTS[f.metadata["part"]].takers(CONSTRUCTOR_NAMES.get(f.name, f.name))
+    registry = PARTS[f.metadata["part"]]
+    return tuple(dict.fromkeys(name for parameter in CONSTRUCTOR_NAMES.get(f.name, (f.name,))
+                               for name in registry.takers(parameter)))
 
 
 def _for_takers(f, text):

@@ -3,7 +3,7 @@ turned into the chosen features (``--features``), as the playground does both.""
 
 import numpy as np
 
-from ..data.csv_table import read_labelled
+from ..data.csv_table import read_labelled, read_table, read_valued
 from ..data.features import PLAIN, features
 from ..errors import ConfigError
 
@@ -26,12 +26,22 @@ def with_features(config, data):
     return data
 
 
-def read_points(config):
-    """(X, y), the 2-D points and labels of ``--data``; with --square, each column placed linearly so that
-    its range over the file spans [-square, square], as the playground places an uploaded file."""
+def read_points(config, values=False):
+    """(X, y), the 2-D points and labels (with ``values``: targets, any numbers) of ``--data``, the column
+    ``--label-column`` or, in a file without a header, the last; with --square,
+    each column placed linearly so that its range over the file spans [-square, square], as the playground
+    places an uploaded file."""
     if not config.data:
         raise ConfigError(f"--dataset {config.dataset} needs --data FILE.csv: two columns x1, x2 and a label")
-    X, y = read_labelled(config.data, config.label_column)
+    label = config.label_column
+    if label == "label" and read_table(config.data)[0] is None:  # no header: the last column, as the page reads it
+        label = -1
+    try:
+        X, y = (read_valued if values else read_labelled)(config.data, label)
+    except ConfigError as e:
+        if "labels must be integers" in str(e):  # values to regress onto, read as classes
+            raise ConfigError(f"{e}; for values to regress onto add --targets values") from None
+        raise
     if X.shape[1] != 2:
         raise ConfigError(f"--data {config.data!r} has {X.shape[1]} feature columns; --dataset {config.dataset} "
                           "takes 2-D points, x1 and x2 (use --dataset csv for a table)")

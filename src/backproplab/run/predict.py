@@ -124,3 +124,14 @@ def prediction_lines(X, labels, scores, class_names=None):
         name = f" ({class_names[int(label)]})" if class_names and class_names[int(label)] != str(int(label)) else ""
         lines.append(f"sample {i} | {shown} | class {int(label)}{name} | score {score}")
     return lines
+
+
+def write_values(path, values):
+    """A CSV of one line per row, ``row,value``: a regression model's prediction for it, atomically."""
+    write_text(path, "row,value\n" + "".join(f"{i},{value:.6g}\n" for i, value in enumerate(values)))
+
+
+def value_lines(X, values):
+    """``sample 0 | 0.3, 0.7 | value 0.41234`` for every row of ``X``: its first 8 features and the predicted value."""
+    return [f"sample {i} | " + ", ".join(f"{v:g}" for v in row[:8]) + (", ..." if len(row) > 8 else "")
+            + f" | value {value:.5f}" for i, (row, value) in enumerate(zip(X, values))]

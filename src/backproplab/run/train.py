@@ -180,7 +180,7 @@ def train(config, write=None, checkpoint=None, resume=False, progress_stream=Non
                       schedule=schedule, validation_data=data.validation, callbacks=callbacks,
                       seed=streams["shuffling"], history=history, loss_after_epoch=config.epoch_loss == "after",
                       penalty=None if config.penalty == "none" else
-                      WeightPenalty(model, config.penalty, config.penalty_rate))
+                      WeightPenalty(model, config.penalty, config.penalty_rate), classes=data.n_classes > 0)
     if write is not None and history.epochs < config.epochs and not history.diverged:  # a divergence has its own line
         write(f"stopped at epoch {history.epochs} of {config.epochs}: {history.stop_reason}")
     # Looking inside the network on a few thousand training samples is enough, and bounded in memory.
@@ -188,7 +188,8 @@ def train(config, write=None, checkpoint=None, resume=False, progress_stream=Non
     # Stopped where asked, and the training points learnt as well: nothing went wrong. (A target met on a
     # few validation rows while the training accuracy lags is still diagnosed.)
     asked = target and history.stop_reason == target.reason and history.accuracy[-1] >= config.target_accuracy
-    diagnosis = None if asked else diagnose(
+    # (the diagnosis reads accuracies: a regression's divergence has its own line, and its loss its curve)
+    diagnosis = None if asked or not data.n_classes else diagnose(
         history, model, loss_fn, data.X_train[sample].astype(dtype, copy=False), data.y_train[sample],
         settings={"init": config.init, "optimizer": config.optimizer})
     return TrainedRun(config, data, model, loss_fn, history, head.loss, diagnosis)
@@ -200,7 +201,7 @@ def epoch_test_scores(config, data):
     if data.X_test is data.X_train:
         return None
     loss_fn = build_loss(config, choose_head(config, data.n_classes).loss)
-    return EpochTestScores(loss_fn, data.X_test.astype(config.dtype), data.y_test)
+    return EpochTestScores(loss_fn, data.X_test.astype(config.dtype), data.y_test, classes=data.n_classes > 0)
 
 
 def train_recorded(config, write=print, prepared=None, checkpoint=None, resume=False):

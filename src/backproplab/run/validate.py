@@ -112,6 +112,20 @@ def _check_loss(cfg):
                               f"use --loss {' or '.join(many)}")
 
 
+def _check_values(cfg):
+    """Values to regress onto: a loss that compares the outputs with them as they are, and no accuracy to aim at."""
+    if datasets.targets(cfg) != "values":
+        return
+    loss = LOSSES.get(cfg.loss)
+    if loss.takes_logits or loss.takes_probabilities:
+        fits = [name for name, other in LOSSES.items() if not (other.takes_logits or other.takes_probabilities)]
+        raise ConfigError(f"--dataset {cfg.dataset} holds values to regress onto; --loss {cfg.loss} is for classes: "
+                          f"use --loss {' or '.join(fits)} (or --targets classes)")
+    if cfg.target_accuracy is not None:
+        raise ConfigError("--target-accuracy needs classes; values to regress onto have no accuracy: "
+                          "use --target-loss")
+
+
 def validate(cfg):
     """Raise a one-line ConfigError for the first value that breaks a rule."""
     for f in fields(cfg):
@@ -131,6 +145,7 @@ def validate(cfg):
     if cfg.model == "cnn" and not cfg.is_table:
         raise ConfigError(f"--model cnn needs images; --dataset {cfg.dataset} is 2-D points (use --model mlp)")
     _check_loss(cfg)
+    _check_values(cfg)
     if cfg.is_table or cfg.source.from_file:
         return  # sizes of image and CSV data are only known once the files are read
     n_train = cfg.n_points  # (refuses a --test-size that holds out every point drawn)

@@ -16,8 +16,9 @@ from ..progress import ProgressBar
 
 def format_epoch(history):
     """One log line for the last epoch: ``epoch  500  loss 0.01234  accuracy 100.00%``."""
-    line = (f"epoch {history.epoch[-1]:5d}  loss {history.loss[-1]:.5f}  "
-            f"accuracy {100 * history.accuracy[-1]:6.2f}%")
+    line = f"epoch {history.epoch[-1]:5d}  loss {history.loss[-1]:.5f}"
+    if history.accuracy[-1] is not None:  # None: values to regress onto, which have no accuracy
+        line += f"  accuracy {100 * history.accuracy[-1]:6.2f}%"
     if history.val_loss:
         line += f"  val_loss {history.val_loss[-1]:.5f}  val_accuracy {100 * history.val_accuracy[-1]:6.2f}%"
     return line

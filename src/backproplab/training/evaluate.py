@@ -30,9 +30,10 @@ def summed_over_samples(loss_fn, loss, n):
 
 
 def evaluate(model: "Module", loss_fn: "Loss", X: np.ndarray, y: np.ndarray,
-             batch_size: int = 1024) -> tuple[float, float]:
-    """(loss per sample, accuracy) of the model on (X, y), in eval mode, without touching gradients."""
+             batch_size: int = 1024, classes: bool = True) -> tuple[float, float | None]:
+    """(loss per sample, accuracy) of the model on (X, y), in eval mode, without touching gradients.
+    With ``classes=False`` y holds values to regress onto, and the accuracy is None."""
     out = predict_output(model, X, batch_size)
     loss = summed_over_samples(loss_fn, loss_fn.forward(out, y), len(y)) / len(y)
-    accuracy = float(np.mean(loss_fn.predict(out) == y))
+    accuracy = float(np.mean(loss_fn.predict(out) == y)) if classes else None
     return loss, accuracy

@@ -50,7 +50,7 @@ def fit(model: "Module", loss_fn: "Loss", optimizer: "Optimizer", X: np.ndarray,
         batch_size: int | None = None, shuffle: bool = True, schedule: "Schedule | None" = None,
         validation_data: tuple[np.ndarray, np.ndarray] | None = None, callbacks: Sequence["Callback"] = (),
         seed: int | None = None, history: History | None = None, verbose: int = 0,
-        penalty: "WeightPenalty | None" = None, loss_after_epoch: bool = False) -> History:
+        penalty: "WeightPenalty | None" = None, loss_after_epoch: bool = False, classes: bool = True) -> History:
     """Train ``model`` on (X, y) and return its History.
 
     Each epoch walks the data once in mini-batches of ``batch_size`` (None:
@@ -68,6 +68,8 @@ def fit(model: "Module", loss_fn: "Loss", optimizer: "Optimizer", X: np.ndarray,
     before its update, dropout on); with ``loss_after_epoch``, those of the whole training set
     after the epoch's updates, in eval mode (as TensorFlow Playground reports them).
 
+    ``classes=False``: y holds values to regress onto, so no accuracy is measured (None in the History).
+
     ``history``, a History of earlier epochs (e.g. from a checkpoint),
     continues that run up to ``epochs`` in total instead of starting anew.
 
@@ -76,8 +78,8 @@ def fit(model: "Module", loss_fn: "Loss", optimizer: "Optimizer", X: np.ndarray,
     ``history.message`` says what happened and what to try (also issued as a
     DivergenceWarning).
     """
-    X, y = check_dataset(X, y, "training data")
-    if len(np.unique(y)) < 2:
+    X, y = check_dataset(X, y, "training data", classes)
+    if classes and len(np.unique(y)) < 2:
         raise ConfigError(
             f"training data: y holds a single class ({int(y[0])}); a classifier needs examples of at least two"
         )
@@ -90,7 +92,7 @@ def fit(model: "Module", loss_fn: "Loss", optimizer: "Optimizer", X: np.ndarray,
             f"use at most {len(X)} (or leave it unset for full batch)"
         )
     if validation_data is not None:
-        validation_data = check_dataset(*validation_data, name="validation data")
+        validation_data = check_dataset(*validation_data, name="validation data", classes=classes)
     rng = as_generator(seed)
     if verbose:
         callbacks = [*callbacks, KerasProgress(epochs, check_int("verbose", verbose, 0, 2))]
@@ -118,7 +120,7 @@ def fit(model: "Module", loss_fn: "Loss", optimizer: "Optimizer", X: np.ndarray,
             out, loss = train_step(model, loss_fn, optimizer, xb, yb, penalty=penalty, schedule=schedule)
             if not math.isfinite(loss):
                 return _diverged(history, epoch, loss, optimizer.lr)
-            batch_correct = int(np.count_nonzero(loss_fn.predict(out) == yb))
+            batch_correct = int(np.count_nonzero(loss_fn.predict(out) == yb)) if classes else 0
             total_loss += summed_over_samples(loss_fn, loss, len(yb))
             correct += batch_correct
             for cb in callbacks:
@@ -126,14 +128,14 @@ def fit(model: "Module", loss_fn: "Loss", optimizer: "Optimizer", X: np.ndarray,
         history.epoch.append(epoch)
         if loss_after_epoch:
             with np.errstate(all="ignore"):  # a loss that stops being finite here ends the run below
-                epoch_loss, epoch_accuracy = evaluate(model, loss_fn, X, y)
+                epoch_loss, epoch_accuracy = evaluate(model, loss_fn, X, y, classes=classes)
         else:
-            epoch_loss, epoch_accuracy = total_loss / len(X), correct / len(X)
+            epoch_loss, epoch_accuracy = total_loss / len(X), correct / len(X) if classes else None
         history.loss.append(epoch_loss)
         history.accuracy.append(epoch_accuracy)
         history.lr.append(optimizer.lr)
         if validation_data is not None:
-            val_loss, val_accuracy = evaluate(model, loss_fn, *validation_data)
+            val_loss, val_accuracy = evaluate(model, loss_fn, *validation_data, classes=classes)
             history.val_loss.append(val_loss)
             history.val_accuracy.append(val_accuracy)
         if schedule is not None and not per_batch_schedule:

@@ -1,0 +1,122 @@
+"""Values to regress onto, on 2-D points: the playground's surfaces (``playground-plane``,
+``playground-gauss-mix``) and a file of points with ``--targets values``. A linear output, the loss
+and R² without an accuracy, a heat map of the prediction, and ``predict`` printing values; a value
+without a meaning gets a one-line error."""
+
+import json
+
+import numpy as np
+import pytest
+
+from backproplab.cli import main
+from backproplab.data.features import features
+from backproplab.errors import ConfigError
+from backproplab.experiments.spec import SweepSpec
+from backproplab.model_file import load_model
+from backproplab.nn import ACTIVATIONS, Identity, Sigmoid
+from backproplab.optim import SGD
+from backproplab.run import RunConfig, make_data, prepare, train
+from backproplab.training import fit
+
+
+@pytest.mark.parametrize("options, words", [
+    ({"dataset": "playground-plane", "loss": "bce"}, "--dataset playground-plane holds values to regress onto; "
+                                                     "--loss bce is for classes: use --loss mse or half_sse"),
+    ({"dataset": "playground-gauss-mix", "loss": "cross_entropy"}, "--loss cross_entropy is for classes"),
+    ({"dataset": "playground-plane", "loss": "mse", "target_accuracy": 0.9}, "--target-accuracy needs classes"),
+    ({"dataset": "xor", "targets": "values"}, "--targets applies to"),
+    ({"dataset": "playground-circle", "targets": "values"}, "--targets applies to"),
+    ({"dataset": "playground-plane", "targets": "numbers"}, "'numbers'"),
+    ({"dataset": "csv-points", "data": "p.csv", "targets": "values", "loss": "bce"}, "--loss bce is for classes"),
+])
+def test_a_value_without_a_meaning_gets_one_line(options, words):
+    with pytest.raises(ConfigError) as error:
+        RunConfig.for_dataset(**options)
+    assert words in str(error.value) and "\n" not in str(error.value)
+
+
+def test_a_sweep_of_values_is_refused_in_one_line():
+    """A sweep's results are accuracies, which values to regress onto have none of."""
+    with pytest.raises(ConfigError) as error:
+        SweepSpec(base={"dataset": "playground-plane", "loss": "mse"}, vary={"lr": [0.01, 0.1]})
+    assert "a sweep compares accuracies; --dataset playground-plane holds values" in str(error.value)
+
+
+def test_a_surface_gives_values_and_a_linear_output_or_with_targets_classes_the_signs():
+    config = RunConfig.for_dataset(dataset="playground-plane", loss="mse", n=60, test_size=20, noise=0.1)
+    data = make_data(config)
+    assert data.n_classes == 0 and data.y_train.dtype == np.float64 and len(np.unique(data.y_train)) == 40
+    # the plane's targets are (x1 + x2) / 10 of the points before their noise: within noise of it
+    assert np.abs(data.y_train - data.X_train.sum(axis=1) / 10).max() < 0.4
+    prepared = prepare(config)
+    assert prepared.head.output_activation == ACTIVATIONS.name_of(Identity) and prepared.head.outputs == 1
+    assert not isinstance(prepared.model.layers[-1], Sigmoid)  # the value as it is
+    signs = make_data(config.replace(targets="classes", loss="bce"))
+    assert signs.n_classes == 2 and np.array_equal(signs.y_train, (data.y_train > 0).astype(np.int64))
+
+
+def test_a_file_of_values_is_read_as_values_and_float_labels_alone_are_refused(tmp_path):
+    path = tmp_path / "points.csv"
+    path.write_text("x1,x2,label\n" + "".join(f"{k},{k * k % 7},{0.25 * k - 1}\n" for k in range(10)))
+    config = RunConfig.for_dataset(dataset="csv-points", data=str(path), test_size=3, targets="values", loss="mse")
+    data = make_data(config)
+    assert sorted(np.concatenate([data.y_train, data.y_test])) == [0.25 * k - 1 for k in range(10)]
+    with pytest.raises(ConfigError) as error:
+        make_data(config.replace(targets="auto", loss="bce"))
+    assert "labels must be integers" in str(error.value) and "add --targets values" in str(error.value)
+
+
+def test_a_file_of_points_without_a_header_has_its_label_in_the_last_column(tmp_path):
+    """As the playground reads an upload, and as the exported command must read it again."""
+    path = tmp_path / "points.csv"
+    path.write_text("".join(f"{k},{k * k % 7},{0.5 * k}\n" for k in range(8)))
+    for targets, loss in (("values", "mse"), ("auto", "bce")):
+        if targets == "auto":
+            path.write_text("".join(f"{k},{k * k % 7},{k % 2}\n" for k in range(8)))
+        data = make_data(RunConfig.for_dataset(dataset="csv-points", data=str(path), test_size=2, targets=targets,
+                                               loss=loss))
+        assert np.concatenate([data.X_train, data.X_test]).shape == (8, 2)
+        assert sorted(np.concatenate([data.y_train, data.y_test])) == sorted(
+            0.5 * k if targets == "values" else k % 2 for k in range(8))
+
+
+def test_training_on_values_books_the_loss_and_no_accuracy():
+    config = RunConfig.for_dataset(dataset="playground-gauss-mix", loss="mse", n=80, hidden=(5,),
+                                   activation=("tanh",), epochs=30, lr=0.05, features=("x1", "x2", "x1*x2"))
+    run = train(config)
+    assert run.history.accuracy == [None] * 30 and run.history.loss[-1] < run.history.loss[0]
+    with pytest.raises(ConfigError, match="y must hold finite values to regress onto"):
+        fit(run.model, run.loss_fn, SGD(run.model.parameters()), run.data.X_train, np.full(len(run.data.y_train), np.nan), epochs=1, classes=False)
+
+
+@pytest.mark.slow
+def test_backproplab_train_writes_a_regression_run_and_predict_gives_its_values(tmp_path, capsys):
+    folder = tmp_path / "run"
+    assert main(["train", "--dataset", "playground-gauss-mix", "--loss", "mse", "--n", "200", "--hidden", "8",
+                 "--activation", "tanh", "--features", "x1", "x2", "x1*x2", "--epochs", "60", "--lr", "0.03",
+                 "--out", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "test R² " in out and "accuracy" not in out
+    metrics = json.loads((folder / "metrics.json").read_text())
+    assert metrics["test_accuracy"] is None and metrics["history"]["accuracy"] == [None] * 60
+    assert metrics["test_r2"] > 0.3 and metrics["test_loss"] > 0
+    assert {"prediction.png", "learning_curve.png", "network.png", "model.npz"} <= {p.name for p in folder.iterdir()}
+    assert not (folder / "decision_boundary.png").exists()  # no classes to draw the boundary of
+    # predict reads raw x1, x2 and gives the network's values on the features
+    points = np.random.default_rng(0).uniform(-5, 5, (6, 2))
+    (tmp_path / "points.csv").write_text("".join(f"{float(a)!r},{float(b)!r}\n" for a, b in points))
+    assert main(["predict", "--model", str(folder / "model.npz"), "--data", str(tmp_path / "points.csv"),
+                 "--out", str(tmp_path / "values.csv")]) == 0
+    written = np.loadtxt(tmp_path / "values.csv", delimiter=",", skiprows=1)
+    model, _ = load_model(folder / "model.npz")
+    model.eval()
+    expected = model.forward(features(points, ("x1", "x2", "x1*x2")))[:, 0]
+    assert np.allclose(written[:, 1], expected, rtol=1e-5, atol=1e-6)
+    assert main(["predict", "--model", str(folder / "model.npz"), "--data", str(tmp_path / "points.csv"),
+                 "--kaggle", str(tmp_path / "k.csv")]) == 2
+    assert "predicts values, not classes" in capsys.readouterr().err
+    # the report says what ran: a linear output, R² in place of an accuracy, the heat map
+    assert main(["report", str(folder)]) == 0
+    report = (folder / "report.md").read_text()
+    assert "identity (chosen for values to regress onto)" in report and f"{metrics['test_r2']:.4f}" in report
+    assert "(prediction.png)" in report and "test accuracy" not in report
