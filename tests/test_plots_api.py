@@ -168,6 +168,17 @@ def test_misclassified_images_share_one_grey_scale_with_the_background_white_and
 
 
 @pytest.mark.slow
+def test_a_regressions_learning_curve_is_the_loss_alone_or_says_why_in_the_callers_second_axes():
+    h = _history()
+    h.accuracy[:] = [None] * len(h.epoch)  # values to regress onto: no accuracy
+    fig = plots.learning_curve(h, test={"loss": [0.9, 0.6, 0.5, 0.4, 0.35], "accuracy": [None] * 5})
+    assert [ax.get_title() for ax in fig.axes] == ["Loss"] and len(fig.axes[0].lines) == 2
+    caller = Figure()
+    fig = plots.learning_curve(h, ax=caller.subplots(1, 2))
+    assert fig is caller and not fig.axes[1].axison
+    assert "no accuracy" in fig.axes[1].texts[0].get_text()
+
+
 def test_learning_curve_draws_the_test_curve_or_says_the_test_set_is_the_training_set():
     h = _history()
     fig = plots.learning_curve(h, test={"loss": [0.9, 0.6, 0.5, 0.4, 0.35], "accuracy": [0.5, 0.6, 0.7, 0.8, 0.8]})

@@ -90,17 +90,23 @@ def learning_curve(history, path=None, title="", ax=None, test=None, test_is_tra
     dotted line marks, for a loss of two classes only, its loss of answering 0.5 everywhere (ln 2 = 0.693 for
     binary cross-entropy): the plateau a stuck sigmoid network sits on.
     """
-    fig, (ax_loss, ax_acc) = figure(1, 2, figsize=(10, 4.4), ax=ax, layout="panels")
     epochs = np.asarray(history.epoch)
     series = {"training": (history.loss, history.accuracy)}
     if history.val_loss:
         series["validation"] = (history.val_loss, history.val_accuracy)
     if test:
         series["test"] = (test["loss"], test["accuracy"])
+    values_only = all(a is None for _, accuracy in series.values() for a in accuracy)  # a regression
+    if values_only and ax is None:  # the loss says all: one panel
+        fig, ax_loss = figure(1, 1, figsize=(6, 4.4), layout="panels")
+        ax_acc = None
+    else:
+        fig, (ax_loss, ax_acc) = figure(1, 2, figsize=(10, 4.4), ax=ax, layout="panels")
     for name, (values, accuracy) in series.items():
         style = {"color": _COLOURS[name], **short_series(len(epochs))}
         ax_loss.plot(epochs, [np.nan if v is None else v for v in values], **style)
-        ax_acc.plot(epochs, 100 * np.asarray(accuracy, dtype=float), **style)
+        if ax_acc is not None:
+            ax_acc.plot(epochs, 100 * np.asarray(accuracy, dtype=float), **style)
     losses = [v for values, _ in series.values() for v in values if v is not None and np.isfinite(v)]
     name, chance = _loss_words(loss), _chance_loss(loss)
     if losses and min(losses) > 0:
@@ -118,27 +124,29 @@ def learning_curve(history, path=None, title="", ax=None, test=None, test_is_tra
                          xytext=(-3, -3 if below else 3), textcoords="offset points", ha="right",
                          va="top" if below else "bottom", fontsize=7, color="0.3")
     ax_loss.set_title("Loss", y=1.0)
-    # the accuracy axis fits the values: 80-92% on Fashion-MNIST is not a flat line at the top of 0-100%
-    accuracies = [100 * a for _, accuracy in series.values() for a in accuracy if a is not None and np.isfinite(a)]
-    if accuracies:
-        _accuracy_axis(ax_acc, accuracies)
-    ax_acc.set_ylabel("accuracy (%)")
-    ax_acc.set_title("Accuracy", y=1.0)
-    for ax in (ax_loss, ax_acc):
-        ax.grid(alpha=0.3)
-        epoch_axis(ax, len(epochs))
-    if all(a is None for _, accuracy in series.values() for a in accuracy):  # a regression: the loss says all
+    panels = [ax_loss] if ax_acc is None else [ax_loss, ax_acc]
+    for panel in panels:
+        panel.grid(alpha=0.3)
+        epoch_axis(panel, len(epochs))
+    if ax_acc is not None and values_only:  # the caller's second Axes, with nothing to show
         ax_acc.clear()
         ax_acc.set_axis_off()
         ax_acc.text(0.5, 0.5, "no accuracy:\nthe targets are values, not classes", ha="center", va="center",
                     transform=ax_acc.transAxes, color="0.35")
+    elif ax_acc is not None:
+        # the accuracy axis fits the values: 80-92% on Fashion-MNIST is not a flat line at the top of 0-100%
+        accuracies = [100 * a for _, accuracy in series.values() for a in accuracy if a is not None and np.isfinite(a)]
+        if accuracies:
+            _accuracy_axis(ax_acc, accuracies)
+        ax_acc.set_ylabel("accuracy (%)")
+        ax_acc.set_title("Accuracy", y=1.0)
     names = {"training": "training set = test set (the same points)" if test_is_training else "training set",
              "validation": "validation set", "test": "test set"}
     if during:
         names = {"training": f"training set, during each epoch ({during})",
                  "validation": "validation set, after each epoch", "test": "test set, after each epoch"}
     handles = [Line2D([], [], color=_COLOURS[name], lw=2, **short_series(len(epochs))) for name in series]
-    legend_outside(fig, [ax_loss, ax_acc], handles, [names[name] for name in series], ncol=len(series))
+    legend_outside(fig, panels, handles, [names[name] for name in series], ncol=len(series))
     set_suptitle(fig, title, fontsize=12)
     return save(fig, path)
 
