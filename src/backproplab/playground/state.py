@@ -4,6 +4,7 @@ The network is the engine's MLP (``nn.mlp``), its head chosen as ``backproplab t
 chooses it; the optimizer and schedule come from the run layer's builders.
 """
 
+import functools
 from dataclasses import dataclass
 from types import SimpleNamespace
 
@@ -25,9 +26,13 @@ def optimisation_config(s):
     """The RunConfig whose optimizer and schedule the settings ``s`` train with: step decay halves the
     rate every 100 epochs, plateau after 10; cosine and one-cycle run over the budget (or 1000 epochs
     without one), and exponential decay falls to a hundredth of the rate over it."""
-    epochs = s["budget"] or DEFAULT_EPOCHS
-    gamma = EXPONENTIAL_END ** (1 / epochs) if s["schedule"] == "exponential" else 0.5
-    return RunConfig(optimizer=s["optimizer"], lr=s["lr"], schedule=s["schedule"], epochs=epochs,
+    return _optimisation_config(s["optimizer"], s["lr"], s["schedule"], s["budget"] or DEFAULT_EPOCHS)
+
+
+@functools.lru_cache(maxsize=256)  # a frozen config, checked once: every frame's command asks for it
+def _optimisation_config(optimizer, lr, schedule, epochs):
+    gamma = EXPONENTIAL_END ** (1 / epochs) if schedule == "exponential" else 0.5
+    return RunConfig(optimizer=optimizer, lr=lr, schedule=schedule, epochs=epochs,
                      step_size=100, patience=10, gamma=gamma)
 
 

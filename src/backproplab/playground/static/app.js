@@ -12,6 +12,7 @@ const VIEW = ["showTest", "discretize", "gradients"];
 const TOP = 76;  // room above the neurons for each layer's buttons and activation
 const ALIVE_MS = 5000;  // how often a page that asks for no frames tells the server it is still open
 const FRAME_MS = 1000 / 30;  // while playing, a frame at most this often
+const UNFOCUSED_FRAME_MS = 1000 / 15;  // in a window without focus: the machine goes to the one looked at
 const MAX_HEIGHT = 520;  // the network's drawing grows to this height, then its neurons shrink  // page-only settings, kept in the URL too
 
 let options, settings, view = {showTest: false, discretize: false, gradients: false};
@@ -124,8 +125,8 @@ async function start() {
 }
 
 // --- frames: the page asks for the next one when it can draw it ----------------------------
-// While playing, about 30 a second (the server trains before it answers); while paused, after each
-// of the page's own requests. Each request is short, so any number of tabs and windows share the 6
+// While playing, about 30 a second (15 in a window without focus); while paused, after each of the
+// page's own requests. Each request is short, so any number of tabs and windows share the 6
 // connections a browser keeps to one server; a hidden tab asks for nothing, and so trains nothing.
 let pulling = false, again = false, dataVersion = 0, gone = false;
 
@@ -148,7 +149,8 @@ async function pull() {
   } finally {
     pulling = false;
   }
-  if (again) setTimeout(pull, Math.max(0, FRAME_MS - (performance.now() - started)));
+  const period = document.hasFocus() ? FRAME_MS : UNFOCUSED_FRAME_MS;
+  if (again) setTimeout(pull, Math.max(0, period - (performance.now() - started)));
 }
 
 async function alive() {
