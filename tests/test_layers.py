@@ -63,6 +63,30 @@ def test_gradients_accumulate_until_zero_grad(rng):
     np.testing.assert_allclose(layer.bias.grad, [3.0, 3.0])
 
 
+@pytest.mark.parametrize("x_dtype", [np.float32, np.float64])
+def test_the_first_backward_after_zero_grad_writes_what_an_addition_to_zeros_gives(rng, x_dtype):
+    layer = Linear(3, 2, rng=rng, dtype=np.float32)
+    x, dout = rng.standard_normal((5, 3)).astype(x_dtype), rng.standard_normal((5, 2)).astype(x_dtype)
+    expected_w, expected_b = np.zeros((2, 3), np.float32), np.zeros(2, np.float32)
+    expected_w += dout.T @ x  # what grad += ... gives from zeros, cast into the float32 gradient
+    expected_b += dout.sum(axis=0)
+    assert layer.weight.grad_is_zero
+    layer(x)
+    layer.backward(dout)
+    assert not layer.weight.grad_is_zero and layer.weight.grad.dtype == np.float32
+    np.testing.assert_allclose(layer.weight.grad, expected_w, rtol=1e-6)
+    np.testing.assert_allclose(layer.bias.grad, expected_b, rtol=1e-6)
+    layer.backward(dout)  # the second adds
+    np.testing.assert_allclose(layer.weight.grad, 2 * expected_w, rtol=1e-6)
+    layer.zero_grad()
+    layer.weight.grad[...] = 1.0  # written by hand after zero_grad, and said so: the next backward adds to it
+    layer.weight.grad_is_zero = False
+    layer.backward(dout)
+    np.testing.assert_allclose(layer.weight.grad, 1.0 + expected_w, rtol=1e-6)
+    layer.zero_grad()
+    assert layer.weight.grad_is_zero and not layer.weight.grad.any()
+
+
 def test_backward_before_forward_is_a_clear_error():
     with pytest.raises(RuntimeError, match="Linear.backward called before forward"):
         Linear(2, 2, rng=0).backward(np.ones((1, 2)))

@@ -38,13 +38,36 @@ class Parameter:
     adds into it (``grad += ...``), so the gradients of several uses of a
     parameter add up, until ``zero_grad()`` sets it back to zero (PyTorch's
     ``zero_grad(set_to_none=False)``).
+
+    ``grad_is_zero`` is True from ``zero_grad()`` (and from creation) until a
+    backward adds into ``grad`` through ``add_to_grad``: the first such sum after
+    zeroing is the product itself, which ``add_to_grad`` then writes straight into
+    ``grad``, saving a temporary and a pass over it. Code that writes into ``grad``
+    by hand, between ``zero_grad()`` and a backward, sets it to False.
     """
 
-    __slots__ = ("data", "grad")
+    __slots__ = ("data", "grad", "grad_is_zero")
 
     def __init__(self, data):
         self.data = np.asarray(data)
-        self.grad = np.zeros_like(self.data)
+        self.set_zero_grad(np.zeros_like(self.data))
+
+    def set_zero_grad(self, grad):
+        """Take ``grad``, an array of zeros, as this parameter's gradient."""
+        self.grad = grad
+        self.grad_is_zero = True
+
+    def add_to_grad(self, a, b):
+        """grad += a @ b (a matrix or matrix-vector product): written into grad when it is still zero."""
+        if self.grad_is_zero:
+            try:
+                np.dot(a, b, out=self.grad)
+                self.grad_is_zero = False
+                return
+            except ValueError:  # out= takes only grad's exact dtype (a float64 input into a float32 layer)
+                pass
+        self.grad += np.dot(a, b)
+        self.grad_is_zero = False
 
     @property
     def shape(self):
@@ -60,7 +83,7 @@ class Parameter:
 
     def __setstate__(self, data):
         self.data = data
-        self.grad = np.zeros_like(data)
+        self.set_zero_grad(np.zeros_like(data))
 
 
 class Module:
@@ -137,6 +160,7 @@ class Module:
         """Set every gradient to zero, before the next backward pass."""
         for p in self.parameters():
             p.grad.fill(0)
+            p.grad_is_zero = True
 
     def train(self, mode: bool = True) -> "Module":
         self.training = mode
@@ -185,7 +209,7 @@ class Module:
         """
         for p in self.parameters():
             p.data = p.data.astype(dtype)
-            p.grad = np.zeros_like(p.data)
+            p.set_zero_grad(np.zeros_like(p.data))
         for module in self.modules():
             for name in module.buffers:
                 setattr(module, name, getattr(module, name).astype(dtype))

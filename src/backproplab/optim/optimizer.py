@@ -122,9 +122,11 @@ class Optimizer:
         """Set every gradient to zero, before the next backward pass."""
         if self._is_packed():
             self._flat_grad.fill(0)
-            return
+        else:
+            for p in self.params:
+                p.grad.fill(0)
         for p in self.params:
-            p.grad.fill(0)
+            p.grad_is_zero = True
 
     def step(self) -> None:
         """One update of every parameter from its gradient."""
