@@ -76,7 +76,8 @@ class Loss:
         raise NotImplementedError
 
     def _cached(self):
-        return saved_by_forward(self, self._cache)
+        cache = self._cache
+        return cache if cache is not None else saved_by_forward(self, cache)  # the error of a backward before forward
 
     def constant_loss(self, frequencies, n_outputs):
         """The loss of the best constant output for classes of these ``frequencies`` (None: not known).
@@ -122,8 +123,7 @@ class MSELoss(Loss):
 
     def compared_target(self, output, target):
         """The target as the output is compared with it: class labels one-hot encoded for several outputs."""
-        target = np.asarray(target)
-        if target.ndim == 1 and output.ndim == 2 and output.shape[1] > 1:
+        if np.ndim(target) == 1 and output.ndim == 2 and output.shape[1] > 1:
             target = _one_hot(target, output.shape[1], type(self).__name__).astype(output.dtype)
         return _as_column(target, output, type(self).__name__)
 
