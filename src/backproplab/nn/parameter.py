@@ -11,11 +11,13 @@ class Parameter:
     parameter add up, until ``zero_grad()`` sets it back to zero (PyTorch's
     ``zero_grad(set_to_none=False)``).
 
-    ``grad_is_zero`` is True from ``zero_grad()`` (and from creation) until a
-    backward adds into ``grad`` through ``add_to_grad``: the first such sum after
-    zeroing is the product itself, which ``add_to_grad`` then writes straight into
-    ``grad``, saving a temporary and a pass over it. Code that writes into ``grad``
-    by hand, between ``zero_grad()`` and a backward, sets it to False.
+    ``grad_is_zero`` is True from ``zero_grad()`` (and from creation) until
+    ``add_to_grad`` first adds into ``grad``; that first sum after zeroing is the
+    product itself, which ``add_to_grad`` then writes straight into ``grad``,
+    saving a temporary and a pass over it. Only ``add_to_grad`` reads it: layers
+    that add into ``grad`` themselves (Conv2d, BatchNorm) leave it alone, and code
+    that writes by hand into a parameter a Linear layer also uses, between
+    ``zero_grad()`` and that layer's backward, sets it to False.
     """
 
     __slots__ = ("data", "grad", "grad_is_zero")
