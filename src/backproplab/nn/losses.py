@@ -123,7 +123,8 @@ class MSELoss(Loss):
 
     def compared_target(self, output, target):
         """The target as the output is compared with it: class labels one-hot encoded for several outputs."""
-        if np.ndim(target) == 1 and output.ndim == 2 and output.shape[1] > 1:
+        target = np.asarray(target)
+        if target.ndim == 1 and output.ndim == 2 and output.shape[1] > 1:
             target = _one_hot(target, output.shape[1], type(self).__name__).astype(output.dtype)
         return _as_column(target, output, type(self).__name__)
 

@@ -8,14 +8,14 @@ from ..errors import ConfigError
 def _as_column(target, output, loss_name):
     """The target in the output's dtype and shape; targets of shape (N,) are accepted for outputs (N, 1)."""
     target = np.asarray(target)
-    if target.shape != output.shape and target.ndim == 1 and output.ndim == 2 and output.shape[1] == 1:
-        target = target.reshape(-1, 1)
     if target.shape != output.shape:
-        raise ConfigError(
-            f"{loss_name}: target shape {target.shape} does not match output shape "
-            f"{output.shape}; give one target per output"
-        )
-    return target if target.dtype == output.dtype else target.astype(output.dtype)
+        if target.ndim != 1 or output.shape != (len(target), 1):
+            raise ConfigError(
+                f"{loss_name}: target shape {target.shape} does not match output shape "
+                f"{output.shape}; give one target per output"
+            )
+        target = target.reshape(-1, 1)
+    return target.astype(output.dtype, copy=False)
 
 
 def _binary_predict(scores, threshold):
