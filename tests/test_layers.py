@@ -283,3 +283,27 @@ def test_every_layer_and_loss_states_its_derivative_in_its_docstring():
         if not cls.__module__.startswith("backproplab."):
             continue  # layers that tests define
         assert re.search(r"Backward|dL/d|d[A-Za-z]+\s*=", cls.__doc__ or ""), f"{cls.__name__} states no derivative"
+
+
+def test_backward_without_the_input_gradient_gives_the_same_parameter_gradients(rng):
+    model = Sequential(Tanh(), Linear(3, 4, rng=rng), Sigmoid(), Linear(4, 2, rng=rng))
+    x, dout = rng.standard_normal((5, 3)), rng.standard_normal((5, 2))
+
+    def gradients(input_grad):
+        model.zero_grad()
+        model(x)
+        returned = model.backward(dout, input_grad=input_grad)
+        return returned, [p.grad.copy() for p in model.parameters()]
+
+    dx, full = gradients(True)
+    none, training = gradients(False)
+    assert dx.shape == x.shape and none is None
+    for a, b in zip(full, training):
+        np.testing.assert_allclose(b, a, rtol=1e-12)
+    model.layers[1] = Linear(3, 4, rng=rng)  # a new first layer with weights: the plan follows the layers
+    model.layers.append(Sigmoid())
+    dout = rng.standard_normal((5, 2))
+    _, full = gradients(True)
+    _, training = gradients(False)
+    for a, b in zip(full, training):
+        np.testing.assert_allclose(b, a, rtol=1e-12)
