@@ -79,8 +79,7 @@ def test_the_first_backward_after_zero_grad_writes_what_an_addition_to_zeros_giv
     layer.backward(dout)  # the second adds
     np.testing.assert_allclose(layer.weight.grad, 2 * expected_w, rtol=1e-6)
     layer.zero_grad()
-    layer.weight.grad[...] = 1.0  # written by hand after zero_grad, and said so: the next backward adds to it
-    layer.weight.grad_is_zero = False
+    layer.weight.grad[...] = 1.0  # written by hand after zero_grad: the next backward adds to it
     layer.backward(dout)
     np.testing.assert_allclose(layer.weight.grad, 1.0 + expected_w, rtol=1e-6)
     layer.zero_grad()
@@ -307,3 +306,41 @@ def test_backward_without_the_input_gradient_gives_the_same_parameter_gradients(
     _, training = gradients(False)
     for a, b in zip(full, training):
         np.testing.assert_allclose(b, a, rtol=1e-12)
+
+
+def test_a_tied_weight_gets_the_gradient_of_both_its_uses(rng):
+    """A decoder of your own that uses a Linear's W transposed (y = h W) adds its dW by hand,
+    ``grad += h^T dy``, before the Linear's backward: the Linear adds to it, never writes over it."""
+    from backproplab.nn import Module
+
+    class TiedDecoder(Module):
+        def __init__(self, encoder):
+            super().__init__()
+            self.encoder = encoder
+
+        def parameters(self):
+            return []
+
+        def forward(self, h):
+            self.h = h
+            return h @ self.encoder.weight.data
+
+        def backward(self, dout):
+            self.encoder.weight.grad += self.h.T @ dout  # dW += h^T dy
+            return dout @ self.encoder.weight.data.T
+
+    encoder = Linear(3, 2)
+    decoder, x = TiedDecoder(encoder), rng.normal(size=(4, 3))
+
+    def loss(W):  # 1/2 |(x W^T + b) W|^2
+        return 0.5 * np.sum(((x @ W.T + encoder.bias.data) @ W) ** 2)
+
+    encoder.zero_grad()
+    y = decoder.forward(encoder.forward(x))
+    encoder.backward(decoder.backward(y))  # dL/dy = y
+    W, eps, numeric = encoder.weight.data.copy(), 1e-6, np.zeros((2, 3))
+    for i in np.ndindex(W.shape):
+        step = np.zeros_like(W)
+        step[i] = eps
+        numeric[i] = (loss(W + step) - loss(W - step)) / (2 * eps)
+    np.testing.assert_allclose(encoder.weight.grad, numeric, rtol=1e-6, atol=1e-8)
