@@ -39,7 +39,8 @@ class _Activation(Module):
     saved_for_backward: tuple[str, ...] = ("_cache",)
 
     def _cached(self):
-        return self.saved(self._cache)
+        cache = self._cache
+        return cache if cache is not None else self.saved(cache)  # saved(): the error of a backward before forward
 
 
 @ACTIVATIONS.register("sigmoid")

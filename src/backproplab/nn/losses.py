@@ -76,7 +76,8 @@ class Loss:
         raise NotImplementedError
 
     def _cached(self):
-        return saved_by_forward(self, self._cache)
+        cache = self._cache
+        return cache if cache is not None else saved_by_forward(self, cache)  # the error of a backward before forward
 
     def constant_loss(self, frequencies, n_outputs):
         """The loss of the best constant output for classes of these ``frequencies`` (None: not known).

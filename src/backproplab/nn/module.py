@@ -1,4 +1,4 @@
-"""Parameter, Module and Sequential: the containers every layer builds on.
+"""Module and Sequential: the containers every layer builds on (``Parameter``: parameter.py).
 
 A Module computes ``forward(x)`` and, given the gradient of the loss with
 respect to its output, ``backward(dout)`` adds the gradients of its
@@ -18,6 +18,7 @@ from ..errors import ConfigError
 from ..registry import Registry
 from . import functional as F
 from .packing import pack_parameters
+from .parameter import Parameter
 
 # Every layer type by its class name: model files name layers so, and load them from here.
 # A Module subclass joins it when it is defined (Module.__init_subclass__).
@@ -29,38 +30,6 @@ def saved_by_forward(owner, value):
     if value is None:
         raise RuntimeError(f"{type(owner).__name__}.backward called before forward; run forward on a batch first")
     return value
-
-
-class Parameter:
-    """A trainable array and the gradient of the loss with respect to it.
-
-    ``grad`` has the shape of ``data`` and starts at zero. Every backward pass
-    adds into it (``grad += ...``), so the gradients of several uses of a
-    parameter add up, until ``zero_grad()`` sets it back to zero (PyTorch's
-    ``zero_grad(set_to_none=False)``).
-    """
-
-    __slots__ = ("data", "grad")
-
-    def __init__(self, data):
-        self.data = np.asarray(data)
-        self.grad = np.zeros_like(self.data)
-
-    @property
-    def shape(self):
-        return self.data.shape
-
-    def __repr__(self):
-        return f"Parameter(shape={self.data.shape}, dtype={self.data.dtype})"
-
-    # A pickled or copied parameter keeps its values only: its gradient comes from the last batch, so it
-    # starts again at zero, and a saved model is the size of its weights.
-    def __getstate__(self):
-        return self.data
-
-    def __setstate__(self, data):
-        self.data = data
-        self.grad = np.zeros_like(data)
 
 
 class Module:
@@ -137,6 +106,7 @@ class Module:
         """Set every gradient to zero, before the next backward pass."""
         for p in self.parameters():
             p.grad.fill(0)
+            p.grad_is_zero = True
 
     def train(self, mode: bool = True) -> "Module":
         self.training = mode
@@ -185,7 +155,7 @@ class Module:
         """
         for p in self.parameters():
             p.data = p.data.astype(dtype)
-            p.grad = np.zeros_like(p.data)
+            p.set_zero_grad(np.zeros_like(p.data))
         for module in self.modules():
             for name in module.buffers:
                 setattr(module, name, getattr(module, name).astype(dtype))
@@ -269,12 +239,11 @@ class Sequential(Module):
             for layer in reversed(self.layers):
                 dout = layer.backward(dout)
             return dout
-        first = self._first_with_parameters()
-        for layer in reversed(self.layers[first + 1:]):
+        later, first_backward = self._backward_plan()
+        for layer in later:
             dout = layer.backward(dout)
-        if first < len(self.layers):
-            layer = self.layers[first]
-            (layer.backward_params if hasattr(layer, "backward_params") else layer.backward)(dout)
+        if first_backward is not None:
+            first_backward(dout)
         return None
 
     def predict_proba(self, X, batch_size=1024):
@@ -303,14 +272,17 @@ class Sequential(Module):
         proba = self.predict_proba(X, batch_size)
         return (proba[:, 1] >= 0.5).astype(np.int64) if proba.shape[1] == 2 else proba.argmax(axis=1)
 
-    def _first_with_parameters(self):
-        """Index of the first layer that has parameters (cached while the layers stay the same)."""
+    def _backward_plan(self):
+        """What training's backward runs: (the layers after the first one with parameters, last to first;
+        that layer's backward_params, or its backward, or None). Cached while the layers stay the same."""
         key = tuple(self.layers)  # compared by identity: Modules define no __eq__
         cached = getattr(self, "_first_cache", None)
         if cached is None or cached[0] != key:
-            first = next((i for i, layer in enumerate(self.layers) if layer.parameters()), len(self.layers))
-            cached = self._first_cache = (key, first)
-        return cached[1]
+            first = next((i for i, layer in enumerate(key) if layer.parameters()), len(key))
+            later = key[first + 1:][::-1]
+            first_backward = getattr(key[first], "backward_params", key[first].backward) if first < len(key) else None
+            cached = self._first_cache = (key, later, first_backward)
+        return cached[1], cached[2]
 
     def __getitem__(self, i):
         return self.layers[i]

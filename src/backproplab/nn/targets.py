@@ -6,15 +6,15 @@ from ..errors import ConfigError
 
 
 def _as_column(target, output, loss_name):
-    """Accept targets of shape (N,) for outputs of shape (N, 1)."""
+    """The target in the output's dtype and shape; targets of shape (N,) are accepted for outputs (N, 1)."""
     target = np.asarray(target)
-    if target.ndim == 1 and output.ndim == 2 and output.shape[1] == 1:
-        target = target.reshape(-1, 1)
     if target.shape != output.shape:
-        raise ConfigError(
-            f"{loss_name}: target shape {target.shape} does not match output shape "
-            f"{output.shape}; give one target per output"
-        )
+        if target.ndim != 1 or output.shape != (len(target), 1):
+            raise ConfigError(
+                f"{loss_name}: target shape {target.shape} does not match output shape "
+                f"{output.shape}; give one target per output"
+            )
+        target = target.reshape(-1, 1)
     return target.astype(output.dtype, copy=False)
 
 

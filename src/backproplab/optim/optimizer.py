@@ -58,7 +58,7 @@ class Optimizer:
         if self._flat is None or self._flat_grad is None:
             self._flat = self._flat_grad = None
         else:
-            self._views = [(p.data, p.grad) for p in self.params]
+            self._views = [(p, p.data, p.grad) for p in self.params]
         self._allocate_state()
 
     # --- state -----------------------------------------------------------
@@ -122,9 +122,11 @@ class Optimizer:
         """Set every gradient to zero, before the next backward pass."""
         if self._is_packed():
             self._flat_grad.fill(0)
-            return
+        else:
+            for p in self.params:
+                p.grad.fill(0)
         for p in self.params:
-            p.grad.fill(0)
+            p.grad_is_zero = True
 
     def step(self) -> None:
         """One update of every parameter from its gradient."""
@@ -139,7 +141,7 @@ class Optimizer:
         """True while the parameters are still the views they were (``Module.to`` makes new arrays)."""
         if self._flat is None:
             return False
-        for p, (data, grad) in zip(self.params, self._views):  # a loop: all() over a generator costs more
+        for p, data, grad in self._views:  # a plain loop: all() over a generator, or zip(), costs more
             if p.data is not data or p.grad is not grad:
                 return False
         return True
