@@ -317,11 +317,13 @@ def serve(host="127.0.0.1", port=0, open_browser=True, write=print):
     if open_browser:
         webbrowser.open(server.url)
     # A waiting request gets the interpreter within 1 ms of a training thread, not 5: frames stay smooth
+    switch_interval = sys.getswitchinterval()
     sys.setswitchinterval(0.001)
     try:  # Ctrl-C or SIGTERM ends it here and goes on up, so the command exits 130 or 143
         with blas_threads(1):  # its products are small: BLAS threads would only wait for each other
             server.serve_forever(poll_interval=0.2)
     finally:
+        sys.setswitchinterval(switch_interval)
         server.sessions.close_all()
         server.server_close()
     return 0
