@@ -93,11 +93,6 @@ def _script_xor_step(steps):
     biases = [np.zeros(shape[0]) for shape in shapes]
     flat = np.zeros(sum(a * b + a for a, b in shapes))
     flat_grad = np.zeros_like(flat)
-    # Each layer's (dW, db): views into flat_grad, as the model's packed gradients are.
-    grads, offset = [], 0
-    for a, b in shapes:
-        grads.append((flat_grad[offset:offset + a * b].reshape(a, b), flat_grad[offset + a * b:offset + a * b + a]))
-        offset += a * b + a
     ones = np.ones(len(X))
 
     def run():
@@ -117,8 +112,8 @@ def _script_xor_step(steps):
                 t = np.subtract(1.0, h)
                 t *= h
                 t *= d
-                np.dot(t.T, hs[layer], grads[layer][0])  # the first gradient since zeroing: written, not added
-                np.dot(ones, t, grads[layer][1])
+                np.dot(t.T, hs[layer])
+                np.dot(ones, t)
                 if layer:
                     d = np.dot(t, weights[layer])
             flat.__isub__(0.5 * flat_grad)

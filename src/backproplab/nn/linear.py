@@ -69,10 +69,9 @@ class Linear(Module):
         x = self.saved(self._x)
         if x.ndim != 2:  # (N, ..., in): fold the leading axes into the batch
             x, dout = x.reshape(-1, x.shape[-1]), dout.reshape(-1, dout.shape[-1])
-        self.weight.add_to_grad(dout.T, x)  # dW += dout^T x
+        self.weight.grad += dout.T @ x  # @ rather than np.dot: BLAS is faster with this transposed factor
         if self.bias is not None:
-            # db += dout summed over the batch, as the product 1^T dout: faster than a sum along axis 0
-            self.bias.add_to_grad(F.ones(len(dout), dout.dtype), dout)
+            self.bias.grad += F.column_sum(dout)  # dout.sum(axis=0), as one product: faster on small arrays
 
     def config(self):
         config = {"in_features": self.in_features, "out_features": self.out_features}

@@ -106,7 +106,6 @@ class Module:
         """Set every gradient to zero, before the next backward pass."""
         for p in self.parameters():
             p.grad.fill(0)
-            p.grad_is_zero = True
 
     def train(self, mode: bool = True) -> "Module":
         self.training = mode
@@ -155,7 +154,7 @@ class Module:
         """
         for p in self.parameters():
             p.data = p.data.astype(dtype)
-            p.set_zero_grad(np.zeros_like(p.data))
+            p.grad = np.zeros_like(p.data)
         for module in self.modules():
             for name in module.buffers:
                 setattr(module, name, getattr(module, name).astype(dtype))

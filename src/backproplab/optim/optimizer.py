@@ -125,8 +125,6 @@ class Optimizer:
         else:
             for p in self.params:
                 p.grad.fill(0)
-        for p in self.params:
-            p.grad_is_zero = True
 
     def step(self) -> None:
         """One update of every parameter from its gradient."""
