@@ -13,7 +13,7 @@ from backproplab.data.features import features
 from backproplab.errors import ConfigError
 from backproplab.experiments.spec import SweepSpec
 from backproplab.model_file import load_model
-from backproplab.nn import ACTIVATIONS, Identity, Sigmoid
+from backproplab.nn import ACTIVATIONS, LOSSES, Identity, Linear, Sequential, Sigmoid, Tanh
 from backproplab.optim import SGD
 from backproplab.run import RunConfig, make_data, prepare, train
 from backproplab.training import fit
@@ -120,3 +120,35 @@ def test_backproplab_train_writes_a_regression_run_and_predict_gives_its_values(
     report = (folder / "report.md").read_text()
     assert "identity (chosen for values to regress onto)" in report and f"{metrics['test_r2']:.4f}" in report
     assert "(prediction.png)" in report and "test accuracy" not in report
+
+
+@pytest.mark.parametrize("targets, loss, label", [("values", "mse", "0.5"), ("classes", "bce", "1")])
+def test_a_file_of_one_point_is_refused_in_one_line_naming_its_rows(tmp_path, targets, loss, label):
+    """One row leaves either no point to train on or none to test on."""
+    path = tmp_path / "one.csv"
+    path.write_text(f"x1,x2,label\n0.1,0.2,{label}\n")
+    with pytest.raises(ConfigError) as error:
+        make_data(RunConfig.for_dataset(dataset="csv-points", data=str(path), targets=targets, loss=loss))
+    assert "1 row in" in str(error.value) and "give at least 2" in str(error.value) and "\n" not in str(error.value)
+    path.write_text(f"x1,x2,label\n0.1,0.2,{label}\n0.3,0.4,{0 if targets == 'classes' else 0.7}\n")
+    data = make_data(RunConfig.for_dataset(dataset="csv-points", data=str(path), targets=targets, loss=loss))
+    assert len(data.y_train) == 1 and len(data.y_test) == 1
+
+
+def test_early_stopping_on_an_accuracy_is_refused_for_values_in_one_line():
+    with pytest.raises(ConfigError) as error:
+        RunConfig.for_dataset(dataset="playground-plane", loss="mse", early_stopping=5, monitor="val_accuracy")
+    assert "--monitor val_accuracy needs classes" in str(error.value) and "\n" not in str(error.value)
+    RunConfig.for_dataset(dataset="playground-plane", loss="mse", early_stopping=5, monitor="val_loss")
+
+
+@pytest.mark.parametrize("verbose", [1, 2])
+def test_fit_on_values_with_progress_shows_the_loss_and_no_accuracy(capsys, verbose):
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(20, 2)), rng.normal(size=20)
+    model = Sequential(Linear(2, 5, rng=1), Tanh(), Linear(5, 1, rng=2))
+    history = fit(model, LOSSES.get("mse")(), SGD(model.parameters(), lr=0.01), X, y, epochs=2, batch_size=8,
+                  classes=False, verbose=verbose, validation_data=(X[:5], y[:5]))
+    shown = capsys.readouterr()
+    assert history.accuracy == [None, None]
+    assert "loss" in shown.out + shown.err and "accuracy" not in shown.out + shown.err
