@@ -152,3 +152,28 @@ def test_fit_on_values_with_progress_shows_the_loss_and_no_accuracy(capsys, verb
     shown = capsys.readouterr()
     assert history.accuracy == [None, None]
     assert "loss" in shown.out + shown.err and "accuracy" not in shown.out + shown.err
+
+
+def test_a_regression_whose_loss_blows_up_is_diagnosed_diverged_and_one_that_learns_is_not():
+    config = RunConfig.for_dataset(dataset="playground-plane", loss="mse", optimizer="sgd", lr=50.0, epochs=50)
+    run = train(config)
+    assert run.history.accuracy[-1] is None and run.history.loss[-1] > 1e6 * run.history.loss[0]
+    assert run.diagnosis.kind == "diverged" and "the loss grew from" in run.diagnosis.line()
+    calm = train(config.replace(lr=0.05))
+    assert calm.history.loss[-1] < calm.history.loss[0] and calm.diagnosis is None
+
+
+@pytest.mark.slow
+def test_a_diverged_regression_prints_and_reports_compact_numbers_and_its_diagnosis(tmp_path, capsys):
+    folder = tmp_path / "run"
+    assert main(["train", "--dataset", "playground-plane", "--loss", "mse", "--optimizer", "sgd", "--lr", "50",
+                 "--epochs", "50", "--out", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "diagnosis: diverged: the loss grew from" in out
+    shown = [line for line in out.splitlines() if ("loss" in line or "prediction" in line) and "diagnosis" not in line]
+    assert shown and max(len(line) for line in shown) < 120
+    assert main(["report", str(folder)]) == 0
+    report = (folder / "report.md").read_text()
+    assert "| diagnosis | diverged: the loss grew from" in report and "training went well" not in report
+    rows = [line for line in report.splitlines() if line.startswith(("| test loss", "| training loss", "| test R"))]
+    assert len(rows) == 3 and max(len(line) for line in rows) < 120

@@ -90,8 +90,10 @@ def _percent(value):
     return "-" if value is None else f"{100 * value:.2f}%"
 
 
-def _loss(value):
-    return "-" if value is None else f"{value:.5f}"
+def _loss(value, general=False):
+    """Five decimals; ``general``: five significant digits, for values to regress onto, whose losses take the
+    targets' scale (and a diverged run's 1e240)."""
+    return "-" if value is None else f"{value:.5g}" if general else f"{value:.5f}"
 
 
 def _during(m):
@@ -104,17 +106,17 @@ def results_rows(m):
     # The training scores are the last epoch's means, taken as it ran: say so, or they pass for the
     # trained network's (on images, with dropout, they trail the validation and test scores).
     during = f"({_during(m)})"
-    rows = [("test accuracy", _percent(m["test_accuracy"])), ("test loss", _loss(m.get("test_loss")))]
-    if "test_r2" in m:  # values to regress onto: R² in place of an accuracy they have none of
-        rows[0] = ("test R² (share of the targets' variance explained)",
-                   "-" if m["test_r2"] is None else f"{m['test_r2']:.4f}")
+    values = "test_r2" in m  # values to regress onto: R² in place of an accuracy they have none of
+    rows = [("test accuracy", _percent(m["test_accuracy"])), ("test loss", _loss(m.get("test_loss"), values))]
+    if values:
+        rows[0] = ("test R² (share of the targets' variance explained)", _loss(m["test_r2"], general=True))
     val_loss = (m.get("history") or {}).get("val_loss")
     if m.get("n_val") and val_loss:
         rows += [("validation accuracy after the last epoch",
                   f"{_percent(m.get('val_accuracy'))} (on {m['n_val']:,} samples held out of the training set)"),
                  ("validation loss after the last epoch", _loss(val_loss[-1]))]
     rows += [("training loss during the last epoch",
-              "-" if m.get("final_loss") is None else f"{m['final_loss']:.5f} {during}"),
+              "-" if m.get("final_loss") is None else f"{_loss(m['final_loss'], values)} {during}"),
              ("training accuracy during the last epoch",
               "-" if m.get("train_accuracy") is None else f"{_percent(m['train_accuracy'])} {during}"),
              ("epochs", f"{m['epochs']:,}"), ("training time", f"{m['seconds']:.2f} s"),

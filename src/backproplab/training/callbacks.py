@@ -16,11 +16,13 @@ from ..progress import ProgressBar
 
 def format_epoch(history):
     """One log line for the last epoch: ``epoch  500  loss 0.01234  accuracy 100.00%``."""
-    line = f"epoch {history.epoch[-1]:5d}  loss {history.loss[-1]:.5f}"
-    if history.accuracy[-1] is not None:  # None: values to regress onto, which have no accuracy
+    # values to regress onto (accuracy None): a general format, the loss being on the targets' scale, up to 1e240
+    shown = ".5f" if history.accuracy[-1] is not None else ".5g"
+    line = f"epoch {history.epoch[-1]:5d}  loss {history.loss[-1]:{shown}}"
+    if history.accuracy[-1] is not None:
         line += f"  accuracy {100 * history.accuracy[-1]:6.2f}%"
     if history.val_loss:
-        line += f"  val_loss {history.val_loss[-1]:.5f}"
+        line += f"  val_loss {history.val_loss[-1]:{shown}}"
         if history.val_accuracy[-1] is not None:
             line += f"  val_accuracy {100 * history.val_accuracy[-1]:6.2f}%"
     return line
