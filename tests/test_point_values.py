@@ -15,6 +15,7 @@ from backproplab.experiments.spec import SweepSpec
 from backproplab.model_file import load_model
 from backproplab.nn import ACTIVATIONS, LOSSES, Identity, Linear, Sequential, Sigmoid, Tanh
 from backproplab.optim import SGD
+from backproplab.plots import value_map
 from backproplab.run import RunConfig, make_data, prepare, train
 from backproplab.training import fit
 
@@ -177,3 +178,18 @@ def test_a_diverged_regression_prints_and_reports_compact_numbers_and_its_diagno
     assert "| diagnosis | diverged: the loss grew from" in report and "training went well" not in report
     rows = [line for line in report.splitlines() if line.startswith(("| test loss", "| training loss", "| test R"))]
     assert len(rows) == 3 and max(len(line) for line in rows) < 120
+
+
+@pytest.mark.parametrize("offset", [0.0, 100.0])
+def test_the_prediction_map_spans_the_values_own_range_so_values_far_from_zero_are_told_apart(offset):
+    """Targets of 95 to 105 get the whole colour scale, as -5 to 5 do (whose 0 stays white)."""
+    X = np.random.default_rng(0).uniform(-5, 5, (50, 2))
+    y = offset + X[:, 0]
+    fig = value_map(lambda grid: offset + grid[:, 0], X, y)
+    image = fig.axes[0].images[0]
+    shade = image.to_rgba(image.get_array())[..., :3]
+    assert shade.reshape(-1, 3).std(axis=0).max() > 0.2  # blue to red across the map, not one flat colour
+    assert image.norm.vmin == pytest.approx(offset + min(X[:, 0].min(), -4.9), abs=0.2)
+    assert image.norm.vmax == pytest.approx(offset + max(X[:, 0].max(), 4.9), abs=0.2)
+    points = fig.axes[0].collections[0]
+    assert points.norm.vmin == image.norm.vmin and points.norm.vmax == image.norm.vmax
