@@ -16,6 +16,7 @@ from backproplab.model_file import load_model
 from backproplab.nn import ACTIVATIONS, LOSSES, Identity, Linear, Sequential, Sigmoid, Tanh
 from backproplab.optim import SGD
 from backproplab.plots import value_map
+from backproplab.report.sections import prediction_rows, results_rows
 from backproplab.run import RunConfig, make_data, prepare, train
 from backproplab.training import fit
 
@@ -119,8 +120,11 @@ def test_backproplab_train_writes_a_regression_run_and_predict_gives_its_values(
     # the report says what ran: a linear output, R² in place of an accuracy, the heat map
     assert main(["report", str(folder)]) == 0
     report = (folder / "report.md").read_text()
-    assert "identity (chosen for values to regress onto)" in report and f"{metrics['test_r2']:.4f}" in report
-    assert "(prediction.png)" in report and "test accuracy" not in report
+    assert "identity (chosen for values to regress onto)" in report and f"{metrics['test_r2']:.5g}" in report
+    assert "(prediction.png)" in report and "accuracy" not in report
+    first = metrics["predictions"][0]
+    assert "| sample | target | prediction |" in report
+    assert f"| 0 | {first['truth']:.5g} | {first['prediction']:.5g} |" in report
 
 
 @pytest.mark.parametrize("targets, loss, label", [("values", "mse", "0.5"), ("classes", "bce", "1")])
@@ -193,3 +197,18 @@ def test_the_prediction_map_spans_the_values_own_range_so_values_far_from_zero_a
     assert image.norm.vmax == pytest.approx(offset + max(X[:, 0].max(), 4.9), abs=0.2)
     points = fig.axes[0].collections[0]
     assert points.norm.vmin == image.norm.vmin and points.norm.vmax == image.norm.vmax
+
+
+def test_a_regression_report_has_targets_and_predictions_in_five_digits_and_no_accuracy_row():
+    """Targets of 0 and 1 with predictions between are still values, not classes and their probabilities."""
+    predictions = [{"sample": 0, "truth": 1.0, "prediction": 0.8123456789}, {"sample": 1, "truth": 0.0,
+                                                                              "prediction": 101.23456789}]
+    header, rows = prediction_rows(predictions, values=True)
+    assert header == ("sample", "target", "prediction") and rows == [(0, "1", "0.81235"), (1, "0", "101.23")]
+    config = RunConfig.for_dataset(dataset="playground-plane", loss="mse", epochs=5)
+    metrics = {"test_accuracy": None, "test_loss": 1.23456789e10, "test_r2": -2.5e20, "final_loss": 3.0e9,
+               "train_accuracy": None, "epochs": 5, "seconds": 0.1, "n_train": 200, "config": config.as_dict()}
+    shown = dict(results_rows(metrics))
+    assert not any("accuracy" in name for name in shown)
+    assert shown["test loss"] == "1.2346e+10" and shown["training loss during the last epoch"].startswith("3e+09 (")
+    assert shown["test R² (share of the targets' variance explained)"] == "-2.5e+20"
