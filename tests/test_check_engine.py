@@ -179,3 +179,15 @@ def test_the_lab_on_your_own_code_in_docs_check_md_prints_what_the_page_shows(tm
         printed = (captured.out + captured.err).rstrip("\n").split("\n")
         for run in "\n".join(shown).split("\n  ...\n"):
             assert find_lines(printed, run.split("\n")) is not None, run
+
+
+@pytest.mark.slow
+def test_a_regression_on_your_network_measures_its_loss_and_no_accuracy(tmp_path):
+    """Values to regress onto have no class to count right: the loss only, as the engine's own run."""
+    engine = StudentEngine(str(submission(tmp_path / "one_class", "one_class")), time_limit=60)
+    config = engine.config_for(RunConfig.for_dataset(dataset="playground-plane", loss="half_sse", epochs=20))
+    mine, reference = engine.train(config), train_recorded(config, write=None)
+    assert mine.history.accuracy == reference.history.accuracy == [None] * 20
+    assert mine.test_curve["accuracy"] == [None] * 20
+    np.testing.assert_allclose(mine.history.loss, reference.history.loss, rtol=1e-9)
+    np.testing.assert_allclose(mine.test_curve["loss"], reference.test_curve["loss"], rtol=1e-9)

@@ -101,7 +101,8 @@ class StudentEngine:
             arrays[f"W{l}"] = layer.weight.data
             arrays[f"b{l}"] = layer.bias.data if layer.bias is not None else np.zeros(layer.weight.shape[0])
         settings = {"loss": head.loss, "reduction": config.loss_reduction, "lr": config.lr, "epochs": config.epochs,
-                    "batch_size": config.batch_size, "shuffle": config.shuffle, "seed": config.seed, "test": not fixed}
+                    "batch_size": config.batch_size, "shuffle": config.shuffle, "seed": config.seed, "test": not fixed,
+                    "classes": data.n_classes > 0}
         outcome = run_submission(self.file, self.time_limit, self.memory_limit, job="backproplab.check.train_child",
                                  settings=settings, arrays=arrays)
         if outcome.error:
@@ -111,8 +112,9 @@ class StudentEngine:
     def _trained_run(self, prepared, linears, outcome, fixed, write):
         config, data, a = prepared.config, prepared.data, outcome.arrays
         epochs = len(a["loss"])
-        history = History(epoch=list(range(1, epochs + 1)), loss=a["loss"].tolist(), accuracy=a["accuracy"].tolist(),
-                          lr=[config.lr] * epochs, seconds=a["seconds"].tolist())
+        history = History(epoch=list(range(1, epochs + 1)), loss=a["loss"].tolist(),
+                          accuracy=_accuracies(a["accuracy"], data), lr=[config.lr] * epochs,
+                          seconds=a["seconds"].tolist())
         diverged = outcome.facts.get("diverged")
         if diverged:
             history.diverged, history.stop_reason = True, "diverged"
@@ -130,7 +132,8 @@ class StudentEngine:
         loss_fn = build_loss(config, prepared.head.loss)
         norms = {f"W{l}": a[f"norm/W{l}"].tolist() for l in range(1, len(linears) + 1)}
         norms = norms if all(np.all(np.isfinite(v)) for v in norms.values()) else None  # backward showed no dW
-        test_curve = None if fixed else {"loss": a["test_loss"].tolist(), "accuracy": a["test_accuracy"].tolist()}
+        test_curve = None if fixed else {"loss": a["test_loss"].tolist(),
+                                         "accuracy": _accuracies(a["test_accuracy"], data)}
         diagnosis = None if history.diverged else diagnose(
             history, prepared.model, loss_fn, data.X_train[:DIAGNOSIS_SAMPLES], data.y_train[:DIAGNOSIS_SAMPLES],
             settings={"init": config.init, "optimizer": config.optimizer})
@@ -150,6 +153,11 @@ class StudentEngine:
                     f"network's test outputs to {found.largest:.1e}")
         return (f"warning: the engine's forward pass of your final weights differs from your network's test outputs "
                 f"({found.describe()}): the figures draw the engine's")
+
+
+def _accuracies(measured, data):
+    """The child's accuracies as a History holds them: None for values to regress onto, which have none."""
+    return measured.tolist() if data.n_classes else [None] * len(measured)
 
 
 def student_config(declared, config, given=()):

@@ -3,8 +3,8 @@
 The request holds the lab's data, the starting weights (the engine's, in its
 layout) and the training settings. Each epoch walks the training set in the
 batches ``fit`` would use (the same shuffling stream), and for each batch calls
-the student's forward, backward and update. The loss and accuracy are measured
-by the engine's loss on the student's output, as ``fit`` measures them; the
+the student's forward, backward and update. The loss and accuracy (nan for values
+to regress onto) are measured by the engine's loss on the student's output, as ``fit`` measures them; the
 test set is scored after every epoch. What comes back: the curves, each
 layer's gradient norm per epoch, the final weights (engine layout) and the
 student's own output on the test set.
@@ -62,6 +62,7 @@ def train_job(request, job):
     targets = student_targets(y, outputs)
     loss_fn = get_loss(request["loss"], request["reduction"])
     lr, epochs, batch_size, separate_test = request["lr"], request["epochs"], request["batch_size"], request["test"]
+    classes = request.get("classes", True)  # False: values to regress onto, which have no accuracy (nan)
     weights = [to_student_weight(data[f"W{l}"], declared.weights).copy() for l in range(1, layers + 1)]
     biases = None if declared.biases == "none" else \
         [to_student_bias(data[f"b{l}"], declared.biases).copy() for l in range(1, layers + 1)]
@@ -87,12 +88,12 @@ def train_job(request, job):
             job.stage(f"update {epoch}")
             module.update(net, lr)
             total += summed_over_samples(loss_fn, loss, len(yb))
-            correct += int(np.count_nonzero(loss_fn.predict(out) == yb))
+            correct += int(np.count_nonzero(loss_fn.predict(out) == yb)) if classes else 0
             count += 1
         if "diverged" in job.meta:
             break
         curves["loss"].append(total / len(X))
-        curves["accuracy"].append(correct / len(X))
+        curves["accuracy"].append(correct / len(X) if classes else math.nan)
         for l in range(layers):
             norms[l].append(math.sqrt(sums[l] / count))
         if separate_test:
@@ -101,7 +102,8 @@ def train_job(request, job):
             with np.errstate(all="ignore"):
                 test_loss = loss_fn.forward(scored, data["y_test"])
             curves["test_loss"].append(summed_over_samples(loss_fn, test_loss, len(scored)) / len(scored))
-            curves["test_accuracy"].append(float(np.mean(loss_fn.predict(scored) == data["y_test"])))
+            curves["test_accuracy"].append(float(np.mean(loss_fn.predict(scored) == data["y_test"])) if classes
+                                           else math.nan)
         curves["seconds"].append(time.perf_counter() - started)
     job.arrays.update({name: np.array(values, dtype=np.float64) for name, values in curves.items()})
     job.arrays.update({f"norm/W{l}": np.array(norms[l - 1]) for l in range(1, layers + 1)})

@@ -41,9 +41,10 @@ def write_values_run(run, folder, write=print, show_samples=True, title=None):
     if show_samples:
         write(f"predictions on the test set ({data.test_source}):")
         for i, (truth, value) in enumerate(zip(data.y_test[:SHOWN_SAMPLES], predicted)):
-            write(f"sample {i} | target {truth:.5f} | prediction {value:.5f}")
-    shown_r2 = "undefined (constant targets)" if r2 is None else f"{r2:.4f}"
-    write(f"final training loss {history.last('loss'):.5f}  test loss {test_loss:.5f}  test R² {shown_r2}")
+            write(f"sample {i} | target {truth:.5g} | prediction {value:.5g}")
+    # general formats: the values are the targets' own scale, and a diverged run's may be 1e240
+    shown_r2 = "undefined (constant targets)" if r2 is None else f"{r2:.5g}"
+    write(f"final training loss {history.last('loss'):.5g}  test loss {test_loss:.5g}  test R² {shown_r2}")
 
     save_model(model, os.path.join(folder, "model.npz"),
                metadata={"config": config.as_dict(), "loss": run.loss_name, "regression": True})

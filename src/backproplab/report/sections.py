@@ -90,8 +90,10 @@ def _percent(value):
     return "-" if value is None else f"{100 * value:.2f}%"
 
 
-def _loss(value):
-    return "-" if value is None else f"{value:.5f}"
+def _loss(value, general=False):
+    """Five decimals; ``general``: five significant digits, for values to regress onto, whose losses take the
+    targets' scale (and a diverged run's 1e240)."""
+    return "-" if value is None else f"{value:.5g}" if general else f"{value:.5f}"
 
 
 def _during(m):
@@ -104,20 +106,21 @@ def results_rows(m):
     # The training scores are the last epoch's means, taken as it ran: say so, or they pass for the
     # trained network's (on images, with dropout, they trail the validation and test scores).
     during = f"({_during(m)})"
-    rows = [("test accuracy", _percent(m["test_accuracy"])), ("test loss", _loss(m.get("test_loss")))]
-    if "test_r2" in m:  # values to regress onto: R² in place of an accuracy they have none of
-        rows[0] = ("test R² (share of the targets' variance explained)",
-                   "-" if m["test_r2"] is None else f"{m['test_r2']:.4f}")
+    values = "test_r2" in m  # values to regress onto: R² in place of an accuracy they have none of
+    rows = [("test accuracy", _percent(m["test_accuracy"])), ("test loss", _loss(m.get("test_loss"), values))]
+    if values:
+        rows[0] = ("test R² (share of the targets' variance explained)", _loss(m["test_r2"], general=True))
     val_loss = (m.get("history") or {}).get("val_loss")
     if m.get("n_val") and val_loss:
         rows += [("validation accuracy after the last epoch",
                   f"{_percent(m.get('val_accuracy'))} (on {m['n_val']:,} samples held out of the training set)"),
                  ("validation loss after the last epoch", _loss(val_loss[-1]))]
-    rows += [("training loss during the last epoch",
-              "-" if m.get("final_loss") is None else f"{m['final_loss']:.5f} {during}"),
-             ("training accuracy during the last epoch",
-              "-" if m.get("train_accuracy") is None else f"{_percent(m['train_accuracy'])} {during}"),
-             ("epochs", f"{m['epochs']:,}"), ("training time", f"{m['seconds']:.2f} s"),
+    rows.append(("training loss during the last epoch",
+                 "-" if m.get("final_loss") is None else f"{_loss(m['final_loss'], values)} {during}"))
+    if not values:
+        rows.append(("training accuracy during the last epoch",
+                     "-" if m.get("train_accuracy") is None else f"{_percent(m['train_accuracy'])} {during}"))
+    rows += [("epochs", f"{m['epochs']:,}"), ("training time", f"{m['seconds']:.2f} s"),
              ("test set", m.get("test_set", "")), ("how it ended", m.get("stop_reason", "")),
              ("diagnosis", m["diagnosis"]["message"] if m.get("diagnosis") else "none: training went well")]
     return rows
@@ -161,7 +164,7 @@ def run_section(doc, folder, heading=None, level=2, setup=True, intro=(), anchor
     doc.table(("measure", "value"), results_rows(m))
     run_figures(doc, folder, m)
     if m.get("predictions"):
-        header, rows = prediction_rows(m["predictions"])
+        header, rows = prediction_rows(m["predictions"], values="test_r2" in m)
         doc.details(f"Prediction for each of the {len(rows)} test samples", header, rows)
     if os.path.isfile(os.path.join(folder, "trace.json")):
         trace_section(doc, os.path.join(folder, "trace.json"), level + 1)
@@ -172,9 +175,13 @@ def _is_probability(p):
     return isinstance(p["prediction"], float) and 0 <= p["prediction"] <= 1 and p["truth"] in (0, 1)
 
 
-def prediction_rows(predictions):
+def prediction_rows(predictions, values=False):
     """(header, rows) of the predictions table: for two classes the output P(class 1) to three decimals,
-    the class it means (class 1 from 0.5 up) and whether that is right."""
+    the class it means (class 1 from 0.5 up) and whether that is right; for ``values`` to regress onto,
+    the target and the prediction to five significant digits."""
+    if values:
+        return ("sample", "target", "prediction"), [(p["sample"], _loss(p["truth"], general=True),
+                                                     _loss(p["prediction"], general=True)) for p in predictions]
     if not all(_is_probability(p) for p in predictions):
         return ("sample", "true class", "prediction"), [(p["sample"], p["truth"], p["prediction"]) for p in predictions]
     rows = []

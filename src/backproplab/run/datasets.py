@@ -144,9 +144,12 @@ def held_out_points(config, n=None):
     """Test points held out of one draw (see ``holds_out``) of ``n`` points (default: those drawn):
     --test-size, or half."""
     n = drawn_points(config) if n is None else n
+    where = f"in {config.data!r}" if source(config.dataset).from_file else "drawn (--n)"
+    if n < 2:  # one point to train on and one to test on, at least
+        what = ("row" if source(config.dataset).from_file else "point") + ("" if n == 1 else "s")
+        raise ConfigError(f"{n} {what} {where} can't be split into training and test points; give at least 2")
     n_test = config.test_size or n // 2
     if n_test >= n:
-        where = f"in {config.data!r}" if source(config.dataset).from_file else "drawn (--n)"
         raise ConfigError(f"--test-size {n_test} leaves no training points of the {n} {where}; use at most {n - 1}")
     return n_test
 

@@ -188,8 +188,7 @@ def train(config, write=None, checkpoint=None, resume=False, progress_stream=Non
     # Stopped where asked, and the training points learnt as well: nothing went wrong. (A target met on a
     # few validation rows while the training accuracy lags is still diagnosed.)
     asked = target and history.stop_reason == target.reason and history.accuracy[-1] >= config.target_accuracy
-    # (the diagnosis reads accuracies: a regression's divergence has its own line, and its loss its curve)
-    diagnosis = None if asked or not data.n_classes else diagnose(
+    diagnosis = None if asked else diagnose(
         history, model, loss_fn, data.X_train[sample].astype(dtype, copy=False), data.y_train[sample],
         settings={"init": config.init, "optimizer": config.optimizer})
     return TrainedRun(config, data, model, loss_fn, history, head.loss, diagnosis)

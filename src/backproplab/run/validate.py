@@ -124,6 +124,9 @@ def _check_values(cfg):
     if cfg.target_accuracy is not None:
         raise ConfigError("--target-accuracy needs classes; values to regress onto have no accuracy: "
                           "use --target-loss")
+    if cfg.early_stopping and cfg.monitor.endswith("accuracy"):
+        raise ConfigError(f"--monitor {cfg.monitor} needs classes; values to regress onto have no accuracy: "
+                          "use --monitor val_loss")
 
 
 def validate(cfg):

@@ -1,7 +1,7 @@
 """Callbacks: small objects ``fit`` calls at fixed points of training.
 
 ``on_train_begin(history, model)``, ``on_epoch_begin(epoch, n_batches)``,
-``on_batch_end(n_samples, loss, n_correct)``, ``on_epoch_end(history, model)``
+``on_batch_end(n_samples, loss, n_correct)`` (n_correct None for values), ``on_epoch_end(history, model)``
 (return True to stop) and ``on_train_end(history, model)``.
 """
 
@@ -16,11 +16,15 @@ from ..progress import ProgressBar
 
 def format_epoch(history):
     """One log line for the last epoch: ``epoch  500  loss 0.01234  accuracy 100.00%``."""
-    line = f"epoch {history.epoch[-1]:5d}  loss {history.loss[-1]:.5f}"
-    if history.accuracy[-1] is not None:  # None: values to regress onto, which have no accuracy
+    # values to regress onto (accuracy None): a general format, the loss being on the targets' scale, up to 1e240
+    shown = ".5f" if history.accuracy[-1] is not None else ".5g"
+    line = f"epoch {history.epoch[-1]:5d}  loss {history.loss[-1]:{shown}}"
+    if history.accuracy[-1] is not None:
         line += f"  accuracy {100 * history.accuracy[-1]:6.2f}%"
     if history.val_loss:
-        line += f"  val_loss {history.val_loss[-1]:.5f}  val_accuracy {100 * history.val_accuracy[-1]:6.2f}%"
+        line += f"  val_loss {history.val_loss[-1]:{shown}}"
+        if history.val_accuracy[-1] is not None:
+            line += f"  val_accuracy {100 * history.val_accuracy[-1]:6.2f}%"
     return line
 
 
@@ -58,12 +62,17 @@ class BatchProgress(Callback):
 
     def on_batch_end(self, n_samples, loss, n_correct):
         self.loss += loss * n_samples
-        self.correct += n_correct
         self.seen += n_samples
+        if n_correct is None:  # values to regress onto: a loss only
+            self.bar.update(1, loss=f"{self.loss / self.seen:.4f}")
+            return
+        self.correct += n_correct
         self.bar.update(1, loss=f"{self.loss / self.seen:.4f}", accuracy=f"{100 * self.correct / self.seen:.2f}%")
 
     def on_epoch_end(self, history, model):
-        if history.val_loss:
+        if history.val_loss and history.val_accuracy[-1] is None:
+            self.bar.close(val_loss=f"{history.val_loss[-1]:.4f}")
+        elif history.val_loss:
             self.bar.close(val_loss=f"{history.val_loss[-1]:.4f}",
                            val_accuracy=f"{100 * history.val_accuracy[-1]:.2f}%")
         else:
@@ -207,12 +216,14 @@ class KerasProgress(Callback):
     def on_batch_end(self, n_samples, loss, n_correct):
         self.done += 1
         self.loss += loss * n_samples
-        self.correct += n_correct
+        self.correct = None if n_correct is None else self.correct + n_correct  # None: values, a loss only
         self.seen += n_samples
         now = time.perf_counter()
         if self.live and (now - self.drawn > 0.1 or self.done == self.n_batches):
             self.drawn = now
-            fields = [f"loss: {self.loss / self.seen:.4f}", f"accuracy: {self.correct / self.seen:.4f}"]
+            fields = [f"loss: {self.loss / self.seen:.4f}"]
+            if self.correct is not None:
+                fields.append(f"accuracy: {self.correct / self.seen:.4f}")
             columns = shutil.get_terminal_size().columns - 1
             self.stream.write("\r" + self._line(fields)[:columns] + "\x1b[K")
             self.stream.flush()
@@ -243,9 +254,13 @@ class KerasProgress(Callback):
         self.shown, self.drawn = text, time.perf_counter()
 
     def on_epoch_end(self, history, model):
-        fields = [f"loss: {history.loss[-1]:.4f}", f"accuracy: {history.accuracy[-1]:.4f}"]
+        fields = [f"loss: {history.loss[-1]:.4f}"]
+        if history.accuracy[-1] is not None:  # values to regress onto have a loss only
+            fields.append(f"accuracy: {history.accuracy[-1]:.4f}")
         if history.val_loss:
-            fields += [f"val_loss: {history.val_loss[-1]:.4f}", f"val_accuracy: {history.val_accuracy[-1]:.4f}"]
+            fields.append(f"val_loss: {history.val_loss[-1]:.4f}")
+            if history.val_accuracy[-1] is not None:
+                fields.append(f"val_accuracy: {history.val_accuracy[-1]:.4f}")
         if self.one_bar:
             self.last = self._fit_line(fields)
             if not self.shown or time.perf_counter() - self.drawn > 0.1:

@@ -3,7 +3,8 @@
 ``diagnose(history, model, loss_fn, X, y)`` returns None when training went well, else a
 Diagnosis naming the first of these that fits, with its likely cause and a fix:
 
-- ``diverged``: the loss stopped being finite, or ended far above where it started;
+- ``diverged``: the loss stopped being finite, or ended far above where it started (the one failure read
+  for values to regress onto, whose History has no accuracy);
 - ``linear_optimum``: a linear network (no activation between its layers) on a least-squares loss whose
   loss equals ordinary least squares' on the same points: the best a linear model can do, which no
   more epochs improve (``optimum.py``);
@@ -101,6 +102,8 @@ def diagnose(history, model=None, loss_fn=None, X=None, y=None, *, good_accuracy
                          "a learning rate 10x lower, inputs scaled to about [-1, 1], or a bounded activation")
     if not len(losses):
         return None
+    if history.accuracy[-1] is None:  # values to regress onto: what follows reads accuracies
+        return _grown(losses)
     val_losses = np.asarray(history.val_loss, dtype=float)
     validated = len(val_losses) == len(losses) and bool(np.isfinite(val_losses).all())
     # the epoch whose weights the run kept: best_epoch when early stopping restored it, else the last
@@ -112,7 +115,7 @@ def diagnose(history, model=None, loss_fn=None, X=None, y=None, *, good_accuracy
     if accuracy >= good_accuracy:
         return None
     inside = _look_inside(model, loss_fn, X, y) if model is not None and X is not None else None
-    grown = losses[-1] > GROWTH * losses[0]
+    grown = _grown(losses)
     trend = len(losses) >= MIN_TREND_EPOCHS
     optimum = at_linear_optimum(model, loss_fn, X, y) if inside is not None else None
     if optimum is not None:
@@ -140,9 +143,7 @@ def diagnose(history, model=None, loss_fn=None, X=None, y=None, *, good_accuracy
                          "pre-activations too large, from big steps or big initial weights",
                          _either(["a lower learning rate", ("--init xavier", "init", "xavier")], settings))
     if grown:
-        return Diagnosis("diverged", f"the loss grew from {losses[0]:.3g} to {losses[-1]:.3g}",
-                         "steps that overshoot further each time (finite, but growing)",
-                         "a learning rate 10x lower, or inputs scaled to about [-1, 1]")
+        return grown
     if trend and _oscillating(losses):
         return Diagnosis("oscillating", "the loss keeps rising and falling over the last half of the epochs",
                          "steps that overshoot the minimum back and forth",
@@ -163,6 +164,15 @@ def diagnose(history, model=None, loss_fn=None, X=None, y=None, *, good_accuracy
     return Diagnosis("not_converged", f"training accuracy {accuracy:.0%}, the loss flat at {losses[-1]:.3g}",
                      "a plateau or a local minimum the optimizer does not leave",
                      "another seed, more hidden units, or another optimizer or learning rate")
+
+
+def _grown(losses):
+    """The Diagnosis of a loss that ended GROWTH times above where it started, else None."""
+    if not losses[-1] > GROWTH * losses[0]:
+        return None
+    return Diagnosis("diverged", f"the loss grew from {losses[0]:.3g} to {losses[-1]:.3g}",
+                     "steps that overshoot further each time (finite, but growing)",
+                     "a learning rate 10x lower, or inputs scaled to about [-1, 1]")
 
 
 def _judge_validation(history, val_losses, kept, accuracy, inside, y, settings):

@@ -124,7 +124,7 @@ def fit(model: "Module", loss_fn: "Loss", optimizer: "Optimizer", X: np.ndarray,
             total_loss += summed_over_samples(loss_fn, loss, len(yb))
             correct += batch_correct
             for cb in callbacks:
-                cb.on_batch_end(len(yb), loss, batch_correct)
+                cb.on_batch_end(len(yb), loss, batch_correct if classes else None)  # None: no accuracy
         history.epoch.append(epoch)
         if loss_after_epoch:
             with np.errstate(all="ignore"):  # a loss that stops being finite here ends the run below
