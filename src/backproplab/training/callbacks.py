@@ -63,20 +63,19 @@ class BatchProgress(Callback):
     def on_batch_end(self, n_samples, loss, n_correct):
         self.loss += loss * n_samples
         self.seen += n_samples
-        if n_correct is None:  # values to regress onto: a loss only
-            self.bar.update(1, loss=f"{self.loss / self.seen:.4f}")
-            return
-        self.correct += n_correct
-        self.bar.update(1, loss=f"{self.loss / self.seen:.4f}", accuracy=f"{100 * self.correct / self.seen:.2f}%")
+        shown = {"loss": f"{self.loss / self.seen:.4f}"}
+        if n_correct is not None:  # None: values to regress onto, a loss only
+            self.correct += n_correct
+            shown["accuracy"] = f"{100 * self.correct / self.seen:.2f}%"
+        self.bar.update(1, **shown)
 
     def on_epoch_end(self, history, model):
-        if history.val_loss and history.val_accuracy[-1] is None:
-            self.bar.close(val_loss=f"{history.val_loss[-1]:.4f}")
-        elif history.val_loss:
-            self.bar.close(val_loss=f"{history.val_loss[-1]:.4f}",
-                           val_accuracy=f"{100 * history.val_accuracy[-1]:.2f}%")
-        else:
-            self.bar.close()
+        shown = {}
+        if history.val_loss:
+            shown["val_loss"] = f"{history.val_loss[-1]:.4f}"
+            if history.val_accuracy[-1] is not None:
+                shown["val_accuracy"] = f"{100 * history.val_accuracy[-1]:.2f}%"
+        self.bar.close(**shown)
         return False
 
 

@@ -120,11 +120,11 @@ def fit(model: "Module", loss_fn: "Loss", optimizer: "Optimizer", X: np.ndarray,
             out, loss = train_step(model, loss_fn, optimizer, xb, yb, penalty=penalty, schedule=schedule)
             if not math.isfinite(loss):
                 return _diverged(history, epoch, loss, optimizer.lr)
-            batch_correct = int(np.count_nonzero(loss_fn.predict(out) == yb)) if classes else 0
+            batch_correct = int(np.count_nonzero(loss_fn.predict(out) == yb)) if classes else None  # None: no accuracy
             total_loss += summed_over_samples(loss_fn, loss, len(yb))
-            correct += batch_correct
+            correct += batch_correct or 0
             for cb in callbacks:
-                cb.on_batch_end(len(yb), loss, batch_correct if classes else None)  # None: no accuracy
+                cb.on_batch_end(len(yb), loss, batch_correct)
         history.epoch.append(epoch)
         if loss_after_epoch:
             with np.errstate(all="ignore"):  # a loss that stops being finite here ends the run below
