@@ -120,6 +120,80 @@ def _script_xor_step(steps):
     return run
 
 
+
+def _layers_xor_step(steps):
+    """The script's NumPy calls inside layer objects whose backward adds into a packed gradient, as backproplab's do.
+
+    Not a peer: the least a design with layer objects and gradients that add up (``grad += ...``, so a
+    tied weight's two uses sum) costs on this machine, with no checks of any kind.
+    """
+    np = _np()
+    from backproplab.data import xor_easy
+    from backproplab.nn import functional as F
+
+    X, y = xor_easy()
+    y = y.reshape(-1, 1).astype(np.float64)
+    rng = np.random.default_rng(0)
+    shapes = [(4, 2), (4, 4), (1, 4)]
+    flat = np.zeros(sum(a * b + a for a, b in shapes))
+    flat_grad = np.zeros_like(flat)
+    ones = np.ones(len(X))
+
+    class Dense:
+        def __init__(self, n_out, n_in, offset):
+            w_end, b_end = offset + n_out * n_in, offset + n_out * n_in + n_out
+            self.w, self.w_grad = flat[offset:w_end].reshape(n_out, n_in), flat_grad[offset:w_end].reshape(n_out, n_in)
+            self.b, self.b_grad = flat[w_end:b_end], flat_grad[w_end:b_end]
+            self.w[...] = rng.standard_normal((n_out, n_in))
+
+        def forward(self, x):
+            self.x = x
+            z = np.dot(x, self.w.T)
+            z += self.b
+            return z
+
+        def backward_params(self, d):
+            self.w_grad += d.T @ self.x
+            self.b_grad += np.dot(ones, d)
+
+        def backward(self, d):
+            self.backward_params(d)
+            return np.dot(d, self.w)
+
+    class Logistic:
+        def forward(self, z):
+            self.h = F.sigmoid(z)
+            return self.h
+
+        def backward(self, d):
+            t = np.subtract(1.0, self.h)
+            t *= self.h
+            t *= d
+            return t
+
+    layers, offset = [], 0
+    for n_out, n_in in shapes:
+        layers += [Dense(n_out, n_in, offset), Logistic()]
+        offset += n_out * n_in + n_out
+    backward_order = layers[:0:-1]  # then the first layer's parameters only: its input gradient is not needed
+
+    def run():
+        for _ in range(steps):
+            h = X
+            for layer in layers:
+                h = layer.forward(h)
+            diff = h - y
+            flat_diff = diff.reshape(-1)
+            float(np.dot(flat_diff, flat_diff))
+            d = diff * (2.0 / diff.size)
+            flat_grad.fill(0)
+            for layer in backward_order:
+                d = layer.backward(d)
+            layers[0].backward_params(d)
+            flat.__isub__(0.5 * flat_grad)
+    run.layers = layers  # for the test that this is backproplab's step
+    return run
+
 def _torch_xor_step(steps):
     import torch
 
@@ -397,6 +471,7 @@ def build_cases(quick, names):
             "backproplab": lambda: _timed_calls(_ours_xor_step(steps), steps / 1e6),
             "pytorch": lambda: _timed_calls(_torch_xor_step(steps), steps / 1e6),
             "numpy-script": lambda: _timed_calls(_script_xor_step(steps), steps / 1e6),
+            "numpy-layers": lambda: _timed_calls(_layers_xor_step(steps), steps / 1e6),
         })
     if "xor-to-100" in names:
         cases["xor-to-100"] = ("s", False, repeats_small, {
@@ -575,6 +650,29 @@ def mlp_epoch_products_seconds(n=60000, batch=128, repeats=3):
     return min(times)
 
 
+def mlp_epoch_optimizer_seconds(n=60000, batch=128, repeats=3):
+    """Seconds for one epoch's Adam updates alone, on the mlp-epoch network's packed parameters.
+
+    Adam is about a dozen elementwise NumPy passes over every weight per step; with the matrix
+    products, this bounds how close to the products alone any NumPy epoch with Adam can come.
+    """
+    np = _np()
+    from backproplab.optim import Adam
+
+    model = _ours_mlp()
+    optimizer = Adam(model.parameters(), lr=1e-3)
+    for p in model.parameters():
+        p.grad[...] = np.random.default_rng(0).standard_normal(p.grad.shape)
+    optimizer.step()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        for _ in range(-(-n // batch)):
+            optimizer.step()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
 def mlp_epoch_gflop(n=60000):
     """FLOPs of one epoch of 784-256-128-10: forward 2nk per layer, backward twice that minus the first dx."""
     sizes = MLP_LAYERS
@@ -697,6 +795,10 @@ def format_table(report):
                          f"machine's float32 matmul rate ({g['matmul']:.1f} GFLOP/s, 2048 x 2048)")
             lines.append(f"{'':<11} the epoch's matrix products alone: {g['products_alone_s']:.3f} s = "
                          f"{g['products_alone']:.1f} GFLOP/s; the epoch reaches {100 * g['fraction_of_products_alone']:.0f}% of that")
+            if "optimizer_alone_s" in g:
+                lines.append(f"{'':<11} Adam's updates alone: {g['optimizer_alone_s']:.3f} s; "
+                             f"the products and the updates alone reach "
+                             f"{100 * g['products_and_optimizer_fraction']:.0f}% of the products' rate")
     noisy = [f"{c['name']} ({'; '.join(f'{k} {v}' for k, v in c['noisy'].items())})"
              for c in report["cases"] if c.get("noisy")]
     if noisy:
@@ -733,10 +835,12 @@ def run_bench(quick=False, threads=2, names=CASES, write=print):
         if case["name"] == "mlp-epoch":
             rate, gflop = matmul_gflops(), mlp_epoch_gflop()
             achieved = gflop / case["median"]["backproplab"]
-            products = mlp_epoch_products_seconds()
+            products, optimizer = mlp_epoch_products_seconds(), mlp_epoch_optimizer_seconds()
             case["gflops"] = {"backproplab": achieved, "matmul": rate, "fraction_of_matmul": achieved / rate,
                               "products_alone_s": products, "products_alone": gflop / products,
-                              "fraction_of_products_alone": achieved / (gflop / products)}
+                              "fraction_of_products_alone": achieved / (gflop / products),
+                              "optimizer_alone_s": optimizer,
+                              "products_and_optimizer_fraction": products / (products + optimizer)}
     return report
 
 

@@ -118,3 +118,27 @@ def test_bench_help_names_the_command_it_was_run_as(monkeypatch, capfd):
     out = capfd.readouterr().out
     assert out.startswith("usage: backproplab bench ") and "benchmarks/bench.py" not in out
     assert not bench.build_parser().allow_abbrev
+
+
+def test_the_layered_floor_takes_the_same_step_as_backproplab():
+    """The xor-step's numpy-layers row is a floor of this very step: from the same weights, the same weights after."""
+    from backproplab.data import xor_easy
+    from backproplab.nn import Linear, MSELoss, Sequential, Sigmoid
+    from backproplab.optim import SGD
+
+    floor_step = bench._layers_xor_step(3)
+    dense = floor_step.layers[::2]
+    model = Sequential(Linear(2, 4), Sigmoid(), Linear(4, 4), Sigmoid(), Linear(4, 1), Sigmoid())
+    for linear, layer in zip(model.layers[::2], dense):
+        linear.weight.data[...], linear.bias.data[...] = layer.w, layer.b
+    X, y = xor_easy()
+    loss, optimizer = MSELoss(), SGD(model.parameters(), lr=0.5)
+    for _ in range(3):
+        loss.forward(model.forward(X), y)
+        optimizer.zero_grad()
+        model.backward(loss.backward(), input_grad=False)
+        optimizer.step()
+    floor_step()
+    for linear, layer in zip(model.layers[::2], dense):
+        assert (linear.weight.data == layer.w).all() and (linear.bias.data == layer.b).all()
+        assert not (layer.w_grad == 0).all()  # it did compute gradients, and they moved the weights
