@@ -42,6 +42,24 @@ def test_any_label_column_by_name_or_index(tmp_path):
     assert read_table(headerless)[0] is None
 
 
+def test_a_label_column_given_as_the_command_line_gives_it_is_an_index_unless_the_header_names_it(tmp_path):
+    headerless = tmp_path / "h.csv"
+    headerless.write_text("1,0.5,7\n0,1.5,8\n")
+    header = tmp_path / "t.csv"
+    header.write_text("kind,a,b\n1,0.5,7\n0,1.5,8\n")
+    for path in (headerless, header):
+        X, y = read_labelled(path, "0")
+        np.testing.assert_array_equal(y, [1, 0])
+        np.testing.assert_array_equal(X, [[0.5, 7], [1.5, 8]])
+    header.write_text("a,0,b\n0.5,1,7\n1.5,0,8\n")  # a column named "0" is that column
+    np.testing.assert_array_equal(read_labelled(header, "0")[1], [1, 0])
+    for label in ("3", 3, "-4"):
+        with pytest.raises(ConfigError) as err:
+            read_labelled(headerless, label)
+        assert f"label column {int(label)} is outside the 3 columns of" in str(err.value)
+        assert "give an index from 0 to 2" in str(err.value) and "\n" not in str(err.value)
+
+
 @pytest.mark.parametrize("content, label, message", [
     ("a,b\n1,2\n", "label", "has no column 'label'; its columns start ['a', 'b']"),
     ("1,2\n3,4\n", "label", "has no header row, so it has no column 'label'"),

@@ -167,6 +167,10 @@ def _with_metadata(tmp_path, metadata, arch_edit=None):
     ({"input_square": [1, -1]}, "'input_square' must be [low, high] with low < high"),
     ({"features": [1, 2]}, "'features' must be a list of feature names"),
     ({"regression": "yes"}, "'regression' must be true or false"),
+    ({"placement": [0, 1]}, "'placement' must be an object of low, high and square"),
+    ({"placement": {"low": [0], "high": [1, 1], "square": 5}}, "'placement.low' must be a list of 2 finite numbers"),
+    ({"placement": {"low": [0, 0], "high": [1, -1], "square": 5}}, "'placement' must be low <= high in each column"),
+    ({"placement": {"low": [0, 0], "high": [1, 1], "square": 0}}, "'placement.square' must be a finite number > 0"),
 ])
 def test_every_metadata_field_a_command_reads_is_checked_on_loading(tmp_path, metadata, field):
     with pytest.raises(ModelFileError) as refused:
@@ -193,6 +197,7 @@ def test_every_architecture_field_is_checked_before_a_layer_is_built(tmp_path, e
 
 def test_a_genuine_file_with_every_metadata_field_loads(tmp_path):
     metadata = {"input_scale": 255.0, "image_shape": None, "class_names": ["a", "b", "c"], "loss": "cross_entropy",
-                "feature_mean": [0.5, -1.0], "feature_std": [2.0, 0.1], "config": {"loss_args": {}}}
+                "feature_mean": [0.5, -1.0], "feature_std": [2.0, 0.1], "config": {"loss_args": {}},
+                "placement": {"low": [1.5, -2.0], "high": [8.0, -2.0], "square": 5.0}}
     _, loaded = load_model(_with_metadata(tmp_path, metadata))
     assert loaded == metadata

@@ -68,6 +68,19 @@ def test_a_file_of_points_is_read_split_and_placed_as_the_page_places_an_upload(
         make_data(RunConfig.for_dataset(dataset="csv-points", data=str(path)))
 
 
+@pytest.mark.parametrize("header", ["", "label,x1,x2\n"])
+def test_a_file_of_points_may_hold_its_label_first_with_label_column_0(tmp_path, header):
+    path = tmp_path / "points.csv"
+    path.write_text(header + "".join(f"{k % 2},{k},{k * k % 7}\n" for k in range(10)))
+    data = make_data(RunConfig.for_dataset(dataset="csv-points", data=str(path), test_size=3, label_column="0"))
+    points = np.concatenate([data.X_train, data.X_test])
+    labels = np.concatenate([data.y_train, data.y_test])
+    assert sorted(map(tuple, points)) == [(k, k * k % 7) for k in range(10)]
+    assert all(label == x1 % 2 for label, (x1, _) in zip(labels, points))
+    with pytest.raises(ConfigError, match=r"label column 3 is outside the 3 columns of .*give an index from 0 to 2"):
+        make_data(RunConfig.for_dataset(dataset="csv-points", data=str(path), test_size=3, label_column="3"))
+
+
 def test_square_places_a_generator_s_points_as_the_page_does_and_hold_out_splits_one_draw():
     plain = make_data(RunConfig.for_dataset(dataset="spiral", n=60, test_size=20, hold_out=True))
     placed = make_data(RunConfig.for_dataset(dataset="spiral", n=60, test_size=20, hold_out=True, square=5.0))

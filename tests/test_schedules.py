@@ -3,10 +3,13 @@ import math
 import numpy as np
 import pytest
 
+from backproplab.cli import main
 from backproplab.data import count_batches
+from backproplab.errors import ConfigError
 from backproplab.nn import BCELoss, Linear, Parameter, Sequential, Sigmoid
 from backproplab.optim import SGD, ConstantLR, CosineAnnealingLR, ExponentialLR, OneCycleLR, ReduceLROnPlateau, StepLR
 from backproplab.optim.schedules import make_schedule, resize
+from backproplab.run import RunConfig, train
 from backproplab.training import fit
 
 
@@ -79,3 +82,25 @@ def test_resize_continues_from_the_step_reached_and_ends_on_the_new_last_epoch()
     assert _rates(schedule, 10)[-1] == pytest.approx(0.0, abs=1e-15)
     constant = ConstantLR(_opt(0.1))
     assert resize(constant, 20).optimizer.lr == 0.1 and not hasattr(constant, "T_max")
+
+
+def test_a_one_cycle_too_short_to_rise_and_fall_names_the_value_given():
+    with pytest.raises(ConfigError) as error:
+        OneCycleLR(_opt(), total_steps=1)
+    assert str(error.value).startswith("total_steps must be an integer >= 2, got 1;")
+
+
+@pytest.mark.parametrize("options, message", [
+    ({"epochs": 1}, "--schedule onecycle needs at least 2 steps in all (epochs x batches per epoch); got 1 x 1 = 1: "
+                    "train for more epochs or use smaller batches"),
+    ({"epochs": 50, "t_max": 1}, "(--t-max x batches per epoch); got 1 x 1 = 1: give a longer --t-max"),
+])
+def test_a_run_of_one_step_under_one_cycle_says_so_in_the_options_given(tmp_path, capsys, options, message):
+    config = RunConfig.for_dataset(dataset="xor", schedule="onecycle", **options)
+    with pytest.raises(ConfigError) as error:
+        train(config)
+    assert message in str(error.value) and "\n" not in str(error.value)
+    flags = [part for name, value in options.items() for part in (f"--{name.replace('_', '-')}", str(value))]
+    assert main(["train", "--dataset", "xor", "--schedule", "onecycle", *flags, "--out", str(tmp_path / "run")]) == 2
+    assert message in capsys.readouterr().err
+    assert len(train(config.replace(epochs=2, t_max=None)).history.lr) == 2  # two steps make a cycle

@@ -106,4 +106,14 @@ def check_metadata(metadata, model, path):
         _numbers(path, "'input_square'", square, 2)
         if not square[0] < square[1]:
             raise _refuse(path, "'input_square'", "[low, high] with low < high", square)
+    placement = metadata.get("placement")
+    if placement is not None:
+        if not isinstance(placement, dict):
+            raise _refuse(path, "'placement'", "an object of low, high and square", placement)
+        _numbers(path, "'placement.low'", placement.get("low"), 2)
+        _numbers(path, "'placement.high'", placement.get("high"), 2)
+        if not all(low <= high for low, high in zip(placement["low"], placement["high"])):
+            raise _refuse(path, "'placement'", "low <= high in each column", placement)
+        if not (_is_number(placement.get("square")) and placement["square"] > 0):
+            raise _refuse(path, "'placement.square'", "a finite number > 0", placement.get("square"))
     return metadata

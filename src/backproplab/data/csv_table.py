@@ -97,7 +97,12 @@ def read_valued(path, label="label"):
 
 
 def _label_column(path, header, table, label):
-    """The index of column ``label`` (a name, or a 0-based index) of a table with a column of features besides."""
+    """The index of column ``label`` (a name, or a 0-based index) of a table with a column of features besides.
+
+    A name that is a whole number ("0", as the command line gives it) is an index, unless the header names
+    a column so."""
+    if isinstance(label, str) and re.fullmatch(r"-?[0-9]+", label.strip()) and label not in (header or ()):
+        label = int(label)
     if isinstance(label, str):
         if header is None:
             raise ConfigError(f"data file {path!r} has no header row, so it has no column {label!r}; "
@@ -108,7 +113,8 @@ def _label_column(path, header, table, label):
     else:
         column = int(label)
         if not -table.shape[1] <= column < table.shape[1]:
-            raise ConfigError(f"label column {column} is outside the {table.shape[1]} columns of {path!r}")
+            raise ConfigError(f"label column {column} is outside the {table.shape[1]} columns of {path!r}; "
+                              f"give an index from 0 to {table.shape[1] - 1} (or -1 for the last)")
     if table.shape[1] < 2:
         raise ConfigError(f"data file {path!r} has only a label column; it needs features too")
     return column

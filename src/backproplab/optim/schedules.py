@@ -24,6 +24,7 @@ class Schedule:
     """
 
     per_batch = False
+    min_steps = 1  # steps in all a run must give it (a per_batch schedule: batches)
 
     def __init__(self, optimizer: Optimizer) -> None:
         self.optimizer = optimizer
@@ -118,10 +119,12 @@ class OneCycleLR(Schedule):
     """
 
     per_batch = True
+    min_steps = 2  # one to rise on and one to fall on
 
     def __init__(self, optimizer, total_steps=1000, pct_start=0.3, div_factor=25.0, final_div_factor=1e4):
         super().__init__(optimizer)
-        self.total_steps = check_int("total_steps", total_steps, 2)
+        self.total_steps = check_int("total_steps", total_steps, self.min_steps,
+                                     fix="a cycle rises and then falls, a step each at least")
         self.pct_start = check_number("pct_start", pct_start, 0.0, 1.0, low_open=True, high_open=True)
         self.div_factor = check_number("div_factor", div_factor, 1.0)
         self.final_div_factor = check_number("final_div_factor", final_div_factor, 1.0)

@@ -7,6 +7,7 @@ import numpy as np
 from .. import plots
 from ..data.features import features
 from ..model_file import save_model
+from ..run.predict import placement_metadata
 from ..training import evaluate
 from .metrics import how_training_measured, run_metrics, write_ending, write_metrics
 from .network_figures import write_network_figures
@@ -66,7 +67,8 @@ def write_points_run(run, folder, write=print, show_samples=True, title=None):
     write(final_line(config, history, len(data.y_train), test_loss, test_accuracy, fixed))
 
     # the model and metrics first: a disk that fills up costs figures, not the trained weights
-    save_model(model, os.path.join(folder, "model.npz"), metadata={"config": config.as_dict(), "loss": run.loss_name})
+    save_model(model, os.path.join(folder, "model.npz"), metadata={"config": config.as_dict(), "loss": run.loss_name,
+                                                                   **placement_metadata(data)})
     metrics = run_metrics(config, data, history, test_loss, test_accuracy, run.diagnosis)
     metrics["predictions"] = [{"sample": i, "truth": int(t),
                                "prediction": round(float(sc), 5) if scores.ndim == 1 else int(np.argmax(sc))}

@@ -12,6 +12,7 @@ import numpy as np
 from .. import plots
 from ..data.features import features
 from ..model_file import save_model
+from ..run.predict import placement_metadata
 from ..training import evaluate
 from .metrics import run_metrics, write_ending, write_metrics
 from .network_figures import write_network_figures
@@ -47,7 +48,8 @@ def write_values_run(run, folder, write=print, show_samples=True, title=None):
     write(f"final training loss {history.last('loss'):.5g}  test loss {test_loss:.5g}  test R² {shown_r2}")
 
     save_model(model, os.path.join(folder, "model.npz"),
-               metadata={"config": config.as_dict(), "loss": run.loss_name, "regression": True})
+               metadata={"config": config.as_dict(), "loss": run.loss_name, "regression": True,
+                         **placement_metadata(data)})
     metrics = run_metrics(config, data, history, test_loss, None, run.diagnosis)
     metrics["test_r2"] = r2
     metrics["predictions"] = [{"sample": i, "truth": float(t), "prediction": float(p)}

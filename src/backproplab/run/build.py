@@ -201,4 +201,11 @@ def build_schedule(config, optimizer, steps_per_epoch=1):
     factory = SCHEDULES.get(config.schedule)
     options = constructor_arguments(factory, SCHEDULES, config, _config_values(config, "schedule"))
     # --t-max: the schedule's length in epochs when it is not the run's (a one-cycle's, over its batches)
-    return make_schedule(config.schedule, optimizer, config.t_max or config.epochs, steps_per_epoch, **options)
+    epochs = config.t_max or config.epochs
+    least = getattr(factory, "min_steps", 1)  # said here in the options given, not in the constructor's names
+    if getattr(factory, "per_batch", False) and epochs * steps_per_epoch < least:
+        what, longer = ("--t-max", "give a longer --t-max") if config.t_max else ("epochs", "train for more epochs")
+        raise ConfigError(f"--schedule {config.schedule} needs at least {least} steps in all ({what} x batches per "
+                          f"epoch); got {epochs} x {steps_per_epoch} = {epochs * steps_per_epoch}: {longer} or use "
+                          "smaller batches")
+    return make_schedule(config.schedule, optimizer, epochs, steps_per_epoch, **options)

@@ -235,7 +235,8 @@ class RunConfig:
         None, "data", "--dataset csv: a table with a label column, e.g. Kaggle's train.csv; --dataset csv-points: 2-D points, "
         "x1, x2 and a label", metavar="CSV",
         default_text="")
-    label_column: str = _field("label", "data", "--dataset csv: name of the label column")
+    label_column: str = _field("label", "data", "--dataset csv and csv-points: the label column's name, or "
+                               "its index from 0")
     test_data: str | None = _field(
         None, "data", "--dataset csv: score on this table (same columns) instead of rows held out of --data",
         metavar="CSV", default_text="")

@@ -189,8 +189,10 @@ def check_point_counts(config):
 
 def _split_points(src, config, streams):
     if src.from_file:
-        X, y = read_points(config, targets(config) == "values")
-        return _held_out(config, streams, X, y, f"rows of {config.data}")
+        X, y, placement = read_points(config, targets(config) == "values")
+        data = _held_out(config, streams, X, y, f"rows of {config.data}")
+        data.placement = placement
+        return data
     if src.default_n is None:
         X, y = fixed_points(src.name)
         if config.hold_out:

@@ -27,10 +27,10 @@ def with_features(config, data):
 
 
 def read_points(config, values=False):
-    """(X, y), the 2-D points and labels (with ``values``: targets, any numbers) of ``--data``, the column
-    ``--label-column`` or, in a file without a header, the last; with --square,
-    each column placed linearly so that its range over the file spans [-square, square], as the playground
-    places an uploaded file."""
+    """(X, y, placement), the 2-D points and labels (with ``values``: targets, any numbers) of ``--data``, the
+    column ``--label-column`` or, in a file without a header, the last; with --square, each column placed
+    linearly so that its range over the file spans [-square, square], as the playground places an uploaded
+    file, and ``placement`` the record of it that the model file keeps (else None)."""
     if not config.data:
         raise ConfigError(f"--dataset {config.dataset} needs --data FILE.csv: two columns x1, x2 and a label")
     label = config.label_column
@@ -46,7 +46,14 @@ def read_points(config, values=False):
         raise ConfigError(f"--data {config.data!r} has {X.shape[1]} feature columns; --dataset {config.dataset} "
                           "takes 2-D points, x1 and x2 (use --dataset csv for a table)")
     if config.square is None:
-        return X, y
-    low, high = X.min(axis=0), X.max(axis=0)
+        return X, y, None
+    placement = {"low": X.min(axis=0).tolist(), "high": X.max(axis=0).tolist(), "square": config.square}
+    return place(X, placement), y, placement
+
+
+def place(X, placement):
+    """``X`` placed as ``placement`` says: each column's [low, high] linearly onto [-square, square] (a column
+    of one value at -square). Training places a file's points so; predict places new points alike."""
+    low, high, square = np.asarray(placement["low"]), np.asarray(placement["high"]), placement["square"]
     span = np.where(high > low, high - low, 1.0)
-    return 2 * config.square * (X - low) / span - config.square, y
+    return 2 * square * (X - low) / span - square

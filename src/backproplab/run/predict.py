@@ -11,6 +11,7 @@ from ..data.features import PLAIN, features
 from ..errors import BackproplabError, ConfigError
 from ..nn import LOSSES, Conv2d, MSELoss, Sequential, get_loss
 from ..nn.losses import loss_settings
+from .point_inputs import place
 
 
 def saved_loss(metadata):
@@ -27,6 +28,11 @@ def feature_statistics_metadata(data):
     if data.feature_mean is None:
         return {}
     return {"feature_mean": data.feature_mean.tolist(), "feature_std": data.feature_std.tolist()}
+
+
+def placement_metadata(data):
+    """The model file's record of a file's points placed on --square (a Split's ``placement``), if they were."""
+    return {} if data.placement is None else {"placement": data.placement}
 
 
 def _wrong_columns(message, got, wanted, metadata):
@@ -62,7 +68,8 @@ def refuse_broken_weights(model, use):
 def prepare_inputs(model, metadata, X, source="the data"):
     """``X`` (rows of raw features, as in the training file) scaled and shaped for ``model``.
 
-    A model trained on ``--features`` of 2-D points gets those features of X's two columns.
+    Points of a file placed on --square in training (a ``placement``) are placed alike, then a
+    model trained on ``--features`` of 2-D points gets those features of X's two columns.
     Inputs are divided by the ``input_scale`` the model was trained with (255 for pixels),
     standardised with the training rows' ``feature_mean`` and ``feature_std`` when the run
     was, and cast to the model's dtype; a model that starts with a convolution gets each
@@ -70,6 +77,9 @@ def prepare_inputs(model, metadata, X, source="the data"):
     """
     first = model.layers[0] if isinstance(model, Sequential) else model
     refuse_broken_weights(model, "its predictions")
+    placement = metadata.get("placement")
+    if placement is not None and X.shape[1] == len(placement["low"]):  # other widths: refused below
+        X = place(X, placement)
     names = tuple(metadata.get("config", {}).get("features", PLAIN))
     if names != PLAIN:  # trained on --features of 2-D points: computed from the points here
         if X.shape[1] != 2:

@@ -24,6 +24,7 @@ class Split:
     points_train: np.ndarray | None = None  # 2-D points whose --features are the inputs (None: the inputs are the points)
     points_test: np.ndarray | None = None
     regression: bool = False  # y holds values to regress onto, not class labels
+    placement: dict | None = None  # how a file's points were placed on --square (low, high, square): for predict
 
     @property
     def n_classes(self):
