@@ -81,6 +81,18 @@ def test_a_file_of_points_may_hold_its_label_first_with_label_column_0(tmp_path,
         make_data(RunConfig.for_dataset(dataset="csv-points", data=str(path), test_size=3, label_column="3"))
 
 
+
+@pytest.mark.parametrize("header", ["", "x1,x2,label\n"])
+def test_a_file_of_points_with_more_than_two_classes_trains_with_cross_entropy_and_asks_for_it(tmp_path, header):
+    path = tmp_path / "points.csv"
+    path.write_text(header + "".join(f"{k},{k * k % 7},{k % 5}\n" for k in range(20)))
+    with pytest.raises(ConfigError) as error:
+        train(RunConfig.for_dataset(dataset="csv-points", data=str(path), epochs=1))
+    assert str(error.value) == ("--loss bce is for 2 classes; the labels of --dataset csv-points hold 5: "
+                                "use --loss cross_entropy")
+    result = train(RunConfig.for_dataset(dataset="csv-points", data=str(path), epochs=1, loss="cross_entropy"))
+    assert result.model.layers[-1].out_features == 5
+
 def test_square_places_a_generator_s_points_as_the_page_does_and_hold_out_splits_one_draw():
     plain = make_data(RunConfig.for_dataset(dataset="spiral", n=60, test_size=20, hold_out=True))
     placed = make_data(RunConfig.for_dataset(dataset="spiral", n=60, test_size=20, hold_out=True, square=5.0))
