@@ -5,6 +5,11 @@ For a scalar objective L, the slope along coordinate i is estimated as
 which is accurate to O(h^2). The report gives, for every parameter and for
 the input, the relative error ||analytic - numeric|| / (||analytic|| + ||numeric||).
 In float64 with h = 1e-6 a correct backward scores about 1e-9 or less.
+
+A relative error says nothing about a gradient entry near the rounding error of the
+estimate itself (a trained network's tiny gradients): ``numeric_rounding`` gives that
+error and ``agreement`` judges each entry by |g - numeric| <= rounding + RTOL |numeric|,
+as PyTorch's gradcheck combines ``atol`` and ``rtol``.
 """
 
 import copy
@@ -12,6 +17,9 @@ import copy
 import numpy as np
 
 from .errors import ConfigError
+
+EPS = float(np.finfo(np.float64).eps)  # 2.2e-16, the spacing of float64 numbers next to 1
+RTOL = 1e-5  # an entry above its rounding: the O(h^2) truncation and the rounding of w + h are far below
 
 
 def _numeric_gradient(f, array, h):
@@ -32,6 +40,38 @@ def _numeric_gradient(f, array, h):
 def relative_error(a, b):
     denom = np.linalg.norm(a) + np.linalg.norm(b)
     return 0.0 if denom == 0 else float(np.linalg.norm(a - b) / denom)
+
+
+def computation_scale(loss, output, values, grads):
+    """S, the size of the numbers a loss L is computed from, as they reach L:
+
+        S = |L| + sum_k (1 + |o_k|) + sum over every value a computed on the way of |a| |dL/da|
+
+    ``output`` are the network's outputs o (the loss's inputs), ``values`` and ``grads`` the values a
+    (each layer's output) and dL/da. Rounding a to float64 moves it by up to eps |a| / 2, which moves L
+    by that times |dL/da|; the loss's own terms (1 - p, log(1 + e^z), z - max z) are as large as 1 + |o_k|.
+    """
+    scale = abs(float(loss)) + float(np.sum(1.0 + np.abs(output)))
+    return scale + sum(float(np.sum(np.abs(a) * np.abs(g))) for a, g in zip(values, grads))
+
+
+def numeric_rounding(scale, h):
+    """The absolute error a central difference carries from rounding alone: 2 eps S / h.
+
+    Each of L(w + h) and L(w - h) is computed with an error of up to 4 roundings of eps / 2 per value
+    (a sigmoid's exp, add and divide), 2 eps S in all; their difference over 2h carries 2 * 2 eps S / 2h.
+    Where |g| is not well above it, the estimate cannot check g on its own.
+    """
+    return 2 * EPS * scale / h
+
+
+def agreement(analytic, numeric, rounding, rtol=RTOL):
+    """Per entry: 'ok' when |g - numeric| <= rtol |numeric|; 'rounding' when only within the estimate's
+    rounding, |g - numeric| <= rounding + rtol |numeric| (the entry is too small to check on its own);
+    'FAIL' otherwise: the backward pass disagrees with the slope of the loss there."""
+    with np.errstate(invalid="ignore"):  # inf beside inf: no agreement to speak of, FAIL
+        diff, allowed = np.abs(analytic - numeric), rtol * np.abs(numeric)
+        return np.where(diff <= allowed, "ok", np.where(diff <= rounding + allowed, "rounding", "FAIL")).tolist()
 
 
 def gradcheck(model, x, loss_fn=None, target=None, h=1e-6, seed=0):

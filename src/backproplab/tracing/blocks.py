@@ -36,6 +36,10 @@ def _summary(name, a, check=None, digits=DIGITS):
     if check is not None:
         line += (f"; numeric check on {check['checked']:,} of {check['of']:,} entries, "
                  f"rel. error of the array {check['rel_error']:.1e}")
+        verdicts = check.get("verdicts", [])
+        for verdict, words in (("rounding", "within rounding"), ("FAIL", "FAIL")):
+            if verdict in verdicts:
+                line += f", {verdicts.count(verdict):,} {words}"
     return line
 
 
@@ -43,6 +47,14 @@ def _entry_error(g, n):
     denom = abs(g) + abs(n)
     with np.errstate(invalid="ignore"):  # inf beside inf has no relative error: nan, printed as such
         return 0.0 if denom == 0 else abs(g - n) / denom
+
+
+def _error_cell(g, n, verdict):
+    """An entry's rel. error as printed: 'rounding' when its difference is within the estimate's rounding
+    (a relative error of it would only alarm), the number followed by FAIL when the entry disagrees."""
+    if verdict == "rounding":
+        return "rounding"
+    return f"{_entry_error(g, n):.1e}" + (" FAIL" if verdict == "FAIL" else "")
 
 
 # --- blocks -------------------------------------------------------------------------------------
@@ -61,7 +73,8 @@ def _how_to_read(r):
             "activation gives al from zl. dL/dv, the gradient of L with respect to v, is how much L changes "
             "per unit change of v. Every gradient is shown "
             "beside a numeric estimate of it (numeric) and their relative error (rel. error), which is tiny, "
-            "about 1e-6 or less, when the backward pass is right.")
+            "about 1e-6 or less, when the backward pass is right; an entry too small to check that finely, its "
+            "difference within the estimate's own rounding error, shows 'rounding' instead, and a wrong one FAIL.")
 
 
 def _numbered(count):
@@ -100,9 +113,22 @@ def trace_blocks(r, limit, digits=DIGITS):
         out += _tables(arrays, layer["backward"]["check"], limit, digits, apart=_input_side(layer))
     out.append(("p", "largest relative error of an array, norm(g - numeric) / (norm(g) + norm(numeric)): "
                      f"{r['gradcheck_max_rel_error']:.2e}"))
+    if "gradcheck" in r:
+        out.append(("p", _verdict_line(r["gradcheck"])))
     if "optimizer" in r:
         out += _update_blocks(r, labels, limit, digits)
     return out
+
+
+def _verdict_line(check):
+    """The check in one line: passed (and how many entries only within rounding), or how many FAIL."""
+    if check["failed"]:
+        return (f"gradient check: FAILED, {check['failed']:,} of {check['checked']:,} checked entries disagree with "
+                "their numeric estimates (marked FAIL): the backward pass is wrong there or below")
+    rounding = check["within_rounding"]
+    within = (f", {rounding:,} of them only within the estimate's rounding (too small for a finer check)"
+              if rounding else "")
+    return f"gradient check: passed, all {check['checked']:,} checked entries agree with their numeric estimates{within}"
 
 
 def _loss_blocks(loss, num):
@@ -218,12 +244,14 @@ def _tables(arrays, checks, limit, digits=DIGITS, prefix=None, apart=()):
             columns.append((n[len(prefix) + 1:] if prefix else n, [_num(v, digits) for v in a]))
             check = checks.get(n)
             if check is not None:
-                numeric = dict(zip(np.asarray(check["entries"]).tolist(), check["numeric"]))
+                entries = np.asarray(check["entries"]).tolist()
+                numeric = dict(zip(entries, check["numeric"]))
+                verdicts = dict(zip(entries, check.get("verdicts", ["ok"] * len(entries))))
                 tag = "" if sum(m in checks for m in names) == 1 else f" {n}"
                 columns.append((f"numeric{tag}", [_num(numeric[k], digits) if k in numeric else "-"
                                                   for k in range(size)]))
-                columns.append((f"rel. error{tag}", [f"{_entry_error(a[k], numeric[k]):.1e}" if k in numeric else "-"
-                                                     for k in range(size)]))
+                columns.append((f"rel. error{tag}", [_error_cell(a[k], numeric[k], verdicts[k]) if k in numeric
+                                                     else "-" for k in range(size)]))
         if _is_matrix(shape):
             blocks.append(("matrices", [_matrix(header, cells, shape) for header, cells in columns]))
         else:

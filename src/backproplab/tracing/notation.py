@@ -27,14 +27,15 @@ def _doc_line(obj):
     return line.replace("{", "{{").replace("}", "}}")
 
 
-def _is_activation(layer):
-    return type(layer) in ACTIVATIONS.values()
+def is_activation(layer):
+    """A registered activation, or a subclass of one (a student's own Sigmoid, say)."""
+    return isinstance(layer, tuple(ACTIVATIONS.values()))
 
 
 def _starts_layer(layer, params):
     """True for a layer that numbers a new layer (W1, z1 ...): as it declares, else any non-activation with parameters."""
     declared = getattr(type(layer), "starts_layer", None)
-    return declared if declared is not None else bool(params) and not _is_activation(layer)
+    return declared if declared is not None else bool(params) and not is_activation(layer)
 
 
 def layer_symbols(layers):
@@ -46,7 +47,7 @@ def layer_symbols(layers):
         params = [n for n, _ in layer.named_parameters()]
         if _starts_layer(layer, params):
             l += 1
-        if _is_activation(layer):
+        if is_activation(layer):
             letter, forward, backward = "a", _activation_formula(layer), _activation_backward(layer)
         elif getattr(kind, "formula", None):
             letter, forward, backward = getattr(kind, "symbol", "h"), kind.formula, kind.derivative

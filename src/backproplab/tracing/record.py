@@ -11,16 +11,16 @@ import copy
 import numpy as np
 
 from ..errors import ConfigError
-from ..gradcheck import relative_error
-from ..nn import ACTIVATIONS, LOSSES, Sequential, get_loss
+from ..gradcheck import EPS, RTOL, agreement, computation_scale, numeric_rounding, relative_error
+from ..nn import LOSSES, Sequential, get_loss
 from ..nn.losses import Loss
 from ..optim import OPTIMIZERS
 from ..optim.optimizer import Optimizer
 from ..rng import as_generator
 from ..validation import check_int, check_number
-from .notation import derivative_formula, layer_symbols, loss_formulas, optimizer_formula
+from .notation import derivative_formula, is_activation, layer_symbols, loss_formulas, optimizer_formula
 
-H = 1e-6  # central-difference step: in float64 its error is about 1e-10 in absolute terms
+H = 1e-6  # central-difference step: its rounding error, numeric_rounding, is about 1e-10 per unit of S
 
 
 def record_trace(model, x, y, loss, optimizer=None, *, check_entries=64, seed=0, update_notes=()):
@@ -59,6 +59,7 @@ def record_trace(model, x, y, loss, optimizer=None, *, check_entries=64, seed=0,
         raise ConfigError(f"y = {shown} does not fit the network's output of {size} value{'s' * (size != 1)}: "
                           f"{e}") from None
     grads = _backward(layers, loss_fn)
+    scale = computation_scale(loss_value, values[-1], values[1:], grads[1:])
     symbols = layer_symbols(layers)
     derivatives = [_local_derivative(layer, out) for layer, out in zip(layers, values[1:])]  # before any other pass
     formulas = loss_formulas(loss_fn, symbols[-1]["out"] if symbols else "p")
@@ -70,13 +71,14 @@ def record_trace(model, x, y, loss, optimizer=None, *, check_entries=64, seed=0,
                  "reduction": getattr(loss_fn, "reduction", "mean"),
                  "mean_over": _mean_over(loss_fn, values[-1], target)},
         "layers": [],
-        "notes": _notes(net),
+        "notes": _notes(net, scale),
     }
-    checker = _Checker(layers, loss_fn, target, rngs, values, check_entries, seed)
+    checker = _Checker(layers, loss_fn, target, rngs, values, check_entries, seed, numeric_rounding(scale, H))
     for i, layer in enumerate(layers):
         record["layers"].append(_layer_record(i, layer, symbols, values, grads, derivatives[i], checker))
-    record["gradcheck_max_rel_error"] = max(
-        (e["rel_error"] for entry in record["layers"] for e in entry["backward"]["check"].values()), default=0.0)
+    checks = [e for entry in record["layers"] for e in entry["backward"]["check"].values()]
+    record["gradcheck_max_rel_error"] = max((e["rel_error"] for e in checks), default=0.0)
+    record["gradcheck"] = _verdict(checks, scale, checker.rounding)
     if opt is not None:
         _update(record, layers, opt, loss_fn, x, target, rngs)
         record["optimizer"]["notes"] = [str(note) for note in update_notes]
@@ -185,11 +187,24 @@ def _describe(layers):
     return " -> ".join(repr(layer) for layer in layers)
 
 
-def _notes(net):
+def _verdict(checks, scale, rounding):
+    """The whole check: every checked entry agrees, each within rounding + RTOL |numeric|."""
+    verdicts = [v for check in checks for v in check["verdicts"]]
+    return {"passed": "FAIL" not in verdicts, "checked": len(verdicts), "failed": verdicts.count("FAIL"),
+            "within_rounding": verdicts.count("rounding"), "rounding": rounding, "rtol": RTOL, "scale": scale,
+            "eps": EPS, "h": H}
+
+
+def _notes(net, scale):
     notes = ["float64, on a copy of the model and optimizer: the originals are unchanged",
              "numeric: central differences (L(w + h) - L(w - h)) / 2h with h = 1e-6, g the gradient backpropagation "
              "gives; rel. error of an entry = |g - numeric| / (|g| + |numeric|), of a whole array = "
-             "norm(g - numeric) / (norm(g) + norm(numeric)) over its checked entries, norm the Euclidean length"]
+             "norm(g - numeric) / (norm(g) + norm(numeric)) over its checked entries, norm the Euclidean length",
+             f"an entry passes when |g - numeric| <= d + {RTOL:.0e} |numeric|, d = 2 eps S / h = "
+             f"{numeric_rounding(scale, H):.1e} the rounding error the numeric estimate can carry (eps = {EPS:.1e}; "
+             f"S = {scale:.2g}, the size of the numbers L is computed from: |L| + sum of 1 + |output| + sum of "
+             "|a| |dL/da| over every value a computed on the way); 'rounding' marks an entry that passes only "
+             "thanks to d"]
     if any(m.buffers for m in net.modules()):
         notes.append("batch norm uses its running statistics: one sample has no batch statistics")
     if any(isinstance(getattr(m, "rng", None), np.random.Generator) for m in net.modules()):
@@ -202,9 +217,9 @@ def _notes(net):
 class _Checker:
     """Central differences of the loss with respect to any layer's input or parameter."""
 
-    def __init__(self, layers, loss_fn, target, rngs, values, check_entries, seed):
+    def __init__(self, layers, loss_fn, target, rngs, values, check_entries, seed, rounding):
         self.layers, self.loss_fn, self.target, self.rngs, self.values = layers, loss_fn, target, rngs, values
-        self.check_entries, self.rng = check_entries, as_generator(seed)
+        self.check_entries, self.rng, self.rounding = check_entries, as_generator(seed), rounding
 
     def entries(self, size):
         if size <= self.check_entries:
@@ -235,7 +250,7 @@ class _Checker:
         idx, numeric = self.numeric(array, start, lambda: feed)
         picked = analytic.reshape(-1)[idx]
         return {"entries": idx, "numeric": numeric, "checked": int(idx.size), "of": int(analytic.size),
-                "rel_error": relative_error(picked, numeric)}
+                "rel_error": relative_error(picked, numeric), "verdicts": agreement(picked, numeric, self.rounding)}
 
 
 def _layer_record(i, layer, symbols, values, grads, derivative, checker):
@@ -269,7 +284,7 @@ def _local_derivative(layer, out):
     None for other layers, and for an activation that mixes its units (softmax), whose
     derivative is a Jacobian.
     """
-    if type(layer) not in ACTIVATIONS.values() or not getattr(type(layer), "hidden_layer", True):
+    if not is_activation(layer) or not getattr(type(layer), "hidden_layer", True):
         return None
     return layer.backward(np.ones_like(out))[0]
 

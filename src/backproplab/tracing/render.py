@@ -48,11 +48,15 @@ class Trace:
     "gradient_formula", "output", "target", "gradient", "reduction", "mean_over"}, "layers": [{"name",
     "type", "formula", "backward_formula", "symbols", "forward": {symbol: array}, "backward":
     {"dL/d<symbol>": array, "check": {"dL/d<symbol>": {"entries", "numeric", "checked", "of",
-    "rel_error"}}}, "update": {symbol: {"before", "gradient", <optimizer state>, "change", "after"}}}],
-    "optimizer": {"name", "hyperparameters", "step", "fresh", "formula", "notes"}, "loss_after_update":
-    float, "gradcheck_max_rel_error": float, "notes": [str]}``, arrays as nested lists. A layer's
-    ``symbols["layer"]`` is the number its symbols carry (W1, z1: 1); ``rel_error`` is the array's,
-    norm(g - numeric) / (norm(g) + norm(numeric)); ``mean_over`` is the n a 'mean' loss divides by.
+    "rel_error", "verdicts"}}}, "update": {symbol: {"before", "gradient", <optimizer state>, "change",
+    "after"}}}], "optimizer": {"name", "hyperparameters", "step", "fresh", "formula", "notes"},
+    "loss_after_update": float, "gradcheck_max_rel_error": float, "gradcheck": {"passed", "checked",
+    "failed", "within_rounding", "rounding", "rtol", "scale", "eps", "h"}, "notes": [str]}``, arrays as
+    nested lists. A layer's ``symbols["layer"]`` is the number its symbols carry (W1, z1: 1);
+    ``rel_error`` is the array's, norm(g - numeric) / (norm(g) + norm(numeric)); ``verdicts`` says of
+    each checked entry 'ok', 'rounding' (it agrees only within ``gradcheck["rounding"]``, the error the
+    numeric estimate can carry) or 'FAIL' (see ``gradcheck.agreement``); ``mean_over`` is the n a 'mean'
+    loss divides by.
     """
 
     def __init__(self, record):
@@ -61,6 +65,11 @@ class Trace:
     @property
     def gradcheck_max_rel_error(self):
         return self.record["gradcheck_max_rel_error"]
+
+    @property
+    def gradcheck_passed(self):
+        """True when every checked entry agrees with its numeric estimate, within its rounding."""
+        return self.record["gradcheck"]["passed"]
 
     def as_dict(self):
         """The record with arrays as (nested) lists: what ``as_json`` writes."""
