@@ -121,3 +121,11 @@ def test_the_scale_is_the_formula_its_docstring_states():
     scale = computation_scale(-0.25, np.array([0.5, -2.0]), [np.array([3.0, -1.0])], [np.array([0.1, 2.0])])
     assert scale == pytest.approx(0.25 + 1.5 + 3.0 + 0.3 + 2.0)
     assert numeric_rounding(scale, 1e-6) == pytest.approx(2 * EPS * scale / 1e-6)
+
+
+def test_a_summarised_array_counts_its_failing_entries(rng):
+    model = bl.nn.Sequential(Linear(2, 80, rng=rng), _DoubledSigmoid(), Linear(80, 1, rng=rng), Sigmoid())
+    text = " ".join(bl.trace(model, [0.3, -0.7], 1, "bce").text().split())
+    summary = text.split("dL/dW1 (80 x 2): norm")[1].split("Layer")[0]
+    assert "numeric check on 64 of 160 entries" in summary and re.search(r"entries, rel. error of the array "
+                                                                         r"\S+, 6\d FAIL", summary), summary

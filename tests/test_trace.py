@@ -138,6 +138,8 @@ def test_json_follows_the_documented_shape(capsys):
     assert set(data["layers"][0]["update"]["W1"]) == {"before", "gradient", "exp_avg", "exp_avg_sq", "change", "after"}
     assert np.shape(data["layers"][2]["backward"]["dL/dW2"]) == (8, 8)
     assert data["gradcheck_max_rel_error"] < TOLERANCE
+    assert data["gradcheck"]["passed"] is True and data["gradcheck"]["checked"] == 140
+    assert data["layers"][2]["backward"]["check"]["dL/dW2"]["verdicts"] == ["ok"] * 64
 
 
 def test_text_markdown_and_large_layers(capsys):
