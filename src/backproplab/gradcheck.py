@@ -67,7 +67,7 @@ def numeric_rounding(scale, h):
 
 def agreement(analytic, numeric, rounding, rtol=RTOL):
     """Per entry: 'ok' when |g - numeric| <= rtol |numeric|; 'rounding' when only within the estimate's
-    rounding, |g - numeric| <= rounding + rtol |numeric| (the entry is too small to check on its own);
+    rounding, |g - numeric| <= rounding + rtol |numeric| (the entry is too small for a finer check);
     'FAIL' otherwise: the backward pass disagrees with the slope of the loss there."""
     with np.errstate(invalid="ignore"):  # inf beside inf: no agreement to speak of, FAIL
         diff, allowed = np.abs(analytic - numeric), rtol * np.abs(numeric)
