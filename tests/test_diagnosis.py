@@ -61,6 +61,10 @@ def test_a_loss_rising_and_falling_is_oscillating():
     losses = np.array(run.history.loss[1000:])
     assert np.mean(losses[1:] > losses[:-1]) > 0.25
     assert run.diagnosis.kind == "oscillating"
+    # how often and how much, in numbers read off the same losses: a reader can weigh it
+    rises = np.mean(losses[1:] > 1.01 * losses[:-1])
+    assert f"rose from one epoch to the next on {rises:.0%} of the last 1,000 epochs" in run.diagnosis.seen
+    assert f"between {losses.min():.3g} and {losses.max():.3g}" in run.diagnosis.seen
 
 
 def test_a_loss_still_falling_when_the_epochs_run_out_is_not_converged():
