@@ -9,6 +9,13 @@ ROOT = Path(__file__).resolve().parents[1]
 LAB_TIME = re.compile(r"\(([\d.]+) s, median of (\d+)\s+runs of `time \.venv/bin/backproplab lab`")
 
 
+def _shipped_texts():
+    """(path, text) of every file whose words reach a reader: the pages, the sweep files, the sources."""
+    for pattern in ("*.md", "docs/*.md", "experiments/**/*.toml", "src/backproplab/**/*.py"):
+        for path in sorted(ROOT.glob(pattern)):
+            yield path.relative_to(ROOT).as_posix(), path.read_text(encoding="utf-8")
+
+
 def _page(name):
     return (ROOT / name).read_text(encoding="utf-8")
 
@@ -28,3 +35,10 @@ def test_the_lab_run_time_is_one_figure_measured_one_way():
     stated = {page: LAB_TIME.findall(" ".join(_page(page).split())) for page in ("README.md", "docs/lab.md")}
     assert all(len(found) == 1 for found in stated.values()), stated
     assert stated["README.md"] == stated["docs/lab.md"]
+
+
+def test_a_reference_to_a_section_of_the_readme_names_one_it_has():
+    headings = {line.lstrip("#").strip().lower() for line in _page("README.md").splitlines() if line.startswith("#")}
+    named = [(path, match.group(1)) for path, text in _shipped_texts()
+             for match in re.finditer(r"README's ([\w -]+?) section", " ".join(text.split()))]
+    assert not [(path, name) for path, name in named if name.lower() not in headings]

@@ -130,7 +130,7 @@ def diagnose(history, model=None, loss_fn=None, X=None, y=None, *, good_accuracy
         return Diagnosis("dead_relu", f"{inside['dead']:.0%} of the ReLU units output 0 for every training point",
                          "large steps or negative pre-activations pushed them below 0, where ReLU's gradient is 0",
                          "a lower learning rate, leaky_relu, or biases starting positive (--bias-init ones)")
-    shown = measure if validated else "accuracy"  # the 2-D runs' wording, as the README quotes it
+    shown = measure if validated else "accuracy"  # the 2-D runs' wording, as docs/train.md quotes it
     # outputs pinned at 0 or 1 that are mostly right on held-out data are a confident network, not a saturated one
     confident = validated and accuracy >= _decent_accuracy(y)
     if inside and inside["pinned_output"] >= PINNED_FRACTION and not confident:
