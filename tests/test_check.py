@@ -339,6 +339,21 @@ def test_the_exercise_gives_no_solution(tmp_path):
     assert network.count("raise NotImplementedError") == 3 and network.count("# %%") >= 4
 
 
+def test_the_exercise_names_its_own_sizes_and_the_labs(tmp_path):
+    from backproplab.check.exercise import write_exercise
+    from backproplab.run import RunConfig
+
+    path = pathlib.Path(write_exercise(str(tmp_path / "lab"))[0])
+    namespace = {}
+    exec(compile(path.read_text(encoding="utf-8"), str(path), "exec"), namespace)  # the stubs raise only when called
+    params = namespace["init_params"]()
+    sizes = [params["W1"].shape[0]] + [params[f"W{i}"].shape[1] for i in (1, 2, 3)]
+    lab = [2, *RunConfig.for_dataset().hidden, 1]
+    opening = " ".join(namespace["__doc__"].split())
+    assert opening.startswith(f"A {'-'.join(map(str, sizes))} network:")
+    assert f"the lab's own network is {'-'.join(map(str, lab))}" in opening
+
+
 @pytest.mark.slow
 def test_the_session_of_docs_check_md_prints_what_the_page_shows(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)

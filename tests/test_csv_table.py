@@ -5,6 +5,7 @@ import pytest
 
 from backproplab import ConfigError
 from backproplab.data.csv_table import read_labelled, read_points, read_table
+from backproplab.run import RunConfig, prepare
 
 
 def _kaggle(tmp_path, rows=5, labelled=True):
@@ -66,8 +67,8 @@ def test_a_label_column_given_as_the_command_line_gives_it_is_an_index_unless_th
     ("label,x\n1.5,2\n", "label", "labels must be integers 0, 1, ..., found 1.5"),
     ("label,x\n-1,2\n", "label", "found -1"),
     ("label,x\n1,2\n0,oops\n", "label", "line 3, column 2 is 'oops', not a number"),
-    ("label,x\n1,2\n0,1,5\n", "label", "the number of columns changed from 2 to 3"),
-    ("label,x\n1,nan\n", "label", "holds NaN or inf (data row 1)"),
+    ("label,x\n1,2\n0,1,5\n", "label", "line 3 has 3 columns, the lines above it 2"),
+    ("label,x\n1,nan\n", "label", "holds NaN or inf (line 2)"),
     ("label\n1\n2\n", "label", "has only a label column"),
     ("label,x\n", "label", "holds no rows of numbers"),
     ("x,y,z\n1,2\n", "x", "the header names 3 columns, the rows hold 2"),
@@ -79,3 +80,18 @@ def test_bad_tables_get_a_one_line_error(tmp_path, content, label, message):
                        .replace("]", r"\]").replace(".", r"\.")) as err:
         read_labelled(path, label)
     assert "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("dataset", ["csv", "csv-points"])
+@pytest.mark.parametrize("row, message", [("0.5,0.6", "line 4 has 2 columns, the lines above it 3"),
+                                          ("0.5,abc,1", "line 4, column 2 is 'abc', not a number")])
+def test_a_bad_row_is_named_by_the_files_own_line(tmp_path, dataset, row, message):
+    # the header is line 1, so the third row of data is line 4, as an editor numbers it
+    for name, before in (("plain.csv", "x1,x2,label\n0.1,0.2,0\n0.3,0.4,1\n"),
+                         ("spaced.csv", "x1,x2,label\n\n0.1,0.2,0\n0.3,0.4,1\n")):  # NumPy skips the blank line
+        path = tmp_path / name
+        path.write_text(before + row + "\n0.7,0.8,0\n")
+        with pytest.raises(ConfigError) as err:
+            prepare(RunConfig.for_dataset(dataset=dataset, data=str(path)))
+        expected = message if name == "plain.csv" else message.replace("line 4", "line 5")
+        assert expected in str(err.value)

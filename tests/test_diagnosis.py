@@ -61,6 +61,10 @@ def test_a_loss_rising_and_falling_is_oscillating():
     losses = np.array(run.history.loss[1000:])
     assert np.mean(losses[1:] > losses[:-1]) > 0.25
     assert run.diagnosis.kind == "oscillating"
+    # how often and how much, in numbers read off the same losses: a reader can weigh it
+    rises = np.mean(losses[1:] > 1.01 * losses[:-1])
+    assert f"rose from one epoch to the next on {rises:.0%} of the last 1,000 epochs" in run.diagnosis.seen
+    assert f"between {losses.min():.3g} and {losses.max():.3g}" in run.diagnosis.seen
 
 
 def test_a_loss_still_falling_when_the_epochs_run_out_is_not_converged():
@@ -81,10 +85,20 @@ def test_train_at_lr_100_says_what_happened(tmp_path, capsys):
     out = capsys.readouterr().out
     line = next(text for text in out.splitlines() if text.startswith("diagnosis: "))
     assert "saturated" in line and "likely cause" in line and "try " in line
+    assert out.splitlines()[-2:] == [f"figures, model and metrics in {tmp_path / 'run'}", line]  # the last line, as the docs say
     metrics = json.loads((tmp_path / "run" / "metrics.json").read_text())
     assert metrics["diagnosis"]["kind"] == "saturated" and metrics["diagnosis"]["message"] in line
     assert main(["train", "--print-every", "0", "--out", str(tmp_path / "good")]) == 0
     assert json.loads((tmp_path / "good" / "metrics.json").read_text())["diagnosis"] is None
+
+
+@pytest.mark.slow
+def test_each_lab_section_ends_with_its_diagnosis(tmp_path, capsys):
+    assert main(["lab", "--epochs", "5", "--out", str(tmp_path / "lab")]) == 0  # 5 epochs: not converged on both
+    lines = capsys.readouterr().out.splitlines()
+    finals = [i for i, text in enumerate(lines) if text.startswith("final ")]
+    assert len(finals) == 2
+    assert all(lines[i + 1].startswith("diagnosis: not converged") for i in finals)
 
 
 @pytest.mark.slow

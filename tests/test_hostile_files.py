@@ -420,7 +420,7 @@ def test_a_byte_order_mark_is_skipped_not_taken_for_a_header(tmp_path):
 def test_extreme_features_are_refused_without_warnings(tmp_path):
     from backproplab.data.csv_table import read_table
 
-    with pytest.raises(ConfigError, match=r"holds 1e\+308 \(data row 2, column 1\).*rescale that column"):
+    with pytest.raises(ConfigError, match=r"holds 1e\+308 \(line 2, column 1\).*rescale that column"):
         read_table(_csv(tmp_path, "0.1,0.2\n1e308,0.4\n"))  # the suite turns any RuntimeWarning into an error
 
 

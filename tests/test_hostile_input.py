@@ -65,6 +65,12 @@ CLI_CASES = [
     (["train", "--schedule", "cosin"], "unknown schedule 'cosin' (did you mean 'cosine'?)"),
     (["train", "--init", "xavir"], "unknown init 'xavir' (did you mean 'xavier'?)"),
     (["train", "--dataset", "xorr"], "unknown dataset 'xorr' (did you mean 'xor'?)"),
+    # case is not a choice: the suggestion says which spelling is (a name in the wrong case is still refused)
+    (["train", "--dataset", "XOR"], "unknown dataset 'XOR' (did you mean 'xor'?)"),
+    (["train", "--optimizer", "SGD"], "unknown optimizer 'SGD' (did you mean 'sgd'?)"),
+    (["train", "--activation", "ReLU"], "unknown activation 'ReLU' (did you mean 'relu'?)"),
+    (["train", "--init", "glorot"], "unknown init 'glorot' (did you mean 'xavier'?)"),  # its other name
+    (["train", "--init", "Kaiming"], "unknown init 'Kaiming' (did you mean 'he'?)"),
     (["train", "--dtype", "float16"], "unknown dtype 'float16'"),
     (["train", "--batch-size", "50"], "--batch-size 50 is larger than the 21 training points"),
     (["train", "--dataset", "linear", "--batch-size", "500"], "larger than the 100 training points"),

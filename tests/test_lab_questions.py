@@ -2,6 +2,8 @@
 data sets and 5 seeds, gradient descent and Adam side by side where the optimizer matters; their answers
 come from what was measured."""
 
+import re
+
 import pytest
 
 from backproplab.errors import ConfigError
@@ -77,8 +79,21 @@ def test_a_set_up_file_gives_its_network_and_training_to_both_lab_sets():
     assert setup.config("linear", seed=3, epochs=10).epochs == 10  # --epochs over the set-up's own
     with pytest.raises(ConfigError, match="varies dataset, lr; a lab set-up is one network"):
         setup_from_file("learning-rate.toml")
-    with pytest.raises(ConfigError, match="is not a shipped sweep"):
+    with pytest.raises(ConfigError, match="unknown set-up 'no-such-set-up': neither a file nor a shipped set-up"):
         setup_from_file("no-such-set-up")
+
+
+def test_a_set_up_name_refused_suggests_only_set_ups_that_are_accepted():
+    # a shipped sweep is named for what it varies, which a set-up may not: it is no suggestion
+    with pytest.raises(ConfigError) as err:
+        setup_from_file("learning-rate")
+    assert "varies dataset, lr" in str(err.value) and "did you mean" not in str(err.value)
+    with pytest.raises(ConfigError) as err:
+        setup_from_file("xor-2-7-7-1-mse")
+    message = str(err.value)
+    assert "sweep file" not in message
+    suggested = re.search(r"did you mean '([^']+)'", message).group(1)
+    assert setup_from_file(suggested).options["hidden"] == (7, 7)  # the suggestion is one --setup takes
 
 
 def test_depth_is_compared_at_about_the_same_number_of_weights():

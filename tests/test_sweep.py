@@ -336,3 +336,12 @@ def test_a_linear_model_at_its_optimum_is_called_that_though_it_passed_through_t
     [verdict] = verdicts(spec, [_row("loss bce", [0.99, 1.0, 0.98]), at_optimum])
     said = verdict_phrase(verdict, "100%")
     assert "loss mse (90.0%, at the optimum of a linear model on 3 of 3 seeds)" in said and "end at" not in said
+
+
+@pytest.mark.parametrize("epochs, shown", [((250, 261), "256"), ((250, 259), "255"), ((1000, 1501), "1,251")])
+def test_the_table_and_the_sentences_show_one_median_of_epochs(epochs, shown):
+    spec = SweepSpec(base={"dataset": "xor"}, vary={"lr": [1.0]})
+    row = dict(_row("lr 1", [1.0, 1.0], epochs=epochs), epochs_to_target_median=sum(epochs) / 2,
+               test_loss_mean=0.01, test_loss_std=0.0, seconds_to_target_median=0.5)
+    assert f"| {shown} |" in table(spec, [row])[2]
+    assert f"(median {shown} epochs)" in sentences(spec, [row])[0]

@@ -30,9 +30,24 @@ class ModelFileError(BackproplabError):
     """A model file that cannot be read: missing, truncated, corrupted or foreign."""
 
 
+# Other well-known names of registered entries ('glorot' for 'xavier'), filled by Registry.register's
+# also_known_as: an error suggests the entry, but the other name is not accepted in its place.
+ALSO_KNOWN_AS = {}
+
+
 def did_you_mean(name, choices):
-    """Return ' (did you mean X?)' for the closest choice, or ''."""
-    close = difflib.get_close_matches(str(name), list(choices), n=1, cutoff=0.5)
+    """Return ' (did you mean X?)' for the closest choice, or ''.
+
+    Case is ignored ('XOR' finds 'xor'), and a well-known other name finds its entry (ALSO_KNOWN_AS)."""
+    by_case = {str(choice).lower(): str(choice) for choice in choices}
+    asked = str(name).lower()
+    other = ALSO_KNOWN_AS.get(asked)
+    if asked in by_case:
+        close = [by_case[asked]]
+    elif other in by_case.values():
+        close = [other]
+    else:
+        close = [by_case[c] for c in difflib.get_close_matches(asked, list(by_case), n=1, cutoff=0.5)]
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 

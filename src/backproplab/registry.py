@@ -15,7 +15,7 @@ all read the registries instead of keeping lists of their own.
 import functools
 import inspect
 
-from .errors import lookup
+from .errors import ALSO_KNOWN_AS, lookup
 
 
 class Registry:
@@ -25,17 +25,20 @@ class Registry:
         self.kind = kind
         self._entries = {}
 
-    def register(self, name, *, replace=False):
+    def register(self, name, *, replace=False, also_known_as=()):
         """Decorator: add the decorated object under ``name``.
 
         A name is taken only once, unless ``replace`` (a class defined again,
         as in a notebook cell run twice, takes the place of the old one).
+        ``also_known_as``: other names it goes by elsewhere ('glorot' for 'xavier'),
+        which an error for an unknown name suggests it for; they are not accepted.
         """
 
         def add(obj):
             if not replace and name in self._entries and self._entries[name] is not obj:
                 raise ValueError(f"{self.kind} {name!r} is registered twice")
             self._entries[name] = obj
+            ALSO_KNOWN_AS.update(dict.fromkeys((other.lower() for other in also_known_as), name))
             return obj
 
         return add

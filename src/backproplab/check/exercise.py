@@ -1,4 +1,4 @@
-"""``backproplab exercise DIR``: the lab's network as an exercise, with stubs to fill and the check to run.
+"""``backproplab exercise DIR``: a smaller copy of the lab's network as an exercise, with stubs to fill and the check to run.
 
 It writes ``network.py``, whose forward, backward and update are stubs (each
 docstring gives the shapes and what to compute, not how), and the
@@ -13,7 +13,8 @@ from ..atomic import write_text
 from ..errors import ConfigError
 from .protocol import ADAPTER_NAME
 
-NETWORK = '''"""The lab's network: 2 inputs, two hidden layers of 4 sigmoid units, 1 sigmoid output, binary cross-entropy.
+NETWORK = '''"""A 2-4-4-1 network: 2 inputs, two hidden layers of 4 sigmoid units, 1 sigmoid output, binary cross-entropy
+(the lab's own network is 2-8-8-1: the same, with 8 units a layer).
 
 Fill in forward, backward and update, then run:  backproplab check {folder}
 Every array has one row per sample. Weights W1..W3 are (in, out), biases b1..b3 are (1, out).

@@ -72,7 +72,7 @@ def engine_of(args):
 def run(args, write):
     # Here, not above: the figures (matplotlib) and the report are not needed to print --help.
     from ..experiments.lab_setup import write_lab_setup
-    from ..outputs import new_run_folder, write_points_run
+    from ..outputs import new_run_folder, write_diagnosis, write_points_run
     from ..run import describe, train_recorded
 
     if args.full and not args.report:
@@ -99,6 +99,7 @@ def run(args, write):
         os.makedirs(folder, exist_ok=True)
         trained = train_recorded(config, write) if engine is None else engine.train(config, write)
         results[config.dataset] = write_points_run(trained, folder, write, title=title)
+        write_diagnosis(results[config.dataset], write)  # each set's section ends with what went wrong on it
     write("\nsummary")
     for name, m in results.items():
         write(f"  {name:7s} final loss {m['final_loss']:.5f}  test accuracy {100 * m['test_accuracy']:.2f}%  "

@@ -29,7 +29,7 @@ def run(args, write):
     if args.resume:
         return _resume(args, write)
     # Here and below, not at the top: the writers of a run's files import matplotlib, which --help does not need.
-    from ..outputs import CHECKPOINT, check_run_folder, new_run_folder, remove_if_empty, write_points_run
+    from ..outputs import CHECKPOINT, check_run_folder, new_run_folder, remove_if_empty, write_diagnosis, write_points_run
     from ..run import RunConfig, describe, prepare, train_recorded
 
     given = config_options(args)
@@ -63,11 +63,12 @@ def run(args, write):
         remove_if_empty(folder)  # an error before anything was written leaves no empty run folder behind
         raise
     write(f"figures, model and metrics in {folder}")
+    write_diagnosis(metrics, write)  # last, where it is seen: what went wrong, why, what to try
     return 1 if metrics["diverged"] else 0
 
 
 def _resume(args, write):
-    from ..outputs import CHECKPOINT, lock_folder
+    from ..outputs import CHECKPOINT, lock_folder, write_diagnosis
     from ..run import RunConfig, describe, option, prepare
     from ..training import read_checkpoint
 
@@ -89,6 +90,7 @@ def _resume(args, write):
         write(f"the run in {args.resume} already finished ({done} epoch{'' if done == 1 else 's'}); writing its results again")
     metrics = _run_images(config, args.resume, write, resume=True, prepared=prepared)
     write(f"figures, model and metrics in {args.resume}")
+    write_diagnosis(metrics, write)
     return 1 if metrics["diverged"] else 0
 
 

@@ -57,30 +57,46 @@ def read_table(path):
     except (OSError, UnicodeDecodeError) as e:
         raise ConfigError(f"cannot read data file {path!r}: {e}") from None
     except ValueError as e:  # a cell that is not a number, or a row of another width
-        raise ConfigError(f"data file {path!r} is not a table of numbers: {_reason(e, header)}") from None
+        raise ConfigError(f"data file {path!r} is not a table of numbers: {_reason(e, path, header)}") from None
     if X.size == 0:
         raise ConfigError(f"data file {path!r} holds no rows of numbers")
     if header is not None and len(header) != X.shape[1]:
         raise ConfigError(f"data file {path!r}: the header names {len(header)} columns, the rows hold {X.shape[1]}")
     if not np.all(np.isfinite(X)):
-        row = int(np.argwhere(~np.isfinite(X))[0][0]) + 1
-        raise ConfigError(f"data file {path!r} holds NaN or inf (data row {row}); remove or impute those rows")
+        row = int(np.argwhere(~np.isfinite(X))[0][0])
+        raise ConfigError(f"data file {path!r} holds NaN or inf (line {_file_line(path, header, row)}); "
+                          "remove or impute those rows")
     too_large = np.abs(X) > LARGEST_FEATURE
     if too_large.any():
         row, column = (int(i) for i in np.argwhere(too_large)[0])
-        raise ConfigError(f"data file {path!r} holds {X[row, column]:g} (data row {row + 1}, column {column + 1}); "
-                          f"values beyond +-{LARGEST_FEATURE:g} overflow when squared: rescale that column")
+        raise ConfigError(f"data file {path!r} holds {X[row, column]:g} (line {_file_line(path, header, row)}, "
+                          f"column {column + 1}); values beyond +-{LARGEST_FEATURE:g} overflow when squared: "
+                          "rescale that column")
     return header, X
 
 
-def _reason(error, header):
-    """NumPy's parse error, with its 0-based row after the header turned into a file line."""
+def _file_line(path, header, row):
+    """The file's own line number (from 1, the header counted) of the 0-based data ``row``.
+
+    NumPy counts rows of data only: it skips blank lines and '#' comments, which an editor shows."""
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        lines = [number for number, text in enumerate(f, start=1) if text.split("#")[0].strip()]
+    lines = lines[1:] if header is not None else lines
+    return lines[row] if row < len(lines) else row + 1
+
+
+def _reason(error, path, header):
+    """NumPy's parse error, its row of data turned into the file's line (as an editor numbers it)."""
     text = str(error).split(";")[0].rstrip(".")
     match = re.search(r"could not convert string (.*) to \w+ at row (\d+), column (\d+)", text)
     if match:
-        cell, row, column = match.groups()
-        line = int(row) + (2 if header else 1)
-        return f"line {line}, column {column} is {cell}, not a number"
+        cell, row, column = match.groups()  # row: 0-based, among the rows of data
+        return f"line {_file_line(path, header, int(row))}, column {column} is {cell}, not a number"
+    match = re.search(r"the number of columns changed from (\d+) to (\d+) at row (\d+)", text)
+    if match:
+        before, after, row = match.groups()  # row: 1-based, among the rows of data
+        return (f"line {_file_line(path, header, int(row) - 1)} has {after} columns, the lines above it "
+                f"{before}; give every row the same columns")
     return text
 
 

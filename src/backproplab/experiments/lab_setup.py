@@ -18,15 +18,17 @@ from dataclasses import dataclass, field
 
 from ..atomic import write_json
 
-from ..errors import ConfigError
+from ..errors import ConfigError, did_you_mean
 from ..limits import check_regular_file
 from ..nn.activations import ACTIVATIONS, Sigmoid
 from ..optim import OPTIMIZERS
 from ..optim.adaptive import Adam
 from ..optim.sgd import SGD
 from ..run import RunConfig
-from .shipped import find_sweep_file
+from .shipped import find_sweep_file, shipped_sweeps
 from .spec import SweepSpec
+
+SETUPS = "setups/"  # the shipped set-ups' folder among the sweep files
 
 GD = OPTIMIZERS.name_of(SGD)
 ADAM = OPTIMIZERS.name_of(Adam)
@@ -79,13 +81,29 @@ CLASSIC = LabSetup(
 def setup_from_file(name):
     """The LabSetup of a set-up file (``xor-2-7-7-1-mse-sgd``, ``setups/...`` or a path): its [base] options
     without the data's, which the lab chooses."""
-    path = find_sweep_file(name if "/" in name or name.endswith(".toml") else f"setups/{name}")
-    spec = SweepSpec.from_toml(path)
+    spec = SweepSpec.from_toml(_setup_path(name))
     if spec.vary:
         raise ConfigError(f"set-up {name!r} varies {', '.join(spec.vary)}; a lab set-up is one network, so give a "
                           "file without [vary] (backproplab experiments lists the set-ups under setups/)")
     options = {k: v for k, v in spec.base.items() if k not in DATA_KEYS}
     return LabSetup(name, f"the set-up {spec.title or name}", options)
+
+
+def _setup_path(name):
+    """The file of set-up ``name``: a path, a shipped set-up (``setups/NAME`` or ``NAME``), or another shipped
+    sweep (which its [vary] then refuses, saying why); else a ConfigError suggesting only shipped set-ups."""
+    if os.path.exists(name):
+        return find_sweep_file(name)
+    shipped = shipped_sweeps()
+    key = name.replace(os.sep, "/").removeprefix("experiments/").removesuffix(".toml")
+    setups = {other.removeprefix(SETUPS): path for other, path in shipped.items() if other.startswith(SETUPS)}
+    if key.removeprefix(SETUPS) in setups:
+        return setups[key.removeprefix(SETUPS)]
+    if key in shipped:
+        return shipped[key]
+    raise ConfigError(f"unknown set-up {name!r}{did_you_mean(key.removeprefix(SETUPS), setups)}: neither a file nor "
+                      f"a shipped set-up; 'backproplab experiments' lists the set-ups (under {SETUPS}), or give a "
+                      ".toml file of one network (no [vary])")
 
 
 SETUP_FILE = "lab.json"  # in a lab folder: the set-up it ran, so that its report can say which and why

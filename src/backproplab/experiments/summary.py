@@ -7,6 +7,7 @@ short ``verdict_phrase`` says the same for a question's one-sentence answer.
 """
 
 import dataclasses
+import math
 import statistics
 from dataclasses import dataclass
 
@@ -90,6 +91,12 @@ def _majority_share(config):
     return _MAJORITY[key]
 
 
+def median_epochs(row):
+    """A summary row's median epochs to the target, as its table and its sentences both show it: whole
+    epochs, the half of an even number of seeds' median rounded up (255.5: 256)."""
+    return f"{math.floor(row['epochs_to_target_median'] + 0.5):,}"
+
+
 def sentences(spec, rows):
     """Short data-derived findings, e.g. 'with lr 0.001, 0 of 5 seeds reached 100% within 2,000 epochs'.
 
@@ -104,7 +111,7 @@ def sentences(spec, rows):
         text = f"With {r['label']}, {r['reached']} of {r['seeds']} seeds reached {target} training accuracy within " \
                f"{r['epochs']:,} epochs"
         if r["epochs_to_target_median"] is not None:
-            text += f" (median {r['epochs_to_target_median']:,.0f} epochs)"
+            text += f" (median {median_epochs(r)} epochs)"
         if ended_at_target(r) < r["reached"]:
             text += f"; {_collapse_clause(r)}"
         text += f"; mean test accuracy {100 * r['test_accuracy_mean']:.1f}%"
@@ -230,7 +237,7 @@ def _comparison(verdict, target):
                 f"({_percent(best)} at best, within the spread over seeds)")
         if verdict.fastest:
             text += (f"; {verdict.fastest['label']} reaches {target} training accuracy fastest "
-                     f"(median {verdict.fastest['epochs_to_target_median']:,.0f} epochs)")
+                     f"(median {median_epochs(verdict.fastest)} epochs)")
         for r in _tied_by_spread_alone(verdict):
             text += f"; {r['label']} ties only through its wide spread ({_percent(r)}, {_diagnosis_counts(r)})"
     failing = [r for r in verdict.behind if r.get("diagnoses")]
@@ -290,7 +297,7 @@ def verdict_phrase(verdict, target):
                 f"({_percent(best)} mean test accuracy at best)")
         if verdict.fastest:
             text += (f", {verdict.fastest['label']} the fastest to {target} training accuracy "
-                     f"(median {verdict.fastest['epochs_to_target_median']:,.0f} epochs)")
+                     f"(median {median_epochs(verdict.fastest)} epochs)")
         shaky = [dict(r, label=f"{r['label']} ({_short(r)})") for r in _tied_by_spread_alone(verdict)]
         if shaky:
             text += f", though {_names(shaky)} " + ("ties" if len(shaky) == 1 else "tie") \

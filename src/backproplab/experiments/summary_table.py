@@ -1,6 +1,6 @@
 """A sweep's summary rows as a Markdown table: one line per setting, its spread over seeds beside each mean."""
 
-from .summary import ended_at_target
+from .summary import ended_at_target, median_epochs
 
 
 def table(spec, rows):
@@ -17,7 +17,7 @@ def table(spec, rows):
         loss = "diverged" if r["test_loss_mean"] is None else f"{r['test_loss_mean']:.4f} ± {r['test_loss_std']:.4f}"
         if r["test_loss_mean"] is not None and _loss_seeds(r) < r["seeds"]:
             loss += f" ({_loss_seeds(r)} of {r['seeds']} seeds; the rest diverged)"
-        epochs = "-" if r["epochs_to_target_median"] is None else f"{r['epochs_to_target_median']:g}"
+        epochs = "-" if r["epochs_to_target_median"] is None else median_epochs(r)
         seconds = "-" if r["seconds_to_target_median"] is None else f"{r['seconds_to_target_median']:.3f}"
         reached = f"{r['reached']} of {r['seeds']}"
         if ended_at_target(r) < r["reached"]:

@@ -29,14 +29,14 @@ def normal(shape, rng):
     return rng.standard_normal(shape)
 
 
-@INITIALIZERS.register("xavier")
+@INITIALIZERS.register("xavier", also_known_as=("glorot",))
 def xavier(shape, rng):
     fan_out, fan_in = shape[0], int(np.prod(shape[1:]))
     a = np.sqrt(6.0 / (fan_in + fan_out))
     return rng.uniform(-a, a, size=shape)
 
 
-@INITIALIZERS.register("he")
+@INITIALIZERS.register("he", also_known_as=("kaiming",))
 def he(shape, rng):
     fan_in = int(np.prod(shape[1:]))
     return rng.standard_normal(shape) * np.sqrt(2.0 / fan_in)

@@ -13,7 +13,7 @@ from .. import plots
 from ..model_file import save_model
 from ..run.predict import feature_statistics_metadata
 from ..training import evaluate, predict_output
-from .metrics import how_training_measured, run_metrics, write_ending, write_metrics
+from .metrics import how_training_measured, run_metrics, write_divergence, write_metrics
 from .predictions import confusion
 
 CHECKPOINT = "checkpoint.npz"
@@ -38,7 +38,7 @@ def write_image_run(run, folder, write=print):
     during = how_training_measured(len(data.y_train), config.batch_size, config.dropout)
     if history.epochs:
         write(last_epoch_line(history, during))
-    write_ending(run, write)
+    write_divergence(run, write)
     if history.best_epoch is not None:
         write(f"kept the weights of epoch {history.best_epoch} (best {config.monitor})")
     with np.errstate(over="ignore", invalid="ignore"):

@@ -29,12 +29,18 @@ def how_training_measured(n_train, batch_size, dropout):
     return before + (", with dropout" if dropout else "")
 
 
-def write_ending(run, write):
-    """One line when a run went wrong: the divergence's error, else the diagnosis (cause and fix)."""
+def write_divergence(run, write):
+    """The divergence's error, at once: the figures of a diverged run may fail to draw, and this says why."""
     if run.history.diverged:
         write(f"error: {run.history.message}")
-    elif run.diagnosis is not None:
-        write(f"diagnosis: {run.diagnosis.line()}")
+
+
+def write_diagnosis(metrics, write):
+    """The line that ends the output of a run that went wrong without diverging, read off its
+    ``metrics``: what happened, its likely cause and a fix. Nothing when it went well or diverged
+    (``write_divergence`` has said so)."""
+    if metrics["diagnosis"] is not None and not metrics["diverged"]:
+        write(f"diagnosis: {metrics['diagnosis']['message']}")
 
 
 def run_metrics(config, data, history, test_loss, test_accuracy, diagnosis=None):

@@ -9,7 +9,7 @@ from ..data.features import features
 from ..model_file import save_model
 from ..run.predict import placement_metadata
 from ..training import evaluate
-from .metrics import how_training_measured, run_metrics, write_ending, write_metrics
+from .metrics import how_training_measured, run_metrics, write_divergence, write_metrics
 from .network_figures import write_network_figures
 from .predictions import positive_class_scores, sample_lines
 from .sample_trace import write_sample_trace
@@ -35,7 +35,8 @@ def final_line(config, history, n_train, test_loss, test_accuracy, test_is_train
 
 def write_points_run(run, folder, write=print, show_samples=True, title=None):
     """Write the files of ``run``, a TrainedRun on 2-D points (``run.train_recorded``), into ``folder``;
-    return the metrics dict.
+    return the metrics dict. A diagnosis of what went wrong is left to the caller to print last
+    (``write_diagnosis(metrics, write)``), after where the files went.
 
     A run of values to regress onto writes its own files (``values_run``). Files of a run of classes,
     in the order written: model.npz, metrics.json, comparison.png, learning_curve.png,
@@ -49,7 +50,7 @@ def write_points_run(run, folder, write=print, show_samples=True, title=None):
     data, model, loss_fn, history = run.data, run.model, run.loss_fn, run.history
     name = config.dataset
     title = title or name
-    write_ending(run, write)
+    write_divergence(run, write)
     model.eval()
     X_test = data.X_test.astype(config.dtype)
     with np.errstate(over="ignore", invalid="ignore"):  # a diverged model may overflow; reported above

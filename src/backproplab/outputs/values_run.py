@@ -14,7 +14,7 @@ from ..data.features import features
 from ..model_file import save_model
 from ..run.predict import placement_metadata
 from ..training import evaluate
-from .metrics import run_metrics, write_ending, write_metrics
+from .metrics import run_metrics, write_divergence, write_metrics
 from .network_figures import write_network_figures
 from .sample_trace import write_sample_trace
 
@@ -33,7 +33,7 @@ def write_values_run(run, folder, write=print, show_samples=True, title=None):
     prediction.png, network.png, neurons.png, gradients.png and trace.json."""
     config, data, model, loss_fn, history = run.config, run.data, run.model, run.loss_fn, run.history
     title = title or config.dataset
-    write_ending(run, write)
+    write_divergence(run, write)
     model.eval()
     with np.errstate(over="ignore", invalid="ignore"):  # a diverged model may overflow; reported above
         test_loss, _ = evaluate(model, loss_fn, data.X_test.astype(config.dtype), data.y_test, classes=False)

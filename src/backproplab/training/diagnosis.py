@@ -12,7 +12,8 @@ Diagnosis naming the first of these that fits, with its likely cause and a fix:
 - ``saturated``: the output sigmoid (or most hidden sigmoid/tanh units) pinned at its bounds,
   where its derivative is 0; BCE on pinned outputs sits at its clamp of 100 per wrong point
   (outputs of more than two classes, or pinned but right on validation data, are not counted);
-- ``oscillating``: over the last half of the epochs the loss keeps rising and falling;
+- ``oscillating``: over the last half of the epochs the training loss keeps rising and falling (how often,
+  how much and between what, it says);
 - ``not_converged``: the epochs ran out with the loss still falling (the validation loss, when measured);
 - ``stuck``: one output for every point: the loss flat at the class prior's (ln 2 for balanced classes);
 - ``not_converged`` again when none of these fits: the loss flat at a plateau, or, in a run of
@@ -129,7 +130,7 @@ def diagnose(history, model=None, loss_fn=None, X=None, y=None, *, good_accuracy
         return Diagnosis("dead_relu", f"{inside['dead']:.0%} of the ReLU units output 0 for every training point",
                          "large steps or negative pre-activations pushed them below 0, where ReLU's gradient is 0",
                          "a lower learning rate, leaky_relu, or biases starting positive (--bias-init ones)")
-    shown = measure if validated else "accuracy"  # the 2-D runs' wording, as the README quotes it
+    shown = measure if validated else "accuracy"  # the 2-D runs' wording, as docs/train.md quotes it
     # outputs pinned at 0 or 1 that are mostly right on held-out data are a confident network, not a saturated one
     confident = validated and accuracy >= _decent_accuracy(y)
     if inside and inside["pinned_output"] >= PINNED_FRACTION and not confident:
@@ -144,10 +145,12 @@ def diagnose(history, model=None, loss_fn=None, X=None, y=None, *, good_accuracy
                          _either(["a lower learning rate", ("--init xavier", "init", "xavier")], settings))
     if grown:
         return grown
-    if trend and _oscillating(losses):
-        return Diagnosis("oscillating", "the loss keeps rising and falling over the last half of the epochs",
+    swings = _oscillating(losses) if trend else None
+    if swings:
+        return Diagnosis("oscillating", swings,
                          "steps that overshoot the minimum back and forth",
-                         "a learning rate 3-10x lower, or a decaying schedule (--schedule step)")
+                         "a learning rate 3x lower (10x lower may need more --epochs), or a decaying schedule "
+                         "(--schedule step)")
     if validated:
         return _judge_validation(history, val_losses, kept, accuracy, inside, y, settings)
     tail = losses[-max(2, len(losses) // 10):]
@@ -243,11 +246,16 @@ def _near(value, reference):
 
 
 def _oscillating(losses):
+    """What was seen, in numbers, when the last half of ``losses`` keeps rising and falling; else None."""
     half = losses[len(losses) // 2:]
     if len(half) < 8 or half.min() <= 0:
-        return False
-    rises = np.mean(half[1:] > 1.01 * half[:-1])
-    return rises >= RISES and (half.max() - half.min()) / half.min() > SWING
+        return None
+    steps = half[1:] / half[:-1]
+    rises = np.mean(steps > 1.01)
+    if rises < RISES or (half.max() - half.min()) / half.min() <= SWING:
+        return None
+    return (f"the training loss rose from one epoch to the next on {rises:.0%} of the last {len(half):,} epochs, "
+            f"by up to {steps.max() - 1:.0%}, between {half.min():.3g} and {half.max():.3g}")
 
 
 def _prior_loss(loss_fn, y, n_outputs):
