@@ -21,13 +21,48 @@ _SIGN = {True: "#ff7f0e", False: "#7b4ea3"}  # positive weights orange, negative
 _MAP = LinearSegmentedColormap.from_list("neuron", ["#1f77b4", "#ffffff", "#d62728"])
 
 
-def _norm(values):
-    """Colour limits of a layer's maps: symmetric about 0 if they change sign, else their range."""
+def _norm(values, scale=None):
+    """Colour limits of maps: symmetric about 0 if they change sign, else their range. Maps that do not
+    change (a saturated or dead neuron) have no range: they get ``scale``, their layer's fixed one (see
+    ``_layer_scale``), so that a neuron pinned at 0 and one pinned at 1 are drawn blue and red, as a
+    neuron that spans 0 to 1 is drawn at its ends."""
     lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
+    scale = scale or _layer_scale(values)
+    if _constant(lo, hi, scale):
+        return scale
     if lo < 0 < hi:
         m = max(-lo, hi)
         return -m, m
-    return (lo, hi) if hi > lo else (lo - 0.5, hi + 0.5)
+    return lo, hi
+
+
+CONSTANT = 1e-6  # outputs spanning less than this part of their layer's scale are one colour: constant
+
+
+def _constant(lo, hi, scale):
+    """Whether values from ``lo`` to ``hi`` are one value on the colour ``scale``."""
+    return hi - lo <= CONSTANT * (scale[1] - scale[0])
+
+
+def _layer_scale(values):
+    """The fixed colour scale of a layer's outputs, from their values: 0 to 1 if they lie within it
+    (sigmoid, softmax, probabilities, a ReLU below 1), else -1 to 1 (tanh), else 0 to their largest if
+    none is negative (ReLU), else symmetric about 0."""
+    lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
+    if 0 <= lo and hi <= 1:
+        return 0.0, 1.0
+    if -1 <= lo and hi <= 1:
+        return -1.0, 1.0
+    if lo >= 0:
+        return 0.0, hi
+    m = max(-lo, abs(hi))
+    return -m, m
+
+
+def _constant_value(values, scale):
+    """The one value of a neuron's map that does not change, else None."""
+    lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
+    return (lo + hi) / 2 if _constant(lo, hi, scale) else None
 
 
 def network_diagram(weights, maps, extent, path=None, title="", layer_names=None, ax=None, biases=None):
@@ -58,9 +93,11 @@ def network_diagram(weights, maps, extent, path=None, title="", layer_names=None
         ax.text(gap * (col + 0.5), height - 0.35, f"W{col + 1}" + (f", b{col + 1}" if _has(biases, col) else ""),
                 ha="center", va="bottom", fontsize=8, color="#444444")
     names = layer_names or (["inputs"] + [f"layer {k}" for k in range(1, n_cols - 1)] + ["output"])
+    constants = 0  # neurons whose output is one value everywhere
     for col, m in enumerate(maps):
+        scale = _layer_scale(m)
         for i in range(shown[col]):
-            lo, hi = _norm(m[i])  # each neuron on its own scale: the shape of what it computes
+            lo, hi = _norm(m[i], scale)  # each neuron on its own scale: the shape of what it computes
             x, y = gap * col, ys[col][i]
             # the map drawn into the diagram's own axes, clipped to the circle: no axes per neuron
             image = ax.imshow(m[i], origin="lower", extent=(x - radius, x + radius, y - radius, y + radius),
@@ -68,6 +105,11 @@ def network_diagram(weights, maps, extent, path=None, title="", layer_names=None
             circle = Circle((x, y), radius, facecolor="none", edgecolor="black", lw=1, zorder=4)
             ax.add_patch(circle)
             image.set_clip_path(circle)
+            value = _constant_value(m[i], scale)
+            if value is not None:  # no shape to show: its value, which its colour gives on the fixed scale
+                constants += 1  # rounded as a reader reads a colour: 1e-236 is 0 (+ 0.0: no "-0")
+                ax.text(x, y, f"{round(value, 2) + 0.0:.3g}", ha="center", va="center", fontsize=7, zorder=5,
+                        bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 0.5})
             ax.text(x - radius * 0.78, y + radius * 0.78, str(i), ha="center", va="center", fontsize=7, zorder=5,
                     bbox={"boxstyle": "circle,pad=0.15", "facecolor": "white", "edgecolor": "0.4", "lw": 0.5})
             if col and _has(biases, col - 1):
@@ -83,6 +125,8 @@ def network_diagram(weights, maps, extent, path=None, title="", layer_names=None
     ax.set_axis_off()
     ax.text(gap * (n_cols - 1) / 2, -2.35, "neuron colour: its output over the input square, blue low, red high\n"
             "(each neuron on its own colour scale; the neuron maps give the values)\n"
+            + ("a constant neuron: its value, written in it, on a fixed scale (0 blue, 1 red for outputs in 0-1)\n" if constants
+               else "") +
             "number: the unit, counted from 0 in each layer as in the trace" + ("; b: its bias" if biases else ""),
             ha="center", va="bottom",
             fontsize=8, color="#444444")
