@@ -4,7 +4,9 @@ of only what is drawn, axes that hold the curves' real values."""
 import numpy as np
 from matplotlib.colors import to_rgba
 
+from backproplab import plots
 from backproplab.plots.network import network_diagram, neuron_maps
+from backproplab.training import History
 
 BLUE, WHITE, RED = to_rgba("#1f77b4"), to_rgba("#ffffff"), to_rgba("#d62728")
 
@@ -43,3 +45,24 @@ def test_a_saturated_neuron_is_drawn_at_its_value_on_the_fixed_scale_and_says_it
 def test_a_layer_of_neurons_pinned_at_0_is_blue_in_the_neuron_maps():
     ax = neuron_maps([_constant([0.0, 0.0]), _constant([1.0, 1.0])], (0, 1, 0, 1)).axes[0]
     assert np.allclose([_colour(image) for image in ax.images], [BLUE, BLUE, RED, RED], atol=0.01)
+
+
+def _history(n, loss, accuracy):
+    return History(epoch=list(range(1, n + 1)), loss=list(loss), accuracy=list(accuracy), lr=[0.1] * n,
+                   seconds=[0.01] * n)
+
+
+def test_the_training_curve_is_drawn_over_a_test_curve_that_swings_every_epoch_and_the_key_says_so():
+    n = 200
+    falling = np.linspace(0.7, 0.05, n)
+    swinging = falling * np.where(np.arange(n) % 2, 1.3, 0.7)  # up and down every epoch: a band
+    test = {"loss": list(swinging), "accuracy": list(np.where(np.arange(n) % 2, 0.99, 0.96))}
+    fig = plots.learning_curve(_history(n, falling, [0.97] * n), test=test)
+    for ax in fig.axes:
+        training, tested = ax.lines[:2]
+        assert training.get_zorder() > tested.get_zorder()  # the training curve on top, never hidden
+        assert training.get_linewidth() > tested.get_linewidth() and tested.get_alpha() < 1
+    (legend,) = fig.legends
+    assert "goes up and down from one epoch to the next" in legend.get_title().get_text()
+    steady = {"loss": list(falling * 1.1), "accuracy": [0.96] * n}  # no swing: nothing to explain
+    assert not plots.learning_curve(_history(n, falling, [0.97] * n), test=steady).legends[0].get_title().get_text()
