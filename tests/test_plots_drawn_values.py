@@ -5,7 +5,7 @@ import numpy as np
 from matplotlib.colors import to_rgba
 
 from backproplab import plots
-from backproplab.plots.network import network_diagram, neuron_maps
+from backproplab.plots.network import gradient_norms, gradient_norms_grid, network_diagram, neuron_maps
 from backproplab.training import History
 
 BLUE, WHITE, RED = to_rgba("#1f77b4"), to_rgba("#ffffff"), to_rgba("#d62728")
@@ -66,3 +66,45 @@ def test_the_training_curve_is_drawn_over_a_test_curve_that_swings_every_epoch_a
     assert "goes up and down from one epoch to the next" in legend.get_title().get_text()
     steady = {"loss": list(falling * 1.1), "accuracy": [0.96] * n}  # no swing: nothing to explain
     assert not plots.learning_curve(_history(n, falling, [0.97] * n), test=steady).legends[0].get_title().get_text()
+
+
+def _covered(ax, text):
+    """The curve points (traced between their values) that the box of ``text`` covers, in display pixels."""
+    ax.figure.canvas.draw()
+    box = text.get_window_extent()
+    covered = 0
+    for line in ax.lines:
+        xy = line.get_transform().transform(line.get_xydata())
+        for a, b in zip(xy[:-1], xy[1:]):
+            if np.isfinite(a).all() and np.isfinite(b).all():
+                along = a + np.linspace(0, 1, 50)[:, None] * (b - a)
+                covered += box.count_contains(along)
+    return covered
+
+
+def test_the_note_of_a_gradient_gone_to_0_covers_no_curve():
+    epochs = list(range(1, 2001, 10))  # a sweep's every 10th epoch; every gradient 0 after epoch 1191
+    moving = [e < 1200 for e in epochs]
+    norms = {"epoch": epochs, "W1": [1e-7 if m else 0.0 for m in moving],
+             "W2": [1e-4 if m else 0.0 for m in moving], "W3": [0.5 if m else 0.0 for m in moving]}
+    ax = gradient_norms_grid([("lr 30", norms), ("lr 1", {**norms, "W1": [1e-3] * len(epochs)})]).axes[0]
+    (note,) = [t for t in ax.texts if "after epoch 1191" in t.get_text()]
+    assert _covered(ax, note) == 0
+    ax = gradient_norms({name: values for name, values in norms.items() if name != "epoch"}).axes[0]
+    (note,) = [t for t in ax.texts if "exactly 0" in t.get_text()]
+    assert _covered(ax, note) == 0
+
+
+def test_a_tiny_gradient_is_drawn_at_a_floor_12_decades_down_and_a_real_fall_is_kept():
+    # a learning rate of 100: the output layer's last gradient before 0 is about 1e-119
+    norms = {"W1": [0.0117] + [0.0] * 29, "W2": [0.119] + [0.0] * 29, "W3": [0.463, 1.86e-119] + [0.0] * 28}
+    ax = gradient_norms(norms).axes[0]
+    assert 1e-15 < ax.get_ylim()[0] < 1e-13  # the axis stops near 1e-13, not at 1e-124
+    (marked,) = [line for line in ax.lines if line.get_marker() == "v"]
+    assert marked.get_ydata().tolist() == [1e-13]
+    texts = [t.get_text() for t in ax.texts]
+    assert len(texts) == 1 and "after epoch 2" in texts[0] and "below 10⁻¹³, drawn at it" in texts[0]
+    falling = {"W1": list(np.logspace(0, -10, 30)), "W2": [0.5] * 30, "W3": [0.5] * 30}  # vanishing: kept whole
+    ax = gradient_norms(falling).axes[0]
+    assert np.allclose(ax.lines[0].get_ydata(), falling["W1"]) and ax.get_ylim()[0] < 1e-10
+    assert not ax.texts and not any(line.get_marker() == "v" for line in ax.lines)
