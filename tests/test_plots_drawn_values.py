@@ -108,3 +108,17 @@ def test_a_tiny_gradient_is_drawn_at_a_floor_12_decades_down_and_a_real_fall_is_
     ax = gradient_norms(falling).axes[0]
     assert np.allclose(ax.lines[0].get_ydata(), falling["W1"]) and ax.get_ylim()[0] < 1e-10
     assert not ax.texts and not any(line.get_marker() == "v" for line in ax.lines)
+
+
+def test_the_boundary_line_is_in_the_key_only_where_one_is_drawn():
+    X = np.array([[0.0, 0.0], [1.0, 1.0], [0.0, 1.0], [1.0, 0.0]])
+    y = np.array([0, 0, 1, 1])
+    below = lambda grid: np.full(len(grid), 0.49)  # a linear model's least-squares answer on XOR  # noqa: E731
+    across = lambda grid: grid[:, 0]  # noqa: E731
+    for draw in (lambda f: plots.decision_boundary(f, X, y), lambda f: plots.boundaries_grid([("a", f, X, y)])):
+        key = draw(below).legends[0]
+        assert [t.get_text() for t in key.get_texts()] == ["class 0", "class 1"]
+        assert "no boundary line" in key.get_title().get_text()
+        key = draw(across).legends[0]
+        assert [t.get_text() for t in key.get_texts()] == ["class 0", "class 1", "boundary: P(class 1) = 0.5"]
+        assert not key.get_title().get_text()
