@@ -66,6 +66,8 @@ def test_the_training_curve_is_drawn_over_a_test_curve_that_swings_every_epoch_a
     assert "goes up and down from one epoch to the next" in legend.get_title().get_text()
     steady = {"loss": list(falling * 1.1), "accuracy": [0.96] * n}  # no swing: nothing to explain
     assert not plots.learning_curve(_history(n, falling, [0.97] * n), test=steady).legends[0].get_title().get_text()
+    short = {"loss": swinging[:20], "accuracy": test["accuracy"][:20]}  # 20 epochs: every zig-zag seen as one
+    assert not plots.learning_curve(_history(20, falling[:20], [0.97] * 20), test=short).legends[0].get_title().get_text()
 
 
 def _covered(ax, text):

@@ -15,6 +15,7 @@ _COLOURS = {"training": "C0", "validation": "C1", "test": "C2"}
 _LINES = {"training": {"lw": 1.6, "zorder": 3}, "validation": {"lw": 1.0, "alpha": 0.75, "zorder": 2},
           "test": {"lw": 1.0, "alpha": 0.75, "zorder": 2}}
 SWING_STEP = 0.005  # of a curve's drawn range: smaller steps up and down do not thicken the line
+SWING_EPOCHS = 200  # epochs from which a panel draws them about 2 pixels apart or closer: a swing is a blot
 SWING_NOTE = "a thick stretch or blot on a curve: there it goes up and down from one epoch to the next"
 ACCURACY_MIN_SPAN = 10.0  # percentage points: values closer than this are not spread over the whole panel
 # A loss may pass the labelled tick at either end of its axis by this factor (a hair on a log axis)
@@ -164,12 +165,13 @@ def learning_curve(history, path=None, title="", ax=None, test=None, test_is_tra
 
 def _swings(values, log=False):
     """Whether a curve of ``values`` (None where not measured) goes up and down at three epochs on end, each
-    step at least SWING_STEP of its range, on its axis (``log``): drawn an epoch a pixel, a thick stretch."""
+    step at least SWING_STEP of its range, on its axis (``log``), over SWING_EPOCHS epochs or more: drawn
+    a pixel or two an epoch, a thick stretch."""
     v = np.asarray([np.nan if x is None else x for x in values], dtype=float)
     if log:
         v = np.log10(np.where(v > 0, v, np.nan))
     v = v[np.isfinite(v)]
-    if len(v) < 4:
+    if len(v) < SWING_EPOCHS:  # each epoch's point apart: the zig-zag is seen as one
         return False
     steps = np.diff(v)
     turns = (steps[:-1] * steps[1:] < 0) & (np.minimum(abs(steps[:-1]), abs(steps[1:])) >= SWING_STEP * np.ptp(v))
