@@ -245,7 +245,8 @@ def test_a_gradient_that_becomes_exactly_zero_keeps_the_whole_run_on_the_axis_an
     drawn = [line.get_xdata()[np.isfinite(line.get_ydata())] for line in ax.lines]
     assert all(len(x) == 1 and x[0] < at["5"] for x in drawn)  # epoch 1 alone, left of epoch 5's label
     assert all(line.get_marker() == "o" for line in ax.lines)
-    assert any("after epoch 1 " in text for text in at)
+    assert "all exactly 0\nafter epoch 1" in at  # a panel's note in few words, which the key explains
+    assert "all exactly 0: every layer's gradient is exactly 0" in ax.figure.legends[0].get_title().get_text()
     ax = network.gradient_norms({"W1": [0.1, 0.0, 0.2] * 5, "W2": [0.1] * 15}).axes[0]  # one layer, now and then
     assert "the gradient of W1 is\nexactly 0 at some epochs" in ax.texts[0].get_text()
 

@@ -1,4 +1,4 @@
-"""Pictures of a network on 2-D inputs: the diagram, every neuron's output map, the gradient norms.
+"""Pictures of a network on 2-D inputs: the diagram and every neuron's output map (the gradient norms: gradients).
 
 Only arrays come in: each layer's weights and each neuron's output over a grid
 of the input square (``outputs`` computes them from a model).
@@ -7,13 +7,11 @@ of the input square (``outputs`` computes them from a model).
 import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.colors import LinearSegmentedColormap
-from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
 
-from .canvas import Canvas, epoch_ticks, log_range
-from .style import (
-    FewMinorTicks, PowerLabels, epoch_axis, figure, legend_outside, own_layout, save, set_suptitle, short_series,
-)
+# the gradient norms are drawn beside the network: importable from here, as they always were
+from .gradients import gradient_norms, gradient_norms_grid, gradients_worth_drawing  # noqa: F401
+from .style import figure, own_layout, save, set_suptitle
 
 MAX_UNITS = 12  # neurons drawn per layer; wider layers show their first ones and say how many more
 _SIGN = {True: "#ff7f0e", False: "#7b4ea3"}  # positive weights orange, negative purple
@@ -21,13 +19,48 @@ _SIGN = {True: "#ff7f0e", False: "#7b4ea3"}  # positive weights orange, negative
 _MAP = LinearSegmentedColormap.from_list("neuron", ["#1f77b4", "#ffffff", "#d62728"])
 
 
-def _norm(values):
-    """Colour limits of a layer's maps: symmetric about 0 if they change sign, else their range."""
+def _norm(values, scale=None):
+    """Colour limits of maps: symmetric about 0 if they change sign, else their range. Maps that do not
+    change (a saturated or dead neuron) have no range: they get ``scale``, their layer's fixed one (see
+    ``_layer_scale``), so that a neuron pinned at 0 and one pinned at 1 are drawn blue and red, as a
+    neuron that spans 0 to 1 is drawn at its ends."""
     lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
+    scale = scale or _layer_scale(values)
+    if _constant(lo, hi, scale):
+        return scale
     if lo < 0 < hi:
         m = max(-lo, hi)
         return -m, m
-    return (lo, hi) if hi > lo else (lo - 0.5, hi + 0.5)
+    return lo, hi
+
+
+CONSTANT = 1e-6  # outputs spanning less than this part of their layer's scale are one colour: constant
+
+
+def _constant(lo, hi, scale):
+    """Whether values from ``lo`` to ``hi`` are one value on the colour ``scale``."""
+    return hi - lo <= CONSTANT * (scale[1] - scale[0])
+
+
+def _layer_scale(values):
+    """The fixed colour scale of a layer's outputs, from their values: 0 to 1 if they lie within it
+    (sigmoid, softmax, probabilities, a ReLU below 1), else -1 to 1 (tanh), else 0 to their largest if
+    none is negative (ReLU), else symmetric about 0."""
+    lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
+    if 0 <= lo and hi <= 1:
+        return 0.0, 1.0
+    if -1 <= lo and hi <= 1:
+        return -1.0, 1.0
+    if lo >= 0:
+        return 0.0, hi
+    m = max(-lo, abs(hi))
+    return -m, m
+
+
+def _constant_value(values, scale):
+    """The one value of a neuron's map that does not change, else None."""
+    lo, hi = float(np.nanmin(values)), float(np.nanmax(values))
+    return (lo + hi) / 2 if _constant(lo, hi, scale) else None
 
 
 def network_diagram(weights, maps, extent, path=None, title="", layer_names=None, ax=None, biases=None):
@@ -58,9 +91,11 @@ def network_diagram(weights, maps, extent, path=None, title="", layer_names=None
         ax.text(gap * (col + 0.5), height - 0.35, f"W{col + 1}" + (f", b{col + 1}" if _has(biases, col) else ""),
                 ha="center", va="bottom", fontsize=8, color="#444444")
     names = layer_names or (["inputs"] + [f"layer {k}" for k in range(1, n_cols - 1)] + ["output"])
+    constants = 0  # neurons whose output is one value everywhere
     for col, m in enumerate(maps):
+        scale = _layer_scale(m)
         for i in range(shown[col]):
-            lo, hi = _norm(m[i])  # each neuron on its own scale: the shape of what it computes
+            lo, hi = _norm(m[i], scale)  # each neuron on its own scale: the shape of what it computes
             x, y = gap * col, ys[col][i]
             # the map drawn into the diagram's own axes, clipped to the circle: no axes per neuron
             image = ax.imshow(m[i], origin="lower", extent=(x - radius, x + radius, y - radius, y + radius),
@@ -68,6 +103,11 @@ def network_diagram(weights, maps, extent, path=None, title="", layer_names=None
             circle = Circle((x, y), radius, facecolor="none", edgecolor="black", lw=1, zorder=4)
             ax.add_patch(circle)
             image.set_clip_path(circle)
+            value = _constant_value(m[i], scale)
+            if value is not None:  # no shape to show: its value, which its colour gives on the fixed scale
+                constants += 1  # rounded as a reader reads a colour: 1e-236 is 0 (+ 0.0: no "-0")
+                ax.text(x, y, f"{round(value, 2) + 0.0:.3g}", ha="center", va="center", fontsize=7, zorder=5,
+                        bbox={"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 0.5})
             ax.text(x - radius * 0.78, y + radius * 0.78, str(i), ha="center", va="center", fontsize=7, zorder=5,
                     bbox={"boxstyle": "circle,pad=0.15", "facecolor": "white", "edgecolor": "0.4", "lw": 0.5})
             if col and _has(biases, col - 1):
@@ -83,6 +123,8 @@ def network_diagram(weights, maps, extent, path=None, title="", layer_names=None
     ax.set_axis_off()
     ax.text(gap * (n_cols - 1) / 2, -2.35, "neuron colour: its output over the input square, blue low, red high\n"
             "(each neuron on its own colour scale; the neuron maps give the values)\n"
+            + ("a constant neuron: its value, written in it, on a fixed scale (0 blue, 1 red for outputs in 0-1)\n" if constants
+               else "") +
             "number: the unit, counted from 0 in each layer as in the trace" + ("; b: its bias" if biases else ""),
             ha="center", va="bottom",
             fontsize=8, color="#444444")
@@ -142,150 +184,3 @@ def neuron_maps(maps, extent, path=None, title="", layer_names=None, X=None, ax=
     ax.set_aspect("equal")
     ax.set_axis_off()
     return save(fig, path, dpi=110)
-
-
-def draw_gradient_norms(ax, norms, legend=True, epochs=None):
-    """One line per layer (first dark, last bright): its weight-gradient norm per epoch, log scale.
-
-    ``epochs``: the epoch of each value (default 1, 2, 3 ...).
-    """
-    names = list(norms)
-    colours = _layer_colours(len(names))
-    zero = {}  # each layer's epochs of a gradient exactly 0
-    for k, (name, colour) in enumerate(zip(names, colours)):
-        values = np.asarray(norms[name], dtype=float)
-        x = np.arange(1, len(values) + 1) if epochs is None else np.asarray(epochs)
-        zero[name] = values <= 0
-        values[zero[name]] = np.nan  # a zero gradient has no place on a log scale
-        where = " (first layer)" if k == 0 else " (output layer)" if k == len(names) - 1 else ""
-        drawn = int(np.count_nonzero(np.isfinite(values)))
-        ax.plot(x, values, color=colour, lw=1.2, label=name + where, **short_series(drawn))
-    ax.set_yscale("log")
-    ax.yaxis.set_major_formatter(PowerLabels())
-    ax.yaxis.set_minor_locator(FewMinorTicks())
-    if not names or not len(x):
-        ax.set_xlabel("epoch")
-    else:
-        epoch_axis(ax, int(x[-1]))
-        if x[-1] > 10:  # the whole run, also where the lines stop (the axis would shrink to what is drawn)
-            pad = 0.05 * (x[-1] - x[0])
-            ax.set_xlim(x[0] - pad, x[-1] + pad)
-        _say_where_zero(ax, x, zero)
-    ax.grid(alpha=0.3, which="both")
-    if legend:
-        ax.legend(fontsize=7, ncol=2 if len(names) > 5 else 1, loc="best", framealpha=0.8)
-
-
-def _say_where_zero(ax, x, zero):
-    """A note in the panel on the gradients that are exactly 0, which the log scale leaves out."""
-    note = _zero_note(x, zero)
-    if note:
-        ax.text(0.5, 0.04, note, transform=ax.transAxes, **ZERO_NOTE)
-
-
-ZERO_NOTE = {"ha": "center", "va": "bottom", "fontsize": 7, "color": "#444444",
-             "bbox": {"facecolor": "white", "alpha": 0.8, "edgecolor": "none", "pad": 1}}
-
-
-def _zero_note(x, zero):
-    """What to say of the gradients that are exactly 0 (``zero``: each layer's epochs of one), else None."""
-    layers = [name for name, z in zero.items() if z.any()]
-    if not layers:
-        return None
-    start = int(np.argmax(np.any(list(zero.values()), axis=0)))
-    if all(z[start:].all() for z in zero.values()):  # saturated or dead: nothing moves from there on
-        # a sweep keeps every k-th epoch: "after" the last one recorded non-zero is all it knows
-        note = "every layer's gradient is exactly 0\n" + (f"after epoch {x[start - 1]}" if start else "at every epoch")
-    else:
-        note = f"the gradient of {', '.join(layers)} is\nexactly 0 at some epochs"
-    return note + " (a log scale has no 0)"
-
-
-def _depth_cmap():
-    return LinearSegmentedColormap.from_list("depth", ["#08306b", "#2ca02c", "#ffb000"])
-
-
-def _layer_colours(n):
-    """From dark (first layer) to bright (output layer); one layer alone is dark."""
-    cmap = _depth_cmap()
-    return [cmap(v) for v in np.linspace(0.0, 0.9, n)] if n > 1 else [cmap(0.0)]
-
-
-MIN_GRADIENT_LAYERS = 3  # weight layers a gradients figure needs to show something
-
-
-def gradients_worth_drawing(norms):
-    """Whether a figure of the gradient norms ``norms`` (one entry per weight layer, besides an optional
-    ``epoch``) teaches anything: only with at least MIN_GRADIENT_LAYERS weight layers. The gradient
-    reaching W1 then has passed at least two activations on its way down, and whether it shrinks from
-    layer to layer (vanishing gradients) can be seen; with one or two layers there is no such path."""
-    return sum(1 for name in norms if name != "epoch") >= MIN_GRADIENT_LAYERS
-
-
-def gradient_norms(norms, path=None, title="", ax=None):
-    """The norm of each layer's weight gradient per epoch (log scale); W1 is the first layer."""
-    fig, ax = figure(figsize=(7, 4.4), ax=ax, layout="panels")
-    draw_gradient_norms(ax, norms)
-    ax.set_ylabel("||dL/dW||  (RMS over the epoch's batches)")
-    ax.set_title(title or "Weight-gradient norm of each layer", fontsize=10, y=1.0)
-    return save(fig, path)
-
-
-GRID_PANEL = (2.9, 1.9)  # inches of one panel of gradient_norms_grid
-GRID_GAP_X = 0.3  # between columns, which share the y labels of the first
-# between rows: a title, and each panel's epoch labels unless the panels share one epoch axis
-GRID_GAP_Y = {True: 0.45, False: 0.85}
-
-
-def gradient_norms_grid(panels, path=None, title="", columns=None, ax=None):
-    """Gradient-norm panels side by side on one log scale: ``panels`` is a list of (label, norms), one per
-    setting; ``norms`` may hold the ``epoch`` of each value (a sweep keeps every k-th epoch).
-
-    Every panel is drawn into one Axes (see canvas), the norms as their log10 in it; the caller's ``ax``
-    is one Axes. Panels of the same epochs label them under the lowest panel of each column only.
-    """
-    cols = columns or min(4, len(panels))
-    rows = -(-len(panels) // cols)
-    series = [_drawn_norms(norms) for _, norms in panels]
-    epoch_axes = [epoch_ticks(epochs[0], epochs[-1]) if len(epochs) else ((0.5, 1.5), []) for epochs, _ in series]
-    shared = all(axis == epoch_axes[0] for axis in epoch_axes)
-    (width, height), gap_x, gap_y = GRID_PANEL, GRID_GAP_X, GRID_GAP_Y[shared]
-    extent = (-0.75, cols * width + (cols - 1) * gap_x + 0.15, -0.55, rows * height + (rows - 1) * gap_y + 0.3)
-    fig, ax = figure(figsize=(extent[1] - extent[0] + 0.2, 2.8 * rows + 0.5), ax=ax, layout="panels")
-    if own_layout(fig):
-        own_layout(fig).set(left=0.1, right=0.1, bottom=0.1, top=0.1)
-    canvas = Canvas(ax, extent)
-    ylim = log_range([v for _, layers in series for values in layers.values() for v in values])
-    for k, ((label, _), (epochs, layers), (xlim, xticks)) in enumerate(zip(panels, series, epoch_axes)):
-        corner = ((k % cols) * (width + gap_x), (rows - 1 - k // cols) * (height + gap_y))
-        panel = canvas.panel(corner, (width, height), xlim, ylim)
-        zero = {}
-        for (name, values), colour in zip(layers.items(), _layer_colours(len(layers))):
-            zero[name] = values <= 0
-            shown = np.isfinite(values) & (values > 0)  # a zero gradient has no place on a log scale
-            logs = np.where(shown, np.log10(np.where(shown, values, 1.0)), np.nan)
-            ax.plot(*panel.place(epochs, logs), color=colour, lw=1.2, **short_series(int(np.count_nonzero(shown))))
-        lowest = not shared or k + cols >= len(panels)  # no panel below it
-        panel.xticks(xticks, labels=lowest)
-        panel.log_yticks(labels=k % cols == 0)
-        panel.labels(title=label, xlabel="epoch" if lowest else None, below=0.28,
-                     ylabel="||dL/dW||" if k % cols == 0 else None, left=0.5, ylabel_size=8)
-        note = _zero_note(epochs, zero) if len(epochs) else None
-        if note:
-            canvas.text(corner[0] + width / 2, corner[1], note, (0, 0.04 * height), **ZERO_NOTE)
-    cmap = _depth_cmap()
-    handles = [Line2D([], [], color=cmap(v), lw=2) for v in (0.0, 0.45, 0.9)]
-    legend_outside(fig, [ax], handles, ["first layer (W1)", "layers between", "output layer"],
-                   title="line colour: a layer's depth", ncol=3)
-    set_suptitle(fig, title, fontsize=10)
-    canvas.finish()
-    return save(fig, path, dpi=100)
-
-
-def _drawn_norms(norms):
-    """(epochs, {layer: norms as floats}) of one panel: the ``epoch`` entry, else 1, 2, 3 ..."""
-    norms = dict(norms)
-    epochs = norms.pop("epoch", None)
-    layers = {name: np.asarray(values, dtype=float) for name, values in norms.items()}
-    longest = max((len(values) for values in layers.values()), default=0)
-    return np.arange(1, longest + 1) if epochs is None else np.asarray(epochs), layers

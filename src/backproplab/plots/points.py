@@ -74,7 +74,8 @@ def decision_boundary(predict_proba, X, y, path=None, title="", resolution=200, 
 
 def boundary_key(fig, axes, image, classes):
     """One key for decision-boundary panels: a colour bar of P(class 1) beside them (two classes, where
-    ``image`` is a panel's shading) and, below them, a legend of the class markers and the boundary line.
+    ``image`` is a panel's shading) and, below them, a legend of the class markers and the boundary line
+    (where a panel of ``axes`` draws one).
 
     Without ``image`` (more than two classes) the shading is the most likely class, as the legend says.
     """
@@ -84,11 +85,15 @@ def boundary_key(fig, axes, image, classes):
     handles = [Line2D([], [], ls="", marker="o", markerfacecolor=CLASS_COLOURS[int(k) % len(CLASS_COLOURS)],
                       markeredgecolor="black", markeredgewidth=0.5) for k in classes]
     labels = [f"class {k}" for k in classes]
-    if image is not None:
+    title = None if image is not None else "shading: the most likely class"
+    drawn = any(len(lines.get_segments()) for ax in axes for lines in ax.collections
+                if lines.get_gid() == BOUNDARY_LINE["gid"])
+    if image is not None and drawn:
         handles.append(Line2D([], [], color="black", linewidth=1))
-        labels.append("boundary: P(class 1) = 0.5")
-    return legend_outside(fig, axes, handles, labels,
-                          title=None if image is not None else "shading: the most likely class")
+        labels.append(BOUNDARY_LINE["gid"])
+    elif image is not None:  # P(class 1) on one side of 0.5 all over: a network that answers one class
+        title = "no boundary line: P(class 1) does not cross 0.5 in the square shown"
+    return legend_outside(fig, axes, handles, labels, title=title)
 
 
 def draw_boundary(ax, predict_proba, X, y, resolution=200, transform=None):
@@ -116,7 +121,8 @@ def draw_boundary(ax, predict_proba, X, y, resolution=200, transform=None):
     return image
 
 
-BOUNDARY_LINE = {"colors": "black", "linewidths": 1, "zorder": 2}  # where P(class 1) = 0.5
+# where P(class 1) = 0.5; the gid finds the lines for the key, which names them only where some are drawn
+BOUNDARY_LINE = {"colors": "black", "linewidths": 1, "zorder": 2, "gid": "boundary: P(class 1) = 0.5"}
 POINTS = {"s": 18, "edgecolors": "black", "linewidths": 0.5, "zorder": 1}
 
 

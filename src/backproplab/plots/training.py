@@ -10,6 +10,13 @@ from ..nn import LOSSES
 from .style import PlainMinorLabels, epoch_axis, figure, legend_outside, save, set_suptitle, short_series
 
 _COLOURS = {"training": "C0", "validation": "C1", "test": "C2"}
+# The training curve on top, the others thinner and lighter under it: a curve that swings every epoch
+# covers a band and would hide the training curve beneath it.
+_LINES = {"training": {"lw": 1.6, "zorder": 3}, "validation": {"lw": 1.0, "alpha": 0.75, "zorder": 2},
+          "test": {"lw": 1.0, "alpha": 0.75, "zorder": 2}}
+SWING_STEP = 0.005  # of a curve's drawn range: smaller steps up and down do not thicken the line
+SWING_EPOCHS = 200  # epochs from which a panel draws them about 2 pixels apart or closer: a swing is a blot
+SWING_NOTE = "a thick stretch or blot on a curve: there it goes up and down from one epoch to the next"
 ACCURACY_MIN_SPAN = 10.0  # percentage points: values closer than this are not spread over the whole panel
 # A loss may pass the labelled tick at either end of its axis by this factor (a hair on a log axis)
 # rather than stretch the axis to the next one, a doubling away: 0.197 ends on 0.2, not 0.1.
@@ -102,11 +109,14 @@ def learning_curve(history, path=None, title="", ax=None, test=None, test_is_tra
         ax_acc = None
     else:
         fig, (ax_loss, ax_acc) = figure(1, 2, figsize=(10, 4.4), ax=ax, layout="panels")
+    swings = False  # whether a curve drawn swings up and down every epoch for a stretch
     for name, (values, accuracy) in series.items():
-        style = {"color": _COLOURS[name], **short_series(len(epochs))}
+        style = {"color": _COLOURS[name], **_LINES[name], **short_series(len(epochs))}
         ax_loss.plot(epochs, [np.nan if v is None else v for v in values], **style)
+        swings |= _swings(values, log=True)
         if ax_acc is not None:
             ax_acc.plot(epochs, 100 * np.asarray(accuracy, dtype=float), **style)
+            swings |= _swings(accuracy)
     losses = [v for values, _ in series.values() for v in values if v is not None and np.isfinite(v)]
     name, chance = _loss_words(loss), _chance_loss(loss)
     if losses and min(losses) > 0:
@@ -145,10 +155,27 @@ def learning_curve(history, path=None, title="", ax=None, test=None, test_is_tra
     if during:
         names = {"training": f"training set, during each epoch ({during})",
                  "validation": "validation set, after each epoch", "test": "test set, after each epoch"}
-    handles = [Line2D([], [], color=_COLOURS[name], lw=2, **short_series(len(epochs))) for name in series]
-    legend_outside(fig, panels, handles, [names[name] for name in series], ncol=len(series))
+    handles = [Line2D([], [], color=_COLOURS[name], **{**_LINES[name], "lw": _LINES[name]["lw"] + 0.6},
+                      **short_series(len(epochs))) for name in series]
+    legend_outside(fig, panels, handles, [names[name] for name in series], ncol=len(series),
+                   title=SWING_NOTE if swings else None)
     set_suptitle(fig, title, fontsize=12)
     return save(fig, path)
+
+
+def _swings(values, log=False):
+    """Whether a curve of ``values`` (None where not measured) goes up and down at three epochs on end, each
+    step at least SWING_STEP of its range, on its axis (``log``), over SWING_EPOCHS epochs or more: drawn
+    a pixel or two an epoch, a thick stretch."""
+    v = np.asarray([np.nan if x is None else x for x in values], dtype=float)
+    if log:
+        v = np.log10(np.where(v > 0, v, np.nan))
+    v = v[np.isfinite(v)]
+    if len(v) < SWING_EPOCHS:  # each epoch's point apart: the zig-zag is seen as one
+        return False
+    steps = np.diff(v)
+    turns = (steps[:-1] * steps[1:] < 0) & (np.minimum(abs(steps[:-1]), abs(steps[1:])) >= SWING_STEP * np.ptp(v))
+    return bool(np.any(turns[:-1] & turns[1:]))
 
 
 def _loss_words(loss):
