@@ -88,3 +88,16 @@ def test_a_2d_run_records_its_test_loss_every_epoch_unless_the_test_set_is_the_t
     assert main(["train", "--dataset", "xor", "--epochs", "30", "--print-every", "0", "--out", str(out)]) == 0
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["test_is_training"] and "test_loss" not in metrics["history"]  # XOR is tested on itself
+
+
+@pytest.mark.slow
+def test_a_run_whose_updates_overflow_still_draws_its_pictures_and_prints_its_loss_short(tmp_path, capsys):
+    out = tmp_path / "run"
+    main(["train", "--dataset", "linear", "--activation", "identity", "--loss", "mse", "--output-activation",
+          "identity", "--optimizer", "sgd", "--lr", "1e6", "--epochs", "50", "--print-every", "0", "--out", str(out)])
+    printed = capsys.readouterr()
+    assert "training diverged" in printed.out + printed.err and "Traceback" not in printed.err
+    for name in ("network.png", "neurons.png"):
+        assert (out / name).read_bytes().startswith(PNG), name
+    final = next(line for line in printed.out.splitlines() if line.startswith("final training loss"))
+    assert len(final) < 80 and "e+" in final  # 1.4123e+213, not 214 digits

@@ -73,6 +73,7 @@ def run(args, write):
     # Here, not above: the figures (matplotlib) and the report are not needed to print --help.
     from ..experiments.lab_setup import write_lab_setup
     from ..outputs import new_run_folder, write_diagnosis, write_points_run
+    from ..outputs.points_run import loss_text
     from ..run import describe, train_recorded
 
     if args.full and not args.report:
@@ -102,7 +103,7 @@ def run(args, write):
         write_diagnosis(results[config.dataset], write)  # each set's section ends with what went wrong on it
     write("\nsummary")
     for name, m in results.items():
-        write(f"  {name:7s} final loss {m['final_loss']:.5f}  test accuracy {100 * m['test_accuracy']:.2f}%  "
+        write(f"  {name:7s} final loss {loss_text(m['final_loss'])}  test accuracy {100 * m['test_accuracy']:.2f}%  "
               f"({m['epochs']:,} epochs, {m['seconds']:.2f} s)")
     write(f"figures, models and metrics in {root}")
     if args.report and engine is not None:  # the questions' sweeps would train the engine, not this network

@@ -43,7 +43,10 @@ def write_network_figures(model, loss_fn, X, gradient_norm_history, folder, name
         with np.errstate(over="ignore", invalid="ignore"):
             outputs = unit_outputs(model, features(grid, feature_names).astype(weights[0].dtype))
             outputs[-1] = loss_fn.probabilities(outputs[-1])  # the output units as the network's answer
-        maps = [np.nan_to_num(o.T.reshape(-1, RESOLUTION, RESOLUTION).astype(np.float64)) for o in outputs]
+        # A diverged run's outputs overflow: NaN is drawn as 0 and the rest bounded at 1e300, so that a colour
+        # scale's own arithmetic (high - low) stays finite.
+        maps = [np.clip(np.nan_to_num(o.T.reshape(-1, RESOLUTION, RESOLUTION).astype(np.float64)), -1e300, 1e300)
+                for o in outputs]
         extent = (lo[0], hi[0], lo[1], hi[1])
         names = ["inputs " + ", ".join(feature_names)] + [f"hidden layer {k}" for k in range(1, len(maps) - 1)] + ["output"]
         written.append(os.path.join(folder, "network.png"))

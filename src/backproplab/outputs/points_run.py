@@ -16,6 +16,12 @@ from .sample_trace import write_sample_trace
 from .values_run import write_values_run
 
 
+def loss_text(value):
+    """A loss as the run's lines print it: 5 decimals, or 5 significant digits once it is too large for them
+    to read (a diverged run's 1e210, not 210 digits)."""
+    return f"{value:.5f}" if abs(value) < 1e6 or value != value else f"{value:.5g}"
+
+
 def final_line(config, history, n_train, test_loss, test_accuracy, test_is_training):
     """The run's last line: the training loss of the last epoch, and the test loss and accuracy after training.
 
@@ -26,11 +32,11 @@ def final_line(config, history, n_train, test_loss, test_accuracy, test_is_train
     training_loss = history.last("loss")
     training_loss = float("nan") if training_loss is None else training_loss  # a loss of exactly 0 is a loss
     if not test_is_training:
-        return (f"final training loss {training_loss:.5f}  test loss {test_loss:.5f}  "
+        return (f"final training loss {loss_text(training_loss)}  test loss {loss_text(test_loss)}  "
                 f"test accuracy {100 * test_accuracy:.2f}%")
     before = how_training_measured(n_train, config.batch_size, config.dropout)
-    return (f"final loss on the {n_train} training points: {training_loss:.5f} during the last epoch ({before}), "
-            f"{test_loss:.5f} after training; accuracy {100 * test_accuracy:.2f}%")
+    return (f"final loss on the {n_train} training points: {loss_text(training_loss)} during the last epoch "
+            f"({before}), {loss_text(test_loss)} after training; accuracy {100 * test_accuracy:.2f}%")
 
 
 def write_points_run(run, folder, write=print, show_samples=True, title=None):
