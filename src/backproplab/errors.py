@@ -32,7 +32,7 @@ class ModelFileError(BackproplabError):
 
 # Other well-known names of registered entries ('glorot' for 'xavier'), filled by Registry.register's
 # also_known_as: an error suggests the entry, but the other name is not accepted in its place.
-ALSO_KNOWN_AS = {}
+ALSO_KNOWN_AS: dict[str, str] = {}
 
 
 def did_you_mean(name, choices):
