@@ -95,3 +95,12 @@ def test_a_bad_row_is_named_by_the_files_own_line(tmp_path, dataset, row, messag
             prepare(RunConfig.for_dataset(dataset=dataset, data=str(path)))
         expected = message if name == "plain.csv" else message.replace("line 4", "line 5")
         assert expected in str(err.value)
+
+
+def test_a_bad_cell_before_bytes_that_are_not_utf8_is_still_named_by_its_line(tmp_path):
+    # NumPy stops at the bad cell; counting the lines must not stumble on a broken byte after it
+    path = tmp_path / "broken.csv"
+    path.write_bytes(b"a,b,label\n0.1,x,0\n0.3,0.4,1\n0\xc2")
+    with pytest.raises(ConfigError, match=r"line 2, column 2 is 'x', not a number") as err:
+        read_labelled(str(path))
+    assert "\n" not in str(err.value)

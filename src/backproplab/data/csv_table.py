@@ -78,8 +78,9 @@ def read_table(path):
 def _file_line(path, header, row):
     """The file's own line number (from 1, the header counted) of the 0-based data ``row``.
 
-    NumPy counts rows of data only: it skips blank lines and '#' comments, which an editor shows."""
-    with open(path, newline="", encoding="utf-8-sig") as f:
+    NumPy counts rows of data only: it skips blank lines and '#' comments, which an editor shows. Bytes that
+    are not UTF-8 further on (NumPy stopped before them) are replaced: only the lines are counted here."""
+    with open(path, newline="", encoding="utf-8-sig", errors="replace") as f:
         lines = [number for number, text in enumerate(f, start=1) if text.split("#")[0].strip()]
     lines = lines[1:] if header is not None else lines
     return lines[row] if row < len(lines) else row + 1
