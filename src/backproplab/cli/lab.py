@@ -73,7 +73,7 @@ def run(args, write):
     # Here, not above: the figures (matplotlib) and the report are not needed to print --help.
     from ..experiments.lab_setup import write_lab_setup
     from ..outputs import new_run_folder, write_diagnosis, write_points_run
-    from ..outputs.points_run import loss_text
+    from ..outputs.metrics import loss_text
     from ..run import describe, train_recorded
 
     if args.full and not args.report:

@@ -25,7 +25,7 @@ from ..optim import OPTIMIZERS
 from ..optim.adaptive import Adam
 from ..optim.sgd import SGD
 from ..run import RunConfig
-from .shipped import find_sweep_file, shipped_sweeps
+from .shipped import find_sweep_file, shipped_sweeps, sweep_key
 from .spec import SweepSpec
 
 SETUPS = "setups/"  # the shipped set-ups' folder among the sweep files
@@ -95,7 +95,7 @@ def _setup_path(name):
     if os.path.exists(name):
         return find_sweep_file(name)
     shipped = shipped_sweeps()
-    key = name.replace(os.sep, "/").removeprefix("experiments/").removesuffix(".toml")
+    key = sweep_key(name)
     setups = {other.removeprefix(SETUPS): path for other, path in shipped.items() if other.startswith(SETUPS)}
     if key.removeprefix(SETUPS) in setups:
         return setups[key.removeprefix(SETUPS)]

@@ -46,13 +46,19 @@ def _reading_order(name):
     return name.count("/"), [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", name)]
 
 
+def sweep_key(name):
+    """The shipped name ``name`` stands for: ``experiments/learning-rate.toml`` and ``learning-rate.toml`` are
+    ``learning-rate``."""
+    return name.replace(os.sep, "/").removeprefix("experiments/").removesuffix(".toml")
+
+
 def find_sweep_file(name):
     """``name`` when it is a file; else the path of the shipped sweep of that name
     (``learning-rate``, ``learning-rate.toml`` and ``experiments/learning-rate.toml`` all find it)."""
     if os.path.exists(name):
         check_regular_file(name, "sweep file", "give a .toml file")  # a FIFO or /dev/zero: refused unread
         return name
-    key = name.replace(os.sep, "/").removeprefix("experiments/").removesuffix(".toml")
+    key = sweep_key(name)
     found = shipped_sweeps()
     if key in found:
         return str(found[key])

@@ -13,6 +13,12 @@ from ..data import count_batches
 from ..version import __version__
 
 
+def loss_text(value):
+    """A loss as the run's lines print it: 5 decimals, or 5 significant digits once it is too large for them
+    to read (a diverged run's 1e210, not 210 digits)."""
+    return f"{value:.5f}" if abs(value) < 1e6 else f"{value:.5g}"
+
+
 def versions():
     """The versions of backproplab, NumPy, matplotlib and Python that made a run."""
     return {"backproplab": __version__, "numpy": np.__version__, "matplotlib": matplotlib.__version__,

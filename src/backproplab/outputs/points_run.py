@@ -9,17 +9,11 @@ from ..data.features import features
 from ..model_file import save_model
 from ..run.predict import placement_metadata
 from ..training import evaluate
-from .metrics import how_training_measured, run_metrics, write_divergence, write_metrics
+from .metrics import how_training_measured, loss_text, run_metrics, write_divergence, write_metrics
 from .network_figures import write_network_figures
 from .predictions import positive_class_scores, sample_lines
 from .sample_trace import write_sample_trace
 from .values_run import write_values_run
-
-
-def loss_text(value):
-    """A loss as the run's lines print it: 5 decimals, or 5 significant digits once it is too large for them
-    to read (a diverged run's 1e210, not 210 digits)."""
-    return f"{value:.5f}" if abs(value) < 1e6 or value != value else f"{value:.5g}"
 
 
 def final_line(config, history, n_train, test_loss, test_accuracy, test_is_training):

@@ -10,13 +10,12 @@ import inspect
 import os
 import tempfile
 
-import numpy as np
-
 from ..data import DATASETS
 from ..data.features import FEATURES, features  # noqa: F401 (the page's inputs, imported from here)
 from ..data.plane_shapes import MULTI_CLASS, SHAPES, SURFACES
 from ..data.csv_table import read_labelled, read_table, read_valued
 from ..errors import ConfigError
+from ..run.point_inputs import place
 
 SQUARE = 6.0  # the map covers [-SQUARE, SQUARE] on both axes
 _LAB_PREFIX = "lab-"
@@ -86,6 +85,4 @@ def read_upload(body, max_points, max_classes, regression=False):
         raise ConfigError(f"the uploaded file has {len(y)} rows; give 4 to {max_points}")
     if not regression and y.max() >= max_classes:
         raise ConfigError(f"the uploaded labels go up to {y.max()}; give classes 0 .. {max_classes - 1}")
-    low, high = X.min(axis=0), X.max(axis=0)
-    span = np.where(high > low, high - low, 1.0)
-    return 10 * (X - low) / span - 5, y
+    return place(X, {"low": X.min(axis=0), "high": X.max(axis=0), "square": 5}), y

@@ -11,7 +11,7 @@ from ..experiments import point_label, sentences, table, write_sweep_outputs
 from ..experiments.lab_questions import DATA_NAMES
 from ..experiments.sweep import read_sweep as read_finished
 from ..records import read_record
-from ..outputs.metrics import how_training_measured
+from ..outputs.metrics import how_training_measured, loss_text
 from ..tracing import Trace
 from .setup import SETUP_HEADER, setup_rows
 
@@ -91,9 +91,9 @@ def _percent(value):
 
 
 def _loss(value, general=False):
-    """Five decimals; ``general``: five significant digits, for values to regress onto, whose losses take the
-    targets' scale (and a diverged run's 1e240)."""
-    return "-" if value is None else f"{value:.5g}" if general else f"{value:.5f}"
+    """As the run printed it (``loss_text``); ``general``: five significant digits, for values to regress onto,
+    whose losses take the targets' scale."""
+    return "-" if value is None else f"{value:.5g}" if general else loss_text(value)
 
 
 def _during(m):

@@ -14,6 +14,7 @@ from ..optim import OPTIMIZERS, SCHEDULES
 from ..optim.schedules import make_schedule
 from . import datasets
 from .config import FIELDS, loss_takes_logits
+from .validate import losses_for_many_classes
 
 
 IDENTITY, SIGMOID = ACTIVATIONS.name_of(Identity), ACTIVATIONS.name_of(Sigmoid)
@@ -59,9 +60,8 @@ def choose_head(config, n_classes):
     if not n_classes:  # values to regress onto: one output, linear unless asked otherwise
         return Head(loss, 1, output_activation(config))
     if LOSSES[loss].binary_only and n_classes > 2:  # known only once a file's labels are read
-        many = [name for name, other in LOSSES.items() if other.one_output_per_class]
         raise ConfigError(f"--loss {config.loss} is for 2 classes; the labels of --dataset {config.dataset} "
-                          f"hold {n_classes}: use --loss {' or '.join(many)}")
+                          f"hold {n_classes}: use --loss {losses_for_many_classes()}")
     if LOSSES[loss].one_output_per_class:
         return Head(loss, n_classes, IDENTITY if LOSSES[loss].takes_logits else output_activation(config))
     return Head(loss, 1 if n_classes == 2 else n_classes, output_activation(config))

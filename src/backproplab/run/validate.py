@@ -15,6 +15,11 @@ from ..validation import check_bool, check_choice, check_int, check_number
 from . import datasets
 
 
+def losses_for_many_classes():
+    """The losses that read one output per class, as an error names them: 'cross_entropy'."""
+    return " or ".join(name for name, other in LOSSES.items() if other.one_output_per_class)
+
+
 def flag(f):
     """The CLI spelling of field ``f``: ``t_max`` -> ``--t-max`` (``download`` -> ``--no-download``)."""
     return f.metadata.get("flag", "--" + f.name.replace("_", "-"))
@@ -103,13 +108,12 @@ def _check_loss(cfg):
             f"({' or '.join(linear)}), got --output-activation {output}"
         )
     if loss.binary_only:
-        many = [name for name, other in LOSSES.items() if other.one_output_per_class]
         if cfg.classes > 2:
             raise ConfigError(f"--loss {cfg.loss} is for 2 classes, the data has {cfg.classes}; "
-                              f"use --loss {' or '.join(many)}")
+                              f"use --loss {losses_for_many_classes()}")
         if cfg.source.kind == "images":
             raise ConfigError(f"--loss {cfg.loss} is for 2 classes; {cfg.dataset} has 10: "
-                              f"use --loss {' or '.join(many)}")
+                              f"use --loss {losses_for_many_classes()}")
 
 
 def _check_values(cfg):
